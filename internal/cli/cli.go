@@ -1,0 +1,50 @@
+// Package cli implements the gojuju command line. The main package only
+// calls Run, so the whole CLI can be driven from tests.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ErrUsage is returned (wrapped) when the command line cannot be parsed.
+var ErrUsage = errors.New("usage error")
+
+// ExitCode maps an error returned by Run to the process exit status.
+func ExitCode(err error) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, ErrUsage):
+		return 2
+	default:
+		return 1
+	}
+}
+
+const usage = `usage: gojuju <command> [flags]
+
+commands:
+  demo     run the main job against the embedded simulated controller
+  help     show this help
+`
+
+// Run runs the gojuju command line given in args (without the program name).
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: no command given", ErrUsage)
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "demo":
+		return runDemo(ctx, args[1:], stdout, stderr)
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
+	}
+}
