@@ -1,0 +1,90 @@
+package juju
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseConstraints(t *testing.T) {
+	yes := true
+	tests := []struct {
+		in      string
+		want    Constraints
+		str     string
+		wantErr string
+	}{
+		{in: "", want: Constraints{}, str: ""},
+		{in: "   ", want: Constraints{}, str: ""},
+		{in: "mem=4G cores=2 arch=amd64", want: Constraints{Mem: 4096, Cores: 2, Arch: "amd64"}, str: "arch=amd64 cores=2 mem=4G"},
+		{in: "cpu-cores=4", want: Constraints{Cores: 4}, str: "cores=4"},
+		{in: "mem=512 root-disk=1.5G", want: Constraints{Mem: 512, RootDisk: 1536}, str: "mem=512M root-disk=1536M"},
+		{in: "root-disk=2T", want: Constraints{RootDisk: 2 * 1024 * 1024}, str: "root-disk=2T"},
+		{in: "mem=0.5M", want: Constraints{Mem: 1}, str: "mem=1M"},
+		{in: "zones=a,b spaces=db,^dmz tags=x", want: Constraints{Zones: []string{"a", "b"}, Spaces: []string{"db", "^dmz"}, Tags: []string{"x"}}, str: "tags=x spaces=db,^dmz zones=a,b"},
+		{in: "instance-type=m5.large virt-type=kvm container=lxd", want: Constraints{InstanceType: "m5.large", VirtType: "kvm", Container: "lxd"}, str: "container=lxd instance-type=m5.large virt-type=kvm"},
+		{in: "allocate-public-ip=true image-id=ami-1 cpu-power=100 instance-role=auto root-disk-source=ds1", want: Constraints{AllocatePublicIP: &yes, ImageID: "ami-1", CPUPower: 100, InstanceRole: "auto", RootDiskSource: "ds1"}, str: "cpu-power=100 instance-role=auto root-disk-source=ds1 allocate-public-ip=true image-id=ami-1"},
+		{in: `tags=a\ b`, want: Constraints{Tags: []string{"a b"}}, str: `tags=a\ b`},
+		{in: "mem=", want: Constraints{}, str: ""},
+		{in: "mem", wantErr: `invalid constraints "mem": "mem" is not key=value`},
+		{in: "=4G", wantErr: `invalid constraints "=4G": "=4G" is not key=value`},
+		{in: "mem=4G mem=2G", wantErr: `invalid constraints "mem=4G mem=2G": "mem" is given twice`},
+		{in: "cores=2 cpu-cores=2", wantErr: `invalid constraints "cores=2 cpu-cores=2": "cores" is given twice`},
+		{in: "mem=-1", wantErr: `invalid constraints "mem=-1": bad "mem": must be a non-negative number with an optional M, G, T or P suffix`},
+		{in: "mem=4X", wantErr: `invalid constraints "mem=4X": bad "mem": must be a non-negative number with an optional M, G, T or P suffix`},
+		{in: "cores=1.5", wantErr: `invalid constraints "cores=1.5": bad "cores": must be a non-negative integer`},
+		{in: "arch=i386", wantErr: `invalid constraints "arch=i386": bad "arch": unknown architecture "i386"; want one of amd64, arm64, ppc64el, s390x, riscv64`},
+		{in: "container=docker", wantErr: `invalid constraints "container=docker": bad "container": unknown container type "docker"`},
+		{in: "spaces=Bad", wantErr: `invalid constraints "spaces=Bad": bad "spaces": "Bad" is not a valid space name`},
+		{in: "allocate-public-ip=maybe", wantErr: `invalid constraints "allocate-public-ip=maybe": bad "allocate-public-ip": must be true or false`},
+		{in: "gpus=1", wantErr: `invalid constraints "gpus=1": bad "gpus": unknown constraint`},
+	}
+	for _, tt := range tests {
+		got, err := ParseConstraints(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("ParseConstraints(%q) error:\n got %v\nwant %s", tt.in, err, tt.wantErr)
+			}
+			if !errors.Is(err, ErrInvalidConstraints) {
+				t.Errorf("ParseConstraints(%q) error does not match ErrInvalidConstraints", tt.in)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseConstraints(%q): %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("ParseConstraints(%q) (-want +got):\n%s", tt.in, diff)
+		}
+		if got.String() != tt.str {
+			t.Errorf("ParseConstraints(%q).String() = %q, want %q", tt.in, got.String(), tt.str)
+		}
+		if got.IsEmpty() != (tt.str == "") {
+			t.Errorf("IsEmpty = %v for %q", got.IsEmpty(), tt.in)
+		}
+	}
+}
+
+func FuzzParseConstraints(f *testing.F) {
+	for _, s := range []string{"mem=4G cores=2", `tags=a\ b,c`, "zones=a,,b", "allocate-public-ip=false", "root-disk=1.5P", "spaces=^x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseConstraints(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidConstraints) {
+				t.Fatalf("error %v does not match ErrInvalidConstraints", err)
+			}
+			return
+		}
+		again, err := ParseConstraints(c.String())
+		if err != nil {
+			t.Fatalf("String() %q of %q does not parse: %v", c.String(), s, err)
+		}
+		if again.String() != c.String() {
+			t.Fatalf("round trip of %q: %q != %q", s, again.String(), c.String())
+		}
+	})
+}

@@ -1,0 +1,128 @@
+package juju
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Errors for input that gojuju refuses before anything is sent to the
+// controller. Every such refusal matches one of these with errors.Is, and
+// also matches ErrInvalidInput.
+var (
+	// ErrInvalidInput is matched by every client-side refusal of bad input
+	// (each of the more specific errors below also matches it).
+	ErrInvalidInput = errors.New("invalid input")
+
+	// ErrSeriesNotSupported is returned when a series is given to a Juju 4
+	// controller, which only knows bases. The error names the base to use.
+	ErrSeriesNotSupported = errors.New("series not supported")
+
+	// ErrInvalidBase is returned for a base that does not parse
+	// (bases look like "ubuntu@22.04" or "ubuntu@24.04/edge").
+	ErrInvalidBase = errors.New("invalid base")
+
+	// ErrInvalidName is returned for an application, unit, machine, model or
+	// user name that breaks Juju's naming rules.
+	ErrInvalidName = errors.New("invalid name")
+
+	// ErrInvalidEndpoint is returned for a relation endpoint that does not
+	// parse as "application[:endpoint]".
+	ErrInvalidEndpoint = errors.New("invalid relation endpoint")
+
+	// ErrInvalidConfig is returned for a config value of a type the charm does
+	// not declare, or of a Go type that has no config representation.
+	ErrInvalidConfig = errors.New("invalid config")
+
+	// ErrInvalidPlacement is returned for a placement directive ("--to")
+	// that does not parse.
+	ErrInvalidPlacement = errors.New("invalid placement")
+
+	// ErrInvalidConstraints is returned for a constraints string that does
+	// not parse.
+	ErrInvalidConstraints = errors.New("invalid constraints")
+
+	// ErrInvalidArgument is returned for other bad arguments: negative unit
+	// counts, options that exclude each other, and the like.
+	ErrInvalidArgument = errors.New("invalid argument")
+)
+
+// inputError is a client-side refusal of bad input. Its message names what
+// was wrong ("invalid application name \"Pg\": ..."); it matches its kind
+// (one of the ErrInvalidXxx sentinels), ErrInvalidInput and, once the
+// server error sentinels are available, the server's "not valid" code.
+type inputError struct {
+	kind   error  // ErrInvalidName, ErrInvalidBase, ...
+	what   string // "application name", "base", ...
+	value  string // the offending input, quoted in the message
+	reason string // optional explanation
+}
+
+func (e *inputError) Error() string {
+	msg := "invalid " + e.what + " " + strconv.Quote(e.value)
+	if e.reason != "" {
+		msg += ": " + e.reason
+	}
+	return msg
+}
+
+func (e *inputError) Unwrap() error { return e.kind }
+
+func (e *inputError) Is(target error) bool {
+	return target == ErrInvalidInput || (errNotValid != nil && target == errNotValid)
+}
+
+// errNotValid is the server's "not valid" sentinel; client-side refusals
+// match it too, so that one errors.Is check covers bad input whichever side
+// noticed it. It is set from the rpc package's sentinel.
+var errNotValid error
+
+func invalid(kind error, what, value, reason string) error {
+	return &inputError{kind: kind, what: what, value: value, reason: reason}
+}
+
+func invalidf(kind error, what, value, format string, args ...any) error {
+	return &inputError{kind: kind, what: what, value: value, reason: fmt.Sprintf(format, args...)}
+}
+
+// OperationError is returned by every operation that fails, whether the
+// controller refused it or gojuju refused the input before sending it. Its
+// message says what could not be done and why, for example
+//
+//	cannot add unit to "pg": application "pg" not found
+//
+// It unwraps to the cause, so errors.Is(err, juju.ErrNotFound) and
+// errors.Is(err, juju.ErrInvalidName) work through it.
+type OperationError struct {
+	// Op is what could not be done, as a verb phrase: "deploy",
+	// "add unit to", "destroy model".
+	Op string
+	// Entity names what the operation was about ("pg", "pg/0", "admin/dev");
+	// empty when the operation is not about one entity.
+	Entity string
+	// Err is the cause.
+	Err error
+}
+
+// Error implements error.
+func (e *OperationError) Error() string {
+	cause := "unknown error"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	if e.Entity == "" {
+		return "cannot " + e.Op + ": " + cause
+	}
+	return "cannot " + e.Op + " " + strconv.Quote(e.Entity) + ": " + cause
+}
+
+// Unwrap returns the cause.
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// opError wraps err (if not nil) in an *OperationError.
+func opError(op, entity string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &OperationError{Op: op, Entity: entity, Err: err}
+}
