@@ -1,0 +1,54 @@
+// Package core is the semantic heart of jujusim, the simulated Juju
+// controller: users and access, models, applications, units, machines,
+// relations, charms, secrets, actions, status history and debug log, with
+// simulated agents that a scheduler drives through the lifecycle a real
+// controller shows, on a real or fake clock.
+//
+// core knows nothing of sockets, TLS or HTTP. Package jujusim serves it over
+// the wire: it calls Controller.Login when a connection logs in,
+// Controller.Call for every other request, Controller.UploadCharm for the
+// charm upload endpoint, Controller.Logs for the debug-log stream and
+// Controller.CheckHTTPAuth for HTTP authentication. Results are values the
+// transport encodes as JSON; errors are *Error values carrying the code and
+// message the real controller gives.
+//
+// # Versions
+//
+// By default the controller behaves like Juju 4.0.15: its login result
+// lists the 4.0.15 facade set, ModelManager serves v10 (owner-tag shapes)
+// and v11 (qualifier), Client.WatchAll is not implemented, a stray "series"
+// in params is ignored. With Config.JujuVersion "3.6.28" it lists the 3.6
+// facade versions, serves Client.WatchAll and the AllWatcher with the real
+// delta format, and uses 3.6 error codes for secrets.
+//
+// # Simulated agents
+//
+// Machines go pending -> (instance allocating -> running) -> started. Units
+// go allocating ("waiting for machine") -> executing install, leader-elected
+// (on the leader), config-changed, start and the relation hooks -> idle,
+// with the workload going waiting -> maintenance -> active (or what the
+// application's Behaviour asks). Settled units run update-status now and
+// then. Relations go joining -> joined once a unit on each side ran its
+// relation hooks. Removals go through dying (departure, stop and remove
+// hooks) to gone; a dying model goes away once it is empty. Timing decides
+// how long each step takes, from Realistic() to Instant().
+//
+// The application status is the one the charm sets (Behaviour.AppStatus);
+// when the charm sets none it is derived from the units by severity, which
+// is what the real 4.0.15 server does (see the recorded status-json.jsonl,
+// where an application with no charm-set status shows its units' "waiting").
+//
+// # Not simulated
+//
+// Storage (volumes, filesystems, pools; include-storage returns empty
+// lists), spaces and subnets beyond a single "alpha" space, cross-model
+// relations, offers and remote applications, resources and their upload,
+// bundles, Backups, HighAvailability, SSH, KeyManager, Annotations, Block,
+// model migration, upgrades, macaroon, JWT and OIDC logins, external users,
+// agent (machine/unit) logins and all agent facades, model branches,
+// k8s pod details beyond addresses, hook retries (automatically-retry-hooks
+// is not honoured: a failed hook waits for ResolveUnitErrors), Charmhub
+// itself (a small built-in catalogue; any other valid name deploys a
+// generic charm), charm downloads, and secret backends other than the
+// built-in one (backends can be added and listed but store nothing).
+package core
