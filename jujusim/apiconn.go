@@ -1,0 +1,369 @@
+package jujusim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// readLimit bounds one incoming RPC frame. The real server has no limit;
+// a gigabyte is as good as none for a simulator.
+const readLimit = 1 << 30
+
+// request is an RPC request frame in Juju's v1 JSON codec.
+type request struct {
+	RequestID uint64          `json:"request-id"`
+	Type      string          `json:"type"`
+	Version   int             `json:"version"`
+	ID        string          `json:"id"`
+	Request   string          `json:"request"`
+	Params    json.RawMessage `json:"params"`
+}
+
+// requestV0 is the legacy v0 request frame, still accepted by Juju 3.6.
+type requestV0 struct {
+	RequestId uint64 //nolint:revive // wire name
+	Type      string
+	Version   int
+	Id        string //nolint:revive // wire name
+	Request   string
+	Params    json.RawMessage
+}
+
+// response is a reply frame in the v1 codec. An error reply still carries
+// "response":{}.
+type response struct {
+	RequestID uint64         `json:"request-id"`
+	Error     string         `json:"error,omitempty"`
+	ErrorCode string         `json:"error-code,omitempty"`
+	ErrorInfo map[string]any `json:"error-info,omitempty"`
+	Response  any            `json:"response"`
+}
+
+// responseV0 is a reply frame in the legacy v0 codec.
+type responseV0 struct {
+	RequestId uint64         //nolint:revive // wire name
+	Error     string         `json:",omitempty"`
+	ErrorCode string         `json:",omitempty"`
+	ErrorInfo map[string]any `json:",omitempty"`
+	Response  any
+}
+
+// emptyObject encodes as {}.
+type emptyObject struct{}
+
+// apiConn is one RPC websocket connection.
+type apiConn struct {
+	srv       *Server
+	ws        *websocket.Conn
+	modelUUID string
+	ctx       context.Context
+	cancel    context.CancelFunc
+	remote    string
+
+	writeMu sync.Mutex
+
+	// frame budget for DropAfterFrames; <0 means unlimited.
+	budget  atomic.Int64
+	dropped atomic.Bool
+
+	loginMu  sync.Mutex
+	sessMu   sync.RWMutex
+	loggedIn bool
+	sess     any
+
+	calls sync.WaitGroup
+}
+
+func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request, modelUUID string) {
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		s.logger.Debug("websocket accept failed", "path", r.URL.Path, "err", err)
+		return
+	}
+	if !g.track(ws) {
+		_ = ws.CloseNow()
+		return
+	}
+	defer g.untrack(ws)
+	ws.SetReadLimit(readLimit)
+	ctx, cancel := context.WithCancel(s.baseCtx)
+	c := &apiConn{
+		srv:       s,
+		ws:        ws,
+		modelUUID: modelUUID,
+		ctx:       ctx,
+		cancel:    cancel,
+		remote:    r.RemoteAddr,
+	}
+	c.budget.Store(int64(s.faults.takeDropAfter()))
+	s.logger.Debug("api connection opened", "remote", c.remote, "model", modelUUID)
+	c.run()
+	s.logger.Debug("api connection closed", "remote", c.remote, "model", modelUUID)
+}
+
+// run reads requests until the connection ends, then waits for the calls
+// still running.
+func (c *apiConn) run() {
+	defer func() {
+		c.cancel()
+		c.calls.Wait()
+		_ = c.ws.CloseNow()
+	}()
+	if c.budget.Load() == 0 {
+		c.drop()
+		return
+	}
+	for {
+		_, data, err := c.ws.Read(c.ctx)
+		if err != nil {
+			return
+		}
+		if !c.countFrame() {
+			return
+		}
+		if !c.dispatchFrame(data) {
+			// Fatal protocol error: the real server tears the
+			// connection down without replying.
+			c.cancel()
+			c.calls.Wait()
+			_ = c.ws.Close(websocket.StatusNormalClosure, "")
+			return
+		}
+	}
+}
+
+// countFrame charges one frame against the drop budget; it drops the
+// connection and returns false when the budget is spent.
+func (c *apiConn) countFrame() bool {
+	if c.budget.Load() < 0 {
+		return !c.dropped.Load()
+	}
+	if c.budget.Add(-1) <= 0 {
+		c.drop()
+		return false
+	}
+	return true
+}
+
+func (c *apiConn) drop() {
+	if c.dropped.CompareAndSwap(false, true) {
+		c.srv.logger.Info("jujusim dropping connection after frame budget", "remote", c.remote)
+		_ = c.ws.CloseNow()
+	}
+}
+
+// dispatchFrame decodes one frame and starts its call. It returns false on
+// a fatal protocol error.
+func (c *apiConn) dispatchFrame(data []byte) bool {
+	var req request
+	if err := json.Unmarshal(data, &req); err != nil {
+		c.srv.logger.Debug("invalid RPC frame", "remote", c.remote, "err", err)
+		return false
+	}
+	v0 := false
+	if req.RequestID == 0 {
+		if c.srv.cfg.JujuVersion != Juju36 {
+			// Juju 4 only speaks the v1 codec: "version 0 not supported".
+			c.srv.logger.Debug("RPC frame without request-id", "remote", c.remote)
+			return false
+		}
+		var old requestV0
+		if err := json.Unmarshal(data, &old); err != nil || old.RequestId == 0 {
+			return false
+		}
+		req = request{
+			RequestID: old.RequestId, Type: old.Type, Version: old.Version,
+			ID: old.Id, Request: old.Request, Params: old.Params,
+		}
+		v0 = true
+	}
+	if req.Type == "" && req.Request == "" {
+		// A response frame: the server never sent a request, so there is
+		// nothing to match it with; the real server discards it.
+		return true
+	}
+	c.calls.Add(1)
+	go c.handle(req, v0)
+	return true
+}
+
+// handle runs one call and writes its reply.
+func (c *apiConn) handle(req request, v0 bool) {
+	defer c.calls.Done()
+	start := time.Now()
+	result, err := c.call(req)
+	if c.ctx.Err() != nil {
+		return // connection gone: nobody to reply to
+	}
+	log := c.srv.logger
+	if err != nil {
+		we := toWireError(err)
+		log.Debug("rpc call failed", "facade", req.Type, "version", req.Version, "method", req.Request,
+			"request-id", req.RequestID, "model", c.modelUUID, "code", we.Code, "duration", time.Since(start))
+		c.reply(req.RequestID, v0, nil, we)
+		return
+	}
+	log.Debug("rpc call", "facade", req.Type, "version", req.Version, "method", req.Request,
+		"request-id", req.RequestID, "model", c.modelUUID, "duration", time.Since(start))
+	c.reply(req.RequestID, v0, result, nil)
+}
+
+// call applies faults and routes the request to login or the controller.
+func (c *apiConn) call(req request) (any, error) {
+	f := &c.srv.faults
+	for _, ch := range f.stallsFor(req.Type, req.Request) {
+		select {
+		case <-ch:
+		case <-c.ctx.Done():
+			return nil, c.ctx.Err()
+		}
+	}
+	if we := f.takeFailure(req.Type, req.Request); we != nil {
+		return nil, we
+	}
+	params := req.Params
+	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
+		params = json.RawMessage("{}")
+	}
+	c.sessMu.RLock()
+	loggedIn, sess := c.loggedIn, c.sess
+	c.sessMu.RUnlock()
+	if loggedIn {
+		return c.srv.ctrl.Call(c.ctx, sess, req.Type, req.Version, req.Request, req.ID, params)
+	}
+	return c.preLogin(req, params)
+}
+
+// preLogin serves a call made before a successful login: only the Admin
+// facade exists then.
+func (c *apiConn) preLogin(req request, params json.RawMessage) (any, error) {
+	if req.Type != "Admin" {
+		return nil, notImplemented(req.Type, req.Version, "")
+	}
+	if req.Version != 3 {
+		return nil, &wireError{
+			Code:    "not supported",
+			Message: "this version of Juju does not support login from old clients",
+		}
+	}
+	switch req.Request {
+	case "Login":
+		return c.login(params)
+	case "RedirectInfo":
+		return nil, &wireError{Message: "not redirected"}
+	default:
+		return nil, notImplemented("Admin", 0, req.Request)
+	}
+}
+
+func (c *apiConn) login(params json.RawMessage) (any, error) {
+	c.loginMu.Lock()
+	defer c.loginMu.Unlock()
+	c.sessMu.RLock()
+	already := c.loggedIn
+	c.sessMu.RUnlock()
+	if already {
+		return nil, &wireError{Message: "already logged in"}
+	}
+	if c.srv.faults.loginsRefused() {
+		return nil, &wireError{Code: "unauthorized access", Message: "invalid entity name or password"}
+	}
+	result, sess, err := c.srv.ctrl.Login(c.ctx, c.modelUUID, params, c.srv.APIAddresses())
+	if err != nil {
+		return nil, err
+	}
+	c.sessMu.Lock()
+	c.loggedIn, c.sess = true, sess
+	c.sessMu.Unlock()
+	return result, nil
+}
+
+// notImplemented is the error the real server gives for an unknown facade,
+// facade version or method.
+func notImplemented(facade string, version int, method string) *wireError {
+	var msg string
+	switch {
+	case method != "":
+		msg = fmt.Sprintf("unknown method %q at version %d for facade type %q", method, version, facade)
+	case version != 0:
+		msg = fmt.Sprintf("unknown version %d for facade type %q", version, facade)
+	default:
+		msg = fmt.Sprintf("unknown facade type %q", facade)
+	}
+	return &wireError{Code: "not implemented", Message: msg}
+}
+
+// reply encodes and writes the reply to request id, after the configured
+// latency.
+func (c *apiConn) reply(id uint64, v0 bool, result any, we *wireError) {
+	var frame any
+	switch {
+	case v0 && we != nil:
+		frame = responseV0{RequestId: id, Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info, Response: emptyObject{}}
+	case v0:
+		frame = responseV0{RequestId: id, Response: orEmpty(result)}
+	case we != nil:
+		frame = response{RequestID: id, Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info, Response: emptyObject{}}
+	default:
+		frame = response{RequestID: id, Response: orEmpty(result)}
+	}
+	data, err := encodeFrame(frame)
+	if err != nil {
+		// The controller produced something JSON cannot carry: report it
+		// as a server error rather than dropping the call.
+		c.srv.logger.Error("cannot encode RPC reply", "request-id", id, "err", err)
+		data, _ = encodeFrame(response{RequestID: id, Error: "cannot encode reply: " + err.Error(), Response: emptyObject{}})
+	}
+	if d := c.srv.faults.getLatency(); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-c.ctx.Done():
+			t.Stop()
+			return
+		}
+	}
+	c.write(data)
+}
+
+func orEmpty(v any) any {
+	if v == nil {
+		return emptyObject{}
+	}
+	return v
+}
+
+// encodeFrame encodes v as the real server does (Go's encoding/json with
+// HTML escaping and a trailing newline).
+func encodeFrame(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// write sends one text frame; writes are serialised.
+func (c *apiConn) write(data []byte) {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if c.dropped.Load() {
+		return
+	}
+	if err := c.ws.Write(c.ctx, websocket.MessageText, data); err != nil {
+		if !errors.Is(err, context.Canceled) {
+			c.srv.logger.Debug("cannot write RPC reply", "remote", c.remote, "err", err)
+		}
+		return
+	}
+	c.countFrame()
+}

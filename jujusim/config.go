@@ -1,0 +1,91 @@
+package jujusim
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// Juju versions the simulator can impersonate.
+const (
+	// Juju40 is the default: the Juju 4.0 facade set and semantics.
+	Juju40 = "4.0.15"
+	// Juju36 selects the Juju 3.6 LTS facade set and semantics.
+	Juju36 = "3.6.28"
+)
+
+// DefaultAddr is the address Start listens on when Config.Addr is empty: a
+// free port on the IPv4 loopback interface.
+const DefaultAddr = "127.0.0.1:0"
+
+// Speed names a preset for how long the simulated agents take.
+type Speed string
+
+// Speed presets.
+const (
+	// SpeedFast takes milliseconds per lifecycle step (the default).
+	SpeedFast Speed = "fast"
+	// SpeedRealistic takes seconds per step, like a real controller.
+	SpeedRealistic Speed = "realistic"
+	// SpeedInstant settles everything as soon as the clock lets it.
+	SpeedInstant Speed = "instant"
+)
+
+// ParseSpeed parses "realistic", "fast" or "instant".
+func ParseSpeed(s string) (Speed, error) {
+	switch sp := Speed(s); sp {
+	case SpeedFast, SpeedRealistic, SpeedInstant:
+		return sp, nil
+	}
+	return "", fmt.Errorf("cannot parse speed %q: want realistic, fast or instant", s)
+}
+
+// Config configures a simulated controller. The zero value is valid: a Juju
+// 4.0.15 controller on a free loopback port with a generated CA, fast
+// timing, the real clock, a generated admin password and no logging.
+type Config struct {
+	// JujuVersion is Juju40 ("4.0.15", the default) or Juju36 ("3.6.28").
+	JujuVersion string
+
+	// Addr is the TCP address to listen on; "" means DefaultAddr.
+	Addr string
+
+	// CACert and CAKey (both PEM) are the CA that signs the server
+	// certificate. When both are empty a new ECDSA CA is generated.
+	CACert string
+	CAKey  string
+
+	// Speed selects a timing preset; "" means SpeedFast.
+	Speed Speed
+
+	// Logger receives the simulator's logs; nil means silent.
+	Logger *slog.Logger
+
+	// AdminPassword is the password of the "admin" user; "" means generated.
+	AdminPassword string
+
+	// ControllerName is the controller's name; "" means "jujusim".
+	ControllerName string
+
+	// ControllerUUID is the controller's UUID; "" means generated.
+	ControllerUUID string
+}
+
+func (c Config) withDefaults() (Config, error) {
+	switch c.JujuVersion {
+	case "":
+		c.JujuVersion = Juju40
+	case Juju40, Juju36:
+	default:
+		return c, fmt.Errorf("cannot start simulator: unsupported Juju version %q (want %q or %q)", c.JujuVersion, Juju40, Juju36)
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.Speed == "" {
+		c.Speed = SpeedFast
+	}
+	if _, err := ParseSpeed(string(c.Speed)); err != nil {
+		return c, fmt.Errorf("cannot start simulator: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,132 @@
+package jujusim
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestDropConnections(t *testing.T) {
+	s := startServer(t, Config{})
+	a, b := dial(t, s, ""), dial(t, s, s.DefaultModelUUID())
+	a.login(s)
+	b.login(s)
+	if n := s.DropConnections(); n != 2 {
+		t.Errorf("DropConnections() = %d, want 2", n)
+	}
+	a.expectClosed()
+	b.expectClosed()
+	// The listener is still there.
+	c := dial(t, s, "")
+	c.login(s)
+}
+
+func TestDropAfterFrames(t *testing.T) {
+	s := startServer(t, Config{})
+	s.DropAfterFrames(2)
+	c := dial(t, s, "")
+	c.login(s) // frames 1 and 2
+	c.send("Pinger", 1, "Ping", nil)
+	c.expectClosed()
+	// Only the next connection was affected.
+	d := dial(t, s, "")
+	d.login(s)
+	if f := d.call("Pinger", 1, "Ping", nil); f["error"] != nil {
+		t.Errorf("ping on the following connection: %v", f)
+	}
+}
+
+func TestDropAfterZeroFrames(t *testing.T) {
+	s := startServer(t, Config{})
+	s.DropAfterFrames(0)
+	c := dial(t, s, "")
+	c.expectClosed()
+	s.DropAfterFrames(1)
+	s.DropAfterFrames(-1) // cancelled
+	d := dial(t, s, "")
+	d.login(s)
+}
+
+func TestFailMethod(t *testing.T) {
+	s := startServer(t, Config{})
+	c := dial(t, s, "")
+	s.FailMethod("Admin", "Login", "try again", 1)
+	if f := c.call("Admin", 3, "Login", loginParams("admin", s.AdminPassword())); f.str("error-code") != "try again" {
+		t.Fatalf("login with injected failure: %v", f)
+	}
+	c.login(s)
+	s.FailMethod("Pinger", "Ping", "not found", 2)
+	for i, want := range []string{"not found", "not found", ""} {
+		if f := c.call("Pinger", 1, "Ping", nil); f.str("error-code") != want {
+			t.Errorf("call %d: error-code %q, want %q", i+1, f.str("error-code"), want)
+		}
+	}
+	s.FailMethod("Pinger", "", "upgrade in progress", 5)
+	s.FailMethod("Pinger", "", "", 0) // cancelled
+	if f := c.call("Pinger", 1, "Ping", nil); f["error"] != nil {
+		t.Errorf("after cancel: %v", f)
+	}
+}
+
+func TestRefuseLogins(t *testing.T) {
+	s := startServer(t, Config{})
+	s.RefuseLogins(true)
+	c := dial(t, s, "")
+	if f := c.call("Admin", 3, "Login", loginParams("admin", s.AdminPassword())); f.str("error-code") != "unauthorized access" {
+		t.Fatalf("refused login: %v", f)
+	}
+	s.RefuseLogins(false)
+	c.login(s)
+}
+
+func TestStallReleasedByConnectionClose(t *testing.T) {
+	s := startServer(t, Config{})
+	release := s.Stall("Pinger", "")
+	defer release()
+	c := dial(t, s, "")
+	c.login(s)
+	c.send("Pinger", 1, "Ping", nil)
+	if _, err := c.tryRead(50 * time.Millisecond); err == nil {
+		t.Fatal("stalled call answered")
+	}
+	// tryRead's timeout closed the client side; the stalled call must
+	// end with the connection (goleak checks nothing is left behind).
+}
+
+func TestSetLatency(t *testing.T) {
+	s := startServer(t, Config{})
+	c := dial(t, s, "")
+	c.login(s)
+	s.SetLatency(time.Hour)
+	c.send("Pinger", 1, "Ping", nil)
+	if f, err := c.tryRead(100 * time.Millisecond); err == nil {
+		t.Fatalf("reply %v arrived despite an hour of latency", f)
+	}
+	s.SetLatency(0)
+	d := dial(t, s, "")
+	d.login(s)
+}
+
+func TestRestartKeepsAddressAndState(t *testing.T) {
+	s := startServer(t, Config{})
+	addr, uuid, model := s.Addr(), s.ControllerUUID(), s.DefaultModelUUID()
+	c := dial(t, s, model)
+	c.login(s)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Restart(ctx); err != nil {
+		t.Fatalf("Restart: %v", err)
+	}
+	c.expectClosed()
+	if s.Addr() != addr || s.ControllerUUID() != uuid || s.DefaultModelUUID() != model {
+		t.Fatalf("after restart: addr %s uuid %s model %s", s.Addr(), s.ControllerUUID(), s.DefaultModelUUID())
+	}
+	d := dial(t, s, model)
+	d.login(s)
+	if err := s.Restart(ctx); err != nil {
+		t.Fatalf("second Restart: %v", err)
+	}
+	d.expectClosed()
+	e := dial(t, s, "")
+	e.login(s)
+}

@@ -1,0 +1,263 @@
+package jujusim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCharmUpload(t *testing.T) {
+	s := startServer(t, Config{})
+	client := testHTTPClient(t, s)
+	model := s.DefaultModelUUID()
+	good := http.Header{
+		"Content-Type": {"application/zip"},
+		"Juju-Curl":    {"local:rj-provider-0"},
+	}
+	tests := []struct {
+		name       string
+		path       string
+		method     string
+		header     http.Header
+		noAuth     bool
+		password   string
+		wantStatus int
+		wantBody   string
+		wantCode   string
+	}{
+		{
+			name: "ok", path: "/model-" + model + "/charms/rj-provider-475ea06", header: good,
+			wantStatus: 200, wantBody: `{"charm-url":"local:rj-provider-0"}`,
+		},
+		{
+			name: "no auth", path: "/model-" + model + "/charms/rj-provider-475ea06", header: good, noAuth: true,
+			wantStatus: 401, wantCode: "unauthorized access",
+		},
+		{
+			name: "bad password", path: "/model-" + model + "/charms/rj-provider-475ea06", header: good, password: "nope",
+			wantStatus: 401, wantCode: "unauthorized access",
+		},
+		{
+			name: "content type", path: "/model-" + model + "/charms/rj-provider-475ea06",
+			header:     http.Header{"Content-Type": {"text/plain"}, "Juju-Curl": {"local:x-0"}},
+			wantStatus: 400, wantCode: "bad request",
+			wantBody: `{"error":"uploading charm: expected Content-Type: application/zip, got: text/plain","error-code":"bad request"}`,
+		},
+		{
+			name: "short sha", path: "/model-" + model + "/charms/rj-provider-475e", header: good,
+			wantStatus: 400, wantCode: "bad request",
+		},
+		{
+			name: "no sha", path: "/model-" + model + "/charms/rjprovider", header: good,
+			wantStatus: 400, wantCode: "bad request",
+		},
+		{
+			name: "no curl", path: "/model-" + model + "/charms/rj-provider-475ea06",
+			header:     http.Header{"Content-Type": {"application/zip"}},
+			wantStatus: 400, wantCode: "bad request",
+			wantBody: `{"error":"uploading charm: missing \"Juju-Curl\" header","error-code":"bad request"}`,
+		},
+		{
+			name: "unknown model", path: "/model-00000000-0000-4000-8000-000000000000/charms/rj-provider-475ea06", header: good,
+			wantStatus: 404, wantCode: "model not found",
+		},
+		{
+			name: "method", method: http.MethodPost, path: "/model-" + model + "/charms/rj-provider-475ea06", header: good,
+			wantStatus: 501,
+		},
+		{
+			name: "path", path: "/model-" + model + "/charms/", header: good,
+			wantStatus: 404,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			method := tc.method
+			if method == "" {
+				method = http.MethodPut
+			}
+			req, err := http.NewRequest(method, "https://"+s.Addr()+tc.path, io.NopCloser(strings.NewReader("PK\x03\x04 not really a zip")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header = tc.header.Clone()
+			if !tc.noAuth {
+				pw := tc.password
+				if pw == "" {
+					pw = s.AdminPassword()
+				}
+				req.SetBasicAuth("user-admin", pw)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("status %d (%s), want %d", resp.StatusCode, body, tc.wantStatus)
+			}
+			if tc.wantBody != "" && string(body) != tc.wantBody {
+				t.Errorf("body %s, want %s", body, tc.wantBody)
+			}
+			if tc.wantStatus == 200 {
+				if got := resp.Header.Get("Juju-Curl"); got != "local:rj-provider-0" {
+					t.Errorf("Juju-Curl header %q", got)
+				}
+				if got := resp.Header.Get("Content-Type"); got != "application/json" {
+					t.Errorf("Content-Type %q", got)
+				}
+			}
+			if tc.wantCode != "" {
+				var cr struct {
+					Error     string `json:"error"`
+					ErrorCode string `json:"error-code"`
+				}
+				if err := json.Unmarshal(body, &cr); err != nil {
+					t.Fatalf("error body %s: %v", body, err)
+				}
+				if cr.ErrorCode != tc.wantCode || !strings.HasPrefix(cr.Error, "uploading charm: ") {
+					t.Errorf("error body %s, want code %q", body, tc.wantCode)
+				}
+			}
+		})
+	}
+}
+
+// dialLog opens a debug-log stream with the admin's Basic credentials.
+func dialLog(t *testing.T, s *Server, model string, query url.Values, password string) *testConn {
+	t.Helper()
+	h := http.Header{}
+	if password != "" {
+		req, _ := http.NewRequest("GET", "https://x", nil)
+		req.SetBasicAuth("user-admin", password)
+		h.Set("Authorization", req.Header.Get("Authorization"))
+	}
+	ws, err := dialPath(t, s, "/model/"+model+"/log?"+query.Encode(), h)
+	if err != nil {
+		t.Fatalf("dial debug-log: %v", err)
+	}
+	return &testConn{t: t, ws: ws}
+}
+
+func TestDebugLogErrors(t *testing.T) {
+	s := startServer(t, Config{})
+	tests := []struct {
+		name     string
+		query    url.Values
+		password string
+		want     string
+	}{
+		{"no auth", nil, "", `{"error":{"message":"authentication failed: no credentials provided","code":"unauthorized access"}}`},
+		{"bad auth", nil, "wrong", `{"error":{"message":"authentication failed: invalid entity name or password","code":"unauthorized access"}}`},
+		{"level", url.Values{"level": {"LOUD"}}, s.AdminPassword(),
+			`{"error":{"message":"level value \"LOUD\" is not one of \"TRACE\", \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\"","code":""}}`},
+		{"backlog", url.Values{"backlog": {"-1"}}, s.AdminPassword(),
+			`{"error":{"message":"backlog value \"-1\" is not a valid unsigned number","code":""}}`},
+		{"replay", url.Values{"replay": {"maybe"}}, s.AdminPassword(),
+			`{"error":{"message":"replay value \"maybe\" is not a valid boolean","code":""}}`},
+		{"labels", url.Values{"includeLabels": {"nokey"}}, s.AdminPassword(),
+			`{"error":{"message":"include label key value \"nokey\" not valid","code":"not valid"}}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := dialLog(t, s, s.DefaultModelUUID(), tc.query, tc.password)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, data, err := c.ws.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(data) != tc.want+"\n" {
+				t.Errorf("initial frame %q, want %q", data, tc.want+"\n")
+			}
+			c.expectClosed()
+		})
+	}
+}
+
+func TestDebugLogStream(t *testing.T) {
+	s := startServer(t, Config{})
+	ts := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
+	addTestLogs(t, s,
+		logRecord{ModelUUID: s.DefaultModelUUID(), Entity: "unit-pg-0", Time: ts, Severity: "INFO",
+			Module: "juju.worker.uniter", Location: "uniter.go:1", Message: "hello",
+			Labels: map[string]string{"logger-tags": "a,b", "domain": "x"}},
+		logRecord{ModelUUID: s.DefaultModelUUID(), Entity: "machine-0", Time: ts, Severity: "DEBUG",
+			Module: "juju.worker", Location: "m.go:2", Message: "<world>"},
+	)
+	tests := []struct {
+		name  string
+		query url.Values
+		want  []string
+	}{
+		{"v1", url.Values{"noTail": {"true"}}, []string{
+			`{}`,
+			`{"tag":"unit-pg-0","ts":"2026-01-02T03:04:05.0000006Z","sev":"INFO","mod":"juju.worker.uniter","loc":"uniter.go:1","msg":"hello","lab":["a","b"]}`,
+			`{"tag":"machine-0","ts":"2026-01-02T03:04:05.0000006Z","sev":"DEBUG","mod":"juju.worker","loc":"m.go:2","msg":"\u003cworld\u003e","lab":null}`,
+		}},
+		{"v2", url.Values{"noTail": {"true"}, "version": {"2"}}, []string{
+			`{}`,
+			`{"uuid":"` + s.DefaultModelUUID() + `","tag":"unit-pg-0","ts":"2026-01-02T03:04:05.0000006Z","sev":"INFO","mod":"juju.worker.uniter","loc":"uniter.go:1","msg":"hello","lab":{"domain":"x","logger-tags":"a,b"}}`,
+			`{"uuid":"` + s.DefaultModelUUID() + `","tag":"machine-0","ts":"2026-01-02T03:04:05.0000006Z","sev":"DEBUG","mod":"juju.worker","loc":"m.go:2","msg":"\u003cworld\u003e"}`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := dialLog(t, s, s.DefaultModelUUID(), tc.query, s.AdminPassword())
+			var got []string
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			for {
+				_, data, err := c.ws.Read(ctx)
+				if err != nil {
+					if websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+						t.Errorf("stream ended with %v, want a normal close", err)
+					}
+					break
+				}
+				if !bytes.HasSuffix(data, []byte("\n")) {
+					t.Errorf("frame %q lacks the trailing newline", data)
+				}
+				got = append(got, strings.TrimSuffix(string(data), "\n"))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("frames (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseLogQuery(t *testing.T) {
+	q, err := parseLogQuery(url.Values{
+		"version": {"2"}, "backlog": {"10"}, "maxLines": {"5"}, "level": {"warn"},
+		"replay": {"true"}, "noTail": {"1"}, "firehose": {"false"},
+		"startTime":     {"2026-01-02T03:04:05.5Z"},
+		"includeEntity": {"unit-pg-*", "machine-0"}, "excludeEntity": {"unit-x-0"},
+		"includeModule": {"juju.worker"}, "excludeModule": {"juju.api"},
+		"includeLabels": {"a=b", "c=d=e"}, "excludeLabel": {"http"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := logQuery{
+		Version: 2, InitialLines: 5, Level: "WARNING", Replay: true, NoTail: true,
+		StartTime:     time.Date(2026, 1, 2, 3, 4, 5, 5e8, time.UTC),
+		IncludeEntity: []string{"unit-pg-*", "machine-0"}, ExcludeEntity: []string{"unit-x-0"},
+		IncludeModule: []string{"juju.worker"}, ExcludeModule: []string{"juju.api"},
+		IncludeLabels: map[string]string{"a": "b", "c": "d"},
+		ExcludeLabels: map[string]string{"logger-tags": "http"},
+	}
+	if diff := cmp.Diff(want, q); diff != "" {
+		t.Errorf("parseLogQuery (-want +got):\n%s", diff)
+	}
+}
