@@ -69,28 +69,28 @@ func (f *ModelsFile) normalize() {
 }
 
 // decodeYAML parses data into a node tree and decodes that tree into out.
-// It returns the document's top-level node (a mapping, or nil for an empty
-// document). It never panics: a panic inside the YAML library becomes a
-// *FileError.
-func decodeYAML(name string, data []byte, out any) (top *yaml.Node, err error) {
+// It returns the document node, whose single child is the top-level
+// mapping, or nil for an empty document. It never panics: a panic inside
+// the YAML library becomes a *FileError.
+func decodeYAML(name string, data []byte, out any) (doc *yaml.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			top = nil
+			doc = nil
 			err = &FileError{Path: name, Err: fmt.Errorf("YAML decoder failed: %v", r), parse: true}
 		}
 	}()
-	var doc yaml.Node
+	var d yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&d); err != nil {
 		if isEOF(err) {
 			return nil, nil
 		}
 		return nil, parseError(name, err)
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if d.Kind != yaml.DocumentNode || len(d.Content) == 0 {
 		return nil, nil
 	}
-	top = doc.Content[0]
+	top := d.Content[0]
 	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
 		return nil, nil
 	}
@@ -102,5 +102,5 @@ func decodeYAML(name string, data []byte, out any) (top *yaml.Node, err error) {
 		// itself. Anything else was already refused by Decode.
 		return nil, &FileError{Path: name, Line: top.Line, Err: fmt.Errorf("top level is not a plain mapping"), parse: true}
 	}
-	return top, nil
+	return &d, nil
 }
