@@ -1,0 +1,385 @@
+package rpc
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// MaxFrameSize is the largest frame the connection accepts from the
+// controller. A FullStatus of a model with many thousands of units is tens of
+// megabytes.
+const MaxFrameSize = 256 << 20
+
+// minWriteTimeout bounds each frame write (at least the ping timeout).
+const minWriteTimeout = 30 * time.Second
+
+// Conn is a logged-in connection to a controller or model. It is safe for
+// concurrent use: any number of calls may be in flight at once.
+type Conn struct {
+	ws       *websocket.Conn
+	ep       endpoint
+	tlsCfg   *tls.Config // nil for ws://
+	login    LoginProvider
+	version  string
+	logger   *slog.Logger // nil: silent
+	tracer   Tracer
+	facades  map[string][]int // client's FacadeVersions
+	info     LoginInfo
+	httpOnce sync.Once
+	http     *http.Client
+	httpTr   *http.Transport
+
+	pingInterval time.Duration
+	pingTimeout  time.Duration
+	writeTimeout time.Duration
+
+	nextID atomic.Uint64
+	sendq  chan []byte
+
+	mu      sync.Mutex
+	pending map[uint64]chan *responseFrame
+
+	doneOnce  sync.Once
+	broken    chan struct{}
+	err       error // set before broken is closed
+	cancel    context.CancelFunc
+	closeOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+// newConn wraps an open websocket and starts the reader and writer. ctx only
+// provides values: the goroutines live until the Conn fails or is closed.
+func newConn(ctx context.Context, ws *websocket.Conn, ep endpoint, tlsCfg *tls.Config, cfg *Config, login LoginProvider) *Conn {
+	ws.SetReadLimit(MaxFrameSize)
+	c := &Conn{
+		ws:           ws,
+		ep:           ep,
+		tlsCfg:       tlsCfg,
+		login:        login,
+		version:      cfg.clientVersion(),
+		logger:       cfg.Logger,
+		tracer:       cfg.Tracer,
+		facades:      cfg.FacadeVersions,
+		pingInterval: durationOr(cfg.PingInterval, DefaultPingInterval),
+		pingTimeout:  durationOr(cfg.PingTimeout, DefaultPingTimeout),
+		sendq:        make(chan []byte, 16),
+		pending:      make(map[uint64]chan *responseFrame),
+		broken:       make(chan struct{}),
+	}
+	c.writeTimeout = max(minWriteTimeout, c.pingTimeout)
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c.cancel = cancel
+	c.wg.Add(2)
+	go c.readLoop(lctx)
+	go c.writeLoop(lctx)
+	return c
+}
+
+// startPinger starts the liveness check, unless disabled. ctx only provides
+// values; the pinger stops when the connection fails or is closed.
+func (c *Conn) startPinger(ctx context.Context) {
+	if c.pingInterval < 0 {
+		return
+	}
+	c.wg.Add(1)
+	go c.pingLoop(context.WithoutCancel(ctx))
+}
+
+func (c *Conn) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+}
+
+// Login returns what the connection kept from its login result. The maps and
+// slices in it are shared: do not modify them.
+func (c *Conn) Login() LoginInfo { return c.info }
+
+// Addr returns the configured address that won the dial.
+func (c *Conn) Addr() string { return c.ep.addr }
+
+// Broken returns a channel that is closed when the connection has failed
+// (read or write error, malformed frame, failed ping) or has been closed.
+func (c *Conn) Broken() <-chan struct{} { return c.broken }
+
+// Err returns nil while the connection works, and then why it stopped: an
+// error matching ErrClosed or ErrBroken.
+func (c *Conn) Err() error {
+	select {
+	case <-c.broken:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+// BestVersion returns the highest version of facade that both the client
+// (Config.FacadeVersions) and the controller support on this connection. The
+// error, a *VersionError, matches ErrNotSupported and names the facade and
+// both version sets.
+func (c *Conn) BestVersion(facade string) (int, error) {
+	server := c.info.Facades[facade]
+	var client []int
+	if c.facades != nil {
+		client = c.facades[facade]
+		if client == nil {
+			client = []int{}
+		}
+	}
+	if v := bestVersion(client, server); v > 0 {
+		return v, nil
+	}
+	return 0, &VersionError{Facade: facade, Client: client, Server: server}
+}
+
+// bestVersion returns the highest version in server that is also in client
+// (any, when client is nil), or 0.
+func bestVersion(client, server []int) int {
+	best := 0
+	for _, v := range server {
+		if v <= best {
+			continue
+		}
+		if client == nil {
+			best = v
+			continue
+		}
+		for _, cv := range client {
+			if cv == v {
+				best = v
+				break
+			}
+		}
+	}
+	return best
+}
+
+// Call calls method of facade at the best version (see BestVersion). id is
+// the object id, "" except for watcher facades. params is encoded as JSON
+// (nil is sent as {}); the response is decoded into result unless result is
+// nil. It returns a *Error for an error from the controller, ctx.Err() at
+// once when ctx is done (the request is forgotten; the controller may still
+// execute it), and an error matching ErrBroken or ErrClosed when the
+// connection fails or is closed.
+func (c *Conn) Call(ctx context.Context, facade, method, id string, params, result any) error {
+	v, err := c.BestVersion(facade)
+	if err != nil {
+		return fmt.Errorf("cannot call %s.%s: %w", facade, method, err)
+	}
+	return c.CallVersion(ctx, facade, v, method, id, params, result)
+}
+
+// CallVersion is Call at an explicit facade version.
+func (c *Conn) CallVersion(ctx context.Context, facade string, version int, method, id string, params, result any) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := c.Err(); err != nil {
+		return fmt.Errorf("cannot call %s.%s: %w", facade, method, err)
+	}
+	reqID := c.nextID.Add(1)
+	start := time.Now()
+	if c.tracer != nil {
+		ctx = c.tracer.TraceCallStart(ctx, CallStartData{Facade: facade, Version: version, Method: method, ID: id, RequestID: reqID})
+	}
+	defer func() {
+		d := time.Since(start)
+		if c.tracer != nil {
+			c.tracer.TraceCallEnd(ctx, CallEndData{Facade: facade, Version: version, Method: method, ID: id, RequestID: reqID, Duration: d, Err: err})
+		}
+		if c.logger != nil {
+			attrs := []slog.Attr{
+				slog.String("facade", facade), slog.Int("version", version), slog.String("method", method),
+				slog.Uint64("request-id", reqID), slog.Duration("duration", d),
+			}
+			if id != "" {
+				attrs = append(attrs, slog.String("id", id))
+			}
+			if err != nil {
+				attrs = append(attrs, slog.String("error", err.Error()))
+			}
+			c.debug(ctx, "rpc call", attrs...)
+		}
+	}()
+
+	data, err := encodeRequest(&requestFrame{RequestID: reqID, Type: facade, Version: version, ID: id, Request: method, Params: params})
+	if err != nil {
+		return fmt.Errorf("cannot call %s.%s: cannot encode params: %w", facade, method, err)
+	}
+	ch := make(chan *responseFrame, 1)
+	c.mu.Lock()
+	c.pending[reqID] = ch
+	c.mu.Unlock()
+
+	select {
+	case c.sendq <- data:
+	case <-ctx.Done():
+		c.forget(reqID)
+		return ctx.Err()
+	case <-c.broken:
+		c.forget(reqID)
+		return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.err)
+	}
+
+	var resp *responseFrame
+	select {
+	case resp = <-ch:
+	case <-ctx.Done():
+		c.forget(reqID)
+		return ctx.Err()
+	case <-c.broken:
+		select {
+		case resp = <-ch: // answered just before the failure
+		default:
+			c.forget(reqID)
+			return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.err)
+		}
+	}
+	if se := resp.serverError(); se != nil {
+		return se
+	}
+	if result != nil && len(resp.Response) > 0 {
+		if err := json.Unmarshal(resp.Response, result); err != nil {
+			return fmt.Errorf("cannot decode the result of %s.%s: %w", facade, method, err)
+		}
+	}
+	return nil
+}
+
+func (c *Conn) forget(reqID uint64) {
+	c.mu.Lock()
+	delete(c.pending, reqID)
+	c.mu.Unlock()
+}
+
+func (c *Conn) readLoop(ctx context.Context) {
+	defer c.wg.Done()
+	for {
+		typ, data, err := c.ws.Read(ctx)
+		if err != nil {
+			c.fail(ctx, fmt.Errorf("cannot read from %s: %w", c.ep.addr, err))
+			return
+		}
+		if typ != websocket.MessageText {
+			c.fail(ctx, newFrameError(data, errBinaryMessage))
+			return
+		}
+		f, err := decodeResponse(data)
+		if err != nil {
+			c.fail(ctx, err)
+			return
+		}
+		c.mu.Lock()
+		ch, ok := c.pending[f.RequestID]
+		delete(c.pending, f.RequestID)
+		c.mu.Unlock()
+		if !ok {
+			c.debug(ctx, "rpc response for unknown request id ignored", slog.Uint64("request-id", f.RequestID))
+			continue
+		}
+		ch <- f
+	}
+}
+
+func (c *Conn) writeLoop(ctx context.Context) {
+	defer c.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case data := <-c.sendq:
+			wctx, cancel := context.WithTimeout(ctx, c.writeTimeout)
+			err := c.ws.Write(wctx, websocket.MessageText, data)
+			cancel()
+			if err != nil {
+				c.fail(ctx, fmt.Errorf("cannot write to %s: %w", c.ep.addr, err))
+				return
+			}
+		}
+	}
+}
+
+func (c *Conn) pingLoop(ctx context.Context) {
+	defer c.wg.Done()
+	t := time.NewTicker(c.pingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.broken:
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, c.pingTimeout)
+		err := c.CallVersion(pctx, "Pinger", 1, "Ping", "", nil, nil)
+		cancel()
+		if err != nil {
+			if c.Err() != nil {
+				return
+			}
+			c.fail(ctx, fmt.Errorf("ping failed: %w", err))
+			return
+		}
+	}
+}
+
+// markDone records why the connection stopped and closes Broken, once. It
+// reports whether this call did it.
+func (c *Conn) markDone(err error) bool {
+	done := false
+	c.doneOnce.Do(func() {
+		c.err = err
+		close(c.broken)
+		done = true
+	})
+	return done
+}
+
+// fail breaks the connection.
+func (c *Conn) fail(ctx context.Context, cause error) {
+	if !c.markDone(&brokenError{cause: cause}) {
+		return
+	}
+	c.debug(ctx, "rpc connection broken", slog.String("addr", c.ep.addr), slog.String("error", cause.Error()))
+	c.cancel()
+	_ = c.ws.CloseNow()
+}
+
+// Close closes the connection: calls in flight and later calls fail with an
+// error matching ErrClosed. It is idempotent and returns once the
+// connection's goroutines (reader, writer, pinger) have exited.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		if c.markDone(ErrClosed) {
+			// Closing handshake; the reader sees the server's close frame.
+			_ = c.ws.Close(websocket.StatusNormalClosure, "")
+		}
+		c.cancel()
+		_ = c.ws.CloseNow()
+		c.wg.Wait()
+		if c.httpTr != nil {
+			c.httpTr.CloseIdleConnections()
+		}
+	})
+	c.wg.Wait()
+	return nil
+}
+
+// closeNow closes without the closing handshake (used when login fails).
+func (c *Conn) closeNow() {
+	c.closeOnce.Do(func() {
+		c.markDone(ErrClosed)
+		c.cancel()
+		_ = c.ws.CloseNow()
+		c.wg.Wait()
+	})
+}
