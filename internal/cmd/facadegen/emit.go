@@ -1,0 +1,454 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// file is one generated Go source file.
+type file struct {
+	Name string
+	Src  []byte
+}
+
+// field is one generated struct field.
+type field struct {
+	GoName   string
+	GoType   string
+	Key      string
+	Optional bool
+	Embedded bool
+}
+
+// initialisms are written in upper case in Go names.
+var initialisms = map[string]bool{
+	"api": true, "ca": true, "cidr": true, "cpu": true, "dns": true, "http": true,
+	"https": true, "id": true, "ip": true, "json": true, "lxd": true, "mac": true,
+	"mtu": true, "os": true, "sla": true, "ssh": true, "tls": true, "ttl": true,
+	"uri": true, "url": true, "uuid": true, "vlan": true, "yaml": true,
+}
+
+// goFieldName derives a Go field name from a wire key: keys that are already
+// Go names (untagged upstream fields such as "CharmName") stay as they are;
+// kebab-case keys become CamelCase with initialisms in upper case.
+func goFieldName(def, key string) string {
+	if n, ok := fieldNames[def+"."+key]; ok {
+		return n
+	}
+	if n, ok := fieldNames["*."+key]; ok {
+		return n
+	}
+	if !strings.ContainsAny(key, "-_") && unicode.IsUpper(rune(key[0])) {
+		return key
+	}
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(key, func(r rune) bool { return r == '-' || r == '_' }) {
+		if initialisms[strings.ToLower(part)] {
+			b.WriteString(strings.ToUpper(part))
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+func isDuration(def, key string) bool {
+	return durationFields[def+"."+key] || durationFields["*."+key]
+}
+
+// fieldType maps a property's schema to a Go type.
+func (m *model) fieldType(rel release, def, key string, t *jsType, optional bool) (string, error) {
+	switch {
+	case t.Ref != "":
+		name := t.refName()
+		if name == "Error" {
+			return "*rpc.Error", nil
+		}
+		n, ok := m.nodes[nodeKey{rel, name}]
+		if !ok {
+			return "", fmt.Errorf("%s.%s: unknown reference %s", def, key, name)
+		}
+		if optional && n.goType.Opaque == nil {
+			return "*" + n.goType.Name, nil
+		}
+		return n.goType.Name, nil
+	case t.Type == "string":
+		if t.Format == "date-time" {
+			if optional {
+				return "*time.Time", nil
+			}
+			return "time.Time", nil
+		}
+		if t.Format != "" {
+			return "", fmt.Errorf("%s.%s: unknown string format %q", def, key, t.Format)
+		}
+		return "string", nil
+	case t.Type == "integer":
+		if isDuration(def, key) {
+			if optional {
+				return "*time.Duration", nil
+			}
+			return "time.Duration", nil
+		}
+		return "int", nil
+	case t.Type == "number":
+		return "float64", nil
+	case t.Type == "boolean":
+		return "bool", nil
+	case t.Type == "array":
+		if t.Items == nil {
+			return "", fmt.Errorf("%s.%s: array without items", def, key)
+		}
+		if bytesFields[def+"."+key] || bytesFields["*."+key] {
+			if t.Items.Type != "integer" {
+				return "", fmt.Errorf("%s.%s: listed in bytesFields but not an integer array", def, key)
+			}
+			return "[]byte", nil
+		}
+		elem, err := m.fieldType(rel, def, key, t.Items, false)
+		if err != nil {
+			return "", err
+		}
+		return "[]" + elem, nil
+	case t.Type == "object":
+		if len(t.Properties) > 0 {
+			return "", fmt.Errorf("%s.%s: inline object types are not supported", def, key)
+		}
+		if len(t.PatternProperties) == 1 {
+			for _, v := range t.PatternProperties {
+				elem, err := m.fieldType(rel, def, key, v, false)
+				if err != nil {
+					return "", err
+				}
+				return "map[string]" + elem, nil
+			}
+		}
+		if len(t.PatternProperties) > 1 {
+			return "", fmt.Errorf("%s.%s: several pattern properties", def, key)
+		}
+		if t.additionalAny() {
+			// The schema generator's rendering of a Go interface{}: any JSON
+			// value (string, number, bool, list or object) on the wire.
+			return "any", nil
+		}
+		return "", fmt.Errorf("%s.%s: object without properties", def, key)
+	}
+	return "", fmt.Errorf("%s.%s: unsupported schema %s", def, key, t.canonical())
+}
+
+// fields returns the struct fields of a type, embedded types first.
+func (m *model) fields(g *goType) ([]field, error) {
+	n := g.rep()
+	def := n.def
+	required := map[string]bool{}
+	for _, r := range def.Required {
+		required[r] = true
+	}
+	// Embedded structs: a property named after the definition it refers to,
+	// whose properties all appear flattened in this definition.
+	fromEmbedded := map[string]bool{}
+	var out []field
+	for _, key := range sortedKeys(def.Properties) {
+		p := def.Properties[key]
+		if p.Ref == "" || p.refName() != key || key == "Error" {
+			continue
+		}
+		target, ok := m.nodes[nodeKey{n.key.rel, key}]
+		if !ok || target.goType.Opaque != nil || len(target.def.Properties) == 0 {
+			continue
+		}
+		all := true
+		for k := range target.def.Properties {
+			if _, ok := def.Properties[k]; !ok {
+				all = false
+			}
+		}
+		if !all {
+			continue
+		}
+		for k := range target.def.Properties {
+			fromEmbedded[k] = true
+		}
+		out = append(out, field{GoName: target.goType.Name, GoType: target.goType.Name, Embedded: true})
+	}
+	embedded := len(out)
+	names := map[string]string{}
+	for _, f := range out {
+		names[f.GoName] = f.GoType
+	}
+	for _, key := range sortedKeys(def.Properties) {
+		if fromEmbedded[key] {
+			continue
+		}
+		p := def.Properties[key]
+		if p.Ref != "" && p.refName() == key && slices.ContainsFunc(out[:embedded], func(f field) bool { return f.GoName == m.nodes[nodeKey{n.key.rel, key}].goType.Name }) {
+			continue
+		}
+		opt := !required[key]
+		typ, err := m.fieldType(n.key.rel, g.Def, key, p, opt)
+		if err != nil {
+			return nil, err
+		}
+		name := goFieldName(g.Def, key)
+		if prev, dup := names[name]; dup {
+			return nil, fmt.Errorf("%s: two fields named %s (%s)", g.Def, name, prev)
+		}
+		names[name] = key
+		out = append(out, field{GoName: name, GoType: typ, Key: key, Optional: opt})
+	}
+	sort.SliceStable(out[embedded:], func(i, j int) bool { return out[embedded+i].GoName < out[embedded+j].GoName })
+	return out, nil
+}
+
+// emitType writes one type declaration.
+func (m *model) emitType(b *bytes.Buffer, g *goType) error {
+	fmt.Fprintf(b, "// %s %s\n", g.Name, m.typeDoc(g))
+	if g.Opaque != nil {
+		if g.Opaque.Defined {
+			fmt.Fprintf(b, "type %s %s\n\n", g.Name, g.Opaque.GoType)
+		} else {
+			fmt.Fprintf(b, "type %s = %s\n\n", g.Name, g.Opaque.GoType)
+		}
+		return nil
+	}
+	fields, err := m.fields(g)
+	if err != nil {
+		return err
+	}
+	if len(fields) == 0 {
+		fmt.Fprintf(b, "type %s struct{}\n\n", g.Name)
+		return nil
+	}
+	fmt.Fprintf(b, "type %s struct {\n", g.Name)
+	for _, f := range fields {
+		if f.Embedded {
+			fmt.Fprintf(b, "\t%s\n", f.GoType)
+			continue
+		}
+		tag := f.Key
+		if f.Optional {
+			tag += ",omitempty"
+		}
+		fmt.Fprintf(b, "\t%s %s `json:%s`\n", f.GoName, f.GoType, strconv.Quote(tag))
+	}
+	b.WriteString("}\n\n")
+	return nil
+}
+
+func (m *model) typeDoc(g *goType) string {
+	if g.Opaque != nil {
+		return g.Opaque.Doc
+	}
+	var rels []string
+	for _, n := range g.Nodes {
+		if n.key.rel == supplement {
+			continue
+		}
+		r := "Juju " + string(n.key.rel)
+		if !slices.Contains(rels, r) {
+			rels = append(rels, r)
+		}
+	}
+	where := "the " + joinAnd(g.Facades) + " facade"
+	if len(g.Facades) > 1 {
+		where += "s"
+	}
+	if g.Suffixed {
+		return fmt.Sprintf("is the shape of %s that %s uses; the newer shape is %s.", g.Def, g.Origin, g.Def)
+	}
+	s := fmt.Sprintf("is the wire type %s of %s", g.Def, where)
+	if len(rels) > 0 {
+		s += " (" + joinAnd(rels) + ")"
+	}
+	return s + "."
+}
+
+func joinAnd(list []string) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+}
+
+// versionsText renders a version list for documentation.
+func versionsText(vs []int) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.Itoa(v)
+	}
+	if len(s) == 1 {
+		return "version " + s[0]
+	}
+	return "versions " + joinAnd(s)
+}
+
+func intsLiteral(vs []int) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.Itoa(v)
+	}
+	return "[]int{" + strings.Join(s, ", ") + "}"
+}
+
+// writeDoc writes text as a Go comment, dropping TODO paragraphs.
+func writeDoc(b *bytes.Buffer, text string) {
+	text = strings.ReplaceAll(text, "\r", "")
+	var paras []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if strings.Contains(p, "TODO") || strings.Contains(p, "FIXME") || strings.TrimSpace(p) == "" {
+			continue
+		}
+		paras = append(paras, p)
+	}
+	for i, p := range paras {
+		if i > 0 {
+			b.WriteString("//\n")
+		}
+		for _, line := range strings.Split(p, "\n") {
+			line = strings.TrimRight(line, " \t")
+			if line == "" {
+				b.WriteString("//\n")
+				continue
+			}
+			b.WriteString("// " + line + "\n")
+		}
+	}
+}
+
+// emitFacade writes one facade's file.
+func (m *model) emitFacade(fm *facadeModel, header string) (file, error) {
+	var b bytes.Buffer
+	var all []int
+	for _, v := range fm.Variants {
+		for _, ver := range v.Versions {
+			if !slices.Contains(all, ver) {
+				all = append(all, ver)
+			}
+		}
+	}
+	slices.Sort(all)
+	client := fm.Name + "Client"
+	fmt.Fprintf(&b, "// %s calls the %s facade (%s).\n", client, fm.Name, versionsText(all))
+	if fm.WatcherID {
+		fmt.Fprintf(&b, "// Its calls take the watcher id returned by the call that created the watcher.\n")
+	}
+	b.WriteString("// It is safe for concurrent use when its Caller is.\n")
+	fmt.Fprintf(&b, "type %s struct {\n\tcaller Caller\n}\n\n", client)
+	fmt.Fprintf(&b, "// New%s returns a client for the %s facade that calls through c.\n", client, fm.Name)
+	fmt.Fprintf(&b, "func New%s(c Caller) *%s {\n\treturn &%s{caller: c}\n}\n\n", client, client, client)
+	for _, mm := range fm.Methods {
+		fmt.Fprintf(&b, "// %s calls %s.%s, which exists in facade %s.\n", mm.GoName, fm.Name, mm.Wire, versionsText(mm.Versions))
+		if mm.Doc != "" {
+			b.WriteString("//\n")
+			writeDoc(&b, mm.Doc)
+		}
+		args := "ctx context.Context"
+		id := `""`
+		if fm.WatcherID {
+			args += ", id string"
+			id = "id"
+		}
+		params := "nil"
+		if mm.Params != "" {
+			args += ", args " + m.paramType(mm.Params)
+			params = "args"
+		}
+		call := fmt.Sprintf("call(ctx, c.caller, %q, %q, %s, %s, %s", fm.Name, mm.Wire, id, intsLiteral(mm.Versions), params)
+		if mm.Result == "" {
+			fmt.Fprintf(&b, "func (c *%s) %s(%s) error {\n", client, mm.GoName, args)
+			fmt.Fprintf(&b, "\treturn %s, nil)\n}\n\n", call)
+			continue
+		}
+		res := m.paramType(mm.Result)
+		fmt.Fprintf(&b, "func (c *%s) %s(%s) (%s, error) {\n", client, mm.GoName, args, res)
+		fmt.Fprintf(&b, "\tvar result %s\n", res)
+		fmt.Fprintf(&b, "\terr := %s, &result)\n", call)
+		b.WriteString("\treturn result, err\n}\n\n")
+	}
+	for _, t := range fm.Types {
+		if err := m.emitType(&b, t); err != nil {
+			return file{}, err
+		}
+	}
+	return finish(strings.ToLower(fm.Name)+".go", header, b.Bytes())
+}
+
+// paramType is the Go type of a method's params or result.
+func (m *model) paramType(name string) string {
+	if name == "rpc.Error" {
+		return "*rpc.Error"
+	}
+	return name
+}
+
+var importUses = []struct {
+	path string
+	re   *regexp.Regexp
+}{
+	{"context", regexp.MustCompile(`\bcontext\.Context\b`)},
+	{"encoding/json", regexp.MustCompile(`\bjson\.RawMessage\b`)},
+	{"errors", regexp.MustCompile(`\berrors\.[A-Z]`)},
+	{"fmt", regexp.MustCompile(`\bfmt\.[A-Z]`)},
+	{"slices", regexp.MustCompile(`\bslices\.[A-Z]`)},
+	{"strconv", regexp.MustCompile(`\bstrconv\.[A-Z]`)},
+	{"strings", regexp.MustCompile(`\bstrings\.[A-Z]`)},
+	{"time", regexp.MustCompile(`(?m)^[^/]*\btime\.[A-Z]`)},
+	{rpcImport, regexp.MustCompile(`(?m)^[^/]*\brpc\.[A-Z]`)},
+}
+
+// finish adds the header, package clause and imports, and formats.
+func finish(name, header string, body []byte) (file, error) {
+	return finishDoc(name, header, "", body)
+}
+
+// finishDoc is finish with a package doc comment.
+func finishDoc(name, header, pkgDoc string, body []byte) (file, error) {
+	var b bytes.Buffer
+	b.WriteString(header)
+	b.WriteString("\n\n")
+	b.WriteString(pkgDoc)
+	b.WriteString("package facades\n\n")
+	var std, other []string
+	for _, u := range importUses {
+		if u.re.Match(body) {
+			if strings.Contains(u.path, ".") {
+				other = append(other, u.path)
+			} else {
+				std = append(std, u.path)
+			}
+		}
+	}
+	if len(std)+len(other) > 0 {
+		b.WriteString("import (\n")
+		for _, p := range std {
+			fmt.Fprintf(&b, "\t%q\n", p)
+		}
+		if len(std) > 0 && len(other) > 0 {
+			b.WriteString("\n")
+		}
+		for _, p := range other {
+			if p == rpcImport && !strings.HasSuffix(p, "/rpc") {
+				fmt.Fprintf(&b, "\trpc %q\n", p)
+				continue
+			}
+			fmt.Fprintf(&b, "\t%q\n", p)
+		}
+		b.WriteString(")\n\n")
+	}
+	b.Write(body)
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return file{Name: name, Src: b.Bytes()}, fmt.Errorf("cannot format %s: %w", name, err)
+	}
+	return file{Name: name, Src: src}, nil
+}

@@ -1,0 +1,449 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// nodeKey names one schema definition in one release.
+type nodeKey struct {
+	rel  release
+	name string
+}
+
+// node is one schema definition in one release, as reached from the methods
+// of the listed facades.
+type node struct {
+	key     nodeKey
+	def     *jsType
+	canon   string
+	refs    []string
+	facades []string // listed facades (in list order) reaching it
+	goType  *goType
+}
+
+// goType is one generated Go type: a class of nodes with the same
+// definition name and the same wire shape.
+type goType struct {
+	Name     string
+	Def      string  // schema definition name
+	Nodes    []*node // newest release first
+	Facades  []string
+	Opaque   *opaque
+	Suffixed bool   // an older shape with a version suffix
+	Origin   string // for suffixed types: "ModelManager version 10 (Juju 3.6)"
+}
+
+func (g *goType) rep() *node { return g.Nodes[0] }
+
+// variantModel is a variant with its schema facade.
+type variantModel struct {
+	variant
+	sf *schemaFacade
+	// comments is the same facade from the -latest-comments schema, if any.
+	comments *schemaFacade
+}
+
+// facadeModel is one facade ready for emission.
+type facadeModel struct {
+	facade
+	Variants []variantModel
+	Methods  []*methodModel
+	Types    []*goType // types used only by this facade
+	Doc      string
+}
+
+// methodModel is one generated client method.
+type methodModel struct {
+	GoName   string
+	Wire     string
+	Params   string // Go type name, "" when the method takes none
+	Result   string // Go type name, "" when the method returns nothing
+	Versions []int
+	Doc      string
+	key      string
+}
+
+type model struct {
+	schemas  map[release]*schemaFile
+	order    []release // newest first, supplement last
+	nodes    map[nodeKey]*node
+	byName   map[string][]*node
+	types    []*goType
+	facades  []*facadeModel
+	typeByGo map[string]*goType
+}
+
+func (m *model) rank(r release) int { return slices.Index(m.order, r) }
+
+// build resolves the facade list against the schemas.
+func build(schemas []*schemaFile, list []facade) (*model, error) {
+	m := &model{
+		schemas:  map[release]*schemaFile{},
+		nodes:    map[nodeKey]*node{},
+		byName:   map[string][]*node{},
+		typeByGo: map[string]*goType{},
+	}
+	for _, s := range schemas {
+		if _, dup := m.schemas[s.Release]; dup {
+			return nil, fmt.Errorf("two schema files for Juju %s", s.Release)
+		}
+		m.schemas[s.Release] = s
+		m.order = append(m.order, s.Release)
+	}
+	// Newest release first; the supplement last.
+	sort.SliceStable(m.order, func(i, j int) bool {
+		a, b := m.order[i], m.order[j]
+		if a == supplement || b == supplement {
+			return b == supplement && a != supplement
+		}
+		return versionLess(b, a)
+	})
+	for _, f := range list {
+		fm := &facadeModel{facade: f}
+		for _, v := range f.Variants {
+			s, ok := m.schemas[v.Release]
+			if !ok {
+				return nil, fmt.Errorf("facade %s: no schema for Juju %s", f.Name, v.Release)
+			}
+			sf, ok := s.Facades[f.Name]
+			if !ok {
+				return nil, fmt.Errorf("facade %s: not in schema %s", f.Name, s.Base)
+			}
+			vm := variantModel{variant: v, sf: sf}
+			if s.Comments != nil {
+				vm.comments = s.Comments[f.Name]
+			}
+			for meth := range v.Since {
+				if _, ok := sf.Schema.Properties[meth]; !ok {
+					return nil, fmt.Errorf("facade %s: Since names unknown method %s", f.Name, meth)
+				}
+			}
+			fm.Variants = append(fm.Variants, vm)
+			if err := m.reach(f.Name, v.Release, sf); err != nil {
+				return nil, err
+			}
+		}
+		m.facades = append(m.facades, fm)
+	}
+	if err := m.classify(); err != nil {
+		return nil, err
+	}
+	for _, fm := range m.facades {
+		if err := m.buildMethods(fm); err != nil {
+			return nil, err
+		}
+	}
+	m.assignFiles()
+	return m, nil
+}
+
+func versionLess(a, b release) bool {
+	pa, pb := strings.Split(string(a), "."), strings.Split(string(b), ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, _ := strconv.Atoi(pa[i])
+		y, _ := strconv.Atoi(pb[i])
+		if x != y {
+			return x < y
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+// reach records every definition reachable from the facade's methods.
+func (m *model) reach(facadeName string, rel release, sf *schemaFacade) error {
+	var visit func(name string) error
+	visit = func(name string) error {
+		if name == "Error" {
+			return nil // *rpc.Error
+		}
+		key := nodeKey{rel, name}
+		def, ok := sf.Schema.Definitions[name]
+		if !ok {
+			return fmt.Errorf("facade %s in Juju %s: missing definition %s", facadeName, rel, name)
+		}
+		canon := def.canonical()
+		if n, ok := m.nodes[key]; ok {
+			if n.canon != canon {
+				return fmt.Errorf("definition %s differs between facades %s and %s in Juju %s", name, n.facades[0], facadeName, rel)
+			}
+			if !slices.Contains(n.facades, facadeName) {
+				n.facades = append(n.facades, facadeName)
+			}
+			return nil
+		}
+		refs := map[string]bool{}
+		def.refs(refs)
+		n := &node{key: key, def: def, canon: canon, refs: sortedKeys(refs), facades: []string{facadeName}}
+		m.nodes[key] = n
+		m.byName[name] = append(m.byName[name], n)
+		if _, ok := opaqueTypes[name]; ok {
+			return nil
+		}
+		for _, r := range n.refs {
+			if err := visit(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, meth := range sortedKeys(sf.Schema.Properties) {
+		p := sf.Schema.Properties[meth]
+		for _, k := range sortedKeys(p.Properties) {
+			if k != "Params" && k != "Result" {
+				return fmt.Errorf("facade %s method %s: unexpected property %s", facadeName, meth, k)
+			}
+			t := p.Properties[k]
+			if t.Ref == "" {
+				return fmt.Errorf("facade %s method %s: %s is not a reference", facadeName, meth, k)
+			}
+			if err := visit(t.refName()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// classify groups same-named definitions of different releases by deep wire
+// shape (a greatest fixpoint, so recursive types compare correctly) and names
+// the resulting Go types.
+func (m *model) classify() error {
+	type pair struct{ a, b *node }
+	eq := map[pair]bool{}
+	same := func(a, b *node) bool {
+		if a == b {
+			return true
+		}
+		return eq[pair{a, b}]
+	}
+	for _, nodes := range m.byName {
+		for _, a := range nodes {
+			for _, b := range nodes {
+				if a != b && a.canon == b.canon {
+					eq[pair{a, b}] = true
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for p := range eq {
+			if _, ok := opaqueTypes[p.a.key.name]; ok {
+				continue
+			}
+			for _, r := range p.a.refs {
+				if r == "Error" {
+					continue
+				}
+				ra, rb := m.nodes[nodeKey{p.a.key.rel, r}], m.nodes[nodeKey{p.b.key.rel, r}]
+				if !same(ra, rb) {
+					delete(eq, p)
+					delete(eq, pair{p.b, p.a})
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	names := sortedKeys(m.byName)
+	taken := map[string]bool{}
+	for _, name := range names {
+		taken[name] = true
+	}
+	for _, name := range names {
+		nodes := m.byName[name]
+		sort.Slice(nodes, func(i, j int) bool { return m.rank(nodes[i].key.rel) < m.rank(nodes[j].key.rel) })
+		var classes []*goType
+		for _, n := range nodes {
+			var cls *goType
+			for _, c := range classes {
+				if same(c.rep(), n) {
+					cls = c
+					break
+				}
+			}
+			if cls == nil {
+				cls = &goType{Def: name}
+				if o, ok := opaqueTypes[name]; ok {
+					cls.Opaque = &o
+				}
+				classes = append(classes, cls)
+			}
+			cls.Nodes = append(cls.Nodes, n)
+			n.goType = cls
+		}
+		for i, c := range classes {
+			c.Name = name
+			if i > 0 {
+				suffix, origin, err := m.suffixFor(c)
+				if err != nil {
+					return err
+				}
+				c.Name, c.Suffixed, c.Origin = name+suffix, true, origin
+				if taken[c.Name] {
+					return fmt.Errorf("cannot name the Juju %s shape of %s: %s is taken", c.rep().key.rel, name, c.Name)
+				}
+				taken[c.Name] = true
+			}
+			for _, n := range c.Nodes {
+				for _, f := range n.facades {
+					if !slices.Contains(c.Facades, f) {
+						c.Facades = append(c.Facades, f)
+					}
+				}
+			}
+			m.types = append(m.types, c)
+			m.typeByGo[c.Name] = c
+		}
+	}
+	sort.Slice(m.types, func(i, j int) bool { return m.types[i].Name < m.types[j].Name })
+	return nil
+}
+
+// suffixFor names an older shape of a definition. The first listed facade
+// using the shape decides: when its schema version differs from the newest
+// variant's, the suffix is V<version> (ModelCreateArgsV10); when both
+// releases serve the shape under the same version number, the suffix names
+// the release (ApplicationStatusJuju36).
+func (m *model) suffixFor(c *goType) (suffix, origin string, err error) {
+	rel := c.rep().key.rel
+	for _, fm := range m.facades {
+		for _, v := range fm.Variants {
+			if v.Release != rel || !slices.Contains(c.rep().facades, fm.Name) {
+				continue
+			}
+			s := variantSuffix(fm, v)
+			return s, fmt.Sprintf("%s version %d (Juju %s)", fm.Name, v.sf.Version, rel), nil
+		}
+	}
+	return "", "", fmt.Errorf("no facade uses the Juju %s shape of %s", rel, c.Def)
+}
+
+// variantSuffix is the suffix for names from an older variant of a facade.
+func variantSuffix(fm *facadeModel, v variantModel) string {
+	newest := fm.Variants[0]
+	if v.sf.Version != newest.sf.Version || v.Release == newest.Release {
+		return "V" + strconv.Itoa(v.sf.Version)
+	}
+	return "Juju" + strings.ReplaceAll(string(v.Release), ".", "")
+}
+
+// buildMethods merges the methods of a facade's variants: a method whose
+// param and result types are the same Go types in several variants is one
+// Go method existing in all their versions; otherwise the newest shape
+// keeps the plain name and older ones get the variant's suffix.
+func (m *model) buildMethods(fm *facadeModel) error {
+	byWire := map[string][]*methodModel{}
+	var order []string
+	for _, v := range fm.Variants {
+		for _, name := range sortedKeys(v.sf.Schema.Properties) {
+			p := v.sf.Schema.Properties[name]
+			mm := &methodModel{Wire: name}
+			if t, ok := p.Properties["Params"]; ok {
+				mm.Params = m.typeName(v.Release, t.refName())
+			}
+			if t, ok := p.Properties["Result"]; ok {
+				mm.Result = m.typeName(v.Release, t.refName())
+			}
+			mm.key = mm.Params + "|" + mm.Result
+			for _, ver := range v.Versions {
+				if ver >= v.Since[name] {
+					mm.Versions = append(mm.Versions, ver)
+				}
+			}
+			if len(mm.Versions) == 0 {
+				return fmt.Errorf("facade %s method %s: no versions left after Since", fm.Name, name)
+			}
+			doc := p.Description
+			if doc == "" && v.comments != nil {
+				if cp, ok := v.comments.Schema.Properties[name]; ok {
+					doc = cp.Description
+				}
+			}
+			mm.Doc = doc
+			list := byWire[name]
+			merged := false
+			for _, prev := range list {
+				if prev.key == mm.key {
+					for _, ver := range mm.Versions {
+						if !slices.Contains(prev.Versions, ver) {
+							prev.Versions = append(prev.Versions, ver)
+						}
+					}
+					slices.Sort(prev.Versions)
+					if prev.Doc == "" {
+						prev.Doc = doc
+					}
+					merged = true
+					break
+				}
+			}
+			if merged {
+				continue
+			}
+			mm.GoName = name
+			if len(list) > 0 {
+				mm.GoName = name + variantSuffix(fm, v)
+			} else {
+				order = append(order, name)
+			}
+			byWire[name] = append(list, mm)
+		}
+	}
+	seen := map[string]bool{}
+	for _, name := range order {
+		for _, mm := range byWire[name] {
+			if seen[mm.GoName] {
+				return fmt.Errorf("facade %s: two methods named %s", fm.Name, mm.GoName)
+			}
+			seen[mm.GoName] = true
+			fm.Methods = append(fm.Methods, mm)
+		}
+	}
+	sort.SliceStable(fm.Methods, func(i, j int) bool { return fm.Methods[i].GoName < fm.Methods[j].GoName })
+	return nil
+}
+
+func (m *model) typeName(rel release, def string) string {
+	if def == "Error" {
+		return "rpc.Error"
+	}
+	return m.nodes[nodeKey{rel, def}].goType.Name
+}
+
+// assignFiles puts each type used by one facade into that facade's file;
+// shared types go to types.go.
+func (m *model) assignFiles() {
+	byName := map[string]*facadeModel{}
+	for _, fm := range m.facades {
+		byName[fm.Name] = fm
+	}
+	for _, t := range m.types {
+		if len(t.Facades) == 1 {
+			fm := byName[t.Facades[0]]
+			fm.Types = append(fm.Types, t)
+		}
+	}
+}
+
+// supportedVersions is the union of the versions of each facade.
+func (m *model) supportedVersions() map[string][]int {
+	out := map[string][]int{}
+	for _, fm := range m.facades {
+		var vs []int
+		for _, v := range fm.Variants {
+			for _, ver := range v.Versions {
+				if !slices.Contains(vs, ver) {
+					vs = append(vs, ver)
+				}
+			}
+		}
+		slices.Sort(vs)
+		out[fm.Name] = vs
+	}
+	return out
+}
