@@ -115,6 +115,7 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 func (c *apiConn) run() {
 	defer func() {
 		c.cancel()
+		c.endSession()
 		c.calls.Wait()
 		_ = c.ws.CloseNow()
 	}()
@@ -134,10 +135,22 @@ func (c *apiConn) run() {
 			// Fatal protocol error: the real server tears the
 			// connection down without replying.
 			c.cancel()
+			c.endSession()
 			c.calls.Wait()
 			_ = c.ws.Close(websocket.StatusNormalClosure, "")
 			return
 		}
+	}
+}
+
+// endSession tells the controller the connection is gone, so that blocked
+// watcher calls return.
+func (c *apiConn) endSession() {
+	c.sessMu.RLock()
+	loggedIn, sess := c.loggedIn, c.sess
+	c.sessMu.RUnlock()
+	if loggedIn {
+		c.srv.ctrl.EndSession(sess)
 	}
 }
 

@@ -16,6 +16,8 @@ type backend interface {
 	Login(ctx context.Context, modelUUID string, params json.RawMessage, addrs []string) (result any, sess any, err error)
 	// Call runs one facade method for a logged-in session.
 	Call(ctx context.Context, sess any, facade string, version int, method, id string, params json.RawMessage) (any, error)
+	// EndSession releases a session when its connection closes.
+	EndSession(sess any)
 	// CheckHTTPAuth checks Basic credentials for an HTTP endpoint of modelUUID.
 	CheckHTTPAuth(user, password, modelUUID string) error
 	// UploadCharm stores a local charm archive and returns its charm URL.

@@ -54,8 +54,17 @@ type Config struct {
 	CACert string
 	CAKey  string
 
-	// Speed selects a timing preset; "" means SpeedFast.
+	// Speed selects a timing preset; "" means SpeedFast. Timing, when
+	// set, takes precedence.
 	Speed Speed
+
+	// Timing sets how long each simulated lifecycle step takes; the zero
+	// value means the preset Speed names.
+	Timing Timing
+
+	// Clock is the simulator's time source; nil means the real clock. Use
+	// a *FakeClock (NewFakeClock) to move time from the test.
+	Clock Clock
 
 	// Logger receives the simulator's logs; nil means silent.
 	Logger *slog.Logger
@@ -68,6 +77,10 @@ type Config struct {
 
 	// ControllerUUID is the controller's UUID; "" means generated.
 	ControllerUUID string
+
+	// DefaultModel is the name of the model created at start next to the
+	// "controller" model, owned by admin; "" means "default".
+	DefaultModel string
 }
 
 func (c Config) withDefaults() (Config, error) {

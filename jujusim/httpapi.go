@@ -259,23 +259,7 @@ func (s *Server) serveLog(g *generation, w http.ResponseWriter, r *http.Request,
 		if err != nil {
 			return
 		}
-		var frame any
-		if q.Version < 2 {
-			m := logMessageV1{
-				Entity: rec.Entity, Timestamp: rec.Time, Severity: rec.Severity,
-				Module: rec.Module, Location: rec.Location, Message: rec.Message,
-			}
-			if tags, ok := rec.Labels[loggerTagsLabel]; ok {
-				m.Labels = strings.Split(tags, ",")
-			}
-			frame = m
-		} else {
-			frame = logMessage{
-				ModelUUID: rec.ModelUUID, Entity: rec.Entity, Timestamp: rec.Time, Severity: rec.Severity,
-				Module: rec.Module, Location: rec.Location, Message: rec.Message, Labels: rec.Labels,
-			}
-		}
-		data, err := encodeFrame(frame)
+		data, err := encodeFrame(logFrame(rec, q.Version))
 		if err != nil {
 			return
 		}
@@ -283,6 +267,26 @@ func (s *Server) serveLog(g *generation, w http.ResponseWriter, r *http.Request,
 			return
 		}
 	}
+}
+
+// logFrame returns the wire form of rec for debug-log stream version
+// version: from 2 on, the record with its model UUID and labels as a map;
+// before, without the model and with the logger tags as an array.
+func logFrame(rec logRecord, version int) any {
+	if version >= 2 {
+		return logMessage{
+			ModelUUID: rec.ModelUUID, Entity: rec.Entity, Timestamp: rec.Time, Severity: rec.Severity,
+			Module: rec.Module, Location: rec.Location, Message: rec.Message, Labels: rec.Labels,
+		}
+	}
+	m := logMessageV1{
+		Entity: rec.Entity, Timestamp: rec.Time, Severity: rec.Severity,
+		Module: rec.Module, Location: rec.Location, Message: rec.Message,
+	}
+	if tags, ok := rec.Labels[loggerTagsLabel]; ok {
+		m.Labels = strings.Split(tags, ",")
+	}
+	return m
 }
 
 // logLevels are the levels debug-log accepts as a filter, lowest first.

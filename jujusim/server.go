@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // ErrClosed is returned by calls on a Server after Close.
@@ -26,6 +28,7 @@ type Server struct {
 	cfg     Config
 	logger  *slog.Logger
 	ctrl    backend
+	core    *core.Controller // the same controller, for the steering API
 	certs   *certs
 	tlsConf *tls.Config
 
@@ -72,6 +75,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		_ = ctrl.Close()
 		return nil, err
 	}
+	s.core = ctrl.c
 	return s, nil
 }
 

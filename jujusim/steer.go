@@ -1,0 +1,126 @@
+package jujusim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
+)
+
+// Clock is the simulator's source of time: status timestamps,
+// controller-timestamp and the scheduler that drives the simulated agents
+// all read it.
+type Clock = core.Clock
+
+// Timer is a pending Clock.AfterFunc call.
+type Timer = core.Timer
+
+// FakeClock is a Clock that only moves when the test calls Advance. Timers
+// fire inside Advance in due order, so a simulation on a FakeClock is
+// deterministic.
+type FakeClock = core.FakeClock
+
+// NewFakeClock returns a FakeClock set to start; a zero start means
+// 2026-01-01T00:00:00Z.
+func NewFakeClock(start time.Time) *FakeClock { return core.NewFakeClock(start) }
+
+// RealClock returns the wall clock.
+func RealClock() Clock { return core.RealClock() }
+
+// Timing sets how long each simulated lifecycle step takes (machine
+// provisioning, hooks, removal, ...). The zero Timing means FastTiming().
+type Timing = core.Timing
+
+// RealisticTiming returns timings close to a real cloud's (seconds).
+func RealisticTiming() Timing { return core.Realistic() }
+
+// FastTiming returns timings that keep every lifecycle step visible but let
+// a model settle in well under two seconds.
+func FastTiming() Timing { return core.Fast() }
+
+// InstantTiming returns timings where every step happens at once.
+func InstantTiming() Timing { return core.Instant() }
+
+// Behaviour steers the simulated charm of one application: end blocked,
+// fail a hook, flap, stay in maintenance, never settle, action results.
+// The zero value is a well-behaved charm that goes active.
+type Behaviour = core.Behaviour
+
+// ActionOutcome is how a simulated action ends.
+type ActionOutcome = core.ActionOutcome
+
+// Grant gives a user access to the controller (ModelUUID "", access
+// "login" or "superuser") or to a model ("read", "write" or "admin").
+type Grant = core.Grant
+
+// ErrNotFakeClock is returned by Advance when the server runs on a clock
+// that a test cannot move.
+var ErrNotFakeClock = errors.New("jujusim: the simulator does not run on a FakeClock")
+
+// Clock returns the simulator's clock.
+func (s *Server) Clock() Clock { return s.core.Clock() }
+
+// Advance moves a FakeClock forward by d, running every simulated step
+// that falls due, and returns once they have run. It fails with
+// ErrNotFakeClock when Config.Clock was not a *FakeClock.
+func (s *Server) Advance(d time.Duration) error {
+	fc, ok := s.core.Clock().(*FakeClock)
+	if !ok {
+		return fmt.Errorf("cannot advance the clock: %w", ErrNotFakeClock)
+	}
+	fc.Advance(d)
+	return nil
+}
+
+// SetBehaviour sets the behaviour of application app in model modelUUID,
+// for units present and future. The application need not exist yet.
+func (s *Server) SetBehaviour(modelUUID, app string, b Behaviour) {
+	s.core.SetBehaviour(modelUUID, app, b)
+}
+
+// AddUser adds a local user with a password and the given access grants;
+// without a controller grant the user gets "login" access.
+func (s *Server) AddUser(name, password string, grants ...Grant) error {
+	return s.core.AddUser(name, password, grants...)
+}
+
+// ControllerModelUUID returns the UUID of the "controller" model.
+func (s *Server) ControllerModelUUID() string { return s.core.ControllerModelUUID() }
+
+// ModelUUID returns the UUID of the model qualifier/name (qualifier is
+// the owner, e.g. "admin") and whether it exists.
+func (s *Server) ModelUUID(qualifier, name string) (string, bool) {
+	return s.core.ModelUUID(qualifier, name)
+}
+
+// Models returns the UUIDs of the controller's models.
+func (s *Server) Models() []string { return s.core.Models() }
+
+// seeder and actionResulter are core entry points that arrive later.
+type seeder interface {
+	Seed(modelUUID string, apps map[string]int) error
+}
+
+type actionResulter interface {
+	SetActionResult(modelUUID, app, action string, out ActionOutcome)
+}
+
+// Seed deploys, in one call, each application of apps (name to unit
+// count) into model modelUUID with a simulated charm; the units then run
+// through the lifecycle like deployed ones.
+func (s *Server) Seed(modelUUID string, apps map[string]int) error {
+	sd, ok := any(s.core).(seeder)
+	if !ok {
+		return errors.New("cannot seed model: not simulated yet")
+	}
+	return sd.Seed(modelUUID, apps)
+}
+
+// SetActionResult sets how future runs of action on app's units in model
+// modelUUID end.
+func (s *Server) SetActionResult(modelUUID, app, action string, out ActionOutcome) {
+	if ar, ok := any(s.core).(actionResulter); ok {
+		ar.SetActionResult(modelUUID, app, action, out)
+	}
+}
