@@ -127,9 +127,9 @@ func (c *ActionClient) WatchActionsProgress(ctx context.Context, args Entities) 
 
 // Action is the wire type Action of the Action facade (Juju 4.0 and Juju 3.6).
 type Action struct {
-	ExecutionGroup string         `json:"execution-group,omitempty"`
+	ExecutionGroup *string        `json:"execution-group,omitempty"`
 	Name           string         `json:"name"`
-	Parallel       bool           `json:"parallel,omitempty"`
+	Parallel       *bool          `json:"parallel,omitempty"`
 	Parameters     map[string]any `json:"parameters,omitempty"`
 	Receiver       string         `json:"receiver"`
 	Tag            string         `json:"tag"`
@@ -137,8 +137,8 @@ type Action struct {
 
 // ActionMessage is the wire type ActionMessage of the Action facade (Juju 4.0 and Juju 3.6).
 type ActionMessage struct {
-	Message   string    `json:"message"`
-	Timestamp time.Time `json:"timestamp"`
+	Message   string     `json:"message"`
+	Timestamp *time.Time `json:"timestamp"`
 }
 
 // ActionResult is the wire type ActionResult of the Action facade (Juju 4.0 and Juju 3.6).
@@ -222,9 +222,9 @@ type OperationResults struct {
 type RunParams struct {
 	Applications   []string      `json:"applications,omitempty"`
 	Commands       string        `json:"commands"`
-	ExecutionGroup string        `json:"execution-group,omitempty"`
+	ExecutionGroup *string       `json:"execution-group,omitempty"`
 	Machines       []string      `json:"machines,omitempty"`
-	Parallel       bool          `json:"parallel,omitempty"`
+	Parallel       *bool         `json:"parallel,omitempty"`
 	Timeout        time.Duration `json:"timeout"`
 	Units          []string      `json:"units,omitempty"`
 }
@@ -233,9 +233,9 @@ type RunParams struct {
 type RunParamsJuju36 struct {
 	Applications    []string      `json:"applications,omitempty"`
 	Commands        string        `json:"commands"`
-	ExecutionGroup  string        `json:"execution-group,omitempty"`
+	ExecutionGroup  *string       `json:"execution-group,omitempty"`
 	Machines        []string      `json:"machines,omitempty"`
-	Parallel        bool          `json:"parallel,omitempty"`
+	Parallel        *bool         `json:"parallel,omitempty"`
 	Timeout         time.Duration `json:"timeout"`
 	Units           []string      `json:"units,omitempty"`
 	WorkloadContext bool          `json:"workload-context,omitempty"`

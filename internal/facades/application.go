@@ -693,7 +693,7 @@ type DeployFromRepositoryArg struct {
 	ApplicationName  string                 `json:"ApplicationName"`
 	AttachStorage    []string               `json:"AttachStorage"`
 	Base             *Base                  `json:"base,omitempty"`
-	Channel          string                 `json:"channel,omitempty"`
+	Channel          *string                `json:"channel,omitempty"`
 	CharmName        string                 `json:"CharmName"`
 	ConfigYAML       string                 `json:"ConfigYAML"`
 	Cons             Value                  `json:"Cons"`
@@ -701,10 +701,10 @@ type DeployFromRepositoryArg struct {
 	DryRun           bool                   `json:"DryRun"`
 	EndpointBindings map[string]string      `json:"endpoint-bindings,omitempty"`
 	Force            bool                   `json:"force,omitempty"`
-	NumUnits         int                    `json:"num-units,omitempty"`
+	NumUnits         *int                   `json:"num-units,omitempty"`
 	Placement        []Placement            `json:"Placement"`
 	Resources        map[string]string      `json:"resources,omitempty"`
-	Revision         int                    `json:"revision,omitempty"`
+	Revision         *int                   `json:"revision,omitempty"`
 	Storage          map[string]Directive   `json:"storage"`
 	Trust            bool                   `json:"Trust"`
 }
@@ -714,7 +714,7 @@ type DeployFromRepositoryArgJuju36 struct {
 	ApplicationName  string                       `json:"ApplicationName"`
 	AttachStorage    []string                     `json:"AttachStorage"`
 	Base             *Base                        `json:"base,omitempty"`
-	Channel          string                       `json:"channel,omitempty"`
+	Channel          *string                      `json:"channel,omitempty"`
 	CharmName        string                       `json:"CharmName"`
 	ConfigYAML       string                       `json:"ConfigYAML"`
 	Cons             Value                        `json:"Cons"`
@@ -722,10 +722,10 @@ type DeployFromRepositoryArgJuju36 struct {
 	DryRun           bool                         `json:"DryRun"`
 	EndpointBindings map[string]string            `json:"endpoint-bindings,omitempty"`
 	Force            bool                         `json:"force,omitempty"`
-	NumUnits         int                          `json:"num-units,omitempty"`
+	NumUnits         *int                         `json:"num-units,omitempty"`
 	Placement        []Placement                  `json:"Placement"`
 	Resources        map[string]string            `json:"resources,omitempty"`
-	Revision         int                          `json:"revision,omitempty"`
+	Revision         *int                         `json:"revision,omitempty"`
 	Storage          map[string]ConstraintsJuju36 `json:"Storage"`
 	Trust            bool                         `json:"Trust"`
 }

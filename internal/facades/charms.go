@@ -142,8 +142,8 @@ type Charm struct {
 // CharmActionSpec is the wire type CharmActionSpec of the Charms facade (Juju 4.0).
 type CharmActionSpec struct {
 	Description    string         `json:"description"`
-	ExecutionGroup string         `json:"execution-group,omitempty"`
-	Parallel       bool           `json:"parallel,omitempty"`
+	ExecutionGroup *string        `json:"execution-group,omitempty"`
+	Parallel       *bool          `json:"parallel,omitempty"`
 	Params         map[string]any `json:"params"`
 }
 

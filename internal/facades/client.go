@@ -130,7 +130,7 @@ type DetailedStatus struct {
 	Info    string         `json:"info"`
 	Kind    string         `json:"kind"`
 	Life    string         `json:"life"`
-	Since   time.Time      `json:"since"`
+	Since   *time.Time     `json:"since"`
 	Status  string         `json:"status"`
 	Version string         `json:"version"`
 }
@@ -166,7 +166,7 @@ type FilesystemInfo struct {
 type FullStatus struct {
 	Applications        map[string]ApplicationStatus       `json:"applications"`
 	Branches            map[string]BranchStatus            `json:"branches"`
-	ControllerTimestamp time.Time                          `json:"controller-timestamp"`
+	ControllerTimestamp *time.Time                         `json:"controller-timestamp"`
 	Filesystems         []FilesystemDetails                `json:"filesystems,omitempty"`
 	Machines            map[string]MachineStatus           `json:"machines"`
 	Model               ModelStatusInfo                    `json:"model"`
@@ -181,7 +181,7 @@ type FullStatus struct {
 type FullStatusJuju36 struct {
 	Applications        map[string]ApplicationStatusJuju36 `json:"applications"`
 	Branches            map[string]BranchStatus            `json:"branches"`
-	ControllerTimestamp time.Time                          `json:"controller-timestamp"`
+	ControllerTimestamp *time.Time                         `json:"controller-timestamp"`
 	Filesystems         []FilesystemDetails                `json:"filesystems,omitempty"`
 	Machines            map[string]MachineStatusJuju36     `json:"machines"`
 	Model               ModelStatusInfoJuju36              `json:"model"`
@@ -315,7 +315,7 @@ type RemoteApplicationStatus struct {
 
 // StatusHistoryFilter is the wire type StatusHistoryFilter of the Client facade (Juju 4.0 and Juju 3.6).
 type StatusHistoryFilter struct {
-	Date    time.Time     `json:"date"`
+	Date    *time.Time    `json:"date"`
 	Delta   time.Duration `json:"delta"`
 	Exclude []string      `json:"exclude"`
 	Size    int           `json:"size"`

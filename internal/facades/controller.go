@@ -350,7 +350,7 @@ type DashboardConnectionSSHTunnel struct {
 // DestroyControllerArgs is the wire type DestroyControllerArgs of the Controller facade (Juju 4.0 and Juju 3.6).
 type DestroyControllerArgs struct {
 	DestroyModels  bool           `json:"destroy-models"`
-	DestroyStorage bool           `json:"destroy-storage,omitempty"`
+	DestroyStorage *bool          `json:"destroy-storage,omitempty"`
 	Force          bool           `json:"force,omitempty"`
 	MaxWait        *time.Duration `json:"max-wait,omitempty"`
 	ModelTimeout   int            `json:"model-timeout,omitempty"`

@@ -214,7 +214,7 @@ type ChangeModelCredentialsParams struct {
 
 // DestroyModelParams is the wire type DestroyModelParams of the ModelManager facade (Juju 4.0 and Juju 3.6).
 type DestroyModelParams struct {
-	DestroyStorage bool           `json:"destroy-storage,omitempty"`
+	DestroyStorage *bool          `json:"destroy-storage,omitempty"`
 	Force          bool           `json:"force,omitempty"`
 	MaxWait        *time.Duration `json:"max-wait,omitempty"`
 	ModelTag       string         `json:"model-tag"`
@@ -427,7 +427,7 @@ type ModelMachineInfoV10 struct {
 // ModelMigrationStatus is the wire type ModelMigrationStatus of the ModelManager facade (Juju 4.0 and Juju 3.6).
 type ModelMigrationStatus struct {
 	End    *time.Time `json:"end,omitempty"`
-	Start  time.Time  `json:"start"`
+	Start  *time.Time `json:"start"`
 	Status string     `json:"status"`
 }
 
@@ -478,7 +478,7 @@ type ModelSummary struct {
 	ControllerUUID     string                `json:"controller-uuid"`
 	Counts             []ModelEntityCount    `json:"counts"`
 	IsController       bool                  `json:"is-controller"`
-	LastConnection     time.Time             `json:"last-connection"`
+	LastConnection     *time.Time            `json:"last-connection"`
 	Life               string                `json:"life"`
 	Migration          *ModelMigrationStatus `json:"migration,omitempty"`
 	Name               string                `json:"name"`
@@ -522,7 +522,7 @@ type ModelSummaryV10 struct {
 	Counts             []ModelEntityCount    `json:"counts"`
 	DefaultSeries      string                `json:"default-series,omitempty"`
 	IsController       bool                  `json:"is-controller"`
-	LastConnection     time.Time             `json:"last-connection"`
+	LastConnection     *time.Time            `json:"last-connection"`
 	Life               string                `json:"life"`
 	Migration          *ModelMigrationStatus `json:"migration,omitempty"`
 	Name               string                `json:"name"`
@@ -597,12 +597,12 @@ type UnsetModelDefaults struct {
 
 // UserModel is the wire type UserModel of the ModelManager facade (Juju 4.0).
 type UserModel struct {
-	LastConnection time.Time `json:"last-connection"`
-	Model          Model     `json:"model"`
+	LastConnection *time.Time `json:"last-connection"`
+	Model          Model      `json:"model"`
 }
 
 // UserModelV10 is the shape of UserModel that ModelManager version 10 (Juju 3.6) uses; the newer shape is UserModel.
 type UserModelV10 struct {
-	LastConnection time.Time `json:"last-connection"`
-	Model          ModelV10  `json:"model"`
+	LastConnection *time.Time `json:"last-connection"`
+	Model          ModelV10   `json:"model"`
 }

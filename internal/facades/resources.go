@@ -66,11 +66,11 @@ type ListResourcesArgs struct {
 // Resource is the wire type Resource of the Resources facade (Juju 4.0 and Juju 3.6).
 type Resource struct {
 	CharmResource
-	Application string    `json:"application"`
-	ID          string    `json:"id"`
-	PendingID   string    `json:"pending-id"`
-	Timestamp   time.Time `json:"timestamp"`
-	Username    string    `json:"username"`
+	Application string     `json:"application"`
+	ID          string     `json:"id"`
+	PendingID   string     `json:"pending-id"`
+	Timestamp   *time.Time `json:"timestamp"`
+	Username    string     `json:"username"`
 }
 
 // ResourcesResult is the wire type ResourcesResult of the Resources facade (Juju 4.0 and Juju 3.6).

@@ -92,9 +92,9 @@ type UpdateSecretBackendArg struct {
 	Config              map[string]any `json:"config"`
 	Force               bool           `json:"force,omitempty"`
 	Name                string         `json:"name"`
-	NameChange          string         `json:"name-change,omitempty"`
+	NameChange          *string        `json:"name-change,omitempty"`
 	Reset               []string       `json:"reset"`
-	TokenRotateInterval time.Duration  `json:"token-rotate-interval"`
+	TokenRotateInterval *time.Duration `json:"token-rotate-interval"`
 }
 
 // UpdateSecretBackendArgs is the wire type UpdateSecretBackendArgs of the SecretBackends facade (Juju 4.0 and Juju 3.6).

@@ -117,7 +117,7 @@ type GrantRevokeUserSecretArg struct {
 // ListSecretResult is the wire type ListSecretResult of the Secrets facade (Juju 4.0 and Juju 3.6).
 type ListSecretResult struct {
 	Access                 []AccessInfo       `json:"access,omitempty"`
-	CreateTime             time.Time          `json:"create-time"`
+	CreateTime             *time.Time         `json:"create-time"`
 	Description            string             `json:"description,omitempty"`
 	Label                  string             `json:"label,omitempty"`
 	LatestExpireTime       *time.Time         `json:"latest-expire-time,omitempty"`
@@ -128,7 +128,7 @@ type ListSecretResult struct {
 	Revisions              []SecretRevision   `json:"revisions"`
 	RotatePolicy           string             `json:"rotate-policy,omitempty"`
 	URI                    string             `json:"uri"`
-	UpdateTime             time.Time          `json:"update-time"`
+	UpdateTime             *time.Time         `json:"update-time"`
 	Value                  *SecretValueResult `json:"value,omitempty"`
 	Version                int                `json:"version"`
 }
@@ -175,16 +175,16 @@ type SecretValueResult struct {
 
 // SecretsFilter is the wire type SecretsFilter of the Secrets facade (Juju 4.0 and Juju 3.6).
 type SecretsFilter struct {
-	Label    string `json:"label,omitempty"`
-	OwnerTag string `json:"owner-tag,omitempty"`
-	Revision int    `json:"revision,omitempty"`
-	URI      string `json:"uri,omitempty"`
+	Label    *string `json:"label,omitempty"`
+	OwnerTag *string `json:"owner-tag,omitempty"`
+	Revision *int    `json:"revision,omitempty"`
+	URI      *string `json:"uri,omitempty"`
 }
 
 // UpdateUserSecretArg is the wire type UpdateUserSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
 type UpdateUserSecretArg struct {
 	UpsertSecretArg
-	AutoPrune     bool   `json:"auto-prune,omitempty"`
+	AutoPrune     *bool  `json:"auto-prune,omitempty"`
 	ExistingLabel string `json:"existing-label"`
 	URI           string `json:"uri"`
 }
@@ -197,9 +197,9 @@ type UpdateUserSecretArgs struct {
 // UpsertSecretArg is the wire type UpsertSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
 type UpsertSecretArg struct {
 	Content      *SecretContentParams `json:"content,omitempty"`
-	Description  string               `json:"description,omitempty"`
+	Description  *string              `json:"description,omitempty"`
 	ExpireTime   *time.Time           `json:"expire-time,omitempty"`
-	Label        string               `json:"label,omitempty"`
+	Label        *string              `json:"label,omitempty"`
 	Params       map[string]any       `json:"params,omitempty"`
-	RotatePolicy string               `json:"rotate-policy,omitempty"`
+	RotatePolicy *string              `json:"rotate-policy,omitempty"`
 }

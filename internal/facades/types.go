@@ -45,17 +45,17 @@ type Base struct {
 
 // CharmOrigin is the wire type CharmOrigin of the Application, Charms and Resources facades (Juju 4.0 and Juju 3.6).
 type CharmOrigin struct {
-	Architecture string `json:"architecture,omitempty"`
-	Base         *Base  `json:"base,omitempty"`
-	Branch       string `json:"branch,omitempty"`
-	Hash         string `json:"hash,omitempty"`
-	ID           string `json:"id"`
-	InstanceKey  string `json:"instance-key,omitempty"`
-	Revision     int    `json:"revision,omitempty"`
-	Risk         string `json:"risk,omitempty"`
-	Source       string `json:"source"`
-	Track        string `json:"track,omitempty"`
-	Type         string `json:"type"`
+	Architecture string  `json:"architecture,omitempty"`
+	Base         *Base   `json:"base,omitempty"`
+	Branch       *string `json:"branch,omitempty"`
+	Hash         string  `json:"hash,omitempty"`
+	ID           string  `json:"id"`
+	InstanceKey  string  `json:"instance-key,omitempty"`
+	Revision     *int    `json:"revision,omitempty"`
+	Risk         string  `json:"risk,omitempty"`
+	Source       string  `json:"source"`
+	Track        *string `json:"track,omitempty"`
+	Type         string  `json:"type"`
 }
 
 // CharmRelation is the wire type CharmRelation of the Application and Charms facades (Juju 4.0 and Juju 3.6).
@@ -121,7 +121,7 @@ type Entity struct {
 type EntityStatus struct {
 	Data   map[string]any `json:"data,omitempty"`
 	Info   string         `json:"info"`
-	Since  time.Time      `json:"since"`
+	Since  *time.Time     `json:"since"`
 	Status string         `json:"status"`
 }
 
@@ -187,11 +187,11 @@ type ModelStatusResultsV10 struct {
 
 // ModelUserInfo is the wire type ModelUserInfo of the ModelManager and UserManager facades (Juju 4.0 and Juju 3.6).
 type ModelUserInfo struct {
-	Access         string    `json:"access"`
-	DisplayName    string    `json:"display-name"`
-	LastConnection time.Time `json:"last-connection"`
-	ModelTag       string    `json:"model-tag"`
-	User           string    `json:"user"`
+	Access         string     `json:"access"`
+	DisplayName    string     `json:"display-name"`
+	LastConnection *time.Time `json:"last-connection"`
+	ModelTag       string     `json:"model-tag"`
+	User           string     `json:"user"`
 }
 
 // NotifyWatchResults is the wire type NotifyWatchResults of the Controller and MachineManager facades (Juju 3.6).

@@ -146,7 +146,7 @@ type ModelUserInfoResults struct {
 type UserInfo struct {
 	Access         string     `json:"access"`
 	CreatedBy      string     `json:"created-by"`
-	DateCreated    time.Time  `json:"date-created"`
+	DateCreated    *time.Time `json:"date-created"`
 	Disabled       bool       `json:"disabled"`
 	DisplayName    string     `json:"display-name"`
 	LastConnection *time.Time `json:"last-connection,omitempty"`

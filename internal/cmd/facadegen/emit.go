@@ -40,9 +40,11 @@ var initialisms = map[string]bool{
 // kebab-case keys become CamelCase with initialisms in upper case.
 func goFieldName(def, key string) string {
 	if n, ok := fieldNames[def+"."+key]; ok {
+		used["fieldNames "+def+"."+key] = true
 		return n
 	}
 	if n, ok := fieldNames["*."+key]; ok {
+		used["fieldNames *."+key] = true
 		return n
 	}
 	if !strings.ContainsAny(key, "-_") && unicode.IsUpper(rune(key[0])) {
@@ -59,12 +61,58 @@ func goFieldName(def, key string) string {
 	return b.String()
 }
 
+// used records which entries of the override tables matched a property, so
+// that stale entries are reported.
+var used = map[string]bool{}
+
+// lookup reports whether table has an entry for def.key (or *.key when
+// wildcard is allowed) and records its use.
+func lookup(name string, table map[string]bool, def, key string, wildcard bool) bool {
+	if table[def+"."+key] {
+		used[name+" "+def+"."+key] = true
+		return true
+	}
+	if wildcard && table["*."+key] {
+		used[name+" *."+key] = true
+		return true
+	}
+	return false
+}
+
+// checkTables reports override table entries that matched no property.
+func checkTables() error {
+	var stale []string
+	for name, table := range map[string]map[string]bool{"durationFields": durationFields, "bytesFields": bytesFields, "pointerFields": pointerFields} {
+		for k := range table {
+			if !used[name+" "+k] {
+				stale = append(stale, name+" "+k)
+			}
+		}
+	}
+	for k := range fieldNames {
+		if !used["fieldNames "+k] {
+			stale = append(stale, "fieldNames "+k)
+		}
+	}
+	if len(stale) > 0 {
+		sort.Strings(stale)
+		return fmt.Errorf("override entries match no property: %s", strings.Join(stale, ", "))
+	}
+	return nil
+}
+
 func isDuration(def, key string) bool {
-	return durationFields[def+"."+key] || durationFields["*."+key]
+	return lookup("durationFields", durationFields, def, key, true)
 }
 
 // fieldType maps a property's schema to a Go type.
 func (m *model) fieldType(rel release, def, key string, t *jsType, optional bool) (string, error) {
+	ptr := func(typ string) string {
+		if lookup("pointerFields", pointerFields, def, key, optional) {
+			return "*" + typ
+		}
+		return typ
+	}
 	switch {
 	case t.Ref != "":
 		name := t.refName()
@@ -81,38 +129,37 @@ func (m *model) fieldType(rel release, def, key string, t *jsType, optional bool
 		return n.goType.Name, nil
 	case t.Type == "string":
 		if t.Format == "date-time" {
-			if optional {
-				return "*time.Time", nil
-			}
-			return "time.Time", nil
+			// Always a pointer: the server sends null for unset times even
+			// where the schema says required (status "since").
+			return "*time.Time", nil
 		}
 		if t.Format != "" {
 			return "", fmt.Errorf("%s.%s: unknown string format %q", def, key, t.Format)
 		}
-		return "string", nil
+		return ptr("string"), nil
 	case t.Type == "integer":
 		if isDuration(def, key) {
 			if optional {
 				return "*time.Duration", nil
 			}
-			return "time.Duration", nil
+			return ptr("time.Duration"), nil
 		}
-		return "int", nil
+		return ptr("int"), nil
 	case t.Type == "number":
-		return "float64", nil
+		return ptr("float64"), nil
 	case t.Type == "boolean":
-		return "bool", nil
+		return ptr("bool"), nil
 	case t.Type == "array":
 		if t.Items == nil {
 			return "", fmt.Errorf("%s.%s: array without items", def, key)
 		}
-		if bytesFields[def+"."+key] || bytesFields["*."+key] {
+		if lookup("bytesFields", bytesFields, def, key, true) {
 			if t.Items.Type != "integer" {
 				return "", fmt.Errorf("%s.%s: listed in bytesFields but not an integer array", def, key)
 			}
 			return "[]byte", nil
 		}
-		elem, err := m.fieldType(rel, def, key, t.Items, false)
+		elem, err := m.fieldType(rel, def, key+"[]", t.Items, false)
 		if err != nil {
 			return "", err
 		}
@@ -123,7 +170,7 @@ func (m *model) fieldType(rel release, def, key string, t *jsType, optional bool
 		}
 		if len(t.PatternProperties) == 1 {
 			for _, v := range t.PatternProperties {
-				elem, err := m.fieldType(rel, def, key, v, false)
+				elem, err := m.fieldType(rel, def, key+"{}", v, false)
 				if err != nil {
 					return "", err
 				}

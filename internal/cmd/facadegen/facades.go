@@ -223,3 +223,28 @@ var bytesFields = map[string]bool{
 // rpcImport is the import path of the package providing Error and
 // ErrNotSupported.
 const rpcImport = "github.com/gojuju/juju/rpc"
+
+// pointerFields are scalar properties whose zero value means something
+// different from their absence, so they are Go pointers (nil is omitted, or
+// sent as null when required). Keyed like durationFields; "*.key" entries
+// apply to optional properties only.
+var pointerFields = map[string]bool{
+	"*.revision":                                   true, // revision 0 is a real revision
+	"CharmOrigin.track":                            true,
+	"CharmOrigin.branch":                           true,
+	"DeployFromRepositoryArg.channel":              true,
+	"DeployFromRepositoryArg.num-units":            true, // nil: one unit
+	"*.parallel":                                   true,
+	"*.execution-group":                            true,
+	"UpsertSecretArg.description":                  true, // "" clears it
+	"UpsertSecretArg.label":                        true,
+	"UpsertSecretArg.rotate-policy":                true,
+	"UpdateUserSecretArg.auto-prune":               true,
+	"SecretsFilter.label":                          true,
+	"SecretsFilter.owner-tag":                      true,
+	"SecretsFilter.uri":                            true,
+	"UpdateSecretBackendArg.name-change":           true,
+	"UpdateSecretBackendArg.token-rotate-interval": true, // nil: unchanged
+	"DestroyModelParams.destroy-storage":           true, // nil: fail if there is storage
+	"DestroyControllerArgs.destroy-storage":        true,
+}

@@ -65,6 +65,9 @@ func (m *model) emit() ([]file, error) {
 		}
 		files = append(files, f)
 	}
+	if err := checkTables(); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
