@@ -85,8 +85,31 @@ func parseError(path string, err error) *FileError {
 		}
 		return fe
 	}
-	fe.Line = lineOf(strings.TrimPrefix(err.Error(), "yaml: "))
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	fe.Line = lineOf(msg)
+	if fe.Line > 0 && parserProblems[lineRE.ReplaceAllString(msg, "")] {
+		fe.Line++
+	}
 	return fe
+}
+
+// parserProblems are the messages of the YAML library's parser (as
+// opposed to its scanner) errors. For those, go.yaml.in/yaml/v3 reports
+// the 0-based line of the construct being parsed; adding one gives the
+// 1-based line where that construct (an unclosed flow sequence, a block
+// mapping with a bad key, ...) starts. Scanner errors are already 1-based.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected key":              true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected node content":     true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"found undefined tag handle":             true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
 }
 
 func lineOf(msg string) int {

@@ -197,6 +197,9 @@ func TestCorruptFiles(t *testing.T) {
 		line    int
 		msg     string
 	}{
+		{"unclosed flow sequence", jujudata.ControllersFileName, "controllers:\n  a:\n    uuid: x\n    api-endpoints: [a, b\n", 4, "did not find expected ',' or ']'"},
+		{"unclosed flow mapping", jujudata.ModelsFileName, "controllers: {a: b\n", 2, "did not find expected ',' or '}'"},
+		{"bad block mapping", jujudata.AccountsFileName, "controllers:\n  a:\n    user: x\n  - b\n", 2, "did not find expected key"},
 		{"syntax", jujudata.ControllersFileName, "controllers:\n  a:\n    uuid: x\n    cloud: a: b\n", 4, "mapping values are not allowed"},
 		{"tab indent", jujudata.AccountsFileName, "controllers:\n  a:\n\tuser: bob\n", 3, "found character that cannot start any token"},
 		{"wrong type", jujudata.ControllersFileName, "controllers:\n  a:\n    uuid: x\n    controller-machine-count: lots\n", 4, "cannot unmarshal"},
