@@ -145,4 +145,3 @@ func FuzzUpdateModel(f *testing.F) {
 		}
 	})
 }
-
