@@ -95,6 +95,11 @@ func dial(t testing.TB, s *Server, modelUUID string) *testConn {
 // frame is a decoded server frame.
 type frame map[string]json.RawMessage
 
+func (f frame) String() string {
+	data, _ := json.Marshal(map[string]json.RawMessage(f))
+	return string(data)
+}
+
 func (f frame) str(key string) string {
 	var s string
 	_ = json.Unmarshal(f[key], &s)

@@ -28,6 +28,7 @@ const usage = `usage: gojuju <command> [flags]
 
 commands:
   demo     run the main job against the embedded simulated controller
+  sim      run a simulated Juju controller and register it in JUJU_DATA
   help     show this help
 `
 
@@ -43,6 +44,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "sim":
+		return runSim(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])
