@@ -1,0 +1,370 @@
+package juju
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// stTestFixture parses testdata/status/<name>.json, a FullStatus response
+// in the wire shape.
+func stTestFixture(t testing.TB, name string) *Status {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "status", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseFullStatus(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// stTestSharedDir returns ../shared relative to the module root, skipping
+// the test when it is absent.
+func stTestSharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("module root not found")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("skipping: %s is absent (the real-controller transcripts are not part of a clone)", shared)
+	}
+	return shared
+}
+
+// stTestRecordedFullStatus returns the FullStatus response recorded from a
+// real Juju 4.0.15 controller in the conformance transcript flow.
+func stTestRecordedFullStatus(t testing.TB, flow string) []byte {
+	t.Helper()
+	path := filepath.Join(stTestSharedDir(t), "conformance", "juju-4.0", flow+".jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("skipping: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	fullStatusID := -1
+	for sc.Scan() {
+		var rec struct {
+			Kind string `json:"kind"`
+			Dir  string `json:"dir"`
+			Msg  struct {
+				RequestID int             `json:"request-id"`
+				Request   string          `json:"request"`
+				Response  json.RawMessage `json:"response"`
+			} `json:"msg"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Kind != "ws-frame" {
+			continue
+		}
+		if rec.Dir == "client->server" && rec.Msg.Request == "FullStatus" {
+			fullStatusID = rec.Msg.RequestID
+		}
+		if rec.Dir == "server->client" && rec.Msg.RequestID == fullStatusID {
+			return rec.Msg.Response
+		}
+	}
+	t.Fatalf("no FullStatus response in %s", path)
+	return nil
+}
+
+func TestParseRecordedFullStatus(t *testing.T) {
+	s, err := ParseFullStatus(stTestRecordedFullStatus(t, "status-json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ModelStatus{
+		Name: "m1", Type: "iaas", Cloud: "dummy", Region: "dummy-region", Version: "4.0.15",
+		Status: StatusInfo{Current: "available", Since: time.Date(2026, 11, 25, 23, 2, 44, 292806588, time.UTC)},
+	}
+	if diff := cmp.Diff(want, s.Model); diff != "" {
+		t.Errorf("model (-want +got):\n%s", diff)
+	}
+	if got, want := s.ControllerTimestamp, time.Date(2026, 11, 25, 23, 2, 44, 293748396, time.UTC); !got.Equal(want) {
+		t.Errorf("controller timestamp = %v, want %v", got, want)
+	}
+	if diff := cmp.Diff([]string{"rj-consumer", "rj-provider"}, s.ApplicationNames()); diff != "" {
+		t.Errorf("applications (-want +got):\n%s", diff)
+	}
+	prov := s.Applications["rj-provider"]
+	if prov.CharmName != "rj-provider" || prov.CharmRev != 0 || prov.Base.String() != "ubuntu@22.04" || prov.Status.Current != "waiting" {
+		t.Errorf("rj-provider = %+v", prov)
+	}
+	var names []string
+	for _, u := range s.Units("rj-provider") {
+		names = append(names, u.Name+"@"+u.Machine+":"+u.WorkloadStatus.Current+"/"+u.AgentStatus.Current)
+	}
+	if diff := cmp.Diff([]string{"rj-provider/0@0:waiting/allocating", "rj-provider/1@2:waiting/allocating"}, names); diff != "" {
+		t.Errorf("units (-want +got):\n%s", diff)
+	}
+	if u := s.Unit("rj-consumer/0"); u == nil || u.WorkloadStatus.Message != "waiting for machine" || u.AgentStatus.Life != "alive" {
+		t.Errorf("rj-consumer/0 = %+v", u)
+	}
+	if m := s.Machine("2"); m == nil || m.AgentStatus.Current != "pending" || m.InstanceID != "pending" || m.Base.String() != "ubuntu@22.04" {
+		t.Errorf("machine 2 = %+v", m)
+	}
+	if len(s.Relations) != 1 || s.Relations[0].Key != "rj-consumer:db rj-provider:db" || s.Relations[0].Status.Current != "joining" {
+		t.Errorf("relations = %+v", s.Relations)
+	}
+	if ep, ok := s.Relations[0].Endpoint("provider"); !ok || ep.String() != "rj-provider:db" {
+		t.Errorf("provider endpoint = %v, %v", ep, ok)
+	}
+}
+
+func TestParseFixture(t *testing.T) {
+	s := stTestFixture(t, "settled")
+
+	// Subordinate units are found under their principals and in their
+	// application.
+	var units []string
+	for _, u := range s.AllUnits() {
+		units = append(units, u.Name+"<"+u.Principal)
+	}
+	if diff := cmp.Diff([]string{"pg/0<", "pg/1<", "tel/0<pg/0", "tel/1<pg/1", "web/10<"}, units); diff != "" {
+		t.Errorf("units (-want +got):\n%s", diff)
+	}
+	if got := s.Unit("tel/1"); got == nil || got != s.Unit("pg/1").Subordinates["tel/1"] || got.Application != "tel" {
+		t.Errorf("tel/1 = %+v", got)
+	}
+	if !s.Applications["tel"].Subordinate() || s.Applications["pg"].Subordinate() {
+		t.Error("Subordinate() wrong")
+	}
+	if l := s.Leader("pg"); l == nil || l.Name != "pg/0" {
+		t.Errorf("leader of pg = %v", l)
+	}
+	if l := s.Leader("tel"); l == nil || l.Name != "tel/0" {
+		t.Errorf("leader of tel = %v", l)
+	}
+	if l := s.Leader("nope"); l != nil {
+		t.Errorf("leader of a missing app = %v", l)
+	}
+
+	tests := []struct{ unit, want string }{
+		{"pg/0", "10.0.0.10"},  // public address
+		{"tel/1", "10.0.0.11"}, // subordinate: its principal's machine
+		{"web/10", "10.0.3.5"}, // container's DNS name
+		{"nope/0", ""},         // unknown
+	}
+	for _, tt := range tests {
+		if got := s.Address(tt.unit); got != tt.want {
+			t.Errorf("Address(%q) = %q, want %q", tt.unit, got, tt.want)
+		}
+	}
+	if m := s.Machine("0/lxd/0"); m == nil || m.InstanceID != "juju-0-lxd-0" {
+		t.Errorf("container = %+v", m)
+	}
+	if m := s.Machine("0/lxd/9"); m != nil {
+		t.Errorf("missing container = %+v", m)
+	}
+
+	pg := s.Applications["pg"]
+	if pg.Charm != "ch:amd64/postgresql-345" || pg.CharmName != "postgresql" || pg.CharmRev != 345 || pg.CharmChannel != "14/stable" {
+		t.Errorf("pg charm = %q %q %d %q", pg.Charm, pg.CharmName, pg.CharmRev, pg.CharmChannel)
+	}
+	if web := s.Applications["web"]; web.CharmName != "web" || web.CharmRev != 7 || !web.Exposed {
+		t.Errorf("web = %+v", web)
+	}
+	if got := len(s.RelationsOf("pg")); got != 3 {
+		t.Errorf("relations of pg = %d, want 3", got)
+	}
+	if s.Relations[0].ID != 0 || !s.Relations[2].Peer() {
+		t.Errorf("relations not sorted by id or peer not found: %+v", s.Relations)
+	}
+	if o := s.Offers["pgdb"]; o == nil || o.Application != "pg" || o.ActiveConnected != 1 || o.Endpoints["db"].Interface != "pgsql" {
+		t.Errorf("offer = %+v", o)
+	}
+	if r := s.RemoteApplications["mysql"]; r == nil || r.OfferURL != "admin/other.mysql" || r.Status.Current != "active" {
+		t.Errorf("remote application = %+v", r)
+	}
+	wantStorage := &StorageInstanceStatus{
+		ID: "pgdata/0", Owner: "pg/0", Kind: "filesystem", Life: "alive",
+		Status: StatusInfo{Current: "attached", Since: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)},
+		Attachments: map[string]StorageAttachmentStatus{
+			"pg/0": {Unit: "pg/0", Machine: "0", Location: "/var/lib/postgresql", Life: "alive"},
+		},
+	}
+	if len(s.Storage) != 1 {
+		t.Fatalf("storage = %+v", s.Storage)
+	}
+	if diff := cmp.Diff(wantStorage, s.Storage[0]); diff != "" {
+		t.Errorf("storage (-want +got):\n%s", diff)
+	}
+	if len(s.Filesystems) != 1 || s.Filesystems[0].ID != "0/0" || s.Filesystems[0].Storage != "pgdata/0" ||
+		s.Filesystems[0].MachineAttachments["0"] != "/var/lib/postgresql" || s.Filesystems[0].UnitAttachments["pg/0"] != "/var/lib/postgresql" {
+		t.Errorf("filesystems = %+v", s.Filesystems)
+	}
+	if len(s.Volumes) != 1 || s.Volumes[0].ID != "0" || !s.Volumes[0].Persistent || s.Volumes[0].MachineAttachments["1"] != "sdb" || s.Volumes[0].SizeMiB != 2048 {
+		t.Errorf("volumes = %+v", s.Volumes)
+	}
+}
+
+func TestParseFullStatusErrors(t *testing.T) {
+	for _, in := range []string{``, `[]`, `{"applications": 3}`, `{"controller-timestamp": "yesterday"}`, `{`} {
+		if s, err := ParseFullStatus([]byte(in)); err == nil {
+			t.Errorf("ParseFullStatus(%q) = %+v, want an error", in, s)
+		}
+	}
+	s, err := ParseFullStatus([]byte(`{}`))
+	if err != nil || s.Applications != nil || !s.Now().IsZero() {
+		t.Errorf("ParseFullStatus({}) = %+v, %v", s, err)
+	}
+}
+
+func TestEffectiveStatus(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	unit := func(name, ws string) *UnitStatus {
+		return &UnitStatus{Name: name, Application: "a", WorkloadStatus: StatusInfo{Current: ws, Message: ws + " msg", Since: t0}}
+	}
+	tests := []struct {
+		name  string
+		app   string
+		units []*UnitStatus
+		want  string
+	}{
+		{"charm-set status wins", "blocked", []*UnitStatus{unit("a/0", "active")}, "blocked: "},
+		{"unknown with active units (Juju 4)", "unknown", []*UnitStatus{unit("a/0", "active"), unit("a/1", "active")}, "active: active msg"},
+		{"empty with units", "", []*UnitStatus{unit("a/0", "active")}, "active: active msg"},
+		{"unknown derives the most severe", "unknown", []*UnitStatus{unit("a/0", "active"), unit("a/1", "blocked"), unit("a/2", "waiting")}, "blocked: blocked msg"},
+		{"error beats all", "unknown", []*UnitStatus{unit("a/0", "maintenance"), unit("a/1", "error")}, "error: error msg"},
+		{"unknown without units stays", "unknown", nil, "unknown: "},
+		{"ties go to the lowest unit", "unknown", []*UnitStatus{unit("a/2", "waiting"), unit("a/1", "waiting")}, "waiting: waiting msg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &ApplicationStatus{Name: "a", Status: StatusInfo{Current: tt.app}}
+			if tt.units != nil {
+				a.Units = map[string]*UnitStatus{}
+				for _, u := range tt.units {
+					a.Units[u.Name] = u
+				}
+			}
+			got := a.EffectiveStatus()
+			if s := got.Current + ": " + got.Message; s != tt.want {
+				t.Errorf("EffectiveStatus = %q, want %q", s, tt.want)
+			}
+		})
+	}
+}
+
+func TestStatusChanges(t *testing.T) {
+	prev := stTestFixture(t, "settled")
+	cur := stTestFixture(t, "settled")
+	if got := cur.Changes(prev); len(got) != 0 {
+		t.Fatalf("identical snapshots differ: %v", got)
+	}
+
+	cur.Unit("pg/1").AgentStatus = StatusInfo{Current: "executing", Message: "running config-changed hook"}
+	cur.Unit("tel/0").WorkloadStatus = StatusInfo{Current: "blocked", Message: "needs config"}
+	cur.Unit("pg/0").AgentStatus.Since = cur.Unit("pg/0").AgentStatus.Since.Add(time.Minute) // time only: no change
+	delete(cur.Applications["web"].Units, "web/10")
+	cur.Applications["pg"].Status.Message = "degraded"
+	cur.Machines["1"].AgentStatus.Current = "down"
+	cur.Relations = cur.Relations[:2]
+	cur.units = nil // the index would still hold web/10
+
+	var got []string
+	for _, c := range cur.Changes(prev) {
+		got = append(got, c.Kind+" "+c.String())
+	}
+	want := []string{
+		"application pg: active -> active: degraded",
+		"unit pg/1: workload active, agent idle -> workload active, agent executing: running config-changed hook",
+		"unit tel/0: workload active: ready, agent idle -> workload blocked: needs config, agent idle",
+		"unit web/10: workload active, agent idle -> (gone)",
+		"machine 1: started (instance running) -> down (instance running)",
+		"relation pg:replicas: joined -> (gone)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+
+	all := prev.Changes(nil)
+	if len(all) < 10 || all[0].Old != "" || all[0].Kind != "model" {
+		t.Errorf("changes from nil = %v", all)
+	}
+}
+
+func TestStatusInfoString(t *testing.T) {
+	if got := (StatusInfo{Current: "active"}).String(); got != "active" {
+		t.Errorf("got %q", got)
+	}
+	if got := (StatusInfo{Current: "blocked", Message: "no db"}).String(); got != "blocked: no db" {
+		t.Errorf("got %q", got)
+	}
+	if got := (StatusBase{Name: "ubuntu", Channel: "24.04/edge"}).String(); got != "ubuntu@24.04/edge" {
+		t.Errorf("got %q", got)
+	}
+	if got := (StatusBase{}).String(); got != "" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestStatusErrField(t *testing.T) {
+	s, err := ParseFullStatus([]byte(`{"applications":{"pg":{"err":{"message":"boom","code":"not found"},"units":{}},"ok":{}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Applications["ok"].Err != nil {
+		t.Errorf("nil wire error became %v", s.Applications["ok"].Err)
+	}
+	if e := s.Applications["pg"].Err; e == nil || !strings.Contains(e.Error(), "boom") {
+		t.Errorf("err = %v", e)
+	}
+}
+
+func FuzzParseFullStatus(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "status", "settled.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"applications":{"a":{"units":{"a/0":{"subordinates":{"b/0":{}}}}},"b":{"subordinate-to":["a"]}}}`))
+	f.Add([]byte(`{"machines":{"0":{"containers":{"0/lxd/0":{"containers":{"0/lxd/0/kvm/1":{}}}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseFullStatus(data)
+		if err != nil {
+			return
+		}
+		// Everything a wait does with a snapshot must not panic.
+		_ = s.AllUnits()
+		_ = s.Changes(nil)
+		_ = s.Changes(s)
+		for _, name := range s.ApplicationNames() {
+			_ = s.Applications[name].EffectiveStatus()
+			_ = s.Leader(name)
+			for _, u := range s.Units(name) {
+				_ = s.Address(u.Name)
+				_ = s.IdleFor(u.Name)
+			}
+		}
+		ev := &wtIdleEval{idle: time.Second, errorSince: map[string]time.Time{}, idleSeen: map[string]time.Time{}}
+		ev.opts.AtLeastUnits = 1
+		_ = ev.eval(s)
+		_, _ = All(AllActive(), AllAgentsIdle(), Not(AnyError()))(s)
+	})
+}

@@ -1,0 +1,635 @@
+package juju
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Errors a wait fails with (wrapped in a *WaitError) when the model reaches
+// a state the caller asked not to wait through.
+var (
+	// ErrStatusError means an application, unit, unit agent or machine the
+	// wait watches went into error (WaitForIdle), or the error predicate
+	// of Wait held.
+	ErrStatusError = errors.New("error status")
+	// ErrStatusBlocked means an application or unit the wait watches went
+	// blocked and the caller asked to fail on that.
+	ErrStatusBlocked = errors.New("blocked status")
+)
+
+// Defaults of the wait options.
+const (
+	// DefaultIdlePeriod is how long every unit agent must have been idle
+	// for WaitForIdle to succeed (python-libjuju's default).
+	DefaultIdlePeriod = 15 * time.Second
+	// DefaultWaitTimeout bounds a wait when its options give no timeout.
+	DefaultWaitTimeout = 10 * time.Minute
+	// DefaultWaitSuccesses is how many consecutive snapshots Wait's ready
+	// predicate must hold for (jubilant's default).
+	DefaultWaitSuccesses = 3
+	// DefaultChangeGuard is how long, by the controller's clock, Wait keeps
+	// holding after a change made through the same Model for the units of
+	// the changed applications to report a new status.
+	DefaultChangeGuard = 3 * time.Second
+)
+
+// WaitProgress is what a wait reports after each snapshot it evaluated.
+type WaitProgress struct {
+	// Status is the snapshot just evaluated.
+	Status *Status
+	// Changes lists what changed since the previous snapshot (on the first
+	// snapshot, every entity).
+	Changes []StatusChange
+	// Busy lists what is still not ready ("pg/1: agent executing since
+	// 12:01:03 (config-changed)"); empty when Ready.
+	Busy []string
+	// Ready reports whether the condition held at this snapshot.
+	Ready bool
+	// Successes counts the consecutive snapshots the condition held for.
+	Successes int
+}
+
+// WaitForIdleOptions are the options of WaitForIdle. The zero value (or
+// nil) waits for every application in the model at the call to have all
+// its unit agents idle for 15 s, failing on error status, for at most
+// 10 minutes.
+type WaitForIdleOptions struct {
+	// Apps are the applications to wait for. Nil means every application
+	// in the model when the wait starts. Named applications that are not
+	// deployed yet are waited for.
+	Apps []string
+	// Status is the workload status every unit (and the application, see
+	// ApplicationStatus.EffectiveStatus) must have, such as "active".
+	// Empty means any.
+	Status string
+	// IdlePeriod is how long each unit agent must have been idle, by the
+	// controller's clock and counted from the agent's own "since" (so a
+	// model settled for long passes on the first snapshot). 0 means
+	// DefaultIdlePeriod; negative means no idle period.
+	IdlePeriod time.Duration
+	// Timeout bounds the wait; 0 means DefaultWaitTimeout, negative
+	// means only ctx bounds it.
+	Timeout time.Duration
+	// IgnoreErrors keeps waiting when something goes into error, instead
+	// of failing with ErrStatusError (python-libjuju's raise_on_error=False).
+	IgnoreErrors bool
+	// ErrorGrace tolerates a unit in error for this long (by the
+	// controller's clock, from when the wait first saw the error) before
+	// failing, for hook errors Juju is retrying. 0 fails at once.
+	ErrorGrace time.Duration
+	// RaiseOnBlocked fails the wait with ErrStatusBlocked when an
+	// application or unit is blocked.
+	RaiseOnBlocked bool
+	// AtLeastUnits is the number of ready units each application needs;
+	// 0 means 1.
+	AtLeastUnits int
+	// ExactUnits, when positive, is the exact number of units each
+	// application must have.
+	ExactUnits int
+	// Interval is the polling interval of the source a Model builds;
+	// 0 means DefaultStatusInterval. A Waiter's own source ignores it.
+	Interval time.Duration
+	// Progress, if set, is called after each snapshot (from the waiting
+	// goroutine; it should return quickly).
+	Progress func(WaitProgress)
+}
+
+// WaitOptions are the options of Wait. The zero value (or nil) needs the
+// ready predicate to hold for 3 consecutive snapshots, with no error
+// predicate, for at most 10 minutes.
+type WaitOptions struct {
+	// Error, if set, fails the wait with ErrStatusError as soon as it
+	// holds (typically AnyError()).
+	Error Predicate
+	// Successes is how many consecutive snapshots ready must hold for;
+	// 0 means DefaultWaitSuccesses.
+	Successes int
+	// Apps restricts the snapshots a Model fetches to these applications
+	// (and what they need); nil fetches the whole model. A Waiter's own
+	// source ignores it.
+	Apps []string
+	// Interval is the polling interval of the source a Model builds;
+	// 0 means DefaultStatusInterval. A Waiter's own source ignores it.
+	Interval time.Duration
+	// Timeout bounds the wait; 0 means DefaultWaitTimeout, negative
+	// means only ctx bounds it.
+	Timeout time.Duration
+	// ChangeGuard is how long, by the controller's clock, the wait holds
+	// after a change made through the same Model, unless every unit of the
+	// changed applications has reported a newer status; 0 means
+	// DefaultChangeGuard, negative disables the guard.
+	ChangeGuard time.Duration
+	// Progress, if set, is called after each snapshot.
+	Progress func(WaitProgress)
+}
+
+// WaitError is the error of a wait that did not succeed. It wraps the
+// cause: context.DeadlineExceeded on timeout (also when the timeout came
+// from the options), context.Canceled, ErrStatusError, ErrStatusBlocked, or
+// the error that stopped the status source. After a timeout during which
+// the connection was down, it also wraps the last connection error.
+type WaitError struct {
+	// Op names the wait ("wait for idle", "wait").
+	Op string
+	// Err is the cause.
+	Err error
+	// Busy lists, at the last snapshot, what was not yet ready and why:
+	// "pg/1: agent executing since 12:01:03 (config-changed)".
+	Busy []string
+	// Failed lists what was in error (or blocked) and made the wait fail.
+	Failed []string
+	// Last is the last snapshot seen; nil if none was.
+	Last *Status
+}
+
+const wtMaxListed = 10
+
+// Error describes the failure and what was busy or failed.
+func (e *WaitError) Error() string {
+	var b strings.Builder
+	b.WriteString("cannot ")
+	b.WriteString(e.Op)
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	wtWriteList(&b, "; failed: ", e.Failed)
+	wtWriteList(&b, "; still busy: ", e.Busy)
+	if e.Last == nil && errors.Is(e.Err, context.DeadlineExceeded) {
+		b.WriteString("; no status was received")
+	}
+	return b.String()
+}
+
+func wtWriteList(b *strings.Builder, title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	b.WriteString(title)
+	for i, it := range items {
+		if i == wtMaxListed {
+			fmt.Fprintf(b, " (and %d more)", len(items)-wtMaxListed)
+			break
+		}
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(it)
+	}
+}
+
+// Unwrap returns the cause.
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// Waiter runs waits over a StatusSource. Model.WaitForIdle and Model.Wait
+// build one over a polling source; use a Waiter directly to wait over a
+// source of your own. A Waiter runs one wait at a time.
+type Waiter struct {
+	// Source supplies the snapshots; required. The Waiter does not close
+	// it.
+	Source StatusSource
+	// Logger receives each status change at info level; nil is silent.
+	Logger *slog.Logger
+
+	// changes, set by Model, is the transient-state guard.
+	changes *changeTracker
+}
+
+// wtVerdict is the evaluation of one snapshot: whether the wait is done,
+// what is still busy, and, to fail the wait, a cause with the failed
+// entities.
+type wtVerdict struct {
+	done   bool
+	busy   []string
+	fail   error
+	failed []string
+}
+
+// wtEval evaluates one snapshot.
+type wtEval func(s *Status) wtVerdict
+
+func (w *Waiter) wtRun(ctx context.Context, op string, timeout time.Duration,
+	progress func(WaitProgress), eval wtEval) (*Status, error) {
+	if w.Source == nil {
+		return nil, fmt.Errorf("cannot %s: %w: no status source", op, ErrInvalidArgument)
+	}
+	if timeout == 0 {
+		timeout = DefaultWaitTimeout
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	var prev *Status
+	var busy []string
+	successes := 0
+	for {
+		s, err := w.Source.Next(ctx)
+		if err != nil {
+			return prev, &WaitError{Op: op, Err: err, Busy: busy, Last: prev}
+		}
+		s.stGuard = w.changes.resolve(s)
+		changes := s.Changes(prev)
+		w.wtLog(ctx, prev == nil, s, changes)
+		v := eval(s)
+		busy = v.busy
+		if v.fail != nil {
+			if progress != nil {
+				progress(WaitProgress{Status: s, Changes: changes, Busy: busy})
+			}
+			return s, &WaitError{Op: op, Err: v.fail, Busy: busy, Failed: v.failed, Last: s}
+		}
+		if len(busy) == 0 {
+			successes++
+		} else {
+			successes = 0
+		}
+		if progress != nil {
+			progress(WaitProgress{Status: s, Changes: changes, Busy: busy, Ready: len(busy) == 0, Successes: successes})
+		}
+		if v.done {
+			if w.Logger != nil {
+				w.Logger.InfoContext(ctx, op+": done", "model", s.Model.Name)
+			}
+			return s, nil
+		}
+		prev = s
+	}
+}
+
+func (w *Waiter) wtLog(ctx context.Context, first bool, s *Status, changes []StatusChange) {
+	if w.Logger == nil {
+		return
+	}
+	if first {
+		units := 0
+		for _, a := range s.Applications {
+			units += len(a.Units)
+		}
+		w.Logger.InfoContext(ctx, "waiting: first status", "model", s.Model.Name,
+			"applications", len(s.Applications), "units", units, "machines", len(s.Machines))
+		return
+	}
+	for _, c := range changes {
+		if c.Kind != "application" && c.Kind != "unit" {
+			continue
+		}
+		w.Logger.InfoContext(ctx, "status changed", "kind", c.Kind, "name", c.Name, "from", c.Old, "to", c.New)
+	}
+}
+
+// WaitForIdle waits until the applications have settled, with
+// python-libjuju's semantics and more (see WaitForIdleOptions):
+//
+//   - every watched application is in the snapshot with at least
+//     AtLeastUnits units (and exactly ExactUnits, if set), none dying;
+//   - every unit agent is idle and has been for IdlePeriod, counted from
+//     the agent's own status time by the controller's clock, and from no
+//     earlier than the last change made through the same Model to the
+//     application (so a wait right after a change cannot pass on the
+//     state from before it);
+//   - if Status is set, every unit's workload status and the
+//     application's effective status (ApplicationStatus.EffectiveStatus)
+//     are Status;
+//   - subordinate applications are watched like any other, their units
+//     being found under their principals' units.
+//
+// It fails with a *WaitError wrapping ErrStatusError when a watched
+// application, unit, agent or machine goes into error (unless
+// IgnoreErrors, or within ErrorGrace), with ErrStatusBlocked on blocked
+// (if RaiseOnBlocked), and with context.DeadlineExceeded on timeout. It
+// returns the snapshot that satisfied it.
+func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*Status, error) {
+	var o WaitForIdleOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.AtLeastUnits < 0 || o.ExactUnits < 0 || o.ErrorGrace < 0 {
+		return nil, fmt.Errorf("cannot wait for idle: %w: negative unit count or grace", ErrInvalidArgument)
+	}
+	ev := &wtIdleEval{
+		opts:       o,
+		apps:       slices.Clone(o.Apps),
+		idle:       o.IdlePeriod,
+		errorSince: make(map[string]time.Time),
+		idleSeen:   make(map[string]time.Time),
+	}
+	if ev.idle == 0 {
+		ev.idle = DefaultIdlePeriod
+	}
+	if ev.idle < 0 {
+		ev.idle = 0
+	}
+	if ev.opts.AtLeastUnits == 0 {
+		ev.opts.AtLeastUnits = 1
+	}
+	return w.wtRun(ctx, "wait for idle", o.Timeout, o.Progress, ev.eval)
+}
+
+// wtIdleEval holds WaitForIdle's state across snapshots.
+type wtIdleEval struct {
+	opts       WaitForIdleOptions
+	apps       []string // nil until the first snapshot when Apps is nil
+	fixed      bool
+	idle       time.Duration
+	errorSince map[string]time.Time // unit -> controller time first seen in error
+	idleSeen   map[string]time.Time // unit -> first seen idle (no since sent)
+}
+
+func (ev *wtIdleEval) eval(s *Status) wtVerdict {
+	if ev.apps == nil && !ev.fixed {
+		ev.apps = s.ApplicationNames()
+	}
+	ev.fixed = true
+	now := s.Now()
+	var busy, errs, blocked []string
+	for _, name := range ev.apps {
+		a := s.Applications[name]
+		if a == nil {
+			busy = append(busy, name+": not in the model yet")
+			continue
+		}
+		if a.Err != nil {
+			busy = append(busy, name+": "+a.Err.Error())
+			continue
+		}
+		if a.Life != "" && a.Life != "alive" {
+			busy = append(busy, name+": "+a.Life)
+		}
+		units := a.UnitList()
+		ready := 0
+		for _, u := range units {
+			r, e, blk := ev.unit(s, now, u)
+			switch {
+			case e != "":
+				errs = append(errs, e)
+			case blk != "":
+				blocked = append(blocked, blk)
+			case r != "":
+				busy = append(busy, r)
+			default:
+				ready++
+			}
+		}
+		// Application-level status the charm set.
+		switch a.Status.Current {
+		case "error":
+			if !ev.opts.IgnoreErrors && len(errs) == 0 {
+				errs = append(errs, name+": application "+wtDescribe(a.Status))
+			}
+		case "blocked":
+			if ev.opts.RaiseOnBlocked {
+				blocked = append(blocked, name+": application "+wtDescribe(a.Status))
+			}
+		}
+		if ev.opts.Status != "" {
+			if eff := a.EffectiveStatus(); eff.Current != ev.opts.Status {
+				busy = append(busy, name+": application "+wtDescribe(eff))
+			}
+		}
+		// Units that are not ready are listed above; only a shortfall in
+		// the number of units needs saying.
+		if len(units) < ev.opts.AtLeastUnits {
+			if len(units) == 0 {
+				busy = append(busy, name+": no units yet")
+			} else {
+				busy = append(busy, fmt.Sprintf("%s: %d units, waiting for at least %d", name, len(units), ev.opts.AtLeastUnits))
+			}
+		}
+		if ev.opts.ExactUnits > 0 && len(units) != ev.opts.ExactUnits {
+			busy = append(busy, fmt.Sprintf("%s: %d units, waiting for exactly %d", name, len(units), ev.opts.ExactUnits))
+		}
+	}
+	if len(errs) > 0 {
+		return wtVerdict{busy: busy, fail: ErrStatusError, failed: errs}
+	}
+	if len(blocked) > 0 {
+		return wtVerdict{busy: busy, fail: ErrStatusBlocked, failed: blocked}
+	}
+	return wtVerdict{done: len(busy) == 0, busy: busy}
+}
+
+// unit evaluates one unit: why it is not ready, or that it failed the wait
+// with an error or blocked status.
+func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failErr, failBlocked string) {
+	// Machine errors (python-libjuju checks the instance status).
+	if !ev.opts.IgnoreErrors {
+		if m := s.stUnitMachine(u); m != nil {
+			if wtMachineInError(m) {
+				return "", fmt.Sprintf("%s: machine %s %s", u.Name, m.ID, wtDescribeMachine(m)), ""
+			}
+		}
+	}
+	inError := u.WorkloadStatus.Current == "error" || u.AgentStatus.Current == "error" || u.AgentStatus.Current == "failed"
+	if inError && !ev.opts.IgnoreErrors {
+		first, seen := ev.errorSince[u.Name]
+		if !seen {
+			first = wtErrorStart(u, now)
+			ev.errorSince[u.Name] = first
+		}
+		desc := u.Name + ": " + wtDescribeUnitError(u)
+		if ev.opts.ErrorGrace <= 0 || now.IsZero() || now.Sub(first) >= ev.opts.ErrorGrace {
+			return "", desc, ""
+		}
+		left := ev.opts.ErrorGrace - now.Sub(first)
+		return desc + fmt.Sprintf(", tolerated for %s more", left.Round(time.Second)), "", ""
+	}
+	if u.AgentStatus.Current == "idle" && !inError {
+		delete(ev.errorSince, u.Name)
+	}
+	if ev.opts.RaiseOnBlocked && u.WorkloadStatus.Current == "blocked" {
+		return "", "", u.Name + ": workload " + wtDescribe(u.WorkloadStatus)
+	}
+	if l := u.AgentStatus.Life; l == "dying" || l == "dead" {
+		return u.Name + ": " + l, "", ""
+	}
+	if inError {
+		return u.Name + ": " + wtDescribeUnitError(u), "", ""
+	}
+	if u.AgentStatus.Current != "idle" {
+		delete(ev.idleSeen, u.Name)
+		return u.Name + ": agent " + wtDescribe(u.AgentStatus), "", ""
+	}
+	if ev.opts.Status != "" && u.WorkloadStatus.Current != ev.opts.Status {
+		return u.Name + ": workload " + wtDescribe(u.WorkloadStatus), "", ""
+	}
+	if ev.idle > 0 {
+		var idleFor time.Duration
+		if u.AgentStatus.Since.IsZero() {
+			// No time from the server: count from when we first saw it idle.
+			first, ok := ev.idleSeen[u.Name]
+			if !ok {
+				first = now
+				ev.idleSeen[u.Name] = now
+			}
+			idleFor = now.Sub(first)
+		} else {
+			idleFor = s.stIdleFor(u)
+		}
+		if idleFor < ev.idle {
+			return fmt.Sprintf("%s: idle for %s of %s", u.Name, idleFor.Round(time.Second), ev.idle), "", ""
+		}
+	}
+	return "", "", ""
+}
+
+// wtErrorStart is when a unit's error began: the since of its error status,
+// or now.
+func wtErrorStart(u *UnitStatus, now time.Time) time.Time {
+	for _, st := range []StatusInfo{u.WorkloadStatus, u.AgentStatus} {
+		if (st.Current == "error" || st.Current == "failed") && !st.Since.IsZero() {
+			return st.Since
+		}
+	}
+	return now
+}
+
+// stUnitMachine returns the machine a unit (or its principal) runs on.
+func (s *Status) stUnitMachine(u *UnitStatus) *MachineStatus {
+	id := u.Machine
+	if id == "" && u.Principal != "" {
+		if p := s.Unit(u.Principal); p != nil {
+			id = p.Machine
+		}
+	}
+	if id == "" {
+		return nil
+	}
+	return s.Machine(id)
+}
+
+func wtMachineInError(m *MachineStatus) bool {
+	return m.InstanceStatus.Current == "error" || m.InstanceStatus.Current == "provisioning error" ||
+		m.AgentStatus.Current == "error"
+}
+
+func wtDescribeMachine(m *MachineStatus) string {
+	if m.InstanceStatus.Current == "error" || m.InstanceStatus.Current == "provisioning error" {
+		return "instance " + wtDescribe(m.InstanceStatus)
+	}
+	return "agent " + wtDescribe(m.AgentStatus)
+}
+
+func wtDescribeUnitError(u *UnitStatus) string {
+	if u.WorkloadStatus.Current == "error" {
+		return "workload " + wtDescribe(u.WorkloadStatus)
+	}
+	return "agent " + wtDescribe(u.AgentStatus)
+}
+
+// wtDescribe renders a status as "executing since 12:01:03 (config-changed)".
+func wtDescribe(st StatusInfo) string {
+	var b strings.Builder
+	if st.Current == "" {
+		b.WriteString("unknown")
+	} else {
+		b.WriteString(st.Current)
+	}
+	if !st.Since.IsZero() {
+		b.WriteString(" since ")
+		b.WriteString(st.Since.UTC().Format(time.TimeOnly))
+	}
+	if msg := wtShortMessage(st.Message); msg != "" {
+		b.WriteString(" (")
+		b.WriteString(msg)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// wtShortMessage shortens the agent's "running config-changed hook" to
+// "config-changed".
+func wtShortMessage(msg string) string {
+	if m, ok := strings.CutPrefix(msg, "running "); ok {
+		if hook, ok := strings.CutSuffix(m, " hook"); ok && !strings.Contains(hook, " ") {
+			return hook
+		}
+	}
+	return msg
+}
+
+// Wait waits until ready holds for opts.Successes consecutive snapshots
+// (jubilant's semantics), failing with a *WaitError wrapping
+// ErrStatusError as soon as opts.Error holds, and with
+// context.DeadlineExceeded on timeout. Predicates compose with All, Any
+// and Not.
+//
+// Transient-state guard: after a change made through the same Model, a
+// snapshot does not count until every unit of the changed applications has
+// reported a status set after the change, or opts.ChangeGuard has passed
+// by the controller's clock.
+//
+// It returns the last snapshot, on which ready held.
+func (w *Waiter) Wait(ctx context.Context, ready Predicate, opts *WaitOptions) (*Status, error) {
+	var o WaitOptions
+	if opts != nil {
+		o = *opts
+	}
+	if ready == nil {
+		return nil, fmt.Errorf("cannot wait: %w: no ready predicate", ErrInvalidArgument)
+	}
+	if o.Successes < 0 {
+		return nil, fmt.Errorf("cannot wait: %w: negative successes %d", ErrInvalidArgument, o.Successes)
+	}
+	if o.Successes == 0 {
+		o.Successes = DefaultWaitSuccesses
+	}
+	if o.ChangeGuard == 0 {
+		o.ChangeGuard = DefaultChangeGuard
+	}
+	streak := 0
+	eval := func(s *Status) wtVerdict {
+		if o.Error != nil {
+			if bad, why := o.Error(s); bad {
+				if len(why) == 0 {
+					why = []string{"the error condition holds"}
+				}
+				return wtVerdict{fail: ErrStatusError, failed: why}
+			}
+		}
+		ok, why := ready(s)
+		if ok && o.ChangeGuard > 0 {
+			if held := wtGuardHolds(s, o.ChangeGuard); len(held) > 0 {
+				ok, why = false, held
+			}
+		}
+		if !ok {
+			streak = 0
+			if len(why) == 0 {
+				why = []string{"the ready condition does not hold"}
+			}
+			return wtVerdict{busy: why}
+		}
+		streak++
+		return wtVerdict{done: streak >= o.Successes}
+	}
+	return w.wtRun(ctx, "wait", o.Timeout, o.Progress, eval)
+}
+
+// wtGuardHolds lists the units that have not reported a status since the
+// last change made through the waiting Model to their application, while
+// that change is more recent than window.
+func wtGuardHolds(s *Status, window time.Duration) []string {
+	if len(s.stGuard) == 0 {
+		return nil
+	}
+	now := s.Now()
+	var held []string
+	for _, name := range s.ApplicationNames() {
+		g := s.stGuardFor(name)
+		if g.IsZero() || now.Sub(g) >= window {
+			continue
+		}
+		for _, u := range s.Applications[name].UnitList() {
+			if u.AgentStatus.Since.Before(g) && u.WorkloadStatus.Since.Before(g) {
+				held = append(held, fmt.Sprintf("%s: no status reported since the change at %s",
+					u.Name, g.UTC().Round(time.Second).Format(time.TimeOnly)))
+			}
+		}
+	}
+	return held
+}

@@ -1,0 +1,198 @@
+package juju
+
+import (
+	"fmt"
+	"time"
+)
+
+// Predicate is a condition over a status snapshot, for Wait. It reports
+// whether the condition holds and the reasons behind the answer that a wait
+// shows: for an "all" condition that does not hold, what is not yet in the
+// wanted state ("pg/1: workload waiting (db not ready)"); for an "any"
+// condition that holds, what matched.
+//
+// Predicates compose with All, Any and Not; Cond turns any function into
+// one.
+type Predicate func(s *Status) (ok bool, reasons []string)
+
+// Cond returns a Predicate from a plain function; desc is the reason
+// reported when f does not hold.
+func Cond(desc string, f func(s *Status) bool) Predicate {
+	return func(s *Status) (bool, []string) {
+		if f(s) {
+			return true, nil
+		}
+		return false, []string{desc}
+	}
+}
+
+// All holds when every predicate holds (and when there are none). Its
+// reasons are those of the predicates that do not hold.
+func All(ps ...Predicate) Predicate {
+	return func(s *Status) (bool, []string) {
+		ok := true
+		var reasons []string
+		for _, p := range ps {
+			pok, why := p(s)
+			if !pok {
+				ok = false
+				reasons = append(reasons, why...)
+			}
+		}
+		return ok, reasons
+	}
+}
+
+// Any holds when at least one predicate holds. Its reasons are those of the
+// predicates that hold, or, when none does, of all of them.
+func Any(ps ...Predicate) Predicate {
+	return func(s *Status) (bool, []string) {
+		var yes, no []string
+		ok := false
+		for _, p := range ps {
+			pok, why := p(s)
+			if pok {
+				ok = true
+				yes = append(yes, why...)
+			} else {
+				no = append(no, why...)
+			}
+		}
+		if ok {
+			return true, yes
+		}
+		return false, no
+	}
+}
+
+// Not holds when p does not; it keeps p's reasons.
+func Not(p Predicate) Predicate {
+	return func(s *Status) (bool, []string) {
+		ok, why := p(s)
+		return !ok, why
+	}
+}
+
+// AllActive holds when every application in apps (every application in the
+// snapshot if none are given) is in the snapshot with effective status
+// "active" (see ApplicationStatus.EffectiveStatus) and all its units,
+// subordinates included, have workload status "active". An application
+// with no units passes on its own status, as in jubilant.
+func AllActive(apps ...string) Predicate { return wtAllStatus("active", apps) }
+
+// AllBlocked is AllActive for "blocked".
+func AllBlocked(apps ...string) Predicate { return wtAllStatus("blocked", apps) }
+
+// AllWaiting is AllActive for "waiting".
+func AllWaiting(apps ...string) Predicate { return wtAllStatus("waiting", apps) }
+
+// AllMaintenance is AllActive for "maintenance".
+func AllMaintenance(apps ...string) Predicate { return wtAllStatus("maintenance", apps) }
+
+// AllError is AllActive for "error".
+func AllError(apps ...string) Predicate { return wtAllStatus("error", apps) }
+
+// AnyError holds when any application in apps (every application if none
+// are given) or any of its units is in error: effective application
+// status, unit workload status or unit agent status. Use it as
+// WaitOptions.Error.
+func AnyError(apps ...string) Predicate { return wtAnyStatus("error", apps) }
+
+// AnyBlocked holds when any application in apps (every application if none
+// are given) or any of its units is blocked.
+func AnyBlocked(apps ...string) Predicate { return wtAnyStatus("blocked", apps) }
+
+// AnyWaiting holds when any application in apps or any of its units is
+// waiting.
+func AnyWaiting(apps ...string) Predicate { return wtAnyStatus("waiting", apps) }
+
+// AnyMaintenance holds when any application in apps or any of its units is
+// in maintenance.
+func AnyMaintenance(apps ...string) Predicate { return wtAnyStatus("maintenance", apps) }
+
+// AllAgentsIdle holds when every unit agent of the applications in apps
+// (every application if none are given), subordinates included, is idle.
+// An application missing from the snapshot makes it false.
+func AllAgentsIdle(apps ...string) Predicate { return AllAgentsIdleFor(0, apps...) }
+
+// AllAgentsIdleFor is AllAgentsIdle requiring each agent to have been idle
+// for at least d by the controller's clock, counted from the agent's own
+// status time and from no earlier than the last change made through the
+// waiting Model (see Status.IdleFor).
+func AllAgentsIdleFor(d time.Duration, apps ...string) Predicate {
+	return func(s *Status) (bool, []string) {
+		var why []string
+		for _, name := range wtAppsOf(s, apps) {
+			a := s.Applications[name]
+			if a == nil {
+				why = append(why, name+": not in the model")
+				continue
+			}
+			for _, u := range a.UnitList() {
+				if u.AgentStatus.Current != "idle" {
+					why = append(why, u.Name+": agent "+wtDescribe(u.AgentStatus))
+					continue
+				}
+				if d > 0 {
+					if idle := s.stIdleFor(u); idle < d {
+						why = append(why, fmt.Sprintf("%s: idle for %s of %s", u.Name, idle.Round(time.Second), d))
+					}
+				}
+			}
+		}
+		return len(why) == 0, why
+	}
+}
+
+func wtAppsOf(s *Status, apps []string) []string {
+	if len(apps) > 0 {
+		return apps
+	}
+	return s.ApplicationNames()
+}
+
+func wtAllStatus(want string, apps []string) Predicate {
+	return func(s *Status) (bool, []string) {
+		var why []string
+		for _, name := range wtAppsOf(s, apps) {
+			a := s.Applications[name]
+			if a == nil {
+				why = append(why, name+": not in the model")
+				continue
+			}
+			if eff := a.EffectiveStatus(); eff.Current != want {
+				why = append(why, name+": application "+wtDescribe(eff))
+			}
+			for _, u := range a.UnitList() {
+				if u.WorkloadStatus.Current != want {
+					why = append(why, u.Name+": workload "+wtDescribe(u.WorkloadStatus))
+				}
+			}
+		}
+		return len(why) == 0, why
+	}
+}
+
+func wtAnyStatus(want string, apps []string) Predicate {
+	return func(s *Status) (bool, []string) {
+		var why []string
+		for _, name := range wtAppsOf(s, apps) {
+			a := s.Applications[name]
+			if a == nil {
+				continue
+			}
+			if a.Status.Current == want {
+				why = append(why, name+": application "+wtDescribe(a.Status))
+			}
+			for _, u := range a.UnitList() {
+				switch {
+				case u.WorkloadStatus.Current == want:
+					why = append(why, u.Name+": workload "+wtDescribe(u.WorkloadStatus))
+				case want == "error" && (u.AgentStatus.Current == "error" || u.AgentStatus.Current == "failed"):
+					why = append(why, u.Name+": agent "+wtDescribe(u.AgentStatus))
+				}
+			}
+		}
+		return len(why) > 0, why
+	}
+}
