@@ -4,7 +4,36 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/gojuju/juju/rpc"
 )
+
+// Errors the controller returns, matched by their error code. They are the
+// rpc package's sentinels, re-exported so that users of this package need
+// not import rpc: errors.Is(err, juju.ErrNotFound) works on every error this
+// package returns for a "not found" answer.
+var (
+	ErrNotFound            = rpc.ErrNotFound
+	ErrUnauthorized        = rpc.ErrUnauthorized
+	ErrAlreadyExists       = rpc.ErrAlreadyExists
+	ErrNotSupported        = rpc.ErrNotSupported
+	ErrNotImplemented      = rpc.ErrNotImplemented
+	ErrNotValid            = rpc.ErrNotValid
+	ErrTryAgain            = rpc.ErrTryAgain
+	ErrUpgradeInProgress   = rpc.ErrUpgradeInProgress
+	ErrMigrationInProgress = rpc.ErrMigrationInProgress
+	ErrRedirect            = rpc.ErrRedirect
+	ErrQuotaExceeded       = rpc.ErrQuotaExceeded
+	ErrForbidden           = rpc.ErrForbidden
+	ErrBroken              = rpc.ErrBroken
+)
+
+// IsRetryable reports whether err is transient, so that the same operation
+// may succeed if tried again later: the controller said "try again", an
+// upgrade or migration is in progress, or the connection broke. An
+// operation that failed on a broken connection may have been carried out;
+// retry only operations that are safe to repeat.
+func IsRetryable(err error) bool { return rpc.IsRetryable(err) }
 
 // Errors for input that gojuju refuses before anything is sent to the
 // controller. Every such refusal matches one of these with errors.Is, and
@@ -49,8 +78,8 @@ var (
 
 // inputError is a client-side refusal of bad input. Its message names what
 // was wrong ("invalid application name \"Pg\": ..."); it matches its kind
-// (one of the ErrInvalidXxx sentinels), ErrInvalidInput and, once the
-// server error sentinels are available, the server's "not valid" code.
+// (one of the ErrInvalidXxx sentinels), ErrInvalidInput and ErrNotValid, so
+// that one errors.Is check covers bad input whichever side noticed it.
 type inputError struct {
 	kind   error  // ErrInvalidName, ErrInvalidBase, ...
 	what   string // "application name", "base", ...
@@ -69,13 +98,8 @@ func (e *inputError) Error() string {
 func (e *inputError) Unwrap() error { return e.kind }
 
 func (e *inputError) Is(target error) bool {
-	return target == ErrInvalidInput || (errNotValid != nil && target == errNotValid)
+	return target == ErrInvalidInput || target == ErrNotValid
 }
-
-// errNotValid is the server's "not valid" sentinel; client-side refusals
-// match it too, so that one errors.Is check covers bad input whichever side
-// noticed it. It is set from the rpc package's sentinel.
-var errNotValid error
 
 func invalid(kind error, what, value, reason string) error {
 	return &inputError{kind: kind, what: what, value: value, reason: reason}
