@@ -197,7 +197,7 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		if c.tracer != nil {
 			c.tracer.TraceCallEnd(ctx, CallEndData{Facade: facade, Version: version, Method: method, ID: id, RequestID: reqID, Duration: d, Err: err})
 		}
-		if c.logger != nil {
+		if c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug) {
 			attrs := []slog.Attr{
 				slog.String("facade", facade), slog.Int("version", version), slog.String("method", method),
 				slog.Uint64("request-id", reqID), slog.Duration("duration", d),

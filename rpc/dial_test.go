@@ -159,6 +159,9 @@ func TestDialTLS(t *testing.T) {
 			if !errors.As(err, &de) || !errors.As(err, &ve) {
 				t.Errorf("Dial error = %v, want a *DialError holding a *tls.CertificateVerificationError", err)
 			}
+			if rpc.IsRetryable(err) {
+				t.Errorf("IsRetryable(%v) = true for a certificate failure", err)
+			}
 		})
 	}
 }

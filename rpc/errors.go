@@ -2,6 +2,8 @@ package rpc
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -367,7 +369,8 @@ func (e *brokenError) Unwrap() error { return e.cause }
 // may succeed if tried again later (possibly on a new connection): the
 // controller said "try again", an upgrade or model migration is in progress,
 // the connection broke, or every address of a dial failed for a reason other
-// than a definitive server answer. It is false for a nil error and for the
+// than a definitive server answer or a certificate that failed verification.
+// It is false for a nil error and for the
 // caller's own context cancellation or deadline.
 //
 // A call that failed with a broken connection may have been executed: retry
@@ -380,7 +383,7 @@ func IsRetryable(err error) bool {
 	if errors.As(err, &de) {
 		for _, ae := range de.Errors {
 			var se *Error
-			if errors.As(ae.Err, &se) && !isRetryableServer(se) {
+			if errors.As(ae.Err, &se) && !isRetryableServer(se) || isCertificateError(ae.Err) {
 				return false
 			}
 		}
@@ -394,6 +397,18 @@ func IsRetryable(err error) bool {
 		return isRetryableServer(se)
 	}
 	return false
+}
+
+// isCertificateError reports whether err is a failed verification of the
+// server's certificate, which retrying cannot fix.
+func isCertificateError(err error) bool {
+	var (
+		ve *tls.CertificateVerificationError
+		ua x509.UnknownAuthorityError
+		he x509.HostnameError
+		ci x509.CertificateInvalidError
+	)
+	return errors.As(err, &ve) || errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)
 }
 
 func isRetryableServer(e *Error) bool {

@@ -1,0 +1,236 @@
+package rpc
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseAddr(t *testing.T) {
+	tests := []struct {
+		addr    string
+		want    endpoint
+		wantURL string
+		wantErr bool
+	}{
+		{addr: "10.0.0.1:17070", want: endpoint{scheme: "wss", host: "10.0.0.1:17070", hostname: "10.0.0.1"}, wantURL: "wss://10.0.0.1:17070/api"},
+		{addr: "ctrl.example.com", want: endpoint{scheme: "wss", host: "ctrl.example.com:17070", hostname: "ctrl.example.com"}, wantURL: "wss://ctrl.example.com:17070/api"},
+		{addr: "lb.example.com:443/juju", want: endpoint{scheme: "wss", host: "lb.example.com:443", hostname: "lb.example.com", prefix: "/juju"}, wantURL: "wss://lb.example.com:443/juju/api"},
+		{addr: "lb.example.com:443/a/b/", want: endpoint{scheme: "wss", host: "lb.example.com:443", hostname: "lb.example.com", prefix: "/a/b"}, wantURL: "wss://lb.example.com:443/a/b/api"},
+		{addr: "wss://10.0.0.1:17070", want: endpoint{scheme: "wss", host: "10.0.0.1:17070", hostname: "10.0.0.1"}, wantURL: "wss://10.0.0.1:17070/api"},
+		{addr: "ws://127.0.0.1:8080/x", want: endpoint{scheme: "ws", host: "127.0.0.1:8080", hostname: "127.0.0.1", prefix: "/x"}, wantURL: "ws://127.0.0.1:8080/x/api"},
+		{addr: "[fd00::1]:17070", want: endpoint{scheme: "wss", host: "[fd00::1]:17070", hostname: "fd00::1"}, wantURL: "wss://[fd00::1]:17070/api"},
+		{addr: "[fd00::1]", want: endpoint{scheme: "wss", host: "[fd00::1]:17070", hostname: "fd00::1"}, wantURL: "wss://[fd00::1]:17070/api"},
+		{addr: "https://10.0.0.1:17070", wantErr: true},
+		{addr: "", wantErr: true},
+		{addr: ":17070", wantErr: true},
+		{addr: "/juju", wantErr: true},
+		{addr: "host:17070/juju?x=1", wantErr: true},
+		{addr: "host:notaport", wantErr: true},
+		{addr: "ho st:17070", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			got, err := parseAddr(tt.addr)
+			if tt.wantErr {
+				if err == nil {
+					t.Errorf("parseAddr(%q) = %+v, want an error", tt.addr, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("parseAddr(%q): %v", tt.addr, err)
+			}
+			tt.want.addr = tt.addr
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(endpoint{})); diff != "" {
+				t.Errorf("parseAddr(%q) mismatch (-want +got):\n%s", tt.addr, diff)
+			}
+			if u := got.wsURL("/api"); u != tt.wantURL {
+				t.Errorf("wsURL = %q, want %q", u, tt.wantURL)
+			}
+		})
+	}
+}
+
+func TestAPIPath(t *testing.T) {
+	if got := apiPath(""); got != "/api" {
+		t.Errorf("apiPath(\"\") = %q", got)
+	}
+	if got := apiPath("deadbeef-0bad-400d-8000-4b1d0d06f00d"); got != "/model/deadbeef-0bad-400d-8000-4b1d0d06f00d/api" {
+		t.Errorf("apiPath(uuid) = %q", got)
+	}
+}
+
+func TestValidUUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"deadbeef-0bad-400d-8000-4b1d0d06f00d": true,
+		"DEADBEEF-0BAD-400D-8000-4B1D0D06F00D": true,
+		"deadbeef-0bad-400d-8000-4b1d0d06f00":  false,
+		"deadbeef-0bad-400d-8000-4b1d0d06f00g": false,
+		"deadbeef00bad-400d-8000-4b1d0d06f00d": false,
+		"../../../../../../../../../../../etc": false,
+		"":                                     false,
+	} {
+		if got := validUUID(s); got != want {
+			t.Errorf("validUUID(%q) = %t, want %t", s, got, want)
+		}
+	}
+}
+
+func TestBestVersion(t *testing.T) {
+	tests := []struct {
+		name           string
+		client, server []int
+		want           int
+	}{
+		{"any client", nil, []int{19, 22, 20}, 22},
+		{"intersection", []int{19, 20}, []int{19, 20, 21, 22}, 20},
+		{"unordered", []int{22, 19}, []int{20, 19, 22, 21}, 22},
+		{"none in common", []int{1, 2}, []int{3}, 0},
+		{"empty client", []int{}, []int{3}, 0},
+		{"server lacks facade", []int{1}, nil, 0},
+	}
+	for _, tt := range tests {
+		if got := bestVersion(tt.client, tt.server); got != tt.want {
+			t.Errorf("%s: bestVersion(%v, %v) = %d, want %d", tt.name, tt.client, tt.server, got, tt.want)
+		}
+	}
+}
+
+func TestHostSwitch(t *testing.T) {
+	h := &hostSwitch{host: "10.0.0.1:443"}
+	for raw, want := range map[string]bool{
+		"https://10.0.0.1/model/x/charms": true,
+		"https://10.0.0.1:443/":           true,
+		"https://10.0.0.1:17070/":         false,
+		"http://10.0.0.1/":                false,
+		"https://idp.example.com/":        false,
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.isController(&http.Request{URL: u}); got != want {
+			t.Errorf("isController(%s) = %t, want %t", raw, got, want)
+		}
+	}
+}
+
+func TestEncodeRequest(t *testing.T) {
+	tests := []struct {
+		frame requestFrame
+		want  string
+	}{
+		{requestFrame{RequestID: 1, Type: "Admin", Version: 3, Request: "Login", Params: map[string]string{"auth-tag": "user-admin"}},
+			`{"request-id":1,"type":"Admin","version":3,"request":"Login","params":{"auth-tag":"user-admin"}}`},
+		{requestFrame{RequestID: 7, Type: "NotifyWatcher", Version: 1, ID: "4", Request: "Next"},
+			`{"request-id":7,"type":"NotifyWatcher","version":1,"id":"4","request":"Next","params":{}}`},
+	}
+	for _, tt := range tests {
+		got, err := encodeRequest(&tt.frame)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("encodeRequest = %s, want %s", got, tt.want)
+		}
+	}
+}
+
+func TestDecodeResponse(t *testing.T) {
+	tests := []struct {
+		frame   string
+		want    *responseFrame
+		wantErr error
+	}{
+		{frame: `{"request-id":1,"response":{"a":1}}`, want: &responseFrame{RequestID: 1, Response: json.RawMessage(`{"a":1}`)}},
+		{frame: ` {"request-id":2}`, want: &responseFrame{RequestID: 2}},
+		{frame: `{"request-id":3,"error":"x not found","error-code":"not found","error-info":{"k":"v"},"response":{}}`,
+			want: &responseFrame{RequestID: 3, Error: "x not found", ErrorCode: "not found", ErrorInfo: map[string]any{"k": "v"}, Response: json.RawMessage(`{}`)}},
+		{frame: `not json`, wantErr: errNotObject},
+		{frame: ``, wantErr: errNotObject},
+		{frame: `null`, wantErr: errNotObject},
+		{frame: `{}`, wantErr: errNoRequestID},
+		{frame: `{"request-id":0,"response":{}}`, wantErr: errNoRequestID},
+		{frame: `{"RequestId":5,"Response":{}}`, wantErr: errNoRequestID},
+		{frame: `{"request-id":5,"type":"Client","request":"FullStatus"}`, wantErr: errRequestFrame},
+		{frame: `{"request-id":-1}`},
+		{frame: `{"request-id":1}{"request-id":2}`},
+		{frame: `{"request-id":"1"}`},
+	}
+	for _, tt := range tests {
+		got, err := decodeResponse([]byte(tt.frame))
+		if tt.want != nil {
+			if err != nil {
+				t.Errorf("decodeResponse(%s): %v", tt.frame, err)
+				continue
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("decodeResponse(%s) mismatch (-want +got):\n%s", tt.frame, diff)
+			}
+			continue
+		}
+		var fe *FrameError
+		if !errors.As(err, &fe) {
+			t.Errorf("decodeResponse(%s) = %+v, %v; want a *FrameError", tt.frame, got, err)
+			continue
+		}
+		if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+			t.Errorf("decodeResponse(%s) error = %v, want %v", tt.frame, err, tt.wantErr)
+		}
+	}
+}
+
+// FuzzDecodeResponse checks that the frame decoder never panics, accepts only
+// responses with a request id, and that what it accepts survives a round trip.
+func FuzzDecodeResponse(f *testing.F) {
+	for _, seed := range []string{
+		`{"request-id":1,"response":{"controller-tag":"controller-x","facades":[{"name":"Client","versions":[8]}],"server-version":"4.0.15"}}`,
+		`{"request-id":2,"error":"application no-such-app not found","error-code":"not found","response":{}}`,
+		`{"request-id":3,"error":"redirect","error-code":"redirection required","error-info":{"servers":[[{"value":"10.0.0.1","type":"ipv4","scope":"public","port":17070}]],"ca-cert":"PEM","controller-tag":"controller-y"},"response":{}}`,
+		`{"request-id":4,"error":"model migration in progress","response":{}}`,
+		`{"RequestId":5,"Response":{}}`,
+		`{"request-id":6,"type":"Pinger","version":1,"request":"Ping","params":{}}`,
+		`not json`,
+		`[]`,
+		``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeResponse(data)
+		if err != nil {
+			var fe *FrameError
+			if !errors.As(err, &fe) || len(fe.Frame) > maxFrameInError {
+				t.Fatalf("decodeResponse error %v is not a bounded *FrameError", err)
+			}
+			return
+		}
+		if got.RequestID == 0 || got.Type != "" || got.Request != "" {
+			t.Fatalf("decodeResponse accepted %q as %+v", data, got)
+		}
+		if se := got.serverError(); se != nil {
+			_ = se.Error()
+			var re *RedirectError
+			_ = errors.As(se, &re)
+		}
+		again, err := json.Marshal(got)
+		if err != nil {
+			t.Fatalf("re-encoding %+v: %v", got, err)
+		}
+		back, err := decodeResponse(again)
+		if err != nil {
+			t.Fatalf("decodeResponse(re-encoded %s): %v", again, err)
+		}
+		if back.RequestID != got.RequestID ||
+			utf8.ValidString(got.Error) && back.Error != got.Error ||
+			utf8.ValidString(got.ErrorCode) && back.ErrorCode != got.ErrorCode {
+			t.Fatalf("round trip changed %+v into %+v", got, back)
+		}
+	})
+}
