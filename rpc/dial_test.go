@@ -186,7 +186,7 @@ func TestDialAllAddressesDeadOrHanging(t *testing.T) {
 	hang := newHangingListener(t)
 	dead := deadAddr(t)
 	cfg := rpc.Config{Addrs: []string{dead, hang.Addr()}, Username: "admin", DialStagger: time.Millisecond}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	_, err := rpc.Dial(ctx, cfg)
 	var de *rpc.DialError
