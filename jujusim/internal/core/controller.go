@@ -67,7 +67,8 @@ type Controller struct {
 
 	behaviours map[string]Behaviour // "<model uuid>/<app>"
 
-	backends map[string]*secretBackend
+	backends    map[string]*secretBackend
+	extraClouds []cloudDef
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -308,7 +309,6 @@ func (c *Controller) newModel(name, qualifier, cloud, region, typ string) *model
 		access:       map[string]string{qualifier: "admin"},
 		lastConn:     map[string]time.Time{},
 		config:       map[string]any{},
-		constraints:  map[string]any{},
 		apps:         map[string]*application{},
 		machines:     map[string]*machine{},
 		relations:    map[int]*relation{},

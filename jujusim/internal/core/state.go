@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/gojuju/juju/internal/facades"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,7 +86,7 @@ type model struct {
 	lastConn map[string]time.Time // user -> last login
 
 	config      map[string]any // values set by the user
-	constraints map[string]any
+	constraints facades.Value
 
 	apps       map[string]*application
 	machines   map[string]*machine // all machines and containers by id
@@ -121,7 +122,7 @@ type application struct {
 	name       string
 	charm      *charm
 	charmURL   string
-	origin     charmOrigin
+	origin     facades.CharmOrigin
 	base       base
 	channel    string
 	life       string
@@ -130,7 +131,7 @@ type application struct {
 	exposedEPs map[string]exposedEndpoint
 	config     map[string]any // user-set charm config, typed
 	trust      bool
-	cons       map[string]any
+	cons       facades.Value
 	bindings   map[string]string
 	appStatus  *status // charm-set status; nil = derived from units
 	units      map[string]*unit

@@ -4,20 +4,6 @@ import (
 	"time"
 )
 
-type charmOrigin struct {
-	Source       string // "charm-hub" | "local"
-	Type         string // "charm"
-	ID           string
-	Hash         string
-	Risk         string
-	Revision     *int
-	Track        *string
-	Branch       *string
-	Architecture string
-	Base         base
-	InstanceKey  string
-}
-
 type secret struct {
 	id           string
 	label        string

@@ -1,0 +1,424 @@
+package core
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+func (c *Controller) wireCharm(ch *charm) facades.Charm {
+	out := facades.Charm{
+		Revision: ch.revision,
+		URL:      curl{schema: ch.schema, arch: firstNonEmpty(ch.arch, "amd64"), name: ch.name, revision: ch.revision}.String(),
+		Config:   map[string]facades.CharmOption{},
+		Actions:  &facades.CharmActions{},
+		Meta: &facades.CharmMeta{
+			Name: ch.name, Summary: ch.summary, Description: ch.description, Subordinate: ch.subordinate,
+			MinJujuVersion: ch.minJuju,
+		},
+		Manifest: &facades.CharmManifest{},
+	}
+	for n, o := range ch.config {
+		out.Config[n] = facades.CharmOption{Type: o.Type, Description: o.Description, Default: o.Default}
+	}
+	if len(ch.actions) > 0 {
+		out.Actions.Specs = map[string]facades.CharmActionSpec{}
+		for n, a := range ch.actions {
+			out.Actions.Specs[n] = facades.CharmActionSpec{Description: a.Description, Params: a.Params}
+		}
+	}
+	for n, r := range ch.relations {
+		w := wireRelation(r)
+		switch r.Role {
+		case "provider":
+			if out.Meta.Provides == nil {
+				out.Meta.Provides = map[string]facades.CharmRelation{}
+			}
+			out.Meta.Provides[n] = w
+		case "requirer":
+			if out.Meta.Requires == nil {
+				out.Meta.Requires = map[string]facades.CharmRelation{}
+			}
+			out.Meta.Requires[n] = w
+		case "peer":
+			if out.Meta.Peers == nil {
+				out.Meta.Peers = map[string]facades.CharmRelation{}
+			}
+			out.Meta.Peers[n] = w
+		}
+	}
+	for _, b := range ch.bases {
+		out.Manifest.Bases = append(out.Manifest.Bases, facades.CharmBase{Name: b.Name, Channel: b.Channel, Architectures: b.Architectures})
+	}
+	return out
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func charmsCharmInfo(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.CharmURL
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	ch := cx.m.charms[a.URL]
+	if ch == nil {
+		ch = cx.c.findCharm(cx.m, a.URL)
+	}
+	if ch == nil {
+		return nil, errNotFound("charm %q not found", a.URL)
+	}
+	return cx.c.wireCharm(ch), nil
+}
+
+// hubResolve resolves a Charmhub reference and origin to a charm.
+func hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin, error) {
+	u, err := parseCurl(ref)
+	if err != nil {
+		return nil, o, errNotValid("%v", err)
+	}
+	if u.schema == "local" {
+		return nil, o, errNotValid("cannot resolve local charm %q from Charmhub", ref)
+	}
+	h, ok := hubLookup(u.name)
+	if !ok {
+		return nil, o, errNotFound("charm or bundle %q not found", u.name)
+	}
+	arch := firstNonEmpty(o.Architecture, u.arch, "amd64")
+	rev := u.revision
+	if o.Revision != nil {
+		rev = *o.Revision
+	}
+	ch := h.toCharm(arch, rev)
+	track, risk := "", ""
+	if t, r, ok := strings.Cut(h.channel, "/"); ok {
+		track, risk = t, r
+	} else {
+		risk = h.channel
+	}
+	if o.Track != nil && *o.Track != "" {
+		track = *o.Track
+	}
+	if o.Risk != "" {
+		risk = o.Risk
+	}
+	out := o
+	out.Source = "charm-hub"
+	out.Type = "charm"
+	out.Architecture = arch
+	out.ID = "sim-" + ch.name
+	out.Hash = ""
+	rv := ch.revision
+	out.Revision = &rv
+	out.Risk = risk
+	if track != "" {
+		out.Track = &track
+	} else {
+		out.Track = nil
+	}
+	if out.Base == nil || out.Base.Name == "" {
+		b := facades.Base{Name: ch.bases[0].Name, Channel: ch.bases[0].Channel}
+		out.Base = &b
+	}
+	if track != "" {
+		ch.channel = track + "/" + risk
+	} else {
+		ch.channel = risk
+	}
+	return ch, out, nil
+}
+
+func charmsResolveCharms(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.ResolveCharmsWithChannel
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.ResolveCharmWithChannelResults{Results: make([]facades.ResolveCharmWithChannelResult, len(a.Resolve))}
+	for i, r := range a.Resolve {
+		ch, origin, err := hubResolve(r.Reference, r.CharmOrigin)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		out.Results[i].URL = ch.url
+		out.Results[i].CharmOrigin = origin
+		out.Results[i].SupportedBases = []facades.Base{}
+		for _, b := range ch.bases {
+			out.Results[i].SupportedBases = append(out.Results[i].SupportedBases, facades.Base{Name: b.Name, Channel: b.Channel})
+		}
+	}
+	return out, nil
+}
+
+func charmsAddCharm(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	var a facades.AddCharmWithOrigin
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	var out facades.CharmOriginResult
+	ch, origin, err := hubResolve(a.URL, a.CharmOrigin)
+	if err != nil {
+		setErr(&out.Error, err)
+		return out, nil
+	}
+	if existing, ok := cx.m.charms[ch.url]; ok {
+		ch = existing
+	} else {
+		cx.m.charms[ch.url] = ch
+	}
+	out.CharmOrigin = origin
+	return out, nil
+}
+
+func charmsList(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.CharmsList
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.CharmsListResult{CharmUrls: []string{}}
+	for url, ch := range cx.m.charms {
+		if len(a.Names) == 0 || contains(a.Names, ch.name) {
+			out.CharmUrls = append(out.CharmUrls, url)
+		}
+	}
+	sort.Strings(out.CharmUrls)
+	return out, nil
+}
+
+// UploadCharm stores a local charm archive uploaded with
+// PUT /model-<uuid>/charms/<objectName>. objectName is "<name>-<sha256
+// prefix>", curl the Juju-Curl header. It returns the charm URL to send
+// back (Juju-Curl header and {"charm-url": ...} body).
+func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, curlS string, archive []byte) (string, error) {
+	sum := sha256.Sum256(archive)
+	hexSum := hex.EncodeToString(sum[:])
+	i := strings.LastIndex(objectName, "-")
+	if i <= 0 || len(objectName)-i-1 < 7 {
+		return "", errBadRequest("invalid object name %q: expected <charm name>-<sha256 prefix>", objectName)
+	}
+	name, prefix := objectName[:i], objectName[i+1:]
+	if !strings.HasPrefix(hexSum, prefix) {
+		return "", errBadRequest("cannot upload charm %q: sha256 prefix %q does not match the archive", name, prefix)
+	}
+	u, err := parseCurl(curlS)
+	if err != nil {
+		return "", errBadRequest("cannot upload charm: %v", err)
+	}
+	if u.schema != "local" && u.schema != "ch" {
+		return "", errBadRequest("cannot upload charm: unsupported schema %q", u.schema)
+	}
+	ch, err := charmFromArchive(archive)
+	if err != nil {
+		return "", errBadRequest("cannot upload charm %q: %v", name, err)
+	}
+	if ch.name != u.name || ch.name != name {
+		return "", errBadRequest("cannot upload charm: charm name %q does not match %q", ch.name, u.name)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m, ok := c.models[modelUUID]
+	if !ok {
+		return "", newErr(CodeModelNotFound, "unknown model: %q", modelUUID)
+	}
+	rev := u.revision
+	if rev < 0 {
+		rev = ch.revision
+	}
+	// Same content: same charm. Same revision, different content: next
+	// revision.
+	maxRev := -1
+	for _, existing := range m.charms {
+		if existing.schema != u.schema || existing.name != ch.name {
+			continue
+		}
+		if existing.sha256 == hexSum {
+			return existing.url, nil
+		}
+		if existing.revision > maxRev {
+			maxRev = existing.revision
+		}
+	}
+	if rev <= maxRev {
+		rev = maxRev + 1
+	}
+	ch.schema = u.schema
+	ch.revision = rev
+	ch.arch = "amd64"
+	ch.sha256 = hexSum
+	ch.objectName = objectName
+	ch.url = curl{schema: u.schema, name: ch.name, revision: rev}.String()
+	m.charms[ch.url] = ch
+	m.notify()
+	return ch.url, nil
+}
+
+// ---- MachineManager ----
+
+func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	c := cx.c
+	m := cx.m
+	var a facades.AddMachines
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.AddMachinesResults{Machines: make([]facades.AddMachinesResult, len(a.Params))}
+	for i, mp := range a.Params {
+		b := defaultBase
+		if c.major < 4 {
+			b = base{Name: "ubuntu", Channel: "22.04"}
+		}
+		if mp.Base != nil && mp.Base.Name != "" {
+			b = base{Name: mp.Base.Name, Channel: mp.Base.Channel}
+			if b.Name != "ubuntu" && b.Name != "centos" {
+				setErr(&out.Machines[i].Error, errNotValid("base %q not supported", b.String()))
+				continue
+			}
+		}
+		cons := consString(mergeCons(mp.Constraints, m.constraints))
+		parentID, ctype := mp.ParentID, mp.ContainerType
+		if mp.Placement != nil {
+			switch mp.Placement.Scope {
+			case "lxd", "kvm":
+				ctype, parentID = mp.Placement.Scope, mp.Placement.Directive
+			case "#":
+				setErr(&out.Machines[i].Error, errNotValid("cannot add a machine with placement on existing machine %q", mp.Placement.Directive))
+				continue
+			}
+		}
+		var parent *machine
+		if ctype != "" {
+			if ctype != "lxd" && ctype != "kvm" {
+				setErr(&out.Machines[i].Error, errNotValid("invalid container type %q", ctype))
+				continue
+			}
+			if parentID != "" {
+				parent = m.machines[parentID]
+				if parent == nil || parent.life != lifeAlive {
+					setErr(&out.Machines[i].Error, errNotFound("machine %s not found", parentID))
+					continue
+				}
+			} else {
+				parent = c.addMachine(m, b, cons, nil, "", false)
+			}
+		}
+		mc := c.addMachine(m, b, cons, parent, ctype, false)
+		out.Machines[i].Machine = mc.id
+	}
+	return out, nil
+}
+
+func mmDestroyMachines(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	c := cx.c
+	m := cx.m
+	var a facades.DestroyMachinesParams
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.DestroyMachineResults{Results: make([]facades.DestroyMachineResult, len(a.MachineTags))}
+	for i, tag := range a.MachineTags {
+		id, ok := machineIDFromTag(tag)
+		if !ok {
+			setErr(&out.Results[i].Error, errNotValid("%q is not a valid machine tag", tag))
+			continue
+		}
+		mc, ok := m.machines[id]
+		if !ok {
+			setErr(&out.Results[i].Error, errNotFound("machine %s not found", id))
+			continue
+		}
+		if !a.Force {
+			if us := sortedUnitMap(mc.units); len(us) > 0 {
+				setErr(&out.Results[i].Error, newErr(CodeHasAssignedUnits, "machine %s has unit %q assigned", id, us[0].name))
+				continue
+			}
+			if len(mc.containers) > 0 {
+				setErr(&out.Results[i].Error, newErr("machine is hosting containers", "machine %s is hosting containers", id))
+				continue
+			}
+		}
+		out.Results[i].Info = c.destroyMachineInfo(mc)
+		if a.DryRun {
+			continue
+		}
+		c.destroyMachine(mc, a.Force)
+		if a.Force && a.MaxWait != nil && *a.MaxWait == 0 {
+			c.forceRemoveMachine(mc)
+		}
+	}
+	return out, nil
+}
+
+func (c *Controller) destroyMachineInfo(mc *machine) *facades.DestroyMachineInfo {
+	info := &facades.DestroyMachineInfo{MachineID: mc.id}
+	for _, u := range sortedUnitMap(mc.units) {
+		info.DestroyedUnits = append(info.DestroyedUnits, facades.Entity{Tag: unitTag(u.name)})
+	}
+	ids := make([]string, 0, len(mc.containers))
+	for id := range mc.containers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		info.DestroyedContainers = append(info.DestroyedContainers, facades.DestroyMachineResult{Info: c.destroyMachineInfo(mc.containers[id])})
+	}
+	return info
+}
+
+func (c *Controller) forceRemoveMachine(mc *machine) {
+	for _, ct := range mc.containers {
+		c.forceRemoveMachine(ct)
+	}
+	for _, u := range sortedUnitMap(mc.units) {
+		c.removeUnitNow(u)
+	}
+	c.removeMachineNow(mc)
+}
+
+func init() {
+	regAll("Charms", "CharmInfo", charmsCharmInfo)
+	regAll("Charms", "ResolveCharms", charmsResolveCharms)
+	regAll("Charms", "AddCharm", charmsAddCharm)
+	regAll("Charms", "List", charmsList)
+	regAll("MachineManager", "AddMachines", mmAddMachines)
+	regAll("MachineManager", "DestroyMachineWithParams", mmDestroyMachines)
+}
+
+func charmhubOrigin(ch *charm, arch string, rev *int, b *facades.Base) facades.CharmOrigin {
+	o := facades.CharmOrigin{Source: "charm-hub", Type: "charm", ID: "sim-" + ch.name, Architecture: arch, Revision: rev, Base: b}
+	if t, r, ok := strings.Cut(ch.channel, "/"); ok {
+		o.Track = &t
+		o.Risk = r
+	} else {
+		o.Risk = ch.channel
+	}
+	return o
+}

@@ -1,0 +1,216 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// modelConfigDefaults are the dummy provider's model-config defaults as
+// the real 4.0.15 server reports them (deploy.jsonl, ModelGet).
+var modelConfigDefaults = map[string]any{
+	"agent-metadata-url": "", "apt-ftp-proxy": "", "apt-http-proxy": "", "apt-https-proxy": "",
+	"apt-mirror": "", "apt-no-proxy": "", "automatically-retry-hooks": true, "backup-dir": "",
+	"broken": "", "charmhub-url": "https://api.charmhub.io", "cloudinit-userdata": "",
+	"container-image-metadata-defaults-disabled": false, "container-image-metadata-url": "",
+	"container-image-stream": "released", "container-inherit-properties": "",
+	"container-networking-method": "", "default-base": "", "default-space": "", "development": false,
+	"disable-network-management": false, "disable-telemetry": false, "egress-subnets": "",
+	"enable-os-refresh-update": true, "enable-os-upgrade": true, "firewall-mode": "instance",
+	"ftp-proxy": "", "http-proxy": "", "https-proxy": "", "image-metadata-defaults-disabled": false,
+	"image-metadata-url": "", "image-stream": "released", "juju-ftp-proxy": "", "juju-http-proxy": "",
+	"juju-https-proxy": "", "juju-no-proxy": "127.0.0.1,localhost,::1", "lxd-snap-channel": "5.0/stable",
+	"max-action-results-age": "336h", "max-action-results-size": "5G", "mode": "requires-prompts",
+	"net-bond-reconfigure-delay": 17, "no-proxy": "127.0.0.1,localhost,::1",
+	"num-container-provision-workers": 4, "num-provision-workers": 16, "proxy-ssh": false,
+	"saas-ingress-allow": "0.0.0.0/0,::/0", "secret": "pork", "snap-http-proxy": "", "snap-https-proxy": "",
+	"snap-store-assertions": "", "snap-store-proxy": "", "snap-store-proxy-url": "", "somebool": false,
+	"ssh-allow": "0.0.0.0/0,::/0", "ssl-hostname-verification": true, "test-mode": false,
+	"transmit-vendor-metrics": true, "update-status-hook-interval": "5m",
+}
+
+// Keys whose values are set from the model itself (source "model" or
+// "controller").
+var readOnlyConfig = map[string]bool{"name": true, "type": true, "uuid": true, "agent-version": true}
+
+func (c *Controller) modelConfig(m *model) map[string]facades.ConfigValue {
+	out := make(map[string]facades.ConfigValue, len(modelConfigDefaults)+8)
+	for k, v := range modelConfigDefaults {
+		out[k] = facades.ConfigValue{Source: "default", Value: v}
+	}
+	if c.major < 4 {
+		out["default-series"] = facades.ConfigValue{Source: "default", Value: ""}
+		out["secret-backend"] = facades.ConfigValue{Source: "default", Value: "auto"}
+	}
+	out["agent-stream"] = facades.ConfigValue{Source: "model", Value: "released"}
+	out["agent-version"] = facades.ConfigValue{Source: "model", Value: c.version}
+	out["logging-config"] = facades.ConfigValue{Source: "model", Value: "<root>=INFO"}
+	out["resource-tags"] = facades.ConfigValue{Source: "model", Value: map[string]any{}}
+	out["name"] = facades.ConfigValue{Source: "controller", Value: m.name}
+	out["type"] = facades.ConfigValue{Source: "controller", Value: m.providerType}
+	out["uuid"] = facades.ConfigValue{Source: "controller", Value: m.uuid}
+	for k, v := range m.config {
+		out[k] = facades.ConfigValue{Source: "model", Value: v}
+	}
+	return out
+}
+
+func mcModelGet(cx *callCtx, _ json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	return facades.ModelConfigResults{Config: cx.c.modelConfig(cx.m)}, nil
+}
+
+// checkConfigValue validates a model-config value against the type of its
+// default.
+func checkConfigValue(k string, v any) error {
+	if readOnlyConfig[k] {
+		return errNotValid("config key %q not valid: cannot be changed", k)
+	}
+	def, ok := modelConfigDefaults[k]
+	if !ok || v == nil {
+		return nil
+	}
+	bad := false
+	switch def.(type) {
+	case bool:
+		_, isBool := v.(bool)
+		if s, isStr := v.(string); isStr {
+			isBool = s == "true" || s == "false"
+		}
+		bad = !isBool
+	case int:
+		switch x := v.(type) {
+		case float64:
+			bad = x != float64(int64(x))
+		case string:
+			_, err := fmt.Sscanf(x, "%d", new(int))
+			bad = err != nil
+		default:
+			bad = true
+		}
+	case string:
+		_, bad = v.(map[string]any)
+	}
+	if bad {
+		return errNotValid("config key %q not valid: expected %T, got %v", k, def, v)
+	}
+	return nil
+}
+
+func mcModelSet(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("admin"); err != nil {
+		return nil, err
+	}
+	var a facades.ModelSet
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(a.Config))
+	for k := range a.Config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k == "agent-stream" && cx.is4() {
+			continue // intercepted by 4.0: sets the agent stream, not stored
+		}
+		if err := checkConfigValue(k, a.Config[k]); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range keys {
+		if k == "agent-stream" && cx.is4() {
+			continue
+		}
+		cx.m.config[k] = a.Config[k]
+	}
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func mcModelUnset(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("admin"); err != nil {
+		return nil, err
+	}
+	var a facades.ModelUnset
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	for _, k := range a.Keys {
+		if readOnlyConfig[k] {
+			return nil, errNotValid("config key %q not valid: cannot be unset", k)
+		}
+	}
+	for _, k := range a.Keys {
+		delete(cx.m.config, k)
+	}
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func mcGetConstraints(cx *callCtx, _ json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	return facades.GetConstraintsResults{Constraints: cx.m.constraints}, nil
+}
+
+func mcSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	var a facades.SetConstraints
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	if a.Application != "" {
+		return nil, errNotValid("cannot set model constraints: application name must be empty")
+	}
+	cx.m.constraints = a.Constraints
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func mcGetSecretBackend(cx *callCtx, _ json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	name := configString(cx.m, "secret-backend")
+	if name == "" {
+		name = "auto"
+	}
+	return facades.StringResult{Result: name}, nil
+}
+
+func mcSetSecretBackend(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("admin"); err != nil {
+		return nil, err
+	}
+	var a facades.SetModelSecretBackendArg
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	var r facades.ErrorResult
+	if a.SecretBackendName != "auto" && a.SecretBackendName != "internal" {
+		if _, ok := cx.c.backends[a.SecretBackendName]; !ok {
+			setErr(&r.Error, newErr(CodeSecretBackendNotFound, "secret backend %q not found", a.SecretBackendName))
+			return r, nil
+		}
+	}
+	cx.m.config["secret-backend"] = a.SecretBackendName
+	return r, nil
+}
+
+func init() {
+	regAll("ModelConfig", "ModelGet", mcModelGet)
+	regAll("ModelConfig", "ModelSet", mcModelSet)
+	regAll("ModelConfig", "ModelUnset", mcModelUnset)
+	regAll("ModelConfig", "GetModelConstraints", mcGetConstraints)
+	regAll("ModelConfig", "SetModelConstraints", mcSetConstraints)
+	reg("ModelConfig", "GetModelSecretBackend", handler{minV: 4, fn: mcGetSecretBackend})
+	reg("ModelConfig", "SetModelSecretBackend", handler{minV: 4, fn: mcSetSecretBackend})
+}

@@ -1,0 +1,513 @@
+package core
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// emptyData is shared by every status whose data is {} on the wire; it is
+// never written to.
+var emptyData = map[string]any{}
+
+var severity = map[string]int{"error": 100, "blocked": 90, "maintenance": 80, "waiting": 70, "active": 60, "terminated": 50, "unknown": 40}
+
+// unitDisplay returns the agent and workload status as status shows them:
+// an agent in error is shown idle, with the workload in error.
+func unitDisplay(u *unit) (agent, workload status) {
+	agent, workload = u.agent, u.workload
+	if agent.Status == "error" {
+		workload = status{Status: "error", Message: agent.Message, Data: agent.Data, Since: agent.Since}
+		agent = status{Status: "idle", Since: agent.Since}
+	}
+	return agent, workload
+}
+
+// appDisplayStatus is the charm-set application status or, when unset,
+// the most severe unit workload status.
+func (c *Controller) appDisplayStatus(a *application) status {
+	if a.appStatus != nil {
+		return *a.appStatus
+	}
+	var best status
+	bestSev := -1
+	consider := func(u *unit) {
+		_, w := unitDisplay(u)
+		if s := severity[w.Status]; s > bestSev {
+			best, bestSev = w, s
+		}
+	}
+	for _, u := range a.sortedUnits() {
+		consider(u)
+	}
+	if bestSev < 0 {
+		return status{Status: "unknown", Since: a.created}
+	}
+	best.Data = nil
+	return best
+}
+
+func statusWithData(s status, life string) facades.DetailedStatus {
+	d := detailed(s, life)
+	if d.Data == nil {
+		d.Data = emptyData
+	}
+	return d
+}
+
+// statusFilter decides what a FullStatus with patterns includes.
+type statusFilter struct {
+	all      bool
+	apps     map[string]bool            // whole applications
+	units    map[string]map[string]bool // app -> units (partial applications)
+	machines map[string]bool
+}
+
+func (f *statusFilter) appIncluded(name string) bool {
+	return f.all || f.apps[name] || f.units[name] != nil
+}
+
+func (f *statusFilter) unitIncluded(u *unit) bool {
+	if f.all || f.apps[u.app.name] {
+		return true
+	}
+	if us := f.units[u.app.name]; us != nil && us[u.name] {
+		return true
+	}
+	return false
+}
+
+func buildFilter(m *model, patterns []string) *statusFilter {
+	f := &statusFilter{apps: map[string]bool{}, units: map[string]map[string]bool{}, machines: map[string]bool{}}
+	if len(patterns) == 0 {
+		f.all = true
+		return f
+	}
+	addUnit := func(u *unit) {
+		if f.units[u.app.name] == nil {
+			f.units[u.app.name] = map[string]bool{}
+		}
+		f.units[u.app.name][u.name] = true
+		if u.principal != nil {
+			pu := u.principal
+			if f.units[pu.app.name] == nil {
+				f.units[pu.app.name] = map[string]bool{}
+			}
+			f.units[pu.app.name][pu.name] = true
+		}
+		for _, s := range u.subs {
+			if f.units[s.app.name] == nil {
+				f.units[s.app.name] = map[string]bool{}
+			}
+			f.units[s.app.name][s.name] = true
+		}
+		if u.machine != nil {
+			for mc := u.machine; mc != nil; mc = mc.parent {
+				f.machines[mc.id] = true
+			}
+		}
+	}
+	for _, p := range patterns {
+		for _, n := range m.sortedApps() {
+			a := m.apps[n]
+			if glob(p, n) {
+				f.apps[n] = true
+				for _, u := range a.units {
+					addUnit(u)
+				}
+				continue
+			}
+			for _, u := range a.units {
+				if glob(p, u.name) {
+					addUnit(u)
+				}
+			}
+		}
+		for id, mc := range m.machines {
+			if glob(p, id) {
+				for x := mc; x != nil; x = x.parent {
+					f.machines[x.id] = true
+				}
+				for _, u := range mc.units {
+					addUnit(u)
+				}
+			}
+		}
+	}
+	return f
+}
+
+func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
+	ag, wl := unitDisplay(u)
+	us := facades.UnitStatus{
+		AgentStatus:     statusWithData(ag, u.life),
+		WorkloadStatus:  statusWithData(wl, ""),
+		WorkloadVersion: u.workloadVersion,
+		Leader:          u.leader,
+		OpenedPorts:     u.openedPorts,
+	}
+	if u.app.m.typ == "caas" {
+		us.Address = u.address
+		if u.address != "" {
+			us.ProviderID = u.app.name + "-" + itoa(u.num)
+		}
+	} else {
+		if u.machine != nil {
+			us.Machine = u.machine.id
+		}
+		us.PublicAddress = u.address
+	}
+	if len(u.subs) > 0 {
+		us.Subordinates = make(map[string]facades.UnitStatus, len(u.subs))
+		for _, s := range sortedUnitMap(u.subs) {
+			if f.unitIncluded(s) {
+				us.Subordinates[s.name] = c.unitStatus(s, f)
+			}
+		}
+	}
+	return us
+}
+
+func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.MachineStatus {
+	ms := facades.MachineStatus{
+		AgentStatus:        statusWithData(mc.agent, mc.life),
+		InstanceStatus:     statusWithData(mc.instance, mc.life),
+		ModificationStatus: facades.DetailedStatus{},
+		Base:               wireBase(mc.base),
+		Constraints:        mc.constraints,
+		Containers:         map[string]facades.MachineStatus{},
+		DNSName:            mc.address,
+		DisplayName:        mc.displayName,
+		Hardware:           mc.hardware,
+		Hostname:           mc.hostname,
+		ID:                 mc.id,
+		InstanceID:         mc.instanceID,
+		Jobs:               mc.jobs,
+	}
+	if mc.address != "" {
+		ms.IPAddresses = []string{mc.address}
+		ms.NetworkInterfaces = map[string]facades.NetworkInterface{"eth0": {
+			IPAddresses: []string{mc.address}, MACAddress: macFor(mc.address), Gateway: gatewayFor(mc.address), IsUp: true, Space: "alpha",
+			DNSNameservers: []string{gatewayFor(mc.address)},
+		}}
+	}
+	ids := make([]string, 0, len(mc.containers))
+	for id := range mc.containers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if f.all || f.machines[id] {
+			ms.Containers[id] = c.machineStatus(mc.containers[id], f)
+		}
+	}
+	return ms
+}
+
+func macFor(addr string) string {
+	parts := strings.Split(addr, ".")
+	b := []string{"00", "16", "3e"}
+	for _, p := range parts[1:] {
+		n := 0
+		for _, ch := range p {
+			n = n*10 + int(ch-'0')
+		}
+		const hexd = "0123456789abcdef"
+		b = append(b, string([]byte{hexd[(n>>4)&15], hexd[n&15]}))
+	}
+	return strings.Join(b, ":")
+}
+
+func gatewayFor(addr string) string {
+	i := strings.LastIndex(addr, ".")
+	return addr[:i] + ".1"
+}
+
+func (c *Controller) appStatus(a *application, f *statusFilter) facades.ApplicationStatus {
+	m := a.m
+	as := facades.ApplicationStatus{
+		Base:             wireBase(a.base.withRisk()),
+		Charm:            a.charmURL,
+		CharmProfile:     "",
+		CharmVersion:     "",
+		EndpointBindings: a.bindings,
+		Exposed:          a.exposed,
+		Life:             a.life,
+		Relations:        map[string][]string{},
+		Status:           detailed(c.appDisplayStatus(a), ""),
+		SubordinateTo:    []string{},
+		Units:            map[string]facades.UnitStatus{},
+	}
+	if a.charm != nil && a.charm.schema == "ch" {
+		as.CharmChannel = a.channel
+		as.CharmRev = a.charm.revision
+	}
+	if a.exposed && len(a.exposedEPs) > 0 {
+		as.ExposedEndpoints = map[string]facades.ExposedEndpoint{}
+		for ep, e := range a.exposedEPs {
+			as.ExposedEndpoints[ep] = facades.ExposedEndpoint{ExposeToSpaces: e.Spaces, ExposeToCidrs: e.CIDRs}
+		}
+	}
+	if m.typ == "caas" {
+		as.Scale = a.scale
+		as.ProviderID = a.name + "-" + m.uuid[:8]
+		as.PublicAddress = "10.152.183." + itoa(len(a.name)*7%250+2)
+	}
+	for _, r := range m.sortedRelations() {
+		ep, ok := r.endpointFor(a.name)
+		if !ok {
+			continue
+		}
+		others := r.otherApps(a.name)
+		as.Relations[ep.rel.Name] = append(as.Relations[ep.rel.Name], others...)
+		if a.charm != nil && a.charm.subordinate && ep.rel.Scope == "container" {
+			for _, o := range others {
+				if o != a.name && !contains(as.SubordinateTo, o) {
+					as.SubordinateTo = append(as.SubordinateTo, o)
+				}
+			}
+		}
+	}
+	sort.Strings(as.SubordinateTo)
+	for _, u := range a.sortedUnits() {
+		if as.WorkloadVersion == "" {
+			as.WorkloadVersion = u.workloadVersion
+		}
+		if u.principal != nil || !f.unitIncluded(u) {
+			continue
+		}
+		as.Units[u.name] = c.unitStatus(u, f)
+	}
+	return as
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Controller) relationStatus(r *relation, m *model) facades.RelationStatus {
+	rs := facades.RelationStatus{ID: r.id, Key: r.key, Interface: r.iface, Scope: r.scope, Status: statusWithData(r.status, "")}
+	eps := append([]relEndpoint(nil), r.endpoints...)
+	sort.SliceStable(eps, func(i, j int) bool { return roleOrder(eps[i].rel.Role) < roleOrder(eps[j].rel.Role) })
+	for _, e := range eps {
+		sub := false
+		if a, ok := m.apps[e.app]; ok && a.charm != nil {
+			sub = a.charm.subordinate
+		}
+		rs.Endpoints = append(rs.Endpoints, facades.EndpointStatus{Application: e.app, Name: e.rel.Name, Role: e.rel.Role, Subordinate: sub})
+	}
+	return rs
+}
+
+// fullStatus builds FullStatus in the 4.0 shape.
+func (c *Controller) fullStatus(m *model, patterns []string) facades.FullStatus {
+	f := buildFilter(m, patterns)
+	fs := facades.FullStatus{
+		Applications:        make(map[string]facades.ApplicationStatus, len(m.apps)),
+		ControllerTimestamp: timePtr(c.now()),
+		Machines:            map[string]facades.MachineStatus{},
+		Model: facades.ModelStatusInfo{
+			Name: m.name, Type: m.typ, CloudTag: "cloud-" + m.cloud, Region: m.region, Version: c.version,
+			ModelStatus: detailed(m.status, ""),
+		},
+		Offers:             map[string]facades.ApplicationOfferStatus{},
+		RemoteApplications: map[string]facades.RemoteApplicationStatus{},
+	}
+	for _, n := range m.sortedApps() {
+		if f.appIncluded(n) {
+			fs.Applications[n] = c.appStatus(m.apps[n], f)
+		}
+	}
+	for _, mc := range m.sortedMachines() {
+		if f.all || f.machines[mc.id] {
+			fs.Machines[mc.id] = c.machineStatus(mc, f)
+		}
+	}
+	for _, r := range m.sortedRelations() {
+		include := f.all
+		for _, e := range r.endpoints {
+			include = include || f.appIncluded(e.app)
+		}
+		if include {
+			fs.Relations = append(fs.Relations, c.relationStatus(r, m))
+		}
+	}
+	return fs
+}
+
+func machine36(ms facades.MachineStatus) facades.MachineStatusJuju36 {
+	out := facades.MachineStatusJuju36{
+		AgentStatus: ms.AgentStatus, Base: ms.Base, Constraints: ms.Constraints, DNSName: ms.DNSName,
+		DisplayName: ms.DisplayName, Hardware: ms.Hardware, HasVote: ms.HasVote, Hostname: ms.Hostname, ID: ms.ID,
+		IPAddresses: ms.IPAddresses, InstanceID: ms.InstanceID, InstanceStatus: ms.InstanceStatus, Jobs: ms.Jobs,
+		ModificationStatus: ms.ModificationStatus, NetworkInterfaces: ms.NetworkInterfaces, WantsVote: ms.WantsVote,
+		Containers: make(map[string]facades.MachineStatusJuju36, len(ms.Containers)),
+	}
+	for id, ct := range ms.Containers {
+		out.Containers[id] = machine36(ct)
+	}
+	return out
+}
+
+// fullStatus36 converts to the 3.6 shape.
+func fullStatus36(fs facades.FullStatus) facades.FullStatusJuju36 {
+	out := facades.FullStatusJuju36{
+		Applications:        make(map[string]facades.ApplicationStatusJuju36, len(fs.Applications)),
+		ControllerTimestamp: fs.ControllerTimestamp,
+		Machines:            make(map[string]facades.MachineStatusJuju36, len(fs.Machines)),
+		Model: facades.ModelStatusInfoJuju36{
+			AvailableVersion: fs.Model.AvailableVersion, CloudTag: fs.Model.CloudTag, ModelStatus: fs.Model.ModelStatus,
+			Name: fs.Model.Name, Region: fs.Model.Region, Type: fs.Model.Type, Version: fs.Model.Version,
+			SLA: "unsupported",
+		},
+		Offers: fs.Offers, Relations: fs.Relations, RemoteApplications: fs.RemoteApplications,
+	}
+	for n, a := range fs.Applications {
+		out.Applications[n] = facades.ApplicationStatusJuju36{
+			Base: a.Base, CanUpgradeTo: a.CanUpgradeTo, Charm: a.Charm, CharmChannel: a.CharmChannel, CharmProfile: a.CharmProfile,
+			CharmRev: a.CharmRev, CharmVersion: a.CharmVersion, EndpointBindings: a.EndpointBindings, Exposed: a.Exposed,
+			ExposedEndpoints: a.ExposedEndpoints, Life: a.Life, ProviderID: a.ProviderID, PublicAddress: a.PublicAddress,
+			Relations: a.Relations, Scale: a.Scale, Status: a.Status, SubordinateTo: a.SubordinateTo, Units: a.Units,
+			WorkloadVersion: a.WorkloadVersion,
+		}
+	}
+	for id, ms := range fs.Machines {
+		out.Machines[id] = machine36(ms)
+	}
+	return out
+}
+
+func clientFullStatus(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.StatusParams
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	fs := cx.c.fullStatus(cx.m, a.Patterns)
+	if !cx.is4() {
+		return fullStatus36(fs), nil
+	}
+	return fs, nil
+}
+
+// ---- StatusHistory ----
+
+var historyKinds = map[string]string{
+	"unit": "workload", "workload": "workload", "juju-unit": "juju-unit", "machine": "machine",
+	"juju-machine": "juju-machine", "container": "machine", "juju-container": "juju-machine",
+	"application": "application", "model": "model",
+}
+
+func clientStatusHistory(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.StatusHistoryRequests
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	m := cx.m
+	out := facades.StatusHistoryResults{Results: make([]facades.StatusHistoryResult, len(a.Requests))}
+	for i, r := range a.Requests {
+		kind, ok := historyKinds[r.HistoryKind]
+		if !ok {
+			setErr(&out.Results[i].Error, errNotValid("unrecognised status history kind %q", r.HistoryKind))
+			continue
+		}
+		if err := cx.c.checkHistoryEntity(m, kind, r.Tag); err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		var hist []status
+		if kind == "workload" && r.HistoryKind == "unit" {
+			hist = mergeHistory(m.history["workload:"+r.Tag], m.history["juju-unit:"+r.Tag])
+		} else {
+			hist = m.history[kind+":"+r.Tag]
+		}
+		size := r.Filter.Size
+		if size == 0 {
+			size = r.Size
+		}
+		var sts []facades.DetailedStatus
+		now := cx.c.now()
+		for j := len(hist) - 1; j >= 0; j-- {
+			h := hist[j]
+			if r.Filter.Date != nil && h.Since.Before(*r.Filter.Date) {
+				continue
+			}
+			if r.Filter.Delta > 0 && now.Sub(h.Since) > r.Filter.Delta {
+				continue
+			}
+			if contains(r.Filter.Exclude, h.Message) {
+				continue
+			}
+			d := detailed(h, "")
+			d.Kind = kindName(kind, hist, j)
+			if d.Data == nil {
+				d.Data = emptyData
+			}
+			sts = append(sts, d)
+			if size > 0 && len(sts) >= size {
+				break
+			}
+		}
+		// Oldest first, as the real server returns them.
+		for l, r := 0, len(sts)-1; l < r; l, r = l+1, r-1 {
+			sts[l], sts[r] = sts[r], sts[l]
+		}
+		if sts == nil {
+			sts = []facades.DetailedStatus{}
+		}
+		out.Results[i].History.Statuses = sts
+	}
+	return out, nil
+}
+
+func kindName(kind string, _ []status, _ int) string { return kind }
+
+func mergeHistory(a, b []status) []status {
+	out := append(append([]status(nil), a...), b...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
+	return out
+}
+
+func (c *Controller) checkHistoryEntity(m *model, kind, tag string) error {
+	if len(m.history[kind+":"+tag]) > 0 {
+		return nil
+	}
+	switch {
+	case strings.HasPrefix(tag, "unit-"):
+		return errNotFound("unit %q not found", tag)
+	case strings.HasPrefix(tag, "machine-"):
+		return errNotFound("machine %q not found", tag)
+	case strings.HasPrefix(tag, "application-"):
+		return errNotFound("application %q not found", tag)
+	case strings.HasPrefix(tag, "model-"):
+		return errNotFound("model %q not found", tag)
+	}
+	return errNotValid("%q is not a valid tag", tag)
+}
+
+func itoa(n int) string {
+	return strconvItoa(n)
+}
+
+var _ = time.Second
+
+func init() {
+	regAll("Client", "FullStatus", clientFullStatus)
+	regAll("Client", "StatusHistory", clientStatusHistory)
+	reg("Client", "WatchAll", handler{major: 4, fn: func(*callCtx, json.RawMessage) (any, error) {
+		return nil, errNotImplemented("WatchAll not implemented")
+	}})
+}

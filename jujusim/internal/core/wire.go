@@ -1,0 +1,143 @@
+package core
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// setErr stores err in a generated result's error field (the params.Error
+// JSON shape {"message","code","info"}). The field's Go type belongs to the
+// client's rpc package; core fills it by field name so that it never
+// imports client code.
+func setErr[T any](dst **T, err error) {
+	if err == nil {
+		*dst = nil
+		return
+	}
+	e := asError(err)
+	p := new(T)
+	v := reflect.ValueOf(p).Elem()
+	v.FieldByName("Message").SetString(e.Message)
+	v.FieldByName("Code").SetString(e.Code)
+	if e.Info != nil {
+		v.FieldByName("Info").Set(reflect.ValueOf(e.Info))
+	}
+	*dst = p
+}
+
+func errorResults(errs []error) facades.ErrorResults {
+	out := facades.ErrorResults{Results: make([]facades.ErrorResult, len(errs))}
+	for i, e := range errs {
+		setErr(&out.Results[i].Error, e)
+	}
+	return out
+}
+
+func detailed(s status, life string) facades.DetailedStatus {
+	d := facades.DetailedStatus{Status: s.Status, Info: s.Message, Data: s.Data, Life: life, Since: timePtr(s.Since)}
+	return d
+}
+
+func wireBase(b base) facades.Base { return facades.Base{Name: b.Name, Channel: b.Channel} }
+
+// consString renders constraints the way status shows them.
+func consString(v facades.Value) string {
+	var parts []string
+	add := func(k, val string) { parts = append(parts, k+"="+val) }
+	if v.Arch != "" {
+		add("arch", v.Arch)
+	}
+	if v.Container != "" {
+		add("container", v.Container)
+	}
+	if v.Cores != 0 {
+		add("cores", strconv.Itoa(v.Cores))
+	}
+	if v.CPUPower != 0 {
+		add("cpu-power", strconv.Itoa(v.CPUPower))
+	}
+	if v.Mem != 0 {
+		add("mem", strconv.Itoa(v.Mem)+"M")
+	}
+	if v.RootDisk != 0 {
+		add("root-disk", strconv.Itoa(v.RootDisk)+"M")
+	}
+	if v.RootDiskSource != "" {
+		add("root-disk-source", v.RootDiskSource)
+	}
+	if v.InstanceType != "" {
+		add("instance-type", v.InstanceType)
+	}
+	if v.InstanceRole != "" {
+		add("instance-role", v.InstanceRole)
+	}
+	if len(v.Spaces) > 0 {
+		add("spaces", strings.Join(v.Spaces, ","))
+	}
+	if len(v.Tags) > 0 {
+		add("tags", strings.Join(v.Tags, ","))
+	}
+	if len(v.Zones) > 0 {
+		add("zones", strings.Join(v.Zones, ","))
+	}
+	if v.VirtType != "" {
+		add("virt-type", v.VirtType)
+	}
+	if v.AllocatePublicIP {
+		add("allocate-public-ip", "true")
+	}
+	if v.ImageID != "" {
+		add("image-id", v.ImageID)
+	}
+	return strings.Join(parts, " ")
+}
+
+// mergeCons fills unset fields of v from def.
+func mergeCons(v, def facades.Value) facades.Value {
+	if v.Arch == "" {
+		v.Arch = def.Arch
+	}
+	if v.Cores == 0 {
+		v.Cores = def.Cores
+	}
+	if v.Mem == 0 {
+		v.Mem = def.Mem
+	}
+	if v.RootDisk == 0 {
+		v.RootDisk = def.RootDisk
+	}
+	if v.InstanceType == "" {
+		v.InstanceType = def.InstanceType
+	}
+	if len(v.Spaces) == 0 {
+		v.Spaces = def.Spaces
+	}
+	if len(v.Zones) == 0 {
+		v.Zones = def.Zones
+	}
+	if len(v.Tags) == 0 {
+		v.Tags = def.Tags
+	}
+	if v.VirtType == "" {
+		v.VirtType = def.VirtType
+	}
+	return v
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// appendErr appends err to a generated []*Error list.
+func appendErr[T any](dst *[]*T, err error) {
+	var e *T
+	setErr(&e, err)
+	*dst = append(*dst, e)
+}
