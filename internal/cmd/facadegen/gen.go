@@ -65,9 +65,6 @@ func (m *model) emit() ([]file, error) {
 		}
 		files = append(files, f)
 	}
-	if err := checkTables(); err != nil {
-		return nil, err
-	}
 	return files, nil
 }
 

@@ -8,9 +8,10 @@
 // The schema files default to ../shared/schemas/juju-4.0.15.json and
 // ../shared/schemas/juju-3.6.28.json relative to the module root. A
 // "-latest-comments" variant next to a schema file, when present, supplies
-// method doc comments. The facades, their versions and the naming rules live
-// in facades.go and naming.md of this directory. The generator never needs
-// the network.
+// method doc comments. The facades, their versions and the wire overrides
+// live in facades.go of this directory; the naming rules are documented in
+// the generated package's doc comment (see gen.go). The generator never
+// needs the network.
 package main
 
 import (
@@ -77,7 +78,14 @@ func generate(paths []string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.emit()
+	files, err := m.emit()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTables(); err != nil {
+		return nil, err
+	}
+	return files, nil
 }
 
 // write replaces the generated files in dir: files carrying the generated
