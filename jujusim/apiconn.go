@@ -329,13 +329,16 @@ func (c *apiConn) reply(id uint64, v0 bool, result any, we *wireError) {
 	default:
 		frame = response{RequestID: id, Response: orEmpty(result)}
 	}
-	data, err := encodeFrame(frame)
-	if err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := json.NewEncoder(buf).Encode(frame); err != nil {
 		// The controller produced something JSON cannot carry: report it
 		// as a server error rather than dropping the call.
 		c.srv.logger.Error("cannot encode RPC reply", "request-id", id, "err", err)
-		data, _ = encodeFrame(response{RequestID: id, Error: "cannot encode reply: " + err.Error(), Response: emptyObject{}})
+		buf.Reset()
+		_ = json.NewEncoder(buf).Encode(response{RequestID: id, Error: "cannot encode reply: " + err.Error(), Response: emptyObject{}})
 	}
+	data := buf.Bytes()
 	if d := c.srv.faults.getLatency(); d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -353,6 +356,20 @@ func orEmpty(v any) any {
 		return emptyObject{}
 	}
 	return v
+}
+
+// bufferPool recycles reply buffers: a large model's FullStatus is
+// megabytes, and growing a fresh buffer for every reply dominates.
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<20 {
+		return
+	}
+	b.Reset()
+	bufferPool.Put(b)
 }
 
 // encodeFrame encodes v as the real server does (Go's encoding/json with
