@@ -338,12 +338,16 @@ func cloudType(cloud string) string {
 	return "dummy"
 }
 
+// historyLimit is how many status history entries are kept per entity (at
+// least; up to twice as many before trimming).
+const historyLimit = 100
+
 // record appends to an entity's status history.
 func (c *Controller) record(m *model, kind, tag string, s status) {
 	k := kind + ":" + tag
 	h := append(m.history[k], s)
-	if len(h) > 100 {
-		h = append([]status(nil), h[len(h)-100:]...)
+	if len(h) > 2*historyLimit {
+		h = append([]status(nil), h[len(h)-historyLimit:]...)
 	}
 	m.history[k] = h
 }

@@ -1,0 +1,106 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// seeded returns a settled model with apps x units units.
+func seededSim(b *testing.B, apps, units int) (*Controller, *Session) {
+	b.Helper()
+	fc := NewFakeClock(time.Time{})
+	c, err := New(Config{Clock: fc, AdminPassword: "pw", Timing: Instant()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	spec := map[string]int{}
+	for i := 0; i < apps; i++ {
+		spec[fmt.Sprintf("app%d", i)] = units
+	}
+	if err := c.Seed(c.DefaultModelUUID(), spec); err != nil {
+		b.Fatal(err)
+	}
+	_, sess, err := c.Login(context.Background(), c.DefaultModelUUID(), json.RawMessage(`{"auth-tag":"user-admin","credentials":"pw"}`), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c, sess
+}
+
+func benchFullStatus(b *testing.B, apps, units int) {
+	c, sess := seededSim(b, apps, units)
+	params := json.RawMessage(`{"patterns":null}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var size int
+	for i := 0; i < b.N; i++ {
+		res, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", params)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, err := json.Marshal(res)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(out)
+	}
+	b.ReportMetric(float64(size), "bytes/status")
+}
+
+// BenchmarkFullStatus1000 builds and encodes the status of 1,000 units.
+func BenchmarkFullStatus1000(b *testing.B) { benchFullStatus(b, 10, 100) }
+
+// BenchmarkFullStatus10000 builds and encodes the status of 10,000 units.
+func BenchmarkFullStatus10000(b *testing.B) { benchFullStatus(b, 50, 200) }
+
+// BenchmarkFullStatus10000Pattern asks for one application of 10,000 units.
+func BenchmarkFullStatus10000Pattern(b *testing.B) {
+	c, sess := seededSim(b, 50, 200)
+	params := json.RawMessage(`{"patterns":["app7"]}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", params)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLogin measures logins per second.
+func BenchmarkLogin(b *testing.B) {
+	c, _ := seededSim(b, 0, 0)
+	params := json.RawMessage(`{"auth-tag":"user-admin","credentials":"pw"}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := c.Login(context.Background(), c.DefaultModelUUID(), params, []string{"127.0.0.1:17070"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSeed10000 seeds and settles 10,000 units with instant timing.
+func BenchmarkSeed10000(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		c, err := New(Config{Clock: NewFakeClock(time.Time{}), Timing: Instant()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		spec := map[string]int{}
+		for j := 0; j < 50; j++ {
+			spec[fmt.Sprintf("app%d", j)] = 200
+		}
+		if err := c.Seed(c.DefaultModelUUID(), spec); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}
