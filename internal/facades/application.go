@@ -111,16 +111,6 @@ func (c *ApplicationClient) DeployFromRepositoryJuju36(ctx context.Context, args
 	return result, err
 }
 
-// DeployJuju36 calls Application.Deploy, which exists in facade versions 19, 20, 21 and 22.
-//
-// Deploy fetches the charms from the charm store and deploys them
-// using the specified placement directives.
-func (c *ApplicationClient) DeployJuju36(ctx context.Context, args ApplicationsDeployJuju36) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "Deploy", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
 // DestroyApplication calls Application.DestroyApplication, which exists in facade versions 19, 20, 21 and 22.
 //
 // DestroyApplication removes a given set of applications.
@@ -178,15 +168,6 @@ func (c *ApplicationClient) Get(ctx context.Context, args ApplicationGet) (Appli
 // GetApplicationStorage returns the current storage constraints for the specified applications in bulk.
 func (c *ApplicationClient) GetApplicationStorage(ctx context.Context, args Entities) (ApplicationStorageGetResults, error) {
 	var result ApplicationStorageGetResults
-	err := call(ctx, c.caller, "Application", "GetApplicationStorage", "", []int{22}, args, &result)
-	return result, err
-}
-
-// GetApplicationStorageJuju36 calls Application.GetApplicationStorage, which exists in facade version 22.
-//
-// GetApplicationStorage returns the current storage constraints for the specified applications in bulk.
-func (c *ApplicationClient) GetApplicationStorageJuju36(ctx context.Context, args Entities) (ApplicationStorageGetResultsJuju36, error) {
-	var result ApplicationStorageGetResultsJuju36
 	err := call(ctx, c.caller, "Application", "GetApplicationStorage", "", []int{22}, args, &result)
 	return result, err
 }
@@ -354,19 +335,6 @@ func (c *ApplicationClient) UpdateApplicationStorage(ctx context.Context, args A
 	return result, err
 }
 
-// UpdateApplicationStorageJuju36 calls Application.UpdateApplicationStorage, which exists in facade version 22.
-//
-// UpdateApplicationStorage updates the storage constraints for multiple existing applications in bulk.
-// We do not create new storage constraints since it is handled by addDefaultStorageConstraints during
-// application deployment. The storage constraints passed are validated against the charm's declared storage meta.
-// The following apiserver codes can be returned in each ErrorResult:
-//   - [params.CodeNotSupported]: If the update request includes a storage name not supported by the charm.
-func (c *ApplicationClient) UpdateApplicationStorageJuju36(ctx context.Context, args ApplicationStorageUpdateRequestJuju36) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "UpdateApplicationStorage", "", []int{22}, args, &result)
-	return result, err
-}
-
 // AddApplicationUnits is the wire type AddApplicationUnits of the Application facade (Juju 4.0 and Juju 3.6).
 type AddApplicationUnits struct {
 	Application   string      `json:"application"`
@@ -413,7 +381,7 @@ type ApplicationConstraint struct {
 	Error       *rpc.Error `json:"error,omitempty"`
 }
 
-// ApplicationDeploy is the wire type ApplicationDeploy of the Application facade (Juju 4.0).
+// ApplicationDeploy is the wire type ApplicationDeploy of the Application facade (Juju 4.0 and Juju 3.6).
 type ApplicationDeploy struct {
 	Application      string                 `json:"application"`
 	AttachStorage    []string               `json:"attach-storage,omitempty"`
@@ -431,26 +399,6 @@ type ApplicationDeploy struct {
 	Policy           string                 `json:"policy,omitempty"`
 	Resources        map[string]string      `json:"resources,omitempty"`
 	Storage          map[string]Directive   `json:"storage,omitempty"`
-}
-
-// ApplicationDeployJuju36 is the shape of ApplicationDeploy that Application version 22 (Juju 3.6) uses; the newer shape is ApplicationDeploy.
-type ApplicationDeployJuju36 struct {
-	Application      string                       `json:"application"`
-	AttachStorage    []string                     `json:"attach-storage,omitempty"`
-	Channel          string                       `json:"channel"`
-	CharmOrigin      *CharmOrigin                 `json:"charm-origin,omitempty"`
-	CharmURL         string                       `json:"charm-url"`
-	Config           map[string]string            `json:"config,omitempty"`
-	ConfigYAML       string                       `json:"config-yaml"`
-	Constraints      Value                        `json:"constraints"`
-	Devices          map[string]ConstraintsJuju36 `json:"devices,omitempty"`
-	EndpointBindings map[string]string            `json:"endpoint-bindings,omitempty"`
-	Force            bool                         `json:"Force"`
-	NumUnits         int                          `json:"num-units"`
-	Placement        []Placement                  `json:"placement,omitempty"`
-	Policy           string                       `json:"policy,omitempty"`
-	Resources        map[string]string            `json:"resources,omitempty"`
-	Storage          map[string]ConstraintsJuju36 `json:"storage,omitempty"`
 }
 
 // ApplicationExpose is the wire type ApplicationExpose of the Application facade (Juju 4.0 and Juju 3.6).
@@ -575,48 +523,26 @@ type ApplicationSetCharmV2 struct {
 	StorageDirectives  map[string]StorageDirectives `json:"storage-directives,omitempty"`
 }
 
-// ApplicationStorageGetResult is the wire type ApplicationStorageGetResult of the Application facade (Juju 4.0).
+// ApplicationStorageGetResult is the wire type ApplicationStorageGetResult of the Application facade (Juju 4.0 and Juju 3.6).
 type ApplicationStorageGetResult struct {
 	Error              *rpc.Error                   `json:"Error"`
 	StorageConstraints map[string]StorageDirectives `json:"storage-constraints"`
 }
 
-// ApplicationStorageGetResultJuju36 is the shape of ApplicationStorageGetResult that Application version 22 (Juju 3.6) uses; the newer shape is ApplicationStorageGetResult.
-type ApplicationStorageGetResultJuju36 struct {
-	Error              *rpc.Error                    `json:"Error"`
-	StorageConstraints map[string]StorageConstraints `json:"storage-constraints"`
-}
-
-// ApplicationStorageGetResults is the wire type ApplicationStorageGetResults of the Application facade (Juju 4.0).
+// ApplicationStorageGetResults is the wire type ApplicationStorageGetResults of the Application facade (Juju 4.0 and Juju 3.6).
 type ApplicationStorageGetResults struct {
 	Results []ApplicationStorageGetResult `json:"results"`
 }
 
-// ApplicationStorageGetResultsJuju36 is the shape of ApplicationStorageGetResults that Application version 22 (Juju 3.6) uses; the newer shape is ApplicationStorageGetResults.
-type ApplicationStorageGetResultsJuju36 struct {
-	Results []ApplicationStorageGetResultJuju36 `json:"results"`
-}
-
-// ApplicationStorageUpdate is the wire type ApplicationStorageUpdate of the Application facade (Juju 4.0).
+// ApplicationStorageUpdate is the wire type ApplicationStorageUpdate of the Application facade (Juju 4.0 and Juju 3.6).
 type ApplicationStorageUpdate struct {
 	ApplicationTag     string                       `json:"application-tag"`
 	StorageConstraints map[string]StorageDirectives `json:"storage-constraints"`
 }
 
-// ApplicationStorageUpdateJuju36 is the shape of ApplicationStorageUpdate that Application version 22 (Juju 3.6) uses; the newer shape is ApplicationStorageUpdate.
-type ApplicationStorageUpdateJuju36 struct {
-	ApplicationTag     string                        `json:"application-tag"`
-	StorageConstraints map[string]StorageConstraints `json:"storage-constraints"`
-}
-
-// ApplicationStorageUpdateRequest is the wire type ApplicationStorageUpdateRequest of the Application facade (Juju 4.0).
+// ApplicationStorageUpdateRequest is the wire type ApplicationStorageUpdateRequest of the Application facade (Juju 4.0 and Juju 3.6).
 type ApplicationStorageUpdateRequest struct {
 	StorageUpdates []ApplicationStorageUpdate `json:"storage-updates"`
-}
-
-// ApplicationStorageUpdateRequestJuju36 is the shape of ApplicationStorageUpdateRequest that Application version 22 (Juju 3.6) uses; the newer shape is ApplicationStorageUpdateRequest.
-type ApplicationStorageUpdateRequestJuju36 struct {
-	StorageUpdates []ApplicationStorageUpdateJuju36 `json:"storage-updates"`
 }
 
 // ApplicationUnexpose is the wire type ApplicationUnexpose of the Application facade (Juju 4.0 and Juju 3.6).
@@ -632,14 +558,9 @@ type ApplicationUnset struct {
 	Options     []string `json:"options"`
 }
 
-// ApplicationsDeploy is the wire type ApplicationsDeploy of the Application facade (Juju 4.0).
+// ApplicationsDeploy is the wire type ApplicationsDeploy of the Application facade (Juju 4.0 and Juju 3.6).
 type ApplicationsDeploy struct {
 	Applications []ApplicationDeploy `json:"applications"`
-}
-
-// ApplicationsDeployJuju36 is the shape of ApplicationsDeploy that Application version 22 (Juju 3.6) uses; the newer shape is ApplicationsDeploy.
-type ApplicationsDeployJuju36 struct {
-	Applications []ApplicationDeployJuju36 `json:"applications"`
 }
 
 // CharmURLOriginResult is the wire type CharmURLOriginResult of the Application facade (Juju 4.0 and Juju 3.6).
@@ -668,7 +589,7 @@ type ConfigSetArgs struct {
 	Args []ConfigSet `json:"Args"`
 }
 
-// Constraints is the wire type Constraints of the Application facade (Juju 4.0).
+// Constraints is the wire type Constraints of the Application facade (Juju 4.0 and Juju 3.6).
 type Constraints struct {
 	Attributes map[string]string `json:"Attributes"`
 	Count      int               `json:"Count"`
@@ -711,23 +632,23 @@ type DeployFromRepositoryArg struct {
 
 // DeployFromRepositoryArgJuju36 is the shape of DeployFromRepositoryArg that Application version 22 (Juju 3.6) uses; the newer shape is DeployFromRepositoryArg.
 type DeployFromRepositoryArgJuju36 struct {
-	ApplicationName  string                       `json:"ApplicationName"`
-	AttachStorage    []string                     `json:"AttachStorage"`
-	Base             *Base                        `json:"base,omitempty"`
-	Channel          *string                      `json:"channel,omitempty"`
-	CharmName        string                       `json:"CharmName"`
-	ConfigYAML       string                       `json:"ConfigYAML"`
-	Cons             Value                        `json:"Cons"`
-	Devices          map[string]ConstraintsJuju36 `json:"Devices"`
-	DryRun           bool                         `json:"DryRun"`
-	EndpointBindings map[string]string            `json:"endpoint-bindings,omitempty"`
-	Force            bool                         `json:"force,omitempty"`
-	NumUnits         *int                         `json:"num-units,omitempty"`
-	Placement        []Placement                  `json:"Placement"`
-	Resources        map[string]string            `json:"resources,omitempty"`
-	Revision         *int                         `json:"revision,omitempty"`
-	Storage          map[string]ConstraintsJuju36 `json:"Storage"`
-	Trust            bool                         `json:"Trust"`
+	ApplicationName  string                 `json:"ApplicationName"`
+	AttachStorage    []string               `json:"AttachStorage"`
+	Base             *Base                  `json:"base,omitempty"`
+	Channel          *string                `json:"channel,omitempty"`
+	CharmName        string                 `json:"CharmName"`
+	ConfigYAML       string                 `json:"ConfigYAML"`
+	Cons             Value                  `json:"Cons"`
+	Devices          map[string]Constraints `json:"Devices"`
+	DryRun           bool                   `json:"DryRun"`
+	EndpointBindings map[string]string      `json:"endpoint-bindings,omitempty"`
+	Force            bool                   `json:"force,omitempty"`
+	NumUnits         *int                   `json:"num-units,omitempty"`
+	Placement        []Placement            `json:"Placement"`
+	Resources        map[string]string      `json:"resources,omitempty"`
+	Revision         *int                   `json:"revision,omitempty"`
+	Storage          map[string]Directive   `json:"Storage"`
+	Trust            bool                   `json:"Trust"`
 }
 
 // DeployFromRepositoryArgs is the wire type DeployFromRepositoryArgs of the Application facade (Juju 4.0).

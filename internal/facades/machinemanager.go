@@ -20,23 +20,13 @@ func NewMachineManagerClient(c Caller) *MachineManagerClient {
 	return &MachineManagerClient{caller: c}
 }
 
-// AddMachines calls MachineManager.AddMachines, which exists in facade version 11.
+// AddMachines calls MachineManager.AddMachines, which exists in facade versions 10 and 11.
 //
 // AddMachines adds new machines with the supplied parameters.
 // The args will contain Base info.
 func (c *MachineManagerClient) AddMachines(ctx context.Context, args AddMachines) (AddMachinesResults, error) {
 	var result AddMachinesResults
-	err := call(ctx, c.caller, "MachineManager", "AddMachines", "", []int{11}, args, &result)
-	return result, err
-}
-
-// AddMachinesV10 calls MachineManager.AddMachines, which exists in facade version 10.
-//
-// AddMachines adds new machines with the supplied parameters.
-// The args will contain Base info.
-func (c *MachineManagerClient) AddMachinesV10(ctx context.Context, args AddMachinesV10) (AddMachinesResults, error) {
-	var result AddMachinesResults
-	err := call(ctx, c.caller, "MachineManager", "AddMachines", "", []int{10}, args, &result)
+	err := call(ctx, c.caller, "MachineManager", "AddMachines", "", []int{10, 11}, args, &result)
 	return result, err
 }
 
@@ -130,7 +120,7 @@ func (c *MachineManagerClient) WatchUpgradeSeriesNotifications(ctx context.Conte
 	return result, err
 }
 
-// AddMachineParams is the wire type AddMachineParams of the MachineManager facade (Juju 4.0).
+// AddMachineParams is the wire type AddMachineParams of the MachineManager facade (Juju 4.0 and Juju 3.6).
 type AddMachineParams struct {
 	Addresses               []Address               `json:"addresses"`
 	Base                    *Base                   `json:"base,omitempty"`
@@ -145,22 +135,7 @@ type AddMachineParams struct {
 	Placement               *Placement              `json:"placement,omitempty"`
 }
 
-// AddMachineParamsV10 is the shape of AddMachineParams that MachineManager version 10 (Juju 3.6) uses; the newer shape is AddMachineParams.
-type AddMachineParamsV10 struct {
-	Addresses               []Address               `json:"addresses"`
-	Base                    *Base                   `json:"base,omitempty"`
-	Constraints             Value                   `json:"constraints"`
-	ContainerType           string                  `json:"container-type"`
-	Disks                   []ConstraintsJuju36     `json:"disks,omitempty"`
-	HardwareCharacteristics HardwareCharacteristics `json:"hardware-characteristics"`
-	InstanceID              string                  `json:"instance-id"`
-	Jobs                    []string                `json:"jobs"`
-	Nonce                   string                  `json:"nonce"`
-	ParentID                string                  `json:"parent-id"`
-	Placement               *Placement              `json:"placement,omitempty"`
-}
-
-// AddMachines is the wire type AddMachines of the MachineManager facade (Juju 4.0).
+// AddMachines is the wire type AddMachines of the MachineManager facade (Juju 4.0 and Juju 3.6).
 type AddMachines struct {
 	Params []AddMachineParams `json:"params"`
 }
@@ -174,11 +149,6 @@ type AddMachinesResult struct {
 // AddMachinesResults is the wire type AddMachinesResults of the MachineManager facade (Juju 4.0 and Juju 3.6).
 type AddMachinesResults struct {
 	Machines []AddMachinesResult `json:"machines"`
-}
-
-// AddMachinesV10 is the shape of AddMachines that MachineManager version 10 (Juju 3.6) uses; the newer shape is AddMachines.
-type AddMachinesV10 struct {
-	Params []AddMachineParamsV10 `json:"params"`
 }
 
 // DestroyMachineInfo is the wire type DestroyMachineInfo of the MachineManager facade (Juju 4.0 and Juju 3.6).

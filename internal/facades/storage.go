@@ -30,16 +30,6 @@ func (c *StorageClient) AddToUnit(ctx context.Context, args StoragesAddParams) (
 	return result, err
 }
 
-// AddToUnitJuju36 calls Storage.AddToUnit, which exists in facade versions 6 and 7.
-//
-// AddToUnit validates and creates additional storage instances for units.
-// A "CHANGE" block can block this operation.
-func (c *StorageClient) AddToUnitJuju36(ctx context.Context, args StoragesAddParamsJuju36) (AddStorageResults, error) {
-	var result AddStorageResults
-	err := call(ctx, c.caller, "Storage", "AddToUnit", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
 // Attach calls Storage.Attach, which exists in facade versions 6 and 7.
 //
 // Attach attaches existing storage instances to units.
@@ -286,18 +276,11 @@ type RemoveStorageInstance struct {
 	Tag                string         `json:"tag"`
 }
 
-// StorageAddParams is the wire type StorageAddParams of the Storage facade (Juju 4.0).
+// StorageAddParams is the wire type StorageAddParams of the Storage facade (Juju 4.0 and Juju 3.6).
 type StorageAddParams struct {
 	Name    string            `json:"name"`
 	Storage StorageDirectives `json:"storage"`
 	Unit    string            `json:"unit"`
-}
-
-// StorageAddParamsJuju36 is the shape of StorageAddParams that Storage version 7 (Juju 3.6) uses; the newer shape is StorageAddParams.
-type StorageAddParamsJuju36 struct {
-	Name    string             `json:"name"`
-	Storage StorageConstraints `json:"storage"`
-	Unit    string             `json:"unit"`
 }
 
 // StorageAttachmentId is the wire type StorageAttachmentId of the Storage facade (Juju 4.0 and Juju 3.6).
@@ -392,14 +375,9 @@ type StoragePoolsResults struct {
 	Results []StoragePoolsResult `json:"results,omitempty"`
 }
 
-// StoragesAddParams is the wire type StoragesAddParams of the Storage facade (Juju 4.0).
+// StoragesAddParams is the wire type StoragesAddParams of the Storage facade (Juju 4.0 and Juju 3.6).
 type StoragesAddParams struct {
 	Storages []StorageAddParams `json:"storages"`
-}
-
-// StoragesAddParamsJuju36 is the shape of StoragesAddParams that Storage version 7 (Juju 3.6) uses; the newer shape is StoragesAddParams.
-type StoragesAddParamsJuju36 struct {
-	Storages []StorageAddParamsJuju36 `json:"storages"`
 }
 
 // VolumeDetailsListResult is the wire type VolumeDetailsListResult of the Storage facade (Juju 4.0 and Juju 3.6).

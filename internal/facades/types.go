@@ -93,14 +93,7 @@ type CloudSpecResult struct {
 	Result *CloudSpec `json:"result,omitempty"`
 }
 
-// ConstraintsJuju36 is the shape of Constraints that Application version 22 (Juju 3.6) uses; the newer shape is Constraints.
-type ConstraintsJuju36 struct {
-	Count int    `json:"Count"`
-	Pool  string `json:"Pool"`
-	Size  int    `json:"Size"`
-}
-
-// Directive is the wire type Directive of the Application and MachineManager facades (Juju 4.0).
+// Directive is the wire type Directive of the Application and MachineManager facades (Juju 4.0 and Juju 3.6).
 type Directive struct {
 	Count int    `json:"Count"`
 	Pool  string `json:"Pool"`

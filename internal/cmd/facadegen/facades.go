@@ -248,3 +248,49 @@ var pointerFields = map[string]bool{
 	"DestroyModelParams.destroy-storage":           true, // nil: fail if there is storage
 	"DestroyControllerArgs.destroy-storage":        true,
 }
+
+// schemaFixes correct known defects of the upstream schema files before
+// generation. Upstream's schema generator names definitions by Go type name
+// without package, so two types of one name collapse into one definition.
+var schemaFixes = []schemaFix{
+	// Juju 3.6: storage.Constraints ({Pool,Size,Count}) and
+	// devices.Constraints ({Type,Count,Attributes}) are both "Constraints";
+	// the storage shape won, so device constraints are mistyped. Give the
+	// storage shape its 4.0 name, Directive, and the devices one back its
+	// own shape (identical in 4.0).
+	{Release: juju36, Facade: "Application",
+		CopyDefs: map[string]defSource{
+			"Directive":   {juju36, "Application", "Constraints"},
+			"Constraints": {juju40, "Application", "Constraints"},
+		},
+		Retarget: map[string]string{
+			"ApplicationDeploy.storage":       "Directive",
+			"DeployFromRepositoryArg.Storage": "Directive",
+		}},
+	{Release: juju36, Facade: "MachineManager",
+		CopyDefs: map[string]defSource{
+			"Directive": {juju36, "MachineManager", "Constraints"},
+		},
+		Retarget: map[string]string{
+			"AddMachineParams.disks": "Directive",
+		}},
+}
+
+// schemaFix is one correction to a facade of one schema file.
+type schemaFix struct {
+	Release release
+	Facade  string
+	// CopyDefs sets definitions to copies of definitions of the original
+	// (unfixed) schemas.
+	CopyDefs map[string]defSource
+	// Retarget points the references inside a property ("Definition.key")
+	// at another definition.
+	Retarget map[string]string
+}
+
+// defSource names a definition of a facade in a schema file.
+type defSource struct {
+	Release release
+	Facade  string
+	Name    string
+}

@@ -74,6 +74,9 @@ func generate(paths []string) ([]file, error) {
 		return nil, fmt.Errorf("cannot load supplement.json: %w", err)
 	}
 	schemas = append(schemas, &schemaFile{Base: "supplement.json", Release: supplement, Facades: sup})
+	if err := applyFixes(schemas, schemaFixes); err != nil {
+		return nil, err
+	}
 	m, err := build(schemas, facadeList)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,8 @@ type node struct {
 	def     *jsType
 	canon   string
 	refs    []string
+	shape   string   // canon with references masked
+	ordRefs []string // references in canonical order
 	facades []string // listed facades (in list order) reaching it
 	goType  *goType
 }
@@ -141,6 +143,20 @@ func build(schemas []*schemaFile, list []facade) (*model, error) {
 	return m, nil
 }
 
+func sortedNodeKeys(m map[nodeKey]*node) []nodeKey {
+	keys := make([]nodeKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].rel != keys[j].rel {
+			return keys[i].rel < keys[j].rel
+		}
+		return keys[i].name < keys[j].name
+	})
+	return keys
+}
+
 func versionLess(a, b release) bool {
 	pa, pb := strings.Split(string(a), "."), strings.Split(string(b), ".")
 	for i := 0; i < len(pa) && i < len(pb); i++ {
@@ -178,6 +194,7 @@ func (m *model) reach(facadeName string, rel release, sf *schemaFacade) error {
 		refs := map[string]bool{}
 		def.refs(refs)
 		n := &node{key: key, def: def, canon: canon, refs: sortedKeys(refs), facades: []string{facadeName}}
+		n.shape, n.ordRefs = def.shape()
 		m.nodes[key] = n
 		m.byName[name] = append(m.byName[name], n)
 		if _, ok := opaqueTypes[name]; ok {
@@ -212,6 +229,9 @@ func (m *model) reach(facadeName string, rel release, sf *schemaFacade) error {
 // shape (a greatest fixpoint, so recursive types compare correctly) and names
 // the resulting Go types.
 func (m *model) classify() error {
+	// Two nodes have the same wire shape when their masked shapes are equal
+	// and their references, position by position, have the same wire shape
+	// (whatever the referenced definitions are called).
 	type pair struct{ a, b *node }
 	eq := map[pair]bool{}
 	same := func(a, b *node) bool {
@@ -220,32 +240,45 @@ func (m *model) classify() error {
 		}
 		return eq[pair{a, b}]
 	}
-	for _, nodes := range m.byName {
+	byShape := map[string][]*node{}
+	for _, k := range sortedNodeKeys(m.nodes) {
+		n := m.nodes[k]
+		byShape[n.shape] = append(byShape[n.shape], n)
+	}
+	for _, nodes := range byShape {
 		for _, a := range nodes {
 			for _, b := range nodes {
-				if a != b && a.canon == b.canon {
+				if a != b && a.key.rel != b.key.rel {
 					eq[pair{a, b}] = true
 				}
 			}
 		}
 	}
+	refNode := func(n *node, name string) *node { return m.nodes[nodeKey{n.key.rel, name}] }
 	for changed := true; changed; {
 		changed = false
 		for p := range eq {
-			if _, ok := opaqueTypes[p.a.key.name]; ok {
+			if !eq[p] {
 				continue
 			}
-			for _, r := range p.a.refs {
-				if r == "Error" {
+			ok := true
+			_, oa := opaqueTypes[p.a.key.name]
+			_, ob := opaqueTypes[p.b.key.name]
+			if oa || ob {
+				ok = p.a.key.name == p.b.key.name
+			}
+			for i := 0; ok && i < len(p.a.ordRefs); i++ {
+				ra, rb := p.a.ordRefs[i], p.b.ordRefs[i]
+				if ra == "Error" || rb == "Error" {
+					ok = ra == rb
 					continue
 				}
-				ra, rb := m.nodes[nodeKey{p.a.key.rel, r}], m.nodes[nodeKey{p.b.key.rel, r}]
-				if !same(ra, rb) {
-					delete(eq, p)
-					delete(eq, pair{p.b, p.a})
-					changed = true
-					break
-				}
+				ok = same(refNode(p.a, ra), refNode(p.b, rb))
+			}
+			if !ok {
+				delete(eq, p)
+				delete(eq, pair{p.b, p.a})
+				changed = true
 			}
 		}
 	}

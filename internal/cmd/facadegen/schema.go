@@ -53,15 +53,29 @@ func (t *jsType) canonical() string {
 		return "nil"
 	}
 	var b strings.Builder
-	t.writeCanonical(&b)
+	t.writeCanonical(&b, nil)
 	return b.String()
 }
 
-func (t *jsType) writeCanonical(b *strings.Builder) {
-	fmt.Fprintf(b, "{t=%s r=%s f=%s", t.Type, t.Ref, t.Format)
+// shape is canonical with references masked; refs lists them in order.
+func (t *jsType) shape() (shape string, refs []string) {
+	var b strings.Builder
+	t.writeCanonical(&b, &refs)
+	return b.String(), refs
+}
+
+// writeCanonical writes the canonical form; with refs set, references are
+// masked and appended to refs instead.
+func (t *jsType) writeCanonical(b *strings.Builder, refs *[]string) {
+	ref := t.Ref
+	if refs != nil && ref != "" {
+		*refs = append(*refs, t.refName())
+		ref = "#"
+	}
+	fmt.Fprintf(b, "{t=%s r=%s f=%s", t.Type, ref, t.Format)
 	if t.Items != nil {
 		b.WriteString(" items=")
-		t.Items.writeCanonical(b)
+		t.Items.writeCanonical(b, refs)
 	}
 	for _, m := range []struct {
 		name string
@@ -73,7 +87,7 @@ func (t *jsType) writeCanonical(b *strings.Builder) {
 		fmt.Fprintf(b, " %s=[", m.name)
 		for _, k := range sortedKeys(m.m) {
 			fmt.Fprintf(b, "%q:", k)
-			m.m[k].writeCanonical(b)
+			m.m[k].writeCanonical(b, refs)
 			b.WriteString(",")
 		}
 		b.WriteString("]")
@@ -88,7 +102,7 @@ func (t *jsType) writeCanonical(b *strings.Builder) {
 			var sub jsType
 			_ = json.Unmarshal(t.AdditionalProperties, &sub)
 			b.WriteString(" ap=")
-			sub.writeCanonical(b)
+			sub.writeCanonical(b, refs)
 		}
 	}
 	if len(t.Required) > 0 {
