@@ -174,24 +174,29 @@ func (c *apiConn) drop() {
 	}
 }
 
-// dispatchFrame decodes one frame and starts its call. It returns false on
-// a fatal protocol error.
-func (c *apiConn) dispatchFrame(data []byte) bool {
-	var req request
+// frameKind tells what decodeFrame found.
+type frameKind int
+
+const (
+	frameFatal    frameKind = iota // not a usable frame: tear the connection down
+	frameRequest                   // a request to run
+	frameResponse                  // a response frame, which the server ignores
+)
+
+// decodeFrame decodes one RPC frame. legacy allows the v0 codec of Juju
+// 3.6; v0 reports that the frame used it.
+func decodeFrame(data []byte, legacy bool) (req request, v0 bool, kind frameKind) {
 	if err := json.Unmarshal(data, &req); err != nil {
-		c.srv.logger.Debug("invalid RPC frame", "remote", c.remote, "err", err)
-		return false
+		return request{}, false, frameFatal
 	}
-	v0 := false
 	if req.RequestID == 0 {
-		if c.srv.cfg.JujuVersion != Juju36 {
+		if !legacy {
 			// Juju 4 only speaks the v1 codec: "version 0 not supported".
-			c.srv.logger.Debug("RPC frame without request-id", "remote", c.remote)
-			return false
+			return request{}, false, frameFatal
 		}
 		var old requestV0
 		if err := json.Unmarshal(data, &old); err != nil || old.RequestId == 0 {
-			return false
+			return request{}, false, frameFatal
 		}
 		req = request{
 			RequestID: old.RequestId, Type: old.Type, Version: old.Version,
@@ -202,6 +207,20 @@ func (c *apiConn) dispatchFrame(data []byte) bool {
 	if req.Type == "" && req.Request == "" {
 		// A response frame: the server never sent a request, so there is
 		// nothing to match it with; the real server discards it.
+		return req, v0, frameResponse
+	}
+	return req, v0, frameRequest
+}
+
+// dispatchFrame decodes one frame and starts its call. It returns false on
+// a fatal protocol error.
+func (c *apiConn) dispatchFrame(data []byte) bool {
+	req, v0, kind := decodeFrame(data, c.srv.cfg.JujuVersion == Juju36)
+	switch kind {
+	case frameFatal:
+		c.srv.logger.Debug("invalid RPC frame; closing the connection", "remote", c.remote)
+		return false
+	case frameResponse:
 		return true
 	}
 	c.calls.Add(1)

@@ -1,24 +1,89 @@
 // Package jujusim is a simulated Juju controller for tests. It serves the
 // real Juju wire protocol — JSON-RPC over TLS websockets, the charm upload
 // and debug-log endpoints — on a real loopback TCP port, in front of an
-// in-memory controller that behaves like Juju 4.0 (or, in a second mode,
-// Juju 3.6).
+// in-memory controller that behaves like Juju 4.0.15 (or, with
+// Config.JujuVersion Juju36, like Juju 3.6.28). It shares no client logic
+// with this module's client packages, so it cannot silently agree with a
+// client bug; its fidelity is checked against transcripts of the real CLI
+// talking to a real controller.
 //
-// Start one per test; the zero Config is valid:
+// # Using it in a test
+//
+// Start one simulator per test; the zero Config is valid (Juju 4.0.15, a
+// free port on 127.0.0.1, a fresh CA, fast agents, the real clock):
 //
 //	sim, err := jujusim.Start(ctx, jujusim.Config{})
-//	if err != nil { ... }
+//	if err != nil {
+//		t.Fatal(err)
+//	}
 //	defer sim.Close()
-//	// dial sim.APIAddresses() trusting sim.CACert() (server name
-//	// "juju-apiserver"), log in as sim.AdminUser() / sim.AdminPassword().
 //
-// A test steers the simulator through methods on *Server. Faults:
-// DropConnections, DropAfterFrames, Restart, SetLatency, Stall, FailMethod
-// and RefuseLogins.
+// Connect as a client connects to any controller: dial sim.APIAddresses()
+// (or sim.Addr()) over TLS trusting only sim.CACert() with the server name
+// "juju-apiserver", open /api or /model/<uuid>/api and log in with
+// Admin.Login as sim.AdminUser() with sim.AdminPassword(). At start the
+// controller has two models owned by admin: "controller"
+// (ControllerModelUUID) and "default" (DefaultModelUUID), on the cloud
+// "dummy", region "dummy-region". `gojuju sim` runs the same simulator in
+// the foreground and registers it in a JUJU_DATA directory, so the real
+// juju CLI can drive it too.
 //
-// The transport behaves as the real API server does: requests on one
-// connection run concurrently and their replies may come back out of
-// order; the first call must be Admin.Login v3; a frame that is not JSON,
-// or (on Juju 4) has no request-id, tears the connection down without a
-// reply; Juju 3.6 mode also accepts the legacy v0 framing.
+// # Steering
+//
+// Time: Config.Timing (or Config.Speed) sets how long each lifecycle step
+// takes, from RealisticTiming to InstantTiming. With Config.Clock set to a
+// FakeClock nothing moves until the test calls Server.Advance, which runs
+// every due step before it returns.
+//
+// Agents: SetBehaviour makes an application's units end blocked, fail a
+// hook until resolved, flap, stay in maintenance or never settle;
+// SetActionResult decides how actions end; Seed deploys N applications of
+// M units in one call; AddUser adds users with model access.
+//
+// Faults, each a method on *Server: DropConnections (every websocket
+// drops at once), DropAfterFrames (the next connection drops after n
+// frames), Restart (listener and connections closed, then the same
+// address is served again with the state kept), SetLatency (every reply
+// delayed), Stall (calls of a method block until released), FailMethod
+// (the next n calls of a method fail with a chosen error code) and
+// RefuseLogins.
+//
+// # Wire behaviour
+//
+// As on the real API server, requests on one connection run concurrently
+// and replies may come back out of order; before a successful login only
+// the Admin facade exists (other calls fail with "not implemented"); a
+// frame that is not JSON, or on Juju 4 has no request-id, tears the
+// connection down without a reply; Juju 3.6 mode also accepts the legacy
+// v0 (CamelCase) framing. Replies are encoded with Go's encoding/json and
+// end with a newline, as the real server's are. The charm upload
+// (PUT /model-<uuid>/charms/<name>-<sha256 prefix>) takes Basic
+// credentials and answers with the real headers and bodies. The debug-log
+// websocket (/model/<uuid>/log) takes the real query parameters (level,
+// includeEntity, excludeEntity, includeModule, excludeModule,
+// includeLabels, excludeLabels, replay, backlog, maxLines, noTail,
+// startTime, version), sends the initial error frame first and then one
+// record per frame in the version-1 or version-2 format. GET /health
+// answers "running".
+//
+// # Not simulated
+//
+// Transport: macaroon, JWT, OIDC (Admin v4) and agent logins, macaroon
+// discharge and cookies, redirects of migrated models, JAAS; the legacy
+// charm upload (POST /model/<uuid>/charms), charm download, resource
+// upload and download, agent binaries, /register and the /auth
+// discharger, the embedded CLI endpoint (/commands), the controller-wide
+// /log stream and the debug-log firehose; HA (one controller node, so no
+// debug-log fan-out); ping timeouts for agent connections; trace ids are
+// ignored.
+//
+// Controller: storage (volumes, filesystems, pools), spaces and subnets
+// beyond a single space, cross-model relations, offers and remote
+// applications, resources, bundles, backups, HighAvailability, SSH,
+// KeyManager, Annotations, Block, model migration, upgrades, external
+// users, agent facades, model branches, Kubernetes pod details beyond
+// addresses, automatic hook retries (a failed hook waits for
+// ResolveUnitErrors), Charmhub itself (a small built-in catalogue, and any
+// other valid name deploys a generic charm), and secret backends other
+// than the built-in one.
 package jujusim
