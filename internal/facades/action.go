@@ -125,7 +125,7 @@ func (c *ActionClient) WatchActionsProgress(ctx context.Context, args Entities) 
 	return result, err
 }
 
-// Action is the wire type Action of the Action facade (Juju 4.0 and Juju 3.6).
+// Action is the wire type Action of the Action facade (Juju 4.0 and 3.6).
 type Action struct {
 	ExecutionGroup *string        `json:"execution-group,omitempty"`
 	Name           string         `json:"name"`
@@ -135,13 +135,13 @@ type Action struct {
 	Tag            string         `json:"tag"`
 }
 
-// ActionMessage is the wire type ActionMessage of the Action facade (Juju 4.0 and Juju 3.6).
+// ActionMessage is the wire type ActionMessage of the Action facade (Juju 4.0 and 3.6).
 type ActionMessage struct {
 	Message   string     `json:"message"`
 	Timestamp *time.Time `json:"timestamp"`
 }
 
-// ActionResult is the wire type ActionResult of the Action facade (Juju 4.0 and Juju 3.6).
+// ActionResult is the wire type ActionResult of the Action facade (Juju 4.0 and 3.6).
 type ActionResult struct {
 	Action    *Action         `json:"action,omitempty"`
 	Completed *time.Time      `json:"completed,omitempty"`
@@ -154,41 +154,41 @@ type ActionResult struct {
 	Status    string          `json:"status,omitempty"`
 }
 
-// ActionResults is the wire type ActionResults of the Action facade (Juju 4.0 and Juju 3.6).
+// ActionResults is the wire type ActionResults of the Action facade (Juju 4.0 and 3.6).
 type ActionResults struct {
 	Results []ActionResult `json:"results,omitempty"`
 }
 
-// ActionSpec is the wire type ActionSpec of the Action facade (Juju 4.0 and Juju 3.6).
+// ActionSpec is the wire type ActionSpec of the Action facade (Juju 4.0 and 3.6).
 type ActionSpec struct {
 	Description string         `json:"description"`
 	Params      map[string]any `json:"params"`
 }
 
-// Actions is the wire type Actions of the Action facade (Juju 4.0 and Juju 3.6).
+// Actions is the wire type Actions of the Action facade (Juju 4.0 and 3.6).
 type Actions struct {
 	Actions []Action `json:"actions,omitempty"`
 }
 
-// ApplicationCharmActionsResult is the wire type ApplicationCharmActionsResult of the Action facade (Juju 4.0 and Juju 3.6).
+// ApplicationCharmActionsResult is the wire type ApplicationCharmActionsResult of the Action facade (Juju 4.0 and 3.6).
 type ApplicationCharmActionsResult struct {
 	Actions        map[string]ActionSpec `json:"actions,omitempty"`
 	ApplicationTag string                `json:"application-tag,omitempty"`
 	Error          *rpc.Error            `json:"error,omitempty"`
 }
 
-// ApplicationsCharmActionsResults is the wire type ApplicationsCharmActionsResults of the Action facade (Juju 4.0 and Juju 3.6).
+// ApplicationsCharmActionsResults is the wire type ApplicationsCharmActionsResults of the Action facade (Juju 4.0 and 3.6).
 type ApplicationsCharmActionsResults struct {
 	Results []ApplicationCharmActionsResult `json:"results,omitempty"`
 }
 
-// EnqueuedActions is the wire type EnqueuedActions of the Action facade (Juju 4.0 and Juju 3.6).
+// EnqueuedActions is the wire type EnqueuedActions of the Action facade (Juju 4.0 and 3.6).
 type EnqueuedActions struct {
 	Actions   []ActionResult `json:"actions,omitempty"`
 	Operation string         `json:"operation"`
 }
 
-// OperationQueryArgs is the wire type OperationQueryArgs of the Action facade (Juju 4.0 and Juju 3.6).
+// OperationQueryArgs is the wire type OperationQueryArgs of the Action facade (Juju 4.0 and 3.6).
 type OperationQueryArgs struct {
 	Actions      []string `json:"actions,omitempty"`
 	Applications []string `json:"applications,omitempty"`
@@ -199,7 +199,7 @@ type OperationQueryArgs struct {
 	Units        []string `json:"units,omitempty"`
 }
 
-// OperationResult is the wire type OperationResult of the Action facade (Juju 4.0 and Juju 3.6).
+// OperationResult is the wire type OperationResult of the Action facade (Juju 4.0 and 3.6).
 type OperationResult struct {
 	Actions   []ActionResult `json:"actions,omitempty"`
 	Completed *time.Time     `json:"completed,omitempty"`
@@ -212,7 +212,7 @@ type OperationResult struct {
 	Summary   string         `json:"summary"`
 }
 
-// OperationResults is the wire type OperationResults of the Action facade (Juju 4.0 and Juju 3.6).
+// OperationResults is the wire type OperationResults of the Action facade (Juju 4.0 and 3.6).
 type OperationResults struct {
 	Results   []OperationResult `json:"results,omitempty"`
 	Truncated bool              `json:"truncated,omitempty"`
@@ -241,7 +241,7 @@ type RunParamsJuju36 struct {
 	WorkloadContext bool          `json:"workload-context,omitempty"`
 }
 
-// StringsWatchResults is the wire type StringsWatchResults of the Action facade (Juju 4.0 and Juju 3.6).
+// StringsWatchResults is the wire type StringsWatchResults of the Action facade (Juju 4.0 and 3.6).
 type StringsWatchResults struct {
 	Results []StringsWatchResult `json:"results"`
 }

@@ -39,7 +39,7 @@ func (c *AdminClient) RedirectInfo(ctx context.Context) (RedirectInfoResult, err
 	return result, err
 }
 
-// AuthUserInfo is the wire type AuthUserInfo of the Admin facade (Juju 4.0 and Juju 3.6).
+// AuthUserInfo is the wire type AuthUserInfo of the Admin facade (Juju 4.0 and 3.6).
 type AuthUserInfo struct {
 	ControllerAccess string     `json:"controller-access"`
 	Credentials      string     `json:"credentials,omitempty"`
@@ -49,19 +49,19 @@ type AuthUserInfo struct {
 	ModelAccess      string     `json:"model-access"`
 }
 
-// FacadeVersions is the wire type FacadeVersions of the Admin facade (Juju 4.0 and Juju 3.6).
+// FacadeVersions is the wire type FacadeVersions of the Admin facade (Juju 4.0 and 3.6).
 type FacadeVersions struct {
 	Name     string `json:"name"`
 	Versions []int  `json:"versions"`
 }
 
-// HostPort is the wire type HostPort of the Admin facade (Juju 4.0 and Juju 3.6).
+// HostPort is the wire type HostPort of the Admin facade (Juju 4.0 and 3.6).
 type HostPort struct {
 	Address
 	Port int `json:"port"`
 }
 
-// LoginRequest is the wire type LoginRequest of the Admin facade (Juju 4.0 and Juju 3.6).
+// LoginRequest is the wire type LoginRequest of the Admin facade (Juju 4.0 and 3.6).
 type LoginRequest struct {
 	AuthTag       string       `json:"auth-tag"`
 	BakeryVersion int          `json:"bakery-version,omitempty"`
@@ -74,7 +74,7 @@ type LoginRequest struct {
 	UserData      string       `json:"user-data"`
 }
 
-// LoginResult is the wire type LoginResult of the Admin facade (Juju 4.0 and Juju 3.6).
+// LoginResult is the wire type LoginResult of the Admin facade (Juju 4.0 and 3.6).
 type LoginResult struct {
 	BakeryDischargeRequired Macaroon         `json:"bakery-discharge-required,omitempty"`
 	ControllerTag           string           `json:"controller-tag,omitempty"`
@@ -88,7 +88,7 @@ type LoginResult struct {
 	UserInfo                *AuthUserInfo    `json:"user-info,omitempty"`
 }
 
-// RedirectInfoResult is the wire type RedirectInfoResult of the Admin facade (Juju 4.0 and Juju 3.6).
+// RedirectInfoResult is the wire type RedirectInfoResult of the Admin facade (Juju 4.0 and 3.6).
 type RedirectInfoResult struct {
 	CACert  string       `json:"ca-cert"`
 	Servers [][]HostPort `json:"servers"`

@@ -37,24 +37,24 @@ func (c *AnnotationsClient) Set(ctx context.Context, args AnnotationsSet) (Error
 	return result, err
 }
 
-// AnnotationsGetResult is the wire type AnnotationsGetResult of the Annotations facade (Juju 4.0 and Juju 3.6).
+// AnnotationsGetResult is the wire type AnnotationsGetResult of the Annotations facade (Juju 4.0 and 3.6).
 type AnnotationsGetResult struct {
 	Annotations map[string]string `json:"annotations"`
 	Entity      string            `json:"entity"`
 	Error       *ErrorResult      `json:"error,omitempty"`
 }
 
-// AnnotationsGetResults is the wire type AnnotationsGetResults of the Annotations facade (Juju 4.0 and Juju 3.6).
+// AnnotationsGetResults is the wire type AnnotationsGetResults of the Annotations facade (Juju 4.0 and 3.6).
 type AnnotationsGetResults struct {
 	Results []AnnotationsGetResult `json:"results"`
 }
 
-// AnnotationsSet is the wire type AnnotationsSet of the Annotations facade (Juju 4.0 and Juju 3.6).
+// AnnotationsSet is the wire type AnnotationsSet of the Annotations facade (Juju 4.0 and 3.6).
 type AnnotationsSet struct {
 	Annotations []EntityAnnotations `json:"annotations"`
 }
 
-// EntityAnnotations is the wire type EntityAnnotations of the Annotations facade (Juju 4.0 and Juju 3.6).
+// EntityAnnotations is the wire type EntityAnnotations of the Annotations facade (Juju 4.0 and 3.6).
 type EntityAnnotations struct {
 	Annotations map[string]string `json:"annotations"`
 	Entity      string            `json:"entity"`

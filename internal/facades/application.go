@@ -335,7 +335,7 @@ func (c *ApplicationClient) UpdateApplicationStorage(ctx context.Context, args A
 	return result, err
 }
 
-// AddApplicationUnits is the wire type AddApplicationUnits of the Application facade (Juju 4.0 and Juju 3.6).
+// AddApplicationUnits is the wire type AddApplicationUnits of the Application facade (Juju 4.0 and 3.6).
 type AddApplicationUnits struct {
 	Application   string      `json:"application"`
 	AttachStorage []string    `json:"attach-storage,omitempty"`
@@ -344,44 +344,44 @@ type AddApplicationUnits struct {
 	Policy        string      `json:"policy,omitempty"`
 }
 
-// AddApplicationUnitsResults is the wire type AddApplicationUnitsResults of the Application facade (Juju 4.0 and Juju 3.6).
+// AddApplicationUnitsResults is the wire type AddApplicationUnitsResults of the Application facade (Juju 4.0 and 3.6).
 type AddApplicationUnitsResults struct {
 	Units []string `json:"units"`
 }
 
-// AddRelation is the wire type AddRelation of the Application facade (Juju 4.0 and Juju 3.6).
+// AddRelation is the wire type AddRelation of the Application facade (Juju 4.0 and 3.6).
 type AddRelation struct {
 	Endpoints []string `json:"endpoints"`
 	ViaCidrs  []string `json:"via-cidrs,omitempty"`
 }
 
-// AddRelationResults is the wire type AddRelationResults of the Application facade (Juju 4.0 and Juju 3.6).
+// AddRelationResults is the wire type AddRelationResults of the Application facade (Juju 4.0 and 3.6).
 type AddRelationResults struct {
 	Endpoints map[string]CharmRelation `json:"endpoints"`
 }
 
-// ApplicationCharmRelations is the wire type ApplicationCharmRelations of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationCharmRelations is the wire type ApplicationCharmRelations of the Application facade (Juju 4.0 and 3.6).
 type ApplicationCharmRelations struct {
 	Application string `json:"application"`
 }
 
-// ApplicationCharmRelationsResults is the wire type ApplicationCharmRelationsResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationCharmRelationsResults is the wire type ApplicationCharmRelationsResults of the Application facade (Juju 4.0 and 3.6).
 type ApplicationCharmRelationsResults struct {
 	CharmRelations []string `json:"charm-relations"`
 }
 
-// ApplicationConfigUnsetArgs is the wire type ApplicationConfigUnsetArgs of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationConfigUnsetArgs is the wire type ApplicationConfigUnsetArgs of the Application facade (Juju 4.0 and 3.6).
 type ApplicationConfigUnsetArgs struct {
 	Args []ApplicationUnset `json:"Args"`
 }
 
-// ApplicationConstraint is the wire type ApplicationConstraint of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationConstraint is the wire type ApplicationConstraint of the Application facade (Juju 4.0 and 3.6).
 type ApplicationConstraint struct {
 	Constraints Value      `json:"constraints"`
 	Error       *rpc.Error `json:"error,omitempty"`
 }
 
-// ApplicationDeploy is the wire type ApplicationDeploy of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationDeploy is the wire type ApplicationDeploy of the Application facade (Juju 4.0 and 3.6).
 type ApplicationDeploy struct {
 	Application      string                 `json:"application"`
 	AttachStorage    []string               `json:"attach-storage,omitempty"`
@@ -401,34 +401,34 @@ type ApplicationDeploy struct {
 	Storage          map[string]Directive   `json:"storage,omitempty"`
 }
 
-// ApplicationExpose is the wire type ApplicationExpose of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationExpose is the wire type ApplicationExpose of the Application facade (Juju 4.0 and 3.6).
 type ApplicationExpose struct {
 	Application      string                     `json:"application"`
 	ExposedEndpoints map[string]ExposedEndpoint `json:"exposed-endpoints,omitempty"`
 }
 
-// ApplicationGet is the wire type ApplicationGet of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationGet is the wire type ApplicationGet of the Application facade (Juju 4.0 and 3.6).
 type ApplicationGet struct {
 	Application string `json:"application"`
 	Branch      string `json:"branch"`
 }
 
-// ApplicationGetArgs is the wire type ApplicationGetArgs of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationGetArgs is the wire type ApplicationGetArgs of the Application facade (Juju 4.0 and 3.6).
 type ApplicationGetArgs struct {
 	Args []ApplicationGet `json:"args"`
 }
 
-// ApplicationGetConfigResults is the wire type ApplicationGetConfigResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationGetConfigResults is the wire type ApplicationGetConfigResults of the Application facade (Juju 4.0 and 3.6).
 type ApplicationGetConfigResults struct {
 	Results []ConfigResult `json:"Results"`
 }
 
-// ApplicationGetConstraintsResults is the wire type ApplicationGetConstraintsResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationGetConstraintsResults is the wire type ApplicationGetConstraintsResults of the Application facade (Juju 4.0 and 3.6).
 type ApplicationGetConstraintsResults struct {
 	Results []ApplicationConstraint `json:"results"`
 }
 
-// ApplicationGetResults is the wire type ApplicationGetResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationGetResults is the wire type ApplicationGetResults of the Application facade (Juju 4.0 and 3.6).
 type ApplicationGetResults struct {
 	Application       string            `json:"application"`
 	ApplicationConfig map[string]any    `json:"application-config,omitempty"`
@@ -440,25 +440,25 @@ type ApplicationGetResults struct {
 	EndpointBindings  map[string]string `json:"endpoint-bindings,omitempty"`
 }
 
-// ApplicationInfoResult is the wire type ApplicationInfoResult of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationInfoResult is the wire type ApplicationInfoResult of the Application facade (Juju 4.0 and 3.6).
 type ApplicationInfoResult struct {
 	Error  *rpc.Error         `json:"error,omitempty"`
 	Result *ApplicationResult `json:"result,omitempty"`
 }
 
-// ApplicationInfoResults is the wire type ApplicationInfoResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationInfoResults is the wire type ApplicationInfoResults of the Application facade (Juju 4.0 and 3.6).
 type ApplicationInfoResults struct {
 	Results []ApplicationInfoResult `json:"results"`
 }
 
-// ApplicationMergeBindings is the wire type ApplicationMergeBindings of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationMergeBindings is the wire type ApplicationMergeBindings of the Application facade (Juju 4.0 and 3.6).
 type ApplicationMergeBindings struct {
 	ApplicationTag string            `json:"application-tag"`
 	Bindings       map[string]string `json:"bindings"`
 	Force          bool              `json:"force"`
 }
 
-// ApplicationMergeBindingsArgs is the wire type ApplicationMergeBindingsArgs of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationMergeBindingsArgs is the wire type ApplicationMergeBindingsArgs of the Application facade (Juju 4.0 and 3.6).
 type ApplicationMergeBindingsArgs struct {
 	Args []ApplicationMergeBindings `json:"args"`
 }
@@ -474,7 +474,7 @@ type ApplicationMetricCredentials struct {
 	Creds []ApplicationMetricCredential `json:"creds"`
 }
 
-// ApplicationResult is the wire type ApplicationResult of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationResult is the wire type ApplicationResult of the Application facade (Juju 4.0 and 3.6).
 type ApplicationResult struct {
 	Base             *Base                      `json:"base,omitempty"`
 	Channel          string                     `json:"channel,omitempty"`
@@ -523,60 +523,60 @@ type ApplicationSetCharmV2 struct {
 	StorageDirectives  map[string]StorageDirectives `json:"storage-directives,omitempty"`
 }
 
-// ApplicationStorageGetResult is the wire type ApplicationStorageGetResult of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationStorageGetResult is the wire type ApplicationStorageGetResult of the Application facade (Juju 4.0 and 3.6).
 type ApplicationStorageGetResult struct {
 	Error              *rpc.Error                   `json:"Error"`
 	StorageConstraints map[string]StorageDirectives `json:"storage-constraints"`
 }
 
-// ApplicationStorageGetResults is the wire type ApplicationStorageGetResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationStorageGetResults is the wire type ApplicationStorageGetResults of the Application facade (Juju 4.0 and 3.6).
 type ApplicationStorageGetResults struct {
 	Results []ApplicationStorageGetResult `json:"results"`
 }
 
-// ApplicationStorageUpdate is the wire type ApplicationStorageUpdate of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationStorageUpdate is the wire type ApplicationStorageUpdate of the Application facade (Juju 4.0 and 3.6).
 type ApplicationStorageUpdate struct {
 	ApplicationTag     string                       `json:"application-tag"`
 	StorageConstraints map[string]StorageDirectives `json:"storage-constraints"`
 }
 
-// ApplicationStorageUpdateRequest is the wire type ApplicationStorageUpdateRequest of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationStorageUpdateRequest is the wire type ApplicationStorageUpdateRequest of the Application facade (Juju 4.0 and 3.6).
 type ApplicationStorageUpdateRequest struct {
 	StorageUpdates []ApplicationStorageUpdate `json:"storage-updates"`
 }
 
-// ApplicationUnexpose is the wire type ApplicationUnexpose of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationUnexpose is the wire type ApplicationUnexpose of the Application facade (Juju 4.0 and 3.6).
 type ApplicationUnexpose struct {
 	Application      string   `json:"application"`
 	ExposedEndpoints []string `json:"exposed-endpoints"`
 }
 
-// ApplicationUnset is the wire type ApplicationUnset of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationUnset is the wire type ApplicationUnset of the Application facade (Juju 4.0 and 3.6).
 type ApplicationUnset struct {
 	Application string   `json:"application"`
 	Branch      string   `json:"branch"`
 	Options     []string `json:"options"`
 }
 
-// ApplicationsDeploy is the wire type ApplicationsDeploy of the Application facade (Juju 4.0 and Juju 3.6).
+// ApplicationsDeploy is the wire type ApplicationsDeploy of the Application facade (Juju 4.0 and 3.6).
 type ApplicationsDeploy struct {
 	Applications []ApplicationDeploy `json:"applications"`
 }
 
-// CharmURLOriginResult is the wire type CharmURLOriginResult of the Application facade (Juju 4.0 and Juju 3.6).
+// CharmURLOriginResult is the wire type CharmURLOriginResult of the Application facade (Juju 4.0 and 3.6).
 type CharmURLOriginResult struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
 	Error       *rpc.Error  `json:"error,omitempty"`
 	URL         string      `json:"url"`
 }
 
-// ConfigResult is the wire type ConfigResult of the Application facade (Juju 4.0 and Juju 3.6).
+// ConfigResult is the wire type ConfigResult of the Application facade (Juju 4.0 and 3.6).
 type ConfigResult struct {
 	Config map[string]any `json:"config"`
 	Error  *rpc.Error     `json:"error,omitempty"`
 }
 
-// ConfigSet is the wire type ConfigSet of the Application facade (Juju 4.0 and Juju 3.6).
+// ConfigSet is the wire type ConfigSet of the Application facade (Juju 4.0 and 3.6).
 type ConfigSet struct {
 	Application string            `json:"application"`
 	Config      map[string]string `json:"config"`
@@ -584,19 +584,19 @@ type ConfigSet struct {
 	Generation  string            `json:"generation"`
 }
 
-// ConfigSetArgs is the wire type ConfigSetArgs of the Application facade (Juju 4.0 and Juju 3.6).
+// ConfigSetArgs is the wire type ConfigSetArgs of the Application facade (Juju 4.0 and 3.6).
 type ConfigSetArgs struct {
 	Args []ConfigSet `json:"Args"`
 }
 
-// Constraints is the wire type Constraints of the Application facade (Juju 4.0 and Juju 3.6).
+// Constraints is the wire type Constraints of the Application facade (Juju 4.0 and 3.6).
 type Constraints struct {
 	Attributes map[string]string `json:"Attributes"`
 	Count      int               `json:"Count"`
 	Type       string            `json:"Type"`
 }
 
-// ConsumeApplicationArgV5 is the wire type ConsumeApplicationArgV5 of the Application facade (Juju 4.0 and Juju 3.6).
+// ConsumeApplicationArgV5 is the wire type ConsumeApplicationArgV5 of the Application facade (Juju 4.0 and 3.6).
 type ConsumeApplicationArgV5 struct {
 	ApplicationOfferDetailsV5
 	ApplicationAlias   string                  `json:"application-alias,omitempty"`
@@ -604,7 +604,7 @@ type ConsumeApplicationArgV5 struct {
 	Macaroon           Macaroon                `json:"macaroon,omitempty"`
 }
 
-// ConsumeApplicationArgsV5 is the wire type ConsumeApplicationArgsV5 of the Application facade (Juju 4.0 and Juju 3.6).
+// ConsumeApplicationArgsV5 is the wire type ConsumeApplicationArgsV5 of the Application facade (Juju 4.0 and 3.6).
 type ConsumeApplicationArgsV5 struct {
 	Args []ConsumeApplicationArgV5 `json:"args,omitempty"`
 }
@@ -706,14 +706,14 @@ type DeployFromRepositoryResultsJuju36 struct {
 	Results []DeployFromRepositoryResultJuju36 `json:"Results"`
 }
 
-// DestroyApplicationInfo is the wire type DestroyApplicationInfo of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyApplicationInfo is the wire type DestroyApplicationInfo of the Application facade (Juju 4.0 and 3.6).
 type DestroyApplicationInfo struct {
 	DestroyedStorage []Entity `json:"destroyed-storage,omitempty"`
 	DestroyedUnits   []Entity `json:"destroyed-units,omitempty"`
 	DetachedStorage  []Entity `json:"detached-storage,omitempty"`
 }
 
-// DestroyApplicationParams is the wire type DestroyApplicationParams of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyApplicationParams is the wire type DestroyApplicationParams of the Application facade (Juju 4.0 and 3.6).
 type DestroyApplicationParams struct {
 	ApplicationTag string         `json:"application-tag"`
 	DestroyStorage bool           `json:"destroy-storage,omitempty"`
@@ -722,35 +722,35 @@ type DestroyApplicationParams struct {
 	MaxWait        *time.Duration `json:"max-wait,omitempty"`
 }
 
-// DestroyApplicationResult is the wire type DestroyApplicationResult of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyApplicationResult is the wire type DestroyApplicationResult of the Application facade (Juju 4.0 and 3.6).
 type DestroyApplicationResult struct {
 	Error *rpc.Error              `json:"error,omitempty"`
 	Info  *DestroyApplicationInfo `json:"info,omitempty"`
 }
 
-// DestroyApplicationResults is the wire type DestroyApplicationResults of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyApplicationResults is the wire type DestroyApplicationResults of the Application facade (Juju 4.0 and 3.6).
 type DestroyApplicationResults struct {
 	Results []DestroyApplicationResult `json:"results,omitempty"`
 }
 
-// DestroyApplicationsParams is the wire type DestroyApplicationsParams of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyApplicationsParams is the wire type DestroyApplicationsParams of the Application facade (Juju 4.0 and 3.6).
 type DestroyApplicationsParams struct {
 	Applications []DestroyApplicationParams `json:"applications"`
 }
 
-// DestroyConsumedApplicationParams is the wire type DestroyConsumedApplicationParams of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyConsumedApplicationParams is the wire type DestroyConsumedApplicationParams of the Application facade (Juju 4.0 and 3.6).
 type DestroyConsumedApplicationParams struct {
 	ApplicationTag string         `json:"application-tag"`
 	Force          bool           `json:"force,omitempty"`
 	MaxWait        *time.Duration `json:"max-wait,omitempty"`
 }
 
-// DestroyConsumedApplicationsParams is the wire type DestroyConsumedApplicationsParams of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyConsumedApplicationsParams is the wire type DestroyConsumedApplicationsParams of the Application facade (Juju 4.0 and 3.6).
 type DestroyConsumedApplicationsParams struct {
 	Applications []DestroyConsumedApplicationParams `json:"applications"`
 }
 
-// DestroyRelation is the wire type DestroyRelation of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyRelation is the wire type DestroyRelation of the Application facade (Juju 4.0 and 3.6).
 type DestroyRelation struct {
 	Endpoints  []string       `json:"endpoints,omitempty"`
 	Force      bool           `json:"force,omitempty"`
@@ -758,13 +758,13 @@ type DestroyRelation struct {
 	RelationID int            `json:"relation-id"`
 }
 
-// DestroyUnitInfo is the wire type DestroyUnitInfo of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyUnitInfo is the wire type DestroyUnitInfo of the Application facade (Juju 4.0 and 3.6).
 type DestroyUnitInfo struct {
 	DestroyedStorage []Entity `json:"destroyed-storage,omitempty"`
 	DetachedStorage  []Entity `json:"detached-storage,omitempty"`
 }
 
-// DestroyUnitParams is the wire type DestroyUnitParams of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyUnitParams is the wire type DestroyUnitParams of the Application facade (Juju 4.0 and 3.6).
 type DestroyUnitParams struct {
 	DestroyStorage bool           `json:"destroy-storage,omitempty"`
 	DryRun         bool           `json:"dry-run,omitempty"`
@@ -773,23 +773,23 @@ type DestroyUnitParams struct {
 	UnitTag        string         `json:"unit-tag"`
 }
 
-// DestroyUnitResult is the wire type DestroyUnitResult of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyUnitResult is the wire type DestroyUnitResult of the Application facade (Juju 4.0 and 3.6).
 type DestroyUnitResult struct {
 	Error *rpc.Error       `json:"error,omitempty"`
 	Info  *DestroyUnitInfo `json:"info,omitempty"`
 }
 
-// DestroyUnitResults is the wire type DestroyUnitResults of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyUnitResults is the wire type DestroyUnitResults of the Application facade (Juju 4.0 and 3.6).
 type DestroyUnitResults struct {
 	Results []DestroyUnitResult `json:"results,omitempty"`
 }
 
-// DestroyUnitsParams is the wire type DestroyUnitsParams of the Application facade (Juju 4.0 and Juju 3.6).
+// DestroyUnitsParams is the wire type DestroyUnitsParams of the Application facade (Juju 4.0 and 3.6).
 type DestroyUnitsParams struct {
 	Units []DestroyUnitParams `json:"units"`
 }
 
-// EndpointRelationData is the wire type EndpointRelationData of the Application facade (Juju 4.0 and Juju 3.6).
+// EndpointRelationData is the wire type EndpointRelationData of the Application facade (Juju 4.0 and 3.6).
 type EndpointRelationData struct {
 	ApplicationData  map[string]any          `json:"ApplicationData"`
 	CrossModel       bool                    `json:"cross-model"`
@@ -799,37 +799,37 @@ type EndpointRelationData struct {
 	UnitRelationData map[string]RelationData `json:"unit-relation-data"`
 }
 
-// PendingResourceUpload is the wire type PendingResourceUpload of the Application facade (Juju 4.0 and Juju 3.6).
+// PendingResourceUpload is the wire type PendingResourceUpload of the Application facade (Juju 4.0 and 3.6).
 type PendingResourceUpload struct {
 	Filename string `json:"Filename"`
 	Name     string `json:"Name"`
 	Type     string `json:"Type"`
 }
 
-// RelationData is the wire type RelationData of the Application facade (Juju 4.0 and Juju 3.6).
+// RelationData is the wire type RelationData of the Application facade (Juju 4.0 and 3.6).
 type RelationData struct {
 	InScope  bool           `json:"InScope"`
 	UnitData map[string]any `json:"UnitData"`
 }
 
-// RelationSuspendedArg is the wire type RelationSuspendedArg of the Application facade (Juju 4.0 and Juju 3.6).
+// RelationSuspendedArg is the wire type RelationSuspendedArg of the Application facade (Juju 4.0 and 3.6).
 type RelationSuspendedArg struct {
 	Message    string `json:"message"`
 	RelationID int    `json:"relation-id"`
 	Suspended  bool   `json:"suspended"`
 }
 
-// RelationSuspendedArgs is the wire type RelationSuspendedArgs of the Application facade (Juju 4.0 and Juju 3.6).
+// RelationSuspendedArgs is the wire type RelationSuspendedArgs of the Application facade (Juju 4.0 and 3.6).
 type RelationSuspendedArgs struct {
 	Args []RelationSuspendedArg `json:"args"`
 }
 
-// ScaleApplicationInfo is the wire type ScaleApplicationInfo of the Application facade (Juju 4.0 and Juju 3.6).
+// ScaleApplicationInfo is the wire type ScaleApplicationInfo of the Application facade (Juju 4.0 and 3.6).
 type ScaleApplicationInfo struct {
 	NumUnits int `json:"num-units"`
 }
 
-// ScaleApplicationParamsV2 is the wire type ScaleApplicationParamsV2 of the Application facade (Juju 4.0 and Juju 3.6).
+// ScaleApplicationParamsV2 is the wire type ScaleApplicationParamsV2 of the Application facade (Juju 4.0 and 3.6).
 type ScaleApplicationParamsV2 struct {
 	ApplicationTag string   `json:"application-tag"`
 	AttachStorage  []string `json:"attach-storage,omitempty"`
@@ -838,34 +838,34 @@ type ScaleApplicationParamsV2 struct {
 	ScaleChange    int      `json:"scale-change,omitempty"`
 }
 
-// ScaleApplicationResult is the wire type ScaleApplicationResult of the Application facade (Juju 4.0 and Juju 3.6).
+// ScaleApplicationResult is the wire type ScaleApplicationResult of the Application facade (Juju 4.0 and 3.6).
 type ScaleApplicationResult struct {
 	Error *rpc.Error            `json:"error,omitempty"`
 	Info  *ScaleApplicationInfo `json:"info,omitempty"`
 }
 
-// ScaleApplicationResults is the wire type ScaleApplicationResults of the Application facade (Juju 4.0 and Juju 3.6).
+// ScaleApplicationResults is the wire type ScaleApplicationResults of the Application facade (Juju 4.0 and 3.6).
 type ScaleApplicationResults struct {
 	Results []ScaleApplicationResult `json:"results,omitempty"`
 }
 
-// ScaleApplicationsParamsV2 is the wire type ScaleApplicationsParamsV2 of the Application facade (Juju 4.0 and Juju 3.6).
+// ScaleApplicationsParamsV2 is the wire type ScaleApplicationsParamsV2 of the Application facade (Juju 4.0 and 3.6).
 type ScaleApplicationsParamsV2 struct {
 	Applications []ScaleApplicationParamsV2 `json:"applications"`
 }
 
-// UnitInfoResult is the wire type UnitInfoResult of the Application facade (Juju 4.0 and Juju 3.6).
+// UnitInfoResult is the wire type UnitInfoResult of the Application facade (Juju 4.0 and 3.6).
 type UnitInfoResult struct {
 	Error  *rpc.Error  `json:"error,omitempty"`
 	Result *UnitResult `json:"result,omitempty"`
 }
 
-// UnitInfoResults is the wire type UnitInfoResults of the Application facade (Juju 4.0 and Juju 3.6).
+// UnitInfoResults is the wire type UnitInfoResults of the Application facade (Juju 4.0 and 3.6).
 type UnitInfoResults struct {
 	Results []UnitInfoResult `json:"results"`
 }
 
-// UnitResult is the wire type UnitResult of the Application facade (Juju 4.0 and Juju 3.6).
+// UnitResult is the wire type UnitResult of the Application facade (Juju 4.0 and 3.6).
 type UnitResult struct {
 	Address         string                 `json:"address,omitempty"`
 	Charm           string                 `json:"charm"`
@@ -880,7 +880,7 @@ type UnitResult struct {
 	WorkloadVersion string                 `json:"workload-version"`
 }
 
-// UnitsResolved is the wire type UnitsResolved of the Application facade (Juju 4.0 and Juju 3.6).
+// UnitsResolved is the wire type UnitsResolved of the Application facade (Juju 4.0 and 3.6).
 type UnitsResolved struct {
 	All   bool      `json:"all,omitempty"`
 	Retry bool      `json:"retry,omitempty"`

@@ -115,7 +115,7 @@ func (c *ApplicationOffersClient) RemoteApplicationInfo(ctx context.Context, arg
 	return result, err
 }
 
-// AddApplicationOffer is the wire type AddApplicationOffer of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// AddApplicationOffer is the wire type AddApplicationOffer of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type AddApplicationOffer struct {
 	ApplicationDescription string            `json:"application-description"`
 	ApplicationName        string            `json:"application-name"`
@@ -125,12 +125,12 @@ type AddApplicationOffer struct {
 	OwnerTag               string            `json:"owner-tag,omitempty"`
 }
 
-// AddApplicationOffers is the wire type AddApplicationOffers of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// AddApplicationOffers is the wire type AddApplicationOffers of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type AddApplicationOffers struct {
 	Offers []AddApplicationOffer `json:"Offers"`
 }
 
-// ApplicationOfferAdminDetailsV5 is the wire type ApplicationOfferAdminDetailsV5 of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ApplicationOfferAdminDetailsV5 is the wire type ApplicationOfferAdminDetailsV5 of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ApplicationOfferAdminDetailsV5 struct {
 	ApplicationOfferDetailsV5
 	ApplicationName string            `json:"application-name"`
@@ -138,55 +138,55 @@ type ApplicationOfferAdminDetailsV5 struct {
 	Connections     []OfferConnection `json:"connections,omitempty"`
 }
 
-// ApplicationOfferResult is the wire type ApplicationOfferResult of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ApplicationOfferResult is the wire type ApplicationOfferResult of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ApplicationOfferResult struct {
 	Error  *rpc.Error                      `json:"error,omitempty"`
 	Result *ApplicationOfferAdminDetailsV5 `json:"result,omitempty"`
 }
 
-// ApplicationOffersResults is the wire type ApplicationOffersResults of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ApplicationOffersResults is the wire type ApplicationOffersResults of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ApplicationOffersResults struct {
 	Results []ApplicationOfferResult `json:"results,omitempty"`
 }
 
-// ConsumeOfferDetails is the wire type ConsumeOfferDetails of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ConsumeOfferDetails is the wire type ConsumeOfferDetails of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ConsumeOfferDetails struct {
 	ExternalController *ExternalControllerInfo    `json:"external-controller,omitempty"`
 	Macaroon           Macaroon                   `json:"macaroon,omitempty"`
 	Offer              *ApplicationOfferDetailsV5 `json:"offer,omitempty"`
 }
 
-// ConsumeOfferDetailsArg is the wire type ConsumeOfferDetailsArg of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ConsumeOfferDetailsArg is the wire type ConsumeOfferDetailsArg of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ConsumeOfferDetailsArg struct {
 	OfferUrls OfferURLs `json:"offer-urls"`
 	UserTag   string    `json:"user-tag,omitempty"`
 }
 
-// ConsumeOfferDetailsResult is the wire type ConsumeOfferDetailsResult of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ConsumeOfferDetailsResult is the wire type ConsumeOfferDetailsResult of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ConsumeOfferDetailsResult struct {
 	ConsumeOfferDetails
 	Error *rpc.Error `json:"error,omitempty"`
 }
 
-// ConsumeOfferDetailsResults is the wire type ConsumeOfferDetailsResults of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ConsumeOfferDetailsResults is the wire type ConsumeOfferDetailsResults of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ConsumeOfferDetailsResults struct {
 	Results []ConsumeOfferDetailsResult `json:"results,omitempty"`
 }
 
-// DestroyApplicationOffers is the wire type DestroyApplicationOffers of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// DestroyApplicationOffers is the wire type DestroyApplicationOffers of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type DestroyApplicationOffers struct {
 	Force     bool     `json:"force,omitempty"`
 	OfferUrls []string `json:"offer-urls"`
 }
 
-// EndpointFilterAttributes is the wire type EndpointFilterAttributes of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// EndpointFilterAttributes is the wire type EndpointFilterAttributes of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type EndpointFilterAttributes struct {
 	Interface string `json:"interface"`
 	Name      string `json:"name"`
 	Role      string `json:"role"`
 }
 
-// ModifyOfferAccess is the wire type ModifyOfferAccess of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ModifyOfferAccess is the wire type ModifyOfferAccess of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ModifyOfferAccess struct {
 	Access   string `json:"access"`
 	Action   string `json:"action"`
@@ -194,12 +194,12 @@ type ModifyOfferAccess struct {
 	UserTag  string `json:"user-tag"`
 }
 
-// ModifyOfferAccessRequest is the wire type ModifyOfferAccessRequest of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// ModifyOfferAccessRequest is the wire type ModifyOfferAccessRequest of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ModifyOfferAccessRequest struct {
 	Changes []ModifyOfferAccess `json:"changes"`
 }
 
-// OfferConnection is the wire type OfferConnection of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// OfferConnection is the wire type OfferConnection of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type OfferConnection struct {
 	Endpoint       string       `json:"endpoint"`
 	IngressSubnets []string     `json:"ingress-subnets"`
@@ -245,18 +245,18 @@ type OfferFiltersV5 struct {
 	Filters []OfferFilterV5 `json:"Filters"`
 }
 
-// OfferURLs is the wire type OfferURLs of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// OfferURLs is the wire type OfferURLs of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type OfferURLs struct {
 	BakeryVersion int      `json:"bakery-version,omitempty"`
 	OfferUrls     []string `json:"offer-urls,omitempty"`
 }
 
-// QueryApplicationOffersResultsV5 is the wire type QueryApplicationOffersResultsV5 of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// QueryApplicationOffersResultsV5 is the wire type QueryApplicationOffersResultsV5 of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type QueryApplicationOffersResultsV5 struct {
 	Results []ApplicationOfferAdminDetailsV5 `json:"results"`
 }
 
-// RemoteApplicationInfo is the wire type RemoteApplicationInfo of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// RemoteApplicationInfo is the wire type RemoteApplicationInfo of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type RemoteApplicationInfo struct {
 	Description      string           `json:"description"`
 	Endpoints        []RemoteEndpoint `json:"endpoints"`
@@ -267,13 +267,13 @@ type RemoteApplicationInfo struct {
 	SourceModelLabel string           `json:"source-model-label,omitempty"`
 }
 
-// RemoteApplicationInfoResult is the wire type RemoteApplicationInfoResult of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// RemoteApplicationInfoResult is the wire type RemoteApplicationInfoResult of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type RemoteApplicationInfoResult struct {
 	Error  *rpc.Error             `json:"error,omitempty"`
 	Result *RemoteApplicationInfo `json:"result,omitempty"`
 }
 
-// RemoteApplicationInfoResults is the wire type RemoteApplicationInfoResults of the ApplicationOffers facade (Juju 4.0 and Juju 3.6).
+// RemoteApplicationInfoResults is the wire type RemoteApplicationInfoResults of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type RemoteApplicationInfoResults struct {
 	Results []RemoteApplicationInfoResult `json:"results"`
 }

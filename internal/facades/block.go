@@ -46,7 +46,7 @@ func (c *BlockClient) SwitchBlockOn(ctx context.Context, args BlockSwitchParams)
 	return result, err
 }
 
-// Block is the wire type Block of the Block facade (Juju 4.0 and Juju 3.6).
+// Block is the wire type Block of the Block facade (Juju 4.0 and 3.6).
 type Block struct {
 	ID      string `json:"id"`
 	Message string `json:"message,omitempty"`
@@ -54,18 +54,18 @@ type Block struct {
 	Type    string `json:"type"`
 }
 
-// BlockResult is the wire type BlockResult of the Block facade (Juju 4.0 and Juju 3.6).
+// BlockResult is the wire type BlockResult of the Block facade (Juju 4.0 and 3.6).
 type BlockResult struct {
 	Error  *rpc.Error `json:"error,omitempty"`
 	Result Block      `json:"result"`
 }
 
-// BlockResults is the wire type BlockResults of the Block facade (Juju 4.0 and Juju 3.6).
+// BlockResults is the wire type BlockResults of the Block facade (Juju 4.0 and 3.6).
 type BlockResults struct {
 	Results []BlockResult `json:"results,omitempty"`
 }
 
-// BlockSwitchParams is the wire type BlockSwitchParams of the Block facade (Juju 4.0 and Juju 3.6).
+// BlockSwitchParams is the wire type BlockSwitchParams of the Block facade (Juju 4.0 and 3.6).
 type BlockSwitchParams struct {
 	Message string `json:"message,omitempty"`
 	Type    string `json:"type"`

@@ -69,7 +69,7 @@ type BundleChange struct {
 	Requires []string `json:"requires"`
 }
 
-// BundleChangesMapArgs is the wire type BundleChangesMapArgs of the Bundle facade (Juju 4.0 and Juju 3.6).
+// BundleChangesMapArgs is the wire type BundleChangesMapArgs of the Bundle facade (Juju 4.0 and 3.6).
 type BundleChangesMapArgs struct {
 	Args     map[string]any `json:"args"`
 	ID       string         `json:"id"`
@@ -77,13 +77,13 @@ type BundleChangesMapArgs struct {
 	Requires []string       `json:"requires"`
 }
 
-// BundleChangesMapArgsResults is the wire type BundleChangesMapArgsResults of the Bundle facade (Juju 4.0 and Juju 3.6).
+// BundleChangesMapArgsResults is the wire type BundleChangesMapArgsResults of the Bundle facade (Juju 4.0 and 3.6).
 type BundleChangesMapArgsResults struct {
 	Changes []BundleChangesMapArgs `json:"changes,omitempty"`
 	Errors  []string               `json:"errors,omitempty"`
 }
 
-// BundleChangesParams is the wire type BundleChangesParams of the Bundle facade (Juju 4.0 and Juju 3.6).
+// BundleChangesParams is the wire type BundleChangesParams of the Bundle facade (Juju 4.0 and 3.6).
 type BundleChangesParams struct {
 	BundleURL string `json:"bundleURL"`
 	YAML      string `json:"yaml"`

@@ -109,20 +109,20 @@ func (c *CharmsClient) ResolveCharms(ctx context.Context, args ResolveCharmsWith
 	return result, err
 }
 
-// AddCharmWithOrigin is the wire type AddCharmWithOrigin of the Charms facade (Juju 4.0 and Juju 3.6).
+// AddCharmWithOrigin is the wire type AddCharmWithOrigin of the Charms facade (Juju 4.0 and 3.6).
 type AddCharmWithOrigin struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
 	Force       bool        `json:"force"`
 	URL         string      `json:"url"`
 }
 
-// ApplicationCharmPlacement is the wire type ApplicationCharmPlacement of the Charms facade (Juju 4.0 and Juju 3.6).
+// ApplicationCharmPlacement is the wire type ApplicationCharmPlacement of the Charms facade (Juju 4.0 and 3.6).
 type ApplicationCharmPlacement struct {
 	Application string `json:"application"`
 	CharmURL    string `json:"charm-url"`
 }
 
-// ApplicationCharmPlacements is the wire type ApplicationCharmPlacements of the Charms facade (Juju 4.0 and Juju 3.6).
+// ApplicationCharmPlacements is the wire type ApplicationCharmPlacements of the Charms facade (Juju 4.0 and 3.6).
 type ApplicationCharmPlacements struct {
 	Placements []ApplicationCharmPlacement `json:"placements"`
 }
@@ -163,14 +163,14 @@ type CharmActionsJuju36 struct {
 	Specs map[string]CharmActionSpecJuju36 `json:"specs,omitempty"`
 }
 
-// CharmBase is the wire type CharmBase of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmBase is the wire type CharmBase of the Charms facade (Juju 4.0 and 3.6).
 type CharmBase struct {
 	Architectures []string `json:"architectures,omitempty"`
 	Channel       string   `json:"channel,omitempty"`
 	Name          string   `json:"name,omitempty"`
 }
 
-// CharmContainer is the wire type CharmContainer of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmContainer is the wire type CharmContainer of the Charms facade (Juju 4.0 and 3.6).
 type CharmContainer struct {
 	Gid      int          `json:"gid,omitempty"`
 	Mounts   []CharmMount `json:"mounts,omitempty"`
@@ -186,7 +186,7 @@ type CharmDeployment struct {
 	Type       string `json:"type"`
 }
 
-// CharmDevice is the wire type CharmDevice of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmDevice is the wire type CharmDevice of the Charms facade (Juju 4.0 and 3.6).
 type CharmDevice struct {
 	CountMax    int    `json:"CountMax"`
 	CountMin    int    `json:"CountMin"`
@@ -207,14 +207,14 @@ type CharmJuju36 struct {
 	URL        string                 `json:"url"`
 }
 
-// CharmLXDProfile is the wire type CharmLXDProfile of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmLXDProfile is the wire type CharmLXDProfile of the Charms facade (Juju 4.0 and 3.6).
 type CharmLXDProfile struct {
 	Config      map[string]string            `json:"config"`
 	Description string                       `json:"description"`
 	Devices     map[string]map[string]string `json:"devices"`
 }
 
-// CharmManifest is the wire type CharmManifest of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmManifest is the wire type CharmManifest of the Charms facade (Juju 4.0 and 3.6).
 type CharmManifest struct {
 	Bases []CharmBase `json:"bases,omitempty"`
 }
@@ -278,20 +278,20 @@ type CharmMetrics struct {
 	Plan    CharmPlan              `json:"plan"`
 }
 
-// CharmMount is the wire type CharmMount of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmMount is the wire type CharmMount of the Charms facade (Juju 4.0 and 3.6).
 type CharmMount struct {
 	Location string `json:"location,omitempty"`
 	Storage  string `json:"storage,omitempty"`
 }
 
-// CharmOption is the wire type CharmOption of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmOption is the wire type CharmOption of the Charms facade (Juju 4.0 and 3.6).
 type CharmOption struct {
 	Default     any    `json:"default,omitempty"`
 	Description string `json:"description,omitempty"`
 	Type        string `json:"type"`
 }
 
-// CharmOriginResult is the wire type CharmOriginResult of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmOriginResult is the wire type CharmOriginResult of the Charms facade (Juju 4.0 and 3.6).
 type CharmOriginResult struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
 	Error       *rpc.Error  `json:"error,omitempty"`
@@ -308,7 +308,7 @@ type CharmPlan struct {
 	Required bool `json:"required"`
 }
 
-// CharmResourceMeta is the wire type CharmResourceMeta of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmResourceMeta is the wire type CharmResourceMeta of the Charms facade (Juju 4.0 and 3.6).
 type CharmResourceMeta struct {
 	Description string `json:"description"`
 	Name        string `json:"name"`
@@ -316,18 +316,18 @@ type CharmResourceMeta struct {
 	Type        string `json:"type"`
 }
 
-// CharmResourceResult is the wire type CharmResourceResult of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmResourceResult is the wire type CharmResourceResult of the Charms facade (Juju 4.0 and 3.6).
 type CharmResourceResult struct {
 	CharmResource
 	ErrorResult
 }
 
-// CharmResourcesResults is the wire type CharmResourcesResults of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmResourcesResults is the wire type CharmResourcesResults of the Charms facade (Juju 4.0 and 3.6).
 type CharmResourcesResults struct {
 	Results [][]CharmResourceResult `json:"results"`
 }
 
-// CharmStorage is the wire type CharmStorage of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmStorage is the wire type CharmStorage of the Charms facade (Juju 4.0 and 3.6).
 type CharmStorage struct {
 	CountMax    int      `json:"count-max"`
 	CountMin    int      `json:"count-min"`
@@ -341,45 +341,45 @@ type CharmStorage struct {
 	Type        string   `json:"type"`
 }
 
-// CharmURL is the wire type CharmURL of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmURL is the wire type CharmURL of the Charms facade (Juju 4.0 and 3.6).
 type CharmURL struct {
 	URL string `json:"url"`
 }
 
-// CharmURLAndOrigin is the wire type CharmURLAndOrigin of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmURLAndOrigin is the wire type CharmURLAndOrigin of the Charms facade (Juju 4.0 and 3.6).
 type CharmURLAndOrigin struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
 	CharmURL    string      `json:"charm-url"`
 	Macaroon    Macaroon    `json:"macaroon,omitempty"`
 }
 
-// CharmURLAndOrigins is the wire type CharmURLAndOrigins of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmURLAndOrigins is the wire type CharmURLAndOrigins of the Charms facade (Juju 4.0 and 3.6).
 type CharmURLAndOrigins struct {
 	Entities []CharmURLAndOrigin `json:"entities"`
 }
 
-// CharmsList is the wire type CharmsList of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmsList is the wire type CharmsList of the Charms facade (Juju 4.0 and 3.6).
 type CharmsList struct {
 	Names []string `json:"names"`
 }
 
-// CharmsListResult is the wire type CharmsListResult of the Charms facade (Juju 4.0 and Juju 3.6).
+// CharmsListResult is the wire type CharmsListResult of the Charms facade (Juju 4.0 and 3.6).
 type CharmsListResult struct {
 	CharmUrls []string `json:"charm-urls"`
 }
 
-// DownloadInfoResult is the wire type DownloadInfoResult of the Charms facade (Juju 4.0 and Juju 3.6).
+// DownloadInfoResult is the wire type DownloadInfoResult of the Charms facade (Juju 4.0 and 3.6).
 type DownloadInfoResult struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
 	URL         string      `json:"url"`
 }
 
-// DownloadInfoResults is the wire type DownloadInfoResults of the Charms facade (Juju 4.0 and Juju 3.6).
+// DownloadInfoResults is the wire type DownloadInfoResults of the Charms facade (Juju 4.0 and 3.6).
 type DownloadInfoResults struct {
 	Results []DownloadInfoResult `json:"results"`
 }
 
-// ExpressionTree is the wire type ExpressionTree of the Charms facade (Juju 4.0 and Juju 3.6).
+// ExpressionTree is the wire type ExpressionTree of the Charms facade (Juju 4.0 and 3.6).
 type ExpressionTree struct {
 	Expression any `json:"Expression"`
 }
@@ -389,14 +389,14 @@ type IsMeteredResult struct {
 	Metered bool `json:"metered"`
 }
 
-// ResolveCharmWithChannel is the wire type ResolveCharmWithChannel of the Charms facade (Juju 4.0 and Juju 3.6).
+// ResolveCharmWithChannel is the wire type ResolveCharmWithChannel of the Charms facade (Juju 4.0 and 3.6).
 type ResolveCharmWithChannel struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
 	Reference   string      `json:"reference"`
 	SwitchCharm bool        `json:"switch-charm,omitempty"`
 }
 
-// ResolveCharmWithChannelResult is the wire type ResolveCharmWithChannelResult of the Charms facade (Juju 4.0 and Juju 3.6).
+// ResolveCharmWithChannelResult is the wire type ResolveCharmWithChannelResult of the Charms facade (Juju 4.0 and 3.6).
 type ResolveCharmWithChannelResult struct {
 	CharmOrigin    CharmOrigin `json:"charm-origin"`
 	Error          *rpc.Error  `json:"error,omitempty"`
@@ -404,12 +404,12 @@ type ResolveCharmWithChannelResult struct {
 	URL            string      `json:"url"`
 }
 
-// ResolveCharmWithChannelResults is the wire type ResolveCharmWithChannelResults of the Charms facade (Juju 4.0 and Juju 3.6).
+// ResolveCharmWithChannelResults is the wire type ResolveCharmWithChannelResults of the Charms facade (Juju 4.0 and 3.6).
 type ResolveCharmWithChannelResults struct {
 	Results []ResolveCharmWithChannelResult `json:"Results"`
 }
 
-// ResolveCharmsWithChannel is the wire type ResolveCharmsWithChannel of the Charms facade (Juju 4.0 and Juju 3.6).
+// ResolveCharmsWithChannel is the wire type ResolveCharmsWithChannel of the Charms facade (Juju 4.0 and 3.6).
 type ResolveCharmsWithChannel struct {
 	Macaroon Macaroon                  `json:"macaroon,omitempty"`
 	Resolve  []ResolveCharmWithChannel `json:"resolve"`

@@ -56,7 +56,7 @@ func (c *ClientClient) WatchAll(ctx context.Context) (AllWatcherId, error) {
 	return result, err
 }
 
-// ApplicationOfferStatus is the wire type ApplicationOfferStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// ApplicationOfferStatus is the wire type ApplicationOfferStatus of the Client facade (Juju 4.0 and 3.6).
 type ApplicationOfferStatus struct {
 	ActiveConnectedCount int                       `json:"active-connected-count"`
 	ApplicationName      string                    `json:"application-name"`
@@ -116,14 +116,14 @@ type ApplicationStatusJuju36 struct {
 	WorkloadVersion  string                     `json:"workload-version"`
 }
 
-// BranchStatus is the wire type BranchStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// BranchStatus is the wire type BranchStatus of the Client facade (Juju 4.0 and 3.6).
 type BranchStatus struct {
 	AssignedUnits map[string][]string `json:"assigned-units"`
 	Created       int                 `json:"created"`
 	CreatedBy     string              `json:"created-by"`
 }
 
-// DetailedStatus is the wire type DetailedStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// DetailedStatus is the wire type DetailedStatus of the Client facade (Juju 4.0 and 3.6).
 type DetailedStatus struct {
 	Data    map[string]any `json:"data"`
 	Err     *rpc.Error     `json:"err,omitempty"`
@@ -135,7 +135,7 @@ type DetailedStatus struct {
 	Version string         `json:"version"`
 }
 
-// EndpointStatus is the wire type EndpointStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// EndpointStatus is the wire type EndpointStatus of the Client facade (Juju 4.0 and 3.6).
 type EndpointStatus struct {
 	Application string `json:"application"`
 	Name        string `json:"name"`
@@ -143,19 +143,19 @@ type EndpointStatus struct {
 	Subordinate bool   `json:"subordinate"`
 }
 
-// FilesystemAttachmentDetails is the wire type FilesystemAttachmentDetails of the Client facade (Juju 4.0 and Juju 3.6).
+// FilesystemAttachmentDetails is the wire type FilesystemAttachmentDetails of the Client facade (Juju 4.0 and 3.6).
 type FilesystemAttachmentDetails struct {
 	FilesystemAttachmentInfo
 	Life string `json:"life,omitempty"`
 }
 
-// FilesystemAttachmentInfo is the wire type FilesystemAttachmentInfo of the Client facade (Juju 4.0 and Juju 3.6).
+// FilesystemAttachmentInfo is the wire type FilesystemAttachmentInfo of the Client facade (Juju 4.0 and 3.6).
 type FilesystemAttachmentInfo struct {
 	MountPoint string `json:"mount-point,omitempty"`
 	ReadOnly   bool   `json:"read-only,omitempty"`
 }
 
-// FilesystemInfo is the wire type FilesystemInfo of the Client facade (Juju 4.0 and Juju 3.6).
+// FilesystemInfo is the wire type FilesystemInfo of the Client facade (Juju 4.0 and 3.6).
 type FilesystemInfo struct {
 	FilesystemID string `json:"filesystem-id"`
 	Pool         string `json:"pool"`
@@ -192,13 +192,13 @@ type FullStatusJuju36 struct {
 	Volumes             []VolumeDetails                    `json:"volumes,omitempty"`
 }
 
-// History is the wire type History of the Client facade (Juju 4.0 and Juju 3.6).
+// History is the wire type History of the Client facade (Juju 4.0 and 3.6).
 type History struct {
 	Error    *rpc.Error       `json:"error,omitempty"`
 	Statuses []DetailedStatus `json:"statuses"`
 }
 
-// LXDProfile is the wire type LXDProfile of the Client facade (Juju 4.0 and Juju 3.6).
+// LXDProfile is the wire type LXDProfile of the Client facade (Juju 4.0 and 3.6).
 type LXDProfile struct {
 	Config      map[string]string            `json:"config"`
 	Description string                       `json:"description"`
@@ -282,7 +282,7 @@ type ModelStatusInfoJuju36 struct {
 	Version          string         `json:"version"`
 }
 
-// NetworkInterface is the wire type NetworkInterface of the Client facade (Juju 4.0 and Juju 3.6).
+// NetworkInterface is the wire type NetworkInterface of the Client facade (Juju 4.0 and 3.6).
 type NetworkInterface struct {
 	DNSNameservers []string `json:"dns-nameservers,omitempty"`
 	Gateway        string   `json:"gateway,omitempty"`
@@ -292,7 +292,7 @@ type NetworkInterface struct {
 	Space          string   `json:"space,omitempty"`
 }
 
-// RelationStatus is the wire type RelationStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// RelationStatus is the wire type RelationStatus of the Client facade (Juju 4.0 and 3.6).
 type RelationStatus struct {
 	Endpoints []EndpointStatus `json:"endpoints"`
 	ID        int              `json:"id"`
@@ -302,7 +302,7 @@ type RelationStatus struct {
 	Status    DetailedStatus   `json:"status"`
 }
 
-// RemoteApplicationStatus is the wire type RemoteApplicationStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// RemoteApplicationStatus is the wire type RemoteApplicationStatus of the Client facade (Juju 4.0 and 3.6).
 type RemoteApplicationStatus struct {
 	Endpoints []RemoteEndpoint    `json:"endpoints"`
 	Err       *rpc.Error          `json:"err,omitempty"`
@@ -313,7 +313,7 @@ type RemoteApplicationStatus struct {
 	Status    DetailedStatus      `json:"status"`
 }
 
-// StatusHistoryFilter is the wire type StatusHistoryFilter of the Client facade (Juju 4.0 and Juju 3.6).
+// StatusHistoryFilter is the wire type StatusHistoryFilter of the Client facade (Juju 4.0 and 3.6).
 type StatusHistoryFilter struct {
 	Date    *time.Time    `json:"date"`
 	Delta   time.Duration `json:"delta"`
@@ -321,7 +321,7 @@ type StatusHistoryFilter struct {
 	Size    int           `json:"size"`
 }
 
-// StatusHistoryRequest is the wire type StatusHistoryRequest of the Client facade (Juju 4.0 and Juju 3.6).
+// StatusHistoryRequest is the wire type StatusHistoryRequest of the Client facade (Juju 4.0 and 3.6).
 type StatusHistoryRequest struct {
 	Filter      StatusHistoryFilter `json:"filter"`
 	HistoryKind string              `json:"historyKind"`
@@ -329,29 +329,29 @@ type StatusHistoryRequest struct {
 	Tag         string              `json:"tag"`
 }
 
-// StatusHistoryRequests is the wire type StatusHistoryRequests of the Client facade (Juju 4.0 and Juju 3.6).
+// StatusHistoryRequests is the wire type StatusHistoryRequests of the Client facade (Juju 4.0 and 3.6).
 type StatusHistoryRequests struct {
 	Requests []StatusHistoryRequest `json:"requests"`
 }
 
-// StatusHistoryResult is the wire type StatusHistoryResult of the Client facade (Juju 4.0 and Juju 3.6).
+// StatusHistoryResult is the wire type StatusHistoryResult of the Client facade (Juju 4.0 and 3.6).
 type StatusHistoryResult struct {
 	Error   *rpc.Error `json:"error,omitempty"`
 	History History    `json:"history"`
 }
 
-// StatusHistoryResults is the wire type StatusHistoryResults of the Client facade (Juju 4.0 and Juju 3.6).
+// StatusHistoryResults is the wire type StatusHistoryResults of the Client facade (Juju 4.0 and 3.6).
 type StatusHistoryResults struct {
 	Results []StatusHistoryResult `json:"results"`
 }
 
-// StatusParams is the wire type StatusParams of the Client facade (Juju 4.0 and Juju 3.6).
+// StatusParams is the wire type StatusParams of the Client facade (Juju 4.0 and 3.6).
 type StatusParams struct {
 	IncludeStorage bool     `json:"include-storage,omitempty"`
 	Patterns       []string `json:"patterns"`
 }
 
-// StorageAttachmentDetails is the wire type StorageAttachmentDetails of the Client facade (Juju 4.0 and Juju 3.6).
+// StorageAttachmentDetails is the wire type StorageAttachmentDetails of the Client facade (Juju 4.0 and 3.6).
 type StorageAttachmentDetails struct {
 	Life       string `json:"life,omitempty"`
 	Location   string `json:"location,omitempty"`
@@ -360,7 +360,7 @@ type StorageAttachmentDetails struct {
 	UnitTag    string `json:"unit-tag"`
 }
 
-// UnitStatus is the wire type UnitStatus of the Client facade (Juju 4.0 and Juju 3.6).
+// UnitStatus is the wire type UnitStatus of the Client facade (Juju 4.0 and 3.6).
 type UnitStatus struct {
 	Address         string                `json:"address,omitempty"`
 	AgentStatus     DetailedStatus        `json:"agent-status"`
@@ -375,13 +375,13 @@ type UnitStatus struct {
 	WorkloadVersion string                `json:"workload-version"`
 }
 
-// VolumeAttachmentDetails is the wire type VolumeAttachmentDetails of the Client facade (Juju 4.0 and Juju 3.6).
+// VolumeAttachmentDetails is the wire type VolumeAttachmentDetails of the Client facade (Juju 4.0 and 3.6).
 type VolumeAttachmentDetails struct {
 	VolumeAttachmentInfo
 	Life string `json:"life,omitempty"`
 }
 
-// VolumeAttachmentInfo is the wire type VolumeAttachmentInfo of the Client facade (Juju 4.0 and Juju 3.6).
+// VolumeAttachmentInfo is the wire type VolumeAttachmentInfo of the Client facade (Juju 4.0 and 3.6).
 type VolumeAttachmentInfo struct {
 	BusAddress string                    `json:"bus-address,omitempty"`
 	DeviceLink string                    `json:"device-link,omitempty"`
@@ -390,13 +390,13 @@ type VolumeAttachmentInfo struct {
 	ReadOnly   bool                      `json:"read-only,omitempty"`
 }
 
-// VolumeAttachmentPlanInfo is the wire type VolumeAttachmentPlanInfo of the Client facade (Juju 4.0 and Juju 3.6).
+// VolumeAttachmentPlanInfo is the wire type VolumeAttachmentPlanInfo of the Client facade (Juju 4.0 and 3.6).
 type VolumeAttachmentPlanInfo struct {
 	DeviceAttributes map[string]string `json:"device-attributes,omitempty"`
 	DeviceType       string            `json:"device-type,omitempty"`
 }
 
-// VolumeInfo is the wire type VolumeInfo of the Client facade (Juju 4.0 and Juju 3.6).
+// VolumeInfo is the wire type VolumeInfo of the Client facade (Juju 4.0 and 3.6).
 type VolumeInfo struct {
 	HardwareID string `json:"hardware-id,omitempty"`
 	Persistent bool   `json:"persistent"`

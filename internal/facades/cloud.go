@@ -197,14 +197,14 @@ func (c *CloudClient) UserCredentials(ctx context.Context, args UserClouds) (Str
 	return result, err
 }
 
-// AddCloudArgs is the wire type AddCloudArgs of the Cloud facade (Juju 4.0 and Juju 3.6).
+// AddCloudArgs is the wire type AddCloudArgs of the Cloud facade (Juju 4.0 and 3.6).
 type AddCloudArgs struct {
 	Cloud Cloud  `json:"cloud"`
 	Force bool   `json:"force,omitempty"`
 	Name  string `json:"name"`
 }
 
-// Cloud is the wire type Cloud of the Cloud facade (Juju 4.0 and Juju 3.6).
+// Cloud is the wire type Cloud of the Cloud facade (Juju 4.0 and 3.6).
 type Cloud struct {
 	AuthTypes         []string                  `json:"auth-types,omitempty"`
 	CACertificates    []string                  `json:"ca-certificates,omitempty"`
@@ -220,30 +220,30 @@ type Cloud struct {
 	Type              string                    `json:"type"`
 }
 
-// CloudCredentialArg is the wire type CloudCredentialArg of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudCredentialArg is the wire type CloudCredentialArg of the Cloud facade (Juju 4.0 and 3.6).
 type CloudCredentialArg struct {
 	CloudName      string `json:"cloud-name"`
 	CredentialName string `json:"credential-name"`
 }
 
-// CloudCredentialArgs is the wire type CloudCredentialArgs of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudCredentialArgs is the wire type CloudCredentialArgs of the Cloud facade (Juju 4.0 and 3.6).
 type CloudCredentialArgs struct {
 	Credentials    []CloudCredentialArg `json:"credentials,omitempty"`
 	IncludeSecrets bool                 `json:"include-secrets"`
 }
 
-// CloudCredentialResult is the wire type CloudCredentialResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudCredentialResult is the wire type CloudCredentialResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudCredentialResult struct {
 	Error  *rpc.Error       `json:"error,omitempty"`
 	Result *CloudCredential `json:"result,omitempty"`
 }
 
-// CloudCredentialResults is the wire type CloudCredentialResults of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudCredentialResults is the wire type CloudCredentialResults of the Cloud facade (Juju 4.0 and 3.6).
 type CloudCredentialResults struct {
 	Results []CloudCredentialResult `json:"results,omitempty"`
 }
 
-// CloudDetails is the wire type CloudDetails of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudDetails is the wire type CloudDetails of the Cloud facade (Juju 4.0 and 3.6).
 type CloudDetails struct {
 	AuthTypes        []string      `json:"auth-types,omitempty"`
 	Endpoint         string        `json:"endpoint,omitempty"`
@@ -253,19 +253,19 @@ type CloudDetails struct {
 	Type             string        `json:"type"`
 }
 
-// CloudInfo is the wire type CloudInfo of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudInfo is the wire type CloudInfo of the Cloud facade (Juju 4.0 and 3.6).
 type CloudInfo struct {
 	CloudDetails CloudDetails    `json:"CloudDetails"`
 	Users        []CloudUserInfo `json:"users"`
 }
 
-// CloudInfoResult is the wire type CloudInfoResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudInfoResult is the wire type CloudInfoResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudInfoResult struct {
 	Error  *rpc.Error `json:"error,omitempty"`
 	Result *CloudInfo `json:"result,omitempty"`
 }
 
-// CloudInfoResults is the wire type CloudInfoResults of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudInfoResults is the wire type CloudInfoResults of the Cloud facade (Juju 4.0 and 3.6).
 type CloudInfoResults struct {
 	Results []CloudInfoResult `json:"results"`
 }
@@ -282,7 +282,7 @@ type CloudInstanceTypesConstraints struct {
 	Constraints []CloudInstanceTypesConstraint `json:"constraints"`
 }
 
-// CloudRegion is the wire type CloudRegion of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudRegion is the wire type CloudRegion of the Cloud facade (Juju 4.0 and 3.6).
 type CloudRegion struct {
 	Endpoint         string `json:"endpoint,omitempty"`
 	IdentityEndpoint string `json:"identity-endpoint,omitempty"`
@@ -290,36 +290,36 @@ type CloudRegion struct {
 	StorageEndpoint  string `json:"storage-endpoint,omitempty"`
 }
 
-// CloudResult is the wire type CloudResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudResult is the wire type CloudResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudResult struct {
 	Cloud *Cloud     `json:"cloud,omitempty"`
 	Error *rpc.Error `json:"error,omitempty"`
 }
 
-// CloudResults is the wire type CloudResults of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudResults is the wire type CloudResults of the Cloud facade (Juju 4.0 and 3.6).
 type CloudResults struct {
 	Results []CloudResult `json:"results,omitempty"`
 }
 
-// CloudUserInfo is the wire type CloudUserInfo of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudUserInfo is the wire type CloudUserInfo of the Cloud facade (Juju 4.0 and 3.6).
 type CloudUserInfo struct {
 	Access      string `json:"access"`
 	DisplayName string `json:"display-name"`
 	User        string `json:"user"`
 }
 
-// CloudsResult is the wire type CloudsResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CloudsResult is the wire type CloudsResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudsResult struct {
 	Clouds map[string]Cloud `json:"clouds,omitempty"`
 }
 
-// ControllerCredentialInfo is the wire type ControllerCredentialInfo of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ControllerCredentialInfo is the wire type ControllerCredentialInfo of the Cloud facade (Juju 4.0 and 3.6).
 type ControllerCredentialInfo struct {
 	Content *CredentialContent `json:"content,omitempty"`
 	Models  []ModelAccess      `json:"models,omitempty"`
 }
 
-// CredentialContent is the wire type CredentialContent of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CredentialContent is the wire type CredentialContent of the Cloud facade (Juju 4.0 and 3.6).
 type CredentialContent struct {
 	Attrs    map[string]string `json:"attrs,omitempty"`
 	AuthType string            `json:"auth-type"`
@@ -328,41 +328,41 @@ type CredentialContent struct {
 	Valid    bool              `json:"valid,omitempty"`
 }
 
-// CredentialContentResult is the wire type CredentialContentResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CredentialContentResult is the wire type CredentialContentResult of the Cloud facade (Juju 4.0 and 3.6).
 type CredentialContentResult struct {
 	Error  *rpc.Error                `json:"error,omitempty"`
 	Result *ControllerCredentialInfo `json:"result,omitempty"`
 }
 
-// CredentialContentResults is the wire type CredentialContentResults of the Cloud facade (Juju 4.0 and Juju 3.6).
+// CredentialContentResults is the wire type CredentialContentResults of the Cloud facade (Juju 4.0 and 3.6).
 type CredentialContentResults struct {
 	Results []CredentialContentResult `json:"results,omitempty"`
 }
 
-// ListCloudInfo is the wire type ListCloudInfo of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ListCloudInfo is the wire type ListCloudInfo of the Cloud facade (Juju 4.0 and 3.6).
 type ListCloudInfo struct {
 	CloudDetails CloudDetails `json:"CloudDetails"`
 	UserAccess   string       `json:"user-access"`
 }
 
-// ListCloudInfoResult is the wire type ListCloudInfoResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ListCloudInfoResult is the wire type ListCloudInfoResult of the Cloud facade (Juju 4.0 and 3.6).
 type ListCloudInfoResult struct {
 	Error  *rpc.Error     `json:"error,omitempty"`
 	Result *ListCloudInfo `json:"result,omitempty"`
 }
 
-// ListCloudInfoResults is the wire type ListCloudInfoResults of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ListCloudInfoResults is the wire type ListCloudInfoResults of the Cloud facade (Juju 4.0 and 3.6).
 type ListCloudInfoResults struct {
 	Results []ListCloudInfoResult `json:"results"`
 }
 
-// ListCloudsRequest is the wire type ListCloudsRequest of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ListCloudsRequest is the wire type ListCloudsRequest of the Cloud facade (Juju 4.0 and 3.6).
 type ListCloudsRequest struct {
 	All     bool   `json:"all,omitempty"`
 	UserTag string `json:"user-tag"`
 }
 
-// ModelAccess is the wire type ModelAccess of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ModelAccess is the wire type ModelAccess of the Cloud facade (Juju 4.0 and 3.6).
 type ModelAccess struct {
 	Access string `json:"access,omitempty"`
 	Model  string `json:"model,omitempty"`
@@ -390,7 +390,7 @@ type ModelConfigSchemaResult struct {
 	Schema map[string]ModelConfigSchemaField `json:"schema,omitempty"`
 }
 
-// ModifyCloudAccess is the wire type ModifyCloudAccess of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ModifyCloudAccess is the wire type ModifyCloudAccess of the Cloud facade (Juju 4.0 and 3.6).
 type ModifyCloudAccess struct {
 	Access   string `json:"access"`
 	Action   string `json:"action"`
@@ -398,70 +398,70 @@ type ModifyCloudAccess struct {
 	UserTag  string `json:"user-tag"`
 }
 
-// ModifyCloudAccessRequest is the wire type ModifyCloudAccessRequest of the Cloud facade (Juju 4.0 and Juju 3.6).
+// ModifyCloudAccessRequest is the wire type ModifyCloudAccessRequest of the Cloud facade (Juju 4.0 and 3.6).
 type ModifyCloudAccessRequest struct {
 	Changes []ModifyCloudAccess `json:"changes"`
 }
 
-// RevokeCredentialArg is the wire type RevokeCredentialArg of the Cloud facade (Juju 4.0 and Juju 3.6).
+// RevokeCredentialArg is the wire type RevokeCredentialArg of the Cloud facade (Juju 4.0 and 3.6).
 type RevokeCredentialArg struct {
 	Force bool   `json:"force"`
 	Tag   string `json:"tag"`
 }
 
-// RevokeCredentialArgs is the wire type RevokeCredentialArgs of the Cloud facade (Juju 4.0 and Juju 3.6).
+// RevokeCredentialArgs is the wire type RevokeCredentialArgs of the Cloud facade (Juju 4.0 and 3.6).
 type RevokeCredentialArgs struct {
 	Credentials []RevokeCredentialArg `json:"credentials"`
 }
 
-// TaggedCredential is the wire type TaggedCredential of the Cloud facade (Juju 4.0 and Juju 3.6).
+// TaggedCredential is the wire type TaggedCredential of the Cloud facade (Juju 4.0 and 3.6).
 type TaggedCredential struct {
 	Credential CloudCredential `json:"credential"`
 	Tag        string          `json:"tag"`
 }
 
-// TaggedCredentials is the wire type TaggedCredentials of the Cloud facade (Juju 4.0 and Juju 3.6).
+// TaggedCredentials is the wire type TaggedCredentials of the Cloud facade (Juju 4.0 and 3.6).
 type TaggedCredentials struct {
 	Credentials []TaggedCredential `json:"credentials,omitempty"`
 }
 
-// UpdateCloudArgs is the wire type UpdateCloudArgs of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UpdateCloudArgs is the wire type UpdateCloudArgs of the Cloud facade (Juju 4.0 and 3.6).
 type UpdateCloudArgs struct {
 	Clouds []AddCloudArgs `json:"clouds"`
 }
 
-// UpdateCredentialArgs is the wire type UpdateCredentialArgs of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UpdateCredentialArgs is the wire type UpdateCredentialArgs of the Cloud facade (Juju 4.0 and 3.6).
 type UpdateCredentialArgs struct {
 	Credentials []TaggedCredential `json:"credentials"`
 	Force       bool               `json:"force"`
 }
 
-// UpdateCredentialModelResult is the wire type UpdateCredentialModelResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UpdateCredentialModelResult is the wire type UpdateCredentialModelResult of the Cloud facade (Juju 4.0 and 3.6).
 type UpdateCredentialModelResult struct {
 	Errors []ErrorResult `json:"errors,omitempty"`
 	Name   string        `json:"name"`
 	UUID   string        `json:"uuid"`
 }
 
-// UpdateCredentialResult is the wire type UpdateCredentialResult of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UpdateCredentialResult is the wire type UpdateCredentialResult of the Cloud facade (Juju 4.0 and 3.6).
 type UpdateCredentialResult struct {
 	Error  *rpc.Error                    `json:"error,omitempty"`
 	Models []UpdateCredentialModelResult `json:"models,omitempty"`
 	Tag    string                        `json:"tag"`
 }
 
-// UpdateCredentialResults is the wire type UpdateCredentialResults of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UpdateCredentialResults is the wire type UpdateCredentialResults of the Cloud facade (Juju 4.0 and 3.6).
 type UpdateCredentialResults struct {
 	Results []UpdateCredentialResult `json:"results,omitempty"`
 }
 
-// UserCloud is the wire type UserCloud of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UserCloud is the wire type UserCloud of the Cloud facade (Juju 4.0 and 3.6).
 type UserCloud struct {
 	CloudTag string `json:"cloud-tag"`
 	UserTag  string `json:"user-tag"`
 }
 
-// UserClouds is the wire type UserClouds of the Cloud facade (Juju 4.0 and Juju 3.6).
+// UserClouds is the wire type UserClouds of the Cloud facade (Juju 4.0 and 3.6).
 type UserClouds struct {
 	UserClouds []UserCloud `json:"user-clouds,omitempty"`
 }

@@ -285,7 +285,7 @@ func (c *ControllerClient) WatchModelSummaries(ctx context.Context) (SummaryWatc
 	return result, err
 }
 
-// CloudSpec is the wire type CloudSpec of the Controller facade (Juju 4.0 and Juju 3.6).
+// CloudSpec is the wire type CloudSpec of the Controller facade (Juju 4.0 and 3.6).
 type CloudSpec struct {
 	Cacertificates    []string         `json:"cacertificates,omitempty"`
 	Credential        *CloudCredential `json:"credential,omitempty"`
@@ -299,47 +299,47 @@ type CloudSpec struct {
 	Type              string           `json:"type"`
 }
 
-// CloudSpecResults is the wire type CloudSpecResults of the Controller facade (Juju 4.0 and Juju 3.6).
+// CloudSpecResults is the wire type CloudSpecResults of the Controller facade (Juju 4.0 and 3.6).
 type CloudSpecResults struct {
 	Results []CloudSpecResult `json:"results,omitempty"`
 }
 
-// ControllerAPIInfoResult is the wire type ControllerAPIInfoResult of the Controller facade (Juju 4.0 and Juju 3.6).
+// ControllerAPIInfoResult is the wire type ControllerAPIInfoResult of the Controller facade (Juju 4.0 and 3.6).
 type ControllerAPIInfoResult struct {
 	Addresses []string   `json:"addresses"`
 	Cacert    string     `json:"cacert"`
 	Error     *rpc.Error `json:"error,omitempty"`
 }
 
-// ControllerAPIInfoResults is the wire type ControllerAPIInfoResults of the Controller facade (Juju 4.0 and Juju 3.6).
+// ControllerAPIInfoResults is the wire type ControllerAPIInfoResults of the Controller facade (Juju 4.0 and 3.6).
 type ControllerAPIInfoResults struct {
 	Results []ControllerAPIInfoResult `json:"results"`
 }
 
-// ControllerConfigResult is the wire type ControllerConfigResult of the Controller facade (Juju 4.0 and Juju 3.6).
+// ControllerConfigResult is the wire type ControllerConfigResult of the Controller facade (Juju 4.0 and 3.6).
 type ControllerConfigResult struct {
 	Config map[string]any `json:"config"`
 }
 
-// ControllerConfigSet is the wire type ControllerConfigSet of the Controller facade (Juju 4.0 and Juju 3.6).
+// ControllerConfigSet is the wire type ControllerConfigSet of the Controller facade (Juju 4.0 and 3.6).
 type ControllerConfigSet struct {
 	Config map[string]any `json:"config"`
 }
 
-// ControllerVersionResults is the wire type ControllerVersionResults of the Controller facade (Juju 4.0 and Juju 3.6).
+// ControllerVersionResults is the wire type ControllerVersionResults of the Controller facade (Juju 4.0 and 3.6).
 type ControllerVersionResults struct {
 	GitCommit string `json:"git-commit"`
 	Version   string `json:"version"`
 }
 
-// DashboardConnectionInfo is the wire type DashboardConnectionInfo of the Controller facade (Juju 4.0 and Juju 3.6).
+// DashboardConnectionInfo is the wire type DashboardConnectionInfo of the Controller facade (Juju 4.0 and 3.6).
 type DashboardConnectionInfo struct {
 	Error           *rpc.Error                   `json:"error,omitempty"`
 	ProxyConnection Proxy                        `json:"proxy-connection"`
 	SSHConnection   DashboardConnectionSSHTunnel `json:"ssh-connection"`
 }
 
-// DashboardConnectionSSHTunnel is the wire type DashboardConnectionSSHTunnel of the Controller facade (Juju 4.0 and Juju 3.6).
+// DashboardConnectionSSHTunnel is the wire type DashboardConnectionSSHTunnel of the Controller facade (Juju 4.0 and 3.6).
 type DashboardConnectionSSHTunnel struct {
 	Entity string `json:"entity,omitempty"`
 	Host   string `json:"host"`
@@ -347,7 +347,7 @@ type DashboardConnectionSSHTunnel struct {
 	Port   string `json:"port"`
 }
 
-// DestroyControllerArgs is the wire type DestroyControllerArgs of the Controller facade (Juju 4.0 and Juju 3.6).
+// DestroyControllerArgs is the wire type DestroyControllerArgs of the Controller facade (Juju 4.0 and 3.6).
 type DestroyControllerArgs struct {
 	DestroyModels  bool           `json:"destroy-models"`
 	DestroyStorage *bool          `json:"destroy-storage,omitempty"`
@@ -384,31 +384,31 @@ type HostedModelConfigsResultsV12 struct {
 	Models []HostedModelConfigV12 `json:"models"`
 }
 
-// InitiateMigrationArgs is the wire type InitiateMigrationArgs of the Controller facade (Juju 4.0 and Juju 3.6).
+// InitiateMigrationArgs is the wire type InitiateMigrationArgs of the Controller facade (Juju 4.0 and 3.6).
 type InitiateMigrationArgs struct {
 	DryRun bool            `json:"dry-run,omitempty"`
 	Specs  []MigrationSpec `json:"specs"`
 }
 
-// InitiateMigrationResult is the wire type InitiateMigrationResult of the Controller facade (Juju 4.0 and Juju 3.6).
+// InitiateMigrationResult is the wire type InitiateMigrationResult of the Controller facade (Juju 4.0 and 3.6).
 type InitiateMigrationResult struct {
 	Error       *rpc.Error `json:"error,omitempty"`
 	MigrationID string     `json:"migration-id"`
 	ModelTag    string     `json:"model-tag"`
 }
 
-// InitiateMigrationResults is the wire type InitiateMigrationResults of the Controller facade (Juju 4.0 and Juju 3.6).
+// InitiateMigrationResults is the wire type InitiateMigrationResults of the Controller facade (Juju 4.0 and 3.6).
 type InitiateMigrationResults struct {
 	Results []InitiateMigrationResult `json:"results"`
 }
 
-// MigrationSpec is the wire type MigrationSpec of the Controller facade (Juju 4.0 and Juju 3.6).
+// MigrationSpec is the wire type MigrationSpec of the Controller facade (Juju 4.0 and 3.6).
 type MigrationSpec struct {
 	ModelTag   string              `json:"model-tag"`
 	TargetInfo MigrationTargetInfo `json:"target-info"`
 }
 
-// MigrationTargetInfo is the wire type MigrationTargetInfo of the Controller facade (Juju 4.0 and Juju 3.6).
+// MigrationTargetInfo is the wire type MigrationTargetInfo of the Controller facade (Juju 4.0 and 3.6).
 type MigrationTargetInfo struct {
 	Addrs           []string `json:"addrs"`
 	AuthTag         string   `json:"auth-tag"`
@@ -450,14 +450,14 @@ type ModelBlockInfoV12 struct {
 // ModelTag is a model tag as the server encodes it, passed through unchanged.
 type ModelTag = json.RawMessage
 
-// ModifyControllerAccess is the wire type ModifyControllerAccess of the Controller facade (Juju 4.0 and Juju 3.6).
+// ModifyControllerAccess is the wire type ModifyControllerAccess of the Controller facade (Juju 4.0 and 3.6).
 type ModifyControllerAccess struct {
 	Access  string `json:"access"`
 	Action  string `json:"action"`
 	UserTag string `json:"user-tag"`
 }
 
-// ModifyControllerAccessRequest is the wire type ModifyControllerAccessRequest of the Controller facade (Juju 4.0 and Juju 3.6).
+// ModifyControllerAccessRequest is the wire type ModifyControllerAccessRequest of the Controller facade (Juju 4.0 and 3.6).
 type ModifyControllerAccessRequest struct {
 	Changes []ModifyControllerAccess `json:"changes"`
 }
@@ -468,35 +468,35 @@ type NotifyWatchResult struct {
 	NotifyWatcherId string     `json:"NotifyWatcherId"`
 }
 
-// Proxy is the wire type Proxy of the Controller facade (Juju 4.0 and Juju 3.6).
+// Proxy is the wire type Proxy of the Controller facade (Juju 4.0 and 3.6).
 type Proxy struct {
 	Config map[string]any `json:"config"`
 	Type   string         `json:"type"`
 }
 
-// RemoveBlocksArgs is the wire type RemoveBlocksArgs of the Controller facade (Juju 4.0 and Juju 3.6).
+// RemoveBlocksArgs is the wire type RemoveBlocksArgs of the Controller facade (Juju 4.0 and 3.6).
 type RemoveBlocksArgs struct {
 	All bool `json:"all"`
 }
 
-// SummaryWatcherID is the wire type SummaryWatcherID of the Controller facade (Juju 4.0 and Juju 3.6).
+// SummaryWatcherID is the wire type SummaryWatcherID of the Controller facade (Juju 4.0 and 3.6).
 type SummaryWatcherID struct {
 	WatcherID string `json:"watcher-id"`
 }
 
-// UserAccess is the wire type UserAccess of the Controller facade (Juju 4.0 and Juju 3.6).
+// UserAccess is the wire type UserAccess of the Controller facade (Juju 4.0 and 3.6).
 type UserAccess struct {
 	Access  string `json:"access"`
 	UserTag string `json:"user-tag"`
 }
 
-// UserAccessResult is the wire type UserAccessResult of the Controller facade (Juju 4.0 and Juju 3.6).
+// UserAccessResult is the wire type UserAccessResult of the Controller facade (Juju 4.0 and 3.6).
 type UserAccessResult struct {
 	Error  *rpc.Error  `json:"error,omitempty"`
 	Result *UserAccess `json:"result,omitempty"`
 }
 
-// UserAccessResults is the wire type UserAccessResults of the Controller facade (Juju 4.0 and Juju 3.6).
+// UserAccessResults is the wire type UserAccessResults of the Controller facade (Juju 4.0 and 3.6).
 type UserAccessResults struct {
 	Results []UserAccessResult `json:"results,omitempty"`
 }

@@ -50,18 +50,18 @@ type ControllerDetailsResults struct {
 	Results []ControllerDetails `json:"results"`
 }
 
-// ControllersChangeResult is the wire type ControllersChangeResult of the HighAvailability facade (Juju 4.0 and Juju 3.6).
+// ControllersChangeResult is the wire type ControllersChangeResult of the HighAvailability facade (Juju 4.0 and 3.6).
 type ControllersChangeResult struct {
 	Error  *rpc.Error         `json:"error,omitempty"`
 	Result ControllersChanges `json:"result"`
 }
 
-// ControllersChangeResults is the wire type ControllersChangeResults of the HighAvailability facade (Juju 4.0 and Juju 3.6).
+// ControllersChangeResults is the wire type ControllersChangeResults of the HighAvailability facade (Juju 4.0 and 3.6).
 type ControllersChangeResults struct {
 	Results []ControllersChangeResult `json:"results"`
 }
 
-// ControllersChanges is the wire type ControllersChanges of the HighAvailability facade (Juju 4.0 and Juju 3.6).
+// ControllersChanges is the wire type ControllersChanges of the HighAvailability facade (Juju 4.0 and 3.6).
 type ControllersChanges struct {
 	Added      []string `json:"added,omitempty"`
 	Converted  []string `json:"converted,omitempty"`
@@ -69,14 +69,14 @@ type ControllersChanges struct {
 	Removed    []string `json:"removed,omitempty"`
 }
 
-// ControllersSpec is the wire type ControllersSpec of the HighAvailability facade (Juju 4.0 and Juju 3.6).
+// ControllersSpec is the wire type ControllersSpec of the HighAvailability facade (Juju 4.0 and 3.6).
 type ControllersSpec struct {
 	Constraints    *Value   `json:"constraints,omitempty"`
 	NumControllers int      `json:"num-controllers"`
 	Placement      []string `json:"placement,omitempty"`
 }
 
-// ControllersSpecs is the wire type ControllersSpecs of the HighAvailability facade (Juju 4.0 and Juju 3.6).
+// ControllersSpecs is the wire type ControllersSpecs of the HighAvailability facade (Juju 4.0 and 3.6).
 type ControllersSpecs struct {
 	Specs []ControllersSpec `json:"specs"`
 }

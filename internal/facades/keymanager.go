@@ -54,13 +54,13 @@ func (c *KeyManagerClient) ListKeys(ctx context.Context, args ListSSHKeys) (Stri
 	return result, err
 }
 
-// ListSSHKeys is the wire type ListSSHKeys of the KeyManager facade (Juju 4.0 and Juju 3.6).
+// ListSSHKeys is the wire type ListSSHKeys of the KeyManager facade (Juju 4.0 and 3.6).
 type ListSSHKeys struct {
 	Entities Entities `json:"entities"`
 	Mode     bool     `json:"mode"`
 }
 
-// ModifyUserSSHKeys is the wire type ModifyUserSSHKeys of the KeyManager facade (Juju 4.0 and Juju 3.6).
+// ModifyUserSSHKeys is the wire type ModifyUserSSHKeys of the KeyManager facade (Juju 4.0 and 3.6).
 type ModifyUserSSHKeys struct {
 	SSHKeys []string `json:"ssh-keys"`
 	User    string   `json:"user"`

@@ -120,7 +120,7 @@ func (c *MachineManagerClient) WatchUpgradeSeriesNotifications(ctx context.Conte
 	return result, err
 }
 
-// AddMachineParams is the wire type AddMachineParams of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// AddMachineParams is the wire type AddMachineParams of the MachineManager facade (Juju 4.0 and 3.6).
 type AddMachineParams struct {
 	Addresses               []Address               `json:"addresses"`
 	Base                    *Base                   `json:"base,omitempty"`
@@ -135,23 +135,23 @@ type AddMachineParams struct {
 	Placement               *Placement              `json:"placement,omitempty"`
 }
 
-// AddMachines is the wire type AddMachines of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// AddMachines is the wire type AddMachines of the MachineManager facade (Juju 4.0 and 3.6).
 type AddMachines struct {
 	Params []AddMachineParams `json:"params"`
 }
 
-// AddMachinesResult is the wire type AddMachinesResult of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// AddMachinesResult is the wire type AddMachinesResult of the MachineManager facade (Juju 4.0 and 3.6).
 type AddMachinesResult struct {
 	Error   *rpc.Error `json:"error,omitempty"`
 	Machine string     `json:"machine"`
 }
 
-// AddMachinesResults is the wire type AddMachinesResults of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// AddMachinesResults is the wire type AddMachinesResults of the MachineManager facade (Juju 4.0 and 3.6).
 type AddMachinesResults struct {
 	Machines []AddMachinesResult `json:"machines"`
 }
 
-// DestroyMachineInfo is the wire type DestroyMachineInfo of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// DestroyMachineInfo is the wire type DestroyMachineInfo of the MachineManager facade (Juju 4.0 and 3.6).
 type DestroyMachineInfo struct {
 	DestroyedContainers []DestroyMachineResult `json:"destroyed-containers,omitempty"`
 	DestroyedStorage    []Entity               `json:"destroyed-storage,omitempty"`
@@ -160,18 +160,18 @@ type DestroyMachineInfo struct {
 	MachineID           string                 `json:"machine-id"`
 }
 
-// DestroyMachineResult is the wire type DestroyMachineResult of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// DestroyMachineResult is the wire type DestroyMachineResult of the MachineManager facade (Juju 4.0 and 3.6).
 type DestroyMachineResult struct {
 	Error *rpc.Error          `json:"error,omitempty"`
 	Info  *DestroyMachineInfo `json:"info,omitempty"`
 }
 
-// DestroyMachineResults is the wire type DestroyMachineResults of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// DestroyMachineResults is the wire type DestroyMachineResults of the MachineManager facade (Juju 4.0 and 3.6).
 type DestroyMachineResults struct {
 	Results []DestroyMachineResult `json:"results,omitempty"`
 }
 
-// DestroyMachinesParams is the wire type DestroyMachinesParams of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// DestroyMachinesParams is the wire type DestroyMachinesParams of the MachineManager facade (Juju 4.0 and 3.6).
 type DestroyMachinesParams struct {
 	DryRun      bool           `json:"dry-run,omitempty"`
 	Force       bool           `json:"force,omitempty"`
@@ -180,7 +180,7 @@ type DestroyMachinesParams struct {
 	MaxWait     *time.Duration `json:"max-wait,omitempty"`
 }
 
-// HardwareCharacteristics is the wire type HardwareCharacteristics of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// HardwareCharacteristics is the wire type HardwareCharacteristics of the MachineManager facade (Juju 4.0 and 3.6).
 type HardwareCharacteristics struct {
 	Arch             string   `json:"arch,omitempty"`
 	AvailabilityZone string   `json:"availability-zone,omitempty"`
@@ -193,7 +193,7 @@ type HardwareCharacteristics struct {
 	VirtType         string   `json:"virt-type,omitempty"`
 }
 
-// InstanceType is the wire type InstanceType of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// InstanceType is the wire type InstanceType of the MachineManager facade (Juju 4.0 and 3.6).
 type InstanceType struct {
 	Arches   []string `json:"arches"`
 	CPUCores int      `json:"cpu-cores"`
@@ -204,7 +204,7 @@ type InstanceType struct {
 	VirtType string   `json:"virt-type,omitempty"`
 }
 
-// InstanceTypesResult is the wire type InstanceTypesResult of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// InstanceTypesResult is the wire type InstanceTypesResult of the MachineManager facade (Juju 4.0 and 3.6).
 type InstanceTypesResult struct {
 	CostCurrency  string         `json:"cost-currency,omitempty"`
 	CostDivisor   int            `json:"cost-divisor,omitempty"`
@@ -213,17 +213,17 @@ type InstanceTypesResult struct {
 	InstanceTypes []InstanceType `json:"instance-types,omitempty"`
 }
 
-// ModelInstanceTypesConstraint is the wire type ModelInstanceTypesConstraint of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// ModelInstanceTypesConstraint is the wire type ModelInstanceTypesConstraint of the MachineManager facade (Juju 4.0 and 3.6).
 type ModelInstanceTypesConstraint struct {
 	Value *Value `json:"value,omitempty"`
 }
 
-// ModelInstanceTypesConstraints is the wire type ModelInstanceTypesConstraints of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// ModelInstanceTypesConstraints is the wire type ModelInstanceTypesConstraints of the MachineManager facade (Juju 4.0 and 3.6).
 type ModelInstanceTypesConstraints struct {
 	Constraints []ModelInstanceTypesConstraint `json:"constraints"`
 }
 
-// ProvisioningScriptParams is the wire type ProvisioningScriptParams of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// ProvisioningScriptParams is the wire type ProvisioningScriptParams of the MachineManager facade (Juju 4.0 and 3.6).
 type ProvisioningScriptParams struct {
 	DataDir                string `json:"data-dir"`
 	DisablePackageCommands bool   `json:"disable-package-commands"`
@@ -231,12 +231,12 @@ type ProvisioningScriptParams struct {
 	Nonce                  string `json:"nonce"`
 }
 
-// ProvisioningScriptResult is the wire type ProvisioningScriptResult of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// ProvisioningScriptResult is the wire type ProvisioningScriptResult of the MachineManager facade (Juju 4.0 and 3.6).
 type ProvisioningScriptResult struct {
 	Script string `json:"script"`
 }
 
-// RetryProvisioningArgs is the wire type RetryProvisioningArgs of the MachineManager facade (Juju 4.0 and Juju 3.6).
+// RetryProvisioningArgs is the wire type RetryProvisioningArgs of the MachineManager facade (Juju 4.0 and 3.6).
 type RetryProvisioningArgs struct {
 	All      bool     `json:"all"`
 	Machines []string `json:"machines,omitempty"`

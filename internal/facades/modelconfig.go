@@ -107,18 +107,18 @@ func (c *ModelConfigClient) SetSLALevel(ctx context.Context, args ModelSLA) erro
 	return call(ctx, c.caller, "ModelConfig", "SetSLALevel", "", []int{3}, args, nil)
 }
 
-// ConfigValue is the wire type ConfigValue of the ModelConfig facade (Juju 4.0 and Juju 3.6).
+// ConfigValue is the wire type ConfigValue of the ModelConfig facade (Juju 4.0 and 3.6).
 type ConfigValue struct {
 	Source string `json:"source"`
 	Value  any    `json:"value"`
 }
 
-// GetConstraintsResults is the wire type GetConstraintsResults of the ModelConfig facade (Juju 4.0 and Juju 3.6).
+// GetConstraintsResults is the wire type GetConstraintsResults of the ModelConfig facade (Juju 4.0 and 3.6).
 type GetConstraintsResults struct {
 	Constraints Value `json:"constraints"`
 }
 
-// ModelConfigResults is the wire type ModelConfigResults of the ModelConfig facade (Juju 4.0 and Juju 3.6).
+// ModelConfigResults is the wire type ModelConfigResults of the ModelConfig facade (Juju 4.0 and 3.6).
 type ModelConfigResults struct {
 	Config map[string]ConfigValue `json:"config"`
 }
@@ -129,17 +129,17 @@ type ModelSLA struct {
 	Creds []byte `json:"creds"`
 }
 
-// ModelSequencesResult is the wire type ModelSequencesResult of the ModelConfig facade (Juju 4.0 and Juju 3.6).
+// ModelSequencesResult is the wire type ModelSequencesResult of the ModelConfig facade (Juju 4.0 and 3.6).
 type ModelSequencesResult struct {
 	Sequences map[string]int `json:"sequences"`
 }
 
-// ModelSet is the wire type ModelSet of the ModelConfig facade (Juju 4.0 and Juju 3.6).
+// ModelSet is the wire type ModelSet of the ModelConfig facade (Juju 4.0 and 3.6).
 type ModelSet struct {
 	Config map[string]any `json:"config"`
 }
 
-// ModelUnset is the wire type ModelUnset of the ModelConfig facade (Juju 4.0 and Juju 3.6).
+// ModelUnset is the wire type ModelUnset of the ModelConfig facade (Juju 4.0 and 3.6).
 type ModelUnset struct {
 	Keys []string `json:"keys"`
 }

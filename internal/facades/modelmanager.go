@@ -201,18 +201,18 @@ func (c *ModelManagerClient) UnsetModelDefaults(ctx context.Context, args UnsetM
 	return result, err
 }
 
-// ChangeModelCredentialParams is the wire type ChangeModelCredentialParams of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ChangeModelCredentialParams is the wire type ChangeModelCredentialParams of the ModelManager facade (Juju 4.0 and 3.6).
 type ChangeModelCredentialParams struct {
 	CredentialTag string `json:"credential-tag"`
 	ModelTag      string `json:"model-tag"`
 }
 
-// ChangeModelCredentialsParams is the wire type ChangeModelCredentialsParams of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ChangeModelCredentialsParams is the wire type ChangeModelCredentialsParams of the ModelManager facade (Juju 4.0 and 3.6).
 type ChangeModelCredentialsParams struct {
 	ModelCredentials []ChangeModelCredentialParams `json:"model-credentials"`
 }
 
-// DestroyModelParams is the wire type DestroyModelParams of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// DestroyModelParams is the wire type DestroyModelParams of the ModelManager facade (Juju 4.0 and 3.6).
 type DestroyModelParams struct {
 	DestroyStorage *bool          `json:"destroy-storage,omitempty"`
 	Force          bool           `json:"force,omitempty"`
@@ -221,18 +221,18 @@ type DestroyModelParams struct {
 	Timeout        *time.Duration `json:"timeout,omitempty"`
 }
 
-// DestroyModelsParams is the wire type DestroyModelsParams of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// DestroyModelsParams is the wire type DestroyModelsParams of the ModelManager facade (Juju 4.0 and 3.6).
 type DestroyModelsParams struct {
 	Models []DestroyModelParams `json:"models"`
 }
 
-// DumpModelRequest is the wire type DumpModelRequest of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// DumpModelRequest is the wire type DumpModelRequest of the ModelManager facade (Juju 4.0 and 3.6).
 type DumpModelRequest struct {
 	Entities   []Entity `json:"entities"`
 	Simplified bool     `json:"simplified"`
 }
 
-// MachineHardware is the wire type MachineHardware of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// MachineHardware is the wire type MachineHardware of the ModelManager facade (Juju 4.0 and 3.6).
 type MachineHardware struct {
 	Arch             string   `json:"arch,omitempty"`
 	AvailabilityZone string   `json:"availability-zone,omitempty"`
@@ -244,13 +244,13 @@ type MachineHardware struct {
 	VirtType         string   `json:"virt-type,omitempty"`
 }
 
-// MapResult is the wire type MapResult of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// MapResult is the wire type MapResult of the ModelManager facade (Juju 4.0 and 3.6).
 type MapResult struct {
 	Error  *rpc.Error     `json:"error,omitempty"`
 	Result map[string]any `json:"result"`
 }
 
-// MapResults is the wire type MapResults of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// MapResults is the wire type MapResults of the ModelManager facade (Juju 4.0 and 3.6).
 type MapResults struct {
 	Results []MapResult `json:"results"`
 }
@@ -263,7 +263,7 @@ type Model struct {
 	UUID      string `json:"uuid"`
 }
 
-// ModelApplicationInfo is the wire type ModelApplicationInfo of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelApplicationInfo is the wire type ModelApplicationInfo of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelApplicationInfo struct {
 	Name string `json:"name"`
 }
@@ -289,38 +289,38 @@ type ModelCreateArgsV10 struct {
 	Region     string         `json:"region,omitempty"`
 }
 
-// ModelDefaultValues is the wire type ModelDefaultValues of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelDefaultValues is the wire type ModelDefaultValues of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelDefaultValues struct {
 	CloudRegion string         `json:"cloud-region,omitempty"`
 	CloudTag    string         `json:"cloud-tag,omitempty"`
 	Config      map[string]any `json:"config"`
 }
 
-// ModelDefaults is the wire type ModelDefaults of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelDefaults is the wire type ModelDefaults of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelDefaults struct {
 	Controller any              `json:"controller,omitempty"`
 	Default    any              `json:"default,omitempty"`
 	Regions    []RegionDefaults `json:"regions,omitempty"`
 }
 
-// ModelDefaultsResult is the wire type ModelDefaultsResult of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelDefaultsResult is the wire type ModelDefaultsResult of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelDefaultsResult struct {
 	Config map[string]ModelDefaults `json:"config"`
 	Error  *rpc.Error               `json:"error,omitempty"`
 }
 
-// ModelDefaultsResults is the wire type ModelDefaultsResults of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelDefaultsResults is the wire type ModelDefaultsResults of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelDefaultsResults struct {
 	Results []ModelDefaultsResult `json:"results"`
 }
 
-// ModelEntityCount is the wire type ModelEntityCount of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelEntityCount is the wire type ModelEntityCount of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelEntityCount struct {
 	Count  int    `json:"count"`
 	Entity string `json:"entity"`
 }
 
-// ModelFilesystemInfo is the wire type ModelFilesystemInfo of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelFilesystemInfo is the wire type ModelFilesystemInfo of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelFilesystemInfo struct {
 	Detachable bool   `json:"detachable,omitempty"`
 	ID         string `json:"id"`
@@ -424,7 +424,7 @@ type ModelMachineInfoV10 struct {
 	WantsVote   bool             `json:"wants-vote,omitempty"`
 }
 
-// ModelMigrationStatus is the wire type ModelMigrationStatus of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelMigrationStatus is the wire type ModelMigrationStatus of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelMigrationStatus struct {
 	End    *time.Time `json:"end,omitempty"`
 	Start  *time.Time `json:"start"`
@@ -463,7 +463,7 @@ type ModelStatusV10 struct {
 	Volumes            []ModelVolumeInfo      `json:"volumes,omitempty"`
 }
 
-// ModelSummariesRequest is the wire type ModelSummariesRequest of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelSummariesRequest is the wire type ModelSummariesRequest of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelSummariesRequest struct {
 	All     bool   `json:"all,omitempty"`
 	UserTag string `json:"user-tag"`
@@ -535,7 +535,7 @@ type ModelSummaryV10 struct {
 	UserAccess         string                `json:"user-access"`
 }
 
-// ModelUnsetKeys is the wire type ModelUnsetKeys of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelUnsetKeys is the wire type ModelUnsetKeys of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelUnsetKeys struct {
 	CloudRegion string   `json:"cloud-region,omitempty"`
 	CloudTag    string   `json:"cloud-tag,omitempty"`
@@ -550,7 +550,7 @@ type ModelV10 struct {
 	UUID     string `json:"uuid"`
 }
 
-// ModelVolumeInfo is the wire type ModelVolumeInfo of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModelVolumeInfo is the wire type ModelVolumeInfo of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelVolumeInfo struct {
 	Detachable bool   `json:"detachable,omitempty"`
 	ID         string `json:"id"`
@@ -559,7 +559,7 @@ type ModelVolumeInfo struct {
 	Status     string `json:"status,omitempty"`
 }
 
-// ModifyModelAccess is the wire type ModifyModelAccess of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModifyModelAccess is the wire type ModifyModelAccess of the ModelManager facade (Juju 4.0 and 3.6).
 type ModifyModelAccess struct {
 	Access   string `json:"access"`
 	Action   string `json:"action"`
@@ -567,30 +567,30 @@ type ModifyModelAccess struct {
 	UserTag  string `json:"user-tag"`
 }
 
-// ModifyModelAccessRequest is the wire type ModifyModelAccessRequest of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// ModifyModelAccessRequest is the wire type ModifyModelAccessRequest of the ModelManager facade (Juju 4.0 and 3.6).
 type ModifyModelAccessRequest struct {
 	Changes []ModifyModelAccess `json:"changes"`
 }
 
-// RegionDefaults is the wire type RegionDefaults of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// RegionDefaults is the wire type RegionDefaults of the ModelManager facade (Juju 4.0 and 3.6).
 type RegionDefaults struct {
 	RegionName string `json:"region-name"`
 	Value      any    `json:"value"`
 }
 
-// SetModelDefaults is the wire type SetModelDefaults of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// SetModelDefaults is the wire type SetModelDefaults of the ModelManager facade (Juju 4.0 and 3.6).
 type SetModelDefaults struct {
 	Config []ModelDefaultValues `json:"config"`
 }
 
-// SupportedFeature is the wire type SupportedFeature of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// SupportedFeature is the wire type SupportedFeature of the ModelManager facade (Juju 4.0 and 3.6).
 type SupportedFeature struct {
 	Description string `json:"description"`
 	Name        string `json:"name"`
 	Version     string `json:"version,omitempty"`
 }
 
-// UnsetModelDefaults is the wire type UnsetModelDefaults of the ModelManager facade (Juju 4.0 and Juju 3.6).
+// UnsetModelDefaults is the wire type UnsetModelDefaults of the ModelManager facade (Juju 4.0 and 3.6).
 type UnsetModelDefaults struct {
 	Keys []ModelUnsetKeys `json:"keys"`
 }

@@ -36,12 +36,12 @@ func (c *ModelUpgraderClient) UpgradeModel(ctx context.Context, args UpgradeMode
 	return result, err
 }
 
-// ModelParam is the wire type ModelParam of the ModelUpgrader facade (Juju 4.0 and Juju 3.6).
+// ModelParam is the wire type ModelParam of the ModelUpgrader facade (Juju 4.0 and 3.6).
 type ModelParam struct {
 	ModelTag string `json:"model-tag"`
 }
 
-// UpgradeModelParams is the wire type UpgradeModelParams of the ModelUpgrader facade (Juju 4.0 and Juju 3.6).
+// UpgradeModelParams is the wire type UpgradeModelParams of the ModelUpgrader facade (Juju 4.0 and 3.6).
 type UpgradeModelParams struct {
 	AgentStream         string `json:"agent-stream,omitempty"`
 	DryRun              bool   `json:"dry-run,omitempty"`
@@ -50,7 +50,7 @@ type UpgradeModelParams struct {
 	TargetVersion       Number `json:"target-version"`
 }
 
-// UpgradeModelResult is the wire type UpgradeModelResult of the ModelUpgrader facade (Juju 4.0 and Juju 3.6).
+// UpgradeModelResult is the wire type UpgradeModelResult of the ModelUpgrader facade (Juju 4.0 and 3.6).
 type UpgradeModelResult struct {
 	ChosenVersion Number     `json:"chosen-version"`
 	Error         *rpc.Error `json:"error,omitempty"`

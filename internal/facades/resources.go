@@ -43,7 +43,7 @@ func (c *ResourcesClient) ListResources(ctx context.Context, args ListResourcesA
 	return result, err
 }
 
-// AddPendingResourcesArgsV2 is the wire type AddPendingResourcesArgsV2 of the Resources facade (Juju 4.0 and Juju 3.6).
+// AddPendingResourcesArgsV2 is the wire type AddPendingResourcesArgsV2 of the Resources facade (Juju 4.0 and 3.6).
 type AddPendingResourcesArgsV2 struct {
 	Entity
 	CharmOrigin CharmOrigin     `json:"charm-origin"`
@@ -52,18 +52,18 @@ type AddPendingResourcesArgsV2 struct {
 	URL         string          `json:"url"`
 }
 
-// AddPendingResourcesResult is the wire type AddPendingResourcesResult of the Resources facade (Juju 4.0 and Juju 3.6).
+// AddPendingResourcesResult is the wire type AddPendingResourcesResult of the Resources facade (Juju 4.0 and 3.6).
 type AddPendingResourcesResult struct {
 	ErrorResult
 	PendingIds []string `json:"pending-ids"`
 }
 
-// ListResourcesArgs is the wire type ListResourcesArgs of the Resources facade (Juju 4.0 and Juju 3.6).
+// ListResourcesArgs is the wire type ListResourcesArgs of the Resources facade (Juju 4.0 and 3.6).
 type ListResourcesArgs struct {
 	Entities []Entity `json:"entities"`
 }
 
-// Resource is the wire type Resource of the Resources facade (Juju 4.0 and Juju 3.6).
+// Resource is the wire type Resource of the Resources facade (Juju 4.0 and 3.6).
 type Resource struct {
 	CharmResource
 	Application string     `json:"application"`
@@ -73,7 +73,7 @@ type Resource struct {
 	Username    string     `json:"username"`
 }
 
-// ResourcesResult is the wire type ResourcesResult of the Resources facade (Juju 4.0 and Juju 3.6).
+// ResourcesResult is the wire type ResourcesResult of the Resources facade (Juju 4.0 and 3.6).
 type ResourcesResult struct {
 	ErrorResult
 	CharmStoreResources []CharmResource `json:"charm-store-resources"`
@@ -81,12 +81,12 @@ type ResourcesResult struct {
 	UnitResources       []UnitResources `json:"unit-resources"`
 }
 
-// ResourcesResults is the wire type ResourcesResults of the Resources facade (Juju 4.0 and Juju 3.6).
+// ResourcesResults is the wire type ResourcesResults of the Resources facade (Juju 4.0 and 3.6).
 type ResourcesResults struct {
 	Results []ResourcesResult `json:"results"`
 }
 
-// UnitResources is the wire type UnitResources of the Resources facade (Juju 4.0 and Juju 3.6).
+// UnitResources is the wire type UnitResources of the Resources facade (Juju 4.0 and 3.6).
 type UnitResources struct {
 	Entity
 	DownloadProgress map[string]int `json:"download-progress"`

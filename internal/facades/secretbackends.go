@@ -54,40 +54,40 @@ func (c *SecretBackendsClient) UpdateSecretBackends(ctx context.Context, args Up
 	return result, err
 }
 
-// AddSecretBackendArg is the wire type AddSecretBackendArg of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// AddSecretBackendArg is the wire type AddSecretBackendArg of the SecretBackends facade (Juju 4.0 and 3.6).
 type AddSecretBackendArg struct {
 	SecretBackend
 	ID string `json:"id,omitempty"`
 }
 
-// AddSecretBackendArgs is the wire type AddSecretBackendArgs of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// AddSecretBackendArgs is the wire type AddSecretBackendArgs of the SecretBackends facade (Juju 4.0 and 3.6).
 type AddSecretBackendArgs struct {
 	Args []AddSecretBackendArg `json:"args"`
 }
 
-// ListSecretBackendsArgs is the wire type ListSecretBackendsArgs of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// ListSecretBackendsArgs is the wire type ListSecretBackendsArgs of the SecretBackends facade (Juju 4.0 and 3.6).
 type ListSecretBackendsArgs struct {
 	Names  []string `json:"names"`
 	Reveal bool     `json:"reveal"`
 }
 
-// ListSecretBackendsResults is the wire type ListSecretBackendsResults of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// ListSecretBackendsResults is the wire type ListSecretBackendsResults of the SecretBackends facade (Juju 4.0 and 3.6).
 type ListSecretBackendsResults struct {
 	Results []SecretBackendResult `json:"results"`
 }
 
-// RemoveSecretBackendArg is the wire type RemoveSecretBackendArg of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// RemoveSecretBackendArg is the wire type RemoveSecretBackendArg of the SecretBackends facade (Juju 4.0 and 3.6).
 type RemoveSecretBackendArg struct {
 	Force bool   `json:"force,omitempty"`
 	Name  string `json:"name"`
 }
 
-// RemoveSecretBackendArgs is the wire type RemoveSecretBackendArgs of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// RemoveSecretBackendArgs is the wire type RemoveSecretBackendArgs of the SecretBackends facade (Juju 4.0 and 3.6).
 type RemoveSecretBackendArgs struct {
 	Args []RemoveSecretBackendArg `json:"args"`
 }
 
-// UpdateSecretBackendArg is the wire type UpdateSecretBackendArg of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// UpdateSecretBackendArg is the wire type UpdateSecretBackendArg of the SecretBackends facade (Juju 4.0 and 3.6).
 type UpdateSecretBackendArg struct {
 	Config              map[string]any `json:"config"`
 	Force               bool           `json:"force,omitempty"`
@@ -97,7 +97,7 @@ type UpdateSecretBackendArg struct {
 	TokenRotateInterval *time.Duration `json:"token-rotate-interval"`
 }
 
-// UpdateSecretBackendArgs is the wire type UpdateSecretBackendArgs of the SecretBackends facade (Juju 4.0 and Juju 3.6).
+// UpdateSecretBackendArgs is the wire type UpdateSecretBackendArgs of the SecretBackends facade (Juju 4.0 and 3.6).
 type UpdateSecretBackendArgs struct {
 	Args []UpdateSecretBackendArg `json:"args"`
 }

@@ -76,45 +76,45 @@ func (c *SecretsClient) UpdateSecrets(ctx context.Context, args UpdateUserSecret
 	return result, err
 }
 
-// AccessInfo is the wire type AccessInfo of the Secrets facade (Juju 4.0 and Juju 3.6).
+// AccessInfo is the wire type AccessInfo of the Secrets facade (Juju 4.0 and 3.6).
 type AccessInfo struct {
 	Role      string `json:"role"`
 	ScopeTag  string `json:"scope-tag"`
 	TargetTag string `json:"target-tag"`
 }
 
-// CreateSecretArg is the wire type CreateSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
+// CreateSecretArg is the wire type CreateSecretArg of the Secrets facade (Juju 4.0 and 3.6).
 type CreateSecretArg struct {
 	UpsertSecretArg
 	OwnerTag string `json:"owner-tag"`
 	URI      string `json:"uri,omitempty"`
 }
 
-// CreateSecretArgs is the wire type CreateSecretArgs of the Secrets facade (Juju 4.0 and Juju 3.6).
+// CreateSecretArgs is the wire type CreateSecretArgs of the Secrets facade (Juju 4.0 and 3.6).
 type CreateSecretArgs struct {
 	Args []CreateSecretArg `json:"args"`
 }
 
-// DeleteSecretArg is the wire type DeleteSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
+// DeleteSecretArg is the wire type DeleteSecretArg of the Secrets facade (Juju 4.0 and 3.6).
 type DeleteSecretArg struct {
 	Label     string `json:"label"`
 	Revisions []int  `json:"revisions,omitempty"`
 	URI       string `json:"uri"`
 }
 
-// DeleteSecretArgs is the wire type DeleteSecretArgs of the Secrets facade (Juju 4.0 and Juju 3.6).
+// DeleteSecretArgs is the wire type DeleteSecretArgs of the Secrets facade (Juju 4.0 and 3.6).
 type DeleteSecretArgs struct {
 	Args []DeleteSecretArg `json:"args"`
 }
 
-// GrantRevokeUserSecretArg is the wire type GrantRevokeUserSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
+// GrantRevokeUserSecretArg is the wire type GrantRevokeUserSecretArg of the Secrets facade (Juju 4.0 and 3.6).
 type GrantRevokeUserSecretArg struct {
 	Applications []string `json:"applications"`
 	Label        string   `json:"label"`
 	URI          string   `json:"uri"`
 }
 
-// ListSecretResult is the wire type ListSecretResult of the Secrets facade (Juju 4.0 and Juju 3.6).
+// ListSecretResult is the wire type ListSecretResult of the Secrets facade (Juju 4.0 and 3.6).
 type ListSecretResult struct {
 	Access                 []AccessInfo       `json:"access,omitempty"`
 	CreateTime             *time.Time         `json:"create-time"`
@@ -133,25 +133,25 @@ type ListSecretResult struct {
 	Version                int                `json:"version"`
 }
 
-// ListSecretResults is the wire type ListSecretResults of the Secrets facade (Juju 4.0 and Juju 3.6).
+// ListSecretResults is the wire type ListSecretResults of the Secrets facade (Juju 4.0 and 3.6).
 type ListSecretResults struct {
 	Results []ListSecretResult `json:"results"`
 }
 
-// ListSecretsArgs is the wire type ListSecretsArgs of the Secrets facade (Juju 4.0 and Juju 3.6).
+// ListSecretsArgs is the wire type ListSecretsArgs of the Secrets facade (Juju 4.0 and 3.6).
 type ListSecretsArgs struct {
 	Filter      SecretsFilter `json:"filter"`
 	ShowSecrets bool          `json:"show-secrets"`
 }
 
-// SecretContentParams is the wire type SecretContentParams of the Secrets facade (Juju 4.0 and Juju 3.6).
+// SecretContentParams is the wire type SecretContentParams of the Secrets facade (Juju 4.0 and 3.6).
 type SecretContentParams struct {
 	Checksum string            `json:"checksum,omitempty"`
 	Data     map[string]string `json:"data,omitempty"`
 	ValueRef *SecretValueRef   `json:"value-ref,omitempty"`
 }
 
-// SecretRevision is the wire type SecretRevision of the Secrets facade (Juju 4.0 and Juju 3.6).
+// SecretRevision is the wire type SecretRevision of the Secrets facade (Juju 4.0 and 3.6).
 type SecretRevision struct {
 	BackendName string          `json:"backend-name,omitempty"`
 	CreateTime  *time.Time      `json:"create-time,omitempty"`
@@ -161,19 +161,19 @@ type SecretRevision struct {
 	ValueRef    *SecretValueRef `json:"value-ref,omitempty"`
 }
 
-// SecretValueRef is the wire type SecretValueRef of the Secrets facade (Juju 4.0 and Juju 3.6).
+// SecretValueRef is the wire type SecretValueRef of the Secrets facade (Juju 4.0 and 3.6).
 type SecretValueRef struct {
 	BackendID  string `json:"backend-id"`
 	RevisionID string `json:"revision-id"`
 }
 
-// SecretValueResult is the wire type SecretValueResult of the Secrets facade (Juju 4.0 and Juju 3.6).
+// SecretValueResult is the wire type SecretValueResult of the Secrets facade (Juju 4.0 and 3.6).
 type SecretValueResult struct {
 	Data  map[string]string `json:"data,omitempty"`
 	Error *rpc.Error        `json:"error,omitempty"`
 }
 
-// SecretsFilter is the wire type SecretsFilter of the Secrets facade (Juju 4.0 and Juju 3.6).
+// SecretsFilter is the wire type SecretsFilter of the Secrets facade (Juju 4.0 and 3.6).
 type SecretsFilter struct {
 	Label    *string `json:"label,omitempty"`
 	OwnerTag *string `json:"owner-tag,omitempty"`
@@ -181,7 +181,7 @@ type SecretsFilter struct {
 	URI      *string `json:"uri,omitempty"`
 }
 
-// UpdateUserSecretArg is the wire type UpdateUserSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
+// UpdateUserSecretArg is the wire type UpdateUserSecretArg of the Secrets facade (Juju 4.0 and 3.6).
 type UpdateUserSecretArg struct {
 	UpsertSecretArg
 	AutoPrune     *bool  `json:"auto-prune,omitempty"`
@@ -189,12 +189,12 @@ type UpdateUserSecretArg struct {
 	URI           string `json:"uri"`
 }
 
-// UpdateUserSecretArgs is the wire type UpdateUserSecretArgs of the Secrets facade (Juju 4.0 and Juju 3.6).
+// UpdateUserSecretArgs is the wire type UpdateUserSecretArgs of the Secrets facade (Juju 4.0 and 3.6).
 type UpdateUserSecretArgs struct {
 	Args []UpdateUserSecretArg `json:"args"`
 }
 
-// UpsertSecretArg is the wire type UpsertSecretArg of the Secrets facade (Juju 4.0 and Juju 3.6).
+// UpsertSecretArg is the wire type UpsertSecretArg of the Secrets facade (Juju 4.0 and 3.6).
 type UpsertSecretArg struct {
 	Content      *SecretContentParams `json:"content,omitempty"`
 	Description  *string              `json:"description,omitempty"`

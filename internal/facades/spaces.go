@@ -100,7 +100,7 @@ func (c *SpacesClient) ShowSpaceJuju36(ctx context.Context, args Entities) (Show
 	return result, err
 }
 
-// CreateSpaceParams is the wire type CreateSpaceParams of the Spaces facade (Juju 4.0 and Juju 3.6).
+// CreateSpaceParams is the wire type CreateSpaceParams of the Spaces facade (Juju 4.0 and 3.6).
 type CreateSpaceParams struct {
 	Cidrs      []string `json:"cidrs"`
 	ProviderID string   `json:"provider-id,omitempty"`
@@ -108,7 +108,7 @@ type CreateSpaceParams struct {
 	SpaceTag   string   `json:"space-tag"`
 }
 
-// CreateSpacesParams is the wire type CreateSpacesParams of the Spaces facade (Juju 4.0 and Juju 3.6).
+// CreateSpacesParams is the wire type CreateSpacesParams of the Spaces facade (Juju 4.0 and 3.6).
 type CreateSpacesParams struct {
 	Spaces []CreateSpaceParams `json:"spaces"`
 }
@@ -123,50 +123,50 @@ type ListSpacesResultsJuju36 struct {
 	Results []SpaceJuju36 `json:"results"`
 }
 
-// MoveSubnetsParam is the wire type MoveSubnetsParam of the Spaces facade (Juju 4.0 and Juju 3.6).
+// MoveSubnetsParam is the wire type MoveSubnetsParam of the Spaces facade (Juju 4.0 and 3.6).
 type MoveSubnetsParam struct {
 	Force    bool     `json:"force"`
 	SpaceTag string   `json:"space-tag"`
 	Subnets  []string `json:"subnets"`
 }
 
-// MoveSubnetsParams is the wire type MoveSubnetsParams of the Spaces facade (Juju 4.0 and Juju 3.6).
+// MoveSubnetsParams is the wire type MoveSubnetsParams of the Spaces facade (Juju 4.0 and 3.6).
 type MoveSubnetsParams struct {
 	Args []MoveSubnetsParam `json:"args"`
 }
 
-// MoveSubnetsResult is the wire type MoveSubnetsResult of the Spaces facade (Juju 4.0 and Juju 3.6).
+// MoveSubnetsResult is the wire type MoveSubnetsResult of the Spaces facade (Juju 4.0 and 3.6).
 type MoveSubnetsResult struct {
 	Error        *rpc.Error    `json:"error,omitempty"`
 	MovedSubnets []MovedSubnet `json:"moved-subnets,omitempty"`
 	NewSpace     string        `json:"new-space"`
 }
 
-// MoveSubnetsResults is the wire type MoveSubnetsResults of the Spaces facade (Juju 4.0 and Juju 3.6).
+// MoveSubnetsResults is the wire type MoveSubnetsResults of the Spaces facade (Juju 4.0 and 3.6).
 type MoveSubnetsResults struct {
 	Results []MoveSubnetsResult `json:"results"`
 }
 
-// MovedSubnet is the wire type MovedSubnet of the Spaces facade (Juju 4.0 and Juju 3.6).
+// MovedSubnet is the wire type MovedSubnet of the Spaces facade (Juju 4.0 and 3.6).
 type MovedSubnet struct {
 	CIDR     string `json:"cidr"`
 	OldSpace string `json:"old-space"`
 	Subnet   string `json:"subnet"`
 }
 
-// RemoveSpaceParam is the wire type RemoveSpaceParam of the Spaces facade (Juju 4.0 and Juju 3.6).
+// RemoveSpaceParam is the wire type RemoveSpaceParam of the Spaces facade (Juju 4.0 and 3.6).
 type RemoveSpaceParam struct {
 	DryRun bool   `json:"dry-run,omitempty"`
 	Force  bool   `json:"force,omitempty"`
 	Space  Entity `json:"space"`
 }
 
-// RemoveSpaceParams is the wire type RemoveSpaceParams of the Spaces facade (Juju 4.0 and Juju 3.6).
+// RemoveSpaceParams is the wire type RemoveSpaceParams of the Spaces facade (Juju 4.0 and 3.6).
 type RemoveSpaceParams struct {
 	SpaceParam []RemoveSpaceParam `json:"space-param"`
 }
 
-// RemoveSpaceResult is the wire type RemoveSpaceResult of the Spaces facade (Juju 4.0 and Juju 3.6).
+// RemoveSpaceResult is the wire type RemoveSpaceResult of the Spaces facade (Juju 4.0 and 3.6).
 type RemoveSpaceResult struct {
 	Bindings           []Entity   `json:"bindings,omitempty"`
 	Constraints        []Entity   `json:"constraints,omitempty"`
@@ -174,18 +174,18 @@ type RemoveSpaceResult struct {
 	Error              *rpc.Error `json:"error,omitempty"`
 }
 
-// RemoveSpaceResults is the wire type RemoveSpaceResults of the Spaces facade (Juju 4.0 and Juju 3.6).
+// RemoveSpaceResults is the wire type RemoveSpaceResults of the Spaces facade (Juju 4.0 and 3.6).
 type RemoveSpaceResults struct {
 	Results []RemoveSpaceResult `json:"results"`
 }
 
-// RenameSpaceParams is the wire type RenameSpaceParams of the Spaces facade (Juju 4.0 and Juju 3.6).
+// RenameSpaceParams is the wire type RenameSpaceParams of the Spaces facade (Juju 4.0 and 3.6).
 type RenameSpaceParams struct {
 	FromSpaceTag string `json:"from-space-tag"`
 	ToSpaceTag   string `json:"to-space-tag"`
 }
 
-// RenameSpacesParams is the wire type RenameSpacesParams of the Spaces facade (Juju 4.0 and Juju 3.6).
+// RenameSpacesParams is the wire type RenameSpacesParams of the Spaces facade (Juju 4.0 and 3.6).
 type RenameSpacesParams struct {
 	Changes []RenameSpaceParams `json:"changes"`
 }

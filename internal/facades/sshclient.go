@@ -89,40 +89,40 @@ func (c *SSHClientClient) VirtualHostname(ctx context.Context, args VirtualHostn
 	return result, err
 }
 
-// SSHAddressResult is the wire type SSHAddressResult of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHAddressResult is the wire type SSHAddressResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHAddressResult struct {
 	Address string     `json:"address,omitempty"`
 	Error   *rpc.Error `json:"error,omitempty"`
 }
 
-// SSHAddressResults is the wire type SSHAddressResults of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHAddressResults is the wire type SSHAddressResults of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHAddressResults struct {
 	Results []SSHAddressResult `json:"results"`
 }
 
-// SSHAddressesResult is the wire type SSHAddressesResult of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHAddressesResult is the wire type SSHAddressesResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHAddressesResult struct {
 	Addresses []string   `json:"addresses"`
 	Error     *rpc.Error `json:"error,omitempty"`
 }
 
-// SSHAddressesResults is the wire type SSHAddressesResults of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHAddressesResults is the wire type SSHAddressesResults of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHAddressesResults struct {
 	Results []SSHAddressesResult `json:"results"`
 }
 
-// SSHProxyResult is the wire type SSHProxyResult of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHProxyResult is the wire type SSHProxyResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHProxyResult struct {
 	UseProxy bool `json:"use-proxy"`
 }
 
-// SSHPublicKeysResult is the wire type SSHPublicKeysResult of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHPublicKeysResult is the wire type SSHPublicKeysResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHPublicKeysResult struct {
 	Error      *rpc.Error `json:"error,omitempty"`
 	PublicKeys []string   `json:"public-keys,omitempty"`
 }
 
-// SSHPublicKeysResults is the wire type SSHPublicKeysResults of the SSHClient facade (Juju 4.0 and Juju 3.6).
+// SSHPublicKeysResults is the wire type SSHPublicKeysResults of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHPublicKeysResults struct {
 	Results []SSHPublicKeysResult `json:"results"`
 }

@@ -195,54 +195,54 @@ func (c *StorageClient) UpdatePool(ctx context.Context, args StoragePoolArgs) (E
 	return result, err
 }
 
-// AddStorageDetails is the wire type AddStorageDetails of the Storage facade (Juju 4.0 and Juju 3.6).
+// AddStorageDetails is the wire type AddStorageDetails of the Storage facade (Juju 4.0 and 3.6).
 type AddStorageDetails struct {
 	StorageTags []string `json:"storage-tags"`
 }
 
-// AddStorageResult is the wire type AddStorageResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// AddStorageResult is the wire type AddStorageResult of the Storage facade (Juju 4.0 and 3.6).
 type AddStorageResult struct {
 	Error  *rpc.Error         `json:"error,omitempty"`
 	Result *AddStorageDetails `json:"result,omitempty"`
 }
 
-// AddStorageResults is the wire type AddStorageResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// AddStorageResults is the wire type AddStorageResults of the Storage facade (Juju 4.0 and 3.6).
 type AddStorageResults struct {
 	Results []AddStorageResult `json:"results"`
 }
 
-// BulkImportStorageParamsV2 is the wire type BulkImportStorageParamsV2 of the Storage facade (Juju 4.0 and Juju 3.6).
+// BulkImportStorageParamsV2 is the wire type BulkImportStorageParamsV2 of the Storage facade (Juju 4.0 and 3.6).
 type BulkImportStorageParamsV2 struct {
 	Storage []ImportStorageParamsV2 `json:"storage"`
 }
 
-// FilesystemDetailsListResult is the wire type FilesystemDetailsListResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// FilesystemDetailsListResult is the wire type FilesystemDetailsListResult of the Storage facade (Juju 4.0 and 3.6).
 type FilesystemDetailsListResult struct {
 	Error  *rpc.Error          `json:"error,omitempty"`
 	Result []FilesystemDetails `json:"result,omitempty"`
 }
 
-// FilesystemDetailsListResults is the wire type FilesystemDetailsListResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// FilesystemDetailsListResults is the wire type FilesystemDetailsListResults of the Storage facade (Juju 4.0 and 3.6).
 type FilesystemDetailsListResults struct {
 	Results []FilesystemDetailsListResult `json:"results,omitempty"`
 }
 
-// FilesystemFilter is the wire type FilesystemFilter of the Storage facade (Juju 4.0 and Juju 3.6).
+// FilesystemFilter is the wire type FilesystemFilter of the Storage facade (Juju 4.0 and 3.6).
 type FilesystemFilter struct {
 	Machines []string `json:"machines,omitempty"`
 }
 
-// FilesystemFilters is the wire type FilesystemFilters of the Storage facade (Juju 4.0 and Juju 3.6).
+// FilesystemFilters is the wire type FilesystemFilters of the Storage facade (Juju 4.0 and 3.6).
 type FilesystemFilters struct {
 	Filters []FilesystemFilter `json:"filters,omitempty"`
 }
 
-// ImportStorageDetails is the wire type ImportStorageDetails of the Storage facade (Juju 4.0 and Juju 3.6).
+// ImportStorageDetails is the wire type ImportStorageDetails of the Storage facade (Juju 4.0 and 3.6).
 type ImportStorageDetails struct {
 	StorageTag string `json:"storage-tag"`
 }
 
-// ImportStorageParamsV2 is the wire type ImportStorageParamsV2 of the Storage facade (Juju 4.0 and Juju 3.6).
+// ImportStorageParamsV2 is the wire type ImportStorageParamsV2 of the Storage facade (Juju 4.0 and 3.6).
 type ImportStorageParamsV2 struct {
 	Force       bool   `json:"force,omitempty"`
 	Kind        int    `json:"kind"`
@@ -251,23 +251,23 @@ type ImportStorageParamsV2 struct {
 	StorageName string `json:"storage-name"`
 }
 
-// ImportStorageResult is the wire type ImportStorageResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// ImportStorageResult is the wire type ImportStorageResult of the Storage facade (Juju 4.0 and 3.6).
 type ImportStorageResult struct {
 	Error  *rpc.Error            `json:"error,omitempty"`
 	Result *ImportStorageDetails `json:"result,omitempty"`
 }
 
-// ImportStorageResults is the wire type ImportStorageResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// ImportStorageResults is the wire type ImportStorageResults of the Storage facade (Juju 4.0 and 3.6).
 type ImportStorageResults struct {
 	Results []ImportStorageResult `json:"results"`
 }
 
-// RemoveStorage is the wire type RemoveStorage of the Storage facade (Juju 4.0 and Juju 3.6).
+// RemoveStorage is the wire type RemoveStorage of the Storage facade (Juju 4.0 and 3.6).
 type RemoveStorage struct {
 	Storage []RemoveStorageInstance `json:"storage"`
 }
 
-// RemoveStorageInstance is the wire type RemoveStorageInstance of the Storage facade (Juju 4.0 and Juju 3.6).
+// RemoveStorageInstance is the wire type RemoveStorageInstance of the Storage facade (Juju 4.0 and 3.6).
 type RemoveStorageInstance struct {
 	DestroyAttachments bool           `json:"destroy-attachments,omitempty"`
 	DestroyStorage     bool           `json:"destroy-storage,omitempty"`
@@ -276,127 +276,127 @@ type RemoveStorageInstance struct {
 	Tag                string         `json:"tag"`
 }
 
-// StorageAddParams is the wire type StorageAddParams of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageAddParams is the wire type StorageAddParams of the Storage facade (Juju 4.0 and 3.6).
 type StorageAddParams struct {
 	Name    string            `json:"name"`
 	Storage StorageDirectives `json:"storage"`
 	Unit    string            `json:"unit"`
 }
 
-// StorageAttachmentId is the wire type StorageAttachmentId of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageAttachmentId is the wire type StorageAttachmentId of the Storage facade (Juju 4.0 and 3.6).
 type StorageAttachmentId struct {
 	StorageTag string `json:"storage-tag"`
 	UnitTag    string `json:"unit-tag"`
 }
 
-// StorageAttachmentIds is the wire type StorageAttachmentIds of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageAttachmentIds is the wire type StorageAttachmentIds of the Storage facade (Juju 4.0 and 3.6).
 type StorageAttachmentIds struct {
 	Ids []StorageAttachmentId `json:"ids"`
 }
 
-// StorageDetachmentParams is the wire type StorageDetachmentParams of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageDetachmentParams is the wire type StorageDetachmentParams of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetachmentParams struct {
 	Force   bool                 `json:"force,omitempty"`
 	Ids     StorageAttachmentIds `json:"ids"`
 	MaxWait *time.Duration       `json:"max-wait,omitempty"`
 }
 
-// StorageDetailsListResult is the wire type StorageDetailsListResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageDetailsListResult is the wire type StorageDetailsListResult of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetailsListResult struct {
 	Error  *rpc.Error       `json:"error,omitempty"`
 	Result []StorageDetails `json:"result,omitempty"`
 }
 
-// StorageDetailsListResults is the wire type StorageDetailsListResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageDetailsListResults is the wire type StorageDetailsListResults of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetailsListResults struct {
 	Results []StorageDetailsListResult `json:"results,omitempty"`
 }
 
-// StorageDetailsResult is the wire type StorageDetailsResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageDetailsResult is the wire type StorageDetailsResult of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetailsResult struct {
 	Error  *rpc.Error      `json:"error,omitempty"`
 	Result *StorageDetails `json:"result,omitempty"`
 }
 
-// StorageDetailsResults is the wire type StorageDetailsResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageDetailsResults is the wire type StorageDetailsResults of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetailsResults struct {
 	Results []StorageDetailsResult `json:"results,omitempty"`
 }
 
-// StorageFilter is the wire type StorageFilter of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageFilter is the wire type StorageFilter of the Storage facade (Juju 4.0 and 3.6).
 type StorageFilter struct{}
 
-// StorageFilters is the wire type StorageFilters of the Storage facade (Juju 4.0 and Juju 3.6).
+// StorageFilters is the wire type StorageFilters of the Storage facade (Juju 4.0 and 3.6).
 type StorageFilters struct {
 	Filters []StorageFilter `json:"filters,omitempty"`
 }
 
-// StoragePool is the wire type StoragePool of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePool is the wire type StoragePool of the Storage facade (Juju 4.0 and 3.6).
 type StoragePool struct {
 	Attrs    map[string]any `json:"attrs"`
 	Name     string         `json:"name"`
 	Provider string         `json:"provider"`
 }
 
-// StoragePoolArgs is the wire type StoragePoolArgs of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolArgs is the wire type StoragePoolArgs of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolArgs struct {
 	Pools []StoragePool `json:"pools"`
 }
 
-// StoragePoolDeleteArg is the wire type StoragePoolDeleteArg of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolDeleteArg is the wire type StoragePoolDeleteArg of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolDeleteArg struct {
 	Name string `json:"name"`
 }
 
-// StoragePoolDeleteArgs is the wire type StoragePoolDeleteArgs of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolDeleteArgs is the wire type StoragePoolDeleteArgs of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolDeleteArgs struct {
 	Pools []StoragePoolDeleteArg `json:"pools"`
 }
 
-// StoragePoolFilter is the wire type StoragePoolFilter of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolFilter is the wire type StoragePoolFilter of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolFilter struct {
 	Names     []string `json:"names,omitempty"`
 	Providers []string `json:"providers,omitempty"`
 }
 
-// StoragePoolFilters is the wire type StoragePoolFilters of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolFilters is the wire type StoragePoolFilters of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolFilters struct {
 	Filters []StoragePoolFilter `json:"filters,omitempty"`
 }
 
-// StoragePoolsResult is the wire type StoragePoolsResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolsResult is the wire type StoragePoolsResult of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolsResult struct {
 	Error        *rpc.Error    `json:"error,omitempty"`
 	StoragePools []StoragePool `json:"storage-pools,omitempty"`
 }
 
-// StoragePoolsResults is the wire type StoragePoolsResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragePoolsResults is the wire type StoragePoolsResults of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolsResults struct {
 	Results []StoragePoolsResult `json:"results,omitempty"`
 }
 
-// StoragesAddParams is the wire type StoragesAddParams of the Storage facade (Juju 4.0 and Juju 3.6).
+// StoragesAddParams is the wire type StoragesAddParams of the Storage facade (Juju 4.0 and 3.6).
 type StoragesAddParams struct {
 	Storages []StorageAddParams `json:"storages"`
 }
 
-// VolumeDetailsListResult is the wire type VolumeDetailsListResult of the Storage facade (Juju 4.0 and Juju 3.6).
+// VolumeDetailsListResult is the wire type VolumeDetailsListResult of the Storage facade (Juju 4.0 and 3.6).
 type VolumeDetailsListResult struct {
 	Error  *rpc.Error      `json:"error,omitempty"`
 	Result []VolumeDetails `json:"result,omitempty"`
 }
 
-// VolumeDetailsListResults is the wire type VolumeDetailsListResults of the Storage facade (Juju 4.0 and Juju 3.6).
+// VolumeDetailsListResults is the wire type VolumeDetailsListResults of the Storage facade (Juju 4.0 and 3.6).
 type VolumeDetailsListResults struct {
 	Results []VolumeDetailsListResult `json:"results,omitempty"`
 }
 
-// VolumeFilter is the wire type VolumeFilter of the Storage facade (Juju 4.0 and Juju 3.6).
+// VolumeFilter is the wire type VolumeFilter of the Storage facade (Juju 4.0 and 3.6).
 type VolumeFilter struct {
 	Machines []string `json:"machines,omitempty"`
 }
 
-// VolumeFilters is the wire type VolumeFilters of the Storage facade (Juju 4.0 and Juju 3.6).
+// VolumeFilters is the wire type VolumeFilters of the Storage facade (Juju 4.0 and 3.6).
 type VolumeFilters struct {
 	Filters []VolumeFilter `json:"filters,omitempty"`
 }

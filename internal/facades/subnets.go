@@ -68,7 +68,7 @@ func (c *SubnetsClient) SubnetsByCIDRJuju36(ctx context.Context, args CIDRParams
 	return result, err
 }
 
-// CIDRParams is the wire type CIDRParams of the Subnets facade (Juju 4.0 and Juju 3.6).
+// CIDRParams is the wire type CIDRParams of the Subnets facade (Juju 4.0 and 3.6).
 type CIDRParams struct {
 	Cidrs []string `json:"cidrs"`
 }
@@ -95,7 +95,7 @@ type SubnetV2Juju36 struct {
 	ID string `json:"id,omitempty"`
 }
 
-// SubnetsFilters is the wire type SubnetsFilters of the Subnets facade (Juju 4.0 and Juju 3.6).
+// SubnetsFilters is the wire type SubnetsFilters of the Subnets facade (Juju 4.0 and 3.6).
 type SubnetsFilters struct {
 	SpaceTag string `json:"space-tag,omitempty"`
 	Zone     string `json:"zone,omitempty"`
@@ -123,14 +123,14 @@ type SubnetsResultsJuju36 struct {
 	Results []SubnetsResultJuju36 `json:"results"`
 }
 
-// ZoneResult is the wire type ZoneResult of the Subnets facade (Juju 4.0 and Juju 3.6).
+// ZoneResult is the wire type ZoneResult of the Subnets facade (Juju 4.0 and 3.6).
 type ZoneResult struct {
 	Available bool       `json:"available"`
 	Error     *rpc.Error `json:"error,omitempty"`
 	Name      string     `json:"name"`
 }
 
-// ZoneResults is the wire type ZoneResults of the Subnets facade (Juju 4.0 and Juju 3.6).
+// ZoneResults is the wire type ZoneResults of the Subnets facade (Juju 4.0 and 3.6).
 type ZoneResults struct {
 	Results []ZoneResult `json:"results"`
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/gojuju/juju/rpc"
 )
 
-// Address is the wire type Address of the Admin and MachineManager facades (Juju 4.0 and Juju 3.6).
+// Address is the wire type Address of the Admin and MachineManager facades (Juju 4.0 and 3.6).
 type Address struct {
 	CIDR        string `json:"cidr,omitempty"`
 	ConfigType  string `json:"config-type,omitempty"`
@@ -21,12 +21,12 @@ type Address struct {
 	Value       string `json:"value"`
 }
 
-// AllWatcherId is the wire type AllWatcherId of the Client and Controller facades (Juju 4.0 and Juju 3.6).
+// AllWatcherId is the wire type AllWatcherId of the Client and Controller facades (Juju 4.0 and 3.6).
 type AllWatcherId struct {
 	WatcherID string `json:"watcher-id"`
 }
 
-// ApplicationOfferDetailsV5 is the wire type ApplicationOfferDetailsV5 of the Application and ApplicationOffers facades (Juju 4.0 and Juju 3.6).
+// ApplicationOfferDetailsV5 is the wire type ApplicationOfferDetailsV5 of the Application and ApplicationOffers facades (Juju 4.0 and 3.6).
 type ApplicationOfferDetailsV5 struct {
 	ApplicationDescription string             `json:"application-description"`
 	Endpoints              []RemoteEndpoint   `json:"endpoints,omitempty"`
@@ -37,13 +37,13 @@ type ApplicationOfferDetailsV5 struct {
 	Users                  []OfferUserDetails `json:"users,omitempty"`
 }
 
-// Base is the wire type Base of the Client, Application, Charms and MachineManager facades (Juju 4.0 and Juju 3.6).
+// Base is the wire type Base of the Client, Application, Charms and MachineManager facades (Juju 4.0 and 3.6).
 type Base struct {
 	Channel string `json:"channel"`
 	Name    string `json:"name"`
 }
 
-// CharmOrigin is the wire type CharmOrigin of the Application, Charms and Resources facades (Juju 4.0 and Juju 3.6).
+// CharmOrigin is the wire type CharmOrigin of the Application, Charms and Resources facades (Juju 4.0 and 3.6).
 type CharmOrigin struct {
 	Architecture string  `json:"architecture,omitempty"`
 	Base         *Base   `json:"base,omitempty"`
@@ -58,7 +58,7 @@ type CharmOrigin struct {
 	Type         string  `json:"type"`
 }
 
-// CharmRelation is the wire type CharmRelation of the Application and Charms facades (Juju 4.0 and Juju 3.6).
+// CharmRelation is the wire type CharmRelation of the Application and Charms facades (Juju 4.0 and 3.6).
 type CharmRelation struct {
 	Interface string `json:"interface"`
 	Limit     int    `json:"limit"`
@@ -68,7 +68,7 @@ type CharmRelation struct {
 	Scope     string `json:"scope"`
 }
 
-// CharmResource is the wire type CharmResource of the Charms and Resources facades (Juju 4.0 and Juju 3.6).
+// CharmResource is the wire type CharmResource of the Charms and Resources facades (Juju 4.0 and 3.6).
 type CharmResource struct {
 	Description string `json:"description,omitempty"`
 	Fingerprint []byte `json:"fingerprint"`
@@ -80,37 +80,37 @@ type CharmResource struct {
 	Type        string `json:"type"`
 }
 
-// CloudCredential is the wire type CloudCredential of the Controller and Cloud facades (Juju 4.0 and Juju 3.6).
+// CloudCredential is the wire type CloudCredential of the Controller and Cloud facades (Juju 4.0 and 3.6).
 type CloudCredential struct {
 	Attrs    map[string]string `json:"attrs,omitempty"`
 	AuthType string            `json:"auth-type"`
 	Redacted []string          `json:"redacted,omitempty"`
 }
 
-// CloudSpecResult is the wire type CloudSpecResult of the Controller and SSHClient facades (Juju 4.0 and Juju 3.6).
+// CloudSpecResult is the wire type CloudSpecResult of the Controller and SSHClient facades (Juju 4.0 and 3.6).
 type CloudSpecResult struct {
 	Error  *rpc.Error `json:"error,omitempty"`
 	Result *CloudSpec `json:"result,omitempty"`
 }
 
-// Directive is the wire type Directive of the Application and MachineManager facades (Juju 4.0 and Juju 3.6).
+// Directive is the wire type Directive of the Application and MachineManager facades (Juju 4.0 and 3.6).
 type Directive struct {
 	Count int    `json:"Count"`
 	Pool  string `json:"Pool"`
 	Size  int    `json:"Size"`
 }
 
-// Entities is the wire type Entities of the Application, Action, ModelManager, Controller, Storage, UserManager, Cloud, Annotations, KeyManager, Spaces, SSHClient and MachineManager facades (Juju 4.0 and Juju 3.6).
+// Entities is the wire type Entities of the Application, Action, ModelManager, Controller, Storage, UserManager, Cloud, Annotations, KeyManager, Spaces, SSHClient and MachineManager facades (Juju 4.0 and 3.6).
 type Entities struct {
 	Entities []Entity `json:"entities"`
 }
 
-// Entity is the wire type Entity of the Application, Resources, ModelManager, MachineManager, UserManager and Spaces facades (Juju 4.0 and Juju 3.6).
+// Entity is the wire type Entity of the Application, Resources, ModelManager, MachineManager, UserManager and Spaces facades (Juju 4.0 and 3.6).
 type Entity struct {
 	Tag string `json:"tag"`
 }
 
-// EntityStatus is the wire type EntityStatus of the Client, ModelManager and ApplicationOffers facades (Juju 4.0 and Juju 3.6).
+// EntityStatus is the wire type EntityStatus of the Client, ModelManager and ApplicationOffers facades (Juju 4.0 and 3.6).
 type EntityStatus struct {
 	Data   map[string]any `json:"data,omitempty"`
 	Info   string         `json:"info"`
@@ -118,23 +118,23 @@ type EntityStatus struct {
 	Status string         `json:"status"`
 }
 
-// ErrorResult is the wire type ErrorResult of the Application, Charms, Resources, ModelConfig, Cloud, Annotations, Block and MachineManager facades (Juju 4.0 and Juju 3.6).
+// ErrorResult is the wire type ErrorResult of the Application, Charms, Resources, ModelConfig, Cloud, Annotations, Block and MachineManager facades (Juju 4.0 and 3.6).
 type ErrorResult struct {
 	Error *rpc.Error `json:"error,omitempty"`
 }
 
-// ErrorResults is the wire type ErrorResults of the Application, Charms, ModelManager, Controller, ApplicationOffers, Secrets, SecretBackends, MachineManager, Storage, UserManager, Cloud, Annotations, KeyManager and Spaces facades (Juju 4.0 and Juju 3.6).
+// ErrorResults is the wire type ErrorResults of the Application, Charms, ModelManager, Controller, ApplicationOffers, Secrets, SecretBackends, MachineManager, Storage, UserManager, Cloud, Annotations, KeyManager and Spaces facades (Juju 4.0 and 3.6).
 type ErrorResults struct {
 	Results []ErrorResult `json:"results"`
 }
 
-// ExposedEndpoint is the wire type ExposedEndpoint of the Client and Application facades (Juju 4.0 and Juju 3.6).
+// ExposedEndpoint is the wire type ExposedEndpoint of the Client and Application facades (Juju 4.0 and 3.6).
 type ExposedEndpoint struct {
 	ExposeToCidrs  []string `json:"expose-to-cidrs,omitempty"`
 	ExposeToSpaces []string `json:"expose-to-spaces,omitempty"`
 }
 
-// ExternalControllerInfo is the wire type ExternalControllerInfo of the Application and ApplicationOffers facades (Juju 4.0 and Juju 3.6).
+// ExternalControllerInfo is the wire type ExternalControllerInfo of the Application and ApplicationOffers facades (Juju 4.0 and 3.6).
 type ExternalControllerInfo struct {
 	Addrs           []string `json:"addrs"`
 	CACert          string   `json:"ca-cert"`
@@ -142,7 +142,7 @@ type ExternalControllerInfo struct {
 	ControllerTag   string   `json:"controller-tag"`
 }
 
-// FilesystemDetails is the wire type FilesystemDetails of the Client and Storage facades (Juju 4.0 and Juju 3.6).
+// FilesystemDetails is the wire type FilesystemDetails of the Client and Storage facades (Juju 4.0 and 3.6).
 type FilesystemDetails struct {
 	FilesystemTag      string                                 `json:"filesystem-tag"`
 	Info               FilesystemInfo                         `json:"info"`
@@ -154,7 +154,7 @@ type FilesystemDetails struct {
 	VolumeTag          string                                 `json:"volume-tag,omitempty"`
 }
 
-// InstanceTypesResults is the wire type InstanceTypesResults of the MachineManager and Cloud facades (Juju 4.0 and Juju 3.6).
+// InstanceTypesResults is the wire type InstanceTypesResults of the MachineManager and Cloud facades (Juju 4.0 and 3.6).
 type InstanceTypesResults struct {
 	Results []InstanceTypesResult `json:"results"`
 }
@@ -178,7 +178,7 @@ type ModelStatusResultsV10 struct {
 	Models []ModelStatusV10 `json:"models"`
 }
 
-// ModelUserInfo is the wire type ModelUserInfo of the ModelManager and UserManager facades (Juju 4.0 and Juju 3.6).
+// ModelUserInfo is the wire type ModelUserInfo of the ModelManager and UserManager facades (Juju 4.0 and 3.6).
 type ModelUserInfo struct {
 	Access         string     `json:"access"`
 	DisplayName    string     `json:"display-name"`
@@ -195,20 +195,20 @@ type NotifyWatchResults struct {
 // Number is a Juju version number such as "4.0.15"; on the wire it is a string.
 type Number string
 
-// OfferUserDetails is the wire type OfferUserDetails of the Application and ApplicationOffers facades (Juju 4.0 and Juju 3.6).
+// OfferUserDetails is the wire type OfferUserDetails of the Application and ApplicationOffers facades (Juju 4.0 and 3.6).
 type OfferUserDetails struct {
 	Access      string `json:"access"`
 	DisplayName string `json:"display-name"`
 	User        string `json:"user"`
 }
 
-// Placement is the wire type Placement of the Application and MachineManager facades (Juju 4.0 and Juju 3.6).
+// Placement is the wire type Placement of the Application and MachineManager facades (Juju 4.0 and 3.6).
 type Placement struct {
 	Directive string `json:"directive"`
 	Scope     string `json:"scope"`
 }
 
-// RemoteEndpoint is the wire type RemoteEndpoint of the Client, Application and ApplicationOffers facades (Juju 4.0 and Juju 3.6).
+// RemoteEndpoint is the wire type RemoteEndpoint of the Client, Application and ApplicationOffers facades (Juju 4.0 and 3.6).
 type RemoteEndpoint struct {
 	Interface string `json:"interface"`
 	Limit     int    `json:"limit"`
@@ -216,7 +216,7 @@ type RemoteEndpoint struct {
 	Role      string `json:"role"`
 }
 
-// SecretBackend is the wire type SecretBackend of the ModelManager and SecretBackends facades (Juju 4.0 and Juju 3.6).
+// SecretBackend is the wire type SecretBackend of the ModelManager and SecretBackends facades (Juju 4.0 and 3.6).
 type SecretBackend struct {
 	BackendType         string         `json:"backend-type"`
 	Config              map[string]any `json:"config"`
@@ -224,7 +224,7 @@ type SecretBackend struct {
 	TokenRotateInterval *time.Duration `json:"token-rotate-interval,omitempty"`
 }
 
-// SecretBackendResult is the wire type SecretBackendResult of the ModelManager and SecretBackends facades (Juju 4.0 and Juju 3.6).
+// SecretBackendResult is the wire type SecretBackendResult of the ModelManager and SecretBackends facades (Juju 4.0 and 3.6).
 type SecretBackendResult struct {
 	Error      *rpc.Error    `json:"error,omitempty"`
 	ID         string        `json:"id"`
@@ -234,7 +234,7 @@ type SecretBackendResult struct {
 	Status     string        `json:"status"`
 }
 
-// SetConstraints is the wire type SetConstraints of the Application and ModelConfig facades (Juju 4.0 and Juju 3.6).
+// SetConstraints is the wire type SetConstraints of the Application and ModelConfig facades (Juju 4.0 and 3.6).
 type SetConstraints struct {
 	Application string `json:"application"`
 	Constraints Value  `json:"constraints"`
@@ -247,7 +247,7 @@ type StorageConstraints struct {
 	Size  int    `json:"size,omitempty"`
 }
 
-// StorageDetails is the wire type StorageDetails of the Client and Storage facades (Juju 4.0 and Juju 3.6).
+// StorageDetails is the wire type StorageDetails of the Client and Storage facades (Juju 4.0 and 3.6).
 type StorageDetails struct {
 	Attachments map[string]StorageAttachmentDetails `json:"attachments,omitempty"`
 	Kind        int                                 `json:"kind"`
@@ -265,29 +265,29 @@ type StorageDirectives struct {
 	Size  int    `json:"size,omitempty"`
 }
 
-// StringResult is the wire type StringResult of the Application, ModelManager, Controller, ModelConfig and Bundle facades (Juju 4.0 and Juju 3.6).
+// StringResult is the wire type StringResult of the Application, ModelManager, Controller, ModelConfig and Bundle facades (Juju 4.0 and 3.6).
 type StringResult struct {
 	Error  *rpc.Error `json:"error,omitempty"`
 	Result string     `json:"result"`
 }
 
-// StringResults is the wire type StringResults of the ModelManager and Secrets facades (Juju 4.0 and Juju 3.6).
+// StringResults is the wire type StringResults of the ModelManager and Secrets facades (Juju 4.0 and 3.6).
 type StringResults struct {
 	Results []StringResult `json:"results"`
 }
 
-// StringsResult is the wire type StringsResult of the Cloud and MachineManager facades (Juju 4.0 and Juju 3.6).
+// StringsResult is the wire type StringsResult of the Cloud and MachineManager facades (Juju 4.0 and 3.6).
 type StringsResult struct {
 	Error  *rpc.Error `json:"error,omitempty"`
 	Result []string   `json:"result,omitempty"`
 }
 
-// StringsResults is the wire type StringsResults of the Cloud, KeyManager and MachineManager facades (Juju 4.0 and Juju 3.6).
+// StringsResults is the wire type StringsResults of the Cloud, KeyManager and MachineManager facades (Juju 4.0 and 3.6).
 type StringsResults struct {
 	Results []StringsResult `json:"results"`
 }
 
-// StringsWatchResult is the wire type StringsWatchResult of the Action and StringsWatcher facades (Juju 4.0 and Juju 3.6).
+// StringsWatchResult is the wire type StringsWatchResult of the Action and StringsWatcher facades (Juju 4.0 and 3.6).
 type StringsWatchResult struct {
 	Changes   []string   `json:"changes,omitempty"`
 	Error     *rpc.Error `json:"error,omitempty"`
@@ -341,7 +341,7 @@ type UserModelListV10 struct {
 	UserModels []UserModelV10 `json:"user-models"`
 }
 
-// Value is the wire type Value of the Application, ModelConfig, MachineManager, HighAvailability and Cloud facades (Juju 4.0 and Juju 3.6).
+// Value is the wire type Value of the Application, ModelConfig, MachineManager, HighAvailability and Cloud facades (Juju 4.0 and 3.6).
 type Value struct {
 	AllocatePublicIP bool     `json:"allocate-public-ip,omitempty"`
 	Arch             string   `json:"arch,omitempty"`
@@ -360,7 +360,7 @@ type Value struct {
 	Zones            []string `json:"zones,omitempty"`
 }
 
-// VolumeDetails is the wire type VolumeDetails of the Client and Storage facades (Juju 4.0 and Juju 3.6).
+// VolumeDetails is the wire type VolumeDetails of the Client and Storage facades (Juju 4.0 and 3.6).
 type VolumeDetails struct {
 	Info               VolumeInfo                         `json:"info"`
 	Life               string                             `json:"life,omitempty"`

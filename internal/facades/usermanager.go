@@ -96,53 +96,53 @@ func (c *UserManagerClient) UserInfo(ctx context.Context, args UserInfoRequest) 
 	return result, err
 }
 
-// AddUser is the wire type AddUser of the UserManager facade (Juju 4.0 and Juju 3.6).
+// AddUser is the wire type AddUser of the UserManager facade (Juju 4.0 and 3.6).
 type AddUser struct {
 	DisplayName string `json:"display-name"`
 	Password    string `json:"password,omitempty"`
 	Username    string `json:"username"`
 }
 
-// AddUserResult is the wire type AddUserResult of the UserManager facade (Juju 4.0 and Juju 3.6).
+// AddUserResult is the wire type AddUserResult of the UserManager facade (Juju 4.0 and 3.6).
 type AddUserResult struct {
 	Error     *rpc.Error `json:"error,omitempty"`
 	SecretKey []byte     `json:"secret-key,omitempty"`
 	Tag       string     `json:"tag,omitempty"`
 }
 
-// AddUserResults is the wire type AddUserResults of the UserManager facade (Juju 4.0 and Juju 3.6).
+// AddUserResults is the wire type AddUserResults of the UserManager facade (Juju 4.0 and 3.6).
 type AddUserResults struct {
 	Results []AddUserResult `json:"results"`
 }
 
-// AddUsers is the wire type AddUsers of the UserManager facade (Juju 4.0 and Juju 3.6).
+// AddUsers is the wire type AddUsers of the UserManager facade (Juju 4.0 and 3.6).
 type AddUsers struct {
 	Users []AddUser `json:"users"`
 }
 
-// EntityPassword is the wire type EntityPassword of the UserManager facade (Juju 4.0 and Juju 3.6).
+// EntityPassword is the wire type EntityPassword of the UserManager facade (Juju 4.0 and 3.6).
 type EntityPassword struct {
 	Password string `json:"password"`
 	Tag      string `json:"tag"`
 }
 
-// EntityPasswords is the wire type EntityPasswords of the UserManager facade (Juju 4.0 and Juju 3.6).
+// EntityPasswords is the wire type EntityPasswords of the UserManager facade (Juju 4.0 and 3.6).
 type EntityPasswords struct {
 	Changes []EntityPassword `json:"changes"`
 }
 
-// ModelUserInfoResult is the wire type ModelUserInfoResult of the UserManager facade (Juju 4.0 and Juju 3.6).
+// ModelUserInfoResult is the wire type ModelUserInfoResult of the UserManager facade (Juju 4.0 and 3.6).
 type ModelUserInfoResult struct {
 	Error  *rpc.Error     `json:"error,omitempty"`
 	Result *ModelUserInfo `json:"result,omitempty"`
 }
 
-// ModelUserInfoResults is the wire type ModelUserInfoResults of the UserManager facade (Juju 4.0 and Juju 3.6).
+// ModelUserInfoResults is the wire type ModelUserInfoResults of the UserManager facade (Juju 4.0 and 3.6).
 type ModelUserInfoResults struct {
 	Results []ModelUserInfoResult `json:"results"`
 }
 
-// UserInfo is the wire type UserInfo of the UserManager facade (Juju 4.0 and Juju 3.6).
+// UserInfo is the wire type UserInfo of the UserManager facade (Juju 4.0 and 3.6).
 type UserInfo struct {
 	Access         string     `json:"access"`
 	CreatedBy      string     `json:"created-by"`
@@ -153,19 +153,19 @@ type UserInfo struct {
 	Username       string     `json:"username"`
 }
 
-// UserInfoRequest is the wire type UserInfoRequest of the UserManager facade (Juju 4.0 and Juju 3.6).
+// UserInfoRequest is the wire type UserInfoRequest of the UserManager facade (Juju 4.0 and 3.6).
 type UserInfoRequest struct {
 	Entities        []Entity `json:"entities"`
 	IncludeDisabled bool     `json:"include-disabled"`
 }
 
-// UserInfoResult is the wire type UserInfoResult of the UserManager facade (Juju 4.0 and Juju 3.6).
+// UserInfoResult is the wire type UserInfoResult of the UserManager facade (Juju 4.0 and 3.6).
 type UserInfoResult struct {
 	Error  *rpc.Error `json:"error,omitempty"`
 	Result *UserInfo  `json:"result,omitempty"`
 }
 
-// UserInfoResults is the wire type UserInfoResults of the UserManager facade (Juju 4.0 and Juju 3.6).
+// UserInfoResults is the wire type UserInfoResults of the UserManager facade (Juju 4.0 and 3.6).
 type UserInfoResults struct {
 	Results []UserInfoResult `json:"results"`
 }

@@ -298,7 +298,7 @@ func (m *model) typeDoc(g *goType) string {
 		if n.key.rel == supplement {
 			continue
 		}
-		r := "Juju " + string(n.key.rel)
+		r := string(n.key.rel)
 		if !slices.Contains(rels, r) {
 			rels = append(rels, r)
 		}
@@ -312,7 +312,7 @@ func (m *model) typeDoc(g *goType) string {
 	}
 	s := fmt.Sprintf("is the wire type %s of %s", g.Def, where)
 	if len(rels) > 0 {
-		s += " (" + joinAnd(rels) + ")"
+		s += " (Juju " + joinAnd(rels) + ")"
 	}
 	return s + "."
 }

@@ -100,6 +100,10 @@ func TestGenerate(t *testing.T) {
 			// Since restricts; methods of older schemas only keep their name.
 			`call(ctx, c.caller, "Widget", "Frob", "", []int{4}, nil, &result)`,
 			"func (c *WidgetClient) Old(ctx context.Context, args ErrorResults) error {",
+			// Referenced definitions of the same shape under different names
+			// do not split the referring type.
+			`call(ctx, c.caller, "Widget", "Store", "", []int{1, 2, 3, 4}, args, nil)`,
+			"Items map[string]Directives `json:\"items\"`",
 			// Wire types.
 			"type MakeArgs struct {",
 			"CharmURL string `json:\"charm-url,omitempty\"`",
@@ -207,5 +211,57 @@ func TestCommittedOutput(t *testing.T) {
 		if !bytes.Equal(committed, f.Src) {
 			t.Errorf("internal/facades/%s differs from the generator's output; run make client", f.Name)
 		}
+	}
+}
+
+func TestApplyFixes(t *testing.T) {
+	load := func() []*schemaFile {
+		var out []*schemaFile
+		for _, name := range []string{"juju-9.0.1.json", "juju-8.5.3.json"} {
+			s, err := loadSchema(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	schemas := load()
+	fix := schemaFix{Release: "8.5", Facade: "Widget",
+		CopyDefs: map[string]defSource{"Directives": {"9.0", "Widget", "Directives"}, "Inner": {"9.0", "Widget", "Inner"}},
+		Retarget: map[string]string{"StoreArgs.items": "Directives"},
+	}
+	if err := applyFixes(schemas, []schemaFix{fix}); err != nil {
+		t.Fatal(err)
+	}
+	defs := schemas[1].Facades["Widget"].Schema.Definitions
+	if got := defs["StoreArgs"].Properties["items"].PatternProperties[".*"].Ref; got != "#/definitions/Directives" {
+		t.Errorf("retargeted reference = %q", got)
+	}
+	if defs["Directives"] == nil || defs["Inner"] == nil {
+		t.Fatal("definitions not copied")
+	}
+	if defs["Inner"] == schemas[0].Facades["Widget"].Schema.Definitions["Inner"] {
+		t.Error("a copied definition is shared with its source")
+	}
+
+	bad := []struct {
+		name string
+		fix  schemaFix
+		want string
+	}{
+		{"unknown facade", schemaFix{Release: "8.5", Facade: "Nope"}, "no facade Nope"},
+		{"unknown source", schemaFix{Release: "8.5", Facade: "Widget", CopyDefs: map[string]defSource{"X": {"9.0", "Widget", "Nope"}}}, "no definition Nope"},
+		{"unknown property", schemaFix{Release: "8.5", Facade: "Widget", Retarget: map[string]string{"StoreArgs.nope": "Constraints"}}, "no property StoreArgs.nope"},
+		{"unknown target", schemaFix{Release: "8.5", Facade: "Widget", Retarget: map[string]string{"StoreArgs.items": "Nope"}}, "no definition Nope"},
+		{"no reference", schemaFix{Release: "8.5", Facade: "Widget", Retarget: map[string]string{"MakeArgs.name": "Constraints"}}, "has no reference"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			err := applyFixes(load(), []schemaFix{tt.fix})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want one containing %q", err, tt.want)
+			}
+		})
 	}
 }
