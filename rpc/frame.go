@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // requestFrame is a v1 (kebab-case) request.
@@ -41,22 +42,68 @@ func encodeRequest(f *requestFrame) ([]byte, error) {
 
 var (
 	errNotObject     = errors.New("not a JSON object")
+	errSyntax        = errors.New("invalid JSON")
 	errNoRequestID   = errors.New("missing or zero request-id")
 	errRequestFrame  = errors.New("a request frame from the server")
 	errBinaryMessage = errors.New("binary message")
 )
 
 // decodeResponse decodes one frame sent by the controller. It fails with a
-// *FrameError when the frame is not a single JSON object, has no request id
-// (v0 framing, or none at all), or is a request rather than a response.
+// *FrameError when the frame is not a single valid JSON object, a known field
+// has the wrong type, it has no request id (v0 framing, or none at all), or it
+// is a request rather than a response. Keys match exactly (Juju sends them in
+// lower case).
+//
+// The frame is validated in one pass and the response value is not copied:
+// Response is a sub-slice of data, decoded later into the caller's result.
+// This matters for large results (a FullStatus of thousands of units is
+// megabytes).
 func decodeResponse(data []byte) (*responseFrame, error) {
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
 		return nil, newFrameError(data, errNotObject)
 	}
 	var f responseFrame
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, newFrameError(data, err)
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(data) || data[i] != '"' {
+				return nil, syntaxError(data, i)
+			}
+			keyStart := i
+			var err error
+			if i, err = scanString(data, i); err != nil {
+				return nil, newFrameError(data, err)
+			}
+			key := data[keyStart+1 : i-1]
+			i = skipSpace(data, i)
+			if i >= len(data) || data[i] != ':' {
+				return nil, syntaxError(data, i)
+			}
+			i = skipSpace(data, i+1)
+			valStart := i
+			if i, err = scanValue(data, i); err != nil {
+				return nil, newFrameError(data, err)
+			}
+			if err := f.setField(key, data[valStart:i]); err != nil {
+				return nil, newFrameError(data, err)
+			}
+			i = skipSpace(data, i)
+			if i < len(data) && data[i] == ',' {
+				i = skipSpace(data, i+1)
+				continue
+			}
+			if i < len(data) && data[i] == '}' {
+				i++
+				break
+			}
+			return nil, syntaxError(data, i)
+		}
+	}
+	if i = skipSpace(data, i); i != len(data) {
+		return nil, syntaxError(data, i)
 	}
 	if f.RequestID == 0 {
 		return nil, newFrameError(data, errNoRequestID)
@@ -65,6 +112,242 @@ func decodeResponse(data []byte) (*responseFrame, error) {
 		return nil, newFrameError(data, errRequestFrame)
 	}
 	return &f, nil
+}
+
+// setField decodes one top-level field; val is valid JSON.
+func (f *responseFrame) setField(rawKey, val []byte) error {
+	key := string(rawKey)
+	if bytes.IndexByte(rawKey, '\\') >= 0 {
+		if err := json.Unmarshal(append(append([]byte{'"'}, rawKey...), '"'), &key); err != nil {
+			return err
+		}
+	}
+	var err error
+	switch key {
+	case "request-id":
+		err = json.Unmarshal(val, &f.RequestID)
+	case "error":
+		err = json.Unmarshal(val, &f.Error)
+	case "error-code":
+		err = json.Unmarshal(val, &f.ErrorCode)
+	case "error-info":
+		err = json.Unmarshal(val, &f.ErrorInfo)
+	case "response":
+		f.Response = val
+	case "type":
+		err = json.Unmarshal(val, &f.Type)
+	case "request":
+		err = json.Unmarshal(val, &f.Request)
+	}
+	if err != nil {
+		return fmt.Errorf("field %q: %w", key, err)
+	}
+	return nil
+}
+
+func syntaxError(data []byte, i int) error {
+	if i >= len(data) {
+		return newFrameError(data, fmt.Errorf("%w: unexpected end", errSyntax))
+	}
+	return newFrameError(data, fmt.Errorf("%w: unexpected %q at offset %d", errSyntax, data[i], i))
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanValue validates the JSON value starting at data[i] and returns the
+// offset just past it. It accepts exactly what encoding/json accepts.
+func scanValue(data []byte, i int) (int, error) {
+	var stack []byte // open containers: '{' or '['
+	for {
+		// A value is expected at i.
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return i, fmt.Errorf("%w: unexpected end", errSyntax)
+		}
+		var err error
+		switch c := data[i]; {
+		case c == '{':
+			i = skipSpace(data, i+1)
+			if i < len(data) && data[i] == '}' {
+				i++
+				break
+			}
+			stack = append(stack, '{')
+			if i, err = scanKey(data, i); err != nil {
+				return i, err
+			}
+			continue
+		case c == '[':
+			i = skipSpace(data, i+1)
+			if i < len(data) && data[i] == ']' {
+				i++
+				break
+			}
+			stack = append(stack, '[')
+			continue
+		case c == '"':
+			i, err = scanString(data, i)
+		case c == 't':
+			i, err = scanLiteral(data, i, "true")
+		case c == 'f':
+			i, err = scanLiteral(data, i, "false")
+		case c == 'n':
+			i, err = scanLiteral(data, i, "null")
+		case c == '-' || c >= '0' && c <= '9':
+			i, err = scanNumber(data, i)
+		default:
+			err = fmt.Errorf("%w: unexpected %q at offset %d", errSyntax, c, i)
+		}
+		if err != nil {
+			return i, err
+		}
+		// A value ended: close containers until one expects another value.
+		for {
+			if len(stack) == 0 {
+				return i, nil
+			}
+			i = skipSpace(data, i)
+			if i >= len(data) {
+				return i, fmt.Errorf("%w: unexpected end", errSyntax)
+			}
+			top, c := stack[len(stack)-1], data[i]
+			if c == ',' {
+				i = skipSpace(data, i+1)
+				if top == '{' {
+					if i, err = scanKey(data, i); err != nil {
+						return i, err
+					}
+				}
+				break
+			}
+			if top == '{' && c == '}' || top == '[' && c == ']' {
+				stack = stack[:len(stack)-1]
+				i++
+				continue
+			}
+			return i, fmt.Errorf("%w: unexpected %q at offset %d", errSyntax, c, i)
+		}
+	}
+}
+
+// scanKey scans an object key and its colon.
+func scanKey(data []byte, i int) (int, error) {
+	if i >= len(data) || data[i] != '"' {
+		return i, fmt.Errorf("%w: object key expected at offset %d", errSyntax, i)
+	}
+	i, err := scanString(data, i)
+	if err != nil {
+		return i, err
+	}
+	i = skipSpace(data, i)
+	if i >= len(data) || data[i] != ':' {
+		return i, fmt.Errorf("%w: colon expected at offset %d", errSyntax, i)
+	}
+	return i + 1, nil
+}
+
+// scanString scans the string starting at data[i] == '"'.
+func scanString(data []byte, i int) (int, error) {
+	start := i
+	i++
+	for i < len(data) {
+		c := data[i]
+		switch {
+		case c == '"':
+			return i + 1, nil
+		case c == '\\':
+			if i+1 >= len(data) {
+				return i, fmt.Errorf("%w: unterminated string at offset %d", errSyntax, start)
+			}
+			switch data[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(data) {
+					return i, fmt.Errorf("%w: unterminated string at offset %d", errSyntax, start)
+				}
+				for _, h := range data[i+2 : i+6] {
+					if !isHex(h) {
+						return i, fmt.Errorf("%w: bad \\u escape at offset %d", errSyntax, i)
+					}
+				}
+				i += 6
+			default:
+				return i, fmt.Errorf("%w: bad escape at offset %d", errSyntax, i)
+			}
+		case c < 0x20:
+			return i, fmt.Errorf("%w: control character in string at offset %d", errSyntax, i)
+		default:
+			i++
+		}
+	}
+	return i, fmt.Errorf("%w: unterminated string at offset %d", errSyntax, start)
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func scanLiteral(data []byte, i int, lit string) (int, error) {
+	if !bytes.HasPrefix(data[i:], []byte(lit)) {
+		return i, fmt.Errorf("%w: bad literal at offset %d", errSyntax, i)
+	}
+	return i + len(lit), nil
+}
+
+// scanNumber scans -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func scanNumber(data []byte, i int) (int, error) {
+	start := i
+	if data[i] == '-' {
+		i++
+	}
+	if i < len(data) && data[i] == '0' {
+		i++
+	} else if j := skipDigits(data, i); j > i {
+		i = j
+	} else {
+		return i, badNumber(start)
+	}
+	if i < len(data) && data[i] == '.' {
+		j := skipDigits(data, i+1)
+		if j == i+1 {
+			return j, badNumber(start)
+		}
+		i = j
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		j := skipDigits(data, i)
+		if j == i {
+			return j, badNumber(start)
+		}
+		i = j
+	}
+	return i, nil
+}
+
+func skipDigits(data []byte, i int) int {
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func badNumber(offset int) error {
+	return fmt.Errorf("%w: bad number at offset %d", errSyntax, offset)
 }
 
 // serverError returns the frame's error, or nil.

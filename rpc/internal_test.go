@@ -162,6 +162,14 @@ func TestDecodeResponse(t *testing.T) {
 		{frame: `{"request-id":-1}`},
 		{frame: `{"request-id":1}{"request-id":2}`},
 		{frame: `{"request-id":"1"}`},
+		{frame: `{"request-id":1,"response":{"a":tru}}`, wantErr: errSyntax},
+		{frame: `{"request-id":1,"response":{"a":1]}`, wantErr: errSyntax},
+		{frame: `{"request-id":1,"response":"\x"}`, wantErr: errSyntax},
+		{frame: `{"request-id":1,"response":01}`, wantErr: errSyntax},
+		{frame: `{"request-id":1,}`, wantErr: errSyntax},
+		{frame: `{"request-id":1 "response":{}}`, wantErr: errSyntax},
+		{frame: `{"request-id":1,"error":5}`},
+		{frame: `{"request-\u0069d":9,"response":[1,{"b":[]}]}`, want: &responseFrame{RequestID: 9, Response: json.RawMessage(`[1,{"b":[]}]`)}},
 	}
 	for _, tt := range tests {
 		got, err := decodeResponse([]byte(tt.frame))
@@ -186,8 +194,10 @@ func TestDecodeResponse(t *testing.T) {
 	}
 }
 
-// FuzzDecodeResponse checks that the frame decoder never panics, accepts only
-// responses with a request id, and that what it accepts survives a round trip.
+// FuzzDecodeResponse checks that the frame decoder never panics, that its
+// validator accepts exactly what encoding/json accepts, that it accepts only
+// valid responses with a request id, and that what it accepts survives a
+// round trip.
 func FuzzDecodeResponse(f *testing.F) {
 	for _, seed := range []string{
 		`{"request-id":1,"response":{"controller-tag":"controller-x","facades":[{"name":"Client","versions":[8]}],"server-version":"4.0.15"}}`,
@@ -196,6 +206,8 @@ func FuzzDecodeResponse(f *testing.F) {
 		`{"request-id":4,"error":"model migration in progress","response":{}}`,
 		`{"RequestId":5,"Response":{}}`,
 		`{"request-id":6,"type":"Pinger","version":1,"request":"Ping","params":{}}`,
+		` { "request-id" : 7 , "response" : [ -0.5e+3, true, false, null, "\u00e9\n" ] } `,
+		`{"request-\u0069d":8}`,
 		`not json`,
 		`[]`,
 		``,
@@ -203,13 +215,27 @@ func FuzzDecodeResponse(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The validator agrees with encoding/json.
+		start := skipSpace(data, 0)
+		end, err := scanValue(data, start)
+		ours := err == nil && skipSpace(data, end) == len(data)
+		if valid := json.Valid(data); ours != valid {
+			t.Fatalf("scanValue(%q) valid = %t (%v), json.Valid = %t", data, ours, err, valid)
+		}
+
 		got, err := decodeResponse(data)
 		if err != nil {
 			var fe *FrameError
 			if !errors.As(err, &fe) || len(fe.Frame) > maxFrameInError {
 				t.Fatalf("decodeResponse error %v is not a bounded *FrameError", err)
 			}
+			if ours && data[start] == '{' && (errors.Is(err, errSyntax) || errors.Is(err, errNotObject)) {
+				t.Fatalf("decodeResponse(%q) rejected valid JSON: %v", data, err)
+			}
 			return
+		}
+		if !ours {
+			t.Fatalf("decodeResponse accepted invalid JSON %q", data)
 		}
 		if got.RequestID == 0 || got.Type != "" || got.Request != "" {
 			t.Fatalf("decodeResponse accepted %q as %+v", data, got)
