@@ -1,0 +1,486 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// SetActionResult sets how future runs of an action on the application's
+// units end (status, message, output, log lines). Without one, an action
+// completes with an empty output.
+func (c *Controller) SetActionResult(modelUUID, app, actionName string, out ActionOutcome) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := modelUUID + "/" + app
+	b := c.behaviours[key]
+	results := make(map[string]ActionOutcome, len(b.ActionResults)+1)
+	for k, v := range b.ActionResults {
+		results[k] = v
+	}
+	results[actionName] = out
+	b.ActionResults = results
+	c.behaviours[key] = b
+	if m, ok := c.models[modelUUID]; ok {
+		if a, ok := m.apps[app]; ok {
+			a.behaviour.ActionResults = results
+		}
+	}
+}
+
+func (c *Controller) actionResult(m *model, a *action) facades.ActionResult {
+	r := facades.ActionResult{
+		Action:    &facades.Action{Tag: "action-" + strconv.Itoa(a.id), Receiver: a.receiver, Name: a.name, Parameters: a.params, Parallel: a.parallel, ExecutionGroup: a.group},
+		Enqueued:  timePtr(a.enqueued),
+		Started:   timePtr(a.started),
+		Completed: timePtr(a.completed),
+		Status:    a.status,
+		Message:   a.message,
+		Output:    a.output,
+	}
+	for _, l := range a.log {
+		r.Log = append(r.Log, facades.ActionMessage{Message: l.Message, Timestamp: timePtr(l.Time)})
+	}
+	return r
+}
+
+// resolveReceiver turns "unit-pg-0", "pg/0" or "pg/leader" into a unit.
+func (c *Controller) resolveReceiver(m *model, recv string) (*unit, error) {
+	if strings.HasSuffix(recv, "/leader") {
+		app := strings.TrimSuffix(recv, "/leader")
+		a, ok := m.apps[app]
+		if !ok {
+			return nil, errAppNotFound(app)
+		}
+		if a.leader == "" {
+			return nil, errNotFound("could not determine leader for %q", app)
+		}
+		return a.units[a.leader], nil
+	}
+	if strings.HasPrefix(recv, "unit-") {
+		return c.unitByTag(m, recv)
+	}
+	return c.unitByName(m, recv)
+}
+
+// enqueue creates an operation with one task per receiver and schedules
+// the tasks.
+func (c *Controller) enqueue(m *model, summary string, reqs []facades.Action) facades.EnqueuedActions {
+	now := c.now()
+	m.actionSeq++
+	op := &operation{id: m.actionSeq, summary: summary, enqueued: now}
+	m.operations[op.id] = op
+	out := facades.EnqueuedActions{Operation: "operation-" + strconv.Itoa(op.id)}
+	for _, req := range reqs {
+		u, err := c.resolveReceiver(m, req.Receiver)
+		if err != nil {
+			var r facades.ActionResult
+			setErr(&r.Error, err)
+			out.Actions = append(out.Actions, r)
+			continue
+		}
+		if req.Name != "juju-exec" {
+			if _, ok := u.app.charm.actions[req.Name]; !ok {
+				var r facades.ActionResult
+				setErr(&r.Error, errNotValid("no action %q defined for unit %q", req.Name, u.name))
+				out.Actions = append(out.Actions, r)
+				continue
+			}
+		}
+		m.actionSeq++
+		a := &action{id: m.actionSeq, opID: op.id, receiver: unitTag(u.name), name: req.Name, params: req.Parameters,
+			parallel: req.Parallel, group: req.ExecutionGroup, status: "pending", enqueued: now}
+		m.actions[a.id] = a
+		op.actions = append(op.actions, a.id)
+		c.scheduleAction(m, u, a)
+		out.Actions = append(out.Actions, c.actionResult(m, a))
+	}
+	m.notify()
+	return out
+}
+
+func (c *Controller) scheduleAction(m *model, u *unit, a *action) {
+	t := c.timingFor(u.app)
+	a.ev = c.sched.after(t.Hook, func() {
+		if a.status != "pending" {
+			return
+		}
+		if u.life == lifeDead {
+			a.status, a.message, a.completed = "failed", "unit removed", c.now()
+			m.notify()
+			return
+		}
+		a.status = "running"
+		a.started = c.now()
+		outcome := u.app.behaviour.ActionResults[a.name]
+		if a.name == "juju-exec" && outcome.Output == nil {
+			outcome.Output = map[string]any{"return-code": 0, "stdout": "", "stderr": ""}
+		}
+		for _, l := range outcome.Log {
+			a.log = append(a.log, actionLog{Time: c.now(), Message: l})
+		}
+		c.logf(m, unitTag(u.name), "INFO", modOp, "running action %q", a.name)
+		m.notify()
+		a.ev = c.sched.after(t.Action, func() {
+			if a.status != "running" {
+				return
+			}
+			st := outcome.Status
+			if st == "" {
+				st = "completed"
+			}
+			a.status, a.message, a.completed = st, outcome.Message, c.now()
+			a.output = outcome.Output
+			if a.output == nil {
+				a.output = map[string]any{}
+			}
+			c.logf(m, unitTag(u.name), "INFO", modOp, "action %q %s", a.name, st)
+			m.notify()
+		})
+	})
+}
+
+func actEnqueue(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	var a facades.Actions
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	if len(a.Actions) == 0 {
+		return nil, errBadRequest("no actions specified")
+	}
+	names := map[string]bool{}
+	for _, x := range a.Actions {
+		names[x.Name] = true
+	}
+	var ns []string
+	for n := range names {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	summary := fmt.Sprintf("%s run on %s", strings.Join(ns, ","), receiversSummary(a.Actions))
+	return cx.c.enqueue(cx.m, summary, a.Actions), nil
+}
+
+func receiversSummary(as []facades.Action) string {
+	var rs []string
+	for _, a := range as {
+		r := a.Receiver
+		if n, ok := unitNameFromTag(r); ok {
+			r = n
+		}
+		rs = append(rs, r)
+	}
+	return strings.Join(rs, ",")
+}
+
+func actRun(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("admin"); err != nil {
+		return nil, err
+	}
+	var a facades.RunParams
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(a.Commands) == "" {
+		return nil, errBadRequest("no commands specified")
+	}
+	var reqs []facades.Action
+	params := map[string]any{"command": a.Commands, "timeout": int64(a.Timeout)}
+	for _, u := range a.Units {
+		reqs = append(reqs, facades.Action{Receiver: u, Name: "juju-exec", Parameters: params, Parallel: a.Parallel, ExecutionGroup: a.ExecutionGroup})
+	}
+	for _, app := range a.Applications {
+		ap, ok := cx.m.apps[app]
+		if !ok {
+			return nil, errAppNotFound(app)
+		}
+		for _, u := range ap.sortedUnits() {
+			reqs = append(reqs, facades.Action{Receiver: u.name, Name: "juju-exec", Parameters: params, Parallel: a.Parallel, ExecutionGroup: a.ExecutionGroup})
+		}
+	}
+	if len(a.Machines) > 0 {
+		return nil, errNotSupported("running commands on machines is not simulated by jujusim")
+	}
+	return cx.c.enqueue(cx.m, "exec "+a.Commands, reqs), nil
+}
+
+func (cx *callCtx) actionByTag(tag string) (*action, error) {
+	id, ok := parseTag(tag, "action")
+	if !ok {
+		return nil, errNotValid("%q is not a valid action tag", tag)
+	}
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return nil, errNotValid("%q is not a valid action tag", tag)
+	}
+	a, ok := cx.m.actions[n]
+	if !ok {
+		return nil, errNotFound("action %s not found", id)
+	}
+	return a, nil
+}
+
+func actActions(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.ActionResults{Results: make([]facades.ActionResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		act, err := cx.actionByTag(e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		out.Results[i] = cx.c.actionResult(cx.m, act)
+	}
+	return out, nil
+}
+
+func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.ActionResults{Results: make([]facades.ActionResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		act, err := cx.actionByTag(e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		switch act.status {
+		case "pending":
+			act.ev.cancel()
+			act.status, act.completed = "cancelled", cx.c.now()
+		case "running":
+			act.ev.cancel()
+			act.status, act.completed = "aborted", cx.c.now()
+		}
+		out.Results[i] = cx.c.actionResult(cx.m, act)
+	}
+	cx.m.notify()
+	return out, nil
+}
+
+func (c *Controller) operationResult(m *model, op *operation) facades.OperationResult {
+	r := facades.OperationResult{Operation: "operation-" + strconv.Itoa(op.id), Summary: op.summary, Enqueued: timePtr(op.enqueued)}
+	var started, completed time.Time
+	counts := map[string]int{}
+	done := true
+	for _, id := range op.actions {
+		a := m.actions[id]
+		r.Actions = append(r.Actions, c.actionResult(m, a))
+		counts[a.status]++
+		if !a.started.IsZero() && (started.IsZero() || a.started.Before(started)) {
+			started = a.started
+		}
+		if a.completed.After(completed) {
+			completed = a.completed
+		}
+		if a.completed.IsZero() {
+			done = false
+		}
+	}
+	r.Started = timePtr(started)
+	switch {
+	case len(op.actions) == 0:
+		r.Status = "error"
+		r.Fail = "no tasks could be enqueued"
+	case counts["running"] > 0:
+		r.Status = "running"
+	case counts["pending"] > 0 && counts["pending"] == len(op.actions):
+		r.Status = "pending"
+	case counts["pending"] > 0:
+		r.Status = "running"
+	case counts["failed"] > 0:
+		r.Status = "failed"
+	case counts["cancelled"] == len(op.actions):
+		r.Status = "cancelled"
+	case counts["aborted"] > 0:
+		r.Status = "aborted"
+	default:
+		r.Status = "completed"
+	}
+	if done {
+		r.Completed = timePtr(completed)
+	}
+	return r
+}
+
+func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.OperationResults{Results: make([]facades.OperationResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		id, ok := parseTag(e.Tag, "operation")
+		n, err := strconv.Atoi(id)
+		if !ok || err != nil {
+			setErr(&out.Results[i].Error, errNotValid("%q is not a valid operation tag", e.Tag))
+			continue
+		}
+		op, ok := cx.m.operations[n]
+		if !ok {
+			setErr(&out.Results[i].Error, errNotFound("operation %d not found", n))
+			continue
+		}
+		out.Results[i] = cx.c.operationResult(cx.m, op)
+	}
+	return out, nil
+}
+
+func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	m := cx.m
+	var a facades.OperationQueryArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	if len(a.Machines) > 0 {
+		// No machine-level actions are simulated.
+		return facades.OperationResults{}, nil
+	}
+	ids := make([]int, 0, len(m.operations))
+	for id := range m.operations {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	var all []facades.OperationResult
+	for _, id := range ids {
+		op := m.operations[id]
+		keep := true
+		if len(a.Applications) > 0 || len(a.Units) > 0 || len(a.Actions) > 0 {
+			keep = false
+			for _, aid := range op.actions {
+				act := m.actions[aid]
+				un, _ := unitNameFromTag(act.receiver)
+				app, _, _ := splitUnitName(un)
+				if (len(a.Applications) == 0 || contains(a.Applications, app)) &&
+					(len(a.Units) == 0 || contains(a.Units, un)) &&
+					(len(a.Actions) == 0 || contains(a.Actions, act.name)) {
+					keep = true
+				}
+			}
+		}
+		if !keep {
+			continue
+		}
+		r := cx.c.operationResult(m, op)
+		if len(a.Status) > 0 && !contains(a.Status, r.Status) {
+			continue
+		}
+		all = append(all, r)
+	}
+	out := facades.OperationResults{}
+	if a.Offset > 0 {
+		if a.Offset >= len(all) {
+			all = nil
+		} else {
+			all = all[a.Offset:]
+		}
+	}
+	limit := a.Limit
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+		out.Truncated = true
+	}
+	out.Results = all
+	return out, nil
+}
+
+func actApplicationsCharmsActions(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.ApplicationsCharmActionsResults{Results: make([]facades.ApplicationCharmActionsResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		app, err := cx.c.appFromTag(cx.m, e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		out.Results[i].ApplicationTag = e.Tag
+		out.Results[i].Actions = map[string]facades.ActionSpec{}
+		for n, ac := range app.charm.actions {
+			out.Results[i].Actions[n] = facades.ActionSpec{Description: ac.Description, Params: ac.Params}
+		}
+	}
+	return out, nil
+}
+
+func actionLogJSON(l actionLog) string {
+	b, _ := json.Marshal(map[string]any{"message": l.Message, "timestamp": l.Time.UTC().Format(time.RFC3339Nano)})
+	return string(b)
+}
+
+func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.StringsWatchResults{Results: make([]facades.StringsWatchResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		act, err := cx.actionByTag(e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		var initial []string
+		for _, l := range act.log {
+			initial = append(initial, actionLogJSON(l))
+		}
+		sent := len(act.log)
+		w := cx.c.newWatcher(cx.s, "StringsWatcher", cx.m.uuid, func() (any, bool) {
+			if len(act.log) <= sent {
+				return nil, false
+			}
+			var changes []string
+			for _, l := range act.log[sent:] {
+				changes = append(changes, actionLogJSON(l))
+			}
+			sent = len(act.log)
+			return facades.StringsWatchResult{Changes: changes}, true
+		})
+		out.Results[i] = facades.StringsWatchResult{WatcherID: w.id, Changes: initial}
+	}
+	return out, nil
+}
+
+func init() {
+	regAll("Action", "EnqueueOperation", actEnqueue)
+	regAll("Action", "Run", actRun)
+	regAll("Action", "Actions", actActions)
+	regAll("Action", "Cancel", actCancel)
+	regAll("Action", "Operations", actOperations)
+	regAll("Action", "ListOperations", actListOperations)
+	regAll("Action", "ApplicationsCharmsActions", actApplicationsCharmsActions)
+	regAll("Action", "WatchActionsProgress", actWatchProgress)
+}

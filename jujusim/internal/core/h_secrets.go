@@ -1,0 +1,541 @@
+package core
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+var xidEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadding(base32.NoPadding)
+
+// newSecretID returns a 20-character xid-style id ([0-9a-v]).
+func newSecretID() string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return xidEncoding.EncodeToString(b[:])
+}
+
+func secretChecksum(data map[string]string) string {
+	b, _ := json.Marshal(data)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func (cx *callCtx) secretNotFound(format string, args ...any) *Error {
+	if cx.is4() {
+		return newErr(CodeSecretNotFound, format, args...)
+	}
+	return errNotFound(format, args...)
+}
+
+// parseSecretURI accepts "secret:<id>", "secret://<model>/<id>" and "<id>".
+func parseSecretURI(s string) (string, bool) {
+	id := s
+	switch {
+	case strings.HasPrefix(s, "secret://"):
+		rest := strings.TrimPrefix(s, "secret://")
+		i := strings.LastIndex(rest, "/")
+		if i < 0 {
+			return "", false
+		}
+		id = rest[i+1:]
+	case strings.HasPrefix(s, "secret:"):
+		id = strings.TrimPrefix(s, "secret:")
+	}
+	if len(id) != 20 {
+		return "", false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'v') {
+			return "", false
+		}
+	}
+	return id, true
+}
+
+// findSecret resolves a secret by URI or label.
+func (cx *callCtx) findSecret(uri, label string) (*secret, error) {
+	m := cx.m
+	if uri != "" {
+		id, ok := parseSecretURI(uri)
+		if !ok {
+			return nil, errNotValid("secret URI %q not valid", uri)
+		}
+		s, ok := m.secrets[id]
+		if !ok {
+			return nil, cx.secretNotFound("secret %q not found", id)
+		}
+		return s, nil
+	}
+	if label == "" {
+		return nil, errNotValid("must specify either URI or label")
+	}
+	for _, id := range m.secretOrder {
+		if s := m.secrets[id]; s != nil && s.label == label {
+			return s, nil
+		}
+	}
+	return nil, cx.secretNotFound("secret %q not found", label)
+}
+
+func (cx *callCtx) labelTaken(label string, except *secret) bool {
+	for _, s := range cx.m.secrets {
+		if s != except && s.label == label {
+			return true
+		}
+	}
+	return false
+}
+
+func secCreate(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	m := cx.m
+	var a facades.CreateSecretArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.StringResults{Results: make([]facades.StringResult, len(a.Args))}
+	for i, arg := range a.Args {
+		if cx.is4() && arg.OwnerTag != "" && arg.OwnerTag != m.uuid && arg.OwnerTag != "model-"+m.uuid {
+			setErr(&out.Results[i].Error, errNotValid("owner tag %q not valid for a user secret", arg.OwnerTag))
+			continue
+		}
+		if arg.Content == nil || len(arg.Content.Data) == 0 {
+			setErr(&out.Results[i].Error, errNotValid("empty secret value"))
+			continue
+		}
+		label := ""
+		if arg.Label != nil {
+			label = *arg.Label
+		}
+		if label != "" && cx.labelTaken(label, nil) {
+			setErr(&out.Results[i].Error, errAlreadyExists("secret with name %q already exists", label))
+			continue
+		}
+		now := cx.c.now()
+		s := &secret{id: newSecretID(), label: label, ownerTag: "model-" + m.uuid, rotatePolicy: "never", created: now, updated: now,
+			access: map[string]string{}}
+		if arg.Description != nil {
+			s.description = *arg.Description
+		}
+		data := copyStrings(arg.Content.Data)
+		s.revisions = []*secretRevision{{rev: 1, data: data, checksum: secretChecksum(data), created: now, updated: now}}
+		m.secrets[s.id] = s
+		m.secretOrder = append(m.secretOrder, s.id)
+		out.Results[i].Result = "secret:" + s.id
+	}
+	m.notify()
+	return out, nil
+}
+
+func copyStrings(in map[string]string) map[string]string {
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
+}
+
+func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	var a facades.UpdateUserSecretArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(a.Args))
+	for i, arg := range a.Args {
+		if (arg.URI == "") == (arg.ExistingLabel == "") {
+			errs[i] = errNotValid("must specify either URI or label")
+			continue
+		}
+		s, err := cx.findSecret(arg.URI, arg.ExistingLabel)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if arg.Label == nil && arg.Description == nil && arg.Content == nil && arg.AutoPrune == nil {
+			errs[i] = errNotValid("at least one attribute to update must be specified")
+			continue
+		}
+		if arg.Label != nil && *arg.Label != s.label && cx.labelTaken(*arg.Label, s) {
+			errs[i] = errAlreadyExists("secret with name %q already exists", *arg.Label)
+			continue
+		}
+		if arg.Content != nil && len(arg.Content.Data) == 0 {
+			errs[i] = errNotValid("empty secret value")
+			continue
+		}
+		now := cx.c.now()
+		if arg.Label != nil {
+			s.label = *arg.Label
+		}
+		if arg.Description != nil {
+			s.description = *arg.Description
+		}
+		if arg.AutoPrune != nil {
+			s.autoPrune = *arg.AutoPrune
+		}
+		if arg.Content != nil {
+			data := copyStrings(arg.Content.Data)
+			sum := secretChecksum(data)
+			if sum != s.latest().checksum {
+				s.revisions = append(s.revisions, &secretRevision{rev: s.latest().rev + 1, data: data, checksum: sum, created: now, updated: now})
+				if s.autoPrune && len(s.revisions) > 1 {
+					s.revisions = s.revisions[len(s.revisions)-1:]
+				}
+			}
+		}
+		s.updated = now
+	}
+	cx.m.notify()
+	return errorResults(errs), nil
+}
+
+func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	m := cx.m
+	var a facades.DeleteSecretArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(a.Args))
+	for i, arg := range a.Args {
+		s, err := cx.findSecret(arg.URI, arg.Label)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if len(arg.Revisions) == 0 {
+			delete(m.secrets, s.id)
+			continue
+		}
+		keep := s.revisions[:0]
+		for _, r := range s.revisions {
+			if !containsInt(arg.Revisions, r.rev) {
+				keep = append(keep, r)
+			}
+		}
+		for _, rv := range arg.Revisions {
+			found := false
+			for _, r := range s.revisions {
+				found = found || r.rev == rv
+			}
+			if !found && errs[i] == nil {
+				if cx.is4() {
+					errs[i] = newErr("secret revision not found", "secret revision %d not found", rv)
+				} else {
+					errs[i] = errNotFound("secret revision %d not found", rv)
+				}
+			}
+		}
+		s.revisions = keep
+		if len(s.revisions) == 0 {
+			delete(m.secrets, s.id)
+		}
+	}
+	var order []string
+	for _, id := range m.secretOrder {
+		if _, ok := m.secrets[id]; ok {
+			order = append(order, id)
+		}
+	}
+	m.secretOrder = order
+	m.notify()
+	return errorResults(errs), nil
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func secGrantRevoke(grant bool) handlerFunc {
+	return func(cx *callCtx, p json.RawMessage) (any, error) {
+		if err := cx.need("write"); err != nil {
+			return nil, err
+		}
+		var a facades.GrantRevokeUserSecretArg
+		if err := decode(p, &a); err != nil {
+			return nil, err
+		}
+		s, err := cx.findSecret(a.URI, a.Label)
+		if err != nil {
+			return nil, err
+		}
+		errs := make([]error, len(a.Applications))
+		for i, app := range a.Applications {
+			if _, ok := cx.m.apps[app]; !ok {
+				errs[i] = errAppNotFound(app)
+				continue
+			}
+			tag := "application-" + app
+			if grant {
+				if _, ok := s.access[tag]; !ok {
+					s.accessOrder = append(s.accessOrder, tag)
+				}
+				s.access[tag] = "view"
+			} else {
+				delete(s.access, tag)
+			}
+		}
+		cx.m.notify()
+		return errorResults(errs), nil
+	}
+}
+
+func secList(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	m := cx.m
+	var a facades.ListSecretsArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	if a.ShowSecrets {
+		if err := cx.need("admin"); err != nil {
+			return nil, err
+		}
+	}
+	f := a.Filter
+	if f.OwnerTag != nil && cx.is4() && !strings.HasPrefix(*f.OwnerTag, "application-") && !strings.HasPrefix(*f.OwnerTag, "unit-") {
+		return nil, errNotValid("owner tag %q not valid", *f.OwnerTag)
+	}
+	var fid string
+	if f.URI != nil {
+		id, ok := parseSecretURI(*f.URI)
+		if !ok {
+			return nil, errNotValid("secret URI %q not valid", *f.URI)
+		}
+		fid = id
+	}
+	out := facades.ListSecretResults{Results: []facades.ListSecretResult{}}
+	for _, id := range m.secretOrder {
+		s := m.secrets[id]
+		if s == nil || (fid != "" && id != fid) || (f.Label != nil && s.label != *f.Label) || (f.OwnerTag != nil && s.ownerTag != *f.OwnerTag) {
+			continue
+		}
+		latest := s.latest()
+		r := facades.ListSecretResult{
+			URI: "secret:" + s.id, Version: 1, OwnerTag: s.ownerTag, RotatePolicy: s.rotatePolicy, Description: s.description,
+			Label: s.label, LatestRevision: latest.rev, LatestRevisionChecksum: latest.checksum,
+			CreateTime: timePtr(s.created), UpdateTime: timePtr(s.updated),
+		}
+		for _, rv := range s.revisions {
+			r.Revisions = append(r.Revisions, facades.SecretRevision{Revision: rv.rev, BackendName: "internal", CreateTime: timePtr(rv.created), UpdateTime: timePtr(rv.updated)})
+		}
+		tags := append([]string(nil), s.accessOrder...)
+		sort.Strings(tags)
+		for _, t := range tags {
+			if role, ok := s.access[t]; ok {
+				r.Access = append(r.Access, facades.AccessInfo{Role: role, ScopeTag: "model-" + m.uuid, TargetTag: t})
+			}
+		}
+		if a.ShowSecrets {
+			rev := latest
+			if f.Revision != nil {
+				rev = nil
+				for _, x := range s.revisions {
+					if x.rev == *f.Revision {
+						rev = x
+					}
+				}
+			}
+			if rev == nil {
+				r.Value = &facades.SecretValueResult{}
+				setErr(&r.Value.Error, cx.secretNotFound("secret revision %d not found", *f.Revision))
+			} else {
+				r.Value = &facades.SecretValueResult{Data: copyStrings(rev.data)}
+			}
+		}
+		out.Results = append(out.Results, r)
+	}
+	return out, nil
+}
+
+// ---- SecretBackends (controller connection) ----
+
+func (c *Controller) secretCount(backend string) int {
+	if backend != "internal" {
+		return 0
+	}
+	n := 0
+	for _, m := range c.models {
+		n += len(m.secrets)
+	}
+	return n
+}
+
+func sbList(cx *callCtx, p json.RawMessage) (any, error) {
+	c := cx.c
+	var a facades.ListSecretBackendsArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	if a.Reveal {
+		if err := cx.needSuperuser(); err != nil {
+			return nil, err
+		}
+	}
+	names := make([]string, 0, len(c.backends))
+	for n := range c.backends {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := facades.ListSecretBackendsResults{Results: []facades.SecretBackendResult{}}
+	for _, n := range names {
+		if len(a.Names) > 0 && !contains(a.Names, n) {
+			continue
+		}
+		b := c.backends[n]
+		id := b.id
+		if b.builtin {
+			id = c.uuid
+		}
+		cfg := map[string]any{}
+		for k, v := range b.config {
+			if !a.Reveal && (k == "token" || k == "password" || k == "secret-id") {
+				continue
+			}
+			cfg[k] = v
+		}
+		out.Results = append(out.Results, facades.SecretBackendResult{ID: id, NumSecrets: c.secretCount(n), Status: "active",
+			Result: facades.SecretBackend{Name: n, BackendType: b.typ, Config: cfg, TokenRotateInterval: b.tokenRotateInterval}})
+	}
+	return out, nil
+}
+
+func (cx *callCtx) backendNotFound(name string) *Error {
+	if cx.is4() {
+		return newErr(CodeSecretBackendNotFound, "secret backend %q not found", name)
+	}
+	return errNotFound("secret backend %q not found", name)
+}
+
+func sbAdd(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.needSuperuser(); err != nil {
+		return nil, err
+	}
+	c := cx.c
+	var a facades.AddSecretBackendArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(a.Args))
+	for i, arg := range a.Args {
+		if arg.Name == "" || arg.Name == "internal" || arg.Name == "auto" {
+			errs[i] = errNotValid("secret backend name %q not valid", arg.Name)
+			continue
+		}
+		if _, ok := c.backends[arg.Name]; ok {
+			if cx.is4() {
+				errs[i] = newErr(CodeSecretBackendAlreadyExists, "secret backend %q already exists", arg.Name)
+			} else {
+				errs[i] = errAlreadyExists("secret backend %q already exists", arg.Name)
+			}
+			continue
+		}
+		if arg.BackendType != "vault" && arg.BackendType != "kubernetes" {
+			errs[i] = errNotValid("secret backend type %q not supported", arg.BackendType)
+			continue
+		}
+		id := arg.ID
+		if id == "" {
+			id = newUUID()
+		}
+		c.backends[arg.Name] = &secretBackend{id: id, name: arg.Name, typ: arg.BackendType, config: arg.Config, tokenRotateInterval: arg.TokenRotateInterval}
+	}
+	return errorResults(errs), nil
+}
+
+func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.needSuperuser(); err != nil {
+		return nil, err
+	}
+	c := cx.c
+	var a facades.UpdateSecretBackendArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(a.Args))
+	for i, arg := range a.Args {
+		b, ok := c.backends[arg.Name]
+		if !ok || b.builtin {
+			errs[i] = cx.backendNotFound(arg.Name)
+			continue
+		}
+		if b.config == nil {
+			b.config = map[string]any{}
+		}
+		for k, v := range arg.Config {
+			b.config[k] = v
+		}
+		for _, k := range arg.Reset {
+			delete(b.config, k)
+		}
+		if arg.TokenRotateInterval != nil {
+			b.tokenRotateInterval = arg.TokenRotateInterval
+		}
+		if arg.NameChange != nil && *arg.NameChange != arg.Name {
+			delete(c.backends, arg.Name)
+			b.name = *arg.NameChange
+			c.backends[b.name] = b
+		}
+	}
+	return errorResults(errs), nil
+}
+
+func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.needSuperuser(); err != nil {
+		return nil, err
+	}
+	c := cx.c
+	var a facades.RemoveSecretBackendArgs
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(a.Args))
+	for i, arg := range a.Args {
+		b, ok := c.backends[arg.Name]
+		if !ok || b.builtin {
+			errs[i] = cx.backendNotFound(arg.Name)
+			continue
+		}
+		delete(c.backends, arg.Name)
+	}
+	return errorResults(errs), nil
+}
+
+var _ = time.Second
+
+func init() {
+	regAll("Secrets", "ListSecrets", secList)
+	reg("Secrets", "CreateSecrets", handler{minV: 2, fn: secCreate})
+	reg("Secrets", "UpdateSecrets", handler{minV: 2, fn: secUpdate})
+	reg("Secrets", "RemoveSecrets", handler{minV: 2, fn: secRemove})
+	reg("Secrets", "GrantSecret", handler{minV: 2, fn: secGrantRevoke(true)})
+	reg("Secrets", "RevokeSecret", handler{minV: 2, fn: secGrantRevoke(false)})
+	regAll("SecretBackends", "ListSecretBackends", sbList)
+	regAll("SecretBackends", "AddSecretBackends", sbAdd)
+	regAll("SecretBackends", "UpdateSecretBackends", sbUpdate)
+	regAll("SecretBackends", "RemoveSecretBackends", sbRemove)
+}
