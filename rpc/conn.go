@@ -25,18 +25,18 @@ const minWriteTimeout = 30 * time.Second
 // Conn is a logged-in connection to a controller or model. It is safe for
 // concurrent use: any number of calls may be in flight at once.
 type Conn struct {
-	ws       *websocket.Conn
-	ep       endpoint
-	tlsCfg   *tls.Config // nil for ws://
-	login    LoginProvider
-	version  string
-	logger   *slog.Logger // nil: silent
-	tracer   Tracer
-	facades  map[string][]int // client's FacadeVersions
-	info     LoginInfo
-	httpOnce sync.Once
-	http     *http.Client
-	httpTr   *http.Transport
+	ws      *websocket.Conn
+	ep      endpoint
+	tlsCfg  *tls.Config // nil for ws://
+	login   LoginProvider
+	version string
+	logger  *slog.Logger // nil: silent
+	tracer  Tracer
+	facades map[string][]int // client's FacadeVersions
+	info    LoginInfo
+	httpMu  sync.Mutex
+	http    *http.Client
+	httpTr  *http.Transport
 
 	pingInterval time.Duration
 	pingTimeout  time.Duration
@@ -356,7 +356,9 @@ func (c *Conn) fail(ctx context.Context, cause error) {
 
 // Close closes the connection: calls in flight and later calls fail with an
 // error matching ErrClosed. It is idempotent and returns once the
-// connection's goroutines (reader, writer, pinger) have exited.
+// connection's goroutines (reader, writer, pinger) have exited. It sends a
+// websocket close frame and waits for the controller's answer, at most a few
+// seconds if the controller does not answer.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
 		if c.markDone(ErrClosed) {
@@ -366,9 +368,11 @@ func (c *Conn) Close() error {
 		c.cancel()
 		_ = c.ws.CloseNow()
 		c.wg.Wait()
+		c.httpMu.Lock()
 		if c.httpTr != nil {
 			c.httpTr.CloseIdleConnections()
 		}
+		c.httpMu.Unlock()
 	})
 	c.wg.Wait()
 	return nil

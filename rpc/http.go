@@ -12,14 +12,15 @@ import (
 // http.DefaultTransport. It adds no authentication: set AuthHeader's headers
 // on each request. The client is shared; Close releases its idle connections.
 func (c *Conn) HTTPClient() *http.Client {
-	c.httpOnce.Do(func() {
+	c.httpMu.Lock()
+	defer c.httpMu.Unlock()
+	if c.http == nil {
 		c.httpTr = &http.Transport{
-			Proxy:             http.ProxyFromEnvironment,
-			TLSClientConfig:   c.tlsCfg.Clone(),
-			ForceAttemptHTTP2: false,
+			Proxy:           http.ProxyFromEnvironment,
+			TLSClientConfig: c.tlsCfg.Clone(),
 		}
 		c.http = &http.Client{Transport: &hostSwitch{host: c.ep.host, controller: c.httpTr}}
-	})
+	}
 	return c.http
 }
 
