@@ -2,6 +2,7 @@ package jujusim
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -109,24 +110,37 @@ func TestSetLatency(t *testing.T) {
 
 func TestRestartKeepsAddressAndState(t *testing.T) {
 	s := startServer(t, Config{})
-	addr, uuid, model := s.Addr(), s.ControllerUUID(), s.DefaultModelUUID()
-	c := dial(t, s, model)
+	addr, uuid := s.Addr(), s.ControllerUUID()
+	c := dial(t, s, "")
 	c.login(s)
+	f := c.call("ModelManager", 11, "CreateModel", map[string]any{
+		"name": "kept", "qualifier": "admin", "cloud-tag": "cloud-dummy",
+	})
+	if f["error"] != nil {
+		t.Fatalf("CreateModel: %s", f)
+	}
+	model, ok := s.ModelUUID("admin", "kept")
+	if !ok {
+		t.Fatal("model admin/kept not found")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.Restart(ctx); err != nil {
 		t.Fatalf("Restart: %v", err)
 	}
 	c.expectClosed()
-	if s.Addr() != addr || s.ControllerUUID() != uuid || s.DefaultModelUUID() != model {
-		t.Fatalf("after restart: addr %s uuid %s model %s", s.Addr(), s.ControllerUUID(), s.DefaultModelUUID())
+	if s.Addr() != addr || s.ControllerUUID() != uuid {
+		t.Fatalf("after restart: addr %s uuid %s, want %s %s", s.Addr(), s.ControllerUUID(), addr, uuid)
 	}
+	// The model created before the restart is still served.
 	d := dial(t, s, model)
-	d.login(s)
+	if f := d.login(s); !strings.Contains(f.String(), "model-"+model) {
+		t.Errorf("login to the kept model: %s", f)
+	}
 	if err := s.Restart(ctx); err != nil {
 		t.Fatalf("second Restart: %v", err)
 	}
 	d.expectClosed()
-	e := dial(t, s, "")
+	e := dial(t, s, model)
 	e.login(s)
 }

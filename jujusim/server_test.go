@@ -157,6 +157,32 @@ func TestLogin(t *testing.T) {
 	}
 }
 
+func TestLoginJuju36(t *testing.T) {
+	s := startServer(t, Config{JujuVersion: Juju36})
+	c := dial(t, s, s.DefaultModelUUID())
+	f := c.login(s)
+	var res struct {
+		ServerVersion string `json:"server-version"`
+		Facades       []struct {
+			Name     string `json:"name"`
+			Versions []int  `json:"versions"`
+		} `json:"facades"`
+	}
+	if err := json.Unmarshal(f["response"], &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.ServerVersion != Juju36 {
+		t.Errorf("server-version %q, want %q", res.ServerVersion, Juju36)
+	}
+	found := false
+	for _, fc := range res.Facades {
+		found = found || fc.Name == "AllWatcher"
+	}
+	if !found {
+		t.Error("3.6 model login lists no AllWatcher facade")
+	}
+}
+
 func TestCallsBeforeLogin(t *testing.T) {
 	s := startServer(t, Config{})
 	tests := []struct {

@@ -158,7 +158,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(o.seedOrder) > 0 {
 		var parts []string
 		for _, app := range o.seedOrder {
-			parts = append(parts, fmt.Sprintf("%s (%d units)", app, o.seed[app]))
+			unit := "units"
+			if o.seed[app] == 1 {
+				unit = "unit"
+			}
+			parts = append(parts, fmt.Sprintf("%s (%d %s)", app, o.seed[app], unit))
 		}
 		fmt.Fprintf(stdout, "Seeded: %s\n", strings.Join(parts, ", "))
 	}

@@ -163,6 +163,19 @@ func TestSimKeep(t *testing.T) {
 	}
 }
 
+func TestSimSeed(t *testing.T) {
+	out, stop := startSim(t, "--listen", "127.0.0.1:0", "--juju-data", t.TempDir(), "--speed", "instant",
+		"--seed", "pg=2,web=1", "--juju-version", "3.6.28")
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Seeded: pg (2 units), web (1 unit)", "Simulated Juju 3.6.28 controller"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestSimUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	store, _ := jujudata.New(jujudata.Config{Dir: dir})
