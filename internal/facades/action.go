@@ -79,6 +79,7 @@ func (c *ActionClient) Operations(ctx context.Context, args Entities) (Operation
 }
 
 // Run calls Action.Run, which exists in facade version 7.
+// It has the params and result shapes of the Juju 4.0 schema; see also RunJuju36.
 //
 // Run the commands specified on the machines identified through the
 // list of machines, units and services.
@@ -89,6 +90,7 @@ func (c *ActionClient) Run(ctx context.Context, args RunParams) (EnqueuedActions
 }
 
 // RunJuju36 calls Action.Run, which exists in facade version 7.
+// It has the params and result shapes of the Juju 3.6 schema; see also Run.
 //
 // Run the commands specified on the machines identified through the
 // list of machines, units and services.
@@ -99,6 +101,7 @@ func (c *ActionClient) RunJuju36(ctx context.Context, args RunParamsJuju36) (Enq
 }
 
 // RunOnAllMachines calls Action.RunOnAllMachines, which exists in facade version 7.
+// It has the params and result shapes of the Juju 4.0 schema; see also RunOnAllMachinesJuju36.
 //
 // RunOnAllMachines attempts to run the specified command on all the machines.
 func (c *ActionClient) RunOnAllMachines(ctx context.Context, args RunParams) (EnqueuedActions, error) {
@@ -108,6 +111,7 @@ func (c *ActionClient) RunOnAllMachines(ctx context.Context, args RunParams) (En
 }
 
 // RunOnAllMachinesJuju36 calls Action.RunOnAllMachines, which exists in facade version 7.
+// It has the params and result shapes of the Juju 3.6 schema; see also RunOnAllMachines.
 //
 // RunOnAllMachines attempts to run the specified command on all the machines.
 func (c *ActionClient) RunOnAllMachinesJuju36(ctx context.Context, args RunParamsJuju36) (EnqueuedActions, error) {

@@ -86,6 +86,7 @@ func (c *ApplicationClient) Deploy(ctx context.Context, args ApplicationsDeploy)
 }
 
 // DeployFromRepository calls Application.DeployFromRepository, which exists in facade versions 19, 20, 21 and 22.
+// It has the params and result shapes of the Juju 4.0 schema; see also DeployFromRepositoryJuju36.
 //
 // DeployFromRepository is a one-stop deployment method for repository
 // charms. Only a charm name is required to deploy. If argument validation
@@ -99,6 +100,7 @@ func (c *ApplicationClient) DeployFromRepository(ctx context.Context, args Deplo
 }
 
 // DeployFromRepositoryJuju36 calls Application.DeployFromRepository, which exists in facade versions 19, 20, 21 and 22.
+// It has the params and result shapes of the Juju 3.6 schema; see also DeployFromRepository.
 //
 // DeployFromRepository is a one-stop deployment method for repository
 // charms. Only a charm name is required to deploy. If argument validation
@@ -238,6 +240,7 @@ func (c *ApplicationClient) ScaleApplications(ctx context.Context, args ScaleApp
 }
 
 // SetCharm calls Application.SetCharm, which exists in facade versions 20, 21 and 22.
+// It has the params and result shapes of the Juju 4.0 schema; see also SetCharmJuju36.
 //
 // SetCharm sets the charm for a given for the application.
 func (c *ApplicationClient) SetCharm(ctx context.Context, args ApplicationSetCharmV2) error {
@@ -245,6 +248,7 @@ func (c *ApplicationClient) SetCharm(ctx context.Context, args ApplicationSetCha
 }
 
 // SetCharmJuju36 calls Application.SetCharm, which exists in facade versions 19, 20, 21 and 22.
+// It has the params and result shapes of the Juju 3.6 schema; see also SetCharm.
 //
 // SetCharm sets the charm for a given for the application.
 func (c *ApplicationClient) SetCharmJuju36(ctx context.Context, args ApplicationSetCharm) error {
@@ -270,6 +274,7 @@ func (c *ApplicationClient) SetConstraints(ctx context.Context, args SetConstrai
 }
 
 // SetMetricCredentials calls Application.SetMetricCredentials, which exists in facade versions 19, 20, 21 and 22.
+// Only the Juju 3.6 schema has it.
 func (c *ApplicationClient) SetMetricCredentials(ctx context.Context, args ApplicationMetricCredentials) (ErrorResults, error) {
 	var result ErrorResults
 	err := call(ctx, c.caller, "Application", "SetMetricCredentials", "", []int{19, 20, 21, 22}, args, &result)
@@ -313,6 +318,7 @@ func (c *ApplicationClient) UnsetApplicationsConfig(ctx context.Context, args Ap
 }
 
 // UpdateApplicationBase calls Application.UpdateApplicationBase, which exists in facade versions 19, 20, 21 and 22.
+// Only the Juju 3.6 schema has it.
 //
 // UpdateApplicationBase updates the application base.
 // Base for subordinates is updated too.

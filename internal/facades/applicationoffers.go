@@ -38,6 +38,7 @@ func (c *ApplicationOffersClient) DestroyOffers(ctx context.Context, args Destro
 }
 
 // FindApplicationOffers calls ApplicationOffers.FindApplicationOffers, which exists in facade version 6.
+// It has the params and result shapes of the Juju 4.0 schema; see also FindApplicationOffersV5.
 //
 // FindApplicationOffers gets details about remote applications that match given filter.
 func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, args OfferFilters) (QueryApplicationOffersResultsV5, error) {
@@ -47,6 +48,7 @@ func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, arg
 }
 
 // FindApplicationOffersV5 calls ApplicationOffers.FindApplicationOffers, which exists in facade version 5.
+// It has the params and result shapes of the Juju 3.6 schema; see also FindApplicationOffers.
 //
 // FindApplicationOffers gets details about remote applications that match given filter.
 func (c *ApplicationOffersClient) FindApplicationOffersV5(ctx context.Context, args OfferFiltersV5) (QueryApplicationOffersResultsV5, error) {
@@ -67,6 +69,7 @@ func (c *ApplicationOffersClient) GetConsumeDetails(ctx context.Context, args Co
 }
 
 // ListApplicationOffers calls ApplicationOffers.ListApplicationOffers, which exists in facade version 6.
+// It has the params and result shapes of the Juju 4.0 schema; see also ListApplicationOffersV5.
 //
 // ListApplicationOffers gets deployed details about application offers that
 // match given filter. The results contain details about the deployed
@@ -78,6 +81,7 @@ func (c *ApplicationOffersClient) ListApplicationOffers(ctx context.Context, arg
 }
 
 // ListApplicationOffersV5 calls ApplicationOffers.ListApplicationOffers, which exists in facade version 5.
+// It has the params and result shapes of the Juju 3.6 schema; see also ListApplicationOffers.
 //
 // ListApplicationOffers gets deployed details about application offers that match given filter.
 // The results contain details about the deployed applications such as connection count.

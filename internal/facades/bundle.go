@@ -18,6 +18,7 @@ func NewBundleClient(c Caller) *BundleClient {
 }
 
 // ExportBundle calls Bundle.ExportBundle, which exists in facade version 8.
+// It has the params and result shapes of the Juju 4.0 schema; see also ExportBundleV6.
 //
 // ExportBundle exports the current model configuration as bundle.
 func (c *BundleClient) ExportBundle(ctx context.Context, args ExportBundleParams) (StringResult, error) {
@@ -27,6 +28,7 @@ func (c *BundleClient) ExportBundle(ctx context.Context, args ExportBundleParams
 }
 
 // ExportBundleV6 calls Bundle.ExportBundle, which exists in facade version 6.
+// It has the params and result shapes of the Juju 3.6 schema; see also ExportBundle.
 //
 // ExportBundle exports the current model configuration as bundle.
 func (c *BundleClient) ExportBundleV6(ctx context.Context, args ExportBundleParamsV6) (StringResult, error) {
@@ -36,6 +38,7 @@ func (c *BundleClient) ExportBundleV6(ctx context.Context, args ExportBundlePara
 }
 
 // GetChanges calls Bundle.GetChanges, which exists in facade version 6.
+// Only the Juju 3.6 schema has it.
 //
 // GetChanges returns the list of changes required to deploy the given bundle
 // data. The changes are sorted by requirements, so that they can be applied in

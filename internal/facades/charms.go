@@ -31,6 +31,7 @@ func (c *CharmsClient) AddCharm(ctx context.Context, args AddCharmWithOrigin) (C
 }
 
 // CharmInfo calls Charms.CharmInfo, which exists in facade version 7.
+// It has the params and result shapes of the Juju 4.0 schema; see also CharmInfoJuju36.
 //
 // CharmInfo returns information about the requested charm.
 func (c *CharmsClient) CharmInfo(ctx context.Context, args CharmURL) (Charm, error) {
@@ -40,6 +41,7 @@ func (c *CharmsClient) CharmInfo(ctx context.Context, args CharmURL) (Charm, err
 }
 
 // CharmInfoJuju36 calls Charms.CharmInfo, which exists in facade version 7.
+// It has the params and result shapes of the Juju 3.6 schema; see also CharmInfo.
 //
 // CharmInfo returns information about the requested charm.
 func (c *CharmsClient) CharmInfoJuju36(ctx context.Context, args CharmURL) (CharmJuju36, error) {
@@ -72,6 +74,7 @@ func (c *CharmsClient) GetDownloadInfos(ctx context.Context, args CharmURLAndOri
 }
 
 // IsMetered calls Charms.IsMetered, which exists in facade version 7.
+// Only the Juju 3.6 schema has it.
 func (c *CharmsClient) IsMetered(ctx context.Context, args CharmURL) (IsMeteredResult, error) {
 	var result IsMeteredResult
 	err := call(ctx, c.caller, "Charms", "IsMetered", "", []int{7}, args, &result)

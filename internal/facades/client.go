@@ -21,6 +21,7 @@ func NewClientClient(c Caller) *ClientClient {
 }
 
 // FullStatus calls Client.FullStatus, which exists in facade version 8.
+// It has the params and result shapes of the Juju 4.0 schema; see also FullStatusJuju36.
 //
 // FullStatus gives the information needed for juju status over the api
 func (c *ClientClient) FullStatus(ctx context.Context, args StatusParams) (FullStatus, error) {
@@ -30,6 +31,7 @@ func (c *ClientClient) FullStatus(ctx context.Context, args StatusParams) (FullS
 }
 
 // FullStatusJuju36 calls Client.FullStatus, which exists in facade version 8.
+// It has the params and result shapes of the Juju 3.6 schema; see also FullStatus.
 //
 // FullStatus gives the information needed for juju status over the api
 func (c *ClientClient) FullStatusJuju36(ctx context.Context, args StatusParams) (FullStatusJuju36, error) {

@@ -103,6 +103,7 @@ func (c *CloudClient) CredentialContents(ctx context.Context, args CloudCredenti
 }
 
 // InstanceTypes calls Cloud.InstanceTypes, which exists in facade version 7.
+// Only the Juju 3.6 schema has it.
 //
 // InstanceTypes returns instance type information for the cloud and region
 // in which the current model is deployed.
@@ -123,6 +124,7 @@ func (c *CloudClient) ListCloudInfo(ctx context.Context, args ListCloudsRequest)
 }
 
 // ModelConfigSchema calls Cloud.ModelConfigSchema, which exists in facade version 8.
+// Only the Juju 4.0 schema has it.
 //
 // ModelConfigSchema returns the model config schema for the specified provider
 // type.

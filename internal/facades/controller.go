@@ -22,6 +22,7 @@ func NewControllerClient(c Caller) *ControllerClient {
 }
 
 // AllModels calls Controller.AllModels, which exists in facade versions 13 and 14.
+// It has the params and result shapes of the Juju 4.0 schema; see also AllModelsV12.
 //
 // AllModels allows controller administrators to get the list of all the
 // models in the controller.
@@ -32,6 +33,7 @@ func (c *ControllerClient) AllModels(ctx context.Context) (UserModelList, error)
 }
 
 // AllModelsV12 calls Controller.AllModels, which exists in facade version 12.
+// It has the params and result shapes of the Juju 3.6 schema; see also AllModels.
 //
 // AllModels allows controller administrators to get the list of all the
 // models in the controller.
@@ -113,6 +115,7 @@ func (c *ControllerClient) DestroyController(ctx context.Context, args DestroyCo
 }
 
 // GetCloudSpec calls Controller.GetCloudSpec, which exists in facade version 12.
+// Only the Juju 3.6 schema has it.
 //
 // GetCloudSpec constructs the CloudSpec for a validated and authorized model.
 func (c *ControllerClient) GetCloudSpec(ctx context.Context, args ModelTag) (CloudSpecResult, error) {
@@ -132,6 +135,7 @@ func (c *ControllerClient) GetControllerAccess(ctx context.Context, args Entitie
 }
 
 // HostedModelConfigs calls Controller.HostedModelConfigs, which exists in facade versions 13 and 14.
+// It has the params and result shapes of the Juju 4.0 schema; see also HostedModelConfigsV12.
 //
 // HostedModelConfigs returns all the information that the client needs in
 // order to connect directly with the host model's provider and destroy it
@@ -143,6 +147,7 @@ func (c *ControllerClient) HostedModelConfigs(ctx context.Context) (HostedModelC
 }
 
 // HostedModelConfigsV12 calls Controller.HostedModelConfigs, which exists in facade version 12.
+// It has the params and result shapes of the Juju 3.6 schema; see also HostedModelConfigs.
 //
 // HostedModelConfigs returns all the information that the client needs in
 // order to connect directly with the host model's provider and destroy it
@@ -178,6 +183,7 @@ func (c *ControllerClient) InitiateMigration(ctx context.Context, args InitiateM
 }
 
 // ListBlockedModels calls Controller.ListBlockedModels, which exists in facade versions 13 and 14.
+// It has the params and result shapes of the Juju 4.0 schema; see also ListBlockedModelsV12.
 //
 // ListBlockedModels returns a list of all models on the controller
 // which have a block in place.  The resulting slice is sorted by model
@@ -190,6 +196,7 @@ func (c *ControllerClient) ListBlockedModels(ctx context.Context) (ModelBlockInf
 }
 
 // ListBlockedModelsV12 calls Controller.ListBlockedModels, which exists in facade version 12.
+// It has the params and result shapes of the Juju 3.6 schema; see also ListBlockedModels.
 //
 // ListBlockedModels returns a list of all models on the controller
 // which have a block in place.  The resulting slice is sorted by model
@@ -202,6 +209,7 @@ func (c *ControllerClient) ListBlockedModelsV12(ctx context.Context) (ModelBlock
 }
 
 // ModelStatus calls Controller.ModelStatus, which exists in facade versions 13 and 14.
+// It has the params and result shapes of the Juju 4.0 schema; see also ModelStatusV12.
 //
 // ModelStatus returns a summary of the model.
 func (c *ControllerClient) ModelStatus(ctx context.Context, args Entities) (ModelStatusResults, error) {
@@ -211,6 +219,7 @@ func (c *ControllerClient) ModelStatus(ctx context.Context, args Entities) (Mode
 }
 
 // ModelStatusV12 calls Controller.ModelStatus, which exists in facade version 12.
+// It has the params and result shapes of the Juju 3.6 schema; see also ModelStatus.
 //
 // ModelStatus returns a summary of the model.
 func (c *ControllerClient) ModelStatusV12(ctx context.Context, args Entities) (ModelStatusResultsV10, error) {
@@ -267,6 +276,7 @@ func (c *ControllerClient) WatchAllModels(ctx context.Context) (AllWatcherId, er
 }
 
 // WatchCloudSpecsChanges calls Controller.WatchCloudSpecsChanges, which exists in facade version 12.
+// Only the Juju 3.6 schema has it.
 //
 // WatchCloudSpecsChanges returns a watcher for cloud spec changes.
 func (c *ControllerClient) WatchCloudSpecsChanges(ctx context.Context, args Entities) (NotifyWatchResults, error) {

@@ -20,6 +20,7 @@ func NewHighAvailabilityClient(c Caller) *HighAvailabilityClient {
 }
 
 // ControllerDetails calls HighAvailability.ControllerDetails, which exists in facade version 3.
+// Only the Juju 4.0 schema has it.
 //
 // ControllerDetails returns details about each controller node.
 func (c *HighAvailabilityClient) ControllerDetails(ctx context.Context) (ControllerDetailsResults, error) {

@@ -40,6 +40,7 @@ func (c *MachineManagerClient) DestroyMachineWithParams(ctx context.Context, arg
 }
 
 // GetUpgradeSeriesMessages calls MachineManager.GetUpgradeSeriesMessages, which exists in facade version 10.
+// Only the Juju 3.6 schema has it.
 //
 // GetUpgradeSeriesMessages returns all new messages associated with upgrade
 // series events. Messages that have already been retrieved once are not
@@ -80,6 +81,7 @@ func (c *MachineManagerClient) RetryProvisioning(ctx context.Context, args Retry
 }
 
 // UpgradeSeriesComplete calls MachineManager.UpgradeSeriesComplete, which exists in facade version 10.
+// Only the Juju 3.6 schema has it.
 //
 // UpgradeSeriesComplete marks a machine as having completed a managed series
 // upgrade.
@@ -90,6 +92,7 @@ func (c *MachineManagerClient) UpgradeSeriesComplete(ctx context.Context, args U
 }
 
 // UpgradeSeriesPrepare calls MachineManager.UpgradeSeriesPrepare, which exists in facade version 10.
+// Only the Juju 3.6 schema has it.
 //
 // UpgradeSeriesPrepare prepares a machine for a OS series upgrade.
 func (c *MachineManagerClient) UpgradeSeriesPrepare(ctx context.Context, args UpdateChannelArg) (ErrorResult, error) {
@@ -99,6 +102,7 @@ func (c *MachineManagerClient) UpgradeSeriesPrepare(ctx context.Context, args Up
 }
 
 // UpgradeSeriesValidate calls MachineManager.UpgradeSeriesValidate, which exists in facade version 10.
+// Only the Juju 3.6 schema has it.
 //
 // UpgradeSeriesValidate validates that the incoming arguments correspond to a
 // valid series upgrade for the target machine.
@@ -111,6 +115,7 @@ func (c *MachineManagerClient) UpgradeSeriesValidate(ctx context.Context, args U
 }
 
 // WatchUpgradeSeriesNotifications calls MachineManager.WatchUpgradeSeriesNotifications, which exists in facade version 10.
+// Only the Juju 3.6 schema has it.
 //
 // WatchUpgradeSeriesNotifications returns a watcher that fires on upgrade
 // series events.

@@ -27,6 +27,7 @@ func (c *ModelConfigClient) GetModelConstraints(ctx context.Context) (GetConstra
 }
 
 // GetModelSecretBackend calls ModelConfig.GetModelSecretBackend, which exists in facade version 4.
+// Only the Juju 4.0 schema has it.
 //
 // GetModelSecretBackend returns the secret backend for the model,
 // returning an error satisfying [authentication.ErrorEntityMissingPermission] if the user does not have read access to the model,
@@ -63,6 +64,7 @@ func (c *ModelConfigClient) ModelUnset(ctx context.Context, args ModelUnset) err
 }
 
 // SLALevel calls ModelConfig.SLALevel, which exists in facade version 3.
+// Only the Juju 3.6 schema has it.
 //
 // SLALevel returns the current sla level for the model.
 func (c *ModelConfigClient) SLALevel(ctx context.Context) (StringResult, error) {
@@ -88,6 +90,7 @@ func (c *ModelConfigClient) SetModelConstraints(ctx context.Context, args SetCon
 }
 
 // SetModelSecretBackend calls ModelConfig.SetModelSecretBackend, which exists in facade version 4.
+// Only the Juju 4.0 schema has it.
 //
 // SetModelSecretBackend sets the secret backend for the model,
 // returning an error satisfying [authentication.ErrorEntityMissingPermission] if the user does not have write access to the model,
@@ -101,6 +104,7 @@ func (c *ModelConfigClient) SetModelSecretBackend(ctx context.Context, args SetM
 }
 
 // SetSLALevel calls ModelConfig.SetSLALevel, which exists in facade version 3.
+// Only the Juju 3.6 schema has it.
 //
 // SetSLALevel sets the sla level on the model.
 func (c *ModelConfigClient) SetSLALevel(ctx context.Context, args ModelSLA) error {

@@ -31,6 +31,7 @@ func (c *ModelManagerClient) ChangeModelCredential(ctx context.Context, args Cha
 }
 
 // CreateModel calls ModelManager.CreateModel, which exists in facade version 11.
+// It has the params and result shapes of the Juju 4.0 schema; see also CreateModelV10.
 //
 // CreateModel creates a new model using the account and
 // model config specified in the args.
@@ -41,6 +42,7 @@ func (c *ModelManagerClient) CreateModel(ctx context.Context, args ModelCreateAr
 }
 
 // CreateModelV10 calls ModelManager.CreateModel, which exists in facade versions 9 and 10.
+// It has the params and result shapes of the Juju 3.6 schema; see also CreateModel.
 //
 // CreateModel creates a new model using the account and
 // model config specified in the args.
@@ -83,6 +85,7 @@ func (c *ModelManagerClient) DumpModelsDB(ctx context.Context, args Entities) (M
 }
 
 // ListModelSummaries calls ModelManager.ListModelSummaries, which exists in facade version 11.
+// It has the params and result shapes of the Juju 4.0 schema; see also ListModelSummariesV10.
 //
 // ListModelSummaries returns models that the specified user
 // has access to in the current server.  Controller admins (superuser)
@@ -95,6 +98,7 @@ func (c *ModelManagerClient) ListModelSummaries(ctx context.Context, args ModelS
 }
 
 // ListModelSummariesV10 calls ModelManager.ListModelSummaries, which exists in facade versions 9 and 10.
+// It has the params and result shapes of the Juju 3.6 schema; see also ListModelSummaries.
 //
 // ListModelSummaries returns models that the specified user
 // has access to in the current server.  Controller admins (superuser)
@@ -107,6 +111,7 @@ func (c *ModelManagerClient) ListModelSummariesV10(ctx context.Context, args Mod
 }
 
 // ListModels calls ModelManager.ListModels, which exists in facade version 11.
+// It has the params and result shapes of the Juju 4.0 schema; see also ListModelsV10.
 //
 // ListModels returns the models that the specified user
 // has access to in the current server.  Controller admins (superuser)
@@ -119,6 +124,7 @@ func (c *ModelManagerClient) ListModels(ctx context.Context, args Entity) (UserM
 }
 
 // ListModelsV10 calls ModelManager.ListModels, which exists in facade versions 9 and 10.
+// It has the params and result shapes of the Juju 3.6 schema; see also ListModels.
 //
 // ListModels returns the models that the specified user
 // has access to in the current server.  Controller admins (superuser)
@@ -141,6 +147,7 @@ func (c *ModelManagerClient) ModelDefaultsForClouds(ctx context.Context, args En
 }
 
 // ModelInfo calls ModelManager.ModelInfo, which exists in facade version 11.
+// It has the params and result shapes of the Juju 4.0 schema; see also ModelInfoV10.
 //
 // ModelInfo returns information about the specified models.
 func (c *ModelManagerClient) ModelInfo(ctx context.Context, args Entities) (ModelInfoResults, error) {
@@ -150,6 +157,7 @@ func (c *ModelManagerClient) ModelInfo(ctx context.Context, args Entities) (Mode
 }
 
 // ModelInfoV10 calls ModelManager.ModelInfo, which exists in facade versions 9 and 10.
+// It has the params and result shapes of the Juju 3.6 schema; see also ModelInfo.
 //
 // ModelInfo returns information about the specified models.
 func (c *ModelManagerClient) ModelInfoV10(ctx context.Context, args Entities) (ModelInfoResultsV10, error) {
@@ -159,6 +167,7 @@ func (c *ModelManagerClient) ModelInfoV10(ctx context.Context, args Entities) (M
 }
 
 // ModelStatus calls ModelManager.ModelStatus, which exists in facade version 11.
+// It has the params and result shapes of the Juju 4.0 schema; see also ModelStatusV10.
 func (c *ModelManagerClient) ModelStatus(ctx context.Context, args Entities) (ModelStatusResults, error) {
 	var result ModelStatusResults
 	err := call(ctx, c.caller, "ModelManager", "ModelStatus", "", []int{11}, args, &result)
@@ -166,6 +175,7 @@ func (c *ModelManagerClient) ModelStatus(ctx context.Context, args Entities) (Mo
 }
 
 // ModelStatusV10 calls ModelManager.ModelStatus, which exists in facade versions 9 and 10.
+// It has the params and result shapes of the Juju 3.6 schema; see also ModelStatus.
 //
 // ModelStatus returns a summary of the model.
 func (c *ModelManagerClient) ModelStatusV10(ctx context.Context, args Entities) (ModelStatusResultsV10, error) {

@@ -30,6 +30,7 @@ func (c *SpacesClient) CreateSpaces(ctx context.Context, args CreateSpacesParams
 }
 
 // ListSpaces calls Spaces.ListSpaces, which exists in facade version 6.
+// It has the params and result shapes of the Juju 4.0 schema; see also ListSpacesJuju36.
 //
 // ListSpaces lists all the available spaces and their associated subnets.
 func (c *SpacesClient) ListSpaces(ctx context.Context) (ListSpacesResults, error) {
@@ -39,6 +40,7 @@ func (c *SpacesClient) ListSpaces(ctx context.Context) (ListSpacesResults, error
 }
 
 // ListSpacesJuju36 calls Spaces.ListSpaces, which exists in facade version 6.
+// It has the params and result shapes of the Juju 3.6 schema; see also ListSpaces.
 //
 // ListSpaces lists all the available spaces and their associated subnets.
 func (c *SpacesClient) ListSpacesJuju36(ctx context.Context) (ListSpacesResultsJuju36, error) {
@@ -83,6 +85,7 @@ func (c *SpacesClient) RenameSpace(ctx context.Context, args RenameSpacesParams)
 }
 
 // ShowSpace calls Spaces.ShowSpace, which exists in facade version 6.
+// It has the params and result shapes of the Juju 4.0 schema; see also ShowSpaceJuju36.
 //
 // ShowSpace shows the spaces for a set of given entities.
 func (c *SpacesClient) ShowSpace(ctx context.Context, args Entities) (ShowSpaceResults, error) {
@@ -92,6 +95,7 @@ func (c *SpacesClient) ShowSpace(ctx context.Context, args Entities) (ShowSpaceR
 }
 
 // ShowSpaceJuju36 calls Spaces.ShowSpace, which exists in facade version 6.
+// It has the params and result shapes of the Juju 3.6 schema; see also ShowSpace.
 //
 // ShowSpace shows the spaces for a set of given entities.
 func (c *SpacesClient) ShowSpaceJuju36(ctx context.Context, args Entities) (ShowSpaceResultsJuju36, error) {

@@ -81,6 +81,7 @@ func (c *SSHClientClient) PublicKeys(ctx context.Context, args Entities) (SSHPub
 }
 
 // VirtualHostname calls SSHClient.VirtualHostname, which exists in facade version 5.
+// Only the Juju 4.0 schema has it.
 //
 // VirtualHostname returns the virtual hostname for the given entity.
 func (c *SSHClientClient) VirtualHostname(ctx context.Context, args VirtualHostnameTargetArg) (SSHAddressResult, error) {

@@ -31,6 +31,7 @@ func (c *SubnetsClient) AllZones(ctx context.Context) (ZoneResults, error) {
 }
 
 // ListSubnets calls Subnets.ListSubnets, which exists in facade version 5.
+// It has the params and result shapes of the Juju 4.0 schema; see also ListSubnetsJuju36.
 //
 // ListSubnets returns the matching subnets after applying
 // optional filters.
@@ -41,6 +42,7 @@ func (c *SubnetsClient) ListSubnets(ctx context.Context, args SubnetsFilters) (L
 }
 
 // ListSubnetsJuju36 calls Subnets.ListSubnets, which exists in facade version 5.
+// It has the params and result shapes of the Juju 3.6 schema; see also ListSubnets.
 //
 // ListSubnets returns the matching subnets after applying
 // optional filters.
@@ -51,6 +53,7 @@ func (c *SubnetsClient) ListSubnetsJuju36(ctx context.Context, args SubnetsFilte
 }
 
 // SubnetsByCIDR calls Subnets.SubnetsByCIDR, which exists in facade version 5.
+// It has the params and result shapes of the Juju 4.0 schema; see also SubnetsByCIDRJuju36.
 //
 // SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
 func (c *SubnetsClient) SubnetsByCIDR(ctx context.Context, args CIDRParams) (SubnetsResults, error) {
@@ -60,6 +63,7 @@ func (c *SubnetsClient) SubnetsByCIDR(ctx context.Context, args CIDRParams) (Sub
 }
 
 // SubnetsByCIDRJuju36 calls Subnets.SubnetsByCIDR, which exists in facade version 5.
+// It has the params and result shapes of the Juju 3.6 schema; see also SubnetsByCIDR.
 //
 // SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
 func (c *SubnetsClient) SubnetsByCIDRJuju36(ctx context.Context, args CIDRParams) (SubnetsResultsJuju36, error) {

@@ -395,6 +395,9 @@ func (m *model) emitFacade(fm *facadeModel, header string) (file, error) {
 	fmt.Fprintf(&b, "func New%s(c Caller) *%s {\n\treturn &%s{caller: c}\n}\n\n", client, client, client)
 	for _, mm := range fm.Methods {
 		fmt.Fprintf(&b, "// %s calls %s.%s, which exists in facade %s.\n", mm.GoName, fm.Name, mm.Wire, versionsText(mm.Versions))
+		if note := m.methodNote(fm, mm); note != "" {
+			fmt.Fprintf(&b, "// %s\n", note)
+		}
 		if mm.Doc != "" {
 			b.WriteString("//\n")
 			writeDoc(&b, mm.Doc)
@@ -428,6 +431,30 @@ func (m *model) emitFacade(fm *facadeModel, header string) (file, error) {
 		}
 	}
 	return finish(strings.ToLower(fm.Name)+".go", header, b.Bytes())
+}
+
+// methodNote says which releases' shapes a method has, when that is not
+// every release of the facade.
+func (m *model) methodNote(fm *facadeModel, mm *methodModel) string {
+	var all []release
+	for _, v := range fm.Variants {
+		if v.Release != supplement && !slices.Contains(all, v.Release) {
+			all = append(all, v.Release)
+		}
+	}
+	var rels []string
+	for _, r := range mm.Releases {
+		if r != supplement {
+			rels = append(rels, string(r))
+		}
+	}
+	if len(rels) == 0 || len(rels) == len(all) {
+		return ""
+	}
+	if len(mm.Others) > 0 {
+		return fmt.Sprintf("It has the params and result shapes of the Juju %s schema; see also %s.", joinAnd(rels), joinAnd(mm.Others))
+	}
+	return fmt.Sprintf("Only the Juju %s schema has it.", joinAnd(rels))
 }
 
 // paramType is the Go type of a method's params or result.

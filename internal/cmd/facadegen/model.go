@@ -66,6 +66,8 @@ type methodModel struct {
 	Result   string // Go type name, "" when the method returns nothing
 	Versions []int
 	Doc      string
+	Releases []release // schema releases that have this shape of the method
+	Others   []string  // Go names of the other shapes of the same wire method
 	key      string
 }
 
@@ -375,7 +377,7 @@ func (m *model) buildMethods(fm *facadeModel) error {
 	for _, v := range fm.Variants {
 		for _, name := range sortedKeys(v.sf.Schema.Properties) {
 			p := v.sf.Schema.Properties[name]
-			mm := &methodModel{Wire: name}
+			mm := &methodModel{Wire: name, Releases: []release{v.Release}}
 			if t, ok := p.Properties["Params"]; ok {
 				mm.Params = m.typeName(v.Release, t.refName())
 			}
@@ -402,6 +404,9 @@ func (m *model) buildMethods(fm *facadeModel) error {
 			merged := false
 			for _, prev := range list {
 				if prev.key == mm.key {
+					if !slices.Contains(prev.Releases, v.Release) {
+						prev.Releases = append(prev.Releases, v.Release)
+					}
 					for _, ver := range mm.Versions {
 						if !slices.Contains(prev.Versions, ver) {
 							prev.Versions = append(prev.Versions, ver)
@@ -430,6 +435,11 @@ func (m *model) buildMethods(fm *facadeModel) error {
 	seen := map[string]bool{}
 	for _, name := range order {
 		for _, mm := range byWire[name] {
+			for _, other := range byWire[name] {
+				if other != mm {
+					mm.Others = append(mm.Others, other.GoName)
+				}
+			}
 			if seen[mm.GoName] {
 				return fmt.Errorf("facade %s: two methods named %s", fm.Name, mm.GoName)
 			}
