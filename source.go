@@ -277,7 +277,7 @@ func (p *PollingSource) logInfo(ctx context.Context, msg string, args ...any) {
 // srcWrapStop returns stop (ctx's error or ErrSourceClosed), also wrapping
 // the last fetch error when there was one.
 func srcWrapStop(stop, last error) error {
-	if last == nil {
+	if last == nil || errors.Is(last, context.Canceled) || errors.Is(last, context.DeadlineExceeded) {
 		return stop
 	}
 	return fmt.Errorf("%w (last error: %w)", stop, last)

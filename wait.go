@@ -362,7 +362,10 @@ func (ev *wtIdleEval) eval(s *Status) wtVerdict {
 		}
 		units := a.UnitList()
 		ready := 0
+		unitsInError, unitsBlocked := false, false
 		for _, u := range units {
+			unitsInError = unitsInError || wtUnitInError(u)
+			unitsBlocked = unitsBlocked || u.WorkloadStatus.Current == "blocked"
 			r, e, blk := ev.unit(s, now, u)
 			switch {
 			case e != "":
@@ -375,14 +378,16 @@ func (ev *wtIdleEval) eval(s *Status) wtVerdict {
 				ready++
 			}
 		}
-		// Application-level status the charm set.
+		// The application's own status counts when no unit explains it
+		// (a unit error being tolerated must not fail the wait through
+		// the application status derived from it).
 		switch a.Status.Current {
 		case "error":
-			if !ev.opts.IgnoreErrors && len(errs) == 0 {
+			if !ev.opts.IgnoreErrors && !unitsInError {
 				errs = append(errs, name+": application "+wtDescribe(a.Status))
 			}
 		case "blocked":
-			if ev.opts.RaiseOnBlocked {
+			if ev.opts.RaiseOnBlocked && !unitsBlocked {
 				blocked = append(blocked, name+": application "+wtDescribe(a.Status))
 			}
 		}
@@ -424,7 +429,7 @@ func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failE
 			}
 		}
 	}
-	inError := u.WorkloadStatus.Current == "error" || u.AgentStatus.Current == "error" || u.AgentStatus.Current == "failed"
+	inError := wtUnitInError(u)
 	if inError && !ev.opts.IgnoreErrors {
 		first, seen := ev.errorSince[u.Name]
 		if !seen {
@@ -475,6 +480,11 @@ func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failE
 		}
 	}
 	return "", "", ""
+}
+
+// wtUnitInError reports whether a unit's workload or agent is in error.
+func wtUnitInError(u *UnitStatus) bool {
+	return u.WorkloadStatus.Current == "error" || u.AgentStatus.Current == "error" || u.AgentStatus.Current == "failed"
 }
 
 // wtErrorStart is when a unit's error began: the since of its error status,

@@ -27,6 +27,31 @@ type wtChange struct {
 	server time.Time // controller-time estimate; zero until fixed
 }
 
+// wtGuardKey keys a model's changeTracker in Controller.modelState, so
+// that every Model handle on the same model shares one.
+type wtGuardKey struct{ uuid string }
+
+// wtTracker returns the model's change tracker.
+func (m *Model) wtTracker() *changeTracker {
+	if m == nil || m.ctrl == nil {
+		return nil
+	}
+	key := wtGuardKey{m.uuid}
+	if v, ok := m.ctrl.modelState.Load(key); ok {
+		return v.(*changeTracker)
+	}
+	v, _ := m.ctrl.modelState.LoadOrStore(key, &changeTracker{})
+	return v.(*changeTracker)
+}
+
+// noteChange records that a change touching apps (none = the whole model)
+// was just accepted by the controller, for the transient-state guard of
+// later waits (see Model.WaitForIdle). Every mutating Model method calls
+// it once the controller accepted the change.
+func (m *Model) noteChange(apps ...string) {
+	m.wtTracker().noteChange(apps...)
+}
+
 // noteChange records that a change touching apps (none = the whole model)
 // was just accepted by the controller.
 func (t *changeTracker) noteChange(apps ...string) {
