@@ -74,17 +74,8 @@ func (b *coreBackend) CheckHTTPAuth(user, password, modelUUID string) error {
 	return fromCore(b.c.CheckHTTPAuth(user, password, modelUUID))
 }
 
-// charmUploader is the core's charm upload entry point.
-type charmUploader interface {
-	UploadCharm(ctx context.Context, modelUUID, objectName, curl string, archive []byte) (string, error)
-}
-
 func (b *coreBackend) UploadCharm(ctx context.Context, modelUUID, objectName, curl string, archive []byte) (string, error) {
-	u, ok := any(b.c).(charmUploader)
-	if !ok {
-		return "", &wireError{Code: "not implemented", Message: "charm upload is not simulated yet"}
-	}
-	url, err := u.UploadCharm(ctx, modelUUID, objectName, curl, archive)
+	url, err := b.c.UploadCharm(ctx, modelUUID, objectName, curl, archive)
 	return url, fromCore(err)
 }
 

@@ -97,30 +97,15 @@ func (s *Server) ModelUUID(qualifier, name string) (string, bool) {
 // Models returns the UUIDs of the controller's models.
 func (s *Server) Models() []string { return s.core.Models() }
 
-// seeder and actionResulter are core entry points that arrive later.
-type seeder interface {
-	Seed(modelUUID string, apps map[string]int) error
-}
-
-type actionResulter interface {
-	SetActionResult(modelUUID, app, action string, out ActionOutcome)
-}
-
 // Seed deploys, in one call, each application of apps (name to unit
 // count) into model modelUUID with a simulated charm; the units then run
 // through the lifecycle like deployed ones.
 func (s *Server) Seed(modelUUID string, apps map[string]int) error {
-	sd, ok := any(s.core).(seeder)
-	if !ok {
-		return errors.New("cannot seed model: not simulated yet")
-	}
-	return sd.Seed(modelUUID, apps)
+	return s.core.Seed(modelUUID, apps)
 }
 
 // SetActionResult sets how future runs of action on app's units in model
 // modelUUID end.
 func (s *Server) SetActionResult(modelUUID, app, action string, out ActionOutcome) {
-	if ar, ok := any(s.core).(actionResulter); ok {
-		ar.SetActionResult(modelUUID, app, action, out)
-	}
+	s.core.SetActionResult(modelUUID, app, action, out)
 }
