@@ -1,0 +1,147 @@
+// Command benchtable runs the project's Go benchmarks and prints them as one
+// table: package, benchmark, time per operation, custom metrics (such as
+// ns/unit or calls/s), bytes and allocations per operation.
+//
+//	go run ./internal/cmd/benchtable                 # every package
+//	go run ./internal/cmd/benchtable -bench FullStatus ./jujusim/...
+//
+// It shells out to `go test -run ^$ -bench ... -benchmem` and parses the
+// standard benchmark output format, so any flag that go test understands
+// after -- is passed through.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+)
+
+func main() {
+	bench := flag.String("bench", ".", "benchmark name pattern (as go test -bench)")
+	benchtime := flag.String("benchtime", "1s", "time or count per benchmark (as go test -benchtime)")
+	count := flag.Int("count", 1, "number of runs of each benchmark")
+	flag.Parse()
+	pkgs := flag.Args()
+	if len(pkgs) == 0 {
+		pkgs = []string{"./..."}
+	}
+	args := append([]string{"test", "-run", "^$", "-bench", *bench, "-benchmem",
+		"-benchtime", *benchtime, "-count", fmt.Sprint(*count)}, pkgs...)
+	cmd := exec.Command("go", args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+	rows := parse(out, os.Stderr)
+	waitErr := cmd.Wait()
+	print(os.Stdout, rows)
+	if waitErr != nil {
+		fmt.Fprintln(os.Stderr, "benchtable: go test:", waitErr)
+		os.Exit(1)
+	}
+}
+
+// row is one benchmark result line.
+type row struct {
+	pkg, name string
+	iters     string
+	metrics   [][2]string // value, unit, in output order
+}
+
+// parse reads go test's benchmark output, echoing non-benchmark lines that
+// report failures to echo, and returns the result rows.
+func parse(r io.Reader, echo io.Writer) []row {
+	var rows []row
+	pkg := ""
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "pkg: "):
+			pkg = strings.TrimPrefix(line, "pkg: ")
+		case strings.HasPrefix(line, "Benchmark"):
+			f := strings.Fields(line)
+			if len(f) < 4 || len(f)%2 != 0 || !isCount(f[1]) {
+				continue // a benchmark's own log line
+			}
+			rw := row{pkg: pkg, name: strings.TrimPrefix(f[0], "Benchmark"), iters: f[1]}
+			for i := 2; i+1 < len(f); i += 2 {
+				rw.metrics = append(rw.metrics, [2]string{f[i], f[i+1]})
+			}
+			rows = append(rows, rw)
+		case strings.HasPrefix(line, "--- FAIL"), strings.HasPrefix(line, "FAIL"), strings.HasPrefix(line, "panic"):
+			fmt.Fprintln(echo, line)
+		}
+	}
+	return rows
+}
+
+// isCount reports whether s is an iteration count.
+func isCount(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// print writes rows as an aligned table.
+func print(w io.Writer, rows []row) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PACKAGE\tBENCHMARK\tRUNS\tTIME/OP\tOTHER\tB/OP\tALLOCS/OP")
+	for _, r := range rows {
+		var t, b, a string
+		var other []string
+		for _, m := range r.metrics {
+			switch m[1] {
+			case "ns/op":
+				t = formatNs(m[0])
+			case "B/op":
+				b = m[0]
+			case "allocs/op":
+				a = m[0]
+			default:
+				other = append(other, m[0]+" "+m[1])
+			}
+		}
+		pkg := strings.TrimPrefix(r.pkg, "github.com/gojuju/juju")
+		if pkg == "" {
+			pkg = "juju"
+		} else {
+			pkg = strings.TrimPrefix(pkg, "/")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pkg, r.name, r.iters, t, strings.Join(other, ", "), b, a)
+	}
+	tw.Flush()
+}
+
+// formatNs renders a ns/op figure with a readable unit.
+func formatNs(s string) string {
+	var ns float64
+	if _, err := fmt.Sscan(s, &ns); err != nil {
+		return s + " ns"
+	}
+	switch {
+	case ns >= 1e9:
+		return fmt.Sprintf("%.2f s", ns/1e9)
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.2f µs", ns/1e3)
+	default:
+		return fmt.Sprintf("%.0f ns", ns)
+	}
+}
