@@ -102,6 +102,10 @@ type Controller struct {
 
 	seriesOnce sync.Once
 
+	// modelState holds per-model state owned by other files of the
+	// package (the wait engine's change trackers), keyed as they choose.
+	modelState sync.Map
+
 	// requestHook, when set (by tests), sees every request's params
 	// before it is sent.
 	requestHook atomic.Pointer[func(facade string, version int, method string, params any)]

@@ -65,6 +65,11 @@ func (m *Model) Close() error {
 	return nil
 }
 
+// changed records, for the wait engine's transient-state guard, that a
+// change touching apps (none = the whole model) was just accepted by the
+// controller. Every mutating method calls it.
+func (m *Model) changed(apps ...string) { m.noteChange(apps...) }
+
 // conn returns the model connection.
 func (m *Model) conn(ctx context.Context) (*apiConn, error) {
 	return m.ctrl.conn(ctx, m.uuid)
@@ -206,19 +211,6 @@ func (c *Controller) forgetModel(uuid string) {
 			delete(c.known, k)
 		}
 	}
-}
-
-// firstError returns the first per-item error of a bulk result, or err.
-func firstError(err error, errs ...*rpc.Error) error {
-	if err != nil {
-		return err
-	}
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }
 
 // errorResults returns the errors of an ErrorResults as one error: nil,

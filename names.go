@@ -1,6 +1,7 @@
 package juju
 
 import (
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,7 +38,15 @@ var (
 	validUser         = regexp.MustCompile(`^` + userPartPattern + `(?:@` + userPartPattern + `)?$`)
 	validModel        = regexp.MustCompile(`^` + modelPattern + `$`)
 	validSpace        = regexp.MustCompile(`^` + spacePattern + `$`)
+	validStorageID    = regexp.MustCompile(`^` + applicationPattern + `/` + numberPattern + `$`)
 )
+
+func checkCIDR(s string) error {
+	if _, _, err := net.ParseCIDR(s); err != nil {
+		return invalid(ErrInvalidArgument, "CIDR", s, `must be an address range such as "10.0.0.0/8"`)
+	}
+	return nil
+}
 
 // IsValidApplicationName reports whether name follows Juju's rules for
 // application names: lower-case letters and digits in hyphen-separated

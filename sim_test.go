@@ -2,6 +2,8 @@ package juju
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -113,4 +115,20 @@ func expectNothingSent(t *testing.T, r *recorder, f func()) {
 	if got := r.methods(before); len(got) != 0 {
 		t.Errorf("refused input still sent %v", got)
 	}
+}
+
+// newTestLogger logs text to w.
+func newTestLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(&lockedWriter{w: w}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

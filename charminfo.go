@@ -1,0 +1,136 @@
+package juju
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// CharmInfo describes a charm as the controller knows it
+// (Charms.CharmInfo).
+type CharmInfo struct {
+	// URL is the charm URL ("ch:amd64/postgresql-468", "local:foo-0").
+	URL         string
+	Name        string
+	Revision    int
+	Summary     string
+	Description string
+	Subordinate bool
+	// Config holds the options the charm declares.
+	Config map[string]ConfigOption
+	// Provides, Requires and Peers hold the charm's endpoints by name.
+	Provides map[string]CharmEndpoint
+	Requires map[string]CharmEndpoint
+	Peers    map[string]CharmEndpoint
+	// Actions holds each action's description.
+	Actions map[string]string
+	// Bases lists the bases the charm declares.
+	Bases []Base
+}
+
+// CharmEndpoint is one endpoint a charm declares.
+type CharmEndpoint struct {
+	Interface string
+	Role      string // "provider", "requirer", "peer"
+	Scope     string // "global" or "container"
+	Optional  bool
+	Limit     int
+}
+
+func endpointsFromWire(in map[string]facades.CharmRelation) map[string]CharmEndpoint {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]CharmEndpoint, len(in))
+	for k, r := range in {
+		out[k] = CharmEndpoint{Interface: r.Interface, Role: r.Role, Scope: r.Scope, Optional: r.Optional, Limit: r.Limit}
+	}
+	return out
+}
+
+func optionsFromWire(in map[string]facades.CharmOption) map[string]ConfigOption {
+	out := make(map[string]ConfigOption, len(in))
+	for k, o := range in {
+		out[k] = ConfigOption{Type: o.Type, Description: o.Description, Default: o.Default}
+	}
+	return out
+}
+
+// charmInfo calls Charms.CharmInfo in the shape the controller speaks.
+func (m *Model) charmInfo(ctx context.Context, conn *apiConn, url string) (*CharmInfo, error) {
+	ch := facades.NewCharmsClient(conn)
+	info := &CharmInfo{URL: url}
+	var bases []facades.CharmBase
+	if m.ctrl.features().juju4 {
+		c, err := ch.CharmInfo(ctx, facades.CharmURL{URL: url})
+		if err != nil {
+			return nil, err
+		}
+		info.Revision, info.Config = c.Revision, optionsFromWire(c.Config)
+		if c.Meta != nil {
+			info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
+			info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
+		}
+		if c.Actions != nil {
+			info.Actions = map[string]string{}
+			for k, a := range c.Actions.Specs {
+				info.Actions[k] = a.Description
+			}
+		}
+		if c.Manifest != nil {
+			bases = c.Manifest.Bases
+		}
+	} else {
+		c, err := ch.CharmInfoJuju36(ctx, facades.CharmURL{URL: url})
+		if err != nil {
+			return nil, err
+		}
+		info.Revision, info.Config = c.Revision, optionsFromWire(c.Config)
+		if c.Meta != nil {
+			info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
+			info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
+		}
+		if c.Actions != nil {
+			info.Actions = map[string]string{}
+			for k, a := range c.Actions.Specs {
+				info.Actions[k] = a.Description
+			}
+		}
+		if c.Manifest != nil {
+			bases = c.Manifest.Bases
+		}
+	}
+	for _, b := range bases {
+		info.Bases = append(info.Bases, Base{OS: b.Name, Channel: b.Channel})
+	}
+	return info, nil
+}
+
+// CharmInfo returns the charm the application runs
+// (Application.GetCharmURLOrigin, then Charms.CharmInfo).
+func (a *Application) CharmInfo(ctx context.Context) (*CharmInfo, error) {
+	info, err := a.charmInfo(ctx)
+	return info, opError("get charm of application", a.name, err)
+}
+
+func (a *Application) charmInfo(ctx context.Context) (*CharmInfo, error) {
+	if err := checkApplicationName(a.name); err != nil {
+		return nil, err
+	}
+	conn, err := a.m.conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	origin, err := facades.NewApplicationClient(conn).GetCharmURLOrigin(ctx, facades.ApplicationGet{Application: a.name})
+	if err != nil {
+		return nil, err
+	}
+	if origin.Error != nil {
+		return nil, origin.Error
+	}
+	if origin.URL == "" {
+		return nil, fmt.Errorf("the controller gave no charm URL")
+	}
+	return a.m.charmInfo(ctx, conn, origin.URL)
+}

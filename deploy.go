@@ -1,0 +1,465 @@
+package juju
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/rpc"
+)
+
+// DeployOptions are the options of Model.Deploy. The zero value deploys
+// one unit of the charm, named after the charm, from its default channel,
+// on the base the controller (or the charm) prefers.
+type DeployOptions struct {
+	// Name is the application name; "" means the charm's name.
+	Name string
+	// Channel is the Charmhub channel ("14/stable", "edge").
+	Channel string
+	// Revision pins a Charmhub revision; it needs Channel (used for later
+	// refreshes).
+	Revision *int
+	// Base is the base to deploy on, "ubuntu@22.04" (optionally with a
+	// risk, "ubuntu@24.04/candidate").
+	Base string
+	// Series is the legacy name of the base ("jammy"). Juju 4 controllers
+	// refuse it (the error matches ErrSeriesNotSupported and names the
+	// base to use, and nothing is sent); for Juju 3.6 it is translated to
+	// its base and the deprecation is logged once.
+	Series string
+	// NumUnits is the number of units; 0 means 1 (subordinate charms get
+	// none). Negative numbers are refused.
+	NumUnits int
+	// Config holds charm config values (strings, booleans, integers,
+	// floats), sent as strings. For a local charm they are checked
+	// against the charm's declared options first.
+	Config map[string]any
+	// Constraints is a constraints string ("mem=4G cores=2").
+	Constraints string
+	// To places the units, one --to directive per unit (see
+	// ParsePlacement).
+	To []string
+	// Storage maps the charm's storage names to directives in the
+	// --storage syntax ("ebs,10G,1"; see ParseStorageDirective).
+	Storage map[string]string
+	// Bindings maps endpoints to network spaces; the "" key sets the
+	// default space of every endpoint not listed.
+	Bindings map[string]string
+	// Trust gives the application access to the model's cloud
+	// credential.
+	Trust bool
+	// Resources maps the charm's resource names to a Charmhub revision
+	// ("3") or a local file to upload.
+	Resources map[string]string
+	// AttachStorage lists existing storage ("data/0") to attach to the
+	// single unit deployed.
+	AttachStorage []string
+	// Force deploys even if the charm does not declare the chosen base.
+	Force bool
+}
+
+// charmKind says where a charm comes from.
+type charmKind int
+
+const (
+	charmHub      charmKind = iota // a Charmhub charm name
+	charmPath                      // a local .charm archive or directory
+	charmUploaded                  // a local charm already on the controller ("local:foo-1")
+)
+
+var validCharmName = regexp.MustCompile(`^` + applicationPattern + `$`)
+
+// classifyCharm tells Charmhub names from local paths. A path is anything
+// with a path separator, starting with "." or ending with ".charm";
+// "./name" deploys a directory called name.
+func classifyCharm(s string) (charmKind, string, error) {
+	switch {
+	case s == "":
+		return 0, "", invalid(ErrInvalidArgument, "charm", s, "must not be empty")
+	case strings.HasPrefix(s, "local:"):
+		return charmUploaded, s, nil
+	case strings.HasPrefix(s, "cs:"):
+		return 0, "", invalid(ErrInvalidArgument, "charm", s, "the charm store is gone; deploy from Charmhub by name")
+	case strings.HasPrefix(s, "ch:"):
+		name := strings.TrimPrefix(s, "ch:")
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			name = name[i+1:] // "ch:amd64/postgresql"
+		}
+		if !validCharmName.MatchString(name) {
+			return 0, "", invalid(ErrInvalidName, "charm name", name, "must be lower-case letters and digits in hyphen-separated parts")
+		}
+		return charmHub, name, nil
+	case strings.ContainsRune(s, '/') || strings.ContainsRune(s, filepath.Separator) || strings.HasPrefix(s, ".") || strings.HasSuffix(s, ".charm"):
+		return charmPath, s, nil
+	case !validCharmName.MatchString(s):
+		return 0, "", invalid(ErrInvalidName, "charm name", s, `must be lower-case letters and digits in hyphen-separated parts (write a local charm as a path, "./`+s+`")`)
+	}
+	return charmHub, s, nil
+}
+
+// deployPlan is everything Deploy checked before sending anything.
+type deployPlan struct {
+	kind        charmKind
+	charm       string // Charmhub name, path, or local URL
+	local       *localCharm
+	app         string
+	base        Base
+	numUnits    int
+	config      map[string]string
+	cons        Constraints
+	placements  []Placement
+	storage     map[string]StorageDirective
+	bindings    map[string]string
+	resources   map[string]string
+	attachIDs   []string
+	attachTags  []string
+	subordinate bool
+}
+
+// Deploy deploys a charm and returns its application. charm is a Charmhub
+// name ("postgresql", "ch:postgresql"), a local .charm archive or charm
+// directory (a path: "./mycharm", "/tmp/foo.charm"), which gojuju uploads
+// (zipping a directory itself), or a charm already uploaded
+// ("local:foo-0").
+//
+// Everything in opts is checked before anything is sent: names, base and
+// series, unit count, constraints, placement, storage, bindings, and for a
+// local charm its config values against the charm's options.
+//
+// Charmhub charms are deployed with Application.DeployFromRepository (one
+// call; the controller resolves the charm); local charms are uploaded over
+// HTTP, then deployed with Application.Deploy.
+func (m *Model) Deploy(ctx context.Context, charm string, opts *DeployOptions) (*Application, error) {
+	if opts == nil {
+		opts = &DeployOptions{}
+	}
+	name := opts.Name
+	if name == "" {
+		name = charm
+	}
+	p, err := m.planDeploy(ctx, charm, opts)
+	if p != nil && p.app != "" {
+		name = p.app
+	}
+	if err != nil {
+		return nil, opError("deploy", name, err)
+	}
+	switch p.kind {
+	case charmHub:
+		err = m.deployFromRepository(ctx, p, opts)
+	default:
+		err = m.deployLocal(ctx, p, opts)
+	}
+	if err != nil {
+		return nil, opError("deploy", name, err)
+	}
+	m.changed(p.app)
+	return m.Application(p.app), nil
+}
+
+func (m *Model) planDeploy(ctx context.Context, charm string, opts *DeployOptions) (*deployPlan, error) {
+	kind, ref, err := classifyCharm(charm)
+	if err != nil {
+		return nil, err
+	}
+	p := &deployPlan{kind: kind, charm: ref, app: opts.Name}
+	switch kind {
+	case charmHub:
+		if p.app == "" {
+			p.app = ref
+		}
+	case charmPath:
+		lc, err := readLocalCharm(ref)
+		if err != nil {
+			return p, err
+		}
+		p.local = lc
+		p.subordinate = lc.subordinate
+
+		if p.app == "" {
+			p.app = lc.name
+		}
+		if opts.Channel != "" || opts.Revision != nil {
+			return p, invalid(ErrInvalidArgument, "option", "Channel/Revision", "only for Charmhub charms")
+		}
+	case charmUploaded:
+		if p.app == "" {
+			n := strings.TrimPrefix(ref, "local:")
+			if i := strings.LastIndexByte(n, '/'); i >= 0 {
+				n = n[i+1:]
+			}
+			if i := strings.LastIndexByte(n, '-'); i > 0 {
+				if _, err := strconv.Atoi(n[i+1:]); err == nil {
+					n = n[:i]
+				}
+			}
+			p.app = n
+		}
+	}
+	if err := checkApplicationName(p.app); err != nil {
+		return p, err
+	}
+	if opts.NumUnits < 0 {
+		return p, invalidf(ErrInvalidArgument, "number of units", strconv.Itoa(opts.NumUnits), "must not be negative")
+	}
+	p.numUnits = opts.NumUnits
+	if p.numUnits == 0 {
+		p.numUnits = 1
+	}
+	if opts.Revision != nil {
+		if *opts.Revision < 0 {
+			return p, invalidf(ErrInvalidArgument, "revision", strconv.Itoa(*opts.Revision), "must not be negative")
+		}
+		if opts.Channel == "" {
+			return p, invalid(ErrInvalidArgument, "revision", strconv.Itoa(*opts.Revision), "needs a channel too (used by later refreshes)")
+		}
+	}
+	if p.base, err = m.ctrl.chooseBase(ctx, opts.Base, opts.Series); err != nil {
+		return p, err
+	}
+	if p.local != nil && !p.base.IsZero() && !opts.Force {
+		// The charm must support the requested base.
+		if _, err := chooseCharmBase(p.base, p.local.bases, Base{}); err != nil {
+			return p, err
+		}
+	}
+	if p.cons, err = ParseConstraints(opts.Constraints); err != nil {
+		return p, err
+	}
+	if p.placements, err = parsePlacements(opts.To); err != nil {
+		return p, err
+	}
+	if len(p.placements) > p.numUnits {
+		return p, invalidf(ErrInvalidPlacement, "placement", strings.Join(opts.To, ","), "%d directives for %d units", len(p.placements), p.numUnits)
+	}
+	if len(p.placements) > 0 && m.modelType == ModelCAAS {
+		return p, invalid(ErrInvalidPlacement, "placement", strings.Join(opts.To, ","), "Kubernetes models take no placement")
+	}
+	if p.storage, err = parseStorage(opts.Storage); err != nil {
+		return p, err
+	}
+	for ep, space := range opts.Bindings {
+		if ep != "" && !validEndpointName.MatchString(ep) {
+			return p, invalid(ErrInvalidEndpoint, "endpoint binding", ep, "not a valid endpoint name")
+		}
+		if !validSpace.MatchString(space) {
+			return p, invalid(ErrInvalidName, "space name", space, "must be lower-case letters and digits in hyphen-separated parts")
+		}
+	}
+	p.bindings = opts.Bindings
+	if len(opts.AttachStorage) > 0 && p.numUnits != 1 {
+		return p, invalid(ErrInvalidArgument, "attach-storage", strings.Join(opts.AttachStorage, ","), "storage can only be attached to a single unit")
+	}
+	if p.attachTags, err = storageTags(opts.AttachStorage); err != nil {
+		return p, err
+	}
+	p.attachIDs = opts.AttachStorage
+	for name, v := range opts.Resources {
+		if !IsValidApplicationName(name) && !validEndpointName.MatchString(name) {
+			return p, invalid(ErrInvalidName, "resource name", name, "not a valid resource name")
+		}
+		if _, err := strconv.Atoi(v); err == nil {
+			continue
+		}
+		if st, err := os.Stat(v); err != nil || st.IsDir() {
+			return p, invalidf(ErrInvalidArgument, "resource", name, "%q is neither a revision number nor a readable file", v)
+		}
+	}
+	p.resources = opts.Resources
+	var options map[string]ConfigOption
+	if p.local != nil {
+		options = p.local.options
+		if options == nil {
+			options = map[string]ConfigOption{}
+		}
+		if p.local.subordinate {
+			if len(p.placements) > 0 {
+				return p, invalid(ErrInvalidPlacement, "placement", strings.Join(opts.To, ","), "a subordinate charm takes no placement")
+			}
+			if !p.cons.IsEmpty() {
+				return p, invalid(ErrInvalidConstraints, "constraints", opts.Constraints, "a subordinate charm takes no constraints")
+			}
+		}
+	}
+	if p.config, err = configStrings(opts.Config, options); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// deployFromRepository deploys a Charmhub charm in one call.
+func (m *Model) deployFromRepository(ctx context.Context, p *deployPlan, opts *DeployOptions) error {
+	conn, err := m.conn(ctx)
+	if err != nil {
+		return err
+	}
+	configYAML, err := configYAML(p.app, p.config)
+	if err != nil {
+		return err
+	}
+	var channel *string
+	if opts.Channel != "" {
+		channel = &opts.Channel
+	}
+	n := p.numUnits
+	var res facades.DeployFromRepositoryResults
+	if m.ctrl.features().juju4 {
+		arg := facades.DeployFromRepositoryArg{
+			CharmName: p.charm, ApplicationName: p.app, AttachStorage: p.attachIDs, Base: p.base.wire(),
+			Channel: channel, ConfigYAML: configYAML, Cons: p.cons.wire(), EndpointBindings: p.bindings,
+			Force: opts.Force, NumUnits: &n, Placement: wirePlacements(p.placements, m.uuid),
+			Resources: p.resources, Revision: opts.Revision, Trust: opts.Trust,
+		}
+		if len(p.storage) > 0 {
+			arg.Storage = map[string]facades.Directive{}
+			for k, d := range p.storage {
+				arg.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
+			}
+		}
+		res, err = facades.NewApplicationClient(conn).DeployFromRepository(ctx, facades.DeployFromRepositoryArgs{Args: []facades.DeployFromRepositoryArg{arg}})
+	} else {
+		arg := facades.DeployFromRepositoryArgJuju36{
+			CharmName: p.charm, ApplicationName: p.app, AttachStorage: p.attachIDs, Base: p.base.wire(),
+			Channel: channel, ConfigYAML: configYAML, Cons: p.cons.wire(), EndpointBindings: p.bindings,
+			Force: opts.Force, NumUnits: &n, Placement: wirePlacements(p.placements, m.uuid),
+			Resources: p.resources, Revision: opts.Revision, Trust: opts.Trust,
+		}
+		if len(p.storage) > 0 {
+			arg.Storage = map[string]facades.Directive{}
+			for k, d := range p.storage {
+				arg.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
+			}
+		}
+		var r36 facades.DeployFromRepositoryResultsJuju36
+		r36, err = facades.NewApplicationClient(conn).DeployFromRepositoryJuju36(ctx, facades.DeployFromRepositoryArgsJuju36{Args: []facades.DeployFromRepositoryArgJuju36{arg}})
+		for _, r := range r36.Results {
+			res.Results = append(res.Results, facades.DeployFromRepositoryResult{Errors: r.Errors, PendingResourceUploads: r.PendingResourceUploads})
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if len(res.Results) != 1 {
+		return fmt.Errorf("expected 1 result, got %d", len(res.Results))
+	}
+	r := res.Results[0]
+	if err := rpc.BulkError(r.Errors); err != nil {
+		return err
+	}
+	for _, w := range r.Info.Warnings {
+		m.ctrl.logger.WarnContext(ctx, "deploy: "+w, "application", p.app)
+	}
+	for _, up := range r.PendingResourceUploads {
+		file := p.resources[up.Name]
+		if file == "" {
+			file = up.Filename
+		}
+		if err := m.uploadResource(ctx, conn, p.app, up.Name, file, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deployLocal uploads a local charm (unless it is already uploaded) and
+// deploys it with Application.Deploy, as the juju CLI does.
+func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOptions) error {
+	conn, err := m.conn(ctx)
+	if err != nil {
+		return err
+	}
+	mc := facades.NewModelConfigClient(conn)
+	// The architecture comes from the constraints (the application's,
+	// else the model's); the base from the request, else the model's
+	// default base if the charm supports it, else the charm's preference.
+	arch := p.cons.Arch
+	modelCons, err := mc.GetModelConstraints(ctx)
+	if err != nil {
+		return err
+	}
+	if arch == "" {
+		arch = modelCons.Constraints.Arch
+	}
+	cfg, err := mc.ModelGet(ctx)
+	if err != nil {
+		return err
+	}
+	var modelDefault Base
+	if v, ok := cfg.Config["default-base"].Value.(string); ok && v != "" {
+		if b, err := ParseBase(v); err == nil {
+			modelDefault = b
+		}
+	}
+	curl := p.charm
+	var supported []Base
+	if p.local != nil {
+		supported = p.local.bases
+	}
+	base, err := chooseCharmBase(p.base, supported, modelDefault)
+	if err != nil && !opts.Force {
+		return err
+	}
+	if err != nil {
+		base = p.base
+	}
+	if p.local != nil {
+		curl, err = m.uploadCharm(ctx, conn, p.local)
+		if err != nil {
+			return err
+		}
+	}
+	info, err := m.charmInfo(ctx, conn, curl)
+	if err != nil {
+		return err
+	}
+	numUnits := p.numUnits
+	if info.Subordinate {
+		numUnits = 0
+	}
+	if p.local == nil && len(opts.Config) > 0 {
+		// A charm uploaded earlier: check the config now that its options
+		// are known.
+		if p.config, err = configStrings(opts.Config, info.Config); err != nil {
+			return err
+		}
+	}
+	config := p.config
+	if opts.Trust {
+		if config == nil {
+			config = map[string]string{}
+		}
+		config["trust"] = "true"
+	}
+	origin := &facades.CharmOrigin{Source: "local", Base: base.normalized().wire(), Architecture: arch, Revision: &info.Revision}
+	deploy := facades.ApplicationDeploy{
+		Application: p.app, CharmURL: curl, CharmOrigin: origin, Config: config, Constraints: p.cons.wire(),
+		EndpointBindings: p.bindings, Force: opts.Force, NumUnits: numUnits,
+		Placement: wirePlacements(p.placements, m.uuid), AttachStorage: p.attachTags,
+	}
+	if len(p.storage) > 0 {
+		deploy.Storage = map[string]facades.Directive{}
+		for k, d := range p.storage {
+			deploy.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
+		}
+	}
+	// The 3.6 and 4.0 shapes of Application.Deploy are the same on the
+	// wire (4.0 only renamed the storage type).
+	err = errorResults(facades.NewApplicationClient(conn).Deploy(ctx, facades.ApplicationsDeploy{Applications: []facades.ApplicationDeploy{deploy}}))
+	if err != nil {
+		return err
+	}
+	for name, v := range p.resources {
+		if _, err := strconv.Atoi(v); err == nil {
+			continue
+		}
+		if err := m.uploadResource(ctx, conn, p.app, name, v, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}

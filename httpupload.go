@@ -1,0 +1,148 @@
+package juju
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gojuju/juju/rpc"
+)
+
+// uploadCharm uploads a local charm archive with the controller's S3-style
+// endpoint, PUT /model-<uuid>/charms/<name>-<sha256[:7]>, and returns the
+// charm URL the controller assigned ("local:foo-0").
+func (m *Model) uploadCharm(ctx context.Context, conn *apiConn, ch *localCharm) (string, error) {
+	u := conn.BaseURL() + "/model-" + m.uuid + "/charms/" + url.PathEscape(ch.objectName())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, bytes.NewReader(ch.archive))
+	if err != nil {
+		return "", err
+	}
+	for k, v := range conn.AuthHeader() {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/zip")
+	req.Header.Set("Juju-Curl", ch.curl())
+	resp, err := conn.HTTPClient().Do(req)
+	if err != nil {
+		return "", fmt.Errorf("cannot upload charm: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("cannot upload charm: %w", httpError(resp.StatusCode, body))
+	}
+	if curl := resp.Header.Get("Juju-Curl"); curl != "" {
+		return curl, nil
+	}
+	var r struct {
+		CharmURL string `json:"charm-url"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil || r.CharmURL == "" {
+		return "", fmt.Errorf("cannot upload charm: no charm URL in the controller's answer %q", truncate(string(body), 200))
+	}
+	return r.CharmURL, nil
+}
+
+// uploadResource uploads a file resource of an application,
+// PUT /model/<uuid>/applications/<app>/resources/<name>[?pendingid=<id>].
+func (m *Model) uploadResource(ctx context.Context, conn *apiConn, app, name, file, pendingID string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("cannot read resource %q: %w", name, err)
+	}
+	u := conn.BaseURL() + "/model/" + m.uuid + "/applications/" + url.PathEscape(app) + "/resources/" + url.PathEscape(name)
+	if pendingID != "" {
+		u += "?pendingid=" + url.QueryEscape(pendingID)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	for k, v := range conn.AuthHeader() {
+		req.Header[k] = v
+	}
+	sum := sha512.Sum384(data)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Content-Sha384", hex.EncodeToString(sum[:]))
+	req.Header.Set("Content-Length", strconv.Itoa(len(data)))
+	req.Header.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"filename": filepath.Base(file)}))
+	req.ContentLength = int64(len(data))
+	resp, err := conn.HTTPClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot upload resource %q: %w", name, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("cannot upload resource %q: %w", name, httpError(resp.StatusCode, body))
+	}
+	var r struct {
+		Error *rpc.Error `json:"error"`
+	}
+	if json.Unmarshal(body, &r) == nil && r.Error != nil {
+		return fmt.Errorf("cannot upload resource %q: %w", name, r.Error)
+	}
+	return nil
+}
+
+// httpError decodes the error of a controller HTTP endpoint. Bodies come in
+// three shapes: {"error":"msg","error-code":"code"},
+// {"error":{"message","code"}} and {"message","code"}; anything else is
+// mapped from the status code.
+func httpError(status int, body []byte) error {
+	var flat struct {
+		Error     json.RawMessage `json:"error"`
+		ErrorCode string          `json:"error-code"`
+		Message   string          `json:"message"`
+		Code      string          `json:"code"`
+	}
+	if json.Unmarshal(body, &flat) == nil {
+		var msg string
+		if len(flat.Error) > 0 && json.Unmarshal(flat.Error, &msg) == nil && msg != "" {
+			return &rpc.Error{Message: msg, Code: flat.ErrorCode}
+		}
+		var nested rpc.Error
+		if len(flat.Error) > 0 && json.Unmarshal(flat.Error, &nested) == nil && nested.Message != "" {
+			return &nested
+		}
+		if flat.Message != "" {
+			return &rpc.Error{Message: flat.Message, Code: flat.Code}
+		}
+	}
+	code := ""
+	switch status {
+	case http.StatusUnauthorized:
+		code = rpc.CodeUnauthorized
+	case http.StatusForbidden:
+		code = rpc.CodeForbidden
+	case http.StatusNotFound:
+		code = rpc.CodeNotFound
+	case http.StatusBadRequest:
+		code = rpc.CodeBadRequest
+	case http.StatusMethodNotAllowed:
+		code = rpc.CodeNotSupported
+	}
+	msg := http.StatusText(status)
+	if t := strings.TrimSpace(string(body)); t != "" {
+		msg += ": " + truncate(t, 200)
+	}
+	return &rpc.Error{Message: msg, Code: code}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
