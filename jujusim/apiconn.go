@@ -65,9 +65,12 @@ type apiConn struct {
 	srv       *Server
 	ws        *websocket.Conn
 	modelUUID string
-	ctx       context.Context
-	cancel    context.CancelFunc
-	remote    string
+	// unknownModel is set when the connection's model did not exist when
+	// it was opened: then every call fails with "model not found".
+	unknownModel bool
+	ctx          context.Context
+	cancel       context.CancelFunc
+	remote       string
 
 	writeMu sync.Mutex
 
@@ -104,6 +107,7 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 		cancel:    cancel,
 		remote:    r.RemoteAddr,
 	}
+	c.unknownModel = modelUUID != "" && !s.ctrl.ModelExists(modelUUID)
 	c.budget.Store(int64(s.faults.takeDropAfter()))
 	s.logger.Debug("api connection opened", "remote", c.remote, "model", modelUUID)
 	c.run()
@@ -261,6 +265,9 @@ func (c *apiConn) call(req request) (any, error) {
 	}
 	if we := f.takeFailure(req.Type, req.Request); we != nil {
 		return nil, we
+	}
+	if c.unknownModel {
+		return nil, &wireError{Code: "model not found", Message: fmt.Sprintf("unknown model: %q", c.modelUUID)}
 	}
 	params := req.Params
 	if len(params) == 0 || bytes.Equal(params, []byte("null")) {

@@ -25,6 +25,9 @@ type backend interface {
 	// Logs opens a debug-log stream for modelUUID.
 	Logs(ctx context.Context, modelUUID string, q logQuery) (logStream, error)
 
+	// ModelExists reports whether the controller knows model uuid.
+	ModelExists(uuid string) bool
+
 	UUID() string
 	Name() string
 	AdminPassword() string

@@ -126,6 +126,15 @@ func (s coreLogStream) Next(ctx context.Context) (logRecord, error) {
 
 func (s coreLogStream) Close() error { return s.sub.Close() }
 
+func (b *coreBackend) ModelExists(uuid string) bool {
+	for _, m := range b.c.Models() {
+		if m == uuid {
+			return true
+		}
+	}
+	return false
+}
+
 func (b *coreBackend) UUID() string             { return b.c.UUID() }
 func (b *coreBackend) Name() string             { return b.c.Name() }
 func (b *coreBackend) AdminPassword() string    { return b.c.AdminPassword() }

@@ -157,6 +157,26 @@ func TestLogin(t *testing.T) {
 	}
 }
 
+func TestUnknownModelFailsEveryCall(t *testing.T) {
+	s := startServer(t, Config{})
+	const model = "00000000-0000-4000-8000-000000000000"
+	c := dial(t, s, model)
+	for _, call := range []struct {
+		facade  string
+		version int
+		method  string
+		params  any
+	}{
+		{"Pinger", 1, "Ping", nil},
+		{"Admin", 3, "Login", loginParams("admin", s.AdminPassword())},
+	} {
+		f := c.call(call.facade, call.version, call.method, call.params)
+		if f.str("error-code") != "model not found" || f.str("error") != `unknown model: "`+model+`"` {
+			t.Errorf("%s.%s: %s", call.facade, call.method, f)
+		}
+	}
+}
+
 func TestLoginJuju36(t *testing.T) {
 	s := startServer(t, Config{JujuVersion: Juju36})
 	c := dial(t, s, s.DefaultModelUUID())
