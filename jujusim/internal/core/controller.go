@@ -62,6 +62,7 @@ type Controller struct {
 	ctrlModel    string
 	defaultModel string
 
+	modelSeq   int
 	watchers   map[string]*watcher
 	watcherSeq int
 
@@ -323,6 +324,8 @@ func (c *Controller) newModel(name, qualifier, cloud, region, typ string) *model
 	if qualifier != "admin" {
 		m.access["admin"] = "admin"
 	}
+	c.modelSeq++
+	m.seq = c.modelSeq
 	c.models[m.uuid] = m
 	c.record(m, "model", "model-"+m.uuid, m.status)
 	return m
@@ -439,7 +442,7 @@ func (c *Controller) EndSession(s *Session) {
 	}
 }
 
-// Models returns the UUIDs of all models, sorted by qualifier/name.
+// Models returns the UUIDs of all models in creation order.
 func (c *Controller) Models() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -456,15 +459,8 @@ func (c *Controller) sortedModels() []*model {
 	for _, m := range c.models {
 		ms = append(ms, m)
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].isController != ms[j].isController {
-			return ms[i].isController
-		}
-		if ms[i].qualifier != ms[j].qualifier {
-			return ms[i].qualifier < ms[j].qualifier
-		}
-		return ms[i].name < ms[j].name
-	})
+	// Creation order, as the real controller lists them.
+	sort.Slice(ms, func(i, j int) bool { return ms[i].seq < ms[j].seq })
 	return ms
 }
 

@@ -323,8 +323,7 @@ func mmListModelSummaries(cx *callCtx, p json.RawMessage) (any, error) {
 		for _, m := range ms {
 			out.Results = append(out.Results, facades.ModelSummaryResult{Result: &facades.ModelSummary{
 				AgentVersion: facades.Number(c.version), CloudRegion: m.region, CloudTag: "cloud-" + m.cloud,
-				CloudCredentialTag: credentialTag(m),
-				ControllerUUID:     c.uuid, Counts: c.counts(m), IsController: m.isController, LastConnection: timePtr(m.lastConn[u.name].Truncate(time.Second)),
+				ControllerUUID: c.uuid, Counts: c.counts(m), IsController: m.isController, LastConnection: timePtr(m.lastConn[u.name].Truncate(time.Second)),
 				Life: m.life, Name: m.name, ProviderType: m.providerType, Qualifier: m.qualifier, Status: c.modelStatusInfo(m),
 				Type: m.typ, UUID: m.uuid, UserAccess: c.modelAccess(u, m),
 			}})
@@ -404,14 +403,14 @@ func (c *Controller) modelStatus(cx *callCtx, tags []string) any {
 		for _, n := range m.sortedApps() {
 			apps = append(apps, facades.ModelApplicationInfo{Name: n})
 		}
+		// Only alive machines count, as on the real server (a machine
+		// being removed with its unit, or with the model, drops out).
 		hosted := 0
 		var machines []facades.ModelMachineInfo
-		if m.life == lifeAlive {
-			machines = c.modelMachines(m)
-			for _, mc := range m.machines {
-				if mc.parent == nil {
-					hosted++
-				}
+		for _, mi := range c.modelMachines(m) {
+			if mc := m.machines[mi.ID]; mc != nil && mc.life == lifeAlive {
+				machines = append(machines, mi)
+				hosted++
 			}
 		}
 		if qual {

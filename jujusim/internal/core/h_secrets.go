@@ -221,7 +221,9 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 			continue
 		}
 		if len(arg.Revisions) == 0 {
-			delete(m.secrets, s.id)
+			// Like the real controller, removal is scheduled: the secret
+			// is listed until the (simulated) worker deletes it.
+			cx.c.scheduleSecretRemoval(m, s)
 			continue
 		}
 		keep := s.revisions[:0]
@@ -245,9 +247,23 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		s.revisions = keep
 		if len(s.revisions) == 0 {
-			delete(m.secrets, s.id)
+			cx.c.deleteSecret(m, s)
 		}
 	}
+	m.notify()
+	return errorResults(errs), nil
+}
+
+func (c *Controller) scheduleSecretRemoval(m *model, s *secret) {
+	if s.removeEv != nil {
+		return
+	}
+	s.removeEv = c.sched.after(c.timing.Removal, func() { c.deleteSecret(m, s) })
+}
+
+func (c *Controller) deleteSecret(m *model, s *secret) {
+	s.removeEv.cancel()
+	delete(m.secrets, s.id)
 	var order []string
 	for _, id := range m.secretOrder {
 		if _, ok := m.secrets[id]; ok {
@@ -256,7 +272,6 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	m.secretOrder = order
 	m.notify()
-	return errorResults(errs), nil
 }
 
 func containsInt(xs []int, x int) bool {

@@ -545,22 +545,40 @@ func (c *Controller) relationModel(r *relation) *model {
 
 // ---- removal ----
 
-// destroyUnit makes a unit dying; it runs its departure hooks and goes away.
+// destroyUnit makes a unit dying; it runs its departure hooks and goes
+// away. A unit in error stays dying until resolved, unless forced. A
+// machine that was created for the unit goes with it.
 func (c *Controller) destroyUnit(u *unit, force bool) {
-	if u.life != lifeAlive {
-		if force && u.life == lifeDying {
-			c.removeUnitNow(u)
+	m := u.app.m
+	switch u.life {
+	case lifeDead:
+		return
+	case lifeDying:
+		if force && u.errHook != "" {
+			u.errHook = ""
+			c.startDying(u)
 		}
 		return
 	}
 	u.life = lifeDying
 	c.cancelUnitTimers(u)
-	m := u.app.m
 	m.notify()
 	c.logf(m, unitTag(u.name), "INFO", modUniter, "unit %q is dying", u.name)
+	if mc := u.machine; mc != nil && u.principal == nil && mc.forUnit && mc.life == lifeAlive && len(mc.units) == 1 && len(mc.containers) == 0 {
+		c.destroyMachine(mc, false)
+	}
+	for _, su := range sortedUnitMap(u.subs) {
+		c.destroyUnit(su, force)
+	}
 	if u.errHook != "" && !force {
 		return // stays dying until resolved
 	}
+	u.errHook = ""
+	c.startDying(u)
+}
+
+func (c *Controller) startDying(u *unit) {
+	m := u.app.m
 	if u.hookEv != nil {
 		u.hookEv.cancel()
 		u.hookEv = nil
@@ -817,7 +835,7 @@ func (c *Controller) destroyModel(m *model, opts destroyModelOpts) {
 		c.destroyApp(m.apps[n], opts.force)
 	}
 	for _, mc := range m.sortedMachines() {
-		c.destroyMachine(mc, true)
+		c.destroyMachine(mc, opts.force)
 	}
 	c.checkModelEmpty(m)
 }

@@ -59,6 +59,12 @@ func TestSecrets(t *testing.T) {
 	if get(rm, "results", 0, "error") != nil || get(rm, "results", 1, "error", "code") != CodeSecretNotFound {
 		t.Errorf("RemoveSecrets = %v", rm)
 	}
+	// Removal is scheduled, as on the real controller.
+	list = s.mustCall(ms, "Secrets", 2, "ListSecrets", map[string]any{"filter": map[string]any{}})
+	if n := len(get(list, "results").([]any)); n != 1 {
+		t.Errorf("%d secrets right after removal, want 1", n)
+	}
+	s.advance(time.Second)
 	list = s.mustCall(ms, "Secrets", 2, "ListSecrets", map[string]any{"filter": map[string]any{}})
 	if n := len(get(list, "results").([]any)); n != 0 {
 		t.Errorf("%d secrets left", n)

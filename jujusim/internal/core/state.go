@@ -67,6 +67,7 @@ type user struct {
 }
 
 type model struct {
+	seq          int
 	uuid         string
 	name         string
 	qualifier    string // the owner's user name

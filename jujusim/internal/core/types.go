@@ -16,6 +16,7 @@ type secret struct {
 	updated      time.Time
 	access       map[string]string // target tag -> role
 	accessOrder  []string
+	removeEv     *event
 }
 
 type secretRevision struct {
