@@ -1,0 +1,93 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestJuju36Mode(t *testing.T) {
+	s := newSim(t, Config{JujuVersion: "3.6.28"})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	cs := s.admin("")
+	// ModelManager v10 shapes.
+	info := s.mustCall(cs, "ModelManager", 10, "CreateModel", map[string]any{"name": "m36", "owner-tag": "user-admin"})
+	if info["owner-tag"] != "user-admin" || info["agent-version"] != "3.6.28" {
+		t.Errorf("CreateModel v10 = %v", info)
+	}
+	_, err := s.call(cs, "ModelManager", 11, "CreateModel", map[string]any{"name": "x", "qualifier": "admin"})
+	wantErr(t, err, CodeNotImplemented, `unknown version 11 for facade type "ModelManager"`)
+
+	w := s.mustCall(ms, "Client", 8, "WatchAll", nil)
+	wid, _ := w["watcher-id"].(string)
+	if wid == "" {
+		t.Fatalf("WatchAll = %v", w)
+	}
+	next := func() []any {
+		t.Helper()
+		res, err := s.callID(ms, "AllWatcher", 3, "Next", wid, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := res["deltas"].([]any)
+		return d
+	}
+	first := next()
+	if len(first) != 1 || get(first, 0, 0) != "model" || get(first, 0, 1) != "change" || get(first, 0, 2, "name") != "default" {
+		t.Fatalf("first Next = %v", first)
+	}
+	deployHub(s, ms, "ubuntu", "u", 1)
+	d := next()
+	kinds := map[string]bool{}
+	for _, x := range d {
+		kinds[get(x, 0).(string)] = true
+	}
+	if !kinds["application"] || !kinds["unit"] || !kinds["machine"] {
+		t.Errorf("deltas after deploy = %v", kinds)
+	}
+	s.advance(5 * time.Second)
+	var unitDoc any
+	for _, x := range next() {
+		if get(x, 0) == "unit" {
+			unitDoc = get(x, 2)
+		}
+	}
+	if get(unitDoc, "workload-status", "current") != "active" || get(unitDoc, "agent-status", "current") != "idle" || get(unitDoc, "machine-id") != "0" {
+		t.Errorf("unit delta = %v", unitDoc)
+	}
+	st := s.status(ms)
+	if _, ok := get(st, "model").(map[string]any)["sla"]; !ok {
+		t.Errorf("3.6 FullStatus model has no sla: %v", get(st, "model"))
+	}
+	if _, ok := get(st, "applications", "u").(map[string]any)["meter-statuses"]; !ok {
+		t.Errorf("3.6 application status has no meter-statuses")
+	}
+	s.mustCall(ms, "Application", 20, "DestroyApplication", map[string]any{"applications": []any{map[string]any{"application-tag": "application-u"}}})
+	s.advance(5 * time.Second)
+	removed := map[string]bool{}
+	for _, x := range next() {
+		if get(x, 1) == "remove" {
+			removed[get(x, 0).(string)] = true
+		}
+	}
+	if !removed["unit"] || !removed["application"] || !removed["machine"] {
+		t.Errorf("remove deltas = %v", removed)
+	}
+	// Stop unblocks a waiting Next.
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.c.Call(context.Background(), ms, "AllWatcher", 3, "Next", wid, json.RawMessage(`{}`))
+		errc <- err
+	}()
+	s.mustCallID(ms, "AllWatcher", 3, "Stop", wid)
+	if err := <-errc; errCode(err) != CodeStopped && errCode(err) != CodeNotFound {
+		t.Errorf("Next after Stop: %v", err)
+	}
+	// Secrets use the generic not-found code on 3.6.
+	res := s.mustCall(ms, "Secrets", 2, "RemoveSecrets", map[string]any{"args": []any{map[string]any{"label": "nope"}}})
+	if get(res, "results", 0, "error", "code") != CodeNotFound {
+		t.Errorf("3.6 secret not found = %v", res)
+	}
+}
