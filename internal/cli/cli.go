@@ -29,6 +29,8 @@ const usage = `usage: gojuju <command> [flags]
 commands:
   demo     run the main job against the embedded simulated controller
   sim      run a simulated Juju controller and register it in JUJU_DATA
+  status   show the status of a model
+  wait     wait until a model's applications have settled
   help     show this help
 `
 
@@ -46,6 +48,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, args[1:], stdout, stderr)
 	case "sim":
 		return runSim(ctx, args[1:], stdout, stderr)
+	case "status":
+		return runStatus(ctx, args[1:], stdout, stderr)
+	case "wait":
+		return runWait(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", ErrUsage, args[0])

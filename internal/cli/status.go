@@ -1,0 +1,893 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	juju "github.com/gojuju/juju"
+	"github.com/gojuju/juju/rpc"
+)
+
+const statusUsage = `usage: gojuju status [-m [controller:]model] [--format tabular|json|yaml] [--relations] [--watch DURATION] [APP_OR_UNIT_OR_MACHINE...]
+
+Show the status of a model, as "juju status" does. JSON and YAML use the key
+names of "juju status --format=json", so tools that read those read these.
+`
+
+// statusFlags are the parsed flags of "gojuju status".
+type statusFlags struct {
+	model     string
+	format    string
+	relations bool
+	watch     time.Duration
+	patterns  []string
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments, and returns the positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func parseStatusFlags(args []string, stderr io.Writer) (*statusFlags, error) {
+	f := &statusFlags{}
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, statusUsage); fs.PrintDefaults() }
+	fs.StringVar(&f.model, "m", "", "model to show: [controller:][qualifier/]model (default: the current model)")
+	fs.StringVar(&f.model, "model", "", "same as -m")
+	fs.StringVar(&f.format, "format", "tabular", "output format: tabular, json or yaml")
+	fs.BoolVar(&f.relations, "relations", false, "show the integrations section in tabular output")
+	fs.BoolVar(&f.relations, "integrations", false, "same as --relations")
+	fs.DurationVar(&f.watch, "watch", 0, "show the status again every DURATION until interrupted")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	switch f.format {
+	case "tabular", "json", "yaml":
+	default:
+		return nil, fmt.Errorf("%w: unknown format %q (want tabular, json or yaml)", ErrUsage, f.format)
+	}
+	if f.watch < 0 {
+		return nil, fmt.Errorf("%w: negative --watch interval", ErrUsage)
+	}
+	f.patterns = pos
+	return f, nil
+}
+
+// connectModel connects to the model a -m flag names (JUJU_DATA).
+func connectModel(ctx context.Context, model string) (*juju.Model, error) {
+	m, err := juju.ConnectModel(ctx, juju.Config{Model: model})
+	if err != nil {
+		if isDialError(err) || errors.Is(err, rpc.ErrBroken) {
+			return nil, &exitError{code: exitConnection, err: err}
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// runStatus implements "gojuju status".
+func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseStatusFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m, err := connectModel(ctx, f.model)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	term := isTerminal(stdout)
+	for first := true; ; first = false {
+		s, err := m.Status(ctx, &juju.StatusOptions{Patterns: f.patterns, IncludeStorage: f.format != "tabular"})
+		if err != nil {
+			if !first && ctx.Err() != nil {
+				return nil // --watch ended by an interrupt
+			}
+			return err
+		}
+		if f.watch > 0 && term {
+			fmt.Fprint(stdout, clearScreen)
+		} else if !first {
+			fmt.Fprintln(stdout)
+		}
+		if err := writeStatus(stdout, stderr, s, f.format, m, f.relations); err != nil {
+			return err
+		}
+		if f.watch == 0 {
+			return nil
+		}
+		t := time.NewTimer(f.watch)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+const clearScreen = "\x1b[H\x1b[2J"
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juju.Model, relations bool) error {
+	switch format {
+	case "json":
+		doc := statusDocument(s, m.Controller().Name())
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return fmt.Errorf("cannot format status: %w", err)
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", data)
+		return err
+	case "yaml":
+		doc := statusDocument(s, m.Controller().Name())
+		data, err := yaml.Marshal(doc)
+		if err != nil {
+			return fmt.Errorf("cannot format status: %w", err)
+		}
+		_, err = stdout.Write(data)
+		return err
+	default:
+		writeStatusTable(stdout, s, m.Controller().Name(), relations)
+		if len(s.Applications) == 0 && len(s.Machines) == 0 && len(s.RemoteApplications) == 0 {
+			fmt.Fprintf(stderr, "\nModel %q is empty.\n", m.QualifiedName())
+		}
+		return nil
+	}
+}
+
+// The JSON/YAML document, with the key names of "juju status --format=json".
+
+type statusDoc struct {
+	Model              statusModelDoc            `json:"model" yaml:"model"`
+	Machines           map[string]machineDoc     `json:"machines" yaml:"machines"`
+	Applications       map[string]applicationDoc `json:"applications" yaml:"applications"`
+	ApplicationEndpnts map[string]saasDoc        `json:"application-endpoints,omitempty" yaml:"application-endpoints,omitempty"`
+	Offers             map[string]offerDoc       `json:"offers,omitempty" yaml:"offers,omitempty"`
+	Storage            *storageDoc               `json:"storage,omitempty" yaml:"storage,omitempty"`
+	Controller         controllerDoc             `json:"controller" yaml:"controller"`
+}
+
+type statusModelDoc struct {
+	Name             string        `json:"name" yaml:"name"`
+	Type             string        `json:"type" yaml:"type"`
+	Controller       string        `json:"controller" yaml:"controller"`
+	Cloud            string        `json:"cloud" yaml:"cloud"`
+	Region           string        `json:"region,omitempty" yaml:"region,omitempty"`
+	Version          string        `json:"version" yaml:"version"`
+	UpgradeAvailable string        `json:"upgrade-available,omitempty" yaml:"upgrade-available,omitempty"`
+	ModelStatus      statusInfoDoc `json:"model-status" yaml:"model-status"`
+}
+
+type statusInfoDoc struct {
+	Current string `json:"current,omitempty" yaml:"current,omitempty"`
+	Message string `json:"message,omitempty" yaml:"message,omitempty"`
+	Since   string `json:"since,omitempty" yaml:"since,omitempty"`
+	Version string `json:"version,omitempty" yaml:"version,omitempty"`
+	Life    string `json:"life,omitempty" yaml:"life,omitempty"`
+}
+
+type baseDoc struct {
+	Name    string `json:"name" yaml:"name"`
+	Channel string `json:"channel" yaml:"channel"`
+}
+
+type machineDoc struct {
+	JujuStatus         statusInfoDoc              `json:"juju-status" yaml:"juju-status"`
+	Hostname           string                     `json:"hostname,omitempty" yaml:"hostname,omitempty"`
+	DNSName            string                     `json:"dns-name,omitempty" yaml:"dns-name,omitempty"`
+	IPAddresses        []string                   `json:"ip-addresses,omitempty" yaml:"ip-addresses,omitempty"`
+	InstanceID         string                     `json:"instance-id,omitempty" yaml:"instance-id,omitempty"`
+	DisplayName        string                     `json:"display-name,omitempty" yaml:"display-name,omitempty"`
+	MachineStatus      statusInfoDoc              `json:"machine-status" yaml:"machine-status"`
+	ModificationStatus statusInfoDoc              `json:"modification-status" yaml:"modification-status"`
+	Base               *baseDoc                   `json:"base,omitempty" yaml:"base,omitempty"`
+	NetworkInterfaces  map[string]netInterfaceDoc `json:"network-interfaces,omitempty" yaml:"network-interfaces,omitempty"`
+	Containers         map[string]machineDoc      `json:"containers,omitempty" yaml:"containers,omitempty"`
+	LXDProfiles        map[string]struct{}        `json:"lxd-profiles,omitempty" yaml:"lxd-profiles,omitempty"`
+	Hardware           string                     `json:"hardware,omitempty" yaml:"hardware,omitempty"`
+	Constraints        string                     `json:"constraints,omitempty" yaml:"constraints,omitempty"`
+}
+
+type netInterfaceDoc struct {
+	IPAddresses    []string `json:"ip-addresses" yaml:"ip-addresses"`
+	MACAddress     string   `json:"mac-address" yaml:"mac-address"`
+	Gateway        string   `json:"gateway,omitempty" yaml:"gateway,omitempty"`
+	DNSNameservers []string `json:"dns-nameservers,omitempty" yaml:"dns-nameservers,omitempty"`
+	Space          string   `json:"space,omitempty" yaml:"space,omitempty"`
+	IsUp           bool     `json:"is-up" yaml:"is-up"`
+}
+
+type applicationDoc struct {
+	Charm            string                        `json:"charm" yaml:"charm"`
+	Base             *baseDoc                      `json:"base,omitempty" yaml:"base,omitempty"`
+	CharmOrigin      string                        `json:"charm-origin" yaml:"charm-origin"`
+	CharmName        string                        `json:"charm-name" yaml:"charm-name"`
+	CharmRev         int                           `json:"charm-rev" yaml:"charm-rev"`
+	CharmVersion     string                        `json:"charm-version,omitempty" yaml:"charm-version,omitempty"`
+	CharmProfile     string                        `json:"charm-profile,omitempty" yaml:"charm-profile,omitempty"`
+	CharmChannel     string                        `json:"charm-channel,omitempty" yaml:"charm-channel,omitempty"`
+	CanUpgradeTo     string                        `json:"can-upgrade-to,omitempty" yaml:"can-upgrade-to,omitempty"`
+	Scale            int                           `json:"scale,omitempty" yaml:"scale,omitempty"`
+	ProviderID       string                        `json:"provider-id,omitempty" yaml:"provider-id,omitempty"`
+	Address          string                        `json:"address,omitempty" yaml:"address,omitempty"`
+	Exposed          bool                          `json:"exposed" yaml:"exposed"`
+	Life             string                        `json:"life,omitempty" yaml:"life,omitempty"`
+	ApplicationStats statusInfoDoc                 `json:"application-status" yaml:"application-status"`
+	Relations        map[string][]relatedDoc       `json:"relations,omitempty" yaml:"relations,omitempty"`
+	SubordinateTo    []string                      `json:"subordinate-to,omitempty" yaml:"subordinate-to,omitempty"`
+	Units            map[string]unitDoc            `json:"units,omitempty" yaml:"units,omitempty"`
+	Version          string                        `json:"version,omitempty" yaml:"version,omitempty"`
+	EndpointBindings map[string]string             `json:"endpoint-bindings,omitempty" yaml:"endpoint-bindings,omitempty"`
+	ExposedEndpoints map[string]exposedEndpointDoc `json:"exposed-endpoints,omitempty" yaml:"exposed-endpoints,omitempty"`
+}
+
+type relatedDoc struct {
+	RelatedApplication string `json:"related-application" yaml:"related-application"`
+	Interface          string `json:"interface" yaml:"interface"`
+	Scope              string `json:"scope" yaml:"scope"`
+}
+
+type exposedEndpointDoc struct {
+	ExposeToSpaces []string `json:"expose-to-spaces,omitempty" yaml:"expose-to-spaces,omitempty"`
+	ExposeToCIDRs  []string `json:"expose-to-cidrs,omitempty" yaml:"expose-to-cidrs,omitempty"`
+}
+
+type unitDoc struct {
+	WorkloadStatus statusInfoDoc      `json:"workload-status" yaml:"workload-status"`
+	JujuStatus     statusInfoDoc      `json:"juju-status" yaml:"juju-status"`
+	Leader         bool               `json:"leader,omitempty" yaml:"leader,omitempty"`
+	Machine        string             `json:"machine,omitempty" yaml:"machine,omitempty"`
+	OpenedPorts    []string           `json:"open-ports,omitempty" yaml:"open-ports,omitempty"`
+	PublicAddress  string             `json:"public-address,omitempty" yaml:"public-address,omitempty"`
+	Address        string             `json:"address,omitempty" yaml:"address,omitempty"`
+	ProviderID     string             `json:"provider-id,omitempty" yaml:"provider-id,omitempty"`
+	Charm          string             `json:"charm,omitempty" yaml:"charm,omitempty"`
+	Subordinates   map[string]unitDoc `json:"subordinates,omitempty" yaml:"subordinates,omitempty"`
+}
+
+type endpointDoc struct {
+	Interface string `json:"interface" yaml:"interface"`
+	Role      string `json:"role" yaml:"role"`
+}
+
+type saasDoc struct {
+	URL               string                 `json:"url" yaml:"url"`
+	Endpoints         map[string]endpointDoc `json:"endpoints" yaml:"endpoints"`
+	Life              string                 `json:"life,omitempty" yaml:"life,omitempty"`
+	ApplicationStatus statusInfoDoc          `json:"application-status" yaml:"application-status"`
+	Relations         map[string][]string    `json:"relations,omitempty" yaml:"relations,omitempty"`
+}
+
+type offerDoc struct {
+	Application          string                 `json:"application" yaml:"application"`
+	Charm                string                 `json:"charm,omitempty" yaml:"charm,omitempty"`
+	TotalConnectedCount  int                    `json:"total-connected-count" yaml:"total-connected-count"`
+	ActiveConnectedCount int                    `json:"active-connected-count" yaml:"active-connected-count"`
+	Endpoints            map[string]endpointDoc `json:"endpoints" yaml:"endpoints"`
+}
+
+type storageDoc struct {
+	Storage     map[string]storageInstanceDoc `json:"storage,omitempty" yaml:"storage,omitempty"`
+	Filesystems map[string]filesystemDoc      `json:"filesystems,omitempty" yaml:"filesystems,omitempty"`
+	Volumes     map[string]volumeDoc          `json:"volumes,omitempty" yaml:"volumes,omitempty"`
+}
+
+type storageInstanceDoc struct {
+	Kind        string                 `json:"kind" yaml:"kind"`
+	Life        string                 `json:"life,omitempty" yaml:"life,omitempty"`
+	Status      statusInfoDoc          `json:"status" yaml:"status"`
+	Persistent  bool                   `json:"persistent" yaml:"persistent"`
+	Attachments *storageAttachmentsDoc `json:"attachments,omitempty" yaml:"attachments,omitempty"`
+}
+
+type storageAttachmentsDoc struct {
+	Units map[string]unitStorageAttachmentDoc `json:"units,omitempty" yaml:"units,omitempty"`
+}
+
+type unitStorageAttachmentDoc struct {
+	Machine  string `json:"machine,omitempty" yaml:"machine,omitempty"`
+	Location string `json:"location,omitempty" yaml:"location,omitempty"`
+	Life     string `json:"life,omitempty" yaml:"life,omitempty"`
+}
+
+type filesystemDoc struct {
+	ProviderID  string            `json:"provider-id,omitempty" yaml:"provider-id,omitempty"`
+	Volume      string            `json:"volume,omitempty" yaml:"volume,omitempty"`
+	Storage     string            `json:"storage,omitempty" yaml:"storage,omitempty"`
+	Attachments map[string]string `json:"attachments,omitempty" yaml:"attachments,omitempty"`
+	Pool        string            `json:"pool,omitempty" yaml:"pool,omitempty"`
+	Size        uint64            `json:"size" yaml:"size"`
+	Life        string            `json:"life,omitempty" yaml:"life,omitempty"`
+	Status      statusInfoDoc     `json:"status" yaml:"status"`
+}
+
+type volumeDoc struct {
+	ProviderID  string            `json:"provider-id,omitempty" yaml:"provider-id,omitempty"`
+	Storage     string            `json:"storage,omitempty" yaml:"storage,omitempty"`
+	Attachments map[string]string `json:"attachments,omitempty" yaml:"attachments,omitempty"`
+	Pool        string            `json:"pool,omitempty" yaml:"pool,omitempty"`
+	Size        uint64            `json:"size" yaml:"size"`
+	Persistent  bool              `json:"persistent" yaml:"persistent"`
+	Life        string            `json:"life,omitempty" yaml:"life,omitempty"`
+	Status      statusInfoDoc     `json:"status" yaml:"status"`
+}
+
+type controllerDoc struct {
+	Timestamp string `json:"timestamp" yaml:"timestamp"`
+}
+
+// sinceFormat is how juju status formats times.
+const sinceFormat = "02 Jan 2006 15:04:05Z07:00"
+
+func infoDoc(st juju.StatusInfo, withLife bool) statusInfoDoc {
+	d := statusInfoDoc{Current: st.Current, Message: st.Message, Version: st.Version}
+	if !st.Since.IsZero() {
+		d.Since = st.Since.UTC().Format(sinceFormat)
+	}
+	if withLife {
+		d.Life = st.Life
+	}
+	return d
+}
+
+func baseOf(b juju.StatusBase) *baseDoc {
+	if b.Name == "" {
+		return nil
+	}
+	return &baseDoc{Name: b.Name, Channel: strings.TrimSuffix(b.Channel, "/stable")}
+}
+
+func charmOrigin(url string) string {
+	switch {
+	case strings.HasPrefix(url, "local:"):
+		return "local"
+	case strings.HasPrefix(url, "ch:"):
+		return "charmhub"
+	}
+	if i := strings.IndexByte(url, ':'); i > 0 {
+		return url[:i]
+	}
+	return ""
+}
+
+// statusDocument converts a snapshot to the document juju status prints.
+func statusDocument(s *juju.Status, controller string) statusDoc {
+	doc := statusDoc{
+		Model: statusModelDoc{
+			Name:             s.Model.Name,
+			Type:             s.Model.Type,
+			Controller:       controller,
+			Cloud:            s.Model.Cloud,
+			Region:           s.Model.Region,
+			Version:          s.Model.Version,
+			UpgradeAvailable: s.Model.AvailableVersion,
+			ModelStatus:      infoDoc(s.Model.Status, false),
+		},
+		Machines:     map[string]machineDoc{},
+		Applications: map[string]applicationDoc{},
+	}
+	if !s.ControllerTimestamp.IsZero() {
+		doc.Controller.Timestamp = s.ControllerTimestamp.UTC().Format("15:04:05Z07:00")
+	}
+	for id, m := range s.Machines {
+		doc.Machines[id] = machineDocument(m)
+	}
+	related := relatedApplications(s)
+	for name, a := range s.Applications {
+		ad := applicationDoc{
+			Charm:            a.Charm,
+			Base:             baseOf(a.Base),
+			CharmOrigin:      charmOrigin(a.Charm),
+			CharmName:        a.CharmName,
+			CharmRev:         a.CharmRev,
+			CharmVersion:     a.CharmVersion,
+			CharmProfile:     a.CharmProfile,
+			CharmChannel:     a.CharmChannel,
+			CanUpgradeTo:     a.CanUpgradeTo,
+			Scale:            a.Scale,
+			ProviderID:       a.ProviderID,
+			Address:          a.PublicAddress,
+			Exposed:          a.Exposed,
+			Life:             a.Life,
+			ApplicationStats: infoDoc(a.Status, false),
+			Relations:        related[name],
+			SubordinateTo:    a.SubordinateTo,
+			Version:          a.WorkloadVersion,
+			EndpointBindings: a.EndpointBindings,
+		}
+		for ep, e := range a.ExposedEndpoints {
+			if ad.ExposedEndpoints == nil {
+				ad.ExposedEndpoints = map[string]exposedEndpointDoc{}
+			}
+			ad.ExposedEndpoints[ep] = exposedEndpointDoc{ExposeToSpaces: e.ToSpaces, ExposeToCIDRs: e.ToCIDRs}
+		}
+		// Subordinate units are listed under their principals only.
+		for un, u := range a.Units {
+			if u.Principal != "" {
+				continue
+			}
+			if ad.Units == nil {
+				ad.Units = map[string]unitDoc{}
+			}
+			ad.Units[un] = unitDocument(u)
+		}
+		doc.Applications[name] = ad
+	}
+	for name, r := range s.RemoteApplications {
+		sd := saasDoc{URL: r.OfferURL, Endpoints: map[string]endpointDoc{}, Life: r.Life,
+			ApplicationStatus: infoDoc(r.Status, false), Relations: r.Relations}
+		for _, e := range r.Endpoints {
+			sd.Endpoints[e.Name] = endpointDoc{Interface: e.Interface, Role: e.Role}
+		}
+		if doc.ApplicationEndpnts == nil {
+			doc.ApplicationEndpnts = map[string]saasDoc{}
+		}
+		doc.ApplicationEndpnts[name] = sd
+	}
+	for name, o := range s.Offers {
+		od := offerDoc{Application: o.Application, Charm: o.Charm, TotalConnectedCount: o.TotalConnected,
+			ActiveConnectedCount: o.ActiveConnected, Endpoints: map[string]endpointDoc{}}
+		for alias, e := range o.Endpoints {
+			od.Endpoints[alias] = endpointDoc{Interface: e.Interface, Role: e.Role}
+		}
+		if doc.Offers == nil {
+			doc.Offers = map[string]offerDoc{}
+		}
+		doc.Offers[name] = od
+	}
+	doc.Storage = storageDocument(s)
+	return doc
+}
+
+func machineDocument(m *juju.MachineStatus) machineDoc {
+	md := machineDoc{
+		JujuStatus:         infoDoc(m.AgentStatus, true),
+		Hostname:           m.Hostname,
+		DNSName:            m.DNSName,
+		IPAddresses:        m.IPAddresses,
+		InstanceID:         m.InstanceID,
+		DisplayName:        m.DisplayName,
+		MachineStatus:      infoDoc(m.InstanceStatus, true),
+		ModificationStatus: infoDoc(m.ModificationStatus, true),
+		Base:               baseOf(m.Base),
+		Hardware:           m.Hardware,
+		Constraints:        m.Constraints,
+	}
+	for name, n := range m.NetworkInterfaces {
+		if md.NetworkInterfaces == nil {
+			md.NetworkInterfaces = map[string]netInterfaceDoc{}
+		}
+		md.NetworkInterfaces[name] = netInterfaceDoc{IPAddresses: n.IPAddresses, MACAddress: n.MACAddress,
+			Gateway: n.Gateway, DNSNameservers: n.DNSNameservers, Space: n.Space, IsUp: n.IsUp}
+	}
+	for id, c := range m.Containers {
+		if md.Containers == nil {
+			md.Containers = map[string]machineDoc{}
+		}
+		md.Containers[id] = machineDocument(c)
+	}
+	for _, p := range m.LXDProfiles {
+		if md.LXDProfiles == nil {
+			md.LXDProfiles = map[string]struct{}{}
+		}
+		md.LXDProfiles[p] = struct{}{}
+	}
+	return md
+}
+
+func unitDocument(u *juju.UnitStatus) unitDoc {
+	ud := unitDoc{
+		WorkloadStatus: infoDoc(u.WorkloadStatus, false),
+		JujuStatus:     infoDoc(u.AgentStatus, false),
+		Leader:         u.Leader,
+		Machine:        u.Machine,
+		OpenedPorts:    u.OpenedPorts,
+		PublicAddress:  u.PublicAddress,
+		Address:        u.Address,
+		ProviderID:     u.ProviderID,
+		Charm:          u.Charm,
+	}
+	for name, sub := range u.Subordinates {
+		if ud.Subordinates == nil {
+			ud.Subordinates = map[string]unitDoc{}
+		}
+		ud.Subordinates[name] = unitDocument(sub)
+	}
+	return ud
+}
+
+// relatedApplications builds each application's "relations" entry from the
+// snapshot's relations: endpoint -> related applications.
+func relatedApplications(s *juju.Status) map[string]map[string][]relatedDoc {
+	out := map[string]map[string][]relatedDoc{}
+	add := func(app, ep string, d relatedDoc) {
+		if out[app] == nil {
+			out[app] = map[string][]relatedDoc{}
+		}
+		out[app][ep] = append(out[app][ep], d)
+	}
+	for _, r := range s.Relations {
+		if len(r.Endpoints) == 1 {
+			e := r.Endpoints[0]
+			add(e.Application, e.Name, relatedDoc{RelatedApplication: e.Application, Interface: r.Interface, Scope: r.Scope})
+			continue
+		}
+		for i, e := range r.Endpoints {
+			for j, other := range r.Endpoints {
+				if i != j {
+					add(e.Application, e.Name, relatedDoc{RelatedApplication: other.Application, Interface: r.Interface, Scope: r.Scope})
+				}
+			}
+		}
+	}
+	for _, eps := range out {
+		for ep := range eps {
+			slices.SortFunc(eps[ep], func(a, b relatedDoc) int { return strings.Compare(a.RelatedApplication, b.RelatedApplication) })
+		}
+	}
+	return out
+}
+
+func storageDocument(s *juju.Status) *storageDoc {
+	d := &storageDoc{}
+	for _, st := range s.Storage {
+		if d.Storage == nil {
+			d.Storage = map[string]storageInstanceDoc{}
+		}
+		sd := storageInstanceDoc{Kind: st.Kind, Life: st.Life, Status: infoDoc(st.Status, false), Persistent: st.Persistent}
+		for unit, a := range st.Attachments {
+			if sd.Attachments == nil {
+				sd.Attachments = &storageAttachmentsDoc{Units: map[string]unitStorageAttachmentDoc{}}
+			}
+			sd.Attachments.Units[unit] = unitStorageAttachmentDoc{Machine: a.Machine, Location: a.Location, Life: a.Life}
+		}
+		d.Storage[st.ID] = sd
+	}
+	for _, f := range s.Filesystems {
+		if d.Filesystems == nil {
+			d.Filesystems = map[string]filesystemDoc{}
+		}
+		fd := filesystemDoc{ProviderID: f.ProviderID, Volume: f.VolumeID, Storage: f.Storage, Pool: f.Pool,
+			Size: f.SizeMiB, Life: f.Life, Status: infoDoc(f.Status, false)}
+		for k, v := range f.MachineAttachments {
+			if fd.Attachments == nil {
+				fd.Attachments = map[string]string{}
+			}
+			fd.Attachments[k] = v
+		}
+		d.Filesystems[f.ID] = fd
+	}
+	for _, v := range s.Volumes {
+		if d.Volumes == nil {
+			d.Volumes = map[string]volumeDoc{}
+		}
+		vd := volumeDoc{ProviderID: v.ProviderID, Storage: v.Storage, Pool: v.Pool, Size: v.SizeMiB,
+			Persistent: v.Persistent, Life: v.Life, Status: infoDoc(v.Status, false)}
+		for k, dev := range v.MachineAttachments {
+			if vd.Attachments == nil {
+				vd.Attachments = map[string]string{}
+			}
+			vd.Attachments[k] = dev
+		}
+		d.Volumes[v.ID] = vd
+	}
+	return d
+}
+
+// Tabular output, close to "juju status".
+
+// table renders aligned columns separated by two spaces; the last column
+// is not padded. right marks right-aligned columns.
+type table struct {
+	rows  [][]string
+	right map[int]bool
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) write(w io.Writer) {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for _, r := range t.rows {
+		b.Reset()
+		for i, c := range r {
+			if i == len(r)-1 {
+				if t.right[i] {
+					b.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))))
+				}
+				b.WriteString(c)
+				break
+			}
+			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
+			if t.right[i] {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+			b.WriteString("  ")
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+// writeStatusTable writes the snapshot as "juju status" does.
+func writeStatusTable(w io.Writer, s *juju.Status, controller string, relations bool) {
+	ts := ""
+	if !s.ControllerTimestamp.IsZero() {
+		ts = s.ControllerTimestamp.UTC().Format("15:04:05Z07:00")
+	}
+	cloud := s.Model.Cloud
+	if s.Model.Region != "" {
+		cloud += "/" + s.Model.Region
+	}
+	hdr := &table{}
+	hdr.add("Model", "Controller", "Cloud/Region", "Version", "Timestamp")
+	hdr.add(s.Model.Name, controller, cloud, s.Model.Version, ts)
+	hdr.write(w)
+
+	if len(s.RemoteApplications) > 0 {
+		fmt.Fprintln(w)
+		t := &table{}
+		t.add("SAAS", "Status", "Store", "URL")
+		for _, name := range sortedKeys(s.RemoteApplications) {
+			r := s.RemoteApplications[name]
+			store, url := "local", r.OfferURL
+			if c, rest, ok := strings.Cut(r.OfferURL, ":"); ok {
+				store, url = c, rest
+			}
+			t.add(name, r.Status.Current, store, url)
+		}
+		t.write(w)
+	}
+
+	if len(s.Applications) > 0 {
+		fmt.Fprintln(w)
+		t := &table{right: map[int]bool{3: true, 6: true}}
+		t.add("App", "Version", "Status", "Scale", "Charm", "Channel", "Rev", "Exposed", "Message")
+		for _, name := range s.ApplicationNames() {
+			a := s.Applications[name]
+			exposed := "no"
+			if a.Exposed {
+				exposed = "yes"
+			}
+			t.add(name, a.WorkloadVersion, a.Status.Current, scale(a), a.CharmName, a.CharmChannel,
+				strconv.Itoa(a.CharmRev), exposed, a.Status.Message)
+		}
+		t.write(w)
+
+		fmt.Fprintln(w)
+		u := &table{}
+		u.add("Unit", "Workload", "Agent", "Machine", "Public address", "Ports", "Message")
+		for _, name := range s.ApplicationNames() {
+			a := s.Applications[name]
+			if a.Subordinate() {
+				continue
+			}
+			for _, unit := range a.UnitList() {
+				addUnitRow(u, unit, "")
+				for _, sub := range unit.SubordinateList() {
+					addUnitRow(u, sub, "  ")
+				}
+			}
+		}
+		if len(u.rows) > 1 {
+			u.write(w)
+		}
+	}
+
+	if len(s.Machines) > 0 {
+		fmt.Fprintln(w)
+		t := &table{}
+		t.add("Machine", "State", "Address", "Inst id", "Base", "AZ", "Message")
+		var addMachine func(m *juju.MachineStatus, indent string)
+		addMachine = func(m *juju.MachineStatus, indent string) {
+			t.add(indent+m.ID, m.AgentStatus.Current, machineAddress(m), m.InstanceID, m.Base.String(),
+				availabilityZone(m.Hardware), m.InstanceStatus.Message)
+			for _, id := range sortedMachineIDs(m.Containers) {
+				addMachine(m.Containers[id], indent+"  ")
+			}
+		}
+		for _, id := range sortedMachineIDs(s.Machines) {
+			addMachine(s.Machines[id], "")
+		}
+		t.write(w)
+	}
+
+	if len(s.Offers) > 0 {
+		fmt.Fprintln(w)
+		t := &table{}
+		t.add("Offer", "Application", "Charm", "Connected", "Endpoint", "Interface", "Role")
+		for _, name := range sortedKeys(s.Offers) {
+			o := s.Offers[name]
+			charmName := o.Charm
+			if i := strings.LastIndexByte(charmName, '/'); i >= 0 {
+				charmName = charmName[i+1:]
+			}
+			connected := fmt.Sprintf("%d/%d", o.ActiveConnected, o.TotalConnected)
+			first := true
+			for _, alias := range sortedKeys(o.Endpoints) {
+				e := o.Endpoints[alias]
+				if first {
+					t.add(name, o.Application, charmName, connected, alias, e.Interface, e.Role)
+					first = false
+				} else {
+					t.add("", "", "", "", alias, e.Interface, e.Role)
+				}
+			}
+			if first {
+				t.add(name, o.Application, charmName, connected, "", "", "")
+			}
+		}
+		t.write(w)
+	}
+
+	if relations && len(s.Relations) > 0 {
+		fmt.Fprintln(w)
+		t := &table{}
+		t.add("Integration provider", "Requirer", "Interface", "Type", "Message")
+		for _, r := range s.Relations {
+			provider, requirer, kind := "", "", "regular"
+			switch {
+			case r.Peer():
+				provider, requirer, kind = r.Endpoints[0].String(), r.Endpoints[0].String(), "peer"
+			default:
+				for _, e := range r.Endpoints {
+					if e.Role == "provider" {
+						provider = e.String()
+					} else {
+						requirer = e.String()
+					}
+					if e.Subordinate {
+						kind = "subordinate"
+					}
+				}
+			}
+			msg := ""
+			if r.Status.Current != "joined" {
+				msg = r.Status.Current
+				if r.Status.Message != "" {
+					msg += ": " + r.Status.Message
+				}
+			}
+			t.add(provider, requirer, r.Interface, kind, msg)
+		}
+		t.write(w)
+	}
+}
+
+func addUnitRow(t *table, u *juju.UnitStatus, indent string) {
+	name := indent + u.Name
+	if u.Leader {
+		name += "*"
+	}
+	addr := u.PublicAddress
+	if addr == "" {
+		addr = u.Address
+	}
+	msg := u.WorkloadStatus.Message
+	if msg == "" {
+		msg = u.AgentStatus.Message
+	}
+	t.add(name, u.WorkloadStatus.Current, u.AgentStatus.Current, u.Machine, addr, strings.Join(u.OpenedPorts, ","), msg)
+}
+
+// scale renders "started/total" as juju status does ("3" when all units
+// are past allocation).
+func scale(a *juju.ApplicationStatus) string {
+	total := len(a.Units)
+	if a.Scale > total {
+		total = a.Scale
+	}
+	started := 0
+	for _, u := range a.Units {
+		switch u.AgentStatus.Current {
+		case "", "allocating", "lost":
+		default:
+			started++
+		}
+	}
+	if started == total {
+		return strconv.Itoa(total)
+	}
+	return fmt.Sprintf("%d/%d", started, total)
+}
+
+func machineAddress(m *juju.MachineStatus) string {
+	if m.DNSName != "" {
+		return m.DNSName
+	}
+	if len(m.IPAddresses) > 0 {
+		return m.IPAddresses[0]
+	}
+	return ""
+}
+
+func availabilityZone(hardware string) string {
+	for _, f := range strings.Fields(hardware) {
+		if z, ok := strings.CutPrefix(f, "availability-zone="); ok {
+			return z
+		}
+	}
+	return ""
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// sortedMachineIDs sorts machine ids numerically part by part.
+func sortedMachineIDs(m map[string]*juju.MachineStatus) []string {
+	ids := sortedKeys(m)
+	slices.SortFunc(ids, func(a, b string) int {
+		pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
+		for i := 0; i < len(pa) && i < len(pb); i++ {
+			na, ea := strconv.Atoi(pa[i])
+			nb, eb := strconv.Atoi(pb[i])
+			switch {
+			case ea == nil && eb == nil && na != nb:
+				return na - nb
+			case pa[i] != pb[i]:
+				return strings.Compare(pa[i], pb[i])
+			}
+		}
+		return len(pa) - len(pb)
+	})
+	return ids
+}
