@@ -28,7 +28,7 @@ func unitNames(t *testing.T, m *Model, app string) []string {
 func TestApplicationUnits(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, c, m := simModel(t, v)
 			ctx := testCtx(t)
 			app, err := m.Deploy(ctx, "ubuntu", nil)
@@ -111,7 +111,7 @@ func TestApplicationUnits(t *testing.T) {
 func TestApplicationConfigConstraintsExpose(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, c, m := simModel(t, v)
 			ctx := testCtx(t)
 			app, err := m.Deploy(ctx, charmArchive(t, "tiny-db"), &DeployOptions{Name: "db"})
@@ -268,7 +268,7 @@ func TestApplicationInputRefused(t *testing.T) {
 func TestRelations(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, _, m := simModel(t, v)
 			ctx := testCtx(t)
 			if _, err := m.Deploy(ctx, charmArchive(t, "tiny-db"), nil); err != nil {
@@ -307,7 +307,7 @@ func TestRelations(t *testing.T) {
 func TestMachines(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, c, m := simModel(t, v)
 			ctx := testCtx(t)
 			r := record(c)
@@ -343,7 +343,7 @@ func TestMachines(t *testing.T) {
 func TestRefresh(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, c, m := simModel(t, v)
 			ctx := testCtx(t)
 			rev := 400

@@ -16,7 +16,7 @@ var simVersions = []string{jujusim.Juju40, jujusim.Juju36}
 func TestConnectExplicit(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			srv := startSim(t, v)
 			c := connectSim(t, srv)
 			if got := c.ServerVersion(); got != v {

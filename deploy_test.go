@@ -57,7 +57,7 @@ func appNames(t *testing.T, m *Model) []string {
 func TestDeployCharmhub(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, c, m := simModel(t, v)
 			r := record(c)
 			ctx := testCtx(t)
@@ -127,7 +127,7 @@ func TestDeployCharmhub(t *testing.T) {
 func TestDeployLocal(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			_, c, m := simModel(t, v)
 			r := record(c)
 			ctx := testCtx(t)

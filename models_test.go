@@ -24,7 +24,7 @@ func modelNames(t *testing.T, c *Controller) []string {
 func TestModelLifecycle(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			srv := startSim(t, v)
 			c := connectSim(t, srv)
 			ctx := testCtx(t)
@@ -127,7 +127,7 @@ func TestModelInputRefused(t *testing.T) {
 func TestModelConfigAndConstraints(t *testing.T) {
 	for _, v := range simVersions {
 		t.Run(v, func(t *testing.T) {
-			t.Parallel()
+			parallel(t)
 			srv := startSim(t, v)
 			c := connectSim(t, srv)
 			ctx := testCtx(t)
