@@ -56,19 +56,7 @@ type charm struct {
 	actions     map[string]charmAction
 	bases       []charmBase
 	channel     string // charmhub channel it came from
-	assumes     []string
 	k8s         bool
-}
-
-// relationsByRole returns the charm's endpoints of role.
-func (c *charm) relationsByRole(role string) map[string]charmRelation {
-	out := map[string]charmRelation{}
-	for n, r := range c.relations {
-		if r.Role == role {
-			out[n] = r
-		}
-	}
-	return out
 }
 
 func (c *charm) endpointNames() []string {

@@ -181,9 +181,7 @@ func charmsAddCharm(cx *callCtx, p json.RawMessage) (any, error) {
 		setErr(&out.Error, err)
 		return out, nil
 	}
-	if existing, ok := cx.m.charms[ch.url]; ok {
-		ch = existing
-	} else {
+	if _, ok := cx.m.charms[ch.url]; !ok {
 		cx.m.charms[ch.url] = ch
 	}
 	out.CharmOrigin = origin

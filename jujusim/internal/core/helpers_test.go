@@ -236,3 +236,5 @@ func (s *sim) status(sess *Session, patterns ...string) map[string]any {
 	s.t.Helper()
 	return s.mustCall(sess, "Client", 8, "FullStatus", map[string]any{"patterns": patterns})
 }
+
+var zeroTime time.Time

@@ -141,18 +141,12 @@ type application struct {
 	behaviour  Behaviour
 	scale      int // caas desired scale
 	minUnits   int
-	placement  []placement
 	removeEv   *event
 }
 
 type exposedEndpoint struct {
 	Spaces []string
 	CIDRs  []string
-}
-
-type placement struct {
-	Scope     string
-	Directive string
 }
 
 type unit struct {
@@ -359,10 +353,6 @@ func unitTag(name string) string {
 
 func machineTag(id string) string {
 	return "machine-" + strings.ReplaceAll(id, "/", "-")
-}
-
-func relationTag(key string) string {
-	return "relation-" + strings.ReplaceAll(strings.ReplaceAll(key, ":", "."), " ", "#")
 }
 
 // parseTag splits "kind-rest" for the simple kinds used by clients.
