@@ -676,10 +676,8 @@ func (c *Controller) inferRelation(m *model, refs []epRef) ([]relEndpoint, error
 	if len(cands) > 1 {
 		var explicit [][2]relEndpoint
 		for _, cd := range cands {
-			if cd[0].rel.Name != "juju-info" || cd[1].rel.Name != "juju-info" {
-				if !(cd[0].rel.Interface == "juju-info" && (refs[0].ep == "" && refs[1].ep == "")) || true {
-					explicit = append(explicit, cd)
-				}
+			if !isImplicit(cd[0].rel) && !isImplicit(cd[1].rel) {
+				explicit = append(explicit, cd)
 			}
 		}
 		if len(explicit) > 0 {
@@ -692,7 +690,10 @@ func (c *Controller) inferRelation(m *model, refs []epRef) ([]relEndpoint, error
 	}
 	switch len(cands) {
 	case 0:
-		return nil, errNotFound("no relations found")
+		if !c.is4() {
+			return nil, &Error{Message: "no relations found"}
+		}
+		return nil, errNotValid("no compatible endpoints found between applications %q and %q", refs[0].app, refs[1].app)
 	case 1:
 		return cands[0][:], nil
 	}
@@ -702,6 +703,14 @@ func (c *Controller) inferRelation(m *model, refs []epRef) ([]relEndpoint, error
 	}
 	return nil, errNotValid("ambiguous relation: %q could refer to %s", desc, strings.Join(opts, "; "))
 }
+
+// isImplicit reports whether r is the implicit juju-info provider every
+// charm has.
+func isImplicit(r charmRelation) bool {
+	return r.Name == "juju-info" && r.Interface == "juju-info" && r.Role == "provider"
+}
+
+func (c *Controller) is4() bool { return c.major >= 4 }
 
 func endpointDesc(r epRef) string {
 	if r.ep == "" {

@@ -216,7 +216,7 @@ func TestDeployFromRepository(t *testing.T) {
 		t.Errorf("subordinate-to = %v", get(st, "applications", "ntp", "subordinate-to"))
 	}
 	_, err := s.call(ms, "Application", 22, "AddRelation", map[string]any{"endpoints": []string{"pg", "ntp:ntpmaster"}})
-	if errCode(err) != CodeNotFound {
+	if errCode(err) != CodeNotValid {
 		t.Errorf("incompatible relation: %v", err)
 	}
 	// Patterns.
