@@ -13,10 +13,11 @@ import (
 // The Model calls noteChange after each mutating call the controller
 // accepted. A wait turns each recorded local time into controller time once,
 // with the first snapshot whose request left after the change:
-// change ≈ controller-timestamp − (request sent − change noted), measured
-// with the local monotonic clock. The estimate errs late, never early, and
-// is fixed once made, so a simulator's fake clock jumping ahead later does
-// not move it.
+// change ≈ controller-timestamp − (request sent − change noted) − slack,
+// measured with the local monotonic clock, where slack (one round trip plus
+// 100 ms) lets a status set by the change itself count as after it. The
+// estimate is fixed once made, so a simulator's fake clock jumping ahead
+// later does not move it.
 type changeTracker struct {
 	mu      sync.Mutex
 	entries map[string]*wtChange // application name, "" = model-wide
@@ -72,6 +73,11 @@ func (t *changeTracker) noteChange(apps ...string) {
 	}
 }
 
+// wtGuardSlack is the margin by which a status may predate the estimated
+// time of a change and still count as set by it (see resolve). It bounds
+// the error on an idle period measured from a change.
+const wtGuardSlack = 100 * time.Millisecond
+
 // resolve fixes the controller-time estimate of every change made before
 // s was requested and returns, per application ("" = model-wide), the
 // controller time of the last change. A change made while s was being
@@ -96,7 +102,15 @@ func (t *changeTracker) resolve(s *Status) map[string]time.Time {
 				out[app] = now
 				continue
 			}
-			c.server = now.Add(-s.sent.Sub(c.local))
+			// The change happened on the server before the reply that
+			// preceded c.local; allow for one round trip (the fetch's, plus
+			// wtGuardSlack) so that a status the change itself set (a
+			// simulator at instant speed) counts as after it.
+			slack := wtGuardSlack
+			if !s.received.IsZero() {
+				slack += s.received.Sub(s.sent)
+			}
+			c.server = now.Add(-s.sent.Sub(c.local) - slack)
 		}
 		out[app] = c.server
 	}

@@ -582,3 +582,49 @@ func TestSimStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestSimWaitThroughModelAPI checks the transient-state guard end to end:
+// the Model's own mutating methods record their changes, so a wait right
+// after them cannot pass on the state from before.
+func TestSimWaitThroughModelAPI(t *testing.T) {
+	wtForVersions(t, func(t *testing.T, version string) {
+		srv, m := wtSim(t, version)
+		ctx := wtCtx(t)
+		app, err := m.Deploy(ctx, "wordpress", &DeployOptions{NumUnits: 2})
+		if err != nil {
+			t.Fatalf("Deploy: %v", err)
+		}
+		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"wordpress"}, Status: "active"})
+		wtCheckSettled(t, s, "wordpress")
+
+		// Long settled by now; change the config with the clock standing
+		// still and wait at once.
+		d := wtDrive(t, srv, time.Second)
+		if _, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, IdlePeriod: 40 * time.Second}); err != nil {
+			t.Fatal(err)
+		}
+		d.stop()
+		if err := app.SetConfig(ctx, map[string]any{"blog-name": "guarded"}); err != nil {
+			t.Fatalf("SetConfig: %v", err)
+		}
+		var first []string
+		polls := 0
+		var drv *wtDriver
+		s, err = m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, Progress: func(p WaitProgress) {
+			if polls++; polls == 1 {
+				first = p.Busy
+				drv = wtDrive(t, srv, time.Second)
+			}
+		}})
+		if drv != nil {
+			drv.stop()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(first) != 2 || !strings.HasPrefix(first[0], "wordpress/0: ") || !strings.HasPrefix(first[1], "wordpress/1: ") {
+			t.Errorf("first snapshot after SetConfig: busy %q, want both units held", first)
+		}
+		wtCheckSettled(t, s, "wordpress")
+	})
+}
