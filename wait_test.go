@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -689,4 +690,49 @@ func TestWaitErrorMessage(t *testing.T) {
 	if err.Error() != want {
 		t.Errorf("got  %q\nwant %q", err.Error(), want)
 	}
+}
+
+func TestWaitLogsChanges(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var buf strings.Builder
+	logger := slog.New(slog.NewTextHandler(wtLockedWriter{&mu, &buf}, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	w, _ := wtTestWaiter(t,
+		wtTestStep{at: 30 * time.Second, mutate: wtAgent("pg/1", "executing", "running start hook", 29*time.Second)},
+		wtTestStep{at: 60 * time.Second},
+	)
+	w.Logger = logger
+	if _, err := w.WaitForIdle(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := buf.String()
+	mu.Unlock()
+	for _, want := range []string{
+		`level=INFO msg="waiting: first status" model=m1 applications=3 units=5 machines=2`,
+		`level=INFO msg="status changed" kind=unit name=pg/1 from="workload active, agent executing: running start hook" to="workload active, agent idle"`,
+		`level=INFO msg="wait for idle: done" model=m1`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("log lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+type wtLockedWriter struct {
+	mu *sync.Mutex
+	b  *strings.Builder
+}
+
+func (w wtLockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
 }
