@@ -1,8 +1,57 @@
 // Package juju is the Go client library for Juju controllers, built for
 // Juju 4 first and Juju 3.6 LTS second.
 //
-// The package is being built up in layers: the websocket JSON-RPC
-// connection lives in package rpc, the juju CLI's local store in package
-// jujudata, the typed facade layer is generated from the facade schemas,
-// and jujusim is an in-memory controller that speaks the real protocol.
+// Connect to the juju CLI's current controller and model (from
+// $JUJU_DATA), to a named "controller:model", or to explicit addresses with
+// a CA certificate and credentials:
+//
+//	m, err := juju.ConnectModel(ctx, juju.Config{Model: "prod:admin/dev"})
+//	if err != nil { ... }
+//	defer m.Close()
+//	app, err := m.Deploy(ctx, "postgresql", &juju.DeployOptions{Channel: "14/stable", Base: "ubuntu@22.04"})
+//
+// A Controller opens its controller connection and its model connections
+// lazily, shares them between all Models, replaces connections that broke,
+// and resolves model names to UUIDs (models.yaml first, then the
+// controller). Model manages applications (Deploy, Application), units,
+// machines (AddMachines, RemoveMachines), relations (Integrate,
+// RemoveRelation), model config and constraints; Application manages one
+// application's units, config, constraints, exposure, charm and leader.
+// Status snapshots and waits (Model.Status, Model.WaitForIdle, Model.Wait)
+// poll Client.FullStatus, the only way to see state on Juju 4.
+//
+// # Juju 4 and Juju 3.6
+//
+// The package learns the server version at the first login
+// (Controller.ServerVersion, Controller.IsJuju4) and decides everything
+// version-dependent from it in one place, so callers write the same code
+// for both:
+//   - Bases, never series: every operation that provisions or deploys takes
+//     a base ("ubuntu@22.04", optionally with a risk). A series given to a
+//     Juju 4 controller is refused before anything is sent, with an error
+//     matching ErrSeriesNotSupported that names the base to use; for Juju
+//     3.6 it is translated to its base and the deprecation is logged once.
+//   - Model qualifiers: Juju 4 qualifies model names with a qualifier, 3.6
+//     with the owner; both appear as Qualifier ("admin/dev").
+//   - Facade shapes that changed (ModelManager 10 and 11, SetCharm's storage
+//     key, DeployFromRepository's storage key) are chosen per connection.
+//   - Units of Kubernetes models are scaled, those of machine models added
+//     and removed; AddUnits and Scale pick the right call by model type.
+//
+// # Errors
+//
+// Every operation returns an *OperationError saying what could not be done
+// ("cannot add unit to \"pg\": application \"pg\" not found"). Errors from
+// the controller match the sentinels of their codes (ErrNotFound,
+// ErrAlreadyExists, ErrUnauthorized, ...); IsRetryable says whether trying
+// again may help. Bad input is refused before anything is sent, with an
+// error matching ErrInvalidInput and a more specific sentinel
+// (ErrInvalidName, ErrInvalidBase, ErrInvalidEndpoint, ErrInvalidConfig,
+// ErrInvalidPlacement, ErrInvalidConstraints, ErrInvalidArgument,
+// ErrInvalidCharm).
+//
+// The layers below are package rpc (the websocket JSON-RPC connection),
+// package jujudata (the juju CLI's local store) and the facade clients
+// generated from Juju's schemas; jujusim is an in-memory controller that
+// speaks the real protocol, used by this package's tests and examples.
 package juju
