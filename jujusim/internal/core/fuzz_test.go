@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"testing"
 )
 
@@ -45,47 +46,76 @@ func FuzzCharmMetadata(f *testing.F) {
 	})
 }
 
-// FuzzCall throws arbitrary params at every registered method: nothing may
-// panic, and failures must be *Error values.
+// registeredMethods lists every facade method the simulator serves.
+func registeredMethods() [][2]string {
+	var out [][2]string
+	for f, ms := range registry {
+		if f == "StringsWatcher" || f == "NotifyWatcher" || f == "AllWatcher" {
+			continue // Next blocks by design
+		}
+		for m := range ms {
+			out = append(out, [2]string{f, m})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0]+"."+out[i][1] < out[j][0]+"."+out[j][1] })
+	return out
+}
+
+// FuzzCall throws arbitrary params at every registered method, in both
+// modes: nothing may panic, failures must be *Error values and results
+// must encode.
 func FuzzCall(f *testing.F) {
-	f.Add("Application", "Deploy", `{"applications":[{"application":"x","charm-url":"local:x-0","num-units":1}]}`)
-	f.Add("Client", "FullStatus", `{"patterns":["*"]}`)
-	f.Add("Secrets", "CreateSecrets", `{"args":[{"content":{"data":{"k":"dg=="}}}]}`)
-	f.Add("Action", "EnqueueOperation", `{"actions":[{"receiver":"x/leader","name":"y"}]}`)
-	f.Add("MachineManager", "AddMachines", `{"params":[{"placement":{"scope":"lxd","directive":""}}]}`)
-	f.Add("Application", "AddRelation", `{"endpoints":["a:b","c"]}`)
-	f.Add("Application", "DestroyRelation", `{"relation-id":-1}`)
-	f.Fuzz(func(t *testing.T, facade, method, params string) {
-		c, err := New(Config{Clock: NewFakeClock(zeroTime), AdminPassword: "pw", Timing: Instant()})
+	f.Add(uint16(0), false, `{"applications":[{"application":"x","charm-url":"local:x-0","num-units":1}]}`)
+	f.Add(uint16(7), true, `{"patterns":["*"]}`)
+	f.Add(uint16(20), false, `{"args":[{"content":{"data":{"k":"dg=="}}}]}`)
+	f.Add(uint16(33), false, `{"actions":[{"receiver":"x/leader","name":"y"}]}`)
+	f.Add(uint16(41), true, `{"params":[{"placement":{"scope":"lxd","directive":""}}]}`)
+	f.Add(uint16(3), false, `{"endpoints":["a:b","c"]}`)
+	f.Add(uint16(5), false, `{"relation-id":-1}`)
+	f.Add(uint16(9), false, `null`)
+	methods := registeredMethods()
+	f.Fuzz(func(t *testing.T, idx uint16, juju36 bool, params string) {
+		fm := methods[int(idx)%len(methods)]
+		version := ""
+		if juju36 {
+			version = "3.6.28"
+		}
+		c, err := New(Config{Clock: NewFakeClock(zeroTime), AdminPassword: "pw", Timing: Instant(), JujuVersion: version})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		if err := c.Seed(c.DefaultModelUUID(), map[string]int{"x": 1}); err != nil {
+		if err := c.Seed(c.DefaultModelUUID(), map[string]int{"x": 1, "postgresql": 1}); err != nil {
 			t.Fatal(err)
 		}
-		_, sess, err := c.Login(context.Background(), c.DefaultModelUUID(), json.RawMessage(`{"auth-tag":"user-admin","credentials":"pw"}`), nil)
+		controllerConn := controllerOnly[fm[0]]
+		model := c.DefaultModelUUID()
+		if controllerConn {
+			model = ""
+		}
+		_, sess, err := c.Login(context.Background(), model, json.RawMessage(`{"auth-tag":"user-admin","credentials":"pw"}`), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ver := 0
-		for _, fv := range c.facadeList(false) {
-			if fv.Name == facade {
+		for _, fv := range c.facadeList(controllerConn) {
+			if fv.Name == fm[0] {
 				ver = fv.Versions[len(fv.Versions)-1]
 			}
 		}
-		if facade == "StringsWatcher" || facade == "NotifyWatcher" || facade == "AllWatcher" {
-			return // Next blocks by design
-		}
-		res, err := c.Call(context.Background(), sess, facade, ver, method, "", json.RawMessage(params))
+		res, err := c.Call(context.Background(), sess, fm[0], ver, fm[1], "", json.RawMessage(params))
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
-				t.Fatalf("%s.%s: error %T %v", facade, method, err, err)
+				t.Fatalf("%s.%s: error %T %v", fm[0], fm[1], err, err)
 			}
 			return
 		}
 		if _, err := json.Marshal(res); err != nil {
-			t.Fatalf("%s.%s: result does not encode: %v", facade, method, err)
+			t.Fatalf("%s.%s: result does not encode: %v", fm[0], fm[1], err)
+		}
+		// The model must still be reportable.
+		if _, err := c.Call(context.Background(), sess, "Pinger", 1, "Ping", "", nil); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
