@@ -141,6 +141,9 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	}
 	h, ok := c.findHandler(facade, version, method)
 	if !ok {
+		if contains(schemaMethods[facade], method) && registry[facade][method] == nil {
+			return nil, errNotImplemented("%s.%s is not simulated by jujusim", facade, method)
+		}
 		return nil, errNotImplemented("%s", callNotImplemented(facade, version, method))
 	}
 	if h.nolock {

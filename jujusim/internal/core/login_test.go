@@ -153,6 +153,7 @@ func TestDispatchErrors(t *testing.T) {
 		{"watchall on 4.0", msess, "Client", 8, "WatchAll", CodeNotImplemented, "WatchAll not implemented"},
 		{"allwatcher absent on 4.0", msess, "AllWatcher", 3, "Next", CodeNotImplemented, `unknown version 3 for facade type "AllWatcher"`},
 		{"second login", msess, "Admin", 3, "Login", "", "already logged in"},
+		{"real but not simulated", msess, "Storage", 7, "ListPools", CodeNotImplemented, "Storage.ListPools is not simulated by jujusim"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
