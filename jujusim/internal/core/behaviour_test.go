@@ -134,13 +134,16 @@ func TestBehaviourFlap(t *testing.T) {
 func TestBehaviourAppStatus(t *testing.T) {
 	s := newSim(t, Config{})
 	m := s.c.DefaultModelUUID()
-	s.c.SetBehaviour(m, "app", Behaviour{AppStatus: "unknown", WorkloadVersion: "1.2.3"})
+	s.c.SetBehaviour(m, "app", Behaviour{AppStatus: "unknown", WorkloadVersion: "1.2.3", OpenPorts: []string{"80/tcp"}})
 	ms := s.admin(m)
 	deployHub(s, ms, "ubuntu", "app", 1)
 	s.advance(5 * time.Second)
 	st := s.status(ms)
 	if get(st, "applications", "app", "status", "status") != "unknown" || get(unitOf(st, "app", "app/0"), "workload-status", "status") != "active" {
 		t.Errorf("charm-set app status = %v", get(st, "applications", "app", "status"))
+	}
+	if get(unitOf(st, "app", "app/0"), "opened-ports", 0) != "80/tcp" {
+		t.Errorf("opened-ports = %v", get(unitOf(st, "app", "app/0"), "opened-ports"))
 	}
 	if get(st, "applications", "app", "workload-version") != "1.2.3" {
 		t.Errorf("workload-version = %v", get(st, "applications", "app", "workload-version"))

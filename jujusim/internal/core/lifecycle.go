@@ -360,6 +360,9 @@ func (c *Controller) applyHook(u *unit, hook string) {
 	case "start":
 		u.started = true
 		u.workloadVersion = b.WorkloadVersion
+		if len(b.OpenPorts) > 0 {
+			u.openedPorts = append([]string(nil), b.OpenPorts...)
+		}
 		if b.MaintenanceFor > 0 {
 			c.setWorkload(u, "maintenance", "configuring workload")
 			ev := c.sched.after(b.MaintenanceFor, func() {

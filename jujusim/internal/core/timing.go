@@ -124,6 +124,9 @@ type Behaviour struct {
 	AppMessage string
 	// WorkloadVersion is reported by the units once started.
 	WorkloadVersion string
+	// OpenPorts are the ports the units open once started ("80/tcp",
+	// "8000-8080/udp").
+	OpenPorts []string
 	// ActionResults, keyed by action name, are the results of actions run
 	// on the application's units (see Controller.SetActionResult).
 	ActionResults map[string]ActionOutcome
