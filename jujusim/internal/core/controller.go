@@ -84,6 +84,7 @@ type Session struct {
 	controllerConn bool
 	modelAccess    string
 	ctrlAccess     string
+	addrs          []string // the server addresses given at login
 
 	mu       sync.Mutex
 	watchers map[string]bool

@@ -269,7 +269,8 @@ func (c *Controller) Login(ctx context.Context, modelUUID string, params json.Ra
 	if !ok || u.disabled || u.password == "" || req.Credentials != u.password {
 		return nil, nil, badCreds
 	}
-	sess := &Session{user: u.name, modelUUID: modelUUID, controllerConn: modelUUID == "", ctrlAccess: u.controllerAccess, watchers: map[string]bool{}}
+	sess := &Session{user: u.name, modelUUID: modelUUID, controllerConn: modelUUID == "", ctrlAccess: u.controllerAccess, watchers: map[string]bool{},
+		addrs: append([]string(nil), addrs...)}
 	now := c.clock.Now()
 	if m != nil {
 		acc := c.modelAccess(u, m)

@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -844,5 +845,17 @@ func init() {
 	regAll("UserManager", "DisableUser", umEnableDisable(true))
 	regAll("UserManager", "EnableUser", umEnableDisable(false))
 
+	// The 4.0 CLI asks for every controller node before streaming the
+	// debug log; the simulator is one node at the addresses of the login.
+	reg("HighAvailability", "ControllerDetails", handler{minV: 3, fn: func(cx *callCtx, _ json.RawMessage) (any, error) {
+		addrs := []string{}
+		for _, a := range cx.s.addrs {
+			addrs = append(addrs, strings.TrimPrefix(strings.TrimPrefix(a, "wss://"), "ws://"))
+		}
+		return facades.ControllerDetailsResults{Results: []facades.ControllerDetails{{ControllerID: "0", APIAddresses: addrs}}}, nil
+	}})
+	reg("HighAvailability", "EnableHA", handler{major: 4, fn: func(*callCtx, json.RawMessage) (any, error) {
+		return nil, errNotSupported("enable-ha is not supported")
+	}})
 	regAll("Pinger", "Ping", func(*callCtx, json.RawMessage) (any, error) { return struct{}{}, nil })
 }

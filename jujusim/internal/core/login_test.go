@@ -163,6 +163,14 @@ func TestDispatchErrors(t *testing.T) {
 	}
 }
 
+func TestControllerDetails(t *testing.T) {
+	s := newSim(t, Config{})
+	res := s.mustCall(s.admin(s.c.DefaultModelUUID()), "HighAvailability", 3, "ControllerDetails", nil)
+	if get(res, "results", 0, "controller-id") != "0" || get(res, "results", 0, "api-addresses", 0) != "127.0.0.1:17070" {
+		t.Errorf("ControllerDetails = %v", res)
+	}
+}
+
 func TestPinger(t *testing.T) {
 	s := newSim(t, Config{})
 	for _, sess := range []*Session{s.admin(""), s.admin(s.c.DefaultModelUUID())} {
