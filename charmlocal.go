@@ -32,6 +32,7 @@ type localCharm struct {
 	revision    int
 	subordinate bool
 	options     map[string]ConfigOption // nil when the charm has no config.yaml
+	resources   map[string]string       // resource name -> type ("file", "oci-image")
 	bases       []Base
 	archive     []byte
 	sha256      string
@@ -111,6 +112,9 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 		Name        string   `yaml:"name"`
 		Subordinate bool     `yaml:"subordinate"`
 		Series      []string `yaml:"series"`
+		Resources   map[string]struct {
+			Type string `yaml:"type"`
+		} `yaml:"resources"`
 	}
 	if err := yaml.Unmarshal(meta, &md); err != nil {
 		return nil, charmError(p, "cannot parse metadata.yaml: %v", err)
@@ -125,6 +129,16 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 		return nil, charmError(p, "it has neither hooks nor a dispatch script")
 	}
 	c := &localCharm{name: md.Name, subordinate: md.Subordinate, archive: data}
+	for name, r := range md.Resources {
+		if c.resources == nil {
+			c.resources = map[string]string{}
+		}
+		typ := r.Type
+		if typ == "" {
+			typ = "file"
+		}
+		c.resources[name] = typ
+	}
 	sum := sha256.Sum256(data)
 	c.sha256 = hex.EncodeToString(sum[:])
 

@@ -2,6 +2,7 @@ package juju
 
 import (
 	"context"
+	"crypto/sha512"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -271,6 +272,18 @@ func (m *Model) planDeploy(ctx context.Context, charm string, opts *DeployOption
 		}
 	}
 	p.resources = opts.Resources
+	if p.kind != charmHub {
+		for name, v := range opts.Resources {
+			if _, err := strconv.Atoi(v); err == nil {
+				return p, invalidf(ErrInvalidArgument, "resource", name, "a local charm's resources are files to upload, not revisions (%q)", v)
+			}
+			if p.local != nil {
+				if _, ok := p.local.resources[name]; !ok {
+					return p, invalidf(ErrInvalidArgument, "resource", name, "the charm declares no such resource")
+				}
+			}
+		}
+	}
 	var options map[string]ConfigOption
 	if p.local != nil {
 		options = p.local.options
@@ -436,10 +449,14 @@ func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOpti
 		config["trust"] = "true"
 	}
 	origin := &facades.CharmOrigin{Source: "local", Base: base.normalized().wire(), Architecture: arch, Revision: &info.Revision}
+	pending, err := m.addPendingResources(ctx, conn, p, curl, *origin)
+	if err != nil {
+		return err
+	}
 	deploy := facades.ApplicationDeploy{
 		Application: p.app, CharmURL: curl, CharmOrigin: origin, Config: config, Constraints: p.cons.wire(),
 		EndpointBindings: p.bindings, Force: opts.Force, NumUnits: numUnits,
-		Placement: wirePlacements(p.placements, m.uuid), AttachStorage: p.attachTags,
+		Placement: wirePlacements(p.placements, m.uuid), AttachStorage: p.attachTags, Resources: pending,
 	}
 	if len(p.storage) > 0 {
 		deploy.Storage = map[string]facades.Directive{}
@@ -450,16 +467,49 @@ func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOpti
 	// The 3.6 and 4.0 shapes of Application.Deploy are the same on the
 	// wire (4.0 only renamed the storage type).
 	err = errorResults(facades.NewApplicationClient(conn).Deploy(ctx, facades.ApplicationsDeploy{Applications: []facades.ApplicationDeploy{deploy}}))
+	return err
+}
+
+// addPendingResources registers a local charm's file resources as pending
+// (Resources.AddPendingResources) and uploads each with its pending id;
+// Deploy then names the ids. It returns resource name -> pending id.
+func (m *Model) addPendingResources(ctx context.Context, conn *apiConn, p *deployPlan, curl string, origin facades.CharmOrigin) (map[string]string, error) {
+	if len(p.resources) == 0 {
+		return nil, nil
+	}
+	names := sortedKeys(p.resources)
+	args := facades.AddPendingResourcesArgsV2{Entity: facades.Entity{Tag: applicationTag(p.app)}, URL: curl, CharmOrigin: origin}
+	for _, name := range names {
+		file := p.resources[name]
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read resource %q: %w", name, err)
+		}
+		sum := sha512.Sum384(data)
+		typ := "file"
+		if p.local != nil && p.local.resources[name] != "" {
+			typ = p.local.resources[name]
+		}
+		args.Resources = append(args.Resources, facades.CharmResource{
+			Name: name, Type: typ, Path: filepath.Base(file), Origin: "upload", Fingerprint: sum[:], Size: len(data),
+		})
+	}
+	res, err := facades.NewResourcesClient(conn).AddPendingResources(ctx, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for name, v := range p.resources {
-		if _, err := strconv.Atoi(v); err == nil {
-			continue
-		}
-		if err := m.uploadResource(ctx, conn, p.app, name, v, ""); err != nil {
-			return err
-		}
+	if res.Error != nil {
+		return nil, res.Error
 	}
-	return nil
+	if len(res.PendingIds) != len(names) {
+		return nil, fmt.Errorf("expected %d pending resource ids, got %d", len(names), len(res.PendingIds))
+	}
+	out := map[string]string{}
+	for i, name := range names {
+		if err := m.uploadResource(ctx, conn, p.app, name, p.resources[name], res.PendingIds[i]); err != nil {
+			return nil, err
+		}
+		out[name] = res.PendingIds[i]
+	}
+	return out, nil
 }
