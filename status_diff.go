@@ -48,60 +48,48 @@ func (s *Status) Changes(prev *Status) []StatusChange {
 		out = append(out, c)
 	}
 
-	// Applications.
-	for _, name := range stUnionKeys(prev.Applications, s.Applications) {
-		a, b := prev.Applications[name], s.Applications[name]
-		switch {
-		case a == nil:
-			out = append(out, StatusChange{Kind: "application", Name: name, New: stRenderApp(b)})
-		case b == nil:
-			out = append(out, StatusChange{Kind: "application", Name: name, Old: stRenderApp(a)})
-		case stInfoDiffers(a.Status, b.Status) || a.Life != b.Life:
-			out = append(out, StatusChange{Kind: "application", Name: name, Old: stRenderApp(a), New: stRenderApp(b)})
-		}
-	}
+	// Each category is compared in map order and only what changed is
+	// sorted, so that comparing two large, unchanged snapshots is cheap.
+	out = append(out, stDiffMaps("application", prev.Applications, s.Applications, stRenderApp,
+		func(a, b *ApplicationStatus) bool { return stInfoDiffers(a.Status, b.Status) || a.Life != b.Life },
+		strings.Compare)...)
+	out = append(out, stDiffMaps("unit", prev.stUnitIndex(), s.stUnitIndex(), stRenderUnit,
+		func(a, b *UnitStatus) bool {
+			return stInfoDiffers(a.WorkloadStatus, b.WorkloadStatus) || stInfoDiffers(a.AgentStatus, b.AgentStatus)
+		},
+		stCompareUnitNames)...)
+	out = append(out, stDiffMaps("machine", stFlattenMachines(prev.Machines), stFlattenMachines(s.Machines), stRenderMachine,
+		func(a, b *MachineStatus) bool {
+			return stInfoDiffers(a.AgentStatus, b.AgentStatus) || stInfoDiffers(a.InstanceStatus, b.InstanceStatus)
+		},
+		strings.Compare)...)
+	out = append(out, stDiffMaps("relation", stRelationIndex(prev.Relations), stRelationIndex(s.Relations),
+		func(r *RelationStatus) string { return stRenderInfo(r.Status) },
+		func(a, b *RelationStatus) bool { return stInfoDiffers(a.Status, b.Status) },
+		strings.Compare)...)
+	return out
+}
 
-	// Units, subordinates included.
-	prevUnits, curUnits := prev.stUnitIndex(), s.stUnitIndex()
-	for _, name := range stUnionUnitKeys(prevUnits, curUnits) {
-		a, b := prevUnits[name], curUnits[name]
+// stDiffMaps compares two maps of entities of one kind and returns the
+// changes sorted by name.
+func stDiffMaps[V any](kind string, prev, cur map[string]V, render func(V) string,
+	differs func(a, b V) bool, compare func(a, b string) int) []StatusChange {
+	var out []StatusChange
+	for name, b := range cur {
+		a, ok := prev[name]
 		switch {
-		case a == nil:
-			out = append(out, StatusChange{Kind: "unit", Name: name, New: stRenderUnit(b)})
-		case b == nil:
-			out = append(out, StatusChange{Kind: "unit", Name: name, Old: stRenderUnit(a)})
-		case stInfoDiffers(a.WorkloadStatus, b.WorkloadStatus) || stInfoDiffers(a.AgentStatus, b.AgentStatus):
-			out = append(out, StatusChange{Kind: "unit", Name: name, Old: stRenderUnit(a), New: stRenderUnit(b)})
+		case !ok:
+			out = append(out, StatusChange{Kind: kind, Name: name, New: render(b)})
+		case differs(a, b):
+			out = append(out, StatusChange{Kind: kind, Name: name, Old: render(a), New: render(b)})
 		}
 	}
-
-	// Machines and containers.
-	prevMachines, curMachines := stFlattenMachines(prev.Machines), stFlattenMachines(s.Machines)
-	for _, id := range stUnionKeys(prevMachines, curMachines) {
-		a, b := prevMachines[id], curMachines[id]
-		switch {
-		case a == nil:
-			out = append(out, StatusChange{Kind: "machine", Name: id, New: stRenderMachine(b)})
-		case b == nil:
-			out = append(out, StatusChange{Kind: "machine", Name: id, Old: stRenderMachine(a)})
-		case stInfoDiffers(a.AgentStatus, b.AgentStatus) || stInfoDiffers(a.InstanceStatus, b.InstanceStatus):
-			out = append(out, StatusChange{Kind: "machine", Name: id, Old: stRenderMachine(a), New: stRenderMachine(b)})
+	for name, a := range prev {
+		if _, ok := cur[name]; !ok {
+			out = append(out, StatusChange{Kind: kind, Name: name, Old: render(a)})
 		}
 	}
-
-	// Relations, by key.
-	prevRels, curRels := stRelationIndex(prev.Relations), stRelationIndex(s.Relations)
-	for _, key := range stUnionKeys(prevRels, curRels) {
-		a, b := prevRels[key], curRels[key]
-		switch {
-		case a == nil:
-			out = append(out, StatusChange{Kind: "relation", Name: key, New: stRenderInfo(b.Status)})
-		case b == nil:
-			out = append(out, StatusChange{Kind: "relation", Name: key, Old: stRenderInfo(a.Status)})
-		case stInfoDiffers(a.Status, b.Status):
-			out = append(out, StatusChange{Kind: "relation", Name: key, Old: stRenderInfo(a.Status), New: stRenderInfo(b.Status)})
-		}
-	}
+	slices.SortFunc(out, func(x, y StatusChange) int { return compare(x.Name, y.Name) })
 	return out
 }
 
@@ -165,6 +153,16 @@ func stRenderMachine(m *MachineStatus) string {
 }
 
 func stFlattenMachines(ms map[string]*MachineStatus) map[string]*MachineStatus {
+	nested := false
+	for _, m := range ms {
+		if len(m.Containers) > 0 {
+			nested = true
+			break
+		}
+	}
+	if !nested {
+		return ms
+	}
 	out := make(map[string]*MachineStatus, len(ms))
 	var walk func(map[string]*MachineStatus)
 	walk = func(ms map[string]*MachineStatus) {
@@ -183,27 +181,6 @@ func stRelationIndex(rs []*RelationStatus) map[string]*RelationStatus {
 		out[r.Key] = r
 	}
 	return out
-}
-
-func stUnionKeys[V any](a, b map[string]V) []string {
-	keys := make([]string, 0, len(b))
-	for k := range b {
-		keys = append(keys, k)
-	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-// stUnionUnitKeys is stUnionKeys ordered by application, then unit number.
-func stUnionUnitKeys(a, b map[string]*UnitStatus) []string {
-	keys := stUnionKeys(a, b)
-	slices.SortFunc(keys, stCompareUnitNames)
-	return keys
 }
 
 func stCompareUnitNames(x, y string) int {
