@@ -388,3 +388,76 @@ func TestRefresh(t *testing.T) {
 		})
 	}
 }
+
+func TestSubordinate(t *testing.T) {
+	_, c, m := simModel(t, "")
+	ctx := testCtx(t)
+	if _, err := m.Deploy(ctx, "ubuntu", nil); err != nil {
+		t.Fatal(err)
+	}
+	r := record(c)
+	ntp, err := m.Deploy(ctx, "ntp", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Integrate(ctx, "ntp", "ubuntu", nil); err != nil {
+		t.Fatal(err)
+	}
+	info, err := ntp.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Principal {
+		t.Errorf("ntp is reported as a principal: %+v", info)
+	}
+	if got := r.methods(0); len(got) < 2 || got[0] != "Application.DeployFromRepository" {
+		t.Errorf("calls %v", got)
+	}
+}
+
+func TestAddModelOptions(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			srv := startSim(t, v)
+			c := connectSim(t, srv)
+			r := record(c)
+			ctx := testCtx(t)
+			if _, err := c.AddModel(ctx, "m2", &AddModelOptions{Cloud: "dummy", Region: "dummy-region", Credential: "default"}); err != nil {
+				t.Fatal(err)
+			}
+			call, _ := r.last("ModelManager", "CreateModel")
+			b, _ := json.Marshal(call.Params)
+			want := `{"cloud-tag":"cloud-dummy","credential":"cloudcred-dummy_admin_default","name":"m2","qualifier":"admin","region":"dummy-region"}`
+			if v == jujusim.Juju36 {
+				want = `{"cloud-tag":"cloud-dummy","credential":"cloudcred-dummy_admin_default","name":"m2","owner-tag":"user-admin","region":"dummy-region"}`
+			}
+			if string(b) != want {
+				t.Errorf("CreateModel params\n got %s\nwant %s", b, want)
+			}
+			if diff := cmp.Diff([]string{"ModelManager.CreateModel"}, r.methods(0)); diff != "" {
+				t.Errorf("calls (-want +got):\n%s", diff)
+			}
+			info, err := c.ModelInfo(ctx, "admin/m2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Region != "dummy-region" || info.Credential != "dummy/admin/default" || info.Qualifier != "admin" {
+				t.Errorf("info %+v", info)
+			}
+			_, err = c.AddModel(ctx, "m3", &AddModelOptions{Cloud: "nosuch"})
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("unknown cloud: %v", err)
+			}
+			// Destroy with options, without waiting.
+			yes := true
+			if err := c.DestroyModel(ctx, "m2", &DestroyModelOptions{DestroyStorage: &yes, NoWait: true}); err != nil {
+				t.Fatal(err)
+			}
+			call, _ = r.last("ModelManager", "DestroyModels")
+			b, _ = json.Marshal(call.Params)
+			if !strings.Contains(string(b), `"destroy-storage":true`) {
+				t.Errorf("DestroyModels params %s", b)
+			}
+		})
+	}
+}
