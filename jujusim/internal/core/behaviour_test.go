@@ -226,3 +226,34 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestNoTimerBuildUp checks that repeated config changes and flapping do
+// not pile up scheduled steps.
+func TestNoTimerBuildUp(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	s.c.SetBehaviour(m, "f", Behaviour{Flap: 2 * time.Second})
+	ms := s.admin(m)
+	deployHub(s, ms, "ubuntu", "u", 1)
+	deployHub(s, ms, "ubuntu", "f", 1)
+	s.advance(5 * time.Second)
+	pending := func() int {
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		n := 0
+		for _, e := range s.c.sched.q {
+			if !e.cancelled {
+				n++
+			}
+		}
+		return n
+	}
+	base := pending()
+	for i := 0; i < 20; i++ {
+		s.mustCall(ms, "Application", 22, "SetConfigs", map[string]any{"Args": []any{map[string]any{"application": "u", "config": map[string]string{"hostname": "h" + itoa(i)}}}})
+		s.advance(3 * time.Second)
+	}
+	if got := pending(); got > base {
+		t.Errorf("pending steps grew from %d to %d", base, got)
+	}
+}

@@ -365,17 +365,18 @@ func (c *Controller) applyHook(u *unit, hook string) {
 		}
 		if b.MaintenanceFor > 0 {
 			c.setWorkload(u, "maintenance", "configuring workload")
-			ev := c.sched.after(b.MaintenanceFor, func() {
+			u.maintEv.cancel()
+			u.maintEv = c.sched.after(b.MaintenanceFor, func() {
+				u.maintEv = nil
 				if u.life == lifeAlive && u.errHook == "" {
 					c.setFinalWorkload(u)
 				}
 			})
-			u.timers = append(u.timers, ev)
 		} else {
 			c.setFinalWorkload(u)
 		}
 	case "config-changed":
-		if u.started && b.MaintenanceFor == 0 && !u.flapState {
+		if u.started && u.maintEv == nil && !u.flapState {
 			c.setFinalWorkload(u)
 		}
 	case "update-status":
@@ -415,51 +416,43 @@ func (c *Controller) setAppStatus(a *application, st, msg string) {
 	a.m.notify()
 }
 
-// scheduleSettled arms update-status and flapping for a settled unit.
+// scheduleSettled arms update-status (or flapping) for a settled unit; at
+// most one such timer is pending per unit.
 func (c *Controller) scheduleSettled(u *unit) {
+	u.tickEv.cancel()
+	u.tickEv = nil
 	a := u.app
 	t := c.timingFor(a)
 	b := a.behaviour
+	d := t.UpdateStatusInterval
 	if b.Flap > 0 {
-		d := b.Flap
-		if d < minLoop {
-			d = minLoop
-		}
-		var tick func()
-		tick = func() {
-			if u.life != lifeAlive {
-				return
-			}
-			c.queueHooks(u, "update-status")
-			u.timers = append(u.timers, c.sched.after(d, tick))
-		}
-		u.timers = append(u.timers, c.sched.after(d, tick))
+		d = b.Flap
+	}
+	if d <= 0 {
 		return
 	}
-	if t.UpdateStatusInterval > 0 {
-		d := t.UpdateStatusInterval
-		if d < minLoop {
-			d = minLoop
-		}
-		var tick func()
-		tick = func() {
-			if u.life != lifeAlive {
-				return
-			}
-			if u.currentHook == "" && u.errHook == "" {
-				c.queueHooks(u, "update-status")
-			}
-			u.timers = append(u.timers[:0], c.sched.after(d, tick))
-		}
-		u.timers = append(u.timers, c.sched.after(d, tick))
+	if d < minLoop {
+		d = minLoop
 	}
+	var tick func()
+	tick = func() {
+		u.tickEv = nil
+		if u.life != lifeAlive {
+			return
+		}
+		if b.Flap > 0 || (u.currentHook == "" && u.errHook == "") {
+			c.queueHooks(u, "update-status")
+		}
+		u.tickEv = c.sched.after(d, tick)
+	}
+	u.tickEv = c.sched.after(d, tick)
 }
 
 func (c *Controller) cancelUnitTimers(u *unit) {
-	for _, e := range u.timers {
-		e.cancel()
-	}
-	u.timers = nil
+	u.tickEv.cancel()
+	u.tickEv = nil
+	u.maintEv.cancel()
+	u.maintEv = nil
 }
 
 // applyBehaviour re-runs config-changed on the application's units so a

@@ -174,7 +174,8 @@ type unit struct {
 	address         string
 	openedPorts     []string
 	joined          map[int]bool // relation id -> unit ran joined/changed
-	timers          []*event     // periodic (update-status, flap, maintenance)
+	tickEv          *event       // the next update-status or flap
+	maintEv         *event       // the end of MaintenanceFor
 	flapState       bool
 	removeEv        *event
 	principal       *unit            // for subordinate units
