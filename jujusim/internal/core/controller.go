@@ -63,6 +63,7 @@ type Controller struct {
 	defaultModel string
 
 	modelSeq   int
+	addrSeq    int
 	watchers   map[string]*watcher
 	watcherSeq int
 

@@ -123,7 +123,7 @@ func (c *Controller) scheduleProvision(mc *machine) {
 			if mc.life != lifeAlive {
 				return
 			}
-			n := machineNumber(mc)
+			n := c.nextAddress()
 			mc.instanceID = "juju-" + mc.m.uuid[len(mc.m.uuid)-6:] + "-" + mangle(mc.id)
 			mc.hostname = mc.instanceID
 			mc.displayName = ""
@@ -160,11 +160,10 @@ func mangle(id string) string {
 	return string(out)
 }
 
-var machineCounter int
-
-func machineNumber(mc *machine) int {
-	machineCounter++
-	return machineCounter
+// nextAddress numbers simulated addresses within the controller.
+func (c *Controller) nextAddress() int {
+	c.addrSeq++
+	return c.addrSeq
 }
 
 func sortedUnitMap(m map[string]*unit) []*unit {

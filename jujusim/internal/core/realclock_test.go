@@ -42,3 +42,41 @@ func TestRealClock(t *testing.T) {
 		t.Errorf("call after Close: %v", err)
 	}
 }
+
+// TestConcurrentControllers runs two controllers and concurrent callers
+// at once (meaningful under -race).
+func TestConcurrentControllers(t *testing.T) {
+	done := make(chan struct{})
+	for i := 0; i < 2; i++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			c, err := New(Config{AdminPassword: "s3cret", Timing: Instant()})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			s := &sim{t: t, c: c}
+			ms := s.admin(c.DefaultModelUUID())
+			inner := make(chan struct{})
+			for j := 0; j < 3; j++ {
+				go func() {
+					defer func() { inner <- struct{}{} }()
+					for k := 0; k < 5; k++ {
+						if _, err := s.call(ms, "Client", 8, "FullStatus", nil); err != nil {
+							t.Error(err)
+						}
+					}
+				}()
+			}
+			if err := c.Seed(c.DefaultModelUUID(), map[string]int{"a": 3, "b": 2}); err != nil {
+				t.Error(err)
+			}
+			for j := 0; j < 3; j++ {
+				<-inner
+			}
+		}()
+	}
+	<-done
+	<-done
+}
