@@ -1,0 +1,5 @@
+package jujutest_test
+
+import "runtime"
+
+func runtimeGoexit() { runtime.Goexit() }

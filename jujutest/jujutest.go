@@ -1,0 +1,536 @@
+// Package jujutest gives Go tests a fresh, connected Juju model in one call,
+// and makes sure the model goes away afterwards.
+//
+//	func TestDeploy(t *testing.T) {
+//		m := jujutest.NewModel(t, nil)
+//		if _, err := m.Deploy(t.Context(), "postgresql", nil); err != nil {
+//			t.Fatal(err)
+//		}
+//		if _, err := m.WaitForIdle(t.Context(), &juju.WaitForIdleOptions{Status: "active"}); err != nil {
+//			t.Fatal(err)
+//		}
+//	}
+//
+// # Where the model lives
+//
+// By default, on a simulated Juju 4.0 controller (package jujusim) started
+// in-process the first time a test asks for a model and shared by every test
+// of the test binary; each test gets a model of its own, so tests can run in
+// parallel. Nothing needs to be installed.
+//
+// With the environment variable GOJUJU_CONTROLLER set to the name of a
+// controller in the juju CLI's local store (JUJU_DATA, else
+// ~/.local/share/juju), the same tests run against that real controller
+// instead: NewModel creates the model there, logging in with the password
+// the store holds for the controller. Tests that steer the simulator (its
+// behaviours, faults or clock) get it from Simulator, which skips them on a
+// real controller.
+//
+// # Cleanup
+//
+// NewModel registers a cleanup with t.Cleanup that destroys the model with
+// its storage, with force, whether the test passed, failed or panicked, and
+// waits until the controller no longer knows it. Because a test binary that
+// hits its -timeout panics without running cleanups, NewModel also asks the
+// controller to destroy the model shortly before the test's deadline if the
+// test is still running then.
+//
+// With GOJUJU_KEEP_MODELS=1 (or Options.Keep) models are kept, and their names
+// are written to the test log, for debugging; GOJUJU_KEEP_MODELS=failed keeps
+// only the models of failed tests.
+//
+// When the test has failed, the cleanup first writes the model's status, as a
+// table, and the last lines of its debug log to the test log, so that a CI
+// failure explains itself.
+//
+// # The shared simulator and goleak
+//
+// The shared simulator runs until the test binary exits. A package that checks
+// for leaked goroutines in TestMain closes it first by wrapping m with Main:
+//
+//	func TestMain(m *testing.M) {
+//		goleak.VerifyTestMain(jujutest.Main(m))
+//	}
+//
+// or, without goleak, os.Exit(jujutest.Main(m).Run()).
+package jujutest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/gojuju/juju"
+	"github.com/gojuju/juju/jujudata"
+	"github.com/gojuju/juju/jujusim"
+)
+
+// Environment variables that steer the package.
+const (
+	// EnvController names a controller in the local store (JUJU_DATA) to
+	// create the models on, instead of the in-process simulator.
+	EnvController = "GOJUJU_CONTROLLER"
+	// EnvKeepModels keeps the models after the tests: "1" (or "true",
+	// "all") keeps every model, "failed" those of failed tests.
+	EnvKeepModels = "GOJUJU_KEEP_MODELS"
+)
+
+// Defaults of Options.
+const (
+	// DefaultDebugLogLines is how many debug-log lines a failed test gets
+	// in its log.
+	DefaultDebugLogLines = 100
+	// DefaultSimulatorDestroyTimeout bounds the destruction of a model on
+	// a simulator.
+	DefaultSimulatorDestroyTimeout = time.Minute
+	// DefaultControllerDestroyTimeout bounds the destruction of a model on
+	// a real controller.
+	DefaultControllerDestroyTimeout = 10 * time.Minute
+)
+
+// Options are the options of NewModel; nil means defaults.
+type Options struct {
+	// Name is the stem of the model's name; "" derives it from the test's
+	// name. A random suffix is always added, so that parallel tests, reruns
+	// and kept models never clash.
+	Name string
+	// AddModel holds the options of the model's creation (cloud, region,
+	// credential, config); nil means the controller's defaults.
+	AddModel *juju.AddModelOptions
+	// Simulator, when set, is the simulator to create the model on instead
+	// of the shared one, for tests that need a simulator of their own (a
+	// FakeClock, Juju 3.6, another speed). It takes precedence over
+	// GOJUJU_CONTROLLER.
+	Simulator *jujusim.Server
+	// Keep keeps the model after the test, as GOJUJU_KEEP_MODELS=1 does.
+	Keep bool
+	// DebugLogLines is how many lines of the model's debug log a failed
+	// test gets in its log; 0 means DefaultDebugLogLines, negative none.
+	DebugLogLines int
+	// DestroyTimeout bounds the model's destruction at cleanup; 0 means
+	// DefaultSimulatorDestroyTimeout or DefaultControllerDestroyTimeout.
+	DestroyTimeout time.Duration
+	// Logger is the connection's logger (juju.Config.Logger); nil is
+	// silent.
+	Logger *slog.Logger
+}
+
+// TestingM is what a TestMain runs: *testing.M, or the value Main returns.
+// It has the shape of goleak.TestingM.
+type TestingM interface {
+	Run() int
+}
+
+// Main wraps m so that running it also closes the shared simulator once the
+// tests have run, before a leak check such as goleak's looks for goroutines.
+func Main(m TestingM) TestingM { return mainM{m} }
+
+type mainM struct{ m TestingM }
+
+func (w mainM) Run() int {
+	code := w.m.Run()
+	if err := Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "jujutest: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// The shared simulator.
+var shared struct {
+	mu  sync.Mutex
+	sim *jujusim.Server
+}
+
+// Close closes the shared simulator, if one was started, and returns once its
+// goroutines have exited. It is idempotent; a later NewModel starts a new
+// simulator. Models created on it are gone with it.
+func Close() error {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.sim == nil {
+		return nil
+	}
+	err := shared.sim.Close()
+	shared.sim = nil
+	if err != nil {
+		return fmt.Errorf("cannot close the shared simulator: %w", err)
+	}
+	return nil
+}
+
+// sharedSimulator returns the shared simulator, starting it if needed.
+func sharedSimulator(ctx context.Context) (*jujusim.Server, error) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.sim != nil {
+		return shared.sim, nil
+	}
+	sim, err := jujusim.Start(ctx, jujusim.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the shared simulator: %w", err)
+	}
+	shared.sim = sim
+	return sim, nil
+}
+
+// Simulator returns the shared simulator, starting it if needed, so that a
+// test can steer it (behaviours, faults). When GOJUJU_CONTROLLER points the
+// tests at a real controller, the test is skipped: a test that needs the
+// simulator's knobs cannot run there.
+func Simulator(t testing.TB) *jujusim.Server {
+	t.Helper()
+	if name := os.Getenv(EnvController); name != "" {
+		t.Skipf("jujutest: this test steers the simulator; %s=%s points the tests at a real controller", EnvController, name)
+	}
+	sim, err := sharedSimulator(t.Context())
+	if err != nil {
+		t.Fatalf("jujutest: %v", err)
+	}
+	return sim
+}
+
+// target says where a model is created and how to log in there.
+type target struct {
+	sim        *jujusim.Server // nil on a real controller
+	controller string          // the local store's controller name, or the simulator's name
+	cfg        juju.Config     // how to connect
+	// For the debug log, which is read over its own websocket.
+	addrs    []string
+	caCert   string
+	user     string
+	password string
+}
+
+func resolveTarget(ctx context.Context, opts *Options) (*target, error) {
+	sim := opts.Simulator
+	if sim == nil {
+		if name := os.Getenv(EnvController); name != "" {
+			return controllerTarget(name, opts)
+		}
+		var err error
+		if sim, err = sharedSimulator(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return &target{
+		sim:        sim,
+		controller: sim.ControllerName(),
+		cfg: juju.Config{
+			Addrs:    sim.APIAddresses(),
+			CACert:   sim.CACert(),
+			Username: sim.AdminUser(),
+			Password: sim.AdminPassword(),
+			Logger:   opts.Logger,
+		},
+		addrs:    sim.APIAddresses(),
+		caCert:   sim.CACert(),
+		user:     sim.AdminUser(),
+		password: sim.AdminPassword(),
+	}, nil
+}
+
+// controllerTarget reads the controller called name from the local store.
+func controllerTarget(name string, opts *Options) (*target, error) {
+	store, err := jujudata.New(jujudata.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the controller %q (%s) from JUJU_DATA: %w", name, EnvController, err)
+	}
+	details, err := store.Controller(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the controller %q (%s) from %s: %w", name, EnvController, store.Dir(), err)
+	}
+	account, err := store.Account(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the account for controller %q (%s) from %s: %w", name, EnvController, store.Dir(), err)
+	}
+	return &target{
+		controller: name,
+		cfg:        juju.Config{Controller: name, Logger: opts.Logger},
+		addrs:      details.APIEndpoints,
+		caCert:     details.CACert,
+		user:       account.User,
+		password:   account.Password,
+	}, nil
+}
+
+// keepMode is the parsed GOJUJU_KEEP_MODELS.
+type keepMode int
+
+const (
+	keepNone keepMode = iota
+	keepFailed
+	keepAll
+)
+
+func parseKeep(v string) keepMode {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return keepNone
+	case "failed":
+		return keepFailed
+	default:
+		return keepAll
+	}
+}
+
+// NewModel creates a fresh model for the test and returns it connected,
+// with a cleanup registered that destroys it (see the package
+// documentation). It fails the test with t.Fatal when the model cannot be
+// created. The model's Controller is closed by the cleanup too.
+func NewModel(t testing.TB, opts *Options) *juju.Model {
+	t.Helper()
+	if opts == nil {
+		opts = &Options{}
+	}
+	ctx := t.Context()
+	tg, err := resolveTarget(ctx, opts)
+	if err != nil {
+		t.Fatalf("jujutest: %v", err)
+	}
+	ctrl, err := juju.Connect(ctx, tg.cfg)
+	if err != nil {
+		t.Fatalf("jujutest: %v", err)
+	}
+	stem := opts.Name
+	if stem == "" {
+		stem = t.Name()
+	}
+	name := modelName(stem)
+	m, err := ctrl.AddModel(ctx, name, opts.AddModel)
+	if err != nil {
+		_ = ctrl.Close()
+		t.Fatalf("jujutest: %v", err)
+	}
+	t.Logf("jujutest: created model %q on controller %q", m.QualifiedName(), tg.controller)
+	mc := &modelCleanup{t: t, opts: opts, tg: tg, ctrl: ctrl, model: m}
+	mc.armDeadline()
+	t.Cleanup(mc.cleanup)
+	return m
+}
+
+// modelName builds a valid, unique model name from a test name:
+// "TestDeploy/sub_test" gives "test-deploy-sub-test-1a2b3c".
+func modelName(stem string) string {
+	var b strings.Builder
+	prevLower := false
+	for _, r := range stem {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			prevLower = true
+		case r >= 'A' && r <= 'Z':
+			if prevLower {
+				b.WriteByte('-')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			prevLower = false
+		default:
+			b.WriteByte('-')
+			prevLower = false
+		}
+	}
+	parts := strings.FieldsFunc(b.String(), func(r rune) bool { return r == '-' })
+	s := strings.Join(parts, "-")
+	const maxStem = 40
+	if len(s) > maxStem {
+		s = strings.TrimRight(s[:maxStem], "-")
+	}
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		s = "test-" + s
+	}
+	var suffix [3]byte
+	_, _ = rand.Read(suffix[:])
+	return strings.TrimRight(s, "-") + "-" + hex.EncodeToString(suffix[:])
+}
+
+// modelCleanup destroys one test's model.
+type modelCleanup struct {
+	t     testing.TB
+	opts  *Options
+	tg    *target
+	ctrl  *juju.Controller
+	model *juju.Model
+
+	mu        sync.Mutex
+	timer     *time.Timer
+	early     chan struct{} // closed once the deadline destruction has finished
+	destroyed bool          // the deadline destruction was requested
+}
+
+// deadliner is implemented by *testing.T.
+type deadliner interface {
+	Deadline() (time.Time, bool)
+}
+
+// earlyMargin is how long before the test binary's deadline the model is
+// destroyed if the test is still running: a tenth of the time left, between
+// 100 ms and 30 s.
+func earlyMargin(left time.Duration) time.Duration {
+	return min(max(left/10, 100*time.Millisecond), 30*time.Second)
+}
+
+// armDeadline arranges for the model to be destroyed shortly before the
+// test binary's -timeout, which panics without running cleanups.
+func (mc *modelCleanup) armDeadline() {
+	d, ok := mc.t.(deadliner)
+	if !ok {
+		return
+	}
+	deadline, ok := d.Deadline()
+	if !ok {
+		return
+	}
+	left := time.Until(deadline)
+	fire := left - earlyMargin(left)
+	if fire <= 0 {
+		return
+	}
+	mc.early = make(chan struct{})
+	mc.timer = time.AfterFunc(fire, mc.destroyBeforeDeadline)
+}
+
+// destroyBeforeDeadline runs when the test is about to time out.
+func (mc *modelCleanup) destroyBeforeDeadline() {
+	defer close(mc.early)
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	name := mc.model.QualifiedName()
+	if mc.keep(true) {
+		mc.t.Logf("jujutest: the test is about to time out; keeping model %q on controller %q (%s)", name, mc.tg.controller, EnvKeepModels)
+		return
+	}
+	mc.t.Logf("jujutest: the test is about to time out; destroying model %q now", name)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(mc.t.Context()), 10*time.Second)
+	defer cancel()
+	mc.diagnose(ctx)
+	yes := true
+	err := mc.ctrl.DestroyModel(ctx, name, &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true, NoWait: true})
+	if err != nil {
+		mc.t.Logf("jujutest: %v", err)
+		return
+	}
+	mc.destroyed = true
+}
+
+// keep reports whether the model is to be kept.
+func (mc *modelCleanup) keep(failed bool) bool {
+	if mc.opts.Keep {
+		return true
+	}
+	switch parseKeep(os.Getenv(EnvKeepModels)) {
+	case keepAll:
+		return true
+	case keepFailed:
+		return failed
+	}
+	return false
+}
+
+func (mc *modelCleanup) cleanup() {
+	if mc.timer != nil && !mc.timer.Stop() {
+		<-mc.early // it fired: let it finish
+	}
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	defer func() { _ = mc.ctrl.Close() }()
+	t := mc.t
+	// t.Context is done by now; cleanup work gets its own deadline.
+	timeout := mc.opts.DestroyTimeout
+	if timeout <= 0 {
+		timeout = DefaultControllerDestroyTimeout
+		if mc.tg.sim != nil {
+			timeout = DefaultSimulatorDestroyTimeout
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), timeout)
+	defer cancel()
+
+	name := mc.model.QualifiedName()
+	// A panicking test is not marked failed until its cleanups have run.
+	failed := t.Failed() || panicking()
+	if failed && !mc.destroyed {
+		mc.diagnose(ctx)
+	}
+	if mc.destroyed {
+		return
+	}
+	if mc.keep(failed) {
+		t.Logf("jujutest: keeping model %q on controller %q (%s or Options.Keep); destroy it with: juju destroy-model --no-prompt --destroy-storage --force %s:%s",
+			name, mc.tg.controller, EnvKeepModels, mc.tg.controller, name)
+		return
+	}
+	yes := true
+	err := mc.ctrl.DestroyModel(ctx, name, &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true})
+	switch {
+	case err == nil:
+	case errors.Is(err, juju.ErrNotFound):
+		// The test destroyed it itself.
+	case errors.Is(err, context.DeadlineExceeded):
+		t.Logf("jujutest: model %q is still being destroyed after %s: %v", name, timeout, err)
+	default:
+		t.Errorf("jujutest: %v", err)
+	}
+}
+
+// panicking reports whether the calling goroutine is unwinding a panic:
+// the testing package runs a panicking test's cleanups before it marks the
+// test failed, so t.Failed cannot tell.
+func panicking() bool {
+	pcs := make([]uintptr, 100)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	for {
+		f, more := frames.Next()
+		if f.Function == "runtime.gopanic" {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// diagnose writes the model's status and the end of its debug log to the
+// test log.
+func (mc *modelCleanup) diagnose(ctx context.Context) {
+	t := mc.t
+	name := mc.model.QualifiedName()
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	st, err := mc.model.Status(dctx, nil)
+	if err != nil {
+		t.Logf("jujutest: cannot get the status of model %q: %v", name, err)
+	} else {
+		var b strings.Builder
+		writeTable(&b, st, mc.tg.controller)
+		t.Logf("jujutest: status of model %q:\n%s", name, b.String())
+	}
+	lines := mc.opts.DebugLogLines
+	if lines == 0 {
+		lines = DefaultDebugLogLines
+	}
+	if lines < 0 {
+		return
+	}
+	logs, err := debugLogTail(dctx, mc.tg, mc.model.UUID(), lines)
+	switch {
+	case err != nil:
+		t.Logf("jujutest: cannot read the debug log of model %q: %v", name, err)
+	case len(logs) == 0:
+		t.Logf("jujutest: the debug log of model %q is empty", name)
+	default:
+		t.Logf("jujutest: last %d debug-log lines of model %q:\n%s", len(logs), name, strings.Join(logs, "\n"))
+	}
+}
