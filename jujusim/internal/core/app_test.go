@@ -222,3 +222,64 @@ func TestSeedErrors(t *testing.T) {
 		t.Errorf("seeded status = %v", get(st, "applications"))
 	}
 }
+
+func TestSubordinateBeforePrincipalSettles(t *testing.T) {
+	for _, version := range []string{"4.0.15", "3.6.28"} {
+		s := newSim(t, Config{JujuVersion: version})
+		m := s.c.DefaultModelUUID()
+		if err := s.c.Seed(m, map[string]int{"ubuntu": 2, "ntp": 0}); err != nil {
+			t.Fatal(err)
+		}
+		ms := s.admin(m)
+		s.mustCall(ms, "Application", 20, "AddRelation", map[string]any{"endpoints": []string{"ntp:juju-info", "ubuntu:juju-info"}})
+		s.advance(5 * time.Second)
+		st := s.status(ms)
+		for _, pu := range []string{"ubuntu/0", "ubuntu/1"} {
+			subs := get(st, "applications", "ubuntu", "units", pu, "subordinates").(map[string]any)
+			if len(subs) != 1 {
+				t.Fatalf("%s: %s subordinates = %v", version, pu, subs)
+			}
+			for n, su := range subs {
+				if get(su, "agent-status", "status") != "idle" || get(su, "workload-status", "status") != "active" {
+					t.Errorf("%s: %s = %v / %v", version, n, get(su, "agent-status"), get(su, "workload-status"))
+				}
+			}
+		}
+		// A principal unit added later gets its subordinate too.
+		s.mustCall(ms, "Application", 20, "AddUnits", map[string]any{"application": "ubuntu", "num-units": 1})
+		s.advance(5 * time.Second)
+		subs := get(s.status(ms), "applications", "ubuntu", "units", "ubuntu/2", "subordinates").(map[string]any)
+		if len(subs) != 1 {
+			t.Errorf("%s: new principal subordinates = %v", version, subs)
+		}
+	}
+}
+
+func TestApplicationsAndUnitsInfo(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "mysql", "db", 2)
+	deployHub(s, ms, "wordpress", "wp", 1)
+	s.mustCall(ms, "Application", 22, "AddRelation", map[string]any{"endpoints": []string{"db", "wp:db"}})
+	s.advance(5 * time.Second)
+	ai := s.mustCall(ms, "Application", 22, "ApplicationsInfo", map[string]any{"entities": []any{map[string]any{"tag": "application-db"}, map[string]any{"tag": "application-nope"}}})
+	if get(ai, "results", 0, "result", "charm") != "mysql" || get(ai, "results", 0, "result", "principal") != true ||
+		get(ai, "results", 0, "result", "base", "name") != "ubuntu" || get(ai, "results", 1, "error", "code") != CodeNotFound {
+		t.Errorf("ApplicationsInfo = %v", ai)
+	}
+	ui := s.mustCall(ms, "Application", 22, "UnitsInfo", map[string]any{"entities": []any{map[string]any{"tag": "unit-wp-0"}, map[string]any{"tag": "unit-wp-9"}}})
+	r := get(ui, "results", 0, "result")
+	if get(r, "leader") != true || get(r, "machine") == nil || get(r, "public-address") == nil || get(ui, "results", 1, "error", "code") != CodeNotFound {
+		t.Errorf("UnitsInfo = %v", ui)
+	}
+	var dbRel any
+	for _, rd := range get(r, "relation-data").([]any) {
+		if get(rd, "endpoint") == "db" {
+			dbRel = rd
+		}
+	}
+	if get(dbRel, "related-endpoint") != "mysql" || len(get(dbRel, "unit-relation-data").(map[string]any)) != 2 {
+		t.Errorf("relation data = %v", dbRel)
+	}
+}

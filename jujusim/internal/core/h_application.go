@@ -1243,6 +1243,7 @@ func (c *Controller) scaleTo(a *application, target int) {
 	for i := len(alive) - 1; i >= target; i-- {
 		c.destroyUnit(alive[i], false)
 	}
+	c.ensureSubordinates(a.m)
 	a.m.notify()
 }
 
@@ -1355,4 +1356,99 @@ func init() {
 		regAll("Application", method, fn)
 	}
 	_ = strconv.Itoa
+}
+
+func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.ApplicationInfoResults{Results: make([]facades.ApplicationInfoResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		app, err := cx.c.appFromTag(cx.m, e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		b := wireBase(app.base.withRisk())
+		cons := app.cons
+		r := &facades.ApplicationResult{
+			Tag: e.Tag, Charm: app.charm.name, Base: &b, Channel: app.channel, Constraints: &cons,
+			Principal: !app.charm.subordinate, Exposed: app.exposed, Life: app.life, EndpointBindings: app.bindings,
+		}
+		if len(app.exposedEPs) > 0 {
+			r.ExposedEndpoints = map[string]facades.ExposedEndpoint{}
+			for ep, x := range app.exposedEPs {
+				r.ExposedEndpoints[ep] = facades.ExposedEndpoint{ExposeToSpaces: x.Spaces, ExposeToCidrs: x.CIDRs}
+			}
+		}
+		out.Results[i].Result = r
+	}
+	return out, nil
+}
+
+func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	m := cx.m
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.UnitInfoResults{Results: make([]facades.UnitInfoResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		u, err := cx.c.unitByTag(m, e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		r := &facades.UnitResult{Tag: e.Tag, Charm: u.app.charmURL, Leader: u.leader, Life: u.life,
+			WorkloadVersion: u.workloadVersion, OpenedPorts: u.openedPorts}
+		if r.OpenedPorts == nil {
+			r.OpenedPorts = []string{}
+		}
+		if m.typ == "caas" {
+			r.Address = u.address
+			if u.address != "" {
+				r.ProviderID = u.app.name + "-" + itoa(u.num)
+			}
+		} else {
+			if u.machine != nil {
+				r.Machine = u.machine.id
+			}
+			r.PublicAddress = u.address
+		}
+		for _, rel := range m.sortedRelations() {
+			ep, ok := rel.endpointFor(u.app.name)
+			if !ok {
+				continue
+			}
+			erd := facades.EndpointRelationData{RelationID: rel.id, Endpoint: ep.rel.Name, ApplicationData: map[string]any{},
+				UnitRelationData: map[string]facades.RelationData{}}
+			for _, o := range rel.endpoints {
+				if o.app != u.app.name || rel.isPeer() {
+					erd.RelatedEndpoint = o.rel.Name
+					if oa := m.apps[o.app]; oa != nil {
+						for _, ou := range oa.sortedUnits() {
+							if ou.joined[rel.id] && ou != u {
+								erd.UnitRelationData[ou.name] = facades.RelationData{InScope: true, UnitData: map[string]any{}}
+							}
+						}
+					}
+				}
+			}
+			r.RelationData = append(r.RelationData, erd)
+		}
+		out.Results[i].Result = r
+	}
+	return out, nil
+}
+
+func init() {
+	regAll("Application", "ApplicationsInfo", appApplicationsInfo)
+	regAll("Application", "UnitsInfo", appUnitsInfo)
 }

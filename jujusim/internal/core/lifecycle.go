@@ -242,6 +242,10 @@ func (c *Controller) unitHostReady(u *unit) {
 	u.hookQueue = append(u.hookQueue, q...)
 	c.setWorkload(u, "waiting", "agent initialising")
 	c.nextHook(u)
+	// Subordinates created while the principal was not up start with it.
+	for _, su := range sortedUnitMap(u.subs) {
+		c.unitHostReady(su)
+	}
 }
 
 // relationHooks returns the hooks a unit of app runs when it joins r.
