@@ -12,13 +12,22 @@ import (
 // ErrUsage is returned (wrapped) when the command line cannot be parsed.
 var ErrUsage = errors.New("usage error")
 
-// ExitCode maps an error returned by Run to the process exit status.
+// exitCoder is implemented by errors that carry their own exit status, such
+// as gojuju wait's timeout (3), error status (4) and connection failure (5).
+type exitCoder interface{ ExitCode() int }
+
+// ExitCode maps an error returned by Run to the process exit status: 0 for
+// nil, 2 for a usage error, the error's own code where it carries one, and 1
+// otherwise.
 func ExitCode(err error) int {
+	var ec exitCoder
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, ErrUsage):
 		return 2
+	case errors.As(err, &ec):
+		return ec.ExitCode()
 	default:
 		return 1
 	}

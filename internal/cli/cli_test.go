@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -22,5 +23,28 @@ func TestRunDemo(t *testing.T) {
 	}
 	if out.Len() == 0 {
 		t.Fatal("demo printed nothing")
+	}
+}
+
+type codedErr int
+
+func (e codedErr) Error() string { return "coded" }
+func (e codedErr) ExitCode() int { return int(e) }
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{errors.New("boom"), 1},
+		{ErrUsage, 2},
+		{codedErr(3), 3},
+		{fmt.Errorf("wrapped: %w", codedErr(5)), 5},
+	}
+	for _, tt := range tests {
+		if got := ExitCode(tt.err); got != tt.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
 	}
 }
