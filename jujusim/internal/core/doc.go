@@ -38,6 +38,19 @@
 // is what the real 4.0.15 server does (see the recorded status-json.jsonl,
 // where an application with no charm-set status shows its units' "waiting").
 //
+// # Served
+//
+// Pinger; Client FullStatus (with patterns), StatusHistory and (3.6)
+// WatchAll with the AllWatcher; ModelManager, Controller, Cloud and
+// UserManager basics; ModelConfig; Application (deploy from Charmhub or a
+// local upload, units, relations, config, expose, constraints, leader,
+// resolve, scale on k8s, refresh, info); Charms; MachineManager; Secrets and
+// SecretBackends; Action (operations, tasks, exec, progress watcher);
+// HighAvailability.ControllerDetails. A method that exists in the real
+// schema but is not simulated answers code "not implemented" with a message
+// saying so; an unknown facade, version or method gets the real server's
+// error.
+//
 // # Not simulated
 //
 // Storage (volumes, filesystems, pools; include-storage returns empty
@@ -46,6 +59,8 @@
 // bundles, Backups, HighAvailability, SSH, KeyManager, Annotations, Block,
 // model migration, upgrades, macaroon, JWT and OIDC logins, external users,
 // agent (machine/unit) logins and all agent facades, model branches,
+// exec on machines (Action.Run with machines, RunOnAllMachines), agent
+// "lost"/"down" states, unit and machine errors other than hook failures,
 // k8s pod details beyond addresses, hook retries (automatically-retry-hooks
 // is not honoured: a failed hook waits for ResolveUnitErrors), Charmhub
 // itself (a small built-in catalogue; any other valid name deploys a
