@@ -468,12 +468,25 @@ func (mc *modelCleanup) cleanup() {
 		return
 	}
 	if mc.keep(failed) {
+		if mc.tg.sim != nil {
+			t.Logf("jujutest: keeping model %q on the simulator %q (%s or Options.Keep) until it is closed", name, mc.tg.controller, EnvKeepModels)
+			return
+		}
 		t.Logf("jujutest: keeping model %q on controller %q (%s or Options.Keep); destroy it with: juju destroy-model --no-prompt --destroy-storage --force %s:%s",
 			name, mc.tg.controller, EnvKeepModels, mc.tg.controller, name)
 		return
 	}
 	yes := true
-	err := mc.ctrl.DestroyModel(ctx, name, &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true})
+	destroy := &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true}
+	err := mc.ctrl.DestroyModel(ctx, name, destroy)
+	if errors.Is(err, juju.ErrClosed) {
+		// The test closed the model's Controller: connect again.
+		var c *juju.Controller
+		if c, err = juju.Connect(ctx, mc.tg.cfg); err == nil {
+			err = c.DestroyModel(ctx, name, destroy)
+			_ = c.Close()
+		}
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, juju.ErrNotFound):

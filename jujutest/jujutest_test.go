@@ -211,6 +211,24 @@ func TestExampleDeploy(t *testing.T) {
 	deployTest(t)
 }
 
+// TestCleanupAfterTestClosedController checks that a model is destroyed
+// even when the test closed the model's Controller itself.
+func TestCleanupAfterTestClosedController(t *testing.T) {
+	t.Setenv(jujutest.EnvController, "")
+	t.Setenv(jujutest.EnvKeepModels, "")
+	var name string
+	t.Run("closes", func(t *testing.T) {
+		m := jujutest.NewModel(t, nil)
+		name = m.Name()
+		if err := m.Controller().Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !modelGone(t, jujutest.Simulator(t), "admin", name) {
+		t.Errorf("model %q still exists after the test", name)
+	}
+}
+
 func TestSimulatorSkipsOnRealController(t *testing.T) {
 	t.Setenv(jujutest.EnvController, "somewhere")
 	reached := false
