@@ -110,7 +110,8 @@ type Options struct {
 	// Simulator, when set, is the simulator to create the model on instead
 	// of the shared one, for tests that need a simulator of their own (a
 	// FakeClock, Juju 3.6, another speed). It takes precedence over
-	// GOJUJU_CONTROLLER.
+	// GOJUJU_CONTROLLER. On a simulator running on a FakeClock the cleanup
+	// only starts the destruction, which completes at the next Advance.
 	Simulator *jujusim.Server
 	// Keep keeps the model after the test, as GOJUJU_KEEP_MODELS=1 does.
 	Keep bool
@@ -478,6 +479,13 @@ func (mc *modelCleanup) cleanup() {
 	}
 	yes := true
 	destroy := &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true}
+	if mc.tg.sim != nil {
+		if _, fake := mc.tg.sim.Clock().(*jujusim.FakeClock); fake {
+			// Nothing moves until the test advances the clock: the
+			// model goes at the simulator's next Advance.
+			destroy.NoWait = true
+		}
+	}
 	err := mc.ctrl.DestroyModel(ctx, name, destroy)
 	if errors.Is(err, juju.ErrClosed) {
 		// The test closed the model's Controller: connect again.

@@ -118,6 +118,32 @@ func TestOwnSimulatorAndKeep(t *testing.T) {
 	}
 }
 
+func TestFakeClockSimulator(t *testing.T) {
+	sim, err := jujusim.Start(t.Context(), jujusim.Config{Clock: jujusim.NewFakeClock(time.Time{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	var name string
+	rec := &recordingTB{}
+	t.Run("frozen", func(t *testing.T) {
+		rec.TB = t
+		m := jujutest.NewModel(rec, &jujutest.Options{Simulator: sim, DestroyTimeout: 2 * time.Second})
+		name = m.Name()
+	})
+	// The cleanup must not have waited for a model that cannot go before
+	// the clock moves.
+	if strings.Contains(rec.String(), "still being destroyed") {
+		t.Errorf("cleanup waited on the frozen clock:\n%s", rec.String())
+	}
+	if err := sim.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if !modelGone(t, sim, "admin", name) {
+		t.Errorf("model %q still exists after the clock moved on", name)
+	}
+}
+
 // recordingTB records what is logged, and can pretend the test failed or
 // has a deadline.
 type recordingTB struct {
