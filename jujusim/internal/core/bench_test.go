@@ -104,3 +104,17 @@ func BenchmarkSeed10000(b *testing.B) {
 		c.Close()
 	}
 }
+
+// BenchmarkFullStatusBuild10000 measures building the FullStatus result
+// of 10,000 units, without JSON encoding (the transport's part).
+func BenchmarkFullStatusBuild10000(b *testing.B) {
+	c, sess := seededSim(b, 50, 200)
+	params := json.RawMessage(`{"patterns":null}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", params); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -189,9 +189,12 @@ func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.Machine
 	}
 	if mc.address != "" {
 		ms.IPAddresses = []string{mc.address}
+		if mc.mac == "" {
+			mc.mac, mc.gateway = macFor(mc.address), gatewayFor(mc.address)
+		}
 		ms.NetworkInterfaces = map[string]facades.NetworkInterface{"eth0": {
-			IPAddresses: []string{mc.address}, MACAddress: macFor(mc.address), Gateway: gatewayFor(mc.address), IsUp: true, Space: "alpha",
-			DNSNameservers: []string{gatewayFor(mc.address)},
+			IPAddresses: ms.IPAddresses, MACAddress: mc.mac, Gateway: mc.gateway, IsUp: true, Space: "alpha",
+			DNSNameservers: []string{mc.gateway},
 		}}
 	}
 	ids := make([]string, 0, len(mc.containers))

@@ -203,6 +203,8 @@ type machine struct {
 	displayName string
 	removeEv    *event
 	provEv      *event
+	mac         string // derived from address
+	gateway     string
 }
 
 type relEndpoint struct {
@@ -311,31 +313,25 @@ func (a *application) sortedUnits() []*unit {
 	return us
 }
 
+// sortedMachines returns the top-level machines in numeric order.
 func (m *model) sortedMachines() []*machine {
-	ms := make([]*machine, 0, len(m.machines))
+	type keyed struct {
+		n  int
+		mc *machine
+	}
+	ks := make([]keyed, 0, len(m.machines))
 	for _, x := range m.machines {
 		if x.parent == nil {
-			ms = append(ms, x)
+			n, _ := strconv.Atoi(x.id)
+			ks = append(ks, keyed{n, x})
 		}
 	}
-	sort.Slice(ms, func(i, j int) bool { return machineLess(ms[i].id, ms[j].id) })
+	sort.Slice(ks, func(i, j int) bool { return ks[i].n < ks[j].n })
+	ms := make([]*machine, len(ks))
+	for i, k := range ks {
+		ms[i] = k.mc
+	}
 	return ms
-}
-
-func machineLess(a, b string) bool {
-	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
-	for i := 0; i < len(pa) && i < len(pb); i++ {
-		if pa[i] == pb[i] {
-			continue
-		}
-		na, ea := strconv.Atoi(pa[i])
-		nb, eb := strconv.Atoi(pb[i])
-		if ea == nil && eb == nil {
-			return na < nb
-		}
-		return pa[i] < pb[i]
-	}
-	return len(pa) < len(pb)
 }
 
 func (m *model) sortedRelations() []*relation {
