@@ -247,10 +247,15 @@ func (d *demo) run(ctx context.Context) (err error) {
 	if err := d.deploy(ctx); err != nil {
 		return err
 	}
-	if _, err := d.model.Integrate(ctx, "wordpress:database", "mysql:database", nil); err != nil {
+	rel, err := d.model.Integrate(ctx, "wordpress:database", "mysql:database", nil)
+	if err != nil {
 		return err
 	}
-	d.say("Integrated wordpress:database with mysql:database (interface mysql_client).")
+	iface := ""
+	if len(rel.Endpoints) > 0 && rel.Endpoints[0].Interface != "" {
+		iface = fmt.Sprintf(" (interface %s)", rel.Endpoints[0].Interface)
+	}
+	d.say("Integrated wordpress:database with mysql:database%s.", iface)
 
 	blog := map[string]any{"blog-name": "Deployed by gojuju", "tuning": "optimized"}
 	if err := d.model.Application("wordpress").SetConfig(ctx, blog); err != nil {

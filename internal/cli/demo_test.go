@@ -25,7 +25,7 @@ func checkDemoOutput(t *testing.T, out string, juju4 bool) {
 		"Created model \"admin/gojuju-demo-",
 		"Deployed mysql from channel 8.0/stable on base ubuntu@22.04.",
 		"Deployed 2 units of wordpress on base ubuntu@22.04.",
-		"Integrated wordpress:database with mysql:database",
+		"Integrated wordpress:database with mysql:database (interface mysql_client).",
 		"Set wordpress config: blog-name=",
 		"Waiting until every unit is active",
 		"Settled after",
