@@ -283,3 +283,22 @@ func TestApplicationsAndUnitsInfo(t *testing.T) {
 		t.Errorf("relation data = %v", dbRel)
 	}
 }
+
+func TestAnnotations(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "ubuntu", "u", 1)
+	res := s.mustCall(ms, "Annotations", 2, "Set", map[string]any{"annotations": []any{
+		map[string]any{"entity": "application-u", "annotations": map[string]string{"gui-x": "10", "owner": "me"}},
+		map[string]any{"entity": "application-nope", "annotations": map[string]string{"a": "b"}},
+	}})
+	if get(res, "results", 0, "error") != nil || get(res, "results", 1, "error", "code") != CodeNotFound {
+		t.Errorf("Set = %v", res)
+	}
+	s.mustCall(ms, "Annotations", 2, "Set", map[string]any{"annotations": []any{map[string]any{"entity": "application-u", "annotations": map[string]string{"owner": ""}}}})
+	g := s.mustCall(ms, "Annotations", 2, "Get", map[string]any{"entities": []any{map[string]any{"tag": "application-u"}, map[string]any{"tag": "model-" + m}}})
+	if get(g, "results", 0, "annotations", "gui-x") != "10" || get(g, "results", 0, "annotations", "owner") != nil || get(g, "results", 1, "annotations") == nil {
+		t.Errorf("Get = %v", g)
+	}
+}

@@ -104,8 +104,9 @@ type model struct {
 	actions    map[int]*action
 	operations map[int]*operation
 
-	history map[string][]status // "kind:tag" -> newest last
-	logs    *logBuffer
+	history     map[string][]status // "kind:tag" -> newest last
+	annotations map[string]map[string]string
+	logs        *logBuffer
 
 	changed chan struct{} // closed and replaced on every change
 	version uint64

@@ -1,0 +1,97 @@
+package core
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// checkEntity reports whether tag names something that exists in m.
+func (c *Controller) checkEntity(m *model, tag string) error {
+	switch {
+	case tag == "model-"+m.uuid:
+		return nil
+	case strings.HasPrefix(tag, "application-"):
+		_, err := c.appFromTag(m, tag)
+		return err
+	case strings.HasPrefix(tag, "unit-"):
+		_, err := c.unitByTag(m, tag)
+		return err
+	case strings.HasPrefix(tag, "machine-"):
+		id, _ := machineIDFromTag(tag)
+		if _, ok := m.machines[id]; !ok {
+			return errNotFound("machine %s not found", id)
+		}
+		return nil
+	}
+	return errNotValid("%q is not a valid tag", tag)
+}
+
+func annGet(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("read"); err != nil {
+		return nil, err
+	}
+	var a facades.Entities
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.AnnotationsGetResults{Results: make([]facades.AnnotationsGetResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		out.Results[i].Entity = e.Tag
+		if err := cx.c.checkEntity(cx.m, e.Tag); err != nil {
+			out.Results[i].Error = &facades.ErrorResult{}
+			setErr(&out.Results[i].Error.Error, err)
+			continue
+		}
+		ann := map[string]string{}
+		for k, v := range cx.m.annotations[e.Tag] {
+			ann[k] = v
+		}
+		out.Results[i].Annotations = ann
+	}
+	return out, nil
+}
+
+func annSet(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	var a facades.AnnotationsSet
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(a.Annotations))
+	for i, ea := range a.Annotations {
+		if err := cx.c.checkEntity(cx.m, ea.Entity); err != nil {
+			errs[i] = err
+			continue
+		}
+		if cx.m.annotations == nil {
+			cx.m.annotations = map[string]map[string]string{}
+		}
+		cur := cx.m.annotations[ea.Entity]
+		if cur == nil {
+			cur = map[string]string{}
+			cx.m.annotations[ea.Entity] = cur
+		}
+		for k, v := range ea.Annotations {
+			if strings.Contains(k, ".") {
+				errs[i] = errNotValid("invalid key %q", k)
+				break
+			}
+			if v == "" {
+				delete(cur, k)
+			} else {
+				cur[k] = v
+			}
+		}
+	}
+	cx.m.notify()
+	return errorResults(errs), nil
+}
+
+func init() {
+	regAll("Annotations", "Get", annGet)
+	regAll("Annotations", "Set", annSet)
+}
