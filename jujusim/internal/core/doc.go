@@ -46,7 +46,7 @@
 // local upload, units, relations, config, expose, constraints, leader,
 // resolve, scale on k8s, refresh, info); Charms; MachineManager; Secrets and
 // SecretBackends; Action (operations, tasks, exec, progress watcher);
-// HighAvailability.ControllerDetails. A method that exists in the real
+// Annotations; HighAvailability.ControllerDetails. A method that exists in the real
 // schema but is not simulated answers code "not implemented" with a message
 // saying so; an unknown facade, version or method gets the real server's
 // error.
@@ -56,7 +56,7 @@
 // Storage (volumes, filesystems, pools; include-storage returns empty
 // lists), spaces and subnets beyond a single "alpha" space, cross-model
 // relations, offers and remote applications, resources and their upload,
-// bundles, Backups, HighAvailability, SSH, KeyManager, Annotations, Block,
+// bundles, Backups, HighAvailability (except ControllerDetails), SSH, KeyManager, Block,
 // model migration, upgrades, macaroon, JWT and OIDC logins, external users,
 // agent (machine/unit) logins and all agent facades, model branches,
 // exec on machines (Action.Run with machines, RunOnAllMachines), agent
