@@ -16,16 +16,6 @@ func TestRunUnknownCommandIsUsageError(t *testing.T) {
 	}
 }
 
-func TestRunDemo(t *testing.T) {
-	var out, errOut bytes.Buffer
-	if err := Run(context.Background(), []string{"demo"}, nil, &out, &errOut); err != nil {
-		t.Fatalf("demo: %v\n%s", err, errOut.String())
-	}
-	if out.Len() == 0 {
-		t.Fatal("demo printed nothing")
-	}
-}
-
 type codedErr int
 
 func (e codedErr) Error() string { return "coded" }
