@@ -302,3 +302,15 @@ func TestAnnotations(t *testing.T) {
 		t.Errorf("Get = %v", g)
 	}
 }
+
+func TestDefaultBase(t *testing.T) {
+	s := newSim(t, Config{})
+	ms := s.admin(s.c.DefaultModelUUID())
+	s.mustCall(ms, "ModelConfig", 4, "ModelSet", map[string]any{"config": map[string]any{"default-base": "ubuntu@22.04"}})
+	deployHub(s, ms, "ubuntu", "u", 1)
+	res := s.mustCall(ms, "MachineManager", 11, "AddMachines", map[string]any{"params": []any{map[string]any{"jobs": []string{"JobHostUnits"}}}})
+	st := s.status(ms)
+	if get(st, "applications", "u", "base", "channel") != "22.04/stable" || get(st, "machines", get(res, "machines", 0, "machine").(string), "base", "channel") != "22.04" {
+		t.Errorf("bases = %v / %v", get(st, "applications", "u", "base"), get(st, "machines"))
+	}
+}

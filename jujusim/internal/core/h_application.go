@@ -408,6 +408,14 @@ func appDeployFromRepository(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 		} else {
 			b = base{Name: ch.bases[0].Name, Channel: ch.bases[0].Channel}
+			// The model's default-base wins when the charm supports it.
+			if db, ok := parseBaseString(configString(m, "default-base")); ok {
+				for _, cb := range ch.bases {
+					if cb.Name == db.Name && (base{Channel: cb.Channel}).track() == db.track() {
+						b = base{Name: cb.Name, Channel: cb.Channel}
+					}
+				}
+			}
 		}
 		appName := d.ApplicationName
 		if appName == "" {
@@ -446,6 +454,15 @@ func appDeployFromRepository(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 	}
 	return out, nil
+}
+
+// parseBaseString parses "ubuntu@22.04[/risk]".
+func parseBaseString(s string) (base, bool) {
+	name, ch, ok := strings.Cut(s, "@")
+	if !ok || name == "" || ch == "" {
+		return base{}, false
+	}
+	return base{Name: name, Channel: ch}, true
 }
 
 func basesString(ch *charm) string {

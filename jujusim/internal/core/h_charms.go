@@ -291,6 +291,9 @@ func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
 		if c.major < 4 {
 			b = base{Name: "ubuntu", Channel: "22.04"}
 		}
+		if db, ok := parseBaseString(configString(m, "default-base")); ok {
+			b = db
+		}
 		if mp.Base != nil && mp.Base.Name != "" {
 			b = base{Name: mp.Base.Name, Channel: mp.Base.Channel}
 			if b.Name != "ubuntu" && b.Name != "centos" {
