@@ -257,3 +257,24 @@ func TestNoTimerBuildUp(t *testing.T) {
 		t.Errorf("pending steps grew from %d to %d", base, got)
 	}
 }
+
+// TestDyingUnitInErrorInstant: with instant timing, a unit in error blocks
+// its removal (and its machine's) until resolved, without spinning.
+func TestDyingUnitInErrorInstant(t *testing.T) {
+	s := newSim(t, Config{Timing: Instant()})
+	m := s.c.DefaultModelUUID()
+	s.c.SetBehaviour(m, "bad", Behaviour{FailHook: "start"})
+	ms := s.admin(m)
+	deployHub(s, ms, "ubuntu", "bad", 1)
+	s.mustCall(ms, "Application", 22, "DestroyApplication", map[string]any{"applications": []any{map[string]any{"application-tag": "application-bad"}}})
+	s.advance(time.Minute)
+	st := s.status(ms)
+	if get(st, "applications", "bad", "life") != "dying" || get(st, "machines", "0", "agent-status", "life") != "dying" {
+		t.Fatalf("dying app in error: %v / %v", get(st, "applications", "bad"), get(st, "machines"))
+	}
+	s.mustCall(ms, "Application", 22, "ResolveUnitErrors", map[string]any{"all": true})
+	st = s.status(ms)
+	if len(get(st, "applications").(map[string]any)) != 0 || len(get(st, "machines").(map[string]any)) != 0 {
+		t.Errorf("after resolve: %v / %v", get(st, "applications"), get(st, "machines"))
+	}
+}

@@ -634,12 +634,13 @@ func (c *Controller) removeUnitNow(u *unit) {
 	u.removeEv.cancel()
 	delete(a.units, u.name)
 	m.unitCount--
-	if u.machine != nil {
+	if u.machine != nil && u.principal == nil {
 		delete(u.machine.units, u.name)
 		mc := u.machine
 		if mc.forUnit && len(mc.units) == 0 && len(mc.containers) == 0 && mc.life == lifeAlive {
 			c.destroyMachine(mc, false)
 		}
+		c.scheduleMachineRemoval(mc)
 	}
 	c.logf(m, unitTag(u.name), "INFO", modUniter, "unit %q removed", u.name)
 	if a.leader == u.name {
@@ -760,12 +761,15 @@ func (c *Controller) destroyMachine(mc *machine, force bool) {
 	c.scheduleMachineRemoval(mc)
 }
 
+// scheduleMachineRemoval removes a dying machine once its units and
+// containers are gone; it is called again whenever one of them goes.
 func (c *Controller) scheduleMachineRemoval(mc *machine) {
-	mc.removeEv.cancel()
+	if mc.life != lifeDying || len(mc.units) > 0 || len(mc.containers) > 0 || mc.removeEv != nil {
+		return
+	}
 	mc.removeEv = c.sched.after(c.timing.Removal, func() {
+		mc.removeEv = nil
 		if len(mc.units) > 0 || len(mc.containers) > 0 {
-			// Wait for units and containers to go first.
-			c.scheduleMachineRemoval(mc)
 			return
 		}
 		c.removeMachineNow(mc)
@@ -783,6 +787,7 @@ func (c *Controller) removeMachineNow(mc *machine) {
 	delete(m.machines, mc.id)
 	if mc.parent != nil {
 		delete(mc.parent.containers, mc.id)
+		c.scheduleMachineRemoval(mc.parent)
 	}
 	c.logf(m, "machine-0", "INFO", modProv, "machine %s removed", mc.id)
 	m.notify()
