@@ -90,9 +90,14 @@ func (s *scheduler) kick() {
 	s.rearm()
 }
 
+// maxStepsPerRun bounds how many steps one kick runs, so that a step that
+// keeps rescheduling itself at the same instant cannot hold the controller
+// lock forever; the rest runs at the next kick.
+const maxStepsPerRun = 5_000_000
+
 func (s *scheduler) runDue() {
 	now := s.clock.Now()
-	for s.q.Len() > 0 && !s.closed {
+	for n := 0; s.q.Len() > 0 && !s.closed && n < maxStepsPerRun; n++ {
 		e := s.q[0]
 		if e.at.After(now) {
 			return
