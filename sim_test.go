@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -138,3 +139,16 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // (core.machineNumber), which the race detector reports when two run at
 // once. Turn it back on here once that is fixed.
 func parallel(t *testing.T) { t.Helper() }
+
+// startSimB starts a simulated controller for a benchmark.
+func startSimB(b *testing.B) *jujusim.Server {
+	b.Helper()
+	srv, err := jujusim.Start(b.Context(), jujusim.Config{Speed: jujusim.SpeedInstant})
+	if err != nil {
+		b.Fatalf("cannot start simulator: %v", err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func writeFile(p string, data []byte) error { return os.WriteFile(p, data, 0o644) }
