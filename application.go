@@ -35,26 +35,26 @@ func (a *Application) Model() *Model { return a.m }
 
 // ApplicationInfo describes an application.
 type ApplicationInfo struct {
-	Name             string
-	Charm            string // charm name ("postgresql")
-	CharmURL         string // "ch:amd64/postgresql-468", "local:foo-0"
-	Revision         int    // charm revision
-	Channel          string
-	Base             Base
-	Constraints      Constraints
-	Exposed          bool
-	ExposedEndpoints map[string]ExposeTarget
-	EndpointBindings map[string]string
-	Life             string // "alive", "dying", "dead"
-	Principal        bool   // false for subordinates
+	Name             string                  // the application name
+	Charm            string                  // charm name ("postgresql")
+	CharmURL         string                  // "ch:amd64/postgresql-468", "local:foo-0"
+	Revision         int                     // charm revision
+	Channel          string                  // Charmhub channel ("14/stable"), "" for local charms
+	Base             Base                    // the base the application runs on
+	Constraints      Constraints             // the application's constraints
+	Exposed          bool                    // whether any endpoint is exposed
+	ExposedEndpoints map[string]ExposeTarget // exposed endpoints ("" = all) and to whom
+	EndpointBindings map[string]string       // endpoint -> space ("" = default space)
+	Life             string                  // "alive", "dying", "dead"
+	Principal        bool                    // false for subordinates
 }
 
 // ExposeTarget says to whom an endpoint is exposed: the spaces and CIDRs
 // that may reach it. An empty ExposeTarget means everyone (0.0.0.0/0 and
 // ::/0).
 type ExposeTarget struct {
-	Spaces []string
-	CIDRs  []string
+	Spaces []string // network spaces that may reach the endpoint
+	CIDRs  []string // address ranges that may reach the endpoint
 }
 
 // Info returns the application's details.

@@ -12,17 +12,17 @@ import (
 type CharmInfo struct {
 	// URL is the charm URL ("ch:amd64/postgresql-468", "local:foo-0").
 	URL         string
-	Name        string
-	Revision    int
-	Summary     string
-	Description string
-	Subordinate bool
+	Name        string // the charm's name
+	Revision    int    // the charm's revision
+	Summary     string // one-line summary
+	Description string // longer description
+	Subordinate bool   // whether the charm is a subordinate
 	// Config holds the options the charm declares.
 	Config map[string]ConfigOption
 	// Provides, Requires and Peers hold the charm's endpoints by name.
-	Provides map[string]CharmEndpoint
-	Requires map[string]CharmEndpoint
-	Peers    map[string]CharmEndpoint
+	Provides map[string]CharmEndpoint // endpoints the charm provides
+	Requires map[string]CharmEndpoint // endpoints the charm requires
+	Peers    map[string]CharmEndpoint // peer endpoints
 	// Actions holds each action's description.
 	Actions map[string]string
 	// Bases lists the bases the charm declares.
@@ -31,11 +31,11 @@ type CharmInfo struct {
 
 // CharmEndpoint is one endpoint a charm declares.
 type CharmEndpoint struct {
-	Interface string
+	Interface string // the interface name ("pgsql")
 	Role      string // "provider", "requirer", "peer"
 	Scope     string // "global" or "container"
-	Optional  bool
-	Limit     int
+	Optional  bool   // whether the charm works without the relation
+	Limit     int    // maximum number of relations, 0 = unlimited
 }
 
 func endpointsFromWire(in map[string]facades.CharmRelation) map[string]CharmEndpoint {

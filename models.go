@@ -15,19 +15,19 @@ import (
 type ModelSummary struct {
 	Name         string // "dev"
 	Qualifier    string // "admin"; the owner's name on Juju 3.6
-	UUID         string
+	UUID         string // the model's UUID
 	Type         string // ModelIAAS or ModelCAAS
 	Cloud        string // "aws"
-	Region       string
+	Region       string // the cloud region
 	Credential   string // "<cloud>/<owner>/<name>"
 	Life         string // "alive", "dying", "dead"
 	Status       string // "available", "busy", "destroying", ...
-	AgentVersion string
-	IsController bool
+	AgentVersion string // the model's agent version ("4.0.15")
+	IsController bool   // whether this is the controller model
 	UserAccess   string // "read", "write", "admin"
-	Machines     int
-	Cores        int
-	Units        int
+	Machines     int    // number of machines
+	Cores        int    // number of CPU cores of the machines
+	Units        int    // number of units
 }
 
 // QualifiedName returns "qualifier/name".
@@ -35,25 +35,25 @@ func (s ModelSummary) QualifiedName() string { return s.Qualifier + "/" + s.Name
 
 // ModelInfo describes one model in detail.
 type ModelInfo struct {
-	Name           string
-	Qualifier      string
-	UUID           string
-	Type           string
-	ControllerUUID string
-	IsController   bool
-	Cloud          string
-	Region         string
-	Credential     string
-	ProviderType   string
-	Life           string
-	Status         string
-	StatusInfo     string
-	AgentVersion   string
+	Name           string // "dev"
+	Qualifier      string // "admin"; the owner's name on Juju 3.6
+	UUID           string // the model's UUID
+	Type           string // ModelIAAS or ModelCAAS
+	ControllerUUID string // the controller's UUID
+	IsController   bool   // whether this is the controller model
+	Cloud          string // "aws"
+	Region         string // the cloud region
+	Credential     string // "<cloud>/<owner>/<name>"
+	ProviderType   string // "ec2", "lxd", "kubernetes", ...
+	Life           string // "alive", "dying", "dead"
+	Status         string // "available", "busy", "destroying", ...
+	StatusInfo     string // the status message
+	AgentVersion   string // the model's agent version ("4.0.15")
 	// DefaultBase is the model's default base, from its config
 	// ("default-base"); empty when none is set.
 	DefaultBase string
-	Users       []ModelUser
-	Machines    []ModelMachine
+	Users       []ModelUser    // users with access to the model
+	Machines    []ModelMachine // the model's machines
 }
 
 // QualifiedName returns "qualifier/name".
@@ -62,16 +62,16 @@ func (i *ModelInfo) QualifiedName() string { return i.Qualifier + "/" + i.Name }
 // ModelUser is a user's access to a model.
 type ModelUser struct {
 	User        string // "admin", "bob@external"
-	DisplayName string
+	DisplayName string // the user's full name
 	Access      string // "read", "write", "admin"
 }
 
 // ModelMachine is a machine as ModelInfo lists it.
 type ModelMachine struct {
-	ID         string
-	InstanceID string
-	Status     string
-	Message    string
+	ID         string // machine id ("0")
+	InstanceID string // the cloud's instance id
+	Status     string // "pending", "started", ...
+	Message    string // the status message
 }
 
 // credentialName turns "cloudcred-aws_admin_default" into

@@ -12,15 +12,15 @@ import (
 // Relation describes a relation Model.Integrate created: its two endpoints
 // as the controller resolved them (one, for a peer relation).
 type Relation struct {
-	Endpoints []RelationEndpoint
+	Endpoints []RelationEndpoint // sorted by application name
 }
 
 // RelationEndpoint is one side of a relation.
 type RelationEndpoint struct {
-	Application string
+	Application string // the application name
 	Name        string // the endpoint name
 	Role        string // "provider", "requirer", "peer"
-	Interface   string
+	Interface   string // the interface name
 	Scope       string // "global" or "container"
 }
 
