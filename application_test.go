@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/jujusim"
 	"github.com/google/go-cmp/cmp"
 )
@@ -300,6 +301,20 @@ func TestRelations(t *testing.T) {
 			if err := m.RemoveRelationByID(ctx, 999, nil); !errors.Is(err, ErrNotFound) {
 				t.Errorf("removing relation 999: %v", err)
 			}
+			// Integrate again and remove the relation by the id status shows.
+			if _, err := m.Integrate(ctx, "tiny-app", "tiny-db:db", nil); err != nil {
+				t.Fatal(err)
+			}
+			ids := relationIDs(t, m)
+			if len(ids) != 1 {
+				t.Fatalf("relations %v", ids)
+			}
+			if err := m.RemoveRelationByID(ctx, ids[0], nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := pollUntil(ctx, func() (bool, error) { return len(relationIDs(t, m)) == 0, nil }); err != nil {
+				t.Errorf("relation still there: %v", err)
+			}
 		})
 	}
 }
@@ -460,4 +475,22 @@ func TestAddModelOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// relationIDs lists the ids of the model's relations.
+func relationIDs(t *testing.T, m *Model) []int {
+	t.Helper()
+	conn, err := m.conn(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := facades.NewClientClient(conn).FullStatus(testCtx(t), facades.StatusParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int
+	for _, r := range fs.Relations {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
