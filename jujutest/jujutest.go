@@ -535,7 +535,7 @@ func (mc *modelCleanup) diagnose(ctx context.Context) {
 		t.Logf("jujutest: cannot get the status of model %q: %v", name, err)
 	} else {
 		var b strings.Builder
-		writeTable(&b, st, mc.tg.controller)
+		_ = st.WriteTable(&b, &juju.TableOptions{Controller: mc.tg.controller, Relations: true}) // a strings.Builder does not fail
 		t.Logf("jujutest: status of model %q:\n%s", name, b.String())
 	}
 	lines := mc.opts.DebugLogLines

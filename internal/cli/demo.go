@@ -269,7 +269,7 @@ func (d *demo) run(ctx context.Context) (err error) {
 	}
 	d.say("Final status:")
 	fmt.Fprintln(d.out)
-	writeStatusTable(d.out, st, d.ctrlName, true)
+	_ = st.WriteTable(d.out, &juju.TableOptions{Controller: d.ctrlName, Relations: true}) // like the other lines of the demo
 	fmt.Fprintln(d.out)
 	return nil
 }
@@ -325,7 +325,7 @@ func (d *demo) wait(ctx context.Context) (*juju.Status, error) {
 		if errors.As(err, &we) && we.Last != nil {
 			d.note("The wait failed; the status it last saw:")
 			fmt.Fprintln(d.out)
-			writeStatusTable(d.out, we.Last, d.ctrlName, true)
+			_ = we.Last.WriteTable(d.out, &juju.TableOptions{Controller: d.ctrlName, Relations: true})
 			fmt.Fprintln(d.out)
 		}
 		return nil, err

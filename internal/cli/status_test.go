@@ -129,7 +129,9 @@ func TestStatusJSONMatchesRealCLI(t *testing.T) {
 func TestStatusTabularMatchesRealCLI(t *testing.T) {
 	s, stdout := recordedFlow(t, "status-m1")
 	var b bytes.Buffer
-	writeStatusTable(&b, s, "realjuju", true)
+	if err := s.WriteTable(&b, &juju.TableOptions{Controller: "realjuju", Relations: true}); err != nil {
+		t.Fatal(err)
+	}
 	trim := func(text string) []string {
 		lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 		for i, l := range lines {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	juju "github.com/gojuju/juju"
@@ -213,12 +214,14 @@ func (v *waitView) draw(p juju.WaitProgress) {
 	b.WriteString(clearScreen)
 	fmt.Fprintf(&b, "Waiting for model %q  (%s elapsed, controller time %s)\n\n", v.model,
 		time.Since(v.start).Round(time.Second), p.Status.Now().UTC().Format(time.TimeOnly))
-	t := &table{}
-	t.add("App/Unit", "Workload", "Agent", "Idle", "Message")
+	// Columns separated by two spaces, as in the status table.
+	t := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	row := func(cells ...string) { fmt.Fprintln(t, strings.Join(cells, "\t")) }
+	row("App/Unit", "Workload", "Agent", "Idle", "Message")
 	for _, name := range p.Status.ApplicationNames() {
 		a := p.Status.Applications[name]
 		eff := a.EffectiveStatus()
-		t.add(name, eff.Current, "", "", eff.Message)
+		row(name, eff.Current, "", "", eff.Message)
 		for _, u := range a.UnitList() {
 			idle := ""
 			if d := p.Status.IdleFor(u.Name); d > 0 {
@@ -228,10 +231,10 @@ func (v *waitView) draw(p juju.WaitProgress) {
 			if u.AgentStatus.Current != "idle" && u.AgentStatus.Message != "" {
 				msg = u.AgentStatus.Message
 			}
-			t.add("  "+u.Name, u.WorkloadStatus.Current, u.AgentStatus.Current, idle, msg)
+			row("  "+u.Name, u.WorkloadStatus.Current, u.AgentStatus.Current, idle, msg)
 		}
 	}
-	t.write(&b)
+	t.Flush()
 	if len(p.Busy) > 0 {
 		fmt.Fprintf(&b, "\nStill busy (%d):\n", len(p.Busy))
 		for i, r := range p.Busy {
