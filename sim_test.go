@@ -134,11 +134,9 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// parallel would mark a simulator test parallel. It does not for now:
-// jujusim's core shares a machine counter between simulators
-// (core.machineNumber), which the race detector reports when two run at
-// once. Turn it back on here once that is fixed.
-func parallel(t *testing.T) { t.Helper() }
+// parallel marks a simulator test parallel (each test has its own
+// simulator).
+func parallel(t *testing.T) { t.Helper(); t.Parallel() }
 
 // startSimB starts a simulated controller for a benchmark.
 func startSimB(b *testing.B) *jujusim.Server {
