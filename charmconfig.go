@@ -191,22 +191,6 @@ func configYAML(app string, settings map[string]string) (string, error) {
 	return string(b), nil
 }
 
-// parseConfigOptions decodes the "config" part of a charm's metadata as
-// Charms.CharmInfo returns it: {"name": {"type", "description", "default"}}.
-func parseConfigOptions(raw map[string]map[string]any) map[string]ConfigOption {
-	if raw == nil {
-		return nil
-	}
-	out := make(map[string]ConfigOption, len(raw))
-	for k, v := range raw {
-		o := ConfigOption{Default: v["default"]}
-		o.Type, _ = v["type"].(string)
-		o.Description, _ = v["description"].(string)
-		out[k] = o
-	}
-	return out
-}
-
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -144,19 +144,6 @@ func tagID(tag, kind string) (id string, ok bool) {
 	return strings.CutPrefix(tag, kind+"-")
 }
 
-// unitFromTag turns "unit-pg-k8s-3" into "pg-k8s/3".
-func unitFromTag(tag string) string {
-	id, ok := tagID(tag, "unit")
-	if !ok {
-		return tag
-	}
-	i := strings.LastIndexByte(id, '-')
-	if i < 0 {
-		return id
-	}
-	return id[:i] + "/" + id[i+1:]
-}
-
 // machineFromTag turns "machine-0-lxd-1" into "0/lxd/1".
 func machineFromTag(tag string) string {
 	id, ok := tagID(tag, "machine")

@@ -95,8 +95,6 @@ func TestTags(t *testing.T) {
 		{modelTag("abc"), "model-abc"},
 		{userTag("bob@external"), "user-bob@external"},
 		{cloudTag("aws"), "cloud-aws"},
-		{unitFromTag("unit-pg-k8s-3"), "pg-k8s/3"},
-		{unitFromTag("pg/0"), "pg/0"},
 		{machineFromTag("machine-0-lxd-1"), "0/lxd/1"},
 		{machineFromTag("3"), "3"},
 		{unitApplication("pg-k8s/3"), "pg-k8s"},
