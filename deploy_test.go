@@ -309,3 +309,41 @@ func TestSeriesAndBase(t *testing.T) {
 		}
 	})
 }
+
+func TestDeployStorageBindingsPlacementShapes(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, c, m := simModel(t, v)
+			ctx := testCtx(t)
+			ids, err := m.AddMachines(ctx, 1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := record(c)
+			_, err = m.Deploy(ctx, "postgresql", &DeployOptions{
+				NumUnits: 2, To: []string{ids[0], "zone=z1"},
+				Storage:  map[string]string{"pgdata": "rootfs,2G"},
+				Bindings: map[string]string{"": "alpha"},
+			})
+			call, ok := r.last("Application", "DeployFromRepository")
+			if !ok {
+				t.Fatalf("not sent: %v (%v)", r.methods(0), err)
+			}
+			b, _ := json.Marshal(call.Params)
+			key := `"storage":`
+			if v == jujusim.Juju36 {
+				key = `"Storage":`
+			}
+			for _, want := range []string{
+				key + `{"pgdata":{"Count":0,"Pool":"rootfs","Size":2048}}`,
+				`"Placement":[{"directive":"` + ids[0] + `","scope":"#"},{"directive":"zone=z1","scope":"` + m.UUID() + `"}]`,
+				`"endpoint-bindings":{"":"alpha"}`,
+			} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("DeployFromRepository params %s lack %s", b, want)
+				}
+			}
+		})
+	}
+}
