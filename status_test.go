@@ -1,8 +1,6 @@
 package juju
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/internal/testshared"
 )
 
 // stTestFixture parses testdata/status/<name>.json, a FullStatus response
@@ -27,69 +27,11 @@ func stTestFixture(t testing.TB, name string) *Status {
 	return s
 }
 
-// stTestSharedDir returns ../shared relative to the module root, skipping
-// the test when it is absent.
-func stTestSharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("skipping: %s is absent (the real-controller transcripts are not part of a clone)", shared)
-	}
-	return shared
-}
-
 // stTestRecordedFullStatus returns the FullStatus response recorded from a
 // real Juju 4.0.15 controller in the conformance transcript flow.
 func stTestRecordedFullStatus(t testing.TB, flow string) []byte {
 	t.Helper()
-	path := filepath.Join(stTestSharedDir(t), "conformance", "juju-4.0", flow+".jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("skipping: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	fullStatusID := -1
-	for sc.Scan() {
-		var rec struct {
-			Kind string `json:"kind"`
-			Dir  string `json:"dir"`
-			Msg  struct {
-				RequestID int             `json:"request-id"`
-				Request   string          `json:"request"`
-				Response  json.RawMessage `json:"response"`
-			} `json:"msg"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatal(err)
-		}
-		if rec.Kind != "ws-frame" {
-			continue
-		}
-		if rec.Dir == "client->server" && rec.Msg.Request == "FullStatus" {
-			fullStatusID = rec.Msg.RequestID
-		}
-		if rec.Dir == "server->client" && rec.Msg.RequestID == fullStatusID {
-			return rec.Msg.Response
-		}
-	}
-	t.Fatalf("no FullStatus response in %s", path)
-	return nil
+	return testshared.Response(t, flow, "FullStatus")
 }
 
 func TestParseRecordedFullStatus(t *testing.T) {

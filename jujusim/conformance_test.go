@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gojuju/juju/internal/testshared"
 )
 
 var updateConformance = flag.Bool("update-conformance", false,
@@ -29,36 +31,6 @@ var updateConformance = flag.Bool("update-conformance", false,
 // tolerated; a mismatch not in it fails the test, one that no longer occurs
 // is reported so that the list only shrinks.
 const knownMismatchesFile = "testdata/conformance-known-mismatches.txt"
-
-// moduleRoot walks up from the working directory to the directory with go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// conformanceDir returns ../shared/conformance/juju-4.0, skipping the test
-// when it is absent (users' clones have no ../shared).
-func conformanceDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(moduleRoot(t), "..", "shared", "conformance", "juju-4.0")
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("conformance transcripts not available (%s): %v", dir, err)
-	}
-	return dir
-}
 
 // flowOrder reads the order the flows ran in from the README's numbered list.
 func flowOrder(t *testing.T, dir string) []string {
@@ -310,7 +282,7 @@ func conformanceCharm(t *testing.T, name string) []byte {
 // that never moves, as the recorded controller ran no agents), and
 // compares each reply's shape with the recorded one.
 func TestConformanceReplay(t *testing.T) {
-	dir := conformanceDir(t)
+	dir := testshared.Conformance(t)
 	flows := flowOrder(t, dir)
 	sim := startServer(t, Config{
 		Clock:          NewFakeClock(time.Time{}),

@@ -27,33 +27,9 @@ import (
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/rpc"
 )
-
-// conformanceDir returns ../shared/conformance/juju-4.0 next to the module
-// root, or skips the test when it is absent (users' clones have none).
-func conformanceDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; skipping the conformance transcripts")
-		}
-		dir = parent
-	}
-	conf := filepath.Join(dir, "..", "shared", "conformance", "juju-4.0")
-	if _, err := os.Stat(conf); err != nil {
-		t.Skipf("conformance transcripts not available (%s): %v", conf, err)
-	}
-	return conf
-}
 
 type transcriptRecord struct {
 	Conn    int                 `json:"conn"`
@@ -198,7 +174,7 @@ func normalizeRequest(t *testing.T, data json.RawMessage) map[string]any {
 }
 
 func TestConformanceTranscripts(t *testing.T) {
-	dir := conformanceDir(t)
+	dir := testshared.Conformance(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts in %s: %v", dir, err)

@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,89 +15,21 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	juju "github.com/gojuju/juju"
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/jujusim"
 )
-
-// sharedDir returns ../shared next to the module root, skipping the test
-// when it is absent.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("skipping: %s is absent (the real-controller transcripts are not part of a clone)", shared)
-	}
-	return shared
-}
 
 // recordedFlow returns the FullStatus response and the CLI's stdout that
 // the real juju 4.0.15 CLI printed for a conformance flow.
 func recordedFlow(t *testing.T, flow string) (*juju.Status, string) {
 	t.Helper()
-	dir := filepath.Join(sharedDir(t), "conformance", "juju-4.0")
-	var results struct {
-		Flows map[string]struct {
-			Stdout string `json:"stdout"`
-		} `json:"flows"`
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "cli-results.json"))
+	stdout := testshared.CLIStdout(t, flow)
+	s, err := juju.ParseFullStatus(testshared.Response(t, flow, "FullStatus"))
 	if err != nil {
-		t.Skipf("skipping: %v", err)
-	}
-	if err := json.Unmarshal(data, &results); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, flow+".jsonl"))
-	if err != nil {
-		t.Skipf("skipping: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	id := -1
-	for sc.Scan() {
-		var rec struct {
-			Kind string `json:"kind"`
-			Dir  string `json:"dir"`
-			Msg  struct {
-				RequestID int             `json:"request-id"`
-				Request   string          `json:"request"`
-				Response  json.RawMessage `json:"response"`
-			} `json:"msg"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatal(err)
-		}
-		if rec.Kind != "ws-frame" {
-			continue
-		}
-		if rec.Dir == "client->server" && rec.Msg.Request == "FullStatus" {
-			id = rec.Msg.RequestID
-		}
-		if rec.Dir == "server->client" && rec.Msg.RequestID == id {
-			s, err := juju.ParseFullStatus(rec.Msg.Response)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s, results.Flows[flow].Stdout
-		}
-	}
-	t.Fatalf("no FullStatus response in %s", flow)
-	return nil, ""
+	return s, stdout
 }
 
 // TestStatusJSONMatchesRealCLI formats the FullStatus the real controller

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/internal/testshared"
 )
 
 // transcriptRecord is one line of a conformance transcript.
@@ -39,7 +41,7 @@ type frame struct {
 // (unknown fields refused) and re-encodes them: requests must come back
 // with the same keys and values, responses without losing a key or value.
 func TestConformanceRoundTrip(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testshared.Dir(t)
 	files, err := filepath.Glob(filepath.Join(shared, "conformance", "juju-4.0", "*.jsonl"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no transcripts in %s: %v", shared, err)

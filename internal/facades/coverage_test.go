@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gojuju/juju/internal/testshared"
 )
 
 // schemaEntry is one facade of a schema file.
@@ -41,7 +43,7 @@ func loadSchemaFile(t testing.TB, path string) []schemaEntry {
 // (when the client speaks that version), with params and result types
 // named after the schema's definitions.
 func TestCoverage(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testshared.Dir(t)
 	methods := discover(t)
 	for _, file := range []string{"juju-4.0.15.json", "juju-3.6.28.json"} {
 		for _, e := range loadSchemaFile(t, filepath.Join(shared, "schemas", file)) {

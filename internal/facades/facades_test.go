@@ -3,8 +3,6 @@ package facades
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -149,31 +147,6 @@ func TestWatcherIDAndParams(t *testing.T) {
 	if got[1].facade != "NotifyWatcher" || got[1].method != "Stop" || got[1].id != "8" || got[1].result != nil {
 		t.Errorf("NotifyWatcher.Stop recorded %+v", got[1])
 	}
-}
-
-// sharedDir returns ../shared relative to the module root, skipping the test
-// when it is absent.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("cannot find the module root")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("skipping: %s is absent (it holds the Juju schemas and transcripts; only the project's own workspace has it)", shared)
-	}
-	return shared
 }
 
 // methodInfo is what calling a generated method revealed.
