@@ -86,14 +86,25 @@ type apiConn struct {
 	calls sync.WaitGroup
 }
 
-func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request, modelUUID string) {
+// acceptWebsocket upgrades the request to a websocket tracked by g, or
+// returns nil when the upgrade failed or g no longer accepts connections.
+// The caller must g.untrack the connection when done with it.
+func (s *Server) acceptWebsocket(g *generation, w http.ResponseWriter, r *http.Request) *websocket.Conn {
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		s.logger.Debug("websocket accept failed", "path", r.URL.Path, "err", err)
-		return
+		return nil
 	}
 	if !g.track(ws) {
 		_ = ws.CloseNow()
+		return nil
+	}
+	return ws
+}
+
+func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request, modelUUID string) {
+	ws := s.acceptWebsocket(g, w, r)
+	if ws == nil {
 		return
 	}
 	defer g.untrack(ws)

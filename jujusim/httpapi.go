@@ -201,13 +201,8 @@ type streamError struct {
 
 // serveLog serves the debug-log websocket /model/<uuid>/log.
 func (s *Server) serveLog(g *generation, w http.ResponseWriter, r *http.Request, modelUUID string) {
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
-	if err != nil {
-		s.logger.Debug("websocket accept failed", "path", r.URL.Path, "err", err)
-		return
-	}
-	if !g.track(ws) {
-		_ = ws.CloseNow()
+	ws := s.acceptWebsocket(g, w, r)
+	if ws == nil {
 		return
 	}
 	defer g.untrack(ws)
