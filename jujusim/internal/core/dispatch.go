@@ -82,6 +82,19 @@ func decode(p json.RawMessage, v any) error {
 	return nil
 }
 
+// params checks that the caller has the given access to the model and
+// decodes the call's parameters, the start of most handlers.
+func params[T any](cx *callCtx, access string, p json.RawMessage) (T, error) {
+	var a T
+	if err := cx.need(access); err != nil {
+		return a, err
+	}
+	if err := decode(p, &a); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
 // facadeList returns the login facade list for a connection kind.
 func (c *Controller) facadeList(controllerConn bool) []facadeVersions {
 	switch {

@@ -146,11 +146,8 @@ func (c *Controller) scheduleAction(m *model, u *unit, a *action) {
 }
 
 func actEnqueue(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.Actions
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Actions](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	if len(a.Actions) == 0 {
@@ -182,11 +179,8 @@ func receiversSummary(as []facades.Action) string {
 }
 
 func actRun(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("admin"); err != nil {
-		return nil, err
-	}
-	var a facades.RunParams
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.RunParams](cx, "admin", p)
+	if err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(a.Commands) == "" {
@@ -229,11 +223,8 @@ func (cx *callCtx) actionByTag(tag string) (*action, error) {
 }
 
 func actActions(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ActionResults{Results: make([]facades.ActionResult, len(a.Entities))}
@@ -249,11 +240,8 @@ func actActions(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ActionResults{Results: make([]facades.ActionResult, len(a.Entities))}
@@ -323,11 +311,8 @@ func (c *Controller) operationResult(m *model, op *operation) facades.OperationR
 }
 
 func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.OperationResults{Results: make([]facades.OperationResult, len(a.Entities))}
@@ -410,11 +395,8 @@ func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func actApplicationsCharmsActions(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ApplicationsCharmActionsResults{Results: make([]facades.ApplicationCharmActionsResult, len(a.Entities))}
@@ -439,11 +421,8 @@ func actionLogJSON(l actionLog) string {
 }
 
 func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.StringsWatchResults{Results: make([]facades.StringsWatchResult, len(a.Entities))}

@@ -29,11 +29,8 @@ func (c *Controller) checkEntity(m *model, tag string) error {
 }
 
 func annGet(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.AnnotationsGetResults{Results: make([]facades.AnnotationsGetResult, len(a.Entities))}
@@ -54,11 +51,8 @@ func annGet(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func annSet(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.AnnotationsSet
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.AnnotationsSet](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(a.Annotations))

@@ -934,11 +934,8 @@ func appGet(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appCharmConfig(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.ApplicationGetArgs
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ApplicationGetArgs](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ApplicationGetConfigResults{Results: make([]facades.ConfigResult, len(a.Args))}
@@ -1044,11 +1041,8 @@ func appUnsetConfig(cx *callCtx, p json.RawMessage) (any, error) {
 // ---- expose, constraints, leader, resolve, scale, charm ----
 
 func appExpose(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.ApplicationExpose
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ApplicationExpose](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	app, err := cx.c.app(cx.m, a.Application)
@@ -1083,11 +1077,8 @@ func appExpose(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appUnexpose(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.ApplicationUnexpose
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ApplicationUnexpose](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	app, err := cx.c.app(cx.m, a.Application)
@@ -1113,11 +1104,8 @@ func appUnexpose(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.SetConstraints
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.SetConstraints](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	app, err := cx.c.app(cx.m, a.Application)
@@ -1133,11 +1121,8 @@ func appSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appGetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ApplicationGetConstraintsResults{Results: make([]facades.ApplicationConstraint, len(a.Entities))}
@@ -1153,11 +1138,8 @@ func appGetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appLeader(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entity
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entity](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	var out facades.StringResult
@@ -1265,11 +1247,8 @@ func (c *Controller) scaleTo(a *application, target int) {
 }
 
 func appGetCharmURLOrigin(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.ApplicationGet
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ApplicationGet](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	var out facades.CharmURLOriginResult
@@ -1376,11 +1355,8 @@ func init() {
 }
 
 func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ApplicationInfoResults{Results: make([]facades.ApplicationInfoResult, len(a.Entities))}

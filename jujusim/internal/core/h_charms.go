@@ -68,11 +68,8 @@ func firstNonEmpty(ss ...string) string {
 }
 
 func charmsCharmInfo(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.CharmURL
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.CharmURL](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	ch := cx.m.charms[a.URL]
@@ -143,11 +140,8 @@ func hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin,
 }
 
 func charmsResolveCharms(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.ResolveCharmsWithChannel
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ResolveCharmsWithChannel](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.ResolveCharmWithChannelResults{Results: make([]facades.ResolveCharmWithChannelResult, len(a.Resolve))}
@@ -168,11 +162,8 @@ func charmsResolveCharms(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func charmsAddCharm(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.AddCharmWithOrigin
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.AddCharmWithOrigin](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	var out facades.CharmOriginResult
@@ -189,11 +180,8 @@ func charmsAddCharm(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func charmsList(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.CharmsList
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.CharmsList](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.CharmsListResult{CharmUrls: []string{}}

@@ -102,11 +102,8 @@ func checkConfigValue(k string, v any) error {
 }
 
 func mcModelSet(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("admin"); err != nil {
-		return nil, err
-	}
-	var a facades.ModelSet
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ModelSet](cx, "admin", p)
+	if err != nil {
 		return nil, err
 	}
 	keys := make([]string, 0, len(a.Config))
@@ -133,11 +130,8 @@ func mcModelSet(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func mcModelUnset(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("admin"); err != nil {
-		return nil, err
-	}
-	var a facades.ModelUnset
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ModelUnset](cx, "admin", p)
+	if err != nil {
 		return nil, err
 	}
 	for _, k := range a.Keys {
@@ -160,11 +154,8 @@ func mcGetConstraints(cx *callCtx, _ json.RawMessage) (any, error) {
 }
 
 func mcSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.SetConstraints
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.SetConstraints](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	if a.Application != "" {
@@ -187,11 +178,8 @@ func mcGetSecretBackend(cx *callCtx, _ json.RawMessage) (any, error) {
 }
 
 func mcSetSecretBackend(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("admin"); err != nil {
-		return nil, err
-	}
-	var a facades.SetModelSecretBackendArg
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.SetModelSecretBackendArg](cx, "admin", p)
+	if err != nil {
 		return nil, err
 	}
 	var r facades.ErrorResult

@@ -148,11 +148,8 @@ func copyStrings(in map[string]string) map[string]string {
 }
 
 func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
-		return nil, err
-	}
-	var a facades.UpdateUserSecretArgs
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.UpdateUserSecretArgs](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(a.Args))

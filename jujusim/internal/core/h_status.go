@@ -389,11 +389,8 @@ func fullStatus36(fs facades.FullStatus) facades.FullStatusJuju36 {
 }
 
 func clientFullStatus(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.StatusParams
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.StatusParams](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	fs := cx.c.fullStatus(cx.m, a.Patterns)
@@ -412,11 +409,8 @@ var historyKinds = map[string]string{
 }
 
 func clientStatusHistory(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
-		return nil, err
-	}
-	var a facades.StatusHistoryRequests
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.StatusHistoryRequests](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	m := cx.m
