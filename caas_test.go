@@ -10,13 +10,7 @@ import (
 func k8sModel(t *testing.T, version string) (*Controller, *Model) {
 	t.Helper()
 	srv := startSim(t, version)
-	adder, ok := any(srv).(interface {
-		AddCloud(name, typ string, regions ...string) error
-	})
-	if !ok {
-		t.Skip("jujusim cannot add a Kubernetes cloud (no Server.AddCloud)")
-	}
-	if err := adder.AddCloud("k8s", "kubernetes"); err != nil {
+	if err := srv.AddCloud("k8s", "kubernetes"); err != nil {
 		t.Fatal(err)
 	}
 	c := connectSim(t, srv)
@@ -47,8 +41,14 @@ func TestKubernetesModelScales(t *testing.T) {
 			if got := r.methods(0); len(got) != 1 || got[0] != "Application.ScaleApplications" {
 				t.Errorf("calls %v", got)
 			}
+			if got := appScale(t, m, "pg"); got != 3 {
+				t.Errorf("scale after AddUnits(2) = %d, want 3", got)
+			}
 			if err := app.Scale(ctx, 1); err != nil {
 				t.Fatal(err)
+			}
+			if got := appScale(t, m, "pg"); got != 1 {
+				t.Errorf("scale after Scale(1) = %d, want 1", got)
 			}
 			if err := m.RemoveUnits(ctx, []string{"pg/0"}, nil); !errors.Is(err, ErrNotSupported) {
 				t.Errorf("RemoveUnits on k8s: %v", err)
@@ -61,4 +61,18 @@ func TestKubernetesModelScales(t *testing.T) {
 			}
 		})
 	}
+}
+
+// appScale returns the scale status reports for application app.
+func appScale(t *testing.T, m *Model, app string) int {
+	t.Helper()
+	s, err := m.Status(testCtx(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := s.Applications[app]
+	if !ok {
+		t.Fatalf("no application %q in status", app)
+	}
+	return a.Scale
 }
