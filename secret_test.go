@@ -117,7 +117,10 @@ func TestSecretRefusesBadInput(t *testing.T) {
 		{"empty map", func() error { _, err := m.AddSecret(ctx, "s", map[string]string{}, nil); return err }, ErrInvalidSecret},
 		{"short key", func() error { _, err := m.AddSecret(ctx, "s", map[string]string{"pw": "x"}, nil); return err }, ErrInvalidSecret},
 		{"upper key", func() error { _, err := m.AddSecret(ctx, "s", map[string]string{"Token": "x"}, nil); return err }, ErrInvalidSecret},
-		{"CLI file key", func() error { _, err := m.AddSecret(ctx, "s", map[string]string{"token#file": "/etc/passwd"}, nil); return err }, ErrInvalidSecret},
+		{"CLI file key", func() error {
+			_, err := m.AddSecret(ctx, "s", map[string]string{"token#file": "/etc/passwd"}, nil)
+			return err
+		}, ErrInvalidSecret},
 		{"value too big", func() error { _, err := m.AddSecret(ctx, "s", map[string]string{"token": big}, nil); return err }, ErrInvalidSecret},
 		{"content too big", func() error {
 			_, err := m.AddSecret(ctx, "s", map[string]string{"one": big[:500_000], "two": big[:500_000]}, nil)
