@@ -223,23 +223,29 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 			cx.c.scheduleSecretRemoval(m, s)
 			continue
 		}
-		keep := s.revisions[:0]
-		for _, r := range s.revisions {
-			if !containsInt(arg.Revisions, r.rev) {
-				keep = append(keep, r)
-			}
-		}
+		// Check every requested revision first, so that a bad request
+		// changes nothing.
 		for _, rv := range arg.Revisions {
 			found := false
 			for _, r := range s.revisions {
 				found = found || r.rev == rv
 			}
-			if !found && errs[i] == nil {
+			if !found {
 				if cx.is4() {
 					errs[i] = newErr("secret revision not found", "secret revision %d not found", rv)
 				} else {
 					errs[i] = errNotFound("secret revision %d not found", rv)
 				}
+				break
+			}
+		}
+		if errs[i] != nil {
+			continue
+		}
+		keep := make([]*secretRevision, 0, len(s.revisions))
+		for _, r := range s.revisions {
+			if !containsInt(arg.Revisions, r.rev) {
+				keep = append(keep, r)
 			}
 		}
 		s.revisions = keep
