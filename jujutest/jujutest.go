@@ -208,11 +208,6 @@ type target struct {
 	sim        *jujusim.Server // nil on a real controller
 	controller string          // the local store's controller name, or the simulator's name
 	cfg        juju.Config     // how to connect
-	// For the debug log, which is read over its own websocket.
-	addrs    []string
-	caCert   string
-	user     string
-	password string
 }
 
 func resolveTarget(ctx context.Context, opts *Options) (*target, error) {
@@ -236,10 +231,6 @@ func resolveTarget(ctx context.Context, opts *Options) (*target, error) {
 			Password: sim.AdminPassword(),
 			Logger:   opts.Logger,
 		},
-		addrs:    sim.APIAddresses(),
-		caCert:   sim.CACert(),
-		user:     sim.AdminUser(),
-		password: sim.AdminPassword(),
 	}, nil
 }
 
@@ -249,21 +240,12 @@ func controllerTarget(name string, opts *Options) (*target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the controller %q (%s) from JUJU_DATA: %w", name, EnvController, err)
 	}
-	details, err := store.Controller(name)
-	if err != nil {
+	if _, err := store.Controller(name); err != nil {
 		return nil, fmt.Errorf("cannot read the controller %q (%s) from %s: %w", name, EnvController, store.Dir(), err)
-	}
-	account, err := store.Account(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the account for controller %q (%s) from %s: %w", name, EnvController, store.Dir(), err)
 	}
 	return &target{
 		controller: name,
 		cfg:        juju.Config{Controller: name, Logger: opts.Logger},
-		addrs:      details.APIEndpoints,
-		caCert:     details.CACert,
-		user:       account.User,
-		password:   account.Password,
 	}, nil
 }
 
@@ -545,7 +527,7 @@ func (mc *modelCleanup) diagnose(ctx context.Context) {
 	if lines < 0 {
 		return
 	}
-	logs, err := debugLogTail(dctx, mc.tg, mc.model.UUID(), lines)
+	logs, err := debugLogTail(dctx, mc.tg, mc.model, lines)
 	switch {
 	case err != nil:
 		t.Logf("jujutest: cannot read the debug log of model %q: %v", name, err)
