@@ -15,8 +15,8 @@ type coreBackend struct {
 }
 
 func newBackend(cfg Config) (*coreBackend, error) {
-	timing := cfg.Timing
-	if timing == (Timing{}) {
+	timing := core.Timing(cfg.Timing)
+	if timing == (core.Timing{}) {
 		var ok bool
 		if timing, ok = core.TimingByName(string(cfg.Speed)); !ok {
 			return nil, fmt.Errorf("unknown speed %q", cfg.Speed)
