@@ -22,7 +22,15 @@ const statusUsage = `usage: gojuju status [-m [controller:]model] [--format tabu
 
 Show the status of a model, as "juju status" does. JSON and YAML use the key
 names of "juju status --format=json", so tools that read those read these.
+
+APP_OR_UNIT_OR_MACHINE patterns ("mysql", "mysql/0", "0", "mysql/*")
+restrict the output; when they match nothing, status says so on stderr and
+exits 1 (without --watch).
 `
+
+// ErrNoMatch is returned (wrapped) by "gojuju status PATTERN..." when the
+// patterns match nothing in the model.
+var ErrNoMatch = errors.New("nothing matches")
 
 // statusFlags are the parsed flags of "gojuju status".
 type statusFlags struct {
@@ -123,8 +131,15 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		} else if !first {
 			fmt.Fprintln(stdout)
 		}
-		if err := writeStatus(stdout, stderr, s, f.format, m, f.relations); err != nil {
+		noMatch := len(f.patterns) > 0 && statusEmpty(s)
+		if noMatch && f.watch == 0 {
+			return fmt.Errorf("cannot show the status of model %q: %w %s", m.QualifiedName(), ErrNoMatch, strings.Join(f.patterns, " "))
+		}
+		if err := writeStatus(stdout, stderr, s, f.format, m, f.relations, len(f.patterns) > 0); err != nil {
 			return err
+		}
+		if noMatch {
+			fmt.Fprintf(stderr, "\nNothing in model %q matches %s.\n", m.QualifiedName(), strings.Join(f.patterns, " "))
 		}
 		if f.watch == 0 {
 			return nil
@@ -151,7 +166,9 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juju.Model, relations bool) error {
+// writeStatus writes s in format; filtered says the status was restricted
+// by patterns (so an empty one does not mean an empty model).
+func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juju.Model, relations, filtered bool) error {
 	switch format {
 	case "json":
 		doc := statusDocument(s, m.Controller().Name())
@@ -173,11 +190,17 @@ func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juj
 		if err := s.WriteTable(stdout, &juju.TableOptions{Controller: m.Controller().Name(), Relations: relations}); err != nil {
 			return err
 		}
-		if len(s.Applications) == 0 && len(s.Machines) == 0 && len(s.RemoteApplications) == 0 {
+		if statusEmpty(s) && len(s.Offers) == 0 && !filtered {
 			fmt.Fprintf(stderr, "\nModel %q is empty.\n", m.QualifiedName())
 		}
 		return nil
 	}
+}
+
+// statusEmpty reports whether s has no application, machine or remote
+// application.
+func statusEmpty(s *juju.Status) bool {
+	return len(s.Applications) == 0 && len(s.Machines) == 0 && len(s.RemoteApplications) == 0
 }
 
 // The JSON/YAML document, with the key names of "juju status --format=json".

@@ -239,6 +239,18 @@ func TestStatusCommandAgainstSim(t *testing.T) {
 				t.Errorf("status mysql applications = %v", yapps)
 			}
 
+			// Patterns that match nothing are an error naming them (exit 1).
+			for _, format := range []string{"tabular", "json"} {
+				out.Reset()
+				err := Run(ctx, []string{"status", "--format", format, "nosuchapp", "nosuch/0"}, nil, &out, &errOut)
+				if !errors.Is(err, ErrNoMatch) || ExitCode(err) != 1 || !strings.Contains(err.Error(), "nosuchapp nosuch/0") {
+					t.Errorf("status nosuchapp --format %s = %v (exit %d), want ErrNoMatch naming the patterns, exit 1", format, err, ExitCode(err))
+				}
+				if out.Len() != 0 {
+					t.Errorf("status nosuchapp --format %s wrote %q", format, out.String())
+				}
+			}
+
 			out.Reset()
 			if err := Run(ctx, []string{"status", "-m", "admin/default"}, nil, &out, &errOut); err != nil {
 				t.Fatalf("status tabular: %v", err)
