@@ -106,7 +106,7 @@ func (s *Store) defaultController(cf *ControllersFile) (string, error) {
 		return envCtrl, nil
 	}
 	if cf.CurrentController == "" {
-		return "", noCurrentController(cf)
+		return "", s.noCurrentController(cf)
 	}
 	return cf.CurrentController, nil
 }

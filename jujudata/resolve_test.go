@@ -2,6 +2,7 @@ package jujudata_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -119,6 +120,37 @@ func TestResolveNoControllers(t *testing.T) {
 	_, err = s.ResolveModel("")
 	if !errors.Is(err, jujudata.ErrNoCurrentController) {
 		t.Fatalf("ResolveModel on empty store: %v", err)
+	}
+}
+
+func TestNoControllersNamesTheDirectory(t *testing.T) {
+	existing := t.TempDir()
+	missing := filepath.Join(t.TempDir(), "nonexist")
+	for _, tt := range []struct {
+		name string
+		cfg  jujudata.Config
+		want string
+	}{
+		{"JUJU_DATA missing", jujudata.Config{Getenv: env(map[string]string{"JUJU_DATA": missing})},
+			"cannot resolve controller: no current controller: no controllers registered in " + missing + " ($JUJU_DATA), which does not exist"},
+		{"JUJU_DATA empty", jujudata.Config{Getenv: env(map[string]string{"JUJU_DATA": existing})},
+			"cannot resolve controller: no current controller: no controllers registered in " + existing + " ($JUJU_DATA)"},
+		{"Config.Dir", jujudata.Config{Dir: existing, Getenv: env(nil)},
+			"cannot resolve controller: no current controller: no controllers registered in " + existing},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := jujudata.New(tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.ResolveController("")
+			if !errors.Is(err, jujudata.ErrNoCurrentController) || err.Error() != tt.want {
+				t.Fatalf("ResolveController error = %v\nwant                      %s", err, tt.want)
+			}
+			if _, err := s.ResolveModel(""); err == nil || !strings.Contains(err.Error(), tt.want[len("cannot resolve controller: "):]) {
+				t.Errorf("ResolveModel error = %v, want it to contain the directory", err)
+			}
+		})
 	}
 }
 

@@ -170,14 +170,24 @@ func (s *Store) CurrentController() (string, error) {
 		return "", err
 	}
 	if f.CurrentController == "" {
-		return "", noCurrentController(f)
+		return "", s.noCurrentController(f)
 	}
 	return f.CurrentController, nil
 }
 
-func noCurrentController(f *ControllersFile) error {
+// noCurrentController is the error for an unset current-controller. With
+// no controllers at all it names the directory (and where that came from,
+// and whether it exists), so that a wrong JUJU_DATA is obvious.
+func (s *Store) noCurrentController(f *ControllersFile) error {
 	if len(f.Controllers) == 0 {
-		return fmt.Errorf("%w: no controllers registered", ErrNoCurrentController)
+		where := s.dir
+		if d := s.getenv(EnvData); d != "" && d == s.dir {
+			where += " ($" + EnvData + ")"
+		}
+		if _, err := os.Stat(s.dir); errors.Is(err, fs.ErrNotExist) {
+			where += ", which does not exist"
+		}
+		return fmt.Errorf("%w: no controllers registered in %s", ErrNoCurrentController, where)
 	}
 	return fmt.Errorf("%w: select one with \"juju switch\" or set $%s", ErrNoCurrentController, EnvController)
 }
