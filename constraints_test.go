@@ -1,7 +1,9 @@
 package juju
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -87,4 +89,65 @@ func FuzzParseConstraints(f *testing.F) {
 			t.Fatalf("round trip of %q: %q != %q", s, again.String(), c.String())
 		}
 	})
+}
+
+func TestConstraintsWireAllocatePublicIP(t *testing.T) {
+	no, yes := false, true
+	tests := []struct {
+		cons Constraints
+		want string
+	}{
+		{Constraints{}, `{}`},
+		{Constraints{AllocatePublicIP: &no}, `{"allocate-public-ip":false}`},
+		{Constraints{AllocatePublicIP: &yes}, `{"allocate-public-ip":true}`},
+	}
+	for _, tt := range tests {
+		b, err := json.Marshal(tt.cons.wire())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tt.want {
+			t.Errorf("wire(%v) = %s, want %s", tt.cons, b, tt.want)
+		}
+		if diff := cmp.Diff(tt.cons, constraintsFromWire(tt.cons.wire())); diff != "" {
+			t.Errorf("round trip (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestAllocatePublicIPFalseOverridesModel checks that an application can
+// turn off a public address that the model's constraints ask for.
+func TestAllocatePublicIPFalseOverridesModel(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			_, c, m := simModel(t, v)
+			ctx := testCtx(t)
+			if err := m.SetConstraints(ctx, "allocate-public-ip=true"); err != nil {
+				t.Fatal(err)
+			}
+			app, err := m.Deploy(ctx, "postgresql", &DeployOptions{Name: "pg", NumUnits: 0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := record(c)
+			if err := app.SetConstraints(ctx, "allocate-public-ip=false"); err != nil {
+				t.Fatal(err)
+			}
+			call, ok := r.last("Application", "SetConstraints")
+			if !ok {
+				t.Fatalf("no SetConstraints call in %v", r.methods(0))
+			}
+			if b, _ := json.Marshal(call.Params); !strings.Contains(string(b), `"allocate-public-ip":false`) {
+				t.Errorf("SetConstraints params %s", b)
+			}
+			cons, err := app.Constraints(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cons.AllocatePublicIP == nil || *cons.AllocatePublicIP {
+				t.Errorf("application constraints %q, want allocate-public-ip=false", cons.String())
+			}
+		})
+	}
 }

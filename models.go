@@ -413,18 +413,10 @@ func (c *Controller) destroyModel(ctx context.Context, name string, opts *Destro
 	if err != nil {
 		return err
 	}
-	v, err := conn.BestVersion("ModelManager")
-	if err != nil {
-		return err
-	}
-	// The generated DestroyModelParams cannot tell "destroy-storage
-	// unset" from false, which mean different things; send our own.
-	args := destroyModelsParams{Models: []destroyModelParams{{
+	res, err := facades.NewModelManagerClient(conn).DestroyModels(ctx, facades.DestroyModelsParams{Models: []facades.DestroyModelParams{{
 		ModelTag: modelTag(e.uuid), DestroyStorage: opts.DestroyStorage, Force: opts.Force,
 		MaxWait: opts.MaxWait, Timeout: opts.Timeout,
-	}}}
-	var res facades.ErrorResults
-	err = conn.CallVersion(ctx, "ModelManager", v, "DestroyModels", "", args, &res)
+	}}})
 	if err := errorResults(res, err); err != nil {
 		return err
 	}
@@ -434,20 +426,6 @@ func (c *Controller) destroyModel(ctx context.Context, name string, opts *Destro
 		return nil
 	}
 	return c.waitModelGone(ctx, e.uuid)
-}
-
-// destroyModelsParams is ModelManager.DestroyModels' argument, with a
-// destroy-storage that can be left out, set false or set true.
-type destroyModelsParams struct {
-	Models []destroyModelParams `json:"models"`
-}
-
-type destroyModelParams struct {
-	ModelTag       string         `json:"model-tag"`
-	DestroyStorage *bool          `json:"destroy-storage,omitempty"`
-	Force          bool           `json:"force,omitempty"`
-	MaxWait        *time.Duration `json:"max-wait,omitempty"`
-	Timeout        *time.Duration `json:"timeout,omitempty"`
 }
 
 // waitModelGone polls ModelManager.ModelStatus until it answers "not

@@ -1,7 +1,9 @@
 package juju
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,6 +187,47 @@ func TestModelConfigAndConstraints(t *testing.T) {
 			}
 			if cons, err := m.Constraints(ctx); err != nil || !cons.IsEmpty() {
 				t.Errorf("cleared constraints = %q, %v", cons.String(), err)
+			}
+		})
+	}
+}
+
+// TestDestroyModelStorageParam checks that destroy-storage is left out,
+// sent false or sent true as DestroyModelOptions.DestroyStorage says.
+func TestDestroyModelStorageParam(t *testing.T) {
+	no, yes := false, true
+	tests := []struct {
+		name    string
+		storage *bool
+		want    string
+	}{
+		{"unset", nil, `{"models":[{"model-tag":"model-UUID"}]}`},
+		{"release", &no, `{"models":[{"destroy-storage":false,"model-tag":"model-UUID"}]}`},
+		{"destroy", &yes, `{"models":[{"destroy-storage":true,"model-tag":"model-UUID"}]}`},
+	}
+	srv := startSim(t, simVersions[0])
+	c := connectSim(t, srv)
+	r := record(c)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			m, err := c.AddModel(ctx, "d-"+tt.name, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.DestroyModel(ctx, "d-"+tt.name, &DestroyModelOptions{DestroyStorage: tt.storage, NoWait: true}); err != nil {
+				t.Fatal(err)
+			}
+			call, ok := r.last("ModelManager", "DestroyModels")
+			if !ok {
+				t.Fatal("no DestroyModels call")
+			}
+			b, err := json.Marshal(call.Params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := string(b), strings.ReplaceAll(tt.want, "UUID", m.UUID()); got != want {
+				t.Errorf("DestroyModels params\n got %s\nwant %s", got, want)
 			}
 		})
 	}

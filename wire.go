@@ -26,8 +26,8 @@ func (c Constraints) wire() facades.Value {
 		ImageID:        c.ImageID,
 	}
 	if c.AllocatePublicIP != nil {
-		// The wire type omits false; only true can be sent.
-		v.AllocatePublicIP = *c.AllocatePublicIP
+		b := *c.AllocatePublicIP
+		v.AllocatePublicIP = &b
 	}
 	return v
 }
@@ -49,9 +49,9 @@ func constraintsFromWire(v facades.Value) Constraints {
 		Zones:          slices.Clone(v.Zones),
 		ImageID:        v.ImageID,
 	}
-	if v.AllocatePublicIP {
-		t := true
-		c.AllocatePublicIP = &t
+	if v.AllocatePublicIP != nil {
+		b := *v.AllocatePublicIP
+		c.AllocatePublicIP = &b
 	}
 	return c
 }

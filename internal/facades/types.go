@@ -343,7 +343,7 @@ type UserModelListV10 struct {
 
 // Value is the wire type Value of the Application, ModelConfig, MachineManager, HighAvailability and Cloud facades (Juju 4.0 and 3.6).
 type Value struct {
-	AllocatePublicIP bool     `json:"allocate-public-ip,omitempty"`
+	AllocatePublicIP *bool    `json:"allocate-public-ip,omitempty"`
 	Arch             string   `json:"arch,omitempty"`
 	CPUPower         int      `json:"cpu-power,omitempty"`
 	Container        string   `json:"container,omitempty"`

@@ -247,6 +247,7 @@ var pointerFields = map[string]bool{
 	"UpdateSecretBackendArg.token-rotate-interval": true, // nil: unchanged
 	"DestroyModelParams.destroy-storage":           true, // nil: fail if there is storage
 	"DestroyControllerArgs.destroy-storage":        true,
+	"Value.allocate-public-ip":                     true, // false overrides a model constraint
 }
 
 // schemaFixes correct known defects of the upstream schema files before

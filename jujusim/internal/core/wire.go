@@ -87,8 +87,8 @@ func consString(v facades.Value) string {
 	if v.VirtType != "" {
 		add("virt-type", v.VirtType)
 	}
-	if v.AllocatePublicIP {
-		add("allocate-public-ip", "true")
+	if v.AllocatePublicIP != nil {
+		add("allocate-public-ip", strconv.FormatBool(*v.AllocatePublicIP))
 	}
 	if v.ImageID != "" {
 		add("image-id", v.ImageID)
@@ -124,6 +124,9 @@ func mergeCons(v, def facades.Value) facades.Value {
 	}
 	if v.VirtType == "" {
 		v.VirtType = def.VirtType
+	}
+	if v.AllocatePublicIP == nil {
+		v.AllocatePublicIP = def.AllocatePublicIP
 	}
 	return v
 }
