@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -346,10 +348,131 @@ func TestWaitExitCodes(t *testing.T) {
 		cs := startCLISim(t, jujusim.Juju40, nil, nil)
 		cs.srv.Close() // registered, but gone
 		var out, errOut bytes.Buffer
-		err := Run(context.Background(), []string{"wait", "--interval", "5ms", "--timeout", "5s"}, nil, &out, &errOut)
+		err := Run(context.Background(), []string{"wait", "--interval", "5ms", "--timeout", "300ms"}, nil, &out, &errOut)
 		if code := exitCodeOf(err); code != exitConnection {
 			t.Fatalf("wait = %v (exit %d), want exit %d", err, code, exitConnection)
 		}
+		if !strings.Contains(errOut.String(), "retrying for up to") {
+			t.Errorf("stderr does not say it retries:\n%s", errOut.String())
+		}
+	})
+	t.Run("controller comes back", func(t *testing.T) {
+		cs := startCLISim(t, jujusim.Juju40, map[string]int{"pg": 1}, nil)
+		// Point the registered controller at an address nothing listens
+		// on yet; a forwarder to the simulator opens there once wait has
+		// started retrying.
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		store, err := jujudata.New(jujudata.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		details, err := store.Controller("testsim")
+		if err != nil {
+			t.Fatal(err)
+		}
+		details.APIEndpoints = []string{addr}
+		if err := store.UpdateController(context.Background(), "testsim", *details); err != nil {
+			t.Fatal(err)
+		}
+		cs.drive(t)
+		errOut := &syncBuffer{}
+		done := make(chan error, 1)
+		var out bytes.Buffer
+		go func() {
+			done <- Run(context.Background(), []string{"wait", "--interval", "5ms", "--timeout", "1m"}, nil, &out, errOut)
+		}()
+		for !strings.Contains(errOut.String(), "retrying") {
+			select {
+			case err := <-done:
+				t.Fatalf("wait returned before retrying: %v\n%s", err, errOut.String())
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+		startForwarder(t, addr, cs.srv.Addr())
+		if err := <-done; err != nil {
+			t.Fatalf("wait = %v (exit %d), want success once the controller is back\n%s", err, exitCodeOf(err), errOut.String())
+		}
+	})
+	t.Run("model not found", func(t *testing.T) {
+		startCLISim(t, jujusim.Juju40, nil, nil)
+		var out, errOut bytes.Buffer
+		err := Run(context.Background(), []string{"wait", "-m", "nosuch", "--timeout", "1m"}, nil, &out, &errOut)
+		if code := exitCodeOf(err); code != 1 || !errors.Is(err, juju.ErrNotFound) {
+			t.Fatalf("wait -m nosuch = %v (exit %d), want ErrNotFound, exit 1", err, code)
+		}
+		if !strings.Contains(waitUsage, "1 any other error (e.g. the model") {
+			t.Error("wait's help does not document exit status 1")
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startForwarder listens on addr and forwards every connection to target
+// until the test ends.
+func startForwarder(t *testing.T, addr, target string) {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	track := func(c net.Conn) {
+		mu.Lock()
+		conns = append(conns, c)
+		mu.Unlock()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			d, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			track(c)
+			track(d)
+			wg.Add(2)
+			go func() { defer wg.Done(); _, _ = io.Copy(d, c); d.Close() }()
+			go func() { defer wg.Done(); _, _ = io.Copy(c, d); c.Close() }()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
 	})
 }
 

@@ -46,8 +46,13 @@ const waitUsage = `usage: gojuju wait [-m [controller:]model] [--apps a,b] [--st
 Wait until the model's applications have settled: every unit agent idle for
 the idle period (by the controller's clock), with the wanted workload status.
 
+When the controller cannot be reached (it is restarting, say), wait keeps
+trying to connect until --timeout, then exits 5.
+
 Exit status: 0 settled, 3 timed out, 4 an application or unit went into error
-(or blocked, with --raise-on-blocked), 5 connection failure, 2 usage error.
+(or blocked, with --raise-on-blocked), 5 connection failure, 2 usage error,
+1 any other error (e.g. the model or controller is not known, or the login
+was refused).
 `
 
 type waitFlags struct {
@@ -119,16 +124,56 @@ func runWait(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	m, err := connectModel(ctx, f.model)
+	start := time.Now()
+	m, err := connectModelRetrying(ctx, f.model, f.opts.Timeout, stderr)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
+	if f.opts.Timeout -= time.Since(start); f.opts.Timeout <= 0 {
+		f.opts.Timeout = time.Nanosecond // time is up: one status check, then exit 3
+	}
 	view := newWaitView(stdout, isTerminal(stdout), m.QualifiedName())
 	f.opts.Progress = view.progress
 	s, err := m.WaitForIdle(ctx, &f.opts)
 	view.finish(s, err)
 	return waitExit(err)
+}
+
+// Delays between attempts to connect while the controller is unreachable.
+const (
+	connectRetryMin = 100 * time.Millisecond
+	connectRetryMax = 5 * time.Second
+)
+
+// connectModelRetrying connects as connectModel does, but while the
+// failure is transient (the controller is unreachable or restarting) it
+// tries again with growing delays until within has passed. It says on
+// stderr, once, that it is retrying.
+func connectModelRetrying(ctx context.Context, model string, within time.Duration, stderr io.Writer) (*juju.Model, error) {
+	deadline := time.Now().Add(within)
+	delay := connectRetryMin
+	for said := false; ; said = true {
+		m, err := connectModel(ctx, model)
+		if err == nil || !juju.IsRetryable(err) {
+			return m, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, err
+		}
+		if !said {
+			fmt.Fprintf(stderr, "%v; retrying for up to %v\n", err, left.Round(time.Second))
+		}
+		t := time.NewTimer(min(delay, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+		delay = min(2*delay, connectRetryMax)
+	}
 }
 
 // waitExit maps a wait's error to the exit status the command documents.
