@@ -45,8 +45,10 @@ type DebugLogOptions struct {
 	Lines int
 	// Replay sends the whole (filtered) log first; it overrides Lines.
 	Replay bool
-	// Limit ends the stream once this many records were sent; 0 means no
-	// limit (juju debug-log --limit).
+	// Limit ends the stream (Next returns io.EOF) once this many records
+	// were returned; 0 means no limit (juju debug-log --limit). The
+	// client counts: Juju 3.6 and 4.0 controllers read the maxLines query
+	// parameter as a backlog size, not as a limit, so it is not sent.
 	Limit int
 	// NoTail ends the stream once the backlog (Lines or Replay) is sent,
 	// instead of waiting for new records.
@@ -90,6 +92,8 @@ func (r LogRecord) String() string {
 type LogStream struct {
 	ws     *websocket.Conn
 	model  string
+	limit  int // 0: none
+	count  int // records returned; only Next touches it
 	mu     sync.Mutex
 	closed bool
 	done   error // the error Next returns from now on, once set
@@ -167,7 +171,11 @@ func (m *Model) debugLog(ctx context.Context, opts *DebugLogOptions) (*LogStream
 		_ = ws.CloseNow()
 		return nil, first.Error
 	}
-	return &LogStream{ws: ws, model: m.QualifiedName()}, nil
+	limit := 0
+	if opts != nil {
+		limit = opts.Limit
+	}
+	return &LogStream{ws: ws, model: m.QualifiedName(), limit: limit}, nil
 }
 
 // debugLogQuery checks opts and turns them into the query parameters of
@@ -240,9 +248,6 @@ func debugLogQuery(opts *DebugLogOptions) (url.Values, error) {
 	} else if opts.Lines > 0 {
 		q.Set("backlog", strconv.Itoa(opts.Lines))
 	}
-	if opts.Limit > 0 {
-		q.Set("maxLines", strconv.Itoa(opts.Limit))
-	}
 	if opts.NoTail {
 		q.Set("noTail", "true")
 	}
@@ -291,6 +296,10 @@ func (s *LogStream) Next(ctx context.Context) (LogRecord, error) {
 		if w.Entity == "" && w.Message == "" && w.Time.IsZero() {
 			continue // not a record (an empty frame)
 		}
+		s.count++
+		if s.limit > 0 && s.count >= s.limit {
+			s.finishWith(io.EOF) // the next call ends the stream
+		}
 		return LogRecord{
 			ModelUUID: w.ModelUUID, Entity: w.Entity, Time: w.Time, Severity: w.Severity,
 			Module: w.Module, Location: w.Location, Message: w.Message, Labels: decodeLogLabels(w.Labels),
@@ -337,6 +346,16 @@ func (s *LogStream) finish(ctx context.Context, err error) error {
 	}
 	_ = s.ws.CloseNow()
 	return s.done
+}
+
+// finishWith ends the stream with err unless it already ended.
+func (s *LogStream) finishWith(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		s.done = err
+	}
+	_ = s.ws.CloseNow()
 }
 
 // Close ends the stream and releases its connection; a Next blocked in

@@ -104,6 +104,19 @@ func TestDebugLogLines(t *testing.T) {
 	}
 }
 
+func TestDebugLogLimit(t *testing.T) {
+	m := settledLogModel(t, simVersions[0])
+	all := readAll(t, mustDebugLog(t, m, &DebugLogOptions{Replay: true, NoTail: true}))
+	// Without NoTail the stream would wait for new records: Limit ends it.
+	got := readAll(t, mustDebugLog(t, m, &DebugLogOptions{Replay: true, Limit: 2}))
+	if len(all) < 2 {
+		t.Fatalf("only %d records", len(all))
+	}
+	if diff := cmp.Diff(all[:2], got); diff != "" {
+		t.Errorf("Limit: 2 (-want +got):\n%s", diff)
+	}
+}
+
 func mustDebugLog(t *testing.T, m *Model, opts *DebugLogOptions) *LogStream {
 	t.Helper()
 	s, err := m.DebugLog(testCtx(t), opts)
@@ -205,8 +218,8 @@ func TestDebugLogQuery(t *testing.T) {
 		{"nil", nil, url.Values{"version": {"2"}}},
 		{"lines", &DebugLogOptions{Lines: 10, NoTail: true, Level: "warn"},
 			url.Values{"version": {"2"}, "backlog": {"10"}, "noTail": {"true"}, "level": {"WARNING"}}},
-		{"replay wins over lines", &DebugLogOptions{Lines: 10, Replay: true, Limit: 5},
-			url.Values{"version": {"2"}, "replay": {"true"}, "maxLines": {"5"}}},
+		{"replay wins over lines, limit is the client's", &DebugLogOptions{Lines: 10, Replay: true, Limit: 5},
+			url.Values{"version": {"2"}, "replay": {"true"}}},
 		{"entities", &DebugLogOptions{IncludeEntities: []string{"pg/0", "pg", "0/lxd/1", "unit-web-*"}, ExcludeEntities: []string{"machine-1"}},
 			url.Values{"version": {"2"}, "includeEntity": {"unit-pg-0", "unit-pg-*", "machine-0-lxd-1", "unit-web-*"}, "excludeEntity": {"machine-1"}}},
 		{"modules labels time", &DebugLogOptions{IncludeModules: []string{"juju.worker"}, ExcludeModules: []string{"unit"},
