@@ -1,6 +1,7 @@
 package jujutest_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -41,5 +42,24 @@ func deployTest(t *testing.T) {
 	}
 	if n := len(st.Units("postgresql")); n != 2 {
 		t.Errorf("postgresql has %d units, want 2", n)
+	}
+}
+
+// NewController serves tests of controller-level calls. Like ExampleNewModel,
+// this is compiled but not run (it needs a *testing.T).
+func ExampleNewController() {
+	_ = func(t *testing.T) {
+		c := jujutest.NewController(t, nil) // closed when the test ends
+		ctx := t.Context()
+		m, err := c.AddModel(ctx, "staging-test", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.DestroyModel(context.WithoutCancel(ctx), m.Name(), nil) })
+		models, err := c.Models(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d models", len(models))
 	}
 }

@@ -272,7 +272,9 @@ func parseKeep(v string) keepMode {
 // NewModel creates a fresh model for the test and returns it connected,
 // with a cleanup registered that destroys it (see the package
 // documentation). It fails the test with t.Fatal when the model cannot be
-// created. The model's Controller is closed by the cleanup too.
+// created. The model's Controller (Model.Controller) is closed by the
+// cleanup too; for controller-level tests without a model, see
+// NewController.
 func NewModel(t testing.TB, opts *Options) *juju.Model {
 	t.Helper()
 	if opts == nil {
@@ -302,6 +304,35 @@ func NewModel(t testing.TB, opts *Options) *juju.Model {
 	mc.armDeadline()
 	t.Cleanup(mc.cleanup)
 	return m
+}
+
+// NewController returns a connection to the controller NewModel would
+// create a model on (the shared simulator, opts.Simulator, or the
+// GOJUJU_CONTROLLER controller), for tests of controller-level calls such
+// as Controller.AddModel, Models or DestroyModel. It fails the test with
+// t.Fatal when the controller cannot be reached. The cleanup closes the
+// connection; of opts only Simulator and Logger apply.
+//
+// Models the test adds through the controller are its own to destroy
+// (t.Cleanup with Controller.DestroyModel); a test that needs a model the
+// package cleans up takes it from NewModel, whose Model.Controller is
+// also a *juju.Controller.
+func NewController(t testing.TB, opts *Options) *juju.Controller {
+	t.Helper()
+	if opts == nil {
+		opts = &Options{}
+	}
+	ctx := t.Context()
+	tg, err := resolveTarget(ctx, opts)
+	if err != nil {
+		t.Fatalf("jujutest: %v", err)
+	}
+	ctrl, err := juju.Connect(ctx, tg.cfg)
+	if err != nil {
+		t.Fatalf("jujutest: %v", err)
+	}
+	t.Cleanup(func() { _ = ctrl.Close() })
+	return ctrl
 }
 
 // modelName builds a valid, unique model name from a test name:

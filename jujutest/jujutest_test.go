@@ -3,6 +3,7 @@ package jujutest_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -422,5 +423,51 @@ func TestHelperProcess(t *testing.T) {
 		panic("panicking on purpose")
 	case "timeout":
 		<-make(chan struct{}) // until the -timeout panic
+	}
+}
+
+func TestNewController(t *testing.T) {
+	t.Setenv(jujutest.EnvController, "")
+	own, err := jujusim.Start(t.Context(), jujusim.Config{JujuVersion: jujusim.Juju36, Speed: jujusim.SpeedInstant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	for _, tt := range []struct {
+		name string
+		opts *jujutest.Options
+		sim  func(t *testing.T) *jujusim.Server
+	}{
+		{"shared simulator", nil, func(t *testing.T) *jujusim.Server { return jujutest.Simulator(t) }},
+		{"own simulator", &jujutest.Options{Simulator: own}, func(*testing.T) *jujusim.Server { return own }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var c *juju.Controller
+			t.Run("use", func(t *testing.T) {
+				c = jujutest.NewController(t, tt.opts)
+				sim := tt.sim(t)
+				if c.UUID() != sim.ControllerUUID() {
+					t.Fatalf("controller UUID %q, want the simulator's %q", c.UUID(), sim.ControllerUUID())
+				}
+				ctx := t.Context()
+				name := "newcontroller-" + strings.ReplaceAll(strings.ToLower(tt.name), " ", "-")
+				m, err := c.AddModel(ctx, name, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := sim.ModelUUID(m.Qualifier(), name); !ok {
+					t.Fatalf("model %q is not on the simulator", name)
+				}
+				if err := c.DestroyModel(ctx, name, nil); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if c == nil {
+				t.Fatal("the subtest got no controller")
+			}
+			if _, err := c.Models(t.Context()); !errors.Is(err, juju.ErrClosed) {
+				t.Errorf("Models after the test = %v, want ErrClosed (the cleanup closes the controller)", err)
+			}
+		})
 	}
 }
