@@ -45,7 +45,7 @@ func TestBehaviourBlocked(t *testing.T) {
 }
 
 func TestBehaviourFailHookAndResolve(t *testing.T) {
-	for _, hook := range []string{"install", "config-changed", "start", "database-peers-relation-changed"} {
+	for _, hook := range []string{"install", "config-changed", "start", "database-peers-relation-created"} {
 		t.Run(hook, func(t *testing.T) {
 			s := newSim(t, Config{})
 			m := s.c.DefaultModelUUID()

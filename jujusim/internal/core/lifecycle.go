@@ -236,7 +236,7 @@ func (c *Controller) unitHostReady(u *unit) {
 	q = append(q, "config-changed", "start")
 	for _, r := range a.m.sortedRelations() {
 		if r.life == lifeAlive && r.involves(a.name) {
-			q = append(q, relationHooks(r, a.name)...)
+			q = append(q, relationHooks(r, a)...)
 		}
 	}
 	u.hookQueue = append(u.hookQueue, q...)
@@ -248,14 +248,27 @@ func (c *Controller) unitHostReady(u *unit) {
 	}
 }
 
-// relationHooks returns the hooks a unit of app runs when it joins r.
-func relationHooks(r *relation, app string) []string {
-	ep, _ := r.endpointFor(app)
-	return []string{
-		ep.rel.Name + "-relation-created",
-		ep.rel.Name + "-relation-joined",
-		ep.rel.Name + "-relation-changed",
+// relationHooks returns the hooks a unit of app runs when it joins r. A
+// peer relation has nobody to join until the application has a second unit,
+// so a lone unit runs only relation-created, as on a real controller.
+func relationHooks(r *relation, a *application) []string {
+	ep, _ := r.endpointFor(a.name)
+	hooks := []string{ep.rel.Name + "-relation-created"}
+	if ep.rel.Role == "peer" && a.aliveUnits() < 2 {
+		return hooks
 	}
+	return append(hooks, ep.rel.Name+"-relation-joined", ep.rel.Name+"-relation-changed")
+}
+
+// aliveUnits counts the application's units that are not dying.
+func (a *application) aliveUnits() int {
+	n := 0
+	for _, u := range a.units {
+		if u.life == lifeAlive {
+			n++
+		}
+	}
+	return n
 }
 
 // relationIDFromHook maps "<ep>-relation-changed" on unit u to a relation.
