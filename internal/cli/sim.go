@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gojuju/juju/jujudata"
@@ -122,12 +125,17 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkControllerName(store, o.controller); err != nil {
 		return err
 	}
+	_, statErr := os.Stat(store.Dir())
+	createdDir := errors.Is(statErr, fs.ErrNotExist)
 	sim, err := jujusim.Start(ctx, jujusim.Config{
 		JujuVersion:    o.version,
 		Addr:           o.listen,
 		Speed:          o.speed,
 		ControllerName: o.controller,
 	})
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w (another gojuju sim? choose a free address with --listen 127.0.0.1:0)", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -149,6 +157,10 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			defer cancel()
 			if err := unregister(cctx, store, o.controller, previous); err != nil {
 				fmt.Fprintf(stderr, "gojuju sim: %v\n", err)
+				return
+			}
+			if createdDir {
+				removeStoreIfEmpty(store)
 			}
 		}()
 	}
@@ -170,7 +182,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.keep {
 		fmt.Fprint(stdout, " (kept on exit)")
 	}
-	fmt.Fprintf(stdout, ".\nTry:\n  JUJU_DATA=%s juju status\n", shellQuote(store.Dir()))
+	fmt.Fprintf(stdout, ".\nTry:\n  JUJU_DATA=%[1]s gojuju status\n  JUJU_DATA=%[1]s juju status\n", shellQuote(store.Dir()))
 	fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 
 	<-ctx.Done()
@@ -267,6 +279,17 @@ func unregister(ctx context.Context, store *jujudata.Store, name, previous strin
 		return fmt.Errorf("cannot restore the current controller %q: %w", previous, err)
 	}
 	return nil
+}
+
+// removeStoreIfEmpty removes the store directory that gojuju sim created
+// when, with the simulator unregistered, no controller is left in it (so
+// nothing in it is worth keeping).
+func removeStoreIfEmpty(store *jujudata.Store) {
+	f, err := store.ReadControllers()
+	if err != nil || len(f.Controllers) > 0 {
+		return
+	}
+	_ = os.RemoveAll(store.Dir())
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -7,10 +7,14 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -160,6 +164,36 @@ func TestSimKeep(t *testing.T) {
 	}
 	if _, err := store.Controller("jujusim"); !errors.Is(err, jujudata.ErrNotFound) {
 		t.Errorf("controller still registered: %v", err)
+	}
+}
+
+func TestSimRemovesTheDirectoryItCreated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "juju-data")
+	out, stop := startSim(t, "--listen", "127.0.0.1:0", "--juju-data", dir)
+	if _, err := os.Stat(filepath.Join(dir, "controllers.yaml")); err != nil {
+		t.Fatalf("the simulator is not registered in %s: %v", dir, err)
+	}
+	if !strings.Contains(out.String(), "JUJU_DATA="+dir+" gojuju status") {
+		t.Errorf("banner does not suggest gojuju status:\n%s", out)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("JUJU_DATA directory created by gojuju sim still there after exit: %v", err)
+	}
+}
+
+func TestSimBusyPort(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var stdout, stderr bytes.Buffer
+	err = Run(context.Background(), []string{"sim", "--juju-data", t.TempDir(), "--listen", l.Addr().String()}, nil, &stdout, &stderr)
+	if !errors.Is(err, syscall.EADDRINUSE) || !strings.Contains(err.Error(), "--listen 127.0.0.1:0") {
+		t.Fatalf("sim on a busy port = %v, want EADDRINUSE with a hint", err)
 	}
 }
 

@@ -180,7 +180,7 @@ func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juj
 		return err
 	case "yaml":
 		doc := statusDocument(s, m.Controller().Name())
-		data, err := yaml.Marshal(doc)
+		data, err := marshalYAML(doc)
 		if err != nil {
 			return fmt.Errorf("cannot format status: %w", err)
 		}
@@ -195,6 +195,22 @@ func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juj
 		}
 		return nil
 	}
+}
+
+// marshalYAML encodes v as "juju status --format yaml" lays it out: two
+// spaces per level, list items at their key's indentation.
+func marshalYAML(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	enc.CompactSeqIndent()
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
 }
 
 // statusEmpty reports whether s has no application, machine or remote

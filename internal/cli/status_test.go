@@ -77,9 +77,19 @@ func TestStatusTabularMatchesRealCLI(t *testing.T) {
 
 func TestStatusYAMLKeys(t *testing.T) {
 	s, stdout := recordedFlow(t, "status-json")
-	data, err := yaml.Marshal(statusDocument(s, "realjuju"))
+	data, err := marshalYAML(statusDocument(s, "realjuju"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// juju's layout: two spaces per level, list items not indented
+	// under their key.
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^model:\n  name: `),
+		regexp.MustCompile(`(?m)^      db:\n      - related-application: `),
+	} {
+		if !re.Match(data) {
+			t.Errorf("YAML layout lacks %q:\n%s", re, data)
+		}
 	}
 	var got, want any
 	if err := yaml.Unmarshal(data, &got); err != nil {
