@@ -17,6 +17,8 @@
 // machines (AddMachines, RemoveMachines), relations (Integrate,
 // RemoveRelation), model config and constraints; Application manages one
 // application's units, config, constraints, exposure, charm and leader.
+// Model.Call and Controller.Call call any facade method over the same
+// connections, for what gojuju has not wrapped.
 // Status snapshots and waits (Model.Status, Model.WaitForIdle, Model.Wait)
 // poll Client.FullStatus, the only way to see state on Juju 4.
 //
