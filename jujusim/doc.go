@@ -18,7 +18,20 @@
 //	}
 //	defer sim.Close()
 //
-// Connect as a client connects to any controller: dial sim.APIAddresses()
+// With this module's client (package juju), connect with:
+//
+//	m, err := juju.ConnectModel(ctx, juju.Config{
+//		Addrs:    sim.APIAddresses(),
+//		CACert:   sim.CACert(),
+//		Username: sim.AdminUser(), // "admin", the default
+//		Password: sim.AdminPassword(),
+//		Model:    "admin/default",
+//	})
+//
+// (juju.Connect with the same Config, minus Model, gives the controller;
+// package jujutest does all of this, and the cleanup, in one call.)
+//
+// Any other client connects as to any controller: dial sim.APIAddresses()
 // (or sim.Addr()) over TLS trusting only sim.CACert() with the server name
 // "juju-apiserver", open /api or /model/<uuid>/api and log in with
 // Admin.Login as sim.AdminUser() with sim.AdminPassword(). At start the
