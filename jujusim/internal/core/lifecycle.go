@@ -227,18 +227,25 @@ func (c *Controller) unitHostReady(u *unit) {
 	}
 	a := u.app
 	c.logf(a.m, unitTag(u.name), "INFO", modUniter, "unit %q started", u.name)
+	// As on a real controller: install, relation-created for the relations
+	// that already exist, leader-elected, config-changed, start, and then
+	// the relations' joined and changed hooks.
 	q := []string{"install"}
+	var joins []string
+	for _, r := range a.m.sortedRelations() {
+		if r.life == lifeAlive && r.involves(a.name) {
+			hooks := relationHooks(r, a)
+			q = append(q, hooks[0])
+			joins = append(joins, hooks[1:]...)
+		}
+	}
 	if a.leader == "" {
 		a.leader = u.name
 		u.leader = true
 		q = append(q, "leader-elected")
 	}
 	q = append(q, "config-changed", "start")
-	for _, r := range a.m.sortedRelations() {
-		if r.life == lifeAlive && r.involves(a.name) {
-			q = append(q, relationHooks(r, a)...)
-		}
-	}
+	q = append(q, joins...)
 	u.hookQueue = append(u.hookQueue, q...)
 	c.setWorkload(u, "waiting", "agent initialising")
 	c.nextHook(u)
@@ -248,7 +255,8 @@ func (c *Controller) unitHostReady(u *unit) {
 	}
 }
 
-// relationHooks returns the hooks a unit of app runs when it joins r. A
+// relationHooks returns the hooks a unit of app runs when it joins r,
+// relation-created first. A
 // peer relation has nobody to join until the application has a second unit,
 // so a lone unit runs only relation-created, as on a real controller.
 func relationHooks(r *relation, a *application) []string {
