@@ -52,5 +52,5 @@ func ExampleModel_DebugLog() {
 	// Output:
 	// unit-pg-0 INFO unit "pg/0" started
 	// unit-pg-0 INFO ran "install" hook (via hook dispatching script: dispatch)
-	// unit-pg-0 INFO ran "leader-elected" hook (via hook dispatching script: dispatch)
+	// unit-pg-0 INFO ran "database-peers-relation-created" hook (via hook dispatching script: dispatch)
 }

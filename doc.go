@@ -16,7 +16,9 @@
 // controller). Model manages applications (Deploy, Application), units,
 // machines (AddMachines, RemoveMachines), relations (Integrate,
 // RemoveRelation), model config and constraints; Application manages one
-// application's units, config, constraints, exposure, charm and leader.
+// application's units, config, constraints, exposure, charm and leader;
+// Unit and Machine handles (Model.Unit, Model.Machine) resolve, remove and
+// report on one unit or machine.
 // Model.Call and Controller.Call call any facade method over the same
 // connections, for what gojuju has not wrapped.
 // Status snapshots and waits (Model.Status, Model.WaitForIdle, Model.Wait)
