@@ -249,7 +249,7 @@ func (p *PollingSource) stopped(ctx context.Context) error {
 		return ErrSourceClosed
 	default:
 	}
-	return ctx.Err()
+	return context.Cause(ctx)
 }
 
 func (p *PollingSource) sleep(ctx context.Context, d time.Duration) error {
@@ -262,7 +262,7 @@ func (p *PollingSource) sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return p.stopped(ctx)
 	case <-ctx.Done():
-		return ctx.Err()
+		return context.Cause(ctx)
 	case <-p.closed:
 		return ErrSourceClosed
 	}

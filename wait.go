@@ -184,6 +184,31 @@ func wtWriteList(b *strings.Builder, title string, items []string) {
 // Unwrap returns the cause.
 func (e *WaitError) Unwrap() error { return e.Err }
 
+// waitTimeoutError is the cause of a wait that ran out of its own
+// timeout: "timed out after 5s". It matches context.DeadlineExceeded.
+type waitTimeoutError struct{ timeout time.Duration }
+
+func (e *waitTimeoutError) Error() string { return "timed out after " + e.timeout.String() }
+
+func (e *waitTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// wtTimeoutCause replaces the bare context.DeadlineExceeded of a source
+// that does not report its context's cause with the wait's own timeout,
+// so that the message says how long the wait lasted.
+func wtTimeoutCause(ctx context.Context, err error) error {
+	var te *waitTimeoutError
+	if !errors.As(context.Cause(ctx), &te) || errors.As(err, &te) {
+		return err
+	}
+	if err == context.DeadlineExceeded {
+		return te
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w (%w)", te, err)
+	}
+	return err
+}
+
 // Waiter runs waits over a StatusSource. Model.WaitForIdle and Model.Wait
 // build one over a polling source; use a Waiter directly to wait over a
 // source of your own. A Waiter runs one wait at a time.
@@ -221,7 +246,7 @@ func (w *Waiter) wtRun(ctx context.Context, op string, timeout time.Duration,
 	}
 	if timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, timeout, &waitTimeoutError{timeout: timeout})
 		defer cancel()
 	}
 	var prev *Status
@@ -230,7 +255,7 @@ func (w *Waiter) wtRun(ctx context.Context, op string, timeout time.Duration,
 	for {
 		s, err := w.Source.Next(ctx)
 		if err != nil {
-			return prev, &WaitError{Op: op, Err: err, Busy: busy, Last: prev}
+			return prev, &WaitError{Op: op, Err: wtTimeoutCause(ctx, err), Busy: busy, Last: prev}
 		}
 		s.stGuard = w.changes.resolve(s)
 		changes := s.Changes(prev)

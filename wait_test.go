@@ -311,7 +311,7 @@ func TestWaitForIdleBusyMessages(t *testing.T) {
 	if diff := cmp.Diff(want, we.Busy); diff != "" {
 		t.Errorf("busy (-want +got):\n%s", diff)
 	}
-	if !strings.HasPrefix(err.Error(), "cannot wait for idle: context deadline exceeded; still busy: pg/0: idle for 3s of 15s; ") {
+	if !strings.HasPrefix(err.Error(), "cannot wait for idle: timed out after 30ms; still busy: pg/0: idle for 3s of 15s; ") {
 		t.Errorf("error = %q", err)
 	}
 }
