@@ -103,7 +103,7 @@ func (m *Model) appStatus(ctx context.Context, conn *apiConn, app string) (*faca
 	}
 	as, ok := fs.Applications[app]
 	if !ok {
-		return nil, fmt.Errorf("application %q not found: %w", app, ErrNotFound)
+		return nil, notFoundf("application %q not found", app)
 	}
 	return &as, nil
 }

@@ -115,7 +115,7 @@ func TestConnectErrors(t *testing.T) {
 	cfg := simConfig(srv)
 	cfg.Model = "nosuch"
 	_, err := ConnectModel(testCtx(t), cfg)
-	if !errors.Is(err, ErrNotFound) || err.Error() != `cannot open model "admin/nosuch": model "admin/nosuch" not found: not found` {
+	if !errors.Is(err, ErrNotFound) || err.Error() != `cannot open model "admin/nosuch": model "admin/nosuch" not found` {
 		t.Errorf("ConnectModel(nosuch) = %v", err)
 	}
 }

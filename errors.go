@@ -150,3 +150,21 @@ func opError(op, entity string, err error) error {
 	}
 	return &OperationError{Op: op, Entity: entity, Err: err}
 }
+
+// codeError is an error found on the client side that means the same as a
+// controller error code: its message is complete ("model \"admin/x\" not
+// found", without the sentinel's text repeated) and it matches the
+// sentinel.
+type codeError struct {
+	msg  string
+	kind error
+}
+
+func (e *codeError) Error() string        { return e.msg }
+func (e *codeError) Is(target error) bool { return target == e.kind }
+
+// notFoundf returns an error saying what was not found ("model %q not
+// found"); it matches ErrNotFound.
+func notFoundf(format string, args ...any) error {
+	return &codeError{msg: fmt.Sprintf(format, args...), kind: ErrNotFound}
+}

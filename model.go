@@ -152,7 +152,7 @@ func (c *Controller) lookupModel(ctx context.Context, match func(modelEntry) boo
 			return e, nil
 		}
 	}
-	return modelEntry{}, fmt.Errorf("model %q not found: %w", what, ErrNotFound)
+	return modelEntry{}, notFoundf("model %q not found", what)
 }
 
 // listModels calls ModelManager.ListModels for the logged-in user and

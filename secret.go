@@ -455,7 +455,7 @@ func (m *Model) secret(ctx context.Context, nameOrURI string, opts *SecretOption
 		return nil, err
 	}
 	if len(list) == 0 {
-		return nil, fmt.Errorf("secret %q not found: %w", ref.String(), ErrNotFound)
+		return nil, notFoundf("secret %q not found", ref.String())
 	}
 	return &list[0], nil
 }

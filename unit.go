@@ -2,7 +2,6 @@ package juju
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/rpc"
@@ -105,7 +104,7 @@ func (u *Unit) Status(ctx context.Context) (*UnitStatus, error) {
 	if us := s.Unit(u.name); us != nil {
 		return us, nil
 	}
-	return nil, opError("get status of", u.name, fmt.Errorf("unit %q not found: %w", u.name, ErrNotFound))
+	return nil, opError("get status of", u.name, notFoundf("unit %q not found", u.name))
 }
 
 // ResolveErrors resolves every unit of the application that is in error
@@ -125,7 +124,7 @@ func (a *Application) resolveErrors(ctx context.Context, opts *ResolveOptions) (
 		return nil, err
 	}
 	if s.Applications[a.name] == nil {
-		return nil, fmt.Errorf("application %q not found: %w", a.name, ErrNotFound)
+		return nil, notFoundf("application %q not found", a.name)
 	}
 	var units []string
 	for _, us := range s.Units(a.name) {
@@ -179,5 +178,5 @@ func (x *Machine) Status(ctx context.Context) (*MachineStatus, error) {
 	if ms := s.Machine(x.id); ms != nil {
 		return ms, nil
 	}
-	return nil, opError("get status of machine", x.id, fmt.Errorf("machine %q not found: %w", x.id, ErrNotFound))
+	return nil, opError("get status of machine", x.id, notFoundf("machine %q not found", x.id))
 }

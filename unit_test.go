@@ -2,6 +2,7 @@ package juju
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/gojuju/juju/jujusim"
@@ -98,8 +99,11 @@ func TestUnitMachineHandles(t *testing.T) {
 			if err := u.Remove(ctx, &RemoveOptions{Wait: true}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := u.Status(ctx); !errors.Is(err, ErrNotFound) {
+			if _, err := u.Status(ctx); !errors.Is(err, ErrNotFound) || err.Error() != `cannot get status of "pg/1": unit "pg/1" not found` {
 				t.Errorf("Status of a removed unit: %v, want ErrNotFound", err)
+			}
+			if _, err := m.Controller().Model(ctx, "nosuch"); !errors.Is(err, ErrNotFound) || strings.Count(err.Error(), "not found") != 1 {
+				t.Errorf("missing model: %v, want ErrNotFound said once", err)
 			}
 			if err := mach.Remove(ctx, &RemoveMachineOptions{Force: true, KeepInstance: true, Wait: true}); err != nil {
 				t.Fatal(err)
