@@ -346,7 +346,7 @@ func (s *Server) route(g *generation, w http.ResponseWriter, r *http.Request) {
 		case "log":
 			s.serveLog(g, w, r, uuid)
 		default:
-			http.NotFound(w, r)
+			s.serveResource(w, r, uuid, tail) // 404 unless an application resource
 		}
 	case strings.HasPrefix(p, "/model-"):
 		uuid, tail, _ := strings.Cut(strings.TrimPrefix(p, "/model-"), "/")

@@ -57,6 +57,7 @@ type charm struct {
 	bases       []charmBase
 	channel     string // charmhub channel it came from
 	k8s         bool
+	resources   map[string]charmResource
 }
 
 func (c *charm) endpointNames() []string {
@@ -177,11 +178,12 @@ type yamlMeta struct {
 	Containers     map[string]any `yaml:"containers"`
 	Assumes        []any          `yaml:"assumes"`
 	// charmcraft.yaml (unified) keys
-	Config    *yamlConfig           `yaml:"config"`
-	Actions   map[string]yamlAction `yaml:"actions"`
-	Bases     []yamlBase            `yaml:"bases"`
-	Base      string                `yaml:"base"`
-	Platforms map[string]any        `yaml:"platforms"`
+	Config    *yamlConfig             `yaml:"config"`
+	Actions   map[string]yamlAction   `yaml:"actions"`
+	Bases     []yamlBase              `yaml:"bases"`
+	Base      string                  `yaml:"base"`
+	Platforms map[string]any          `yaml:"platforms"`
+	Resources map[string]yamlResource `yaml:"resources"`
 }
 
 type yamlOption struct {
@@ -278,6 +280,7 @@ func charmFromFiles(files map[string][]byte) (*charm, error) {
 		config:      map[string]charmOption{},
 		actions:     map[string]charmAction{},
 		k8s:         len(meta.Containers) > 0,
+		resources:   charmResources(meta.Resources),
 	}
 	if c.minJuju == "" {
 		c.minJuju = "0.0.0"
@@ -406,6 +409,9 @@ func mergeMeta(dst, src *yamlMeta) {
 	if dst.Containers == nil {
 		dst.Containers = src.Containers
 	}
+	if dst.Resources == nil {
+		dst.Resources = src.Resources
+	}
 }
 
 // normaliseYAML converts YAML-decoded values into JSON-friendly ones.
@@ -449,6 +455,7 @@ type hubCharm struct {
 	actions         []string
 	k8s             bool
 	bases           []string // channels of ubuntu
+	resources       map[string]charmResource
 }
 
 var charmhub = map[string]hubCharm{
@@ -464,7 +471,8 @@ var charmhub = map[string]hubCharm{
 	"postgresql-k8s": {name: "postgresql-k8s", revision: 495, channel: "14/stable", summary: "PostgreSQL on Kubernetes", k8s: true,
 		provides: map[string]string{"database": "postgresql_client"}, peers: map[string]string{"database-peers": "postgresql_peers"},
 		config:  map[string]charmOption{"profile": {Type: "string", Description: "Profile.", Default: "production"}},
-		actions: []string{"get-password", "set-password"}, bases: []string{"22.04"}},
+		actions: []string{"get-password", "set-password"}, bases: []string{"22.04"},
+		resources: map[string]charmResource{"postgresql-image": {Name: "postgresql-image", Type: "oci-image", Description: "OCI image for PostgreSQL"}}},
 	"mysql": {name: "mysql", revision: 313, channel: "8.0/stable", summary: "MySQL database",
 		provides: map[string]string{"database": "mysql_client", "mysql": "mysql", "db-router": "mysql-router"},
 		peers:    map[string]string{"database-peers": "mysql_peers"},
@@ -476,7 +484,9 @@ var charmhub = map[string]hubCharm{
 	"wordpress": {name: "wordpress", revision: 4, channel: "stable", summary: "WordPress blog",
 		requires: map[string]string{"db": "mysql", "database": "mysql_client"}, provides: map[string]string{"website": "http"},
 		config: map[string]charmOption{"blog-name": {Type: "string", Description: "Blog name.", Default: "My Blog"}, "tuning": {Type: "string", Description: "Tuning.", Default: "single"}},
-		bases:  []string{"22.04", "20.04"}},
+		bases:  []string{"22.04", "20.04"},
+		resources: map[string]charmResource{"theme": {Name: "theme", Type: "file", Path: "theme.zip", Description: "A theme to install"},
+			"plugins": {Name: "plugins", Type: "file", Path: "plugins.tar.gz", Description: "Plugins to install"}}},
 	"mediawiki": {name: "mediawiki", revision: 19, channel: "stable", summary: "MediaWiki",
 		requires: map[string]string{"db": "mysql"}, provides: map[string]string{"website": "http"},
 		config: map[string]charmOption{"name": {Type: "string", Description: "Wiki name.", Default: "Please set name of wiki"}},
@@ -532,6 +542,7 @@ func (h hubCharm) toCharm(arch string, revision int) *charm {
 		actions:     map[string]charmAction{},
 		channel:     h.channel,
 		k8s:         h.k8s,
+		resources:   h.resources,
 	}
 	add := func(m map[string]string, role string) {
 		for n, i := range m {

@@ -312,8 +312,16 @@ func appDeploy(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		spec := deploySpec{name: d.Application, ch: ch, origin: origin, channel: d.Channel, numUnits: d.NumUnits,
 			config: d.Config, configYAML: d.ConfigYAML, cons: d.Constraints, placement: d.Placement, bindings: d.EndpointBindings, base: b}
-		if _, err := c.deploy(cx.m, spec); err != nil {
+		if err := checkPendingResources(cx.m, d.Application, ch, d.Resources); err != nil {
 			errs[i] = err
+			continue
+		}
+		app, err := c.deploy(cx.m, spec)
+		if err != nil {
+			errs[i] = err
+		}
+		if app != nil {
+			c.attachDeployResources(cx.m, app, d.Resources, nil)
 		}
 	}
 	return errorResults(errs), nil
@@ -431,6 +439,11 @@ func appDeployFromRepository(cx *callCtx, p json.RawMessage) (any, error) {
 		if m.typ == "caas" && !h.k8s {
 			res.Info.Warnings = append(res.Info.Warnings, fmt.Sprintf("charm %q is not a Kubernetes charm", ch.name))
 		}
+		if err := checkRepoResources(appName, ch, d.Resources); err != nil {
+			fail(err)
+			res.Info = facades.DeployFromRepositoryInfo{}
+			continue
+		}
 		if d.DryRun {
 			continue
 		}
@@ -448,9 +461,13 @@ func appDeployFromRepository(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		spec := deploySpec{name: appName, ch: ch, origin: origin, channel: channel, numUnits: numUnits, configYAML: d.ConfigYAML,
 			cons: d.Cons, placement: d.Placement, bindings: d.EndpointBindings, trust: d.Trust, base: b}
-		if _, err := c.deploy(m, spec); err != nil {
+		app, err := c.deploy(m, spec)
+		if err != nil {
 			fail(err)
 			res.Info = facades.DeployFromRepositoryInfo{}
+		}
+		if app != nil {
+			res.PendingResourceUploads = c.attachDeployResources(m, app, nil, d.Resources)
 		}
 	}
 	return out, nil

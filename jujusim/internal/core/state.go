@@ -107,6 +107,7 @@ type model struct {
 	history     map[string][]status // "kind:tag" -> newest last
 	annotations map[string]map[string]string
 	logs        *logBuffer
+	resources   *modelResources
 
 	changed chan struct{} // closed and replaced on every change
 	version uint64
