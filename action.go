@@ -269,7 +269,13 @@ func (m *Model) enqueueActions(ctx context.Context, units []string, action strin
 	var errs []error
 	for i, r := range res.Actions {
 		if r.Error != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", units[i], r.Error))
+			// Name the unit unless the operation's error names it (one
+			// unit) or the controller's message does.
+			if len(units) == 1 || strings.Contains(r.Error.Error(), units[i]) {
+				errs = append(errs, r.Error)
+			} else {
+				errs = append(errs, fmt.Errorf("%s: %w", units[i], r.Error))
+			}
 			continue
 		}
 		ar := actionResultFromWire(r)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/rpc"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -140,8 +141,19 @@ func TestRunAction(t *testing.T) {
 			}
 
 			// The controller's refusals.
-			if _, err := m.RunAction(ctx, "pg/7", "get-password", nil, nil); !errors.Is(err, ErrNotFound) {
+			_, err = m.RunAction(ctx, "pg/7", "get-password", nil, nil)
+			var se *rpc.Error
+			if !errors.Is(err, ErrNotFound) || !errors.As(err, &se) {
 				t.Errorf("missing unit: %v", err)
+			} else if want := `cannot run action "get-password" on "pg/7": ` + se.Error(); err.Error() != want {
+				// The unit is named once by the operation (and by the
+				// controller's message), not a third time in between.
+				t.Errorf("missing unit: error %q\nwant  %q", err, want)
+			}
+			// With several units, each failure names its unit once.
+			_, err = m.EnqueueActions(ctx, []string{"pg/0", "pg/7"}, "get-password", nil, nil)
+			if !errors.Is(err, ErrNotFound) || strings.Count(err.Error(), "pg/7") != 2 {
+				t.Errorf("missing unit among two: %v", err)
 			}
 			if _, err := m.RunAction(ctx, "pg/0", "no-such-action", nil, &RunActionOptions{NoCheck: true}); !errors.Is(err, ErrNotValid) {
 				t.Errorf("unchecked unknown action: %v", err)

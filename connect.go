@@ -154,10 +154,70 @@ func Connect(ctx context.Context, cfg Config) (*Controller, error) {
 	uuid := c.defaultUUID
 	if _, err := c.conn(ctx, uuid); err != nil {
 		c.Close()
-		return nil, opError("connect to", c.displayName(), err)
+		return nil, opError("connect to", c.displayName(), connectCause(ctx, c.displayName(), err))
 	}
 	return c, nil
 }
+
+// connectCause rewords a failed dial for an OperationError that already
+// names the controller (entity): a cancelled or expired ctx is said first,
+// and the address the rpc error names is not repeated.
+func connectCause(ctx context.Context, entity string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		return &stoppedError{ctxErr: ctxErr, cause: context.Cause(ctx)}
+	}
+	var de *rpc.DialError
+	if errors.As(err, &de) && len(de.Errors) > 0 {
+		return &dialCause{entity: entity, err: de}
+	}
+	return err
+}
+
+// stoppedError is a connection attempt given up because the caller's
+// context was cancelled or ran out: "cancelled (context canceled)". It
+// matches context.Canceled or context.DeadlineExceeded, and the cause given
+// to context.WithCancelCause.
+type stoppedError struct {
+	ctxErr error // ctx.Err()
+	cause  error // context.Cause(ctx)
+}
+
+func (e *stoppedError) Error() string {
+	what := "cancelled"
+	if errors.Is(e.ctxErr, context.DeadlineExceeded) {
+		what = "timed out"
+	}
+	return what + " (" + e.cause.Error() + ")"
+}
+
+func (e *stoppedError) Unwrap() []error {
+	if e.cause == e.ctxErr {
+		return []error{e.ctxErr}
+	}
+	return []error{e.ctxErr, e.cause}
+}
+
+// dialCause is an *rpc.DialError whose text leaves out the leading
+// "cannot connect to the controller at <addr>", which the OperationError
+// around it already says; it unwraps to the DialError.
+type dialCause struct {
+	entity string
+	err    *rpc.DialError
+}
+
+func (e *dialCause) Error() string {
+	errs := e.err.Errors
+	if len(errs) == 1 && errs[0].Addr == e.entity {
+		return errs[0].Err.Error()
+	}
+	parts := make([]string, len(errs))
+	for i, ae := range errs {
+		parts[i] = ae.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (e *dialCause) Unwrap() error { return e.err }
 
 // ConnectModel connects to the model that cfg selects (the current model
 // when cfg.Model is "") and returns it. Closing the Model closes the

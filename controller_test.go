@@ -1,6 +1,7 @@
 package juju
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/rpc"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -241,5 +243,63 @@ func TestReconnectAfterDrop(t *testing.T) {
 			t.Fatalf("Config after drop: %v", err)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestConnectErrorText checks that a failed connection says the address
+// once and that a cancelled context is said first.
+func TestConnectErrorText(t *testing.T) {
+	srv := startSim(t, "")
+	addr := srv.APIAddresses()[0]
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	errStop := errors.New("test is over")
+	withCause, cancelCause := context.WithCancelCause(context.Background())
+	cancelCause(errStop)
+	expired, cancelExpired := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancelExpired()
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		cfg   func(Config) Config
+		match []error
+		msg   string
+	}{
+		{"bad password", context.Background(), func(c Config) Config { c.Password = "wrong"; return c },
+			[]error{ErrUnauthorized},
+			`cannot connect to "` + addr + `": cannot log in: invalid entity name or password`},
+		{"cancelled", cancelled, func(c Config) Config { return c },
+			[]error{context.Canceled},
+			`cannot connect to "` + addr + `": cancelled (context canceled)`},
+		{"cancelled model", cancelled, func(c Config) Config { c.Model = "default"; return c },
+			[]error{context.Canceled},
+			`cannot connect to "` + addr + `": cancelled (context canceled)`},
+		{"cancelled with cause", withCause, func(c Config) Config { return c },
+			[]error{context.Canceled, errStop},
+			`cannot connect to "` + addr + `": cancelled (test is over)`},
+		{"deadline", expired, func(c Config) Config { return c },
+			[]error{context.DeadlineExceeded},
+			`cannot connect to "` + addr + `": timed out (context deadline exceeded)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ConnectModel(tt.ctx, tt.cfg(simConfig(srv)))
+			if err == nil {
+				m.Close()
+				t.Fatal("ConnectModel succeeded")
+			}
+			if err.Error() != tt.msg {
+				t.Errorf("error %q\nwant  %q", err, tt.msg)
+			}
+			for _, want := range tt.match {
+				if !errors.Is(err, want) {
+					t.Errorf("error %q does not match %v", err, want)
+				}
+			}
+			var de *rpc.DialError
+			if tt.name == "bad password" && !errors.As(err, &de) {
+				t.Errorf("error %q holds no *rpc.DialError", err)
+			}
+		})
 	}
 }
