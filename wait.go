@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -427,11 +428,11 @@ func (ev *wtIdleEval) eval(s *Status) wtVerdict {
 			if len(units) == 0 {
 				busy = append(busy, name+": no units yet")
 			} else {
-				busy = append(busy, fmt.Sprintf("%s: %d units, waiting for at least %d", name, len(units), ev.opts.AtLeastUnits))
+				busy = append(busy, fmt.Sprintf("%s: %s, waiting for at least %d", name, countUnits(len(units)), ev.opts.AtLeastUnits))
 			}
 		}
 		if ev.opts.ExactUnits > 0 && len(units) != ev.opts.ExactUnits {
-			busy = append(busy, fmt.Sprintf("%s: %d units, waiting for exactly %d", name, len(units), ev.opts.ExactUnits))
+			busy = append(busy, fmt.Sprintf("%s: %s, waiting for exactly %d", name, countUnits(len(units)), ev.opts.ExactUnits))
 		}
 	}
 	if len(errs) > 0 {
@@ -667,4 +668,12 @@ func wtGuardHolds(s *Status, window time.Duration) []string {
 		}
 	}
 	return held
+}
+
+// countUnits says "1 unit", "2 units".
+func countUnits(n int) string {
+	if n == 1 {
+		return "1 unit"
+	}
+	return strconv.Itoa(n) + " units"
 }

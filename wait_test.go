@@ -226,6 +226,12 @@ func TestWaitForIdle(t *testing.T) {
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg: 2 units, waiting for at least 3"},
 	}, {
+		name:     "one unit is one unit",
+		opts:     WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 3, Timeout: 50 * time.Millisecond},
+		steps:    []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) { delete(s.Applications["pg"].Units, "pg/1") }}},
+		wantErr:  context.DeadlineExceeded,
+		wantBusy: []string{"pg: 1 unit, waiting for exactly 3"},
+	}, {
 		name: "a dying unit is not settled (scale down)",
 		opts: WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 1},
 		steps: []wtTestStep{
