@@ -770,7 +770,7 @@ func (c *Controller) addRelation(m *model, eps []relEndpoint) *relation {
 		if a, ok := m.apps[e.app]; ok {
 			for _, u := range a.sortedUnits() {
 				if u.life == lifeAlive && u.ready {
-					c.queueHooks(u, relationHooks(r, a)...)
+					c.queueHooks(u, c.relationHooks(r, u)...)
 				}
 			}
 		}

@@ -182,13 +182,14 @@ func sortedUnitMap(m map[string]*unit) []*unit {
 func (c *Controller) newUnit(a *application, host *machine) *unit {
 	now := c.now()
 	u := &unit{
-		app:      a,
-		num:      a.unitSeq,
-		life:     lifeAlive,
-		created:  now,
-		agent:    status{Status: "allocating", Since: now},
-		workload: status{Status: "waiting", Message: "waiting for machine", Since: now},
-		joined:   map[int]bool{},
+		app:         a,
+		num:         a.unitSeq,
+		life:        lifeAlive,
+		created:     now,
+		agent:       status{Status: "allocating", Since: now},
+		workload:    status{Status: "waiting", Message: "waiting for machine", Since: now},
+		joined:      map[int]bool{},
+		joinPending: map[int]bool{},
 	}
 	if a.m.typ == "caas" {
 		u.workload.Message = "installing agent"
@@ -234,7 +235,7 @@ func (c *Controller) unitHostReady(u *unit) {
 	var joins []string
 	for _, r := range a.m.sortedRelations() {
 		if r.life == lifeAlive && r.involves(a.name) {
-			hooks := relationHooks(r, a)
+			hooks := c.relationHooks(r, u)
 			q = append(q, hooks[0])
 			joins = append(joins, hooks[1:]...)
 		}
@@ -249,34 +250,84 @@ func (c *Controller) unitHostReady(u *unit) {
 	u.hookQueue = append(u.hookQueue, q...)
 	c.setWorkload(u, "waiting", "agent initialising")
 	c.nextHook(u)
+	c.greetNewcomer(u)
 	// Subordinates created while the principal was not up start with it.
 	for _, su := range sortedUnitMap(u.subs) {
 		c.unitHostReady(su)
 	}
 }
 
-// relationHooks returns the hooks a unit of app runs when it joins r,
-// relation-created first. A
-// peer relation has nobody to join until the application has a second unit,
-// so a lone unit runs only relation-created, as on a real controller.
-func relationHooks(r *relation, a *application) []string {
-	ep, _ := r.endpointFor(a.name)
+// relationHooks returns the hooks unit u runs when it enters r,
+// relation-created first, then joined and changed when a unit on the other
+// side (another unit of the application, on a peer relation) is already up;
+// a lone unit runs only relation-created, as on a real controller.
+func (c *Controller) relationHooks(r *relation, u *unit) []string {
+	ep, _ := r.endpointFor(u.app.name)
 	hooks := []string{ep.rel.Name + "-relation-created"}
-	if ep.rel.Role == "peer" && a.aliveUnits() < 2 {
+	if !c.anyRemoteUnitUp(r, u) {
 		return hooks
 	}
+	u.joinPending[r.id] = true
 	return append(hooks, ep.rel.Name+"-relation-joined", ep.rel.Name+"-relation-changed")
 }
 
-// aliveUnits counts the application's units that are not dying.
-func (a *application) aliveUnits() int {
-	n := 0
-	for _, u := range a.units {
-		if u.life == lifeAlive {
-			n++
+// remoteApps returns the applications whose units unit u sees in r: its
+// own application on a peer relation, the other ones otherwise.
+func remoteApps(r *relation, u *unit) []*application {
+	var out []*application
+	for _, ep := range r.endpoints {
+		if ep.app == u.app.name && ep.rel.Role != "peer" {
+			continue
+		}
+		if a, ok := u.app.m.apps[ep.app]; ok {
+			out = append(out, a)
 		}
 	}
-	return n
+	return out
+}
+
+// anyRemoteUnitUp reports whether a unit that u would see in r is up.
+func (c *Controller) anyRemoteUnitUp(r *relation, u *unit) bool {
+	for _, a := range remoteApps(r, u) {
+		for _, o := range a.units {
+			if o != u && o.life == lifeAlive && o.ready {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// greetNewcomer makes the units already in u's relations run joined and
+// changed for u, which has just come up, as a real controller does when a
+// unit enters a relation's scope. A unit that has joined and changed hooks
+// for r still queued runs them once for all newcomers.
+func (c *Controller) greetNewcomer(u *unit) {
+	m := u.app.m
+	for _, r := range m.sortedRelations() {
+		if r.life != lifeAlive || !r.involves(u.app.name) {
+			continue
+		}
+		var greet []*unit
+		for _, a := range remoteApps(r, u) {
+			for _, o := range a.units {
+				if o != u && o.life == lifeAlive && o.ready && !o.joinPending[r.id] {
+					greet = append(greet, o)
+				}
+			}
+		}
+		sort.Slice(greet, func(i, j int) bool {
+			if greet[i].app.name != greet[j].app.name {
+				return greet[i].app.name < greet[j].app.name
+			}
+			return greet[i].num < greet[j].num
+		})
+		for _, o := range greet {
+			ep, _ := r.endpointFor(o.app.name)
+			o.joinPending[r.id] = true
+			c.queueHooks(o, ep.rel.Name+"-relation-joined", ep.rel.Name+"-relation-changed")
+		}
+	}
 }
 
 // relationIDFromHook maps "<ep>-relation-changed" on unit u to a relation.
@@ -419,6 +470,7 @@ func (c *Controller) applyHook(u *unit, hook string) {
 	default:
 		if r := c.relationForHook(u, hook); r != nil {
 			u.joined[r.id] = true
+			delete(u.joinPending, r.id)
 			c.updateRelationStatus(r)
 		}
 	}

@@ -176,6 +176,7 @@ type unit struct {
 	address         string
 	openedPorts     []string
 	joined          map[int]bool // relation id -> unit ran joined/changed
+	joinPending     map[int]bool // relation id -> joined/changed queued, not yet run
 	tickEv          *event       // the next update-status or flap
 	maintEv         *event       // the end of MaintenanceFor
 	flapState       bool
