@@ -3,6 +3,7 @@ package juju
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -546,7 +547,10 @@ func (m *Model) config(ctx context.Context) (map[string]ConfigValue, error) {
 }
 
 // SetConfig sets model config values (ModelConfig.ModelSet). Values keep
-// their native types (string, bool, number).
+// their native types (string, bool, number). The controller accepts keys
+// it does not know; as the juju CLI does, a key that the model's config
+// does not have is not refused but logged as a warning ("possible
+// misspelling") when Config.Logger logs warnings.
 func (m *Model) SetConfig(ctx context.Context, settings map[string]any) error {
 	return opError("set config of model", m.QualifiedName(), m.setConfig(ctx, settings))
 }
@@ -567,11 +571,36 @@ func (m *Model) setConfig(ctx context.Context, settings map[string]any) error {
 	if err != nil {
 		return err
 	}
-	return facades.NewModelConfigClient(conn).ModelSet(ctx, facades.ModelSet{Config: maps.Clone(settings)})
+	client := facades.NewModelConfigClient(conn)
+	m.warnUnknownConfigKeys(ctx, client, sortedKeys(settings))
+	return client.ModelSet(ctx, facades.ModelSet{Config: maps.Clone(settings)})
+}
+
+// warnUnknownConfigKeys logs a warning for each key that the model's
+// config does not have, as the juju CLI does: controllers accept (and
+// keep) any key, so a misspelt one is otherwise silently useless. It costs
+// a ModelGet, made only when the logger logs warnings; a failed ModelGet
+// only skips the check.
+func (m *Model) warnUnknownConfigKeys(ctx context.Context, client *facades.ModelConfigClient, keys []string) {
+	logger := m.ctrl.logger
+	if !logger.Enabled(ctx, slog.LevelWarn) {
+		return
+	}
+	res, err := client.ModelGet(ctx)
+	if err != nil {
+		logger.DebugContext(ctx, "cannot check model config keys", "model", m.QualifiedName(), "error", err.Error())
+		return
+	}
+	for _, k := range keys {
+		if _, ok := res.Config[k]; !ok {
+			logger.WarnContext(ctx, fmt.Sprintf("key %q is not defined in the current model configuration: possible misspelling", k), "model", m.QualifiedName())
+		}
+	}
 }
 
 // UnsetConfig resets model config keys to their defaults
-// (ModelConfig.ModelUnset).
+// (ModelConfig.ModelUnset). Like SetConfig, it logs a warning for a key
+// that the model's config does not have.
 func (m *Model) UnsetConfig(ctx context.Context, keys ...string) error {
 	return opError("unset config of model", m.QualifiedName(), m.unsetConfig(ctx, keys))
 }
@@ -589,7 +618,9 @@ func (m *Model) unsetConfig(ctx context.Context, keys []string) error {
 	if err != nil {
 		return err
 	}
-	return facades.NewModelConfigClient(conn).ModelUnset(ctx, facades.ModelUnset{Keys: slices.Clone(keys)})
+	client := facades.NewModelConfigClient(conn)
+	m.warnUnknownConfigKeys(ctx, client, keys)
+	return client.ModelUnset(ctx, facades.ModelUnset{Keys: slices.Clone(keys)})
 }
 
 // Constraints returns the model's constraints

@@ -232,3 +232,49 @@ func TestDestroyModelStorageParam(t *testing.T) {
 		})
 	}
 }
+
+// TestModelConfigUnknownKeyWarns checks that a key the model's config does
+// not have is set (controllers accept any key) and logged as a warning, as
+// the juju CLI does, and that known keys are not.
+func TestModelConfigUnknownKeyWarns(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			srv := startSim(t, v)
+			var logs strings.Builder
+			cfg := simConfig(srv)
+			cfg.Logger = newTestLogger(&logs)
+			cfg.Model = "default"
+			ctx := testCtx(t)
+			m, err := ConnectModel(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			if err := m.SetConfig(ctx, map[string]any{"no-such-model-key": 1, "update-status-hook-interval": "10m"}); err != nil {
+				t.Fatalf("SetConfig with an unknown key: %v", err)
+			}
+			if err := m.UnsetConfig(ctx, "update-status-hook-interval", "another-unknown-key"); err != nil {
+				t.Fatalf("UnsetConfig with an unknown key: %v", err)
+			}
+			var warnings []string
+			for line := range strings.Lines(logs.String()) {
+				if strings.Contains(line, "level=WARN") {
+					warnings = append(warnings, line)
+				}
+			}
+			want := []string{
+				`key \"no-such-model-key\" is not defined in the current model configuration: possible misspelling`,
+				`key \"another-unknown-key\" is not defined in the current model configuration: possible misspelling`,
+			}
+			if len(warnings) != len(want) {
+				t.Fatalf("warnings:\n%s\nwant %d", strings.Join(warnings, ""), len(want))
+			}
+			for i, w := range want {
+				if !strings.Contains(warnings[i], w) {
+					t.Errorf("warning %d = %q, want it to say %s", i, warnings[i], w)
+				}
+			}
+		})
+	}
+}
