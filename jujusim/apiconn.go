@@ -331,6 +331,9 @@ func (c *apiConn) login(params json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sess == nil {
+		return result, nil // a discharge is required: not logged in yet
+	}
 	c.sessMu.Lock()
 	c.loggedIn, c.sess = true, sess
 	c.sessMu.Unlock()

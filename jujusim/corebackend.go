@@ -55,6 +55,9 @@ func (b *coreBackend) Login(ctx context.Context, modelUUID string, params json.R
 	if err != nil {
 		return nil, nil, fromCore(err)
 	}
+	if sess == nil {
+		return res, nil, nil // a discharge is required: not logged in
+	}
 	return res, sess, nil
 }
 

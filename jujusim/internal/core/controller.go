@@ -72,6 +72,8 @@ type Controller struct {
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef
 
+	macaroons map[string]issuedMacaroon // by id; see macaroons.go
+
 	done      chan struct{}
 	closeOnce sync.Once
 	closed    bool

@@ -267,6 +267,13 @@ func (c *Controller) Login(ctx context.Context, modelUUID string, params json.Ra
 		}
 	}
 	badCreds := &Error{Code: CodeUnauthorized, Message: "invalid entity name or password"}
+	macTag, discharge := c.checkMacaroonLogin(params) // macaroons.go
+	if discharge != nil {
+		return discharge, nil, nil
+	}
+	if macTag != "" {
+		req.AuthTag = macTag
+	}
 	if req.AuthTag == "" {
 		if req.Token != "" {
 			return nil, nil, &Error{Code: CodeUnauthorized, Message: "token login not supported by jujusim"}
@@ -279,7 +286,7 @@ func (c *Controller) Login(ctx context.Context, modelUUID string, params json.Ra
 	}
 	name = strings.TrimSuffix(name, "@local")
 	u, ok := c.users[name]
-	if !ok || u.disabled || u.password == "" || req.Credentials != u.password {
+	if !ok || u.disabled || macTag == "" && (u.password == "" || req.Credentials != u.password) {
 		return nil, nil, badCreds
 	}
 	sess := &Session{user: u.name, modelUUID: modelUUID, controllerConn: modelUUID == "", ctrlAccess: u.controllerAccess, watchers: map[string]bool{},
