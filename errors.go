@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/gojuju/juju/rpc"
 )
@@ -56,7 +57,9 @@ var (
 	ErrInvalidName = errors.New("invalid name")
 
 	// ErrInvalidEndpoint is returned for a relation endpoint that does not
-	// parse as "application[:endpoint]".
+	// parse as "application[:endpoint]". It is also matched by the
+	// controller's refusal of an endpoint that the application does not
+	// have, or of endpoints that fit several relations or none.
 	ErrInvalidEndpoint = errors.New("invalid relation endpoint")
 
 	// ErrInvalidConfig is returned for a config value of a type the charm does
@@ -142,6 +145,49 @@ func (e *OperationError) Error() string {
 
 // Unwrap returns the cause.
 func (e *OperationError) Unwrap() error { return e.Err }
+
+// Is matches the sentinels of controller refusals that the rpc package's
+// code mapping does not cover: the code "incompatible base" (a base the
+// charm does not support) matches ErrNotSupported, and the relation
+// refusals that controllers send without a code match ErrInvalidEndpoint
+// (an endpoint that does not exist also matches ErrNotFound).
+func (e *OperationError) Is(target error) bool {
+	var se *rpc.Error
+	if target == nil || !errors.As(e.Err, &se) {
+		return false
+	}
+	return serverErrorIs(se, target)
+}
+
+// codeIncompatibleBase is the code of a base the charm does not support.
+const codeIncompatibleBase = "incompatible base"
+
+func serverErrorIs(se *rpc.Error, target error) bool {
+	switch se.Code {
+	case codeIncompatibleBase:
+		return target == ErrNotSupported
+	case "":
+		// Juju 4.0 wraps its relation domain errors and 3.6 its state
+		// errors without a code; their text is all there is.
+		msg := se.Message
+		switch {
+		case strings.Contains(msg, "relation endpoint not found"), isNoSuchEndpoint(msg):
+			return target == ErrInvalidEndpoint || target == ErrNotFound
+		case strings.Contains(msg, "ambiguous relation"),
+			strings.Contains(msg, "no relations found"),
+			strings.Contains(msg, "no compatible endpoints found"):
+			return target == ErrInvalidEndpoint
+		}
+	}
+	return false
+}
+
+// isNoSuchEndpoint reports Juju 3.6's `application "wp" has no "nope"
+// relation`.
+func isNoSuchEndpoint(msg string) bool {
+	_, rest, ok := strings.Cut(msg, `" has no "`)
+	return ok && strings.Contains(rest, `" relation`)
+}
 
 // opError wraps err (if not nil) in an *OperationError.
 func opError(op, entity string, err error) error {
