@@ -3,7 +3,6 @@ package juju
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -87,6 +86,9 @@ type Controller struct {
 	caCert   string
 	user     string
 	password string
+	// loginProvider, when set, replaces the password login (macaroons
+	// from the cookie jar, see auth.go).
+	loginProvider rpc.LoginProvider
 
 	// the model selected by Config, if any
 	defaultRef  modelRef
@@ -316,8 +318,9 @@ func newController(cfg Config) (*Controller, error) {
 		return nil, err
 	}
 	if account.Password == "" {
-		return nil, fmt.Errorf("no password stored for user %q on controller %q (macaroon logins are not supported yet): %w",
-			account.User, ctrlName, rpc.ErrUnauthorized)
+		if c.loginProvider, err = macaroonLogin(store, ctrlName, details, account, cfg.ClientVersion); err != nil { // auth.go
+			return nil, err
+		}
 	}
 	c.name = ctrlName
 	c.addrs = details.APIEndpoints
@@ -383,6 +386,7 @@ func (c *Controller) rpcConfig(modelUUID string) rpc.Config {
 		ModelUUID:          modelUUID,
 		Username:           c.user,
 		Password:           c.password,
+		LoginProvider:      c.loginProvider,
 		ClientVersion:      c.cfg.ClientVersion,
 		FacadeVersions:     facades.SupportedVersions,
 		Logger:             c.cfg.Logger,
