@@ -494,3 +494,59 @@ func relationIDs(t *testing.T, m *Model) []int {
 	}
 	return ids
 }
+
+// TestRemoveThenWaitGone checks that a removal returns once accepted, that
+// Wait with Gone returns once the application, its units and its relation
+// are gone, and that RemoveOptions.Wait does the same for an application.
+func TestRemoveThenWaitGone(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, m := slowSim(t, v, jujusim.Timing{Install: 10 * time.Millisecond, Hook: 10 * time.Millisecond, Removal: 300 * time.Millisecond})
+			ctx := testCtx(t)
+			if _, err := m.Deploy(ctx, "wordpress", nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Deploy(ctx, "mysql", nil); err != nil {
+				t.Fatal(err)
+			}
+			rel, err := m.Integrate(ctx, "wordpress:db", "mysql", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := rel.Endpoints[0].String() + " " + rel.Endpoints[1].String()
+			if err := m.Application("mysql").Remove(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			s, err := m.Status(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := Gone("mysql")(s); ok {
+				t.Fatal("mysql gone as soon as its removal was accepted; the test cannot tell whether Wait waits")
+			}
+			s, err = m.Wait(ctx, Gone("mysql", "mysql/0", key), nil)
+			if err != nil {
+				t.Fatalf("Wait(Gone): %v", err)
+			}
+			for _, r := range s.Relations {
+				if r.Key == key {
+					t.Errorf("after Wait(Gone): relation %q still there", key)
+				}
+			}
+			if s.Applications["mysql"] != nil {
+				t.Errorf("after Wait(Gone): mysql still there")
+			}
+			if err := m.Application("wordpress").Remove(ctx, &RemoveOptions{Wait: true}); err != nil {
+				t.Fatalf("Remove(Wait): %v", err)
+			}
+			s, err = m.Status(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, still := Gone("wordpress", "wordpress/0")(s); !ok {
+				t.Errorf("after Remove(Wait): %v", still)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package juju
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -195,4 +196,43 @@ func wtAnyStatus(want string, apps []string) Predicate {
 		}
 		return len(why) > 0, why
 	}
+}
+
+// Gone holds when none of names is in the model any more: an application
+// ("pg", also a consumed remote application), a unit ("pg/0"), a machine
+// ("3", "0/lxd/1") or a relation by its key ("web:db pg:db", endpoints in
+// either order). Removals return once the controller has accepted them;
+// wait with Gone (or RemoveOptions.Wait) for the entities to be gone:
+//
+//	m.Wait(ctx, juju.Gone("pg", "web:db pg:db"), nil)
+//
+// Its reasons name what is still there.
+func Gone(names ...string) Predicate {
+	return func(s *Status) (bool, []string) {
+		var reasons []string
+		for _, n := range names {
+			if stillThere(s, n) {
+				reasons = append(reasons, n+": still in the model")
+			}
+		}
+		return len(reasons) == 0, reasons
+	}
+}
+
+func stillThere(s *Status, name string) bool {
+	if a, b, ok := strings.Cut(name, " "); ok {
+		for _, r := range s.Relations {
+			if r.Key == name || r.Key == b+" "+a {
+				return true
+			}
+		}
+		return false
+	}
+	if name != "" && name[0] >= '0' && name[0] <= '9' {
+		return s.Machine(name) != nil
+	}
+	if strings.Contains(name, "/") {
+		return s.Unit(name) != nil
+	}
+	return s.Applications[name] != nil || s.RemoteApplications[name] != nil
 }

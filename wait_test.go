@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -671,6 +672,14 @@ func TestPredicates(t *testing.T) {
 		{"not", Not(AnyBlocked()), base(blockedWeb), false, []string{"web/10: workload blocked since 12:00:00 (no db)"}},
 		{"cond", Cond("pg has 3 units", func(s *Status) bool { return len(s.Units("pg")) == 3 }), base(), false, []string{"pg has 3 units"}},
 		{"all with one failing", All(AllActive(), Cond("never", func(*Status) bool { return false })), base(), false, []string{"never"}},
+		{"gone, nothing named", Gone(), base(), true, nil},
+		{"gone, all still there", Gone("pg", "pg/1", "0", "web:db pg:db", "pg:db web:db"), base(), false,
+			[]string{"pg: still in the model", "pg/1: still in the model", "0: still in the model", "web:db pg:db: still in the model", "pg:db web:db: still in the model"}},
+		{"gone, all gone", Gone("nope", "pg/7", "9", "0/lxd/3", "web:db nope:db"), base(), true, nil},
+		{"gone, removed app", Gone("web", "web:db pg:db"), base(func(s *Status) {
+			delete(s.Applications, "web")
+			s.Relations = slices.DeleteFunc(s.Relations, func(r *RelationStatus) bool { return r.Key == "web:db pg:db" })
+		}), true, nil},
 	}
 	for _, tt := range tests {
 		got, reason := tt.p(tt.s)
