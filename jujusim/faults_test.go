@@ -2,6 +2,7 @@ package jujusim
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,24 @@ func TestDropAfterFrames(t *testing.T) {
 	d.login(s)
 	if f := d.call("Pinger", 1, "Ping", nil); f["error"] != nil {
 		t.Errorf("ping on the following connection: %v", f)
+	}
+}
+
+// TestDropAfterFramesCountsExactly checks that the frame that spends the
+// budget is the last one: with 3, the login request and reply pass and the
+// next request drops the connection without a reply.
+func TestDropAfterFramesCountsExactly(t *testing.T) {
+	s := startServer(t, Config{})
+	s.DropAfterFrames(3)
+	c := dial(t, s, "")
+	c.login(s)
+	c.send("Pinger", 1, "Ping", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, data, err := c.ws.Read(ctx); err == nil {
+		t.Fatalf("frame after the budget was spent: %s", data)
+	} else if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatal("connection still open")
 	}
 }
 

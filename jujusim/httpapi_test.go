@@ -87,6 +87,7 @@ func TestCharmUpload(t *testing.T) {
 		{
 			name: "short sha", path: "/model-" + model + "/charms/rj-provider-475e", header: good,
 			wantStatus: 400, wantCode: "bad request",
+			wantBody: `{"error":"uploading charm: invalid sha length: \"475e\"","error-code":"bad request"}`,
 		},
 		{
 			name: "no sha", path: "/model-" + model + "/charms/rjprovider", header: good,
