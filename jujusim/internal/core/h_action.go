@@ -334,14 +334,11 @@ func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
+	a, err := params[facades.OperationQueryArgs](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	m := cx.m
-	var a facades.OperationQueryArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	if len(a.Machines) > 0 {
 		// No machine-level actions are simulated.
 		return facades.OperationResults{}, nil

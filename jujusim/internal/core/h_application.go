@@ -276,14 +276,11 @@ func (c *Controller) ensureSubordinates(m *model) {
 }
 
 func appDeploy(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.ApplicationsDeploy](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.ApplicationsDeploy
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Applications))
 	for i, d := range a.Applications {
 		ch, ok := cx.m.charms[d.CharmURL]
@@ -342,15 +339,12 @@ func (c *Controller) findCharm(m *model, url string) *charm {
 }
 
 func appDeployFromRepository(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.DeployFromRepositoryArgs](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
 	m := cx.m
-	var a facades.DeployFromRepositoryArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	out := facades.DeployFromRepositoryResults{Results: make([]facades.DeployFromRepositoryResult, len(a.Args))}
 	for i, d := range a.Args {
 		res := &out.Results[i]
@@ -507,14 +501,11 @@ func (c *Controller) appFromTag(m *model, tag string) (*application, error) {
 }
 
 func appAddUnits(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.AddApplicationUnits](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.AddApplicationUnits
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	app, err := c.app(cx.m, a.Application)
 	if err != nil {
 		return nil, err
@@ -577,14 +568,11 @@ func (c *Controller) unitByName(m *model, name string) (*unit, error) {
 }
 
 func appDestroyUnit(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.DestroyUnitsParams](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.DestroyUnitsParams
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	if cx.m.typ == "caas" && cx.is4() {
 		return nil, errNotSupported("removing units on a non-container model is not supported")
 	}
@@ -612,14 +600,11 @@ func appDestroyUnit(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appDestroyApplication(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.DestroyApplicationsParams](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.DestroyApplicationsParams
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	out := facades.DestroyApplicationResults{Results: make([]facades.DestroyApplicationResult, len(a.Applications))}
 	for i, d := range a.Applications {
 		app, err := c.appFromTag(cx.m, d.ApplicationTag)
@@ -780,15 +765,12 @@ func (c *Controller) addRelation(m *model, eps []relEndpoint) *relation {
 }
 
 func appAddRelation(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.AddRelation](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
 	m := cx.m
-	var a facades.AddRelation
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	refs := make([]epRef, len(a.Endpoints))
 	for i, s := range a.Endpoints {
 		r, err := parseEndpoint(s)
@@ -826,15 +808,12 @@ func wireRelation(r charmRelation) facades.CharmRelation {
 }
 
 func appDestroyRelation(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.DestroyRelation](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
 	m := cx.m
-	var a facades.DestroyRelation
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	var rel *relation
 	if len(a.Endpoints) > 0 {
 		refs := make([]epRef, len(a.Endpoints))
@@ -918,14 +897,11 @@ func (c *Controller) appConfigView(a *application) map[string]any {
 }
 
 func appGet(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
+	a, err := params[facades.ApplicationGet](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.ApplicationGet
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	app, ok := cx.m.apps[a.Application]
 	if !ok {
 		// The real 4.0 server words this one without quotes.
@@ -968,14 +944,11 @@ func appCharmConfig(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.ConfigSetArgs](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.ConfigSetArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Args))
 	for i, s := range a.Args {
 		app, err := c.app(cx.m, s.Application)
@@ -1022,14 +995,11 @@ func (c *Controller) configChanged(a *application) {
 }
 
 func appUnsetConfig(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.ApplicationConfigUnsetArgs](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.ApplicationConfigUnsetArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Args))
 	for i, s := range a.Args {
 		app, err := c.app(cx.m, s.Application)
@@ -1174,14 +1144,11 @@ func appLeader(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appResolveUnitErrors(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.UnitsResolved](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.UnitsResolved
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	if a.All {
 		for _, n := range cx.m.sortedApps() {
 			for _, u := range cx.m.apps[n].sortedUnits() {
@@ -1280,14 +1247,11 @@ func appGetCharmURLOrigin(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.ApplicationSetCharmV2](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.ApplicationSetCharmV2
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	app, err := c.app(cx.m, a.Application)
 	if err != nil {
 		return nil, err
@@ -1401,14 +1365,11 @@ func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	m := cx.m
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	out := facades.UnitInfoResults{Results: make([]facades.UnitInfoResult, len(a.Entities))}
 	for i, e := range a.Entities {
 		u, err := cx.c.unitByTag(m, e.Tag)

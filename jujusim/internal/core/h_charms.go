@@ -264,15 +264,12 @@ func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, cur
 // ---- MachineManager ----
 
 func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.AddMachines](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
 	m := cx.m
-	var a facades.AddMachines
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	out := facades.AddMachinesResults{Machines: make([]facades.AddMachinesResult, len(a.Params))}
 	for i, mp := range a.Params {
 		b := defaultBase
@@ -323,15 +320,12 @@ func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func mmDestroyMachines(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.DestroyMachinesParams](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
 	m := cx.m
-	var a facades.DestroyMachinesParams
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	out := facades.DestroyMachineResults{Results: make([]facades.DestroyMachineResult, len(a.MachineTags))}
 	for i, tag := range a.MachineTags {
 		id, ok := machineIDFromTag(tag)

@@ -97,14 +97,11 @@ func (cx *callCtx) labelTaken(label string, except *secret) bool {
 }
 
 func secCreate(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.CreateSecretArgs](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	m := cx.m
-	var a facades.CreateSecretArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	out := facades.StringResults{Results: make([]facades.StringResult, len(a.Args))}
 	for i, arg := range a.Args {
 		if cx.is4() && arg.OwnerTag != "" && arg.OwnerTag != m.uuid && arg.OwnerTag != "model-"+m.uuid {
@@ -202,14 +199,11 @@ func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("write"); err != nil {
+	a, err := params[facades.DeleteSecretArgs](cx, "write", p)
+	if err != nil {
 		return nil, err
 	}
 	m := cx.m
-	var a facades.DeleteSecretArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Args))
 	for i, arg := range a.Args {
 		s, err := cx.findSecret(arg.URI, arg.Label)
@@ -321,14 +315,11 @@ func secGrantRevoke(grant bool) handlerFunc {
 }
 
 func secList(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.need("read"); err != nil {
+	a, err := params[facades.ListSecretsArgs](cx, "read", p)
+	if err != nil {
 		return nil, err
 	}
 	m := cx.m
-	var a facades.ListSecretsArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	if a.ShowSecrets {
 		if err := cx.need("admin"); err != nil {
 			return nil, err
