@@ -118,3 +118,18 @@ func BenchmarkFullStatusBuild10000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSeedPeers10000 seeds and settles one application of 10,000
+// units with peer relations, whose units greet each other as they come up.
+func BenchmarkSeedPeers10000(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		c, err := New(Config{Clock: NewFakeClock(time.Time{}), Timing: Instant()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Seed(c.DefaultModelUUID(), map[string]int{"postgresql": 10000}); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}

@@ -265,9 +265,11 @@ func (c *Controller) relationHooks(r *relation, u *unit) []string {
 	ep, _ := r.endpointFor(u.app.name)
 	hooks := []string{ep.rel.Name + "-relation-created"}
 	if !c.anyRemoteUnitUp(r, u) {
+		r.setSettled(u, true)
 		return hooks
 	}
 	u.joinPending[r.id] = true
+	r.setSettled(u, false)
 	return append(hooks, ep.rel.Name+"-relation-joined", ep.rel.Name+"-relation-changed")
 }
 
@@ -289,6 +291,11 @@ func remoteApps(r *relation, u *unit) []*application {
 // anyRemoteUnitUp reports whether a unit that u would see in r is up.
 func (c *Controller) anyRemoteUnitUp(r *relation, u *unit) bool {
 	for _, a := range remoteApps(r, u) {
+		for o := range r.settled[a.name] {
+			if o != u && o.life == lifeAlive {
+				return true
+			}
+		}
 		for _, o := range a.units {
 			if o != u && o.life == lifeAlive && o.ready {
 				return true
@@ -310,8 +317,8 @@ func (c *Controller) greetNewcomer(u *unit) {
 		}
 		var greet []*unit
 		for _, a := range remoteApps(r, u) {
-			for _, o := range a.units {
-				if o != u && o.life == lifeAlive && o.ready && !o.joinPending[r.id] {
+			for o := range r.settled[a.name] {
+				if o != u && o.life == lifeAlive && o.ready {
 					greet = append(greet, o)
 				}
 			}
@@ -325,6 +332,7 @@ func (c *Controller) greetNewcomer(u *unit) {
 		for _, o := range greet {
 			ep, _ := r.endpointFor(o.app.name)
 			o.joinPending[r.id] = true
+			r.setSettled(o, false)
 			c.queueHooks(o, ep.rel.Name+"-relation-joined", ep.rel.Name+"-relation-changed")
 		}
 	}
@@ -471,6 +479,7 @@ func (c *Controller) applyHook(u *unit, hook string) {
 		if r := c.relationForHook(u, hook); r != nil {
 			u.joined[r.id] = true
 			delete(u.joinPending, r.id)
+			r.setSettled(u, u.life == lifeAlive)
 			c.updateRelationStatus(r)
 		}
 	}
@@ -736,6 +745,7 @@ func (c *Controller) removeUnitNow(u *unit) {
 	}
 	for _, r := range m.relations {
 		delete(u.joined, r.id)
+		r.setSettled(u, false)
 	}
 	m.notify()
 	if a.life == lifeDying && len(a.units) == 0 {

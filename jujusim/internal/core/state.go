@@ -225,6 +225,25 @@ type relation struct {
 	status    status
 	created   time.Time
 	removeEv  *event
+	// settled holds, per application, the units in the relation's scope
+	// with no joined/changed hooks queued for it: the units that run them
+	// when a newcomer comes up.
+	settled map[string]map[*unit]bool
+}
+
+// setSettled records whether u is in r's scope with nothing queued for it.
+func (r *relation) setSettled(u *unit, settled bool) {
+	if !settled {
+		delete(r.settled[u.app.name], u)
+		return
+	}
+	if r.settled == nil {
+		r.settled = map[string]map[*unit]bool{}
+	}
+	if r.settled[u.app.name] == nil {
+		r.settled[u.app.name] = map[*unit]bool{}
+	}
+	r.settled[u.app.name][u] = true
 }
 
 func (r *relation) involves(app string) bool {
