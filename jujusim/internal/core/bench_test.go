@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/gojuju/juju/internal/facades"
 )
 
 // seeded returns a settled model with apps x units units.
@@ -34,6 +36,7 @@ func seededSim(b *testing.B, apps, units int) (*Controller, *Session) {
 func benchFullStatus(b *testing.B, apps, units int) {
 	c, sess := seededSim(b, apps, units)
 	params := json.RawMessage(`{"patterns":null}`)
+	checkSettled(b, c, sess, apps*units)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var size int
@@ -49,6 +52,30 @@ func benchFullStatus(b *testing.B, apps, units int) {
 		size = len(out)
 	}
 	b.ReportMetric(float64(size), "bytes/status")
+}
+
+// checkSettled fails the benchmark unless FullStatus shows want units,
+// every one idle and active on a started machine, so that the benchmark
+// measures a correct status.
+func checkSettled(b *testing.B, c *Controller, sess *Session, want int) {
+	b.Helper()
+	res, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", json.RawMessage(`{"patterns":null}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fs := res.(facades.FullStatus)
+	n := 0
+	for _, a := range fs.Applications {
+		for name, u := range a.Units {
+			n++
+			if u.AgentStatus.Status != "idle" || u.WorkloadStatus.Status != "active" || fs.Machines[u.Machine].AgentStatus.Status != "started" {
+				b.Fatalf("%s: agent %q, workload %q, machine %q", name, u.AgentStatus.Status, u.WorkloadStatus.Status, fs.Machines[u.Machine].AgentStatus.Status)
+			}
+		}
+	}
+	if n != want || len(fs.Machines) != want {
+		b.Fatalf("FullStatus has %d units on %d machines, want %d", n, len(fs.Machines), want)
+	}
 }
 
 // BenchmarkFullStatus1000 builds and encodes the status of 1,000 units.
