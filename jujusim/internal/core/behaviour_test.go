@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -250,7 +251,7 @@ func TestNoTimerBuildUp(t *testing.T) {
 	}
 	base := pending()
 	for i := 0; i < 20; i++ {
-		s.mustCall(ms, "Application", 22, "SetConfigs", map[string]any{"Args": []any{map[string]any{"application": "u", "config": map[string]string{"hostname": "h" + itoa(i)}}}})
+		s.mustCall(ms, "Application", 22, "SetConfigs", map[string]any{"Args": []any{map[string]any{"application": "u", "config": map[string]string{"hostname": "h" + strconv.Itoa(i)}}}})
 		s.advance(3 * time.Second)
 	}
 	if got := pending(); got > base {

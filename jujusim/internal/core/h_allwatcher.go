@@ -60,10 +60,9 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 		"sla": map[string]any{"level": "unsupported", "owner": m.qualifier}, "type": m.typ, "cloud": m.cloud,
 		"cloud-region": m.region, "version": c.version,
 	}, map[string]any{"model-uuid": m.uuid})
-	for url, ch := range m.charms {
+	for url := range m.charms {
 		add("charm", url, map[string]any{"model-uuid": m.uuid, "charm-url": url, "charm-version": "", "life": lifeAlive, "profile": nil, "config": map[string]any{}},
 			map[string]any{"model-uuid": m.uuid, "charm-url": url})
-		_ = ch
 	}
 	for _, mc := range m.machines {
 		addrs := []map[string]any{}

@@ -1332,7 +1332,6 @@ func init() {
 	} {
 		regAll("Application", method, fn)
 	}
-	_ = strconv.Itoa
 }
 
 func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
@@ -1385,7 +1384,7 @@ func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 		if m.typ == "caas" {
 			r.Address = u.address
 			if u.address != "" {
-				r.ProviderID = u.app.name + "-" + itoa(u.num)
+				r.ProviderID = u.app.name + "-" + strconv.Itoa(u.num)
 			}
 		} else {
 			if u.machine != nil {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -533,8 +532,6 @@ func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	return errorResults(errs), nil
 }
-
-var _ = time.Second
 
 func init() {
 	regAll("Secrets", "ListSecrets", secList)

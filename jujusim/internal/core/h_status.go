@@ -3,8 +3,8 @@ package core
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -152,7 +152,7 @@ func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
 	if u.app.m.typ == "caas" {
 		us.Address = u.address
 		if u.address != "" {
-			us.ProviderID = u.app.name + "-" + itoa(u.num)
+			us.ProviderID = u.app.name + "-" + strconv.Itoa(u.num)
 		}
 	} else {
 		if u.machine != nil {
@@ -257,7 +257,7 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 	if m.typ == "caas" {
 		as.Scale = a.scale
 		as.ProviderID = a.name + "-" + m.uuid[:8]
-		as.PublicAddress = "10.152.183." + itoa(len(a.name)*7%250+2)
+		as.PublicAddress = "10.152.183." + strconv.Itoa(len(a.name)*7%250+2)
 	}
 	for _, r := range m.sortedRelations() {
 		ep, ok := r.endpointFor(a.name)
@@ -494,12 +494,6 @@ func (c *Controller) checkHistoryEntity(m *model, kind, tag string) error {
 	}
 	return errNotValid("%q is not a valid tag", tag)
 }
-
-func itoa(n int) string {
-	return strconvItoa(n)
-}
-
-var _ = time.Second
 
 func init() {
 	regAll("Client", "FullStatus", clientFullStatus)

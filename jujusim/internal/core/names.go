@@ -28,5 +28,3 @@ func splitUnitName(s string) (string, int, bool) {
 	}
 	return app, num, true
 }
-
-func strconvItoa(n int) string { return strconv.Itoa(n) }
