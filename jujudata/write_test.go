@@ -531,3 +531,38 @@ func TestLockRespectsContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriteReplacesByRename checks that a write never changes the old file
+// in place: a reader holding the old file (here a hard link to it) still
+// sees the old content, and no temporary file is left behind.
+func TestWriteReplacesByRename(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, nil, nil)
+	if err := s.UpdateModel(ctx, "ctrl", "admin/one", jujudata.ModelDetails{UUID: "u-one", Type: "iaas"}); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path(jujudata.ModelsFileName)
+	before := readFile(t, path)
+	link := filepath.Join(t.TempDir(), "old-models.yaml")
+	if err := os.Link(path, link); err != nil {
+		t.Skipf("cannot hard-link the store file: %v", err)
+	}
+	if err := s.UpdateModel(ctx, "ctrl", "admin/two", jujudata.ModelDetails{UUID: "u-two", Type: "iaas"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, link); got != before {
+		t.Errorf("the old file was modified in place:\n%s\nwant it unchanged:\n%s", got, before)
+	}
+	if after := readFile(t, path); !strings.Contains(after, "admin/two") {
+		t.Errorf("%s lacks the new model:\n%s", path, after)
+	}
+	entries, err := os.ReadDir(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left in the store", e.Name())
+		}
+	}
+}
