@@ -40,7 +40,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	closed   bool
-	addr     string // host:port actually bound, kept across restarts
+	stopped  chan struct{} // closed when Close has finished
+	addr     string        // host:port actually bound, kept across restarts
 	gen      *generation
 	handlers sync.WaitGroup // every HTTP handler invocation, across generations
 }
@@ -113,6 +114,7 @@ func startWith(ctx context.Context, cfg Config, ctrl backend) (*Server, error) {
 		},
 		baseCtx: baseCtx,
 		cancel:  cancel,
+		stopped: make(chan struct{}),
 	}
 	s.faults.init()
 	var lc net.ListenConfig
@@ -203,16 +205,19 @@ func (g *generation) dropAll() int {
 
 // Close stops the server: the listener and every connection are closed,
 // the simulated controller stops, and Close returns once all the server's
-// goroutines have exited. Close is idempotent.
+// goroutines have exited. Close is idempotent; a Close that runs while
+// another is in progress waits for it to finish.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		<-s.stopped
 		return nil
 	}
 	s.closed = true
 	g := s.gen
 	s.mu.Unlock()
+	defer close(s.stopped)
 
 	s.cancel()
 	g.stop()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -356,6 +357,38 @@ func TestCloseIdempotent(t *testing.T) {
 	c.expectClosed()
 	if err := s.Restart(context.Background()); !errors.Is(err, ErrClosed) {
 		t.Errorf("Restart after Close = %v, want ErrClosed", err)
+	}
+}
+
+// TestConcurrentCloseWaits checks that a Close made while another is in
+// progress returns only once the server has stopped.
+func TestConcurrentCloseWaits(t *testing.T) {
+	s, err := Start(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, s, "")
+	c.login(s)
+	first := make(chan error, 1)
+	go func() { first <- s.Close() }()
+	for {
+		s.mu.Lock()
+		closing := s.closed
+		s.mu.Unlock()
+		if closing {
+			break
+		}
+		runtime.Gosched()
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	_, _, err = s.core.Login(context.Background(), "", json.RawMessage(`{"auth-tag":"user-admin","credentials":"`+s.AdminPassword()+`"}`), nil)
+	if err == nil || !strings.Contains(err.Error(), "shutting down") {
+		t.Errorf("login on the controller after the second Close returned: %v, want it shut down", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first Close: %v", err)
 	}
 }
 
