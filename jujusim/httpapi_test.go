@@ -343,3 +343,49 @@ func TestParseLogQuery(t *testing.T) {
 		t.Errorf("parseLogQuery (-want +got):\n%s", diff)
 	}
 }
+
+// TestHTTPNeedsModelAccess checks that a user with a valid password but no
+// access to the model cannot upload charms to it or read its debug log.
+func TestHTTPNeedsModelAccess(t *testing.T) {
+	s := startServer(t, Config{})
+	if err := s.AddUser("eve", "evepw"); err != nil {
+		t.Fatal(err)
+	}
+	model := s.DefaultModelUUID()
+	req, err := http.NewRequest(http.MethodPut, "https://"+s.Addr()+"/model-"+model+"/charms/x-0123456", strings.NewReader("PK"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/zip")
+	req.Header.Set("Juju-Curl", "local:x-0")
+	req.SetBasicAuth("user-eve", "evepw")
+	resp, err := testHTTPClient(t, s).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode == http.StatusOK || !strings.Contains(string(body), `"error-code":"unauthorized access"`) {
+		t.Errorf("upload by a user without model access: %d %s", resp.StatusCode, body)
+	}
+
+	h := http.Header{}
+	auth, _ := http.NewRequest("GET", "https://x", nil)
+	auth.SetBasicAuth("user-eve", "evepw")
+	h.Set("Authorization", auth.Header.Get("Authorization"))
+	ws, err := dialPath(t, s, "/model/"+model+"/log", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &testConn{t: t, ws: ws}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, data, err := c.ws.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"code":"unauthorized access"`) {
+		t.Errorf("debug-log for a user without model access: %s", data)
+	}
+	c.expectClosed()
+}
