@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -172,6 +173,9 @@ func TestCancellation(t *testing.T) {
 	if err != context.Canceled {
 		t.Errorf("cancelled Call = %v, want context.Canceled itself", err)
 	}
+	if n := rpc.PendingCalls(c); n != 0 {
+		t.Errorf("%d requests still pending after the cancelled call returned, want it forgotten", n)
+	}
 	// The connection still works.
 	if err := c.Call(context.Background(), "Test", "Echo", "", nil, nil); err != nil {
 		t.Errorf("Call after a cancellation: %v", err)
@@ -194,6 +198,9 @@ func TestDeadline(t *testing.T) {
 	defer cancel()
 	if err := c.Call(ctx, "Test", "Block", "", nil, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Call past its deadline = %v, want context.DeadlineExceeded", err)
+	}
+	if n := rpc.PendingCalls(c); n != 0 {
+		t.Errorf("%d requests still pending after the expired call returned, want it forgotten", n)
 	}
 }
 
@@ -567,5 +574,54 @@ func TestPasswordNeverLogged(t *testing.T) {
 		if got := fmt.Sprintf(format, &rpc.PasswordLogin{Password: testPassword}); strings.Contains(got, testPassword) {
 			t.Errorf("fmt %s of PasswordLogin shows the password: %s", format, got)
 		}
+	}
+}
+
+// connGoroutines counts the goroutines running c's reader, writer or
+// pinger, recognised by the receiver in their stack frames.
+func connGoroutines(c *rpc.Conn) int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		for _, fn := range []string{"readLoop", "writeLoop", "pingLoop"} {
+			if strings.Contains(g, fmt.Sprintf("rpc.(*Conn).%s(%p", fn, c)) {
+				count++
+				break
+			}
+		}
+	}
+	return count
+}
+
+// TestCloseWaitsForGoroutines checks that Close returns only after the
+// reader, writer and pinger have exited.
+func TestCloseWaitsForGoroutines(t *testing.T) {
+	s := newTestServer(t)
+	cfg := s.config()
+	cfg.PingInterval = time.Hour // the pinger runs, but does not ping
+	c, err := rpc.Dial(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After a call, the reader and writer have surely started.
+	if err := c.Call(context.Background(), "Test", "Echo", "", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := connGoroutines(c); got < 2 {
+		t.Fatalf("%d goroutines of the connection found after a call, want at least the reader and writer", got)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := connGoroutines(c); got != 0 {
+		t.Errorf("%d goroutines of the connection still running after Close returned, want 0", got)
 	}
 }

@@ -382,3 +382,27 @@ func TestBaseURLPrefix(t *testing.T) {
 		t.Errorf("BaseURL() = %q, want %q", got, want)
 	}
 }
+
+// TestDialFirstSuccessCancelsOthers checks that Dial keeps the first
+// address that logs in and abandons the others at once, rather than waiting
+// for an address that hangs.
+func TestDialFirstSuccessCancelsOthers(t *testing.T) {
+	s := newTestServer(t)
+	hang := newHangingListener(t)
+	cfg := s.config()
+	cfg.Addrs = []string{hang.Addr(), s.Addr}
+	cfg.DialStagger = time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := rpc.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	defer c.Close()
+	if ctx.Err() != nil {
+		t.Errorf("Dial returned only when its context expired: the hanging address was not abandoned")
+	}
+	if c.Addr() != s.Addr {
+		t.Errorf("Addr() = %q, want the live server %q", c.Addr(), s.Addr)
+	}
+}
