@@ -326,7 +326,9 @@ func (w *Waiter) wtLog(ctx context.Context, first bool, s *Status, changes []Sta
 //
 // It fails with a *WaitError wrapping ErrStatusError when a watched
 // application, unit, agent or machine goes into error (unless
-// IgnoreErrors, or within ErrorGrace), with ErrStatusBlocked on blocked
+// IgnoreErrors, or within ErrorGrace, or when a unit's error began before
+// a change made through the same Model to its application less than
+// DefaultChangeGuard ago, such as resolving it), with ErrStatusBlocked on blocked
 // (if RaiseOnBlocked), and with context.DeadlineExceeded on timeout. It
 // returns the snapshot that satisfied it.
 func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*Status, error) {
@@ -457,6 +459,13 @@ func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failE
 	}
 	inError := wtUnitInError(u)
 	if inError && !ev.opts.IgnoreErrors {
+		if g := s.stGuardFor(u.Application); wtErrorPredates(u, now, g) {
+			// An error from before a change made through the same Model
+			// (such as resolving it) does not fail a wait started right
+			// after that change.
+			return fmt.Sprintf("%s: %s, set before the change at %s", u.Name, wtDescribeUnitError(u),
+				g.UTC().Round(time.Second).Format(time.TimeOnly)), "", ""
+		}
 		first, seen := ev.errorSince[u.Name]
 		if !seen {
 			first = wtErrorStart(u, now)
@@ -522,6 +531,14 @@ func wtErrorStart(u *UnitStatus, now time.Time) time.Time {
 		}
 	}
 	return now
+}
+
+// wtErrorPredates reports whether the error of a unit in error began
+// before g, the last change made through the waiting Model to its
+// application, while that change is less than DefaultChangeGuard old: the
+// unit has not yet reacted to the change, so its error may be gone.
+func wtErrorPredates(u *UnitStatus, now, g time.Time) bool {
+	return !g.IsZero() && !now.IsZero() && now.Sub(g) < DefaultChangeGuard && wtErrorStart(u, now).Before(g)
 }
 
 // stUnitMachine returns the machine a unit (or its principal) runs on.
@@ -597,7 +614,9 @@ func wtShortMessage(msg string) string {
 // Transient-state guard: after a change made through the same Model, a
 // snapshot does not count until every unit of the changed applications has
 // reported a status set after the change, or opts.ChangeGuard has passed
-// by the controller's clock.
+// by the controller's clock. Until then opts.Error does not fail the wait
+// either: the error it sees may be from before the change (a resolved
+// unit that has not run its hook again yet).
 //
 // It returns the last snapshot, on which ready held.
 func (w *Waiter) Wait(ctx context.Context, ready Predicate, opts *WaitOptions) (*Status, error) {
@@ -621,6 +640,13 @@ func (w *Waiter) Wait(ctx context.Context, ready Predicate, opts *WaitOptions) (
 	eval := func(s *Status) wtVerdict {
 		if o.Error != nil {
 			if bad, why := o.Error(s); bad {
+				if o.ChangeGuard > 0 {
+					if held := wtGuardHolds(s, o.ChangeGuard); len(held) > 0 {
+						// Perhaps the state from before the change.
+						streak = 0
+						return wtVerdict{busy: held}
+					}
+				}
 				if len(why) == 0 {
 					why = []string{"the error condition holds"}
 				}

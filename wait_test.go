@@ -751,3 +751,52 @@ func (w wtLockedWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
+
+// TestWaitGuardStaleError: a wait started right after a change (such as
+// resolving a unit's error) does not fail on an error from before the
+// change, but does once the guard window has passed without the unit
+// reacting.
+func TestWaitGuardStaleError(t *testing.T) {
+	t.Parallel()
+	stale := wtHookError("pg/0", "config-changed", 20*time.Second)
+	recovering := []wtTestStep{
+		{at: 30 * time.Second, mutate: stale},
+		{at: 31 * time.Second, mutate: wtAgent("pg/0", "executing", "running config-changed hook", 31*time.Second)},
+		{at: 34 * time.Second, mutate: wtAgent("pg/0", "idle", "", 32*time.Second)},
+	}
+	forIdle := func(w *Waiter) error {
+		_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{IdlePeriod: -1, Timeout: 10 * time.Second})
+		return err
+	}
+	forPredicate := func(w *Waiter) error {
+		_, err := w.Wait(context.Background(), AllAgentsIdle(), &WaitOptions{Successes: 1, Error: AnyError(), Timeout: 10 * time.Second})
+		return err
+	}
+	for name, wait := range map[string]func(*Waiter) error{"WaitForIdle": forIdle, "Wait": forPredicate} {
+		t.Run(name, func(t *testing.T) {
+			w, sc := wtTestWaiter(t, recovering...)
+			w.changes = &changeTracker{}
+			w.changes.noteChange("pg")
+			if err := wait(w); err != nil {
+				t.Fatalf("wait right after the change = %v", err)
+			}
+			if got := sc.fetches(); got != 3 {
+				t.Errorf("fetches = %d, want 3", got)
+			}
+
+			// Nothing reacts: once the guard window has passed, the error
+			// fails the wait.
+			w, _ = wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: stale}, wtTestStep{at: 40 * time.Second, mutate: stale})
+			w.changes = &changeTracker{}
+			w.changes.noteChange("pg")
+			if err := wait(w); !errors.Is(err, ErrStatusError) {
+				t.Errorf("wait on an error that outlived the guard = %v, want ErrStatusError", err)
+			}
+			// Without a change, the error fails the wait at once.
+			w, sc = wtTestWaiter(t, recovering...)
+			if err := wait(w); !errors.Is(err, ErrStatusError) || sc.fetches() != 1 {
+				t.Errorf("wait without a change = %v after %d fetches, want ErrStatusError after 1", err, sc.fetches())
+			}
+		})
+	}
+}
