@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -53,6 +54,7 @@ type Conn struct {
 	err       error // set before broken is closed
 	cancel    context.CancelFunc
 	closeOnce sync.Once
+	closed    atomic.Bool // Close or closeNow was called
 	wg        sync.WaitGroup
 }
 
@@ -113,11 +115,12 @@ func (c *Conn) Addr() string { return c.ep.addr }
 func (c *Conn) Broken() <-chan struct{} { return c.broken }
 
 // Err returns nil while the connection works, and then why it stopped: an
-// error matching ErrClosed or ErrBroken.
+// error matching ErrBroken when it failed, ErrClosed once Close was called
+// (and ErrBroken too if it had failed before).
 func (c *Conn) Err() error {
 	select {
 	case <-c.broken:
-		return c.err
+		return c.doneErr()
 	default:
 		return nil
 	}
@@ -228,7 +231,7 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		return ctx.Err()
 	case <-c.broken:
 		c.forget(reqID)
-		return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.err)
+		return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.doneErr())
 	}
 
 	var resp *responseFrame
@@ -242,7 +245,7 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		case resp = <-ch: // answered just before the failure
 		default:
 			c.forget(reqID)
-			return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.err)
+			return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.doneErr())
 		}
 	}
 	if se := resp.serverError(); se != nil {
@@ -344,6 +347,16 @@ func (c *Conn) markDone(err error) bool {
 	return done
 }
 
+// doneErr is the error of a call on a connection that is done. After Close
+// it matches ErrClosed, as documented, even when the connection had broken
+// before; it then also matches ErrBroken and says why it broke.
+func (c *Conn) doneErr() error {
+	if c.closed.Load() && !errors.Is(c.err, ErrClosed) {
+		return fmt.Errorf("%w after it had broken: %w", ErrClosed, c.err)
+	}
+	return c.err
+}
+
 // fail breaks the connection.
 func (c *Conn) fail(ctx context.Context, cause error) {
 	if !c.markDone(&brokenError{cause: cause}) {
@@ -360,6 +373,7 @@ func (c *Conn) fail(ctx context.Context, cause error) {
 // websocket close frame and waits for the controller's answer, at most a few
 // seconds if the controller does not answer.
 func (c *Conn) Close() error {
+	c.closed.Store(true)
 	c.closeOnce.Do(func() {
 		if c.markDone(ErrClosed) {
 			// Closing handshake; the reader sees the server's close frame.
@@ -380,6 +394,7 @@ func (c *Conn) Close() error {
 
 // closeNow closes without the closing handshake (used when login fails).
 func (c *Conn) closeNow() {
+	c.closed.Store(true)
 	c.closeOnce.Do(func() {
 		c.markDone(ErrClosed)
 		c.cancel()

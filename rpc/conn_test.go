@@ -371,6 +371,13 @@ func TestServerClosesMidCall(t *testing.T) {
 	if !errors.Is(c.Err(), rpc.ErrBroken) {
 		t.Errorf("Err() = %v, want ErrBroken", c.Err())
 	}
+	// After Close, calls fail with ErrClosed as documented, even though the
+	// connection had broken first; the error still says why it broke.
+	c.Close()
+	err = c.Call(context.Background(), "Test", "Echo", "", nil, nil)
+	if !errors.Is(err, rpc.ErrClosed) || !errors.Is(err, rpc.ErrBroken) || rpc.IsRetryable(err) {
+		t.Errorf("Call after Close of a broken connection = %v, want ErrClosed (and ErrBroken), not retryable", err)
+	}
 }
 
 func TestServerDropsDuringCall(t *testing.T) {
