@@ -167,6 +167,34 @@ func TestWaitForIdle(t *testing.T) {
 		wantErr:    ErrStatusError,
 		wantFailed: []string{`pg/1: workload error since 12:00:49 (hook failed: "install")`},
 	}, {
+		name: "an error older than the grace period fails at once",
+		opts: WaitForIdleOptions{ErrorGrace: 20 * time.Second, Timeout: 5 * time.Second},
+		steps: []wtTestStep{
+			{at: 60 * time.Second, mutate: wtHookError("pg/1", "install", 30*time.Second)},
+		},
+		wantFetches: 1,
+		wantErr:     ErrStatusError,
+		wantFailed:  []string{`pg/1: workload error since 12:00:30 (hook failed: "install")`},
+	}, {
+		name: "the grace period starts again after a recovery",
+		opts: WaitForIdleOptions{ErrorGrace: 20 * time.Second, Timeout: 5 * time.Second},
+		steps: []wtTestStep{
+			{at: 30 * time.Second, mutate: wtHookError("pg/1", "install", 29*time.Second)},
+			{at: 40 * time.Second, mutate: wtAgent("pg/1", "idle", "", 39*time.Second)},
+			{at: 60 * time.Second, mutate: wtHookError("pg/1", "config-changed", 59*time.Second)},
+			{at: 70 * time.Second, mutate: wtHookError("pg/1", "config-changed", 59*time.Second)},
+			{at: 90 * time.Second, mutate: wtAgent("pg/1", "idle", "", 71*time.Second)},
+		},
+		wantFetches: 5,
+	}, {
+		name: "an application in error with no unit in error fails",
+		opts: WaitForIdleOptions{Timeout: 5 * time.Second},
+		steps: []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) {
+			s.Applications["pg"].Status = StatusInfo{Current: "error", Message: "storage lost"}
+		}}},
+		wantErr:    ErrStatusError,
+		wantFailed: []string{"pg: application error (storage lost)"},
+	}, {
 		name: "machine provisioning error",
 		steps: []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) {
 			s.Machines["1"].InstanceStatus = StatusInfo{Current: "provisioning error", Message: "no capacity"}
@@ -221,6 +249,12 @@ func TestWaitForIdle(t *testing.T) {
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg: 2 units, waiting for exactly 3"},
 	}, {
+		name:     "exact units refuses more units",
+		opts:     WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 1, Timeout: 50 * time.Millisecond},
+		steps:    []wtTestStep{settled},
+		wantErr:  context.DeadlineExceeded,
+		wantBusy: []string{"pg: 2 units, waiting for exactly 1"},
+	}, {
 		name:     "at least units",
 		opts:     WaitForIdleOptions{Apps: []string{"pg"}, AtLeastUnits: 3, Timeout: 50 * time.Millisecond},
 		steps:    []wtTestStep{settled},
@@ -240,6 +274,12 @@ func TestWaitForIdle(t *testing.T) {
 			{at: 31 * time.Second, mutate: func(s *Status) { delete(s.Applications["pg"].Units, "pg/1") }},
 		},
 		wantFetches: 2,
+	}, {
+		name:     "a dying unit holds the wait",
+		opts:     WaitForIdleOptions{Apps: []string{"pg"}, Timeout: 50 * time.Millisecond},
+		steps:    []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) { s.Unit("pg/1").AgentStatus.Life = "dying" }}},
+		wantErr:  context.DeadlineExceeded,
+		wantBusy: []string{"pg/1: dying"},
 	}, {
 		name: "an application with no units yet (right after deploy)",
 		opts: WaitForIdleOptions{Apps: []string{"web"}},
