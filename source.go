@@ -200,7 +200,7 @@ func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 		}
 	}
 	if s == nil {
-		return nil, errors.New("cannot get model status: fetch returned no status")
+		return nil, errors.New("fetch returned no status")
 	}
 	if len(patterns) > 0 {
 		if extra := srcMissingPrincipals(s, patterns); len(extra) > 0 {

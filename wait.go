@@ -60,8 +60,8 @@ type WaitProgress struct {
 // its unit agents idle for 15 s, failing on error status, for at most
 // 10 minutes.
 type WaitForIdleOptions struct {
-	// Apps are the applications to wait for. Nil means every application
-	// in the model when the wait starts. Named applications that are not
+	// Apps are the applications to wait for. Nil or empty means every
+	// application in the model when the wait starts. Named applications that are not
 	// deployed yet are waited for.
 	Apps []string
 	// Status is the workload status every unit (and the application, see
@@ -80,7 +80,7 @@ type WaitForIdleOptions struct {
 	// of failing with ErrStatusError (python-libjuju's raise_on_error=False).
 	IgnoreErrors bool
 	// ErrorGrace tolerates a unit in error for this long (by the
-	// controller's clock, from when the wait first saw the error) before
+	// controller's clock, from the error's own since timestamp) before
 	// failing, for hook errors Juju is retrying. 0 fails at once.
 	ErrorGrace time.Duration
 	// RaiseOnBlocked fails the wait with ErrStatusBlocked when an
@@ -341,10 +341,12 @@ func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*St
 	}
 	ev := &wtIdleEval{
 		opts:       o,
-		apps:       slices.Clone(o.Apps),
 		idle:       o.IdlePeriod,
 		errorSince: make(map[string]time.Time),
 		idleSeen:   make(map[string]time.Time),
+	}
+	if len(o.Apps) > 0 {
+		ev.apps = slices.Clone(o.Apps)
 	}
 	if ev.idle == 0 {
 		ev.idle = DefaultIdlePeriod

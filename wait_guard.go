@@ -46,14 +46,6 @@ func (m *Model) wtTracker() *changeTracker {
 }
 
 // noteChange records that a change touching apps (none = the whole model)
-// was just accepted by the controller, for the transient-state guard of
-// later waits (see Model.WaitForIdle). Every mutating Model method calls
-// it once the controller accepted the change.
-func (m *Model) noteChange(apps ...string) {
-	m.wtTracker().noteChange(apps...)
-}
-
-// noteChange records that a change touching apps (none = the whole model)
 // was just accepted by the controller.
 func (t *changeTracker) noteChange(apps ...string) {
 	if t == nil {

@@ -341,7 +341,7 @@ func TestSimWaitScaleDown(t *testing.T) {
 		if err != nil || len(res.Results) != 1 || res.Results[0].Error != nil {
 			t.Fatalf("DestroyUnit = %+v, %v", res, err)
 		}
-		m.noteChange("pg") // what the Model's own remove-unit does
+		m.changed("pg") // what the Model's own remove-unit does
 
 		var first []string
 		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 2, Progress: func(p WaitProgress) {
@@ -383,7 +383,7 @@ func TestSimWaitRightAfterDeploy(t *testing.T) {
 				t.Fatalf("DeployFromRepository = %+v, %v", res, err)
 			}
 		}
-		m.noteChange("blog")
+		m.changed("blog")
 
 		var first []string
 		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"blog"}, Status: "active", Progress: func(p WaitProgress) {
@@ -420,7 +420,7 @@ func TestSimWaitGuardAfterConfigChange(t *testing.T) {
 		if err != nil || len(res.Results) != 1 || res.Results[0].Error != nil {
 			t.Fatalf("SetConfigs = %+v, %v", res, err)
 		}
-		m.noteChange("wordpress") // what the Model's own config set does
+		m.changed("wordpress") // what the Model's own config set does
 
 		var d *wtDriver
 		polls := 0
@@ -459,7 +459,7 @@ func TestSimWaitSubordinates(t *testing.T) {
 		if err != nil {
 			t.Fatalf("AddRelation = %+v, %v", res, err)
 		}
-		m.noteChange("ntp", "ubuntu")
+		m.changed("ntp", "ubuntu")
 
 		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"ntp"}, ExactUnits: 2})
 		units := s.Units("ntp")

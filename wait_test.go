@@ -840,3 +840,15 @@ func TestWaitGuardStaleError(t *testing.T) {
 		})
 	}
 }
+
+// An empty (not nil) Apps list means every application, like nil: it must
+// not wait for nothing and pass at once.
+func TestWaitForIdleEmptyAppsMeansAll(t *testing.T) {
+	t.Parallel()
+	w, _ := wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: wtWorkload("web/10", "waiting", "waiting for db", 0)})
+	_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Apps: []string{}, Status: "active", Timeout: 30 * time.Millisecond})
+	var we *WaitError
+	if !errors.As(err, &we) || !slices.Contains(we.Busy, "web/10: workload waiting since 12:00:00 (waiting for db)") {
+		t.Fatalf("WaitForIdle with empty Apps = %v, want a timeout naming web/10", err)
+	}
+}
