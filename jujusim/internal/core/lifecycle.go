@@ -338,14 +338,14 @@ func (c *Controller) greetNewcomer(u *unit) {
 	}
 }
 
-// relationIDFromHook maps "<ep>-relation-changed" on unit u to a relation.
-func (c *Controller) relationForHook(u *unit, hook string) *relation {
+// relationForHook maps "<ep>-relation-<kind>" on unit u to a relation.
+func (c *Controller) relationForHook(u *unit, hook, kind string) *relation {
 	for _, r := range u.app.m.relations {
 		ep, ok := r.endpointFor(u.app.name)
 		if !ok {
 			continue
 		}
-		if hook == ep.rel.Name+"-relation-changed" {
+		if hook == ep.rel.Name+"-relation-"+kind {
 			return r
 		}
 	}
@@ -476,7 +476,13 @@ func (c *Controller) applyHook(u *unit, hook string) {
 	case "remove":
 		c.setWorkload(u, "terminated", "")
 	default:
-		if r := c.relationForHook(u, hook); r != nil {
+		// As on a real controller, the relation is joined once the leader
+		// of one of its applications has entered its scope, even with
+		// nobody on the other side (a lone unit's peer relation).
+		if r := c.relationForHook(u, hook, "created"); r != nil && u.leader && r.life == lifeAlive {
+			c.setRelationStatus(r, a.m, "joined", "")
+		}
+		if r := c.relationForHook(u, hook, "changed"); r != nil {
 			u.joined[r.id] = true
 			delete(u.joinPending, r.id)
 			r.setSettled(u, u.life == lifeAlive)

@@ -171,3 +171,30 @@ func TestSinceKeptWhileStatusUnchanged(t *testing.T) {
 		t.Errorf("agent since stayed %v although the agent ran a hook", b)
 	}
 }
+
+// TestRelationJoinedOnceLeaderInScope checks that a relation is joined as
+// soon as the leader of one of its applications has entered its scope, as
+// on a real controller: a lone unit's peer relation, and a relation with an
+// application that has no units yet.
+func TestRelationJoinedOnceLeaderInScope(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "mysql", "db", 1)
+	deployHub(s, ms, "wordpress", "wp", 0)
+	s.mustCall(ms, "Application", 22, "AddRelation", map[string]any{"endpoints": []string{"db:database", "wp:database"}})
+	relStatus := func() map[string]any {
+		out := map[string]any{}
+		for _, r := range get(s.status(ms), "relations").([]any) {
+			out[get(r, "key").(string)] = get(r, "status", "status")
+		}
+		return out
+	}
+	if diff := cmp.Diff(map[string]any{"db:database-peers": "joining", "wp:database db:database": "joining"}, relStatus()); diff != "" {
+		t.Errorf("relations before any unit is up (-want +got):\n%s", diff)
+	}
+	s.advance(5 * time.Second)
+	if diff := cmp.Diff(map[string]any{"db:database-peers": "joined", "wp:database db:database": "joined"}, relStatus()); diff != "" {
+		t.Errorf("relations once db/0 is up (-want +got):\n%s", diff)
+	}
+}
