@@ -483,12 +483,13 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// dropModelConn closes and forgets the connection to a model (after the
-// model was destroyed).
+// dropModelConn closes the connection to a model (after the model was
+// destroyed). The slot stays in c.slots, so that a connection another
+// goroutine is dialling into it (or that is left when ctx ends first) is
+// still closed by Close.
 func (c *Controller) dropModelConn(ctx context.Context, uuid string) {
 	c.mu.Lock()
 	slot := c.slots[uuid]
-	delete(c.slots, uuid)
 	c.mu.Unlock()
 	if slot == nil {
 		return
