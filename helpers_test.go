@@ -157,7 +157,7 @@ func TestParseVersionAndFeatures(t *testing.T) {
 	if !f4.juju4 || f36.juju4 || f4.allowsSeries() || !f36.allowsSeries() {
 		t.Errorf("juju4 flags wrong")
 	}
-	if f4.setCharmStorageKey(22) != "storage-directives" || f4.setCharmStorageKey(19) != "storage-constraints" || f36.setCharmStorageKey(22) != "storage-constraints" {
+	if f4.setCharmStorageKey(22) != "storage-directives" || f4.setCharmStorageKey(20) != "storage-directives" || f4.setCharmStorageKey(19) != "storage-constraints" || f36.setCharmStorageKey(22) != "storage-constraints" {
 		t.Errorf("storage keys wrong")
 	}
 	if !modelManagerUsesQualifier(11) || modelManagerUsesQualifier(10) {
