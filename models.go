@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/rpc"
 )
 
 // ModelSummary describes a model as Controller.Models lists it.
@@ -459,40 +460,37 @@ func (c *Controller) modelGone(ctx context.Context, uuid string) (bool, error) {
 	}
 	mm := facades.NewModelManagerClient(conn)
 	args := facades.Entities{Entities: []facades.Entity{{Tag: modelTag(uuid)}}}
+	// The two ModelManager shapes differ only in owner/qualifier: collect
+	// the per-model errors and judge them once.
+	var errs []*rpc.Error
 	if modelManagerUsesQualifier(v) {
-		res, err := mm.ModelStatus(ctx, args)
-		if isNotFound(err) {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
+		var res facades.ModelStatusResults
+		res, err = mm.ModelStatus(ctx, args)
 		for _, m := range res.Models {
-			if m.Error != nil {
-				if isNotFound(m.Error) {
-					return true, nil
-				}
-				return false, m.Error
-			}
+			errs = append(errs, m.Error)
 		}
-		return len(res.Models) == 0, nil
+	} else {
+		var res facades.ModelStatusResultsV10
+		res, err = mm.ModelStatusV10(ctx, args)
+		for _, m := range res.Models {
+			errs = append(errs, m.Error)
+		}
 	}
-	res, err := mm.ModelStatusV10(ctx, args)
 	if isNotFound(err) {
 		return true, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	for _, m := range res.Models {
-		if m.Error != nil {
-			if isNotFound(m.Error) {
+	for _, e := range errs {
+		if e != nil {
+			if isNotFound(e) {
 				return true, nil
 			}
-			return false, m.Error
+			return false, e
 		}
 	}
-	return len(res.Models) == 0, nil
+	return len(errs) == 0, nil
 }
 
 // sleepCtx sleeps for d or until ctx ends.
