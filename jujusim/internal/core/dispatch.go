@@ -82,11 +82,16 @@ func decode(p json.RawMessage, v any) error {
 	return nil
 }
 
-// params checks that the caller has the given access to the model and
-// decodes the call's parameters, the start of most handlers.
+// params checks that the caller has the given access to the model (or, for
+// access "superuser", controller superuser access) and decodes the call's
+// parameters, the start of most handlers.
 func params[T any](cx *callCtx, access string, p json.RawMessage) (T, error) {
 	var a T
-	if err := cx.need(access); err != nil {
+	check := cx.need
+	if access == "superuser" {
+		check = func(string) error { return cx.needSuperuser() }
+	}
+	if err := check(access); err != nil {
 		return a, err
 	}
 	if err := decode(p, &a); err != nil {

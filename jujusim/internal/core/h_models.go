@@ -601,11 +601,8 @@ func ctrlGetAccess(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func ctrlModifyAccess(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.needSuperuser(); err != nil {
-		return nil, err
-	}
-	var a facades.ModifyControllerAccessRequest
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.ModifyControllerAccessRequest](cx, "superuser", p)
+	if err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(a.Changes))
@@ -737,11 +734,8 @@ func umUserInfo(cx *callCtx, p json.RawMessage) (any, error) {
 
 func umAddUser(cx *callCtx, p json.RawMessage) (any, error) {
 	c := cx.c
-	if err := cx.needSuperuser(); err != nil {
-		return nil, err
-	}
-	var a facades.AddUsers
-	if err := decode(p, &a); err != nil {
+	a, err := params[facades.AddUsers](cx, "superuser", p)
+	if err != nil {
 		return nil, err
 	}
 	out := facades.AddUserResults{Results: make([]facades.AddUserResult, len(a.Users))}

@@ -440,14 +440,11 @@ func (cx *callCtx) backendNotFound(name string) *Error {
 }
 
 func sbAdd(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.needSuperuser(); err != nil {
+	a, err := params[facades.AddSecretBackendArgs](cx, "superuser", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.AddSecretBackendArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Args))
 	for i, arg := range a.Args {
 		if arg.Name == "" || arg.Name == "internal" || arg.Name == "auto" {
@@ -476,14 +473,11 @@ func sbAdd(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.needSuperuser(); err != nil {
+	a, err := params[facades.UpdateSecretBackendArgs](cx, "superuser", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.UpdateSecretBackendArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Args))
 	for i, arg := range a.Args {
 		b, ok := c.backends[arg.Name]
@@ -513,14 +507,11 @@ func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
-	if err := cx.needSuperuser(); err != nil {
+	a, err := params[facades.RemoveSecretBackendArgs](cx, "superuser", p)
+	if err != nil {
 		return nil, err
 	}
 	c := cx.c
-	var a facades.RemoveSecretBackendArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	errs := make([]error, len(a.Args))
 	for i, arg := range a.Args {
 		b, ok := c.backends[arg.Name]
