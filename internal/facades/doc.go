@@ -10,7 +10,9 @@
 // per facade method. Each method knows the facade versions it exists in; when
 // the negotiated version lacks it, it returns a *MethodVersionError matching
 // rpc.ErrNotSupported before anything is sent. SupportedVersions is the
-// version table to pass to rpc.Config.FacadeVersions.
+// version table to pass to rpc.Config.FacadeVersions. Mutating tells, for
+// every generated method, whether it may change state (the rule is in
+// internal/cmd/facadegen/access.go).
 //
 // # Naming
 //

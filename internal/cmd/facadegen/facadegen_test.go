@@ -264,3 +264,85 @@ func TestApplyFixes(t *testing.T) {
 		})
 	}
 }
+
+func TestMutates(t *testing.T) {
+	watcher := facade{Name: "StringsWatcher", WatcherID: true}
+	tests := []struct {
+		f      facade
+		method string
+		want   bool
+	}{
+		{facade{Name: "Client"}, "FullStatus", false},
+		{facade{Name: "Client"}, "StatusHistory", false},
+		{facade{Name: "Application"}, "GetConfig", false},
+		{facade{Name: "Application"}, "UnitsInfo", false},
+		{facade{Name: "Application"}, "Leader", false}, // listed
+		{facade{Name: "Charms"}, "IsMetered", false},
+		{facade{Name: "Controller"}, "WatchAllModels", false},
+		{watcher, "Next", false},
+		{watcher, "Stop", false},
+		{facade{Name: "Application"}, "Deploy", true},
+		{facade{Name: "Application"}, "SetCharm", true},
+		{facade{Name: "Application"}, "Stop", true}, // Stop is read-only on watchers only
+		{facade{Name: "Secrets"}, "CreateSecrets", true},
+		{facade{Name: "MachineManager"}, "GetUpgradeSeriesMessages", true}, // listed
+		{facade{Name: "X"}, "Getaway", true},                                // a prefix must be a whole word
+		{facade{Name: "X"}, "Islands", true},
+	}
+	for _, tt := range tests {
+		if got := curatedAccess.mutates(tt.f, tt.method); got != tt.want {
+			t.Errorf("mutates(%s.%s) = %t, want %t", tt.f.Name, tt.method, got, tt.want)
+		}
+	}
+}
+
+func TestAccessTable(t *testing.T) {
+	schemas := []*schemaFile{}
+	for _, name := range []string{"juju-9.0.1.json", "juju-8.5.3.json"} {
+		s, err := loadSchema(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		schemas = append(schemas, s)
+	}
+	m, err := build(schemas, testList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.access = accessRules{ReadOnly: map[string]bool{"Widget.Store": true}}
+	table, err := m.accessTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"Widget.Store": false, "Widget.Make": true, "Widget.Ping": true, "Gadget.Get": false}
+	for key, w := range want {
+		if got, ok := table[key]; !ok || got != w {
+			t.Errorf("table[%s] = %t, %t; want %t", key, got, ok, w)
+		}
+	}
+	for _, fm := range m.facades {
+		for _, mm := range fm.Methods {
+			if _, ok := table[fm.Name+"."+mm.Wire]; !ok {
+				t.Errorf("%s.%s is not classified", fm.Name, mm.Wire)
+			}
+		}
+	}
+	bad := []struct {
+		name  string
+		rules accessRules
+		want  string
+	}{
+		{"unknown read", accessRules{ReadOnly: map[string]bool{"Widget.Nope": true}}, "readOnlyMethods Widget.Nope is not a generated method"},
+		{"redundant read", accessRules{ReadOnly: map[string]bool{"Gadget.Get": true}}, "readOnlyMethods Gadget.Get restates the name rules"},
+		{"unknown write", accessRules{Mutating: map[string]bool{"Widget.Nope": true}}, "mutatingMethods Widget.Nope is not a generated method"},
+		{"redundant write", accessRules{Mutating: map[string]bool{"Widget.Make": true}}, "mutatingMethods Widget.Make restates the default"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			m.access = tt.rules
+			if _, err := m.accessTable(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}

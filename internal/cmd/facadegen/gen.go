@@ -25,6 +25,15 @@ func (m *model) emit() ([]file, error) {
 		return nil, err
 	}
 	files = append(files, caller)
+	accessSrc, err := m.accessSource()
+	if err != nil {
+		return nil, err
+	}
+	access, err := finish("access.go", allHeader, accessSrc)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, access)
 	var b bytes.Buffer
 	for _, t := range m.types {
 		if len(t.Facades) > 1 {
@@ -145,7 +154,9 @@ const packageDoc = `// Package facades holds the typed clients and wire types of
 // per facade method. Each method knows the facade versions it exists in; when
 // the negotiated version lacks it, it returns a *MethodVersionError matching
 // rpc.ErrNotSupported before anything is sent. SupportedVersions is the
-// version table to pass to rpc.Config.FacadeVersions.
+// version table to pass to rpc.Config.FacadeVersions. Mutating tells, for
+// every generated method, whether it may change state (the rule is in
+// internal/cmd/facadegen/access.go).
 //
 // # Naming
 //

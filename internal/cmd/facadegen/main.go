@@ -81,6 +81,7 @@ func generate(paths []string) ([]file, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.access = curatedAccess
 	files, err := m.emit()
 	if err != nil {
 		return nil, err

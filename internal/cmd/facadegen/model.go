@@ -79,6 +79,7 @@ type model struct {
 	types    []*goType
 	facades  []*facadeModel
 	typeByGo map[string]*goType
+	access   accessRules // exceptions to the read-only name rules
 }
 
 func (m *model) rank(r release) int { return slices.Index(m.order, r) }
