@@ -1,0 +1,162 @@
+package core
+
+import (
+	"encoding/json"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// ---- config ----
+
+func (c *Controller) appConfigView(a *application) map[string]any {
+	out := make(map[string]any, len(a.charm.config))
+	for name, opt := range a.charm.config {
+		e := map[string]any{"type": opt.Type}
+		if opt.Description != "" {
+			e["description"] = opt.Description
+		}
+		if opt.Default != nil {
+			e["default"] = opt.Default
+		}
+		if v, ok := a.config[name]; ok {
+			e["value"] = v
+			e["source"] = "user"
+		} else if opt.Default != nil {
+			e["value"] = opt.Default
+			e["source"] = "default"
+		} else {
+			e["source"] = "unset"
+		}
+		out[name] = e
+	}
+	return out
+}
+
+func appGet(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationGet](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	c := cx.c
+	app, ok := cx.m.apps[a.Application]
+	if !ok {
+		// The real 4.0 server words this one without quotes.
+		return nil, errNotFound("application %s not found", a.Application)
+	}
+	trustSource := "default"
+	if app.trust {
+		trustSource = "user"
+	}
+	return facades.ApplicationGetResults{
+		Application: app.name,
+		ApplicationConfig: map[string]any{"trust": map[string]any{
+			"default": false, "description": "Does this application have access to trusted credentials",
+			"source": trustSource, "type": "bool", "value": app.trust,
+		}},
+		Base:             wireBase(app.base.noRisk()),
+		Channel:          app.channel,
+		Charm:            app.charm.name,
+		Config:           c.appConfigView(app),
+		Constraints:      app.cons,
+		EndpointBindings: app.bindings,
+	}, nil
+}
+
+func appCharmConfig(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationGetArgs](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	out := facades.ApplicationGetConfigResults{Results: make([]facades.ConfigResult, len(a.Args))}
+	for i, g := range a.Args {
+		app, err := cx.c.app(cx.m, g.Application)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		out.Results[i].Config = cx.c.appConfigView(app)
+	}
+	return out, nil
+}
+
+func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ConfigSetArgs](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	c := cx.c
+	errs := make([]error, len(a.Args))
+	for i, s := range a.Args {
+		app, err := c.app(cx.m, s.Application)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		settings := map[string]any{}
+		y, err := parseConfigYAML(app.name, s.ConfigYAML)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		for k, v := range y {
+			settings[k] = v
+		}
+		for k, v := range s.Config {
+			settings[k] = v
+		}
+		cfg, hasTrust, trust, err := typedConfig(app.charm, settings)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		for k, v := range cfg {
+			app.config[k] = v
+		}
+		if hasTrust {
+			app.trust = *trust
+		}
+		c.configChanged(app)
+	}
+	return errorResults(errs), nil
+}
+
+func (c *Controller) configChanged(a *application) {
+	for _, u := range a.sortedUnits() {
+		if u.life == lifeAlive && u.ready {
+			u.settled = false
+			c.queueHooks(u, "config-changed")
+		}
+	}
+	a.m.notify()
+}
+
+func appUnsetConfig(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationConfigUnsetArgs](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	c := cx.c
+	errs := make([]error, len(a.Args))
+	for i, s := range a.Args {
+		app, err := c.app(cx.m, s.Application)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		for _, k := range s.Options {
+			if k == "trust" {
+				app.trust = false
+				continue
+			}
+			if _, ok := app.charm.config[k]; !ok {
+				errs[i] = errNotValid("unknown option %q", k)
+				break
+			}
+			delete(app.config, k)
+		}
+		if errs[i] == nil {
+			c.configChanged(app)
+		}
+	}
+	return errorResults(errs), nil
+}

@@ -1,0 +1,406 @@
+package core
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// ---- expose, constraints, leader, resolve, scale, charm ----
+
+func appExpose(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationExpose](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	app, err := cx.c.app(cx.m, a.Application)
+	if err != nil {
+		return nil, err
+	}
+	if app.charm.subordinate {
+		return nil, errNotValid("cannot expose subordinate application %q", app.name)
+	}
+	if app.exposedEPs == nil {
+		app.exposedEPs = map[string]exposedEndpoint{}
+	}
+	eps := a.ExposedEndpoints
+	if len(eps) == 0 {
+		eps = map[string]facades.ExposedEndpoint{"": {}}
+	}
+	for ep, e := range eps {
+		if ep != "" {
+			if _, ok := app.charm.relations[ep]; !ok {
+				return nil, errNotValid("endpoint %q not found", ep)
+			}
+		}
+		x := exposedEndpoint{Spaces: e.ExposeToSpaces, CIDRs: e.ExposeToCidrs}
+		if len(x.Spaces) == 0 && len(x.CIDRs) == 0 {
+			x.CIDRs = []string{"0.0.0.0/0", "::/0"}
+		}
+		app.exposedEPs[ep] = x
+	}
+	app.exposed = true
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func appUnexpose(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationUnexpose](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	app, err := cx.c.app(cx.m, a.Application)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.ExposedEndpoints) == 0 {
+		app.exposed = false
+		app.exposedEPs = nil
+	} else {
+		for _, ep := range a.ExposedEndpoints {
+			if _, ok := app.exposedEPs[ep]; !ok {
+				return nil, errNotValid("endpoint %q is not exposed", ep)
+			}
+		}
+		for _, ep := range a.ExposedEndpoints {
+			delete(app.exposedEPs, ep)
+		}
+		app.exposed = len(app.exposedEPs) > 0
+	}
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func appSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.SetConstraints](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	app, err := cx.c.app(cx.m, a.Application)
+	if err != nil {
+		return nil, err
+	}
+	if app.charm.subordinate {
+		return nil, errNotValid("cannot set constraints on subordinate application %q", app.name)
+	}
+	app.cons = a.Constraints
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func appGetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	out := facades.ApplicationGetConstraintsResults{Results: make([]facades.ApplicationConstraint, len(a.Entities))}
+	for i, e := range a.Entities {
+		app, err := cx.c.appFromTag(cx.m, e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		out.Results[i].Constraints = app.cons
+	}
+	return out, nil
+}
+
+func appLeader(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.Entity](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	var out facades.StringResult
+	app, err := cx.c.appFromTag(cx.m, a.Tag)
+	if err != nil {
+		setErr(&out.Error, err)
+		return out, nil
+	}
+	if app.leader == "" {
+		setErr(&out.Error, errNotFound("application %q has no leader", app.name))
+		return out, nil
+	}
+	out.Result = app.leader
+	return out, nil
+}
+
+func appResolveUnitErrors(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.UnitsResolved](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	c := cx.c
+	if a.All {
+		for _, n := range cx.m.sortedApps() {
+			for _, u := range cx.m.apps[n].sortedUnits() {
+				c.resolveUnit(u, a.Retry)
+			}
+		}
+		return facades.ErrorResults{Results: []facades.ErrorResult{}}, nil
+	}
+	var tags []facades.Entity
+	if a.Tags != nil {
+		tags = a.Tags.Entities
+	}
+	errs := make([]error, len(tags))
+	for i, e := range tags {
+		u, err := c.unitByTag(cx.m, e.Tag)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if !c.resolveUnit(u, a.Retry) {
+			errs[i] = errNotValid("unit %q is not in an error state", u.name)
+		}
+	}
+	return errorResults(errs), nil
+}
+
+func appScaleApplications(cx *callCtx, p json.RawMessage) (any, error) {
+	if err := cx.need("write"); err != nil {
+		return nil, err
+	}
+	c := cx.c
+	if cx.m.typ != "caas" {
+		return nil, errNotSupported("scaling applications on a non-container model is not supported")
+	}
+	var a facades.ScaleApplicationsParamsV2
+	if err := decode(p, &a); err != nil {
+		return nil, err
+	}
+	out := facades.ScaleApplicationResults{Results: make([]facades.ScaleApplicationResult, len(a.Applications))}
+	for i, s := range a.Applications {
+		app, err := c.appFromTag(cx.m, s.ApplicationTag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		if (s.Scale != 0 && s.ScaleChange != 0) || (s.Scale < 0 && s.ScaleChange == 0) {
+			setErr(&out.Results[i].Error, errNotValid("requesting both scale and scale-change not valid"))
+			continue
+		}
+		target := s.Scale
+		if s.ScaleChange != 0 {
+			target = app.scale + s.ScaleChange
+		}
+		if target < 0 {
+			setErr(&out.Results[i].Error, errNotValid("cannot remove more units than currently exist"))
+			continue
+		}
+		c.scaleTo(app, target)
+		out.Results[i].Info = &facades.ScaleApplicationInfo{NumUnits: target}
+	}
+	return out, nil
+}
+
+func (c *Controller) scaleTo(a *application, target int) {
+	a.scale = target
+	alive := []*unit{}
+	for _, u := range a.sortedUnits() {
+		if u.life == lifeAlive {
+			alive = append(alive, u)
+		}
+	}
+	for len(alive) < target {
+		alive = append(alive, c.newUnit(a, nil))
+	}
+	for i := len(alive) - 1; i >= target; i-- {
+		c.destroyUnit(alive[i], false)
+	}
+	c.ensureSubordinates(a.m)
+	a.m.notify()
+}
+
+func appGetCharmURLOrigin(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationGet](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	var out facades.CharmURLOriginResult
+	app, err := cx.c.app(cx.m, a.Application)
+	if err != nil {
+		setErr(&out.Error, err)
+		return out, nil
+	}
+	out.URL = app.charmURL
+	out.CharmOrigin = app.origin
+	return out, nil
+}
+
+func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.ApplicationSetCharmV2](cx, "write", p)
+	if err != nil {
+		return nil, err
+	}
+	c := cx.c
+	app, err := c.app(cx.m, a.Application)
+	if err != nil {
+		return nil, err
+	}
+	ch := cx.m.charms[a.CharmURL]
+	if ch == nil {
+		ch = c.findCharm(cx.m, a.CharmURL)
+	}
+	if ch == nil {
+		return nil, errNotFound("charm %q not found", a.CharmURL)
+	}
+	if ch.name != app.charm.name && !a.Force {
+		// Juju allows switching charms; the simulator only checks that the
+		// new charm keeps the endpoints in use.
+		for _, r := range cx.m.relations {
+			if ep, ok := r.endpointFor(app.name); ok {
+				if _, ok := ch.relations[ep.rel.Name]; !ok {
+					return nil, errNotValid("cannot upgrade application %q to charm %q: would break relation %q", app.name, ch.url, r.key)
+				}
+			}
+		}
+	}
+	settings := map[string]any{}
+	for k, v := range a.ConfigSettings {
+		settings[k] = v
+	}
+	if y, err := parseConfigYAML(app.name, a.ConfigSettingsYAML); err != nil {
+		return nil, err
+	} else {
+		for k, v := range y {
+			settings[k] = v
+		}
+	}
+	cfg, _, _, err := typedConfig(ch, settings)
+	if err != nil {
+		return nil, err
+	}
+	app.charm = ch
+	app.charmURL = ch.url
+	if a.CharmOrigin != nil {
+		app.origin = *a.CharmOrigin
+	}
+	if a.Channel != "" {
+		app.channel = a.Channel
+	}
+	for k := range app.config {
+		if _, ok := ch.config[k]; !ok {
+			delete(app.config, k)
+		}
+	}
+	for k, v := range cfg {
+		app.config[k] = v
+	}
+	for ep := range ch.relations {
+		if _, ok := app.bindings[ep]; !ok {
+			app.bindings[ep] = "alpha"
+		}
+	}
+	for _, u := range app.sortedUnits() {
+		if u.life == lifeAlive && u.ready {
+			u.settled = false
+			c.queueHooks(u, "upgrade-charm", "config-changed")
+		}
+	}
+	cx.m.notify()
+	return struct{}{}, nil
+}
+
+func init() {
+	for method, fn := range map[string]handlerFunc{
+		"Deploy": appDeploy, "DeployFromRepository": appDeployFromRepository, "AddUnits": appAddUnits,
+		"DestroyUnit": appDestroyUnit, "DestroyApplication": appDestroyApplication, "AddRelation": appAddRelation,
+		"DestroyRelation": appDestroyRelation, "Get": appGet, "CharmConfig": appCharmConfig, "SetConfigs": appSetConfigs,
+		"UnsetApplicationsConfig": appUnsetConfig, "Expose": appExpose, "Unexpose": appUnexpose,
+		"SetConstraints": appSetConstraints, "GetConstraints": appGetConstraints, "Leader": appLeader,
+		"ResolveUnitErrors": appResolveUnitErrors, "ScaleApplications": appScaleApplications,
+		"GetCharmURLOrigin": appGetCharmURLOrigin, "SetCharm": appSetCharm,
+	} {
+		regAll("Application", method, fn)
+	}
+}
+
+func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	out := facades.ApplicationInfoResults{Results: make([]facades.ApplicationInfoResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		app, err := cx.c.appFromTag(cx.m, e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		b := wireBase(app.base.withRisk())
+		cons := app.cons
+		r := &facades.ApplicationResult{
+			Tag: e.Tag, Charm: app.charm.name, Base: &b, Channel: app.channel, Constraints: &cons,
+			Principal: !app.charm.subordinate, Exposed: app.exposed, Life: app.life, EndpointBindings: app.bindings,
+		}
+		if len(app.exposedEPs) > 0 {
+			r.ExposedEndpoints = map[string]facades.ExposedEndpoint{}
+			for ep, x := range app.exposedEPs {
+				r.ExposedEndpoints[ep] = facades.ExposedEndpoint{ExposeToSpaces: x.Spaces, ExposeToCidrs: x.CIDRs}
+			}
+		}
+		out.Results[i].Result = r
+	}
+	return out, nil
+}
+
+func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
+	a, err := params[facades.Entities](cx, "read", p)
+	if err != nil {
+		return nil, err
+	}
+	m := cx.m
+	out := facades.UnitInfoResults{Results: make([]facades.UnitInfoResult, len(a.Entities))}
+	for i, e := range a.Entities {
+		u, err := cx.c.unitByTag(m, e.Tag)
+		if err != nil {
+			setErr(&out.Results[i].Error, err)
+			continue
+		}
+		r := &facades.UnitResult{Tag: e.Tag, Charm: u.app.charmURL, Leader: u.leader, Life: u.life,
+			WorkloadVersion: u.workloadVersion, OpenedPorts: u.openedPorts}
+		if r.OpenedPorts == nil {
+			r.OpenedPorts = []string{}
+		}
+		if m.typ == "caas" {
+			r.Address = u.address
+			if u.address != "" {
+				r.ProviderID = u.app.name + "-" + strconv.Itoa(u.num)
+			}
+		} else {
+			if u.machine != nil {
+				r.Machine = u.machine.id
+			}
+			r.PublicAddress = u.address
+		}
+		for _, rel := range m.sortedRelations() {
+			ep, ok := rel.endpointFor(u.app.name)
+			if !ok {
+				continue
+			}
+			erd := facades.EndpointRelationData{RelationID: rel.id, Endpoint: ep.rel.Name, ApplicationData: map[string]any{},
+				UnitRelationData: map[string]facades.RelationData{}}
+			for _, o := range rel.endpoints {
+				if o.app != u.app.name || rel.isPeer() {
+					erd.RelatedEndpoint = o.rel.Name
+					if oa := m.apps[o.app]; oa != nil {
+						for _, ou := range oa.sortedUnits() {
+							if ou.joined[rel.id] && ou != u {
+								erd.UnitRelationData[ou.name] = facades.RelationData{InScope: true, UnitData: map[string]any{}}
+							}
+						}
+					}
+				}
+			}
+			r.RelationData = append(r.RelationData, erd)
+		}
+		out.Results[i].Result = r
+	}
+	return out, nil
+}
+
+func init() {
+	regAll("Application", "ApplicationsInfo", appApplicationsInfo)
+	regAll("Application", "UnitsInfo", appUnitsInfo)
+}
