@@ -1,6 +1,7 @@
 # Maintainer targets. The generated facade clients come from Juju's API
-# schemas: drop new schema files into ../shared/schemas (or pass SCHEMAS) and
-# run `make client`.
+# schemas: drop new schema files into testdata/schemas (see its README.md),
+# update internal/cmd/facadegen/facades.go, and run `make client` (or pass
+# SCHEMAS to generate from other files).
 
 SCHEMAS ?=
 

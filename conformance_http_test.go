@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujusim"
 )
 
@@ -80,8 +81,7 @@ func (p *recordingProxy) addr() string { return p.srv.Listener.Addr().(*net.TCPA
 // TestConformanceCharmUpload checks our local charm upload against the
 // real CLI's: method, path shape and the headers the controller reads.
 func TestConformanceCharmUpload(t *testing.T) {
-	shared := sharedDir(t)
-	f, err := os.Open(filepath.Join(shared, "conformance", "juju-4.0", "deploy.jsonl"))
+	f, err := os.Open(filepath.Join(testshared.Conformance(t), "deploy.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,33 +10,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujusim"
 )
-
-// sharedDir returns ../shared relative to the module root, skipping the
-// test when it is absent (users' clones have none).
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "conformance", "juju-4.0")); err != nil {
-		t.Skipf("skipping: the conformance transcripts (%s) are not available", filepath.Join(shared, "conformance", "juju-4.0"))
-	}
-	return shared
-}
 
 // cliRequest is one RPC request the real juju CLI sent.
 type cliRequest struct {
@@ -47,9 +23,9 @@ type cliRequest struct {
 }
 
 // cliRequests reads the non-login requests of one recorded flow.
-func cliRequests(t *testing.T, shared, flow string) []cliRequest {
+func cliRequests(t *testing.T, flow string) []cliRequest {
 	t.Helper()
-	f, err := os.Open(filepath.Join(shared, "conformance", "juju-4.0", flow+".jsonl"))
+	f, err := os.Open(filepath.Join(testshared.Conformance(t), flow+".jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,12 +158,11 @@ func toJSONValue(t *testing.T, v any) any {
 	return out
 }
 
-// TestConformance runs each recorded juju CLI flow of ../shared/conformance
+// TestConformance runs each recorded juju CLI flow of testdata/conformance
 // with gojuju against a simulated Juju 4.0 controller and checks that every
 // request the CLI made (of the facades gojuju calls for that operation) has
 // a counterpart of ours with the same facade version and the same shape.
 func TestConformance(t *testing.T) {
-	shared := sharedDir(t)
 	srv := startSim(t, jujusim.Juju40)
 	c := connectSim(t, srv)
 	r := record(c)
@@ -247,7 +222,7 @@ func TestConformance(t *testing.T) {
 	}
 	for _, f := range flows {
 		t.Run(f.flow, func(t *testing.T) {
-			cli := cliRequests(t, shared, f.flow)
+			cli := cliRequests(t, f.flow)
 			if len(cli) == 0 {
 				t.Fatalf("flow %s has no requests", f.flow)
 			}

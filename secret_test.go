@@ -392,7 +392,6 @@ func TestSecretContentNeverLogged(t *testing.T) {
 // gojuju against a simulated Juju 4.0 controller and compares the requests'
 // facade, version and shape with the CLI's.
 func TestSecretConformance(t *testing.T) {
-	shared := sharedDir(t)
 	_, c, m := simModel(t, jujusim.Juju40)
 	r := record(c)
 	ctx := testCtx(t)
@@ -415,7 +414,7 @@ func TestSecretConformance(t *testing.T) {
 	}
 	for _, f := range flows {
 		t.Run(f.flow, func(t *testing.T) {
-			cli := cliRequests(t, shared, f.flow)
+			cli := cliRequests(t, f.flow)
 			if len(cli) == 0 {
 				t.Fatalf("flow %s has no requests", f.flow)
 			}

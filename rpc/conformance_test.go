@@ -1,7 +1,7 @@
 package rpc_test
 
 // Replays the real juju 4.0.15 CLI <-> controller transcripts in
-// ../shared/conformance/juju-4.0: for every recorded websocket connection, a
+// testdata/conformance/juju-4.0: for every recorded websocket connection, a
 // replay server answers with the recorded responses while this package's
 // client makes the same calls; the client's frames must match the CLI's.
 

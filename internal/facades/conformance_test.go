@@ -41,10 +41,10 @@ type frame struct {
 // (unknown fields refused) and re-encodes them: requests must come back
 // with the same keys and values, responses without losing a key or value.
 func TestConformanceRoundTrip(t *testing.T) {
-	shared := testshared.Dir(t)
-	files, err := filepath.Glob(filepath.Join(shared, "conformance", "juju-4.0", "*.jsonl"))
+	dir := testshared.Conformance(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no transcripts in %s: %v", shared, err)
+		t.Fatalf("no transcripts in %s: %v", dir, err)
 	}
 	methods := discover(t)
 	for _, path := range files {

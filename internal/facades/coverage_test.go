@@ -43,10 +43,10 @@ func loadSchemaFile(t testing.TB, path string) []schemaEntry {
 // (when the client speaks that version), with params and result types
 // named after the schema's definitions.
 func TestCoverage(t *testing.T) {
-	shared := testshared.Dir(t)
+	schemas := testshared.Schemas(t)
 	methods := discover(t)
 	for _, file := range []string{"juju-4.0.15.json", "juju-3.6.28.json"} {
-		for _, e := range loadSchemaFile(t, filepath.Join(shared, "schemas", file)) {
+		for _, e := range loadSchemaFile(t, filepath.Join(schemas, file)) {
 			versions, ok := SupportedVersions[e.Name]
 			if !ok {
 				continue

@@ -1,8 +1,10 @@
-// Package testshared locates, for tests, the project's shared directory:
-// ../shared next to the module root, which holds the Juju facade schemas
-// and the transcripts recorded between the real juju CLI and a real
-// controller. Users' clones have no such directory; the functions here
-// skip the calling test with a clear message when it is absent.
+// Package testshared locates, for tests, the recorded ground truth about
+// Juju: the Juju API schemas (testdata/schemas) and the transcripts recorded
+// between the real juju CLI and a real controller (testdata/conformance),
+// both committed in the module, and the project's shared directory (../shared
+// next to the module root), which only adds the real Juju tools. Users'
+// clones have no shared directory; Dir skips the calling test with a clear
+// message when it is absent.
 package testshared
 
 import (
@@ -34,39 +36,64 @@ func moduleRoot(t testing.TB) string {
 	}
 }
 
-// Dir returns the shared directory (../shared next to the module root). It
-// skips the test when the directory is absent.
+// Dir returns the shared directory (../shared next to the module root),
+// which holds the real Juju tools (realjuju). It skips the test when the
+// directory is absent.
 func Dir(t testing.TB) string {
 	t.Helper()
 	shared := filepath.Join(moduleRoot(t), "..", "shared")
 	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("skipping: %s is absent (it holds the Juju schemas and the real-controller transcripts; only the project's own workspace has it)", shared)
+		t.Skipf("skipping: %s is absent (it holds the real Juju tools; only the project's own workspace has it)", shared)
 	}
 	return shared
 }
 
-// Conformance returns the directory of the transcripts recorded against a
-// real Juju 4.0 controller (conformance/juju-4.0 in the shared directory,
-// with its README.md). It skips the test when they are absent.
-func Conformance(t testing.TB) string {
+// testdata returns a directory under the module's testdata, failing the
+// test when it is missing (it is committed, so it never is in a clone).
+func testdata(t testing.TB, elem ...string) string {
 	t.Helper()
-	dir := filepath.Join(Dir(t), "conformance", "juju-4.0")
+	dir := filepath.Join(append([]string{moduleRoot(t), "testdata"}, elem...)...)
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("skipping: conformance transcripts not available (%s): %v", dir, err)
+		t.Fatalf("the module's %s is missing: %v", dir, err)
 	}
 	return dir
 }
 
+// Schemas returns the directory holding the Juju API schemas the facade
+// generator reads (testdata/schemas: juju-4.0.15.json, juju-3.6.28.json,
+// supplement.json).
+func Schemas(t testing.TB) string {
+	t.Helper()
+	return testdata(t, "schemas")
+}
+
+// Conformance returns the directory of the transcripts recorded against a
+// real Juju 4.0 controller (testdata/conformance/juju-4.0, with its
+// README.md).
+func Conformance(t testing.TB) string {
+	t.Helper()
+	return testdata(t, "conformance", "juju-4.0")
+}
+
+// ConformanceWave2 returns the directory of the second set of transcripts
+// recorded against a real Juju 4.0 controller
+// (testdata/conformance/juju-4.0-wave2, with its README.md and the inputs
+// the flows used).
+func ConformanceWave2(t testing.TB) string {
+	t.Helper()
+	return testdata(t, "conformance", "juju-4.0-wave2")
+}
+
 // Response returns the response of the first request to the named method
-// ("FullStatus") in a conformance flow's transcript (flow.jsonl). It skips
-// the test when the transcript is absent and fails it when the transcript
-// has no such response.
+// ("FullStatus") in a conformance flow's transcript (flow.jsonl of
+// Conformance). It fails the test when the transcript is absent or has no
+// such response.
 func Response(t testing.TB, flow, request string) json.RawMessage {
 	t.Helper()
 	path := filepath.Join(Conformance(t), flow+".jsonl")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("skipping: %v", err)
+		t.Fatal(err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -103,14 +130,13 @@ func Response(t testing.TB, flow, request string) json.RawMessage {
 }
 
 // CLIStdout returns what the real juju CLI printed on stdout in a
-// conformance flow (from cli-results.json). It skips the test when the
-// results are absent.
+// conformance flow (from cli-results.json of Conformance).
 func CLIStdout(t testing.TB, flow string) string {
 	t.Helper()
 	path := filepath.Join(Conformance(t), "cli-results.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("skipping: %v", err)
+		t.Fatal(err)
 	}
 	var results struct {
 		Flows map[string]struct {

@@ -24,7 +24,7 @@ func TestDirSkipsWhenAbsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(filepath.Join(mod, "sub"))
-	for name, f := range map[string]func(testing.TB) string{"Dir": Dir, "Conformance": Conformance} {
+	for name, f := range map[string]func(testing.TB) string{"Dir": Dir} {
 		var skipped bool
 		t.Run(name, func(t *testing.T) {
 			defer func() { skipped = t.Skipped() }()
@@ -46,8 +46,29 @@ func TestDirFindsTheSharedDirectory(t *testing.T) {
 	if filepath.Clean(dir) != want {
 		t.Errorf("Dir() = %q, want %q", dir, want)
 	}
-	if conf := Conformance(t); conf != filepath.Join(dir, "conformance", "juju-4.0") {
-		t.Errorf("Conformance() = %q", conf)
+}
+
+func TestInModuleCopies(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tt := range map[string]struct {
+		f    func(testing.TB) string
+		want string
+		file string
+	}{
+		"Schemas":          {Schemas, filepath.Join(root, "testdata", "schemas"), "juju-4.0.15.json"},
+		"Conformance":      {Conformance, filepath.Join(root, "testdata", "conformance", "juju-4.0"), "status.jsonl"},
+		"ConformanceWave2": {ConformanceWave2, filepath.Join(root, "testdata", "conformance", "juju-4.0-wave2"), "cli-results.json"},
+	} {
+		dir := tt.f(t)
+		if dir != tt.want {
+			t.Errorf("%s() = %q, want %q", name, dir, tt.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, tt.file)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
 

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
-
-	"github.com/gojuju/juju/internal/testshared"
 )
 
 func TestMain(m *testing.M) {
@@ -185,16 +183,16 @@ func TestLoadSchemaBadName(t *testing.T) {
 // TestCommittedOutput regenerates from the real schemas and compares with
 // the committed package (the Go form of .ci/drift).
 func TestCommittedOutput(t *testing.T) {
-	schemas := filepath.Join(testshared.Dir(t), "schemas")
 	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := generate([]string{filepath.Join(schemas, "juju-4.0.15.json"), filepath.Join(schemas, "juju-3.6.28.json")})
+	sup := filepath.Join(root, schemaDir, "supplement.json")
+	files, err := generate(defaultSchemas(root), sup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := generate([]string{filepath.Join(schemas, "juju-4.0.15.json"), filepath.Join(schemas, "juju-3.6.28.json")})
+	again, err := generate(defaultSchemas(root), sup)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,9 @@ package main
 
 // release identifies a schema file by the Juju release it came from: the file
 // named juju-<release>.<patch>.json (for example "4.0" for juju-4.0.15.json).
-// "supplement" is the generator's own schema file (supplement.json) for the
-// watcher facades that upstream's schema does not describe.
+// "supplement" is the generator's own schema file
+// (testdata/schemas/supplement.json) for the watcher facades that upstream's
+// schema does not describe.
 type release string
 
 const (

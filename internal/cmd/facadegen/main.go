@@ -5,17 +5,19 @@
 //
 //	facadegen [-out dir] [schema.json ...]
 //
-// The schema files default to ../shared/schemas/juju-4.0.15.json and
-// ../shared/schemas/juju-3.6.28.json relative to the module root. A
+// The schema files default to the module's copies,
+// testdata/schemas/juju-4.0.15.json and testdata/schemas/juju-3.6.28.json
+// (testdata/schemas/README.md says where they come from). A
 // "-latest-comments" variant next to a schema file, when present, supplies
-// method doc comments. The facades, their versions and the wire overrides
+// method doc comments. The generator's own schema for the watcher facades
+// upstream does not describe is testdata/schemas/supplement.json (-supplement
+// names another). The facades, their versions and the wire overrides
 // live in facades.go of this directory; the naming rules are documented in
 // the generated package's doc comment (see gen.go). The generator never
 // needs the network.
 package main
 
 import (
-	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,9 +25,6 @@ import (
 	"path/filepath"
 	"strings"
 )
-
-//go:embed supplement.json
-var supplementJSON []byte
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -37,6 +36,7 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("facadegen", flag.ContinueOnError)
 	out := fs.String("out", "", "output directory (default: internal/facades under the module root)")
+	sup := fs.String("supplement", "", "the generator's schema of the watcher facades (default: testdata/schemas/supplement.json under the module root)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,21 +46,34 @@ func run(args []string) error {
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
-		dir := filepath.Join(root, "..", "shared", "schemas")
-		paths = []string{filepath.Join(dir, "juju-4.0.15.json"), filepath.Join(dir, "juju-3.6.28.json")}
+		paths = defaultSchemas(root)
+	}
+	if *sup == "" {
+		*sup = filepath.Join(root, schemaDir, "supplement.json")
 	}
 	if *out == "" {
 		*out = filepath.Join(root, "internal", "facades")
 	}
-	files, err := generate(paths)
+	files, err := generate(paths, *sup)
 	if err != nil {
 		return err
 	}
 	return write(*out, files)
 }
 
-// generate loads the schemas and returns the generated files.
-func generate(paths []string) ([]file, error) {
+// schemaDir holds, relative to the module root, the schema files the
+// generator reads by default.
+const schemaDir = "testdata/schemas"
+
+// defaultSchemas returns the schema files generated from by default.
+func defaultSchemas(root string) []string {
+	dir := filepath.Join(root, schemaDir)
+	return []string{filepath.Join(dir, "juju-4.0.15.json"), filepath.Join(dir, "juju-3.6.28.json")}
+}
+
+// generate loads the schemas and the supplement and returns the generated
+// files.
+func generate(paths []string, supplementPath string) ([]file, error) {
 	var schemas []*schemaFile
 	for _, p := range paths {
 		s, err := loadSchema(p)
@@ -69,11 +82,15 @@ func generate(paths []string) ([]file, error) {
 		}
 		schemas = append(schemas, s)
 	}
-	sup, err := parseFacades(supplementJSON)
+	data, err := os.ReadFile(supplementPath)
 	if err != nil {
-		return nil, fmt.Errorf("cannot load supplement.json: %w", err)
+		return nil, fmt.Errorf("cannot load the supplement: %w", err)
 	}
-	schemas = append(schemas, &schemaFile{Base: "supplement.json", Release: supplement, Facades: sup})
+	sup, err := parseFacades(data)
+	if err != nil {
+		return nil, fmt.Errorf("cannot load %s: %w", supplementPath, err)
+	}
+	schemas = append(schemas, &schemaFile{Base: filepath.Base(supplementPath), Release: supplement, Facades: sup})
 	if err := applyFixes(schemas, schemaFixes); err != nil {
 		return nil, err
 	}
