@@ -227,16 +227,13 @@ func actActions(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ActionResults{Results: make([]facades.ActionResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.ActionResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ActionResult, error) {
 		act, err := cx.actionByTag(e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ActionResult{}, err
 		}
-		out.Results[i] = cx.c.actionResult(cx.m, act)
-	}
-	return out, nil
+		return cx.c.actionResult(cx.m, act), nil
+	})}, nil
 }
 
 func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
@@ -244,12 +241,10 @@ func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ActionResults{Results: make([]facades.ActionResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	out := facades.ActionResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ActionResult, error) {
 		act, err := cx.actionByTag(e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ActionResult{}, err
 		}
 		switch act.status {
 		case "pending":
@@ -259,8 +254,8 @@ func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
 			act.ev.cancel()
 			act.status, act.completed = "aborted", cx.c.now()
 		}
-		out.Results[i] = cx.c.actionResult(cx.m, act)
-	}
+		return cx.c.actionResult(cx.m, act), nil
+	})}
 	cx.m.notify()
 	return out, nil
 }
@@ -315,22 +310,18 @@ func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.OperationResults{Results: make([]facades.OperationResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.OperationResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.OperationResult, error) {
 		id, ok := parseTag(e.Tag, "operation")
 		n, err := strconv.Atoi(id)
 		if !ok || err != nil {
-			setErr(&out.Results[i].Error, errNotValid("%q is not a valid operation tag", e.Tag))
-			continue
+			return facades.OperationResult{}, errNotValid("%q is not a valid operation tag", e.Tag)
 		}
 		op, ok := cx.m.operations[n]
 		if !ok {
-			setErr(&out.Results[i].Error, errNotFound("operation %d not found", n))
-			continue
+			return facades.OperationResult{}, errNotFound("operation %d not found", n)
 		}
-		out.Results[i] = cx.c.operationResult(cx.m, op)
-	}
-	return out, nil
+		return cx.c.operationResult(cx.m, op), nil
+	})}, nil
 }
 
 func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
@@ -396,20 +387,17 @@ func actApplicationsCharmsActions(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ApplicationsCharmActionsResults{Results: make([]facades.ApplicationCharmActionsResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.ApplicationsCharmActionsResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ApplicationCharmActionsResult, error) {
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ApplicationCharmActionsResult{}, err
 		}
-		out.Results[i].ApplicationTag = e.Tag
-		out.Results[i].Actions = map[string]facades.ActionSpec{}
+		r := facades.ApplicationCharmActionsResult{ApplicationTag: e.Tag, Actions: map[string]facades.ActionSpec{}}
 		for n, ac := range app.charm.actions {
-			out.Results[i].Actions[n] = facades.ActionSpec{Description: ac.Description, Params: ac.Params}
+			r.Actions[n] = facades.ActionSpec{Description: ac.Description, Params: ac.Params}
 		}
-	}
-	return out, nil
+		return r, nil
+	})}, nil
 }
 
 func actionLogJSON(l actionLog) string {
@@ -422,12 +410,10 @@ func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.StringsWatchResults{Results: make([]facades.StringsWatchResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.StringsWatchResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.StringsWatchResult, error) {
 		act, err := cx.actionByTag(e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.StringsWatchResult{}, err
 		}
 		var initial []string
 		for _, l := range act.log {
@@ -445,9 +431,8 @@ func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
 			sent = len(act.log)
 			return facades.StringsWatchResult{Changes: changes}, true
 		})
-		out.Results[i] = facades.StringsWatchResult{WatcherID: w.id, Changes: initial}
-	}
-	return out, nil
+		return facades.StringsWatchResult{WatcherID: w.id, Changes: initial}, nil
+	})}, nil
 }
 
 func init() {

@@ -35,6 +35,8 @@ func annGet(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	out := facades.AnnotationsGetResults{Results: make([]facades.AnnotationsGetResult, len(a.Entities))}
 	for i, e := range a.Entities {
+		// Not eachItem: the error is nested one level deeper
+		// (AnnotationsGetResult.Error is an ErrorResult).
 		out.Results[i].Entity = e.Tag
 		if err := cx.c.checkEntity(cx.m, e.Tag); err != nil {
 			out.Results[i].Error = &facades.ErrorResult{}
@@ -55,11 +57,9 @@ func annSet(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(a.Annotations))
-	for i, ea := range a.Annotations {
+	res := eachErr(a.Annotations, func(ea facades.EntityAnnotations) error {
 		if err := cx.c.checkEntity(cx.m, ea.Entity); err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if cx.m.annotations == nil {
 			cx.m.annotations = map[string]map[string]string{}
@@ -71,8 +71,7 @@ func annSet(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		for k, v := range ea.Annotations {
 			if strings.Contains(k, ".") {
-				errs[i] = errNotValid("invalid key %q", k)
-				break
+				return errNotValid("invalid key %q", k)
 			}
 			if v == "" {
 				delete(cur, k)
@@ -80,9 +79,11 @@ func annSet(cx *callCtx, p json.RawMessage) (any, error) {
 				cur[k] = v
 			}
 		}
-	}
+		return nil
+	})
 	cx.m.notify()
-	return errorResults(errs), nil
+	return res, nil
+
 }
 
 func init() {

@@ -67,16 +67,13 @@ func appCharmConfig(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ApplicationGetConfigResults{Results: make([]facades.ConfigResult, len(a.Args))}
-	for i, g := range a.Args {
+	return facades.ApplicationGetConfigResults{Results: eachItem(a.Args, func(g facades.ApplicationGet) (facades.ConfigResult, error) {
 		app, err := cx.c.app(cx.m, g.Application)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ConfigResult{}, err
 		}
-		out.Results[i].Config = cx.c.appConfigView(app)
-	}
-	return out, nil
+		return facades.ConfigResult{Config: cx.c.appConfigView(app)}, nil
+	})}, nil
 }
 
 func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
@@ -85,18 +82,15 @@ func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	errs := make([]error, len(a.Args))
-	for i, s := range a.Args {
+	return eachErr(a.Args, func(s facades.ConfigSet) error {
 		app, err := c.app(cx.m, s.Application)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		settings := map[string]any{}
 		y, err := parseConfigYAML(app.name, s.ConfigYAML)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		for k, v := range y {
 			settings[k] = v
@@ -106,8 +100,7 @@ func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		cfg, hasTrust, trust, err := typedConfig(app.charm, settings)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		for k, v := range cfg {
 			app.config[k] = v
@@ -116,8 +109,8 @@ func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
 			app.trust = *trust
 		}
 		c.configChanged(app)
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 func (c *Controller) configChanged(a *application) {
@@ -136,12 +129,10 @@ func appUnsetConfig(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	errs := make([]error, len(a.Args))
-	for i, s := range a.Args {
+	return eachErr(a.Args, func(s facades.ApplicationUnset) error {
 		app, err := c.app(cx.m, s.Application)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		for _, k := range s.Options {
 			if k == "trust" {
@@ -149,14 +140,12 @@ func appUnsetConfig(cx *callCtx, p json.RawMessage) (any, error) {
 				continue
 			}
 			if _, ok := app.charm.config[k]; !ok {
-				errs[i] = errNotValid("unknown option %q", k)
-				break
+				return errNotValid("unknown option %q", k)
 			}
 			delete(app.config, k)
 		}
-		if errs[i] == nil {
-			c.configChanged(app)
-		}
-	}
-	return errorResults(errs), nil
+		c.configChanged(app)
+		return nil
+	}), nil
+
 }

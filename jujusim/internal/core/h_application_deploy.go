@@ -280,15 +280,13 @@ func appDeploy(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	errs := make([]error, len(a.Applications))
-	for i, d := range a.Applications {
+	return eachErr(a.Applications, func(d facades.ApplicationDeploy) error {
 		ch, ok := cx.m.charms[d.CharmURL]
 		if !ok {
 			ch = c.findCharm(cx.m, d.CharmURL)
 		}
 		if ch == nil {
-			errs[i] = errNotFound("charm %q not found", d.CharmURL)
-			continue
+			return errNotFound("charm %q not found", d.CharmURL)
 		}
 		origin := facades.CharmOrigin{Source: "local", Type: "charm", Architecture: "amd64"}
 		if d.CharmOrigin != nil {
@@ -309,18 +307,14 @@ func appDeploy(cx *callCtx, p json.RawMessage) (any, error) {
 		spec := deploySpec{name: d.Application, ch: ch, origin: origin, channel: d.Channel, numUnits: d.NumUnits,
 			config: d.Config, configYAML: d.ConfigYAML, cons: d.Constraints, placement: d.Placement, bindings: d.EndpointBindings, base: b}
 		if err := checkPendingResources(cx.m, d.Application, ch, d.Resources); err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		app, err := c.deploy(cx.m, spec)
-		if err != nil {
-			errs[i] = err
-		}
 		if app != nil {
 			c.attachDeployResources(cx.m, app, d.Resources, nil)
 		}
-	}
-	return errorResults(errs), nil
+		return err
+	}), nil
 }
 
 // findCharm looks a charm URL up ignoring the architecture segment.
@@ -575,27 +569,24 @@ func appDestroyUnit(cx *callCtx, p json.RawMessage) (any, error) {
 	if cx.m.typ == "caas" && cx.is4() {
 		return nil, errNotSupported("removing units on a non-container model is not supported")
 	}
-	out := facades.DestroyUnitResults{Results: make([]facades.DestroyUnitResult, len(a.Units))}
-	for i, d := range a.Units {
+	return facades.DestroyUnitResults{Results: eachItem(a.Units, func(d facades.DestroyUnitParams) (facades.DestroyUnitResult, error) {
 		u, err := c.unitByTag(cx.m, d.UnitTag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.DestroyUnitResult{}, err
 		}
 		if u.principal != nil {
-			setErr(&out.Results[i].Error, errNotValid("unit %q is a subordinate, to remove use remove-relation", u.name))
-			continue
+			return facades.DestroyUnitResult{}, errNotValid("unit %q is a subordinate, to remove use remove-relation", u.name)
 		}
-		out.Results[i].Info = &facades.DestroyUnitInfo{}
+		res := facades.DestroyUnitResult{Info: &facades.DestroyUnitInfo{}}
 		if d.DryRun {
-			continue
+			return res, nil
 		}
 		c.destroyUnit(u, d.Force)
 		if d.Force && d.MaxWait != nil && *d.MaxWait == 0 {
 			c.removeUnitNow(u)
 		}
-	}
-	return out, nil
+		return res, nil
+	})}, nil
 }
 
 func appDestroyApplication(cx *callCtx, p json.RawMessage) (any, error) {
@@ -604,20 +595,18 @@ func appDestroyApplication(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	out := facades.DestroyApplicationResults{Results: make([]facades.DestroyApplicationResult, len(a.Applications))}
-	for i, d := range a.Applications {
+	return facades.DestroyApplicationResults{Results: eachItem(a.Applications, func(d facades.DestroyApplicationParams) (facades.DestroyApplicationResult, error) {
 		app, err := c.appFromTag(cx.m, d.ApplicationTag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.DestroyApplicationResult{}, err
 		}
 		info := &facades.DestroyApplicationInfo{}
 		for _, u := range app.sortedUnits() {
 			info.DestroyedUnits = append(info.DestroyedUnits, facades.Entity{Tag: unitTag(u.name)})
 		}
-		out.Results[i].Info = info
+		res := facades.DestroyApplicationResult{Info: info}
 		if d.DryRun {
-			continue
+			return res, nil
 		}
 		c.destroyApp(app, d.Force)
 		if d.Force && d.MaxWait != nil && *d.MaxWait == 0 {
@@ -626,6 +615,7 @@ func appDestroyApplication(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 			c.removeAppNow(app)
 		}
-	}
-	return out, nil
+		return res, nil
+	})}, nil
+
 }

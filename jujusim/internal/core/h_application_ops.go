@@ -94,16 +94,13 @@ func appGetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ApplicationGetConstraintsResults{Results: make([]facades.ApplicationConstraint, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.ApplicationGetConstraintsResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ApplicationConstraint, error) {
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ApplicationConstraint{}, err
 		}
-		out.Results[i].Constraints = app.cons
-	}
-	return out, nil
+		return facades.ApplicationConstraint{Constraints: app.cons}, nil
+	})}, nil
 }
 
 func appLeader(cx *callCtx, p json.RawMessage) (any, error) {
@@ -143,18 +140,16 @@ func appResolveUnitErrors(cx *callCtx, p json.RawMessage) (any, error) {
 	if a.Tags != nil {
 		tags = a.Tags.Entities
 	}
-	errs := make([]error, len(tags))
-	for i, e := range tags {
+	return eachErr(tags, func(e facades.Entity) error {
 		u, err := c.unitByTag(cx.m, e.Tag)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if !c.resolveUnit(u, a.Retry) {
-			errs[i] = errNotValid("unit %q is not in an error state", u.name)
+			return errNotValid("unit %q is not in an error state", u.name)
 		}
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 func appScaleApplications(cx *callCtx, p json.RawMessage) (any, error) {
@@ -169,29 +164,25 @@ func appScaleApplications(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	out := facades.ScaleApplicationResults{Results: make([]facades.ScaleApplicationResult, len(a.Applications))}
-	for i, s := range a.Applications {
+	return facades.ScaleApplicationResults{Results: eachItem(a.Applications, func(s facades.ScaleApplicationParamsV2) (facades.ScaleApplicationResult, error) {
 		app, err := c.appFromTag(cx.m, s.ApplicationTag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ScaleApplicationResult{}, err
 		}
 		if (s.Scale != 0 && s.ScaleChange != 0) || (s.Scale < 0 && s.ScaleChange == 0) {
-			setErr(&out.Results[i].Error, errNotValid("requesting both scale and scale-change not valid"))
-			continue
+			return facades.ScaleApplicationResult{}, errNotValid("requesting both scale and scale-change not valid")
 		}
 		target := s.Scale
 		if s.ScaleChange != 0 {
 			target = app.scale + s.ScaleChange
 		}
 		if target < 0 {
-			setErr(&out.Results[i].Error, errNotValid("cannot remove more units than currently exist"))
-			continue
+			return facades.ScaleApplicationResult{}, errNotValid("cannot remove more units than currently exist")
 		}
 		c.scaleTo(app, target)
-		out.Results[i].Info = &facades.ScaleApplicationInfo{NumUnits: target}
-	}
-	return out, nil
+		return facades.ScaleApplicationResult{Info: &facades.ScaleApplicationInfo{NumUnits: target}}, nil
+	})}, nil
+
 }
 
 func (c *Controller) scaleTo(a *application, target int) {
@@ -321,12 +312,10 @@ func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ApplicationInfoResults{Results: make([]facades.ApplicationInfoResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.ApplicationInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ApplicationInfoResult, error) {
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.ApplicationInfoResult{}, err
 		}
 		b := wireBase(app.base.withRisk())
 		cons := app.cons
@@ -340,9 +329,8 @@ func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 				r.ExposedEndpoints[ep] = facades.ExposedEndpoint{ExposeToSpaces: x.Spaces, ExposeToCidrs: x.CIDRs}
 			}
 		}
-		out.Results[i].Result = r
-	}
-	return out, nil
+		return facades.ApplicationInfoResult{Result: r}, nil
+	})}, nil
 }
 
 func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
@@ -351,12 +339,10 @@ func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	m := cx.m
-	out := facades.UnitInfoResults{Results: make([]facades.UnitInfoResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	return facades.UnitInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.UnitInfoResult, error) {
 		u, err := cx.c.unitByTag(m, e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return facades.UnitInfoResult{}, err
 		}
 		r := &facades.UnitResult{Tag: e.Tag, Charm: u.app.charmURL, Leader: u.leader, Life: u.life,
 			WorkloadVersion: u.workloadVersion, OpenedPorts: u.openedPorts}
@@ -395,9 +381,9 @@ func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 			r.RelationData = append(r.RelationData, erd)
 		}
-		out.Results[i].Result = r
-	}
-	return out, nil
+		return facades.UnitInfoResult{Result: r}, nil
+	})}, nil
+
 }
 
 func init() {

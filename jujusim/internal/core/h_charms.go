@@ -144,20 +144,20 @@ func charmsResolveCharms(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ResolveCharmWithChannelResults{Results: make([]facades.ResolveCharmWithChannelResult, len(a.Resolve))}
-	for i, r := range a.Resolve {
+	out := facades.ResolveCharmWithChannelResults{Results: eachItem(a.Resolve, func(r facades.ResolveCharmWithChannel) (facades.ResolveCharmWithChannelResult, error) {
+		var res facades.ResolveCharmWithChannelResult
 		ch, origin, err := hubResolve(r.Reference, r.CharmOrigin)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return res, err
 		}
-		out.Results[i].URL = ch.url
-		out.Results[i].CharmOrigin = origin
-		out.Results[i].SupportedBases = []facades.Base{}
+		res.URL = ch.url
+		res.CharmOrigin = origin
+		res.SupportedBases = []facades.Base{}
 		for _, b := range ch.bases {
-			out.Results[i].SupportedBases = append(out.Results[i].SupportedBases, facades.Base{Name: b.Name, Channel: b.Channel})
+			res.SupportedBases = append(res.SupportedBases, facades.Base{Name: b.Name, Channel: b.Channel})
 		}
-	}
+		return res, nil
+	})}
 	return out, nil
 }
 
@@ -326,37 +326,34 @@ func mmDestroyMachines(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	c := cx.c
 	m := cx.m
-	out := facades.DestroyMachineResults{Results: make([]facades.DestroyMachineResult, len(a.MachineTags))}
-	for i, tag := range a.MachineTags {
+	out := facades.DestroyMachineResults{Results: eachItem(a.MachineTags, func(tag string) (facades.DestroyMachineResult, error) {
+		var r facades.DestroyMachineResult
 		id, ok := machineIDFromTag(tag)
 		if !ok {
-			setErr(&out.Results[i].Error, errNotValid("%q is not a valid machine tag", tag))
-			continue
+			return r, errNotValid("%q is not a valid machine tag", tag)
 		}
 		mc, ok := m.machines[id]
 		if !ok {
-			setErr(&out.Results[i].Error, errNotFound("machine %s not found", id))
-			continue
+			return r, errNotFound("machine %s not found", id)
 		}
 		if !a.Force {
 			if us := sortedUnitMap(mc.units); len(us) > 0 {
-				setErr(&out.Results[i].Error, newErr(CodeHasAssignedUnits, "machine %s has unit %q assigned", id, us[0].name))
-				continue
+				return r, newErr(CodeHasAssignedUnits, "machine %s has unit %q assigned", id, us[0].name)
 			}
 			if len(mc.containers) > 0 {
-				setErr(&out.Results[i].Error, newErr("machine is hosting containers", "machine %s is hosting containers", id))
-				continue
+				return r, newErr("machine is hosting containers", "machine %s is hosting containers", id)
 			}
 		}
-		out.Results[i].Info = c.destroyMachineInfo(mc)
+		r.Info = c.destroyMachineInfo(mc)
 		if a.DryRun {
-			continue
+			return r, nil
 		}
 		c.destroyMachine(mc, a.Force)
 		if a.Force && a.MaxWait != nil && *a.MaxWait == 0 {
 			c.forceRemoveMachine(mc)
 		}
-	}
+		return r, nil
+	})}
 	return out, nil
 }
 

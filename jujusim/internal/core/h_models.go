@@ -351,26 +351,26 @@ func mmModelInfo(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	if c.qualifierOrOwner(cx) {
-		out := facades.ModelInfoResults{Results: make([]facades.ModelInfoResult, len(a.Entities))}
-		for i, e := range a.Entities {
+		out := facades.ModelInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResult, error) {
+			var r facades.ModelInfoResult
 			m, err := c.modelForUser(cx, e.Tag, "read")
 			if err != nil {
-				setErr(&out.Results[i].Error, err)
-				continue
+				return r, err
 			}
-			out.Results[i].Result = c.modelInfo(cx, m).(*facades.ModelInfo)
-		}
+			r.Result = c.modelInfo(cx, m).(*facades.ModelInfo)
+			return r, nil
+		})}
 		return out, nil
 	}
-	out := facades.ModelInfoResultsV10{Results: make([]facades.ModelInfoResultV10, len(a.Entities))}
-	for i, e := range a.Entities {
+	out := facades.ModelInfoResultsV10{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResultV10, error) {
+		var r facades.ModelInfoResultV10
 		m, err := c.modelForUser(cx, e.Tag, "read")
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return r, err
 		}
-		out.Results[i].Result = c.modelInfo(cx, m).(*facades.ModelInfoV10)
-	}
+		r.Result = c.modelInfo(cx, m).(*facades.ModelInfoV10)
+		return r, nil
+	})}
 	return out, nil
 }
 
@@ -450,27 +450,24 @@ func mmDestroyModels(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(a.Models))
-	for i, d := range a.Models {
+	return eachErr(a.Models, func(d facades.DestroyModelParams) error {
 		m, err := c.modelForUser(cx, d.ModelTag, "admin")
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if m.isController {
-			errs[i] = errNotSupported("cannot destroy model %q: the controller model cannot be destroyed", m.name)
-			continue
+			return errNotSupported("cannot destroy model %q: the controller model cannot be destroyed", m.name)
 		}
 		if m.life != lifeAlive {
-			continue
+			return nil
 		}
 		opts := destroyModelOpts{force: d.Force, destroyStorage: d.DestroyStorage, maxWait: d.MaxWait, timeout: d.Timeout}
 		c.destroyModel(m, opts)
 		if opts.force && d.MaxWait != nil && *d.MaxWait == 0 {
 			c.forceEmptyModel(m)
 		}
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 // forceEmptyModel removes everything in a dying model at once (force with
@@ -501,29 +498,24 @@ func mmModifyModelAccess(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(a.Changes))
-	for i, ch := range a.Changes {
+	return eachErr(a.Changes, func(ch facades.ModifyModelAccess) error {
 		m, err := c.modelForUser(cx, ch.ModelTag, "admin")
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		u, err := c.userFromTag(ch.UserTag)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		switch ch.Access {
 		case "read", "write", "admin":
 		default:
-			errs[i] = errNotValid("could not modify model access: %q model access not valid", ch.Access)
-			continue
+			return errNotValid("could not modify model access: %q model access not valid", ch.Access)
 		}
 		switch ch.Action {
 		case "grant":
 			if accessRank[m.access[u.name]] >= accessRank[ch.Access] {
-				errs[i] = errAlreadyExists("user already has %q access or greater", ch.Access)
-				continue
+				return errAlreadyExists("user already has %q access or greater", ch.Access)
 			}
 			m.access[u.name] = ch.Access
 		case "revoke":
@@ -537,10 +529,10 @@ func mmModifyModelAccess(cx *callCtx, p json.RawMessage) (any, error) {
 				m.access[u.name] = "write"
 			}
 		default:
-			errs[i] = errNotValid("unknown action %q", ch.Action)
+			return errNotValid("unknown action %q", ch.Action)
 		}
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 // ---- Controller facade ----
@@ -584,19 +576,18 @@ func ctrlGetAccess(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	out := facades.UserAccessResults{Results: make([]facades.UserAccessResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	out := facades.UserAccessResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.UserAccessResult, error) {
+		var r facades.UserAccessResult
 		u, err := cx.c.userFromTag(e.Tag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return r, err
 		}
 		if u != cx.u && cx.u.controllerAccess != "superuser" {
-			setErr(&out.Results[i].Error, errPermissionDenied)
-			continue
+			return r, errPermissionDenied
 		}
-		out.Results[i].Result = &facades.UserAccess{Access: u.controllerAccess, UserTag: "user-" + u.name}
-	}
+		r.Result = &facades.UserAccess{Access: u.controllerAccess, UserTag: "user-" + u.name}
+		return r, nil
+	})}
 	return out, nil
 }
 
@@ -605,16 +596,13 @@ func ctrlModifyAccess(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(a.Changes))
-	for i, ch := range a.Changes {
+	return eachErr(a.Changes, func(ch facades.ModifyControllerAccess) error {
 		u, err := cx.c.userFromTag(ch.UserTag)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if ch.Access != "login" && ch.Access != "superuser" {
-			errs[i] = errNotValid("%q controller access not valid", ch.Access)
-			continue
+			return errNotValid("%q controller access not valid", ch.Access)
 		}
 		switch ch.Action {
 		case "grant":
@@ -622,10 +610,10 @@ func ctrlModifyAccess(cx *callCtx, p json.RawMessage) (any, error) {
 		case "revoke":
 			u.controllerAccess = "login"
 		default:
-			errs[i] = errNotValid("unknown action %q", ch.Action)
+			return errNotValid("unknown action %q", ch.Action)
 		}
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 // ---- Cloud ----
@@ -651,21 +639,20 @@ func cloudCloud(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	out := facades.CloudResults{Results: make([]facades.CloudResult, len(a.Entities))}
-	for i, e := range a.Entities {
+	out := facades.CloudResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.CloudResult, error) {
+		var r facades.CloudResult
 		n, ok := parseTag(e.Tag, "cloud")
 		if !ok {
-			setErr(&out.Results[i].Error, errNotValid("%q is not a valid cloud tag", e.Tag))
-			continue
+			return r, errNotValid("%q is not a valid cloud tag", e.Tag)
 		}
 		cl, ok := cx.c.cloud(n)
 		if !ok {
-			setErr(&out.Results[i].Error, errNotFound("cloud %q not found", n))
-			continue
+			return r, errNotFound("cloud %q not found", n)
 		}
 		w := cx.c.wireCloud(cl)
-		out.Results[i].Cloud = &w
-	}
+		r.Cloud = &w
+		return r, nil
+	})}
 	return out, nil
 }
 
@@ -674,20 +661,19 @@ func cloudUserCredentials(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	out := facades.StringsResults{Results: make([]facades.StringsResult, len(a.UserClouds))}
-	for i, uc := range a.UserClouds {
+	out := facades.StringsResults{Results: eachItem(a.UserClouds, func(uc facades.UserCloud) (facades.StringsResult, error) {
+		var r facades.StringsResult
 		u, err := cx.c.userFromTag(uc.UserTag)
 		if err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return r, err
 		}
 		n, _ := parseTag(uc.CloudTag, "cloud")
 		if _, ok := cx.c.cloud(n); !ok {
-			setErr(&out.Results[i].Error, errNotFound("cloud %q not found", n))
-			continue
+			return r, errNotFound("cloud %q not found", n)
 		}
-		out.Results[i].Result = []string{"cloudcred-" + n + "_" + u.name + "_default"}
-	}
+		r.Result = []string{"cloudcred-" + n + "_" + u.name + "_default"}
+		return r, nil
+	})}
 	return out, nil
 }
 
@@ -738,22 +724,21 @@ func umAddUser(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.AddUserResults{Results: make([]facades.AddUserResult, len(a.Users))}
-	for i, au := range a.Users {
+	out := facades.AddUserResults{Results: eachItem(a.Users, func(au facades.AddUser) (facades.AddUserResult, error) {
+		var r facades.AddUserResult
 		if !validUserName(au.Username) {
-			setErr(&out.Results[i].Error, errNotValid("failed to create user: invalid user name %q", au.Username))
-			continue
+			return r, errNotValid("failed to create user: invalid user name %q", au.Username)
 		}
 		if _, ok := c.users[au.Username]; ok {
-			setErr(&out.Results[i].Error, errAlreadyExists("failed to create user: user %q already exists", au.Username))
-			continue
+			return r, errAlreadyExists("failed to create user: user %q already exists", au.Username)
 		}
 		c.users[au.Username] = &user{name: au.Username, displayName: au.DisplayName, password: au.Password, controllerAccess: "login", created: c.now(), createdBy: cx.u.name}
-		out.Results[i].Tag = "user-" + au.Username
+		r.Tag = "user-" + au.Username
 		if au.Password == "" {
-			out.Results[i].SecretKey = []byte(randomHex(16))
+			r.SecretKey = []byte(randomHex(16))
 		}
-	}
+		return r, nil
+	})}
 	return out, nil
 }
 
@@ -763,20 +748,17 @@ func umSetPassword(cx *callCtx, p json.RawMessage) (any, error) {
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(a.Changes))
-	for i, ch := range a.Changes {
+	return eachErr(a.Changes, func(ch facades.EntityPassword) error {
 		u, err := c.userFromTag(ch.Tag)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if u != cx.u && cx.u.controllerAccess != "superuser" {
-			errs[i] = errPermissionDenied
-			continue
+			return errPermissionDenied
 		}
 		u.password = ch.Password
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 func umEnableDisable(disable bool) handlerFunc {
@@ -789,20 +771,17 @@ func umEnableDisable(disable bool) handlerFunc {
 		if err := decode(p, &a); err != nil {
 			return nil, err
 		}
-		errs := make([]error, len(a.Entities))
-		for i, e := range a.Entities {
+		return eachErr(a.Entities, func(e facades.Entity) error {
 			u, err := c.userFromTag(e.Tag)
 			if err != nil {
-				errs[i] = err
-				continue
+				return err
 			}
 			if u.name == "admin" {
-				errs[i] = errNotValid("cannot disable controller model owner")
-				continue
+				return errNotValid("cannot disable controller model owner")
 			}
 			u.disabled = disable
-		}
-		return errorResults(errs), nil
+			return nil
+		}), nil
 	}
 }
 

@@ -243,13 +243,11 @@ func resListResources(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := facades.ResourcesResults{Results: make([]facades.ResourcesResult, len(a.Entities))}
-	for i, e := range a.Entities {
-		res := &out.Results[i]
+	return facades.ResourcesResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ResourcesResult, error) {
+		var res facades.ResourcesResult
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
 		if err != nil {
-			setErr(&res.Error, err)
-			continue
+			return res, err
 		}
 		recs := cx.m.res().apps[app.name]
 		res.Resources = []facades.Resource{}
@@ -266,8 +264,9 @@ func resListResources(cx *callCtx, p json.RawMessage) (any, error) {
 		for _, u := range sortedUnits(app) {
 			res.UnitResources = append(res.UnitResources, facades.UnitResources{Entity: facades.Entity{Tag: unitTag(u)}, Resources: []facades.Resource{}})
 		}
-	}
-	return out, nil
+		return res, nil
+	})}, nil
+
 }
 
 func sortedUnits(a *application) []string {

@@ -101,23 +101,20 @@ func secCreate(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	m := cx.m
-	out := facades.StringResults{Results: make([]facades.StringResult, len(a.Args))}
-	for i, arg := range a.Args {
+	out := facades.StringResults{Results: eachItem(a.Args, func(arg facades.CreateSecretArg) (facades.StringResult, error) {
+		var r facades.StringResult
 		if cx.is4() && arg.OwnerTag != "" && arg.OwnerTag != m.uuid && arg.OwnerTag != "model-"+m.uuid {
-			setErr(&out.Results[i].Error, errNotValid("owner tag %q not valid for a user secret", arg.OwnerTag))
-			continue
+			return r, errNotValid("owner tag %q not valid for a user secret", arg.OwnerTag)
 		}
 		if arg.Content == nil || len(arg.Content.Data) == 0 {
-			setErr(&out.Results[i].Error, errNotValid("empty secret value"))
-			continue
+			return r, errNotValid("empty secret value")
 		}
 		label := ""
 		if arg.Label != nil {
 			label = *arg.Label
 		}
 		if label != "" && cx.labelTaken(label, nil) {
-			setErr(&out.Results[i].Error, errAlreadyExists("secret with name %q already exists", label))
-			continue
+			return r, errAlreadyExists("secret with name %q already exists", label)
 		}
 		now := cx.c.now()
 		s := &secret{id: newSecretID(), label: label, ownerTag: "model-" + m.uuid, rotatePolicy: "never", created: now, updated: now,
@@ -129,8 +126,9 @@ func secCreate(cx *callCtx, p json.RawMessage) (any, error) {
 		s.revisions = []*secretRevision{{rev: 1, data: data, checksum: secretChecksum(data), created: now, updated: now}}
 		m.secrets[s.id] = s
 		m.secretOrder = append(m.secretOrder, s.id)
-		out.Results[i].Result = "secret:" + s.id
-	}
+		r.Result = "secret:" + s.id
+		return r, nil
+	})}
 	m.notify()
 	return out, nil
 }
@@ -148,28 +146,22 @@ func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	errs := make([]error, len(a.Args))
-	for i, arg := range a.Args {
+	res := eachErr(a.Args, func(arg facades.UpdateUserSecretArg) error {
 		if (arg.URI == "") == (arg.ExistingLabel == "") {
-			errs[i] = errNotValid("must specify either URI or label")
-			continue
+			return errNotValid("must specify either URI or label")
 		}
 		s, err := cx.findSecret(arg.URI, arg.ExistingLabel)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if arg.Label == nil && arg.Description == nil && arg.Content == nil && arg.AutoPrune == nil {
-			errs[i] = errNotValid("at least one attribute to update must be specified")
-			continue
+			return errNotValid("at least one attribute to update must be specified")
 		}
 		if arg.Label != nil && *arg.Label != s.label && cx.labelTaken(*arg.Label, s) {
-			errs[i] = errAlreadyExists("secret with name %q already exists", *arg.Label)
-			continue
+			return errAlreadyExists("secret with name %q already exists", *arg.Label)
 		}
 		if arg.Content != nil && len(arg.Content.Data) == 0 {
-			errs[i] = errNotValid("empty secret value")
-			continue
+			return errNotValid("empty secret value")
 		}
 		now := cx.c.now()
 		if arg.Label != nil {
@@ -192,9 +184,10 @@ func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 		}
 		s.updated = now
-	}
+		return nil
+	})
 	cx.m.notify()
-	return errorResults(errs), nil
+	return res, nil
 }
 
 func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
@@ -203,18 +196,16 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	m := cx.m
-	errs := make([]error, len(a.Args))
-	for i, arg := range a.Args {
+	res := eachErr(a.Args, func(arg facades.DeleteSecretArg) error {
 		s, err := cx.findSecret(arg.URI, arg.Label)
 		if err != nil {
-			errs[i] = err
-			continue
+			return err
 		}
 		if len(arg.Revisions) == 0 {
 			// Like the real controller, removal is scheduled: the secret
 			// is listed until the (simulated) worker deletes it.
 			cx.c.scheduleSecretRemoval(m, s)
-			continue
+			return nil
 		}
 		// Check every requested revision first, so that a bad request
 		// changes nothing.
@@ -225,15 +216,10 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 			if !found {
 				if cx.is4() {
-					errs[i] = newErr("secret revision not found", "secret revision %d not found", rv)
-				} else {
-					errs[i] = errNotFound("secret revision %d not found", rv)
+					return newErr("secret revision not found", "secret revision %d not found", rv)
 				}
-				break
+				return errNotFound("secret revision %d not found", rv)
 			}
-		}
-		if errs[i] != nil {
-			continue
 		}
 		keep := make([]*secretRevision, 0, len(s.revisions))
 		for _, r := range s.revisions {
@@ -245,9 +231,10 @@ func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
 		if len(s.revisions) == 0 {
 			cx.c.deleteSecret(m, s)
 		}
-	}
+		return nil
+	})
 	m.notify()
-	return errorResults(errs), nil
+	return res, nil
 }
 
 func (c *Controller) scheduleSecretRemoval(m *model, s *secret) {
@@ -292,11 +279,9 @@ func secGrantRevoke(grant bool) handlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		errs := make([]error, len(a.Applications))
-		for i, app := range a.Applications {
+		res := eachErr(a.Applications, func(app string) error {
 			if _, ok := cx.m.apps[app]; !ok {
-				errs[i] = errAppNotFound(app)
-				continue
+				return errAppNotFound(app)
 			}
 			tag := "application-" + app
 			if grant {
@@ -307,9 +292,10 @@ func secGrantRevoke(grant bool) handlerFunc {
 			} else {
 				delete(s.access, tag)
 			}
-		}
+			return nil
+		})
 		cx.m.notify()
-		return errorResults(errs), nil
+		return res, nil
 	}
 }
 
@@ -445,31 +431,26 @@ func sbAdd(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	errs := make([]error, len(a.Args))
-	for i, arg := range a.Args {
+	return eachErr(a.Args, func(arg facades.AddSecretBackendArg) error {
 		if arg.Name == "" || arg.Name == "internal" || arg.Name == "auto" {
-			errs[i] = errNotValid("secret backend name %q not valid", arg.Name)
-			continue
+			return errNotValid("secret backend name %q not valid", arg.Name)
 		}
 		if _, ok := c.backends[arg.Name]; ok {
 			if cx.is4() {
-				errs[i] = newErr(CodeSecretBackendAlreadyExists, "secret backend %q already exists", arg.Name)
-			} else {
-				errs[i] = errAlreadyExists("secret backend %q already exists", arg.Name)
+				return newErr(CodeSecretBackendAlreadyExists, "secret backend %q already exists", arg.Name)
 			}
-			continue
+			return errAlreadyExists("secret backend %q already exists", arg.Name)
 		}
 		if arg.BackendType != "vault" && arg.BackendType != "kubernetes" {
-			errs[i] = errNotValid("secret backend type %q not supported", arg.BackendType)
-			continue
+			return errNotValid("secret backend type %q not supported", arg.BackendType)
 		}
 		id := arg.ID
 		if id == "" {
 			id = newUUID()
 		}
 		c.backends[arg.Name] = &secretBackend{id: id, name: arg.Name, typ: arg.BackendType, config: arg.Config, tokenRotateInterval: arg.TokenRotateInterval}
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
@@ -478,12 +459,10 @@ func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	errs := make([]error, len(a.Args))
-	for i, arg := range a.Args {
+	return eachErr(a.Args, func(arg facades.UpdateSecretBackendArg) error {
 		b, ok := c.backends[arg.Name]
 		if !ok || b.builtin {
-			errs[i] = cx.backendNotFound(arg.Name)
-			continue
+			return cx.backendNotFound(arg.Name)
 		}
 		if b.config == nil {
 			b.config = map[string]any{}
@@ -502,8 +481,8 @@ func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 			b.name = *arg.NameChange
 			c.backends[b.name] = b
 		}
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
@@ -512,16 +491,14 @@ func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	c := cx.c
-	errs := make([]error, len(a.Args))
-	for i, arg := range a.Args {
+	return eachErr(a.Args, func(arg facades.RemoveSecretBackendArg) error {
 		b, ok := c.backends[arg.Name]
 		if !ok || b.builtin {
-			errs[i] = cx.backendNotFound(arg.Name)
-			continue
+			return cx.backendNotFound(arg.Name)
 		}
 		delete(c.backends, arg.Name)
-	}
-	return errorResults(errs), nil
+		return nil
+	}), nil
 }
 
 func init() {

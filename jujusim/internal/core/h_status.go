@@ -414,16 +414,14 @@ func clientStatusHistory(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	m := cx.m
-	out := facades.StatusHistoryResults{Results: make([]facades.StatusHistoryResult, len(a.Requests))}
-	for i, r := range a.Requests {
+	out := facades.StatusHistoryResults{Results: eachItem(a.Requests, func(r facades.StatusHistoryRequest) (facades.StatusHistoryResult, error) {
+		var res facades.StatusHistoryResult
 		kind, ok := historyKinds[r.HistoryKind]
 		if !ok {
-			setErr(&out.Results[i].Error, errNotValid("unrecognised status history kind %q", r.HistoryKind))
-			continue
+			return res, errNotValid("unrecognised status history kind %q", r.HistoryKind)
 		}
 		if err := cx.c.checkHistoryEntity(m, kind, r.Tag); err != nil {
-			setErr(&out.Results[i].Error, err)
-			continue
+			return res, err
 		}
 		var hist []status
 		if kind == "workload" && r.HistoryKind == "unit" {
@@ -465,8 +463,9 @@ func clientStatusHistory(cx *callCtx, p json.RawMessage) (any, error) {
 		if sts == nil {
 			sts = []facades.DetailedStatus{}
 		}
-		out.Results[i].History.Statuses = sts
-	}
+		res.History.Statuses = sts
+		return res, nil
+	})}
 	return out, nil
 }
 

@@ -18,23 +18,19 @@ func setErr[T any](dst **T, err error) {
 		*dst = nil
 		return
 	}
-	e := asError(err)
 	p := new(T)
-	v := reflect.ValueOf(p).Elem()
+	fillErr(reflect.ValueOf(p).Elem(), err)
+	*dst = p
+}
+
+// fillErr fills an error struct (Message, Code, Info) from err.
+func fillErr(v reflect.Value, err error) {
+	e := asError(err)
 	v.FieldByName("Message").SetString(e.Message)
 	v.FieldByName("Code").SetString(e.Code)
 	if e.Info != nil {
 		v.FieldByName("Info").Set(reflect.ValueOf(e.Info))
 	}
-	*dst = p
-}
-
-func errorResults(errs []error) facades.ErrorResults {
-	out := facades.ErrorResults{Results: make([]facades.ErrorResult, len(errs))}
-	for i, e := range errs {
-		setErr(&out.Results[i].Error, e)
-	}
-	return out
 }
 
 func detailed(s status, life string) facades.DetailedStatus {
