@@ -64,6 +64,11 @@ type Config struct {
 	// PingInterval is the period of connection liveness checks; 0 means
 	// the rpc default, a negative value disables them.
 	PingInterval time.Duration
+	// RetryTimeout bounds how long a call keeps retrying (redialling with
+	// back-off) after its connection failed, within its ctx; 0 means
+	// DefaultRetryTimeout, a negative value disables retries. See the
+	// package documentation, "Dropped connections", for what is retried.
+	RetryTimeout time.Duration
 }
 
 // ErrClosed is returned by operations on a closed Controller or Model. It is
@@ -111,21 +116,9 @@ type Controller struct {
 	// requestHook, when set (by tests), sees every request's params
 	// before it is sent.
 	requestHook atomic.Pointer[func(facade string, version int, method string, params any)]
-}
 
-// apiConn is a connection as the rest of the package uses it: an
-// *rpc.Conn whose calls pass the Controller's request hook.
-type apiConn struct {
-	*rpc.Conn
-	ctrl *Controller
-}
-
-// CallVersion implements facades.Caller.
-func (a *apiConn) CallVersion(ctx context.Context, facade string, version int, method, id string, params, result any) error {
-	if h := a.ctrl.requestHook.Load(); h != nil {
-		(*h)(facade, version, method, params)
-	}
-	return a.Conn.CallVersion(ctx, facade, version, method, id, params, result)
+	// mutationHooks are called after every mutating call (see caller.go).
+	mutationHooks atomic.Pointer[[]*mutationHook]
 }
 
 // modelEntry is what the Controller knows about a model.
@@ -154,7 +147,7 @@ func Connect(ctx context.Context, cfg Config) (*Controller, error) {
 		return nil, opError("connect", "", err)
 	}
 	uuid := c.defaultUUID
-	if _, err := c.conn(ctx, uuid); err != nil {
+	if _, err := c.rawConn(ctx, uuid); err != nil {
 		c.Close()
 		return nil, opError("connect to", c.displayName(), connectCause(ctx, c.displayName(), err))
 	}
@@ -399,10 +392,22 @@ func (c *Controller) rpcConfig(modelUUID string) rpc.Config {
 // connection), dialling it if there is none or the last one broke.
 func (c *Controller) conn(ctx context.Context, modelUUID string) (*apiConn, error) {
 	conn, err := c.rawConn(ctx, modelUUID)
+	if err != nil && rpc.IsRetryable(err) {
+		// Nothing was sent: dial again with back-off, as calls do.
+		bo := c.newBackoff()
+		for err != nil && rpc.IsRetryable(err) && !c.isClosed() {
+			if berr := bo.wait(ctx); berr != nil {
+				break
+			}
+			conn, err = c.rawConn(ctx, modelUUID)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &apiConn{Conn: conn, ctrl: c}, nil
+	a := &apiConn{ctrl: c, model: modelUUID}
+	a.cur.Store(conn)
+	return a, nil
 }
 
 func (c *Controller) rawConn(ctx context.Context, modelUUID string) (*rpc.Conn, error) {

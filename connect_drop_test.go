@@ -44,7 +44,7 @@ func TestDropModelConnDuringDialClosedByClose(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("dial: %v", r.err)
 	}
-	t.Cleanup(func() { r.conn.Conn.Close() })
+	t.Cleanup(func() { r.conn.current().Close() })
 	c.Close()
 	var out any
 	err := r.conn.CallVersion(testCtx(t), "Client", 8, "FullStatus", "", struct{}{}, &out)

@@ -54,6 +54,26 @@
 // ErrInvalidPlacement, ErrInvalidConstraints, ErrInvalidArgument,
 // ErrInvalidCharm).
 //
+// # Dropped connections
+//
+// A failed operation has one of three outcomes, told apart with errors.Is:
+//   - ErrNotSent: nothing reached the controller (the connection could not
+//     be made or had failed before the request left). Safe to try again.
+//   - ErrRefused: the controller answered and refused (the error also
+//     matches the sentinel of its code: ErrNotFound, ...).
+//   - ErrOutcomeUnknown: the request was sent but the connection failed, or
+//     ctx ended, before the answer came: the change may have been made.
+//
+// IsRetryable is true only when trying again cannot repeat a change.
+//
+// Every call goes through one wrapper around the Controller's connections.
+// Read-only facade methods are retried transparently on a new connection
+// (redialled once, by the first caller that needs it; the others wait for
+// it), with a capped, jittered back-off that never sleeps past ctx's
+// deadline, for at most Config.RetryTimeout. A request that never left the
+// client is sent again the same way, whatever the method. A mutating
+// request that was sent is never repeated blindly.
+//
 // The layers below are package rpc (the websocket JSON-RPC connection),
 // package jujudata (the juju CLI's local store) and the facade clients
 // generated from Juju's schemas; jujusim is an in-memory controller that

@@ -29,11 +29,25 @@ var (
 	ErrBroken              = rpc.ErrBroken
 )
 
-// IsRetryable reports whether err is transient, so that the same operation
-// may succeed if tried again later: the controller said "try again", an
-// upgrade or migration is in progress, or the connection broke. An
-// operation that failed on a broken connection may have been carried out;
-// retry only operations that are safe to repeat.
+// The three outcomes of a failed operation (see the package documentation,
+// "Dropped connections"): every error an operation returns matches at most
+// one of them; client-side refusals of bad input match none.
+var (
+	// ErrNotSent: nothing reached the controller; safe to try again.
+	ErrNotSent = rpc.ErrNotSent
+	// ErrOutcomeUnknown: the request was sent but no answer came; the
+	// change may or may not have been made.
+	ErrOutcomeUnknown = rpc.ErrOutcomeUnknown
+	// ErrRefused: the controller answered with an error.
+	ErrRefused = rpc.ErrRefused
+)
+
+// IsRetryable reports whether err is transient and trying the same
+// operation again cannot repeat a change: nothing was sent because the
+// connection could not be made or had failed, the controller said "try
+// again", or an upgrade or migration is in progress. It is false for an
+// error matching ErrOutcomeUnknown, for ErrClosed and for the caller's
+// own context ending.
 func IsRetryable(err error) bool { return rpc.IsRetryable(err) }
 
 // Errors for input that gojuju refuses before anything is sent to the

@@ -44,7 +44,7 @@ type Conn struct {
 	writeTimeout time.Duration
 
 	nextID atomic.Uint64
-	sendq  chan []byte
+	sendq  chan *outgoing
 
 	mu      sync.Mutex
 	pending map[uint64]chan *responseFrame
@@ -73,7 +73,7 @@ func newConn(ctx context.Context, ws *websocket.Conn, ep endpoint, tlsCfg *tls.C
 		facades:      cfg.FacadeVersions,
 		pingInterval: durationOr(cfg.PingInterval, DefaultPingInterval),
 		pingTimeout:  durationOr(cfg.PingTimeout, DefaultPingTimeout),
-		sendq:        make(chan []byte, 16),
+		sendq:        make(chan *outgoing, 16),
 		pending:      make(map[uint64]chan *responseFrame),
 		broken:       make(chan struct{}),
 	}
@@ -170,10 +170,20 @@ func bestVersion(client, server []int) int {
 // Call calls method of facade at the best version (see BestVersion). id is
 // the object id, "" except for watcher facades. params is encoded as JSON
 // (nil is sent as {}); the response is decoded into result unless result is
-// nil. It returns a *Error for an error from the controller, ctx.Err() at
-// once when ctx is done (the request is forgotten; the controller may still
-// execute it), and an error matching ErrBroken or ErrClosed when the
-// connection fails or is closed.
+// nil.
+//
+// A failed call has one of three outcomes, told apart with errors.Is:
+//   - ErrRefused: the controller answered with an error (a *Error).
+//   - ErrNotSent: the request never left the client (a *NotSentError): the
+//     connection had failed or been closed, or ctx ended, before the
+//     request was written. Nothing was executed.
+//   - ErrOutcomeUnknown: the request was written (or was being written) but
+//     no answer came, because the connection failed or was closed or ctx
+//     ended first (an *OutcomeUnknownError). The controller may have
+//     executed it.
+//
+// The errors of a failed or closed connection also match ErrBroken or
+// ErrClosed, and those of an ended ctx its ctx.Err().
 func (c *Conn) Call(ctx context.Context, facade, method, id string, params, result any) error {
 	v, err := c.BestVersion(facade)
 	if err != nil {
@@ -182,13 +192,32 @@ func (c *Conn) Call(ctx context.Context, facade, method, id string, params, resu
 	return c.CallVersion(ctx, facade, v, method, id, params, result)
 }
 
+// outgoing is a request frame waiting for the writer. state moves from
+// queued to either taken (the writer took it: it may reach the
+// controller) or abandoned (its caller gave up first: it never will).
+type outgoing struct {
+	data  []byte
+	state atomic.Int32
+}
+
+const (
+	outQueued int32 = iota
+	outTaken
+	outAbandoned
+)
+
+// abandon reports whether the request was withdrawn before the writer took
+// it (so it was not sent); false means it may have been sent.
+func (o *outgoing) abandon() bool { return o.state.CompareAndSwap(outQueued, outAbandoned) }
+
 // CallVersion is Call at an explicit facade version.
 func (c *Conn) CallVersion(ctx context.Context, facade string, version int, method, id string, params, result any) (err error) {
+	call := CallRef{Facade: facade, Version: version, Method: method, ID: id}
 	if err := ctx.Err(); err != nil {
-		return err
+		return &NotSentError{Call: call, Err: err}
 	}
 	if err := c.Err(); err != nil {
-		return fmt.Errorf("cannot call %s.%s: %w", facade, method, err)
+		return &NotSentError{Call: call, Err: c.doneErr()}
 	}
 	reqID := c.nextID.Add(1)
 	start := time.Now()
@@ -219,33 +248,45 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 	if err != nil {
 		return fmt.Errorf("cannot call %s.%s: cannot encode params: %w", facade, method, err)
 	}
+	out := &outgoing{data: data}
 	ch := make(chan *responseFrame, 1)
 	c.mu.Lock()
 	c.pending[reqID] = ch
 	c.mu.Unlock()
 
+	// failed is the error of a call that got no answer: not sent if the
+	// writer never took the request, else outcome unknown.
+	failed := func(cause error) error {
+		c.forget(reqID)
+		if out.abandon() {
+			return &NotSentError{Call: call, Err: cause}
+		}
+		return &OutcomeUnknownError{Call: call, Err: cause}
+	}
 	select {
-	case c.sendq <- data:
+	case c.sendq <- out:
 	case <-ctx.Done():
 		c.forget(reqID)
-		return ctx.Err()
+		return &NotSentError{Call: call, Err: ctx.Err()}
 	case <-c.broken:
 		c.forget(reqID)
-		return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.doneErr())
+		return &NotSentError{Call: call, Err: c.stopErr()}
 	}
 
 	var resp *responseFrame
 	select {
 	case resp = <-ch:
 	case <-ctx.Done():
-		c.forget(reqID)
-		return ctx.Err()
+		select {
+		case resp = <-ch: // answered at the same time
+		default:
+			return failed(ctx.Err())
+		}
 	case <-c.broken:
 		select {
 		case resp = <-ch: // answered just before the failure
 		default:
-			c.forget(reqID)
-			return fmt.Errorf("cannot call %s.%s: %w", facade, method, c.doneErr())
+			return failed(c.stopErr())
 		}
 	}
 	if se := resp.serverError(); se != nil {
@@ -300,9 +341,12 @@ func (c *Conn) writeLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case data := <-c.sendq:
+		case out := <-c.sendq:
+			if !out.state.CompareAndSwap(outQueued, outTaken) {
+				continue // its caller gave up before it was sent
+			}
 			wctx, cancel := context.WithTimeout(ctx, c.writeTimeout)
-			err := c.ws.Write(wctx, websocket.MessageText, data)
+			err := c.ws.Write(wctx, websocket.MessageText, out.data)
 			cancel()
 			if err != nil {
 				c.fail(ctx, fmt.Errorf("cannot write to %s: %w", c.ep.addr, err))
@@ -356,6 +400,13 @@ func (c *Conn) doneErr() error {
 	}
 	return c.err
 }
+
+// stopErr is the error of a call in flight when the connection stopped:
+// why it stopped first. A call that was waiting when the connection broke
+// reports the break even if Close was called meanwhile (by another
+// goroutine replacing the broken connection): it matches ErrBroken, not
+// ErrClosed.
+func (c *Conn) stopErr() error { return c.err }
 
 // fail breaks the connection.
 func (c *Conn) fail(ctx context.Context, cause error) {

@@ -170,8 +170,13 @@ func TestCancellation(t *testing.T) {
 	waitFor(t, s.blocked, "the server to receive the call")
 	cancel()
 	err := waitFor(t, done, "the cancelled call to return")
-	if err != context.Canceled {
-		t.Errorf("cancelled Call = %v, want context.Canceled itself", err)
+	// The request had been sent: its outcome is unknown.
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, rpc.ErrOutcomeUnknown) || errors.Is(err, rpc.ErrNotSent) {
+		t.Errorf("cancelled Call = %v, want context.Canceled and ErrOutcomeUnknown", err)
+	}
+	var ue *rpc.OutcomeUnknownError
+	if !errors.As(err, &ue) || ue.Call.String() != "Test.Block" {
+		t.Errorf("cancelled Call = %#v, want an *OutcomeUnknownError naming Test.Block", err)
 	}
 	if n := rpc.PendingCalls(c); n != 0 {
 		t.Errorf("%d requests still pending after the cancelled call returned, want it forgotten", n)
@@ -186,8 +191,8 @@ func TestCancellation(t *testing.T) {
 	default:
 	}
 	// An already expired context never sends anything.
-	if err := c.Call(ctx, "Test", "Echo", "", nil, nil); err != context.Canceled {
-		t.Errorf("Call with a done context = %v, want context.Canceled", err)
+	if err := c.Call(ctx, "Test", "Echo", "", nil, nil); !errors.Is(err, context.Canceled) || !errors.Is(err, rpc.ErrNotSent) || errors.Is(err, rpc.ErrOutcomeUnknown) {
+		t.Errorf("Call with a done context = %v, want context.Canceled and ErrNotSent", err)
 	}
 }
 
@@ -358,13 +363,14 @@ func TestServerClosesMidCall(t *testing.T) {
 	waitFor(t, s.blocked, "the server to receive the call")
 	s.DropConns()
 	err := waitFor(t, done, "the call to fail")
-	if !errors.Is(err, rpc.ErrBroken) || errors.Is(err, rpc.ErrClosed) {
-		t.Errorf("Call error = %v, want ErrBroken (not ErrClosed)", err)
+	if !errors.Is(err, rpc.ErrBroken) || errors.Is(err, rpc.ErrClosed) || !errors.Is(err, rpc.ErrOutcomeUnknown) {
+		t.Errorf("Call error = %v, want ErrBroken and ErrOutcomeUnknown (not ErrClosed)", err)
 	}
-	if !rpc.IsRetryable(err) {
-		t.Errorf("IsRetryable(%v) = false", err)
+	// The request was sent: retrying it might run it twice.
+	if rpc.IsRetryable(err) {
+		t.Errorf("IsRetryable(%v) = true for a call whose outcome is unknown", err)
 	}
-	if !strings.Contains(err.Error(), "cannot call Test.Block: connection broken") {
+	if !strings.Contains(err.Error(), "cannot call Test.Block: outcome unknown: connection broken") {
 		t.Errorf("error %q does not say what failed", err)
 	}
 	waitFor(t, c.Broken(), "Broken()")

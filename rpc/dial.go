@@ -237,6 +237,12 @@ func (d *dialer) dialOne(ctx context.Context, ep endpoint) (*Conn, error) {
 		if log != nil {
 			log.LogAttrs(ctx, slog.LevelDebug, "rpc login failed", slog.String("addr", ep.addr), slog.String("error", err.Error()))
 		}
+		var ue *OutcomeUnknownError
+		if errors.As(err, &ue) {
+			// A login has no outcome to be unknown: the connection it
+			// was on is discarded.
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("cannot log in: %w", err)
 	}
 	c.startPinger(ctx)

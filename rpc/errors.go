@@ -52,7 +52,8 @@ var (
 	ErrClosed = errors.New("connection closed")
 	// ErrBroken is matched by the errors of calls that failed because the
 	// connection failed (read or write error, malformed frame, failed ping).
-	// The call may or may not have been executed by the controller.
+	// Whether the call may have been executed is told by ErrNotSent and
+	// ErrOutcomeUnknown, which the same error matches.
 	ErrBroken = errors.New("connection broken")
 	// ErrInvalidConfig is matched by the error Dial returns for an unusable Config.
 	ErrInvalidConfig = errors.New("invalid configuration")
@@ -109,8 +110,12 @@ func (e *Error) Error() string {
 	}
 }
 
-// Is reports whether the error's code maps to target.
+// Is reports whether the error's code maps to target. Every *Error matches
+// ErrRefused.
 func (e *Error) Is(target error) bool {
+	if target == ErrRefused {
+		return true
+	}
 	code := e.Code
 	if code == "" {
 		// Quirks of codes that the controller leaves out.
@@ -365,18 +370,20 @@ func (e *brokenError) Is(target error) bool {
 }
 func (e *brokenError) Unwrap() error { return e.cause }
 
-// IsRetryable reports whether err is transient, so that the same operation
-// may succeed if tried again later (possibly on a new connection): the
-// controller said "try again", an upgrade or model migration is in progress,
-// the connection broke, or every address of a dial failed for a reason other
-// than a definitive server answer or a certificate that failed verification.
-// It is false for a nil error and for the
-// caller's own context cancellation or deadline.
+// IsRetryable reports whether err is transient and trying the same call
+// again cannot repeat its effect: the request was not sent (ErrNotSent)
+// because the connection had failed, the controller refused it with "try
+// again", an upgrade or model migration in progress, or every address of
+// a dial failed for a reason other than a definitive server answer or a
+// certificate that failed verification.
 //
-// A call that failed with a broken connection may have been executed: retry
-// only calls that are safe to repeat.
+// It is false for a nil error, for an outcome-unknown error
+// (ErrOutcomeUnknown: the call may have been executed, so only a call
+// that is safe to repeat may be retried), for a closed connection
+// (ErrClosed) and for the caller's own context cancellation or deadline.
 func IsRetryable(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrClosed) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, ErrClosed) || errors.Is(err, ErrOutcomeUnknown) {
 		return false
 	}
 	var de *DialError
@@ -389,7 +396,7 @@ func IsRetryable(err error) bool {
 		}
 		return len(de.Errors) > 0
 	}
-	if errors.Is(err, ErrBroken) {
+	if errors.Is(err, ErrNotSent) || errors.Is(err, ErrBroken) {
 		return true
 	}
 	var se *Error
@@ -414,3 +421,73 @@ func isCertificateError(err error) bool {
 func isRetryableServer(e *Error) bool {
 	return e.Is(ErrTryAgain) || e.Is(ErrUpgradeInProgress) || e.Is(ErrMigrationInProgress)
 }
+
+// The three outcomes of a failed call (see Conn.Call).
+var (
+	// ErrNotSent is matched by the error of a call whose request never
+	// left the client: nothing was executed, and the call is safe to try
+	// again (on a new connection if this one failed).
+	ErrNotSent = errors.New("request not sent")
+	// ErrOutcomeUnknown is matched by the error of a call whose request
+	// was sent (or was being sent) when the connection failed or was
+	// closed, or the caller's context ended, before the answer came: the
+	// controller may or may not have executed it. Repeating such a call
+	// may repeat its effect.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
+	// ErrRefused is matched by every error the controller returned (a
+	// *Error, including the per-entity errors of bulk results): the
+	// controller answered, and refused.
+	ErrRefused = errors.New("refused by the controller")
+)
+
+// CallRef names a call: its facade, version, method and object id.
+type CallRef struct {
+	Facade  string
+	Version int
+	Method  string
+	ID      string // "" except for watcher facades
+}
+
+// String returns "Facade.Method".
+func (r CallRef) String() string { return r.Facade + "." + r.Method }
+
+// NotSentError is the error of a call whose request never left the
+// client. It matches ErrNotSent and unwraps to the cause: the
+// connection's failure (ErrBroken), its closing (ErrClosed), or the
+// caller's ctx.Err().
+type NotSentError struct {
+	Call CallRef
+	Err  error
+}
+
+// Error says which call was not sent, and why.
+func (e *NotSentError) Error() string {
+	return "cannot call " + e.Call.String() + ": request not sent: " + e.Err.Error()
+}
+
+// Is matches ErrNotSent.
+func (e *NotSentError) Is(target error) bool { return target == ErrNotSent }
+
+// Unwrap returns the cause.
+func (e *NotSentError) Unwrap() error { return e.Err }
+
+// OutcomeUnknownError is the error of a call that was sent but got no
+// answer: the controller may have executed it. It matches
+// ErrOutcomeUnknown and unwraps to the cause: the connection's failure
+// (ErrBroken), its closing (ErrClosed), or the caller's ctx.Err() (a reply
+// that outlived the caller's deadline).
+type OutcomeUnknownError struct {
+	Call CallRef
+	Err  error
+}
+
+// Error names the call whose outcome is unknown, and why.
+func (e *OutcomeUnknownError) Error() string {
+	return "cannot call " + e.Call.String() + ": outcome unknown: " + e.Err.Error()
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
