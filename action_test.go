@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/rpc"
-	"github.com/google/go-cmp/cmp"
 )
 
 // deployPG deploys postgresql as "pg" with n units.

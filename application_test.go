@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/jujusim"
-	"github.com/google/go-cmp/cmp"
+	"github.com/gojuju/juju/status"
 )
 
 // unitNames lists an application's units, in order.
@@ -496,7 +498,7 @@ func relationIDs(t *testing.T, m *Model) []int {
 }
 
 // TestRemoveThenWaitGone checks that a removal returns once accepted, that
-// Wait with Gone returns once the application, its units and its relation
+// Wait with status.Gone returns once the application, its units and its relation
 // are gone, and that RemoveOptions.Wait does the same for an application.
 func TestRemoveThenWaitGone(t *testing.T) {
 	for _, v := range simVersions {
@@ -522,20 +524,20 @@ func TestRemoveThenWaitGone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok, _ := Gone("mysql")(s); ok {
+			if ok, _ := status.Gone("mysql")(s); ok {
 				t.Fatal("mysql gone as soon as its removal was accepted; the test cannot tell whether Wait waits")
 			}
-			s, err = m.Wait(ctx, Gone("mysql", "mysql/0", key), nil)
+			s, err = m.Wait(ctx, status.Gone("mysql", "mysql/0", key), nil)
 			if err != nil {
-				t.Fatalf("Wait(Gone): %v", err)
+				t.Fatalf("Wait(status.Gone): %v", err)
 			}
 			for _, r := range s.Relations {
 				if r.Key == key {
-					t.Errorf("after Wait(Gone): relation %q still there", key)
+					t.Errorf("after Wait(status.Gone): relation %q still there", key)
 				}
 			}
 			if s.Applications["mysql"] != nil {
-				t.Errorf("after Wait(Gone): mysql still there")
+				t.Errorf("after Wait(status.Gone): mysql still there")
 			}
 			if err := m.Application("wordpress").Remove(ctx, &RemoveOptions{Wait: true}); err != nil {
 				t.Fatalf("Remove(Wait): %v", err)
@@ -544,7 +546,7 @@ func TestRemoveThenWaitGone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok, still := Gone("wordpress", "wordpress/0")(s); !ok {
+			if ok, still := status.Gone("wordpress", "wordpress/0")(s); !ok {
 				t.Errorf("after Remove(Wait): %v", still)
 			}
 		})

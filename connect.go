@@ -12,6 +12,7 @@ import (
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/rpc"
+	"github.com/gojuju/juju/status"
 )
 
 // Config says which controller and model to connect to, and how. The zero
@@ -109,9 +110,10 @@ type Controller struct {
 
 	seriesOnce sync.Once
 
-	// modelState holds per-model state owned by other files of the
-	// package (the wait engine's change trackers), keyed as they choose.
-	modelState sync.Map
+	// changeLogs holds, per model UUID, the log of the changes made
+	// through its Models, for the waits' transient-state guard; guarded
+	// by mu.
+	changeLogs map[string]*status.ChangeRecorder
 
 	// requestHook, when set (by tests), sees every request's params
 	// before it is sent.

@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/rpc"
-	"github.com/google/go-cmp/cmp"
 )
 
 var simVersions = []string{jujusim.Juju40, jujusim.Juju36}

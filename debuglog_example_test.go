@@ -8,6 +8,7 @@ import (
 	"log"
 
 	"github.com/gojuju/juju"
+	"github.com/gojuju/juju/status"
 )
 
 // Read the first records a unit's agent logged, as juju debug-log --replay
@@ -25,7 +26,7 @@ func ExampleModel_DebugLog() {
 	if _, err := m.Deploy(ctx, "postgresql", &juju.DeployOptions{Name: "pg"}); err != nil {
 		log.Fatal(err)
 	}
-	if _, err := m.WaitForIdle(ctx, &juju.WaitForIdleOptions{IdlePeriod: -1}); err != nil {
+	if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{IdlePeriod: -1}); err != nil {
 		log.Fatal(err)
 	}
 

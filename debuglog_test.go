@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/status"
 )
 
 // settledLogModel deploys "pg" with two units into the simulator's default
@@ -23,7 +25,7 @@ func settledLogModel(t *testing.T, version string) *Model {
 	if _, err := m.Deploy(ctx, "postgresql", &DeployOptions{Name: "pg", NumUnits: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, IdlePeriod: -1}); err != nil {
+	if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Interval: 5 * time.Millisecond, IdlePeriod: -1}); err != nil {
 		t.Fatal(err)
 	}
 	return m

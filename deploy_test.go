@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gojuju/juju/jujusim"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/jujusim"
 )
 
 // simModel connects to the simulator's default model.

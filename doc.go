@@ -22,7 +22,10 @@
 // Model.Call and Controller.Call call any facade method over the same
 // connections, for what gojuju has not wrapped.
 // Status snapshots and waits (Model.Status, Model.WaitForIdle, Model.Wait)
-// poll Client.FullStatus, the only way to see state on Juju 4.
+// poll Client.FullStatus, the only way to see state on Juju 4; their types,
+// predicates and engine are in package status:
+//
+//	_, err = m.Wait(ctx, status.AllActive("pg"), &status.WaitOptions{Error: status.AnyError("pg")})
 //
 // # Juju 4 and Juju 3.6
 //

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gojuju/juju/rpc"
+	"github.com/gojuju/juju/status"
 )
 
 // Errors the controller returns, matched by their error code. They are the
@@ -89,8 +90,10 @@ var (
 	ErrInvalidConstraints = errors.New("invalid constraints")
 
 	// ErrInvalidArgument is returned for other bad arguments: negative unit
-	// counts, options that exclude each other, and the like.
-	ErrInvalidArgument = errors.New("invalid argument")
+	// counts, options that exclude each other, and the like. It is package
+	// status's sentinel, so that the refusals of its sources and waits
+	// match it too.
+	ErrInvalidArgument = status.ErrInvalidArgument
 )
 
 // inputError is a client-side refusal of bad input. Its message names what

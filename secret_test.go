@@ -10,10 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujusim"
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseSecretURI(t *testing.T) {

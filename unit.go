@@ -5,6 +5,7 @@ import (
 
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/rpc"
+	"github.com/gojuju/juju/status"
 )
 
 // Unit is a handle on one unit of a model ("pg/0"). Getting one sends
@@ -93,11 +94,11 @@ func (u *Unit) RunAction(ctx context.Context, action string, params map[string]a
 // Status returns the unit's status, from a snapshot of the model
 // restricted to the unit (Client.FullStatus). A unit the model does not
 // have gets an error matching ErrNotFound.
-func (u *Unit) Status(ctx context.Context) (*UnitStatus, error) {
+func (u *Unit) Status(ctx context.Context) (*status.Unit, error) {
 	if err := checkUnitName(u.name); err != nil {
 		return nil, opError("get status of", u.name, err)
 	}
-	s, err := u.m.Status(ctx, &StatusOptions{Patterns: []string{u.name}})
+	s, err := u.m.Status(ctx, &status.Options{Patterns: []string{u.name}})
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func (a *Application) resolveErrors(ctx context.Context, opts *ResolveOptions) (
 	if err := checkApplicationName(a.name); err != nil {
 		return nil, err
 	}
-	s, err := a.m.Status(ctx, &StatusOptions{Patterns: []string{a.name}})
+	s, err := a.m.Status(ctx, &status.Options{Patterns: []string{a.name}})
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +168,11 @@ func (x *Machine) Remove(ctx context.Context, opts *RemoveMachineOptions) error 
 // Status returns the machine's status, from a snapshot of the model
 // restricted to it (Client.FullStatus). A machine the model does not have
 // gets an error matching ErrNotFound.
-func (x *Machine) Status(ctx context.Context) (*MachineStatus, error) {
+func (x *Machine) Status(ctx context.Context) (*status.Machine, error) {
 	if err := checkMachineID(x.id); err != nil {
 		return nil, opError("get status of machine", x.id, err)
 	}
-	s, err := x.m.Status(ctx, &StatusOptions{Patterns: []string{x.id}})
+	s, err := x.m.Status(ctx, &status.Options{Patterns: []string{x.id}})
 	if err != nil {
 		return nil, err
 	}

@@ -5,11 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gojuju/juju/jujusim"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
-func inError(us *UnitStatus) bool {
+func inError(us *status.Unit) bool {
 	return us.AgentStatus.Current == "error" || us.WorkloadStatus.Current == "error"
 }
 
@@ -31,7 +33,7 @@ func TestUnitResolve(t *testing.T) {
 					t.Errorf("handle = %q of %q", u.Name(), u.Application().Name())
 				}
 				// Both units fail their config-changed hook.
-				if _, err := m.Wait(ctx, AllError("pg"), &WaitOptions{Successes: 1}); err != nil {
+				if _, err := m.Wait(ctx, status.AllError("pg"), &status.WaitOptions{Successes: 1}); err != nil {
 					t.Fatal(err)
 				}
 				us, err := u.Status(ctx)
@@ -56,7 +58,7 @@ func TestUnitResolve(t *testing.T) {
 				if diff := cmp.Diff([]string{"pg/1"}, units); diff != "" {
 					t.Errorf("ResolveErrors (-want +got):\n%s", diff)
 				}
-				if _, err := m.Wait(ctx, All(AllAgentsIdle("pg"), Not(AnyError("pg"))), &WaitOptions{Successes: 1}); err != nil {
+				if _, err := m.Wait(ctx, status.All(status.AllAgentsIdle("pg"), status.Not(status.AnyError("pg"))), &status.WaitOptions{Successes: 1}); err != nil {
 					t.Fatal(err)
 				}
 				// Nothing in error: nothing to resolve; a unit not in

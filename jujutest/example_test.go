@@ -7,6 +7,7 @@ import (
 
 	"github.com/gojuju/juju"
 	"github.com/gojuju/juju/jujutest"
+	"github.com/gojuju/juju/status"
 )
 
 // This example is a whole charm integration test, deployTest. An Example
@@ -28,7 +29,7 @@ func deployTest(t *testing.T) {
 	if _, err := m.Deploy(ctx, "postgresql", &juju.DeployOptions{Channel: "14/stable", Base: "ubuntu@22.04", NumUnits: 2}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := m.WaitForIdle(ctx, &juju.WaitForIdleOptions{
+	st, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{
 		Apps:       []string{"postgresql"},
 		Status:     "active",
 		IdlePeriod: time.Second, // the default, 15 s, suits real clouds

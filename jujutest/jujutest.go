@@ -6,7 +6,7 @@
 //		if _, err := m.Deploy(t.Context(), "postgresql", nil); err != nil {
 //			t.Fatal(err)
 //		}
-//		if _, err := m.WaitForIdle(t.Context(), &juju.WaitForIdleOptions{Status: "active"}); err != nil {
+//		if _, err := m.WaitForIdle(t.Context(), &status.WaitForIdleOptions{Status: "active"}); err != nil {
 //			t.Fatal(err)
 //		}
 //	}
@@ -73,6 +73,7 @@ import (
 	"github.com/gojuju/juju"
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 // Environment variables that steer the package.
@@ -548,7 +549,7 @@ func (mc *modelCleanup) diagnose(ctx context.Context) {
 		t.Logf("jujutest: cannot get the status of model %q: %v", name, err)
 	} else {
 		var b strings.Builder
-		_ = st.WriteTable(&b, &juju.TableOptions{Controller: mc.tg.controller, Relations: true}) // a strings.Builder does not fail
+		_ = st.WriteTable(&b, &status.TableOptions{Controller: mc.tg.controller, Relations: true}) // a strings.Builder does not fail
 		t.Logf("jujutest: status of model %q:\n%s", name, b.String())
 	}
 	lines := mc.opts.DebugLogLines

@@ -16,6 +16,7 @@ import (
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/jujutest"
+	"github.com/gojuju/juju/status"
 )
 
 // settle deploys ubuntu and waits for it to be active.
@@ -26,7 +27,7 @@ func settle(t testing.TB, m *juju.Model) {
 	if _, err := m.Deploy(ctx, "ubuntu", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.WaitForIdle(ctx, &juju.WaitForIdleOptions{Status: "active", IdlePeriod: -1, Interval: 50 * time.Millisecond}); err != nil {
+	if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Status: "active", IdlePeriod: -1, Interval: 50 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -73,11 +73,12 @@ func TestEveryPackageHasDoc(t *testing.T) {
 func TestLayering(t *testing.T) {
 	const mod = "github.com/gojuju/juju"
 	forbidden := map[string][]string{
-		mod + "/rpc":                    {mod, mod + "/internal/facades", mod + "/jujudata", mod + "/jujusim"},
-		mod + "/jujudata":               {mod, mod + "/rpc", mod + "/internal/facades", mod + "/jujusim"},
-		mod + "/internal/facades":       {mod, mod + "/jujudata", mod + "/jujusim"},
-		mod + "/jujusim":                {mod},
-		mod + "/jujusim/internal/core":  {mod, mod + "/jujudata", mod + "/jujusim"},
+		mod + "/rpc":                    {mod, mod + "/internal/facades", mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/jujudata":               {mod, mod + "/rpc", mod + "/internal/facades", mod + "/jujusim", mod + "/status"},
+		mod + "/internal/facades":       {mod, mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/status":                 {mod, mod + "/jujudata", mod + "/jujusim"},
+		mod + "/jujusim":                {mod, mod + "/status"},
+		mod + "/jujusim/internal/core":  {mod, mod + "/jujudata", mod + "/jujusim", mod + "/status"},
 		mod + "/internal/cmd/facadegen": {mod, mod + "/jujusim"},
 	}
 	checked := 0

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gojuju/juju"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 const demoUsage = `usage: gojuju demo [flags]
@@ -118,7 +119,7 @@ func parseDemoFlags(args []string, stderr io.Writer) (*demoOptions, error) {
 	}
 	sim := o.controller == ""
 	if o.idlePeriod == 0 {
-		o.idlePeriod = juju.DefaultIdlePeriod
+		o.idlePeriod = status.DefaultIdlePeriod
 		if sim {
 			o.idlePeriod = time.Second
 		}
@@ -269,7 +270,7 @@ func (d *demo) run(ctx context.Context) (err error) {
 	}
 	d.say("Final status:")
 	fmt.Fprintln(d.out)
-	_ = st.WriteTable(d.out, &juju.TableOptions{Controller: d.ctrlName, Relations: true}) // like the other lines of the demo
+	_ = st.WriteTable(d.out, &status.TableOptions{Controller: d.ctrlName, Relations: true}) // like the other lines of the demo
 	fmt.Fprintln(d.out)
 	return nil
 }
@@ -308,10 +309,10 @@ func (d *demo) deploy(ctx context.Context) error {
 }
 
 // wait waits for the model to settle, drawing the progress.
-func (d *demo) wait(ctx context.Context) (*juju.Status, error) {
+func (d *demo) wait(ctx context.Context) (*status.Status, error) {
 	d.say("Waiting until every unit is active and its agent has been idle for %s:", d.o.idlePeriod)
 	view := &demoProgress{out: d.out, live: d.live}
-	st, err := d.model.WaitForIdle(ctx, &juju.WaitForIdleOptions{
+	st, err := d.model.WaitForIdle(ctx, &status.WaitForIdleOptions{
 		Apps:       []string{"mysql", "wordpress"},
 		Status:     "active",
 		IdlePeriod: d.o.idlePeriod,
@@ -321,11 +322,11 @@ func (d *demo) wait(ctx context.Context) (*juju.Status, error) {
 	})
 	view.finish()
 	if err != nil {
-		var we *juju.WaitError
+		var we *status.WaitError
 		if errors.As(err, &we) && we.Last != nil {
 			d.note("The wait failed; the status it last saw:")
 			fmt.Fprintln(d.out)
-			_ = we.Last.WriteTable(d.out, &juju.TableOptions{Controller: d.ctrlName, Relations: true})
+			_ = we.Last.WriteTable(d.out, &status.TableOptions{Controller: d.ctrlName, Relations: true})
 			fmt.Fprintln(d.out)
 		}
 		return nil, err
@@ -344,7 +345,7 @@ type demoProgress struct {
 	drawn   int // lines of the block currently on screen
 }
 
-func (v *demoProgress) update(p juju.WaitProgress) {
+func (v *demoProgress) update(p status.WaitProgress) {
 	if v.started.IsZero() {
 		v.started = time.Now()
 	}
@@ -387,7 +388,7 @@ func (v *demoProgress) finish() {
 // entity's state in the snapshot: units and machines with their current
 // status, relations when they change state; applications are left out (their
 // units tell the story).
-func demoChangeLine(s *juju.Status, c juju.StatusChange) string {
+func demoChangeLine(s *status.Status, c status.Change) string {
 	switch c.Kind {
 	case "unit":
 		u := s.Unit(c.Name)
@@ -412,7 +413,7 @@ func demoChangeLine(s *juju.Status, c juju.StatusChange) string {
 }
 
 // demoUnitLine renders a unit as "name workload agent message".
-func demoUnitLine(u *juju.UnitStatus) string {
+func demoUnitLine(u *status.Unit) string {
 	msg := u.WorkloadStatus.Message
 	if u.AgentStatus.Current == "executing" && u.AgentStatus.Message != "" {
 		msg = u.AgentStatus.Message
@@ -421,7 +422,7 @@ func demoUnitLine(u *juju.UnitStatus) string {
 }
 
 // demoProgressLines renders the live view of one snapshot.
-func demoProgressLines(p juju.WaitProgress, elapsed time.Duration) []string {
+func demoProgressLines(p status.WaitProgress, elapsed time.Duration) []string {
 	s := p.Status
 	state := "waiting"
 	if p.Ready {

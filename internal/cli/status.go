@@ -16,6 +16,7 @@ import (
 
 	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/rpc"
+	"github.com/gojuju/juju/status"
 )
 
 const statusUsage = `usage: gojuju status [-m [controller:]model] [--format tabular|json|yaml] [--relations] [--watch DURATION] [APP_OR_UNIT_OR_MACHINE...]
@@ -119,7 +120,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer m.Close()
 	term := isTerminal(stdout)
 	for first := true; ; first = false {
-		s, err := m.Status(ctx, &juju.StatusOptions{Patterns: f.patterns, IncludeStorage: f.format != "tabular"})
+		s, err := m.Status(ctx, &status.Options{Patterns: f.patterns, IncludeStorage: f.format != "tabular"})
 		if err != nil {
 			if !first && ctx.Err() != nil {
 				return nil // --watch ended by an interrupt
@@ -168,7 +169,7 @@ func isTerminal(w io.Writer) bool {
 
 // writeStatus writes s in format; filtered says the status was restricted
 // by patterns (so an empty one does not mean an empty model).
-func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juju.Model, relations, filtered bool) error {
+func writeStatus(stdout, stderr io.Writer, s *status.Status, format string, m *juju.Model, relations, filtered bool) error {
 	switch format {
 	case "json":
 		doc := statusDocument(s, m.Controller().Name())
@@ -187,7 +188,7 @@ func writeStatus(stdout, stderr io.Writer, s *juju.Status, format string, m *juj
 		_, err = stdout.Write(data)
 		return err
 	default:
-		if err := s.WriteTable(stdout, &juju.TableOptions{Controller: m.Controller().Name(), Relations: relations}); err != nil {
+		if err := s.WriteTable(stdout, &status.TableOptions{Controller: m.Controller().Name(), Relations: relations}); err != nil {
 			return err
 		}
 		if statusEmpty(s) && len(s.Offers) == 0 && !filtered {
@@ -215,7 +216,7 @@ func marshalYAML(v any) ([]byte, error) {
 
 // statusEmpty reports whether s has no application, machine or remote
 // application.
-func statusEmpty(s *juju.Status) bool {
+func statusEmpty(s *status.Status) bool {
 	return len(s.Applications) == 0 && len(s.Machines) == 0 && len(s.RemoteApplications) == 0
 }
 
@@ -403,7 +404,7 @@ type controllerDoc struct {
 // sinceFormat is how juju status formats times.
 const sinceFormat = "02 Jan 2006 15:04:05Z07:00"
 
-func infoDoc(st juju.StatusInfo, withLife bool) statusInfoDoc {
+func infoDoc(st status.Info, withLife bool) statusInfoDoc {
 	d := statusInfoDoc{Current: st.Current, Message: st.Message, Version: st.Version}
 	if !st.Since.IsZero() {
 		d.Since = st.Since.UTC().Format(sinceFormat)
@@ -414,7 +415,7 @@ func infoDoc(st juju.StatusInfo, withLife bool) statusInfoDoc {
 	return d
 }
 
-func baseOf(b juju.StatusBase) *baseDoc {
+func baseOf(b status.Base) *baseDoc {
 	if b.Name == "" {
 		return nil
 	}
@@ -435,7 +436,7 @@ func charmOrigin(url string) string {
 }
 
 // statusDocument converts a snapshot to the document juju status prints.
-func statusDocument(s *juju.Status, controller string) statusDoc {
+func statusDocument(s *status.Status, controller string) statusDoc {
 	doc := statusDoc{
 		Model: statusModelDoc{
 			Name:             s.Model.Name,
@@ -523,7 +524,7 @@ func statusDocument(s *juju.Status, controller string) statusDoc {
 	return doc
 }
 
-func machineDocument(m *juju.MachineStatus) machineDoc {
+func machineDocument(m *status.Machine) machineDoc {
 	md := machineDoc{
 		JujuStatus:         infoDoc(m.AgentStatus, true),
 		Hostname:           m.Hostname,
@@ -559,7 +560,7 @@ func machineDocument(m *juju.MachineStatus) machineDoc {
 	return md
 }
 
-func unitDocument(u *juju.UnitStatus) unitDoc {
+func unitDocument(u *status.Unit) unitDoc {
 	ud := unitDoc{
 		WorkloadStatus: infoDoc(u.WorkloadStatus, false),
 		JujuStatus:     infoDoc(u.AgentStatus, false),
@@ -582,7 +583,7 @@ func unitDocument(u *juju.UnitStatus) unitDoc {
 
 // relatedApplications builds each application's "relations" entry from the
 // snapshot's relations: endpoint -> related applications.
-func relatedApplications(s *juju.Status) map[string]map[string][]relatedDoc {
+func relatedApplications(s *status.Status) map[string]map[string][]relatedDoc {
 	out := map[string]map[string][]relatedDoc{}
 	add := func(app, ep string, d relatedDoc) {
 		if out[app] == nil {
@@ -612,7 +613,7 @@ func relatedApplications(s *juju.Status) map[string]map[string][]relatedDoc {
 	return out
 }
 
-func storageDocument(s *juju.Status) *storageDoc {
+func storageDocument(s *status.Status) *storageDoc {
 	d := &storageDoc{}
 	for _, st := range s.Storage {
 		if d.Storage == nil {

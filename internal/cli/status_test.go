@@ -20,14 +20,15 @@ import (
 	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 // recordedFlow returns the FullStatus response and the CLI's stdout that
 // the real juju 4.0.15 CLI printed for a conformance flow.
-func recordedFlow(t *testing.T, flow string) (*juju.Status, string) {
+func recordedFlow(t *testing.T, flow string) (*status.Status, string) {
 	t.Helper()
 	stdout := testshared.CLIStdout(t, flow)
-	s, err := juju.ParseFullStatus(testshared.Response(t, flow, "FullStatus"))
+	s, err := status.ParseFullStatus(testshared.Response(t, flow, "FullStatus"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestStatusJSONMatchesRealCLI(t *testing.T) {
 func TestStatusTabularMatchesRealCLI(t *testing.T) {
 	s, stdout := recordedFlow(t, "status-m1")
 	var b bytes.Buffer
-	if err := s.WriteTable(&b, &juju.TableOptions{Controller: "realjuju", Relations: true}); err != nil {
+	if err := s.WriteTable(&b, &status.TableOptions{Controller: "realjuju", Relations: true}); err != nil {
 		t.Fatal(err)
 	}
 	trim := func(text string) []string {
@@ -339,7 +340,7 @@ func TestWaitExitCodes(t *testing.T) {
 		cs.drive(t)
 		var out, errOut bytes.Buffer
 		err := Run(context.Background(), []string{"wait", "--interval", "5ms"}, nil, &out, &errOut)
-		if code := exitCodeOf(err); code != exitStatusError || !errors.Is(err, juju.ErrStatusError) {
+		if code := exitCodeOf(err); code != exitStatusError || !errors.Is(err, status.ErrError) {
 			t.Fatalf("wait on a hook error = %v (exit %d), want exit %d", err, code, exitStatusError)
 		}
 	})
@@ -499,9 +500,9 @@ func TestWaitViewPlain(t *testing.T) {
 	s, _ := recordedFlow(t, "status-json")
 	var b bytes.Buffer
 	v := newWaitView(&b, false, "prod/m1")
-	v.progress(juju.WaitProgress{Status: s, Busy: []string{"rj-provider/0: agent allocating"}})
-	v.progress(juju.WaitProgress{Status: s, Busy: []string{"rj-provider/0: agent allocating"}})
-	v.progress(juju.WaitProgress{Status: s, Changes: []juju.StatusChange{{Kind: "unit", Name: "rj-provider/0", Old: "a", New: "b"}}})
+	v.progress(status.WaitProgress{Status: s, Busy: []string{"rj-provider/0: agent allocating"}})
+	v.progress(status.WaitProgress{Status: s, Busy: []string{"rj-provider/0: agent allocating"}})
+	v.progress(status.WaitProgress{Status: s, Changes: []status.Change{{Kind: "unit", Name: "rj-provider/0", Old: "a", New: "b"}}})
 	want := []string{
 		`23:02:44 waiting for model "prod/m1": 2 applications, 3 units`,
 		`23:02:44 busy: rj-provider/0: agent allocating`,
@@ -514,7 +515,7 @@ func TestWaitViewPlain(t *testing.T) {
 
 	b.Reset()
 	tv := newWaitView(&b, true, "prod/m1")
-	tv.progress(juju.WaitProgress{Status: s, Busy: []string{"rj-provider/0: agent allocating"}})
+	tv.progress(status.WaitProgress{Status: s, Busy: []string{"rj-provider/0: agent allocating"}})
 	out := b.String()
 	if !strings.HasPrefix(out, clearScreen) || !strings.Contains(out, "  rj-provider/1  waiting   allocating") || !strings.Contains(out, "Still busy (1):") {
 		t.Errorf("terminal view:\n%s", out)

@@ -6,12 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/rpc"
+	"github.com/gojuju/juju/status"
 )
 
 // Exit codes of "gojuju wait" (and of connection failures of the other
@@ -57,7 +59,7 @@ was refused).
 
 type waitFlags struct {
 	model string
-	opts  juju.WaitForIdleOptions
+	opts  status.WaitForIdleOptions
 }
 
 func parseWaitFlags(args []string, stderr io.Writer) (*waitFlags, error) {
@@ -71,14 +73,14 @@ func parseWaitFlags(args []string, stderr io.Writer) (*waitFlags, error) {
 	fs.StringVar(&f.model, "model", "", "same as -m")
 	fs.StringVar(&apps, "apps", "", "comma-separated applications to wait for (default: all in the model now)")
 	fs.StringVar(&f.opts.Status, "status", "", "workload status every unit must have (e.g. active); default any")
-	fs.DurationVar(&f.opts.IdlePeriod, "idle-period", juju.DefaultIdlePeriod, "how long every unit agent must have been idle")
-	fs.DurationVar(&f.opts.Timeout, "timeout", juju.DefaultWaitTimeout, "give up after this long")
+	fs.DurationVar(&f.opts.IdlePeriod, "idle-period", status.DefaultIdlePeriod, "how long every unit agent must have been idle")
+	fs.DurationVar(&f.opts.Timeout, "timeout", status.DefaultWaitTimeout, "give up after this long")
 	fs.BoolVar(&f.opts.RaiseOnBlocked, "raise-on-blocked", false, "fail when an application or unit is blocked")
 	fs.BoolVar(&noRaise, "no-raise-on-error", false, "keep waiting when something goes into error")
 	fs.DurationVar(&f.opts.ErrorGrace, "error-grace", 0, "tolerate a unit in error this long (hooks Juju is retrying)")
 	fs.IntVar(&f.opts.AtLeastUnits, "units", 1, "each application needs at least this many ready units")
 	fs.IntVar(&f.opts.ExactUnits, "exact-units", 0, "each application must have exactly this many units (0: not checked)")
-	fs.DurationVar(&f.opts.Interval, "interval", juju.DefaultStatusInterval, "how often to poll the status")
+	fs.DurationVar(&f.opts.Interval, "interval", status.DefaultInterval, "how often to poll the status")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -181,7 +183,7 @@ func waitExit(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, juju.ErrStatusError) || errors.Is(err, juju.ErrStatusBlocked):
+	case errors.Is(err, status.ErrError) || errors.Is(err, status.ErrBlocked):
 		return &exitError{code: exitStatusError, err: err}
 	case errors.Is(err, rpc.ErrBroken) || isDialError(err):
 		return &exitError{code: exitConnection, err: err}
@@ -210,7 +212,7 @@ func newWaitView(w io.Writer, term bool, model string) *waitView {
 	return &waitView{w: w, term: term, model: model, start: time.Now()}
 }
 
-func (v *waitView) progress(p juju.WaitProgress) {
+func (v *waitView) progress(p status.WaitProgress) {
 	if v.term {
 		v.draw(p)
 		return
@@ -226,7 +228,7 @@ func (v *waitView) progress(p juju.WaitProgress) {
 			}
 		}
 	}
-	if !slicesEqual(v.last, p.Busy) {
+	if !slices.Equal(v.last, p.Busy) {
 		switch {
 		case len(p.Busy) == 0:
 			fmt.Fprintf(v.w, "%s nothing busy\n", ts)
@@ -240,21 +242,9 @@ func (v *waitView) progress(p juju.WaitProgress) {
 	}
 }
 
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // draw redraws the live view: one line per application, its units below
 // with what each is doing, the busy reasons last.
-func (v *waitView) draw(p juju.WaitProgress) {
+func (v *waitView) draw(p status.WaitProgress) {
 	var b strings.Builder
 	b.WriteString(clearScreen)
 	fmt.Fprintf(&b, "Waiting for model %q  (%s elapsed, controller time %s)\n\n", v.model,
@@ -293,7 +283,7 @@ func (v *waitView) draw(p juju.WaitProgress) {
 	io.WriteString(v.w, b.String())
 }
 
-func (v *waitView) finish(s *juju.Status, err error) {
+func (v *waitView) finish(s *status.Status, err error) {
 	elapsed := time.Since(v.start).Round(time.Millisecond)
 	if err == nil {
 		units := 0
@@ -303,7 +293,7 @@ func (v *waitView) finish(s *juju.Status, err error) {
 		fmt.Fprintf(v.w, "Model %q settled (%d units) after %s.\n", v.model, units, elapsed)
 		return
 	}
-	var we *juju.WaitError
+	var we *status.WaitError
 	if errors.As(err, &we) && len(we.Failed) > 0 {
 		fmt.Fprintf(v.w, "Failed after %s:\n", elapsed)
 		for _, f := range we.Failed {

@@ -7,6 +7,7 @@ import (
 
 	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 // Wait for a freshly deployed application to settle, against the
@@ -35,7 +36,7 @@ func ExampleModel_WaitForIdle() {
 		fmt.Println(err)
 		return
 	}
-	s, err := m.WaitForIdle(ctx, &juju.WaitForIdleOptions{
+	s, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{
 		Apps:       []string{"postgresql"},
 		Status:     "active",
 		IdlePeriod: -1, // the simulated agents are idle at once
@@ -79,8 +80,8 @@ func ExampleModel_Wait() {
 		return
 	}
 	s, err := m.Wait(ctx,
-		juju.All(juju.AllBlocked("web"), juju.AllAgentsIdle("web")),
-		&juju.WaitOptions{Error: juju.AnyError(), Interval: 10 * time.Millisecond})
+		status.All(status.AllBlocked("web"), status.AllAgentsIdle("web")),
+		&status.WaitOptions{Error: status.AnyError(), Interval: 10 * time.Millisecond})
 	if err != nil {
 		fmt.Println(err)
 		return

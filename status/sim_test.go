@@ -1,4 +1,4 @@
-package juju
+package status_test
 
 import (
 	"context"
@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/rpc"
+	"github.com/gojuju/juju/status"
 )
 
 // These tests run the wait engine against the simulator over a real
@@ -21,16 +24,24 @@ import (
 // in parallel: simulators advanced concurrently share a global counter in
 // the simulator's core (a data race reported to its owner).
 
-var wtSimVersions = []string{jujusim.Juju40, jujusim.Juju36}
+var simVersions = []string{jujusim.Juju40, jujusim.Juju36}
 
-// wtTestPoll is the polling interval the sim tests use.
-const wtTestPoll = 5 * time.Millisecond
+// testPoll is the polling interval the sim tests use.
+const testPoll = 5 * time.Millisecond
 
-// wtSim starts a simulator on a fake clock and connects to its default
+// startSim starts a simulator on a fake clock and connects to its default
 // model.
-func wtSim(t *testing.T, version string) (*jujusim.Server, *Model) {
+func startSim(t *testing.T, version string) (*jujusim.Server, *juju.Model) {
 	t.Helper()
-	ctx := wtCtx(t)
+	srv, m, _ := startSimRecorded(t, version)
+	return srv, m
+}
+
+// startSimRecorded is startSim with a recorder of the calls the model
+// makes (through the Config's rpc.Tracer).
+func startSimRecorded(t *testing.T, version string) (*jujusim.Server, *juju.Model, *recorder) {
+	t.Helper()
+	ctx := testCtx(t)
 	srv, err := jujusim.Start(ctx, jujusim.Config{
 		JujuVersion: version,
 		Clock:       jujusim.NewFakeClock(time.Time{}),
@@ -40,38 +51,70 @@ func wtSim(t *testing.T, version string) (*jujusim.Server, *Model) {
 		t.Fatalf("cannot start simulator: %v", err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	m, err := ConnectModel(ctx, Config{
+	r := &recorder{}
+	m, err := juju.ConnectModel(ctx, juju.Config{
 		Addrs:        srv.APIAddresses(),
 		CACert:       srv.CACert(),
 		Username:     srv.AdminUser(),
 		Password:     srv.AdminPassword(),
 		ModelUUID:    srv.DefaultModelUUID(),
 		PingInterval: -1,
+		Tracer:       r,
 	})
 	if err != nil {
 		t.Fatalf("ConnectModel: %v", err)
 	}
 	t.Cleanup(func() { m.Close() })
-	return srv, m
+	return srv, m, r
 }
 
-func wtCtx(t *testing.T) context.Context {
+// recorder is an rpc.Tracer that records the methods called
+// ("Facade.Method").
+type recorder struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *recorder) TraceCallStart(ctx context.Context, d rpc.CallStartData) context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, d.Facade+"."+d.Method)
+	return ctx
+}
+
+func (r *recorder) TraceCallEnd(context.Context, rpc.CallEndData) {}
+
+// count returns the number of calls recorded.
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.calls)
+}
+
+// methods returns the methods called from the from-th call on.
+func (r *recorder) methods(from int) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.calls[from:])
+}
+
+func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-// wtDriver moves the simulator's fake clock by step every millisecond of
+// driver moves the simulator's fake clock by step every millisecond of
 // real time until stopped.
-type wtDriver struct {
+type driver struct {
 	stopOnce sync.Once
 	stopCh   chan struct{}
 	done     chan struct{}
 }
 
-func wtDrive(t *testing.T, srv *jujusim.Server, step time.Duration) *wtDriver {
+func drive(t *testing.T, srv *jujusim.Server, step time.Duration) *driver {
 	t.Helper()
-	d := &wtDriver{stopCh: make(chan struct{}), done: make(chan struct{})}
+	d := &driver{stopCh: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(d.done)
 		tick := time.NewTicker(time.Millisecond)
@@ -92,38 +135,38 @@ func wtDrive(t *testing.T, srv *jujusim.Server, step time.Duration) *wtDriver {
 	return d
 }
 
-func (d *wtDriver) stop() {
+func (d *driver) stop() {
 	d.stopOnce.Do(func() { close(d.stopCh) })
 	<-d.done
 }
 
-func wtSeed(t *testing.T, srv *jujusim.Server, apps map[string]int) {
+func seed(t *testing.T, srv *jujusim.Server, apps map[string]int) {
 	t.Helper()
 	if err := srv.Seed(srv.DefaultModelUUID(), apps); err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
 }
 
-// wtSettle drives the clock until the model is idle.
-func wtSettle(t *testing.T, srv *jujusim.Server, m *Model, opts *WaitForIdleOptions) *Status {
+// settle drives the clock until the model is idle.
+func settle(t *testing.T, srv *jujusim.Server, m *juju.Model, opts *status.WaitForIdleOptions) *status.Status {
 	t.Helper()
-	d := wtDrive(t, srv, time.Second)
+	d := drive(t, srv, time.Second)
 	defer d.stop()
-	var o WaitForIdleOptions
+	var o status.WaitForIdleOptions
 	if opts != nil {
 		o = *opts
 	}
 	if o.Interval == 0 {
-		o.Interval = wtTestPoll
+		o.Interval = testPoll
 	}
-	s, err := m.WaitForIdle(wtCtx(t), &o)
+	s, err := m.WaitForIdle(testCtx(t), &o)
 	if err != nil {
 		t.Fatalf("WaitForIdle: %v", err)
 	}
 	return s
 }
 
-func wtCheckSettled(t *testing.T, s *Status, apps ...string) {
+func checkSettled(t *testing.T, s *status.Status, apps ...string) {
 	t.Helper()
 	for _, app := range apps {
 		units := s.Units(app)
@@ -131,31 +174,31 @@ func wtCheckSettled(t *testing.T, s *Status, apps ...string) {
 			t.Errorf("%s has no units in the final snapshot", app)
 		}
 		for _, u := range units {
-			if u.AgentStatus.Current != "idle" || s.IdleFor(u.Name) < DefaultIdlePeriod {
+			if u.AgentStatus.Current != "idle" || s.IdleFor(u.Name) < status.DefaultIdlePeriod {
 				t.Errorf("%s: agent %s, idle for %v at the end of the wait", u.Name, u.AgentStatus, s.IdleFor(u.Name))
 			}
 		}
 	}
 }
 
-func wtForVersions(t *testing.T, f func(t *testing.T, version string)) {
-	for _, v := range wtSimVersions {
+func forVersions(t *testing.T, f func(t *testing.T, version string)) {
+	for _, v := range simVersions {
 		t.Run("juju-"+v, func(t *testing.T) { f(t, v) })
 	}
 }
 
 func TestSimWaitForIdleSettles(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		wtSeed(t, srv, map[string]int{"pg": 2, "web": 1})
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		seed(t, srv, map[string]int{"pg": 2, "web": 1})
 		var busySeen bool
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Status: "active", Progress: func(p WaitProgress) {
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Status: "active", Progress: func(p status.WaitProgress) {
 			busySeen = busySeen || len(p.Busy) > 0
 		}})
 		if !busySeen {
 			t.Error("the wait never saw the model busy: it was not exercised")
 		}
-		wtCheckSettled(t, s, "pg", "web")
+		checkSettled(t, s, "pg", "web")
 		for _, u := range s.AllUnits() {
 			if u.WorkloadStatus.Current != "active" {
 				t.Errorf("%s: workload %s", u.Name, u.WorkloadStatus)
@@ -172,7 +215,7 @@ func TestSimWaitForIdleSettles(t *testing.T) {
 		// (by the controller's clock): another wait passes on its first
 		// snapshot, with the clock standing still.
 		polls := 0
-		if _, err := m.WaitForIdle(wtCtx(t), &WaitForIdleOptions{Interval: wtTestPoll, Progress: func(WaitProgress) { polls++ }}); err != nil {
+		if _, err := m.WaitForIdle(testCtx(t), &status.WaitForIdleOptions{Interval: testPoll, Progress: func(status.WaitProgress) { polls++ }}); err != nil {
 			t.Fatal(err)
 		}
 		if polls != 1 {
@@ -182,13 +225,13 @@ func TestSimWaitForIdleSettles(t *testing.T) {
 }
 
 func TestSimWaitForIdleSlowUnit(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		srv.SetBehaviour(srv.DefaultModelUUID(), "slow", jujusim.Behaviour{MaintenanceFor: time.Minute, Message: "ready"})
-		wtSeed(t, srv, map[string]int{"quick": 1, "slow": 1})
+		seed(t, srv, map[string]int{"quick": 1, "slow": 1})
 		var sawMaintenance bool
 		var quickReadyWhileSlowBusy bool
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Status: "active", Progress: func(p WaitProgress) {
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Status: "active", Progress: func(p status.WaitProgress) {
 			slowBusy := false
 			for _, b := range p.Busy {
 				if strings.HasPrefix(b, "slow/0: workload maintenance") {
@@ -208,21 +251,21 @@ func TestSimWaitForIdleSlowUnit(t *testing.T) {
 		if !quickReadyWhileSlowBusy {
 			t.Error("never saw the quick application settled while the slow one was busy")
 		}
-		wtCheckSettled(t, s, "quick", "slow")
+		checkSettled(t, s, "quick", "slow")
 	})
 }
 
 func TestSimWaitBlocked(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		srv.SetBehaviour(srv.DefaultModelUUID(), "b", jujusim.Behaviour{Status: "blocked", Message: "needs a database"})
-		wtSeed(t, srv, map[string]int{"b": 1})
-		d := wtDrive(t, srv, time.Second)
-		ctx := wtCtx(t)
-		_, err := m.WaitForIdle(ctx, &WaitForIdleOptions{RaiseOnBlocked: true, Interval: wtTestPoll})
-		var we *WaitError
-		if !errors.Is(err, ErrStatusBlocked) || !errors.As(err, &we) {
-			t.Fatalf("WaitForIdle = %v, want ErrStatusBlocked", err)
+		seed(t, srv, map[string]int{"b": 1})
+		d := drive(t, srv, time.Second)
+		ctx := testCtx(t)
+		_, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{RaiseOnBlocked: true, Interval: testPoll})
+		var we *status.WaitError
+		if !errors.Is(err, status.ErrBlocked) || !errors.As(err, &we) {
+			t.Fatalf("WaitForIdle = %v, want status.ErrBlocked", err)
 		}
 		if len(we.Failed) != 1 || !strings.HasPrefix(we.Failed[0], "b/0: workload blocked since ") || !strings.HasSuffix(we.Failed[0], "(needs a database)") {
 			t.Errorf("failed = %q", we.Failed)
@@ -232,26 +275,26 @@ func TestSimWaitBlocked(t *testing.T) {
 		}
 
 		// Waiting for blocked works too.
-		if _, err := m.Wait(ctx, All(AllBlocked("b"), AllAgentsIdle("b")), &WaitOptions{Interval: wtTestPoll, Error: AnyError()}); err != nil {
-			t.Fatalf("Wait(AllBlocked) = %v", err)
+		if _, err := m.Wait(ctx, status.All(status.AllBlocked("b"), status.AllAgentsIdle("b")), &status.WaitOptions{Interval: testPoll, Error: status.AnyError()}); err != nil {
+			t.Fatalf("Wait(status.AllBlocked) = %v", err)
 		}
 		d.stop()
 	})
 }
 
 func TestSimWaitHookErrorThenRecovery(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		srv.SetBehaviour(srv.DefaultModelUUID(), "h", jujusim.Behaviour{FailHook: "install"})
-		wtSeed(t, srv, map[string]int{"h": 1})
-		wtDrive(t, srv, time.Second)
-		ctx := wtCtx(t)
+		seed(t, srv, map[string]int{"h": 1})
+		drive(t, srv, time.Second)
+		ctx := testCtx(t)
 
 		// By default an error fails the wait at once.
-		_, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll})
-		var we *WaitError
-		if !errors.Is(err, ErrStatusError) || !errors.As(err, &we) {
-			t.Fatalf("WaitForIdle = %v, want ErrStatusError", err)
+		_, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Interval: testPoll})
+		var we *status.WaitError
+		if !errors.Is(err, status.ErrError) || !errors.As(err, &we) {
+			t.Fatalf("WaitForIdle = %v, want status.ErrError", err)
 		}
 		if len(we.Failed) != 1 || !strings.Contains(we.Failed[0], `h/0: workload error since `) || !strings.Contains(we.Failed[0], `install`) {
 			t.Errorf("failed = %q", we.Failed)
@@ -262,19 +305,15 @@ func TestSimWaitHookErrorThenRecovery(t *testing.T) {
 
 		// With a grace period, the error is tolerated while it is resolved.
 		resolved := false
-		s, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, ErrorGrace: time.Hour, Progress: func(p WaitProgress) {
+		s, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Interval: testPoll, ErrorGrace: time.Hour, Progress: func(p status.WaitProgress) {
 			if resolved || !slices.ContainsFunc(p.Busy, func(b string) bool { return strings.Contains(b, "tolerated") }) {
 				return
 			}
 			resolved = true
-			conn, err := m.conn(ctx)
-			if err != nil {
-				t.Errorf("conn: %v", err)
-				return
-			}
-			res, err := facades.NewApplicationClient(conn).ResolveUnitErrors(ctx, facades.UnitsResolved{
+			var res facades.ErrorResults
+			err := m.Call(ctx, "Application", "ResolveUnitErrors", "", facades.UnitsResolved{
 				Tags: &facades.Entities{Entities: []facades.Entity{{Tag: "unit-h-0"}}},
-			})
+			}, &res)
 			if err != nil || len(res.Results) != 1 || res.Results[0].Error != nil {
 				t.Errorf("ResolveUnitErrors = %+v, %v", res, err)
 			}
@@ -285,21 +324,21 @@ func TestSimWaitHookErrorThenRecovery(t *testing.T) {
 		if !resolved {
 			t.Error("the error was never reported as tolerated")
 		}
-		wtCheckSettled(t, s, "h")
+		checkSettled(t, s, "h")
 	})
 }
 
 func TestSimWaitFlapping(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		srv.SetBehaviour(srv.DefaultModelUUID(), "f", jujusim.Behaviour{Flap: 5 * time.Second})
-		wtSeed(t, srv, map[string]int{"f": 1})
-		d := wtDrive(t, srv, time.Second)
-		ctx, cancel := context.WithCancel(wtCtx(t))
+		seed(t, srv, map[string]int{"f": 1})
+		d := drive(t, srv, time.Second)
+		ctx, cancel := context.WithCancel(testCtx(t))
 		defer cancel()
 		var start time.Time
 		var sawFlap bool
-		_, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Status: "active", Interval: wtTestPoll, Timeout: -1, Progress: func(p WaitProgress) {
+		_, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Status: "active", Interval: testPoll, Timeout: -1, Progress: func(p status.WaitProgress) {
 			now := p.Status.Now()
 			if start.IsZero() {
 				start = now
@@ -325,26 +364,18 @@ func TestSimWaitFlapping(t *testing.T) {
 }
 
 func TestSimWaitScaleDown(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		wtSeed(t, srv, map[string]int{"pg": 3})
-		wtSettle(t, srv, m, nil)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		seed(t, srv, map[string]int{"pg": 3})
+		settle(t, srv, m, nil)
 
-		ctx := wtCtx(t)
-		conn, err := m.conn(ctx)
-		if err != nil {
-			t.Fatal(err)
+		ctx := testCtx(t)
+		if err := m.RemoveUnits(ctx, []string{"pg/2"}, nil); err != nil {
+			t.Fatalf("RemoveUnits: %v", err)
 		}
-		res, err := facades.NewApplicationClient(conn).DestroyUnit(ctx, facades.DestroyUnitsParams{
-			Units: []facades.DestroyUnitParams{{UnitTag: "unit-pg-2"}},
-		})
-		if err != nil || len(res.Results) != 1 || res.Results[0].Error != nil {
-			t.Fatalf("DestroyUnit = %+v, %v", res, err)
-		}
-		m.changed("pg") // what the Model's own remove-unit does
 
 		var first []string
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 2, Progress: func(p WaitProgress) {
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 2, Progress: func(p status.WaitProgress) {
 			if first == nil {
 				first = append([]string{}, p.Busy...)
 			}
@@ -355,38 +386,20 @@ func TestSimWaitScaleDown(t *testing.T) {
 		if got := len(s.Units("pg")); got != 2 || s.Unit("pg/2") != nil {
 			t.Errorf("pg has %d units after the wait (pg/2: %v), want 2 without pg/2", got, s.Unit("pg/2"))
 		}
-		wtCheckSettled(t, s, "pg")
+		checkSettled(t, s, "pg")
 	})
 }
 
 func TestSimWaitRightAfterDeploy(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		ctx := wtCtx(t)
-		conn, err := m.conn(ctx)
-		if err != nil {
-			t.Fatal(err)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		ctx := testCtx(t)
+		if _, err := m.Deploy(ctx, "wordpress", &juju.DeployOptions{Name: "blog", NumUnits: 2}); err != nil {
+			t.Fatalf("Deploy: %v", err)
 		}
-		n := 2
-		if version == jujusim.Juju36 {
-			res, err := facades.NewApplicationClient(conn).DeployFromRepositoryJuju36(ctx, facades.DeployFromRepositoryArgsJuju36{
-				Args: []facades.DeployFromRepositoryArgJuju36{{ApplicationName: "blog", CharmName: "wordpress", NumUnits: &n}},
-			})
-			if err != nil || len(res.Results) != 1 || len(res.Results[0].Errors) != 0 {
-				t.Fatalf("DeployFromRepository = %+v, %v", res, err)
-			}
-		} else {
-			res, err := facades.NewApplicationClient(conn).DeployFromRepository(ctx, facades.DeployFromRepositoryArgs{
-				Args: []facades.DeployFromRepositoryArg{{ApplicationName: "blog", CharmName: "wordpress", NumUnits: &n}},
-			})
-			if err != nil || len(res.Results) != 1 || len(res.Results[0].Errors) != 0 {
-				t.Fatalf("DeployFromRepository = %+v, %v", res, err)
-			}
-		}
-		m.changed("blog")
 
 		var first []string
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"blog"}, Status: "active", Progress: func(p WaitProgress) {
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Apps: []string{"blog"}, Status: "active", Progress: func(p status.WaitProgress) {
 			if first == nil {
 				first = append([]string{}, p.Busy...)
 			}
@@ -397,39 +410,31 @@ func TestSimWaitRightAfterDeploy(t *testing.T) {
 		if got := len(s.Units("blog")); got != 2 {
 			t.Errorf("blog has %d units, want 2", got)
 		}
-		wtCheckSettled(t, s, "blog")
+		checkSettled(t, s, "blog")
 	})
 }
 
 func TestSimWaitGuardAfterConfigChange(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		wtSeed(t, srv, map[string]int{"wordpress": 1})
-		wtSettle(t, srv, m, nil)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		seed(t, srv, map[string]int{"wordpress": 1})
+		settle(t, srv, m, nil)
 
 		// A change through the same client, then a wait at once, with the
 		// clock still: the state from before the change must not pass.
-		ctx := wtCtx(t)
-		conn, err := m.conn(ctx)
-		if err != nil {
-			t.Fatal(err)
+		ctx := testCtx(t)
+		if err := m.Application("wordpress").SetConfig(ctx, map[string]any{"blog-name": "changed"}); err != nil {
+			t.Fatalf("SetConfig: %v", err)
 		}
-		res, err := facades.NewApplicationClient(conn).SetConfigs(ctx, facades.ConfigSetArgs{
-			Args: []facades.ConfigSet{{Application: "wordpress", Config: map[string]string{"blog-name": "changed"}}},
-		})
-		if err != nil || len(res.Results) != 1 || res.Results[0].Error != nil {
-			t.Fatalf("SetConfigs = %+v, %v", res, err)
-		}
-		m.changed("wordpress") // what the Model's own config set does
 
-		var d *wtDriver
+		var d *driver
 		polls := 0
 		var first []string
-		s, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, Progress: func(p WaitProgress) {
+		s, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Interval: testPoll, Progress: func(p status.WaitProgress) {
 			polls++
 			if polls == 1 {
 				first = p.Busy
-				d = wtDrive(t, srv, time.Second)
+				d = drive(t, srv, time.Second)
 			}
 		}})
 		if d != nil {
@@ -441,27 +446,21 @@ func TestSimWaitGuardAfterConfigChange(t *testing.T) {
 		if len(first) == 0 || !strings.HasPrefix(first[0], "wordpress/0: ") {
 			t.Errorf("first snapshot after the change: busy %q, want wordpress/0 held", first)
 		}
-		wtCheckSettled(t, s, "wordpress")
+		checkSettled(t, s, "wordpress")
 	})
 }
 
 func TestSimWaitSubordinates(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		wtSeed(t, srv, map[string]int{"ubuntu": 2, "ntp": 0})
-		wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"ubuntu"}})
-		ctx := wtCtx(t)
-		conn, err := m.conn(ctx)
-		if err != nil {
-			t.Fatal(err)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		seed(t, srv, map[string]int{"ubuntu": 2, "ntp": 0})
+		settle(t, srv, m, &status.WaitForIdleOptions{Apps: []string{"ubuntu"}})
+		ctx := testCtx(t)
+		if _, err := m.Integrate(ctx, "ntp:juju-info", "ubuntu:juju-info", nil); err != nil {
+			t.Fatalf("Integrate: %v", err)
 		}
-		res, err := facades.NewApplicationClient(conn).AddRelation(ctx, facades.AddRelation{Endpoints: []string{"ntp:juju-info", "ubuntu:juju-info"}})
-		if err != nil {
-			t.Fatalf("AddRelation = %+v, %v", res, err)
-		}
-		m.changed("ntp", "ubuntu")
 
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"ntp"}, ExactUnits: 2})
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Apps: []string{"ntp"}, ExactUnits: 2})
 		units := s.Units("ntp")
 		if len(units) != 2 {
 			t.Fatalf("ntp units = %d, want 2", len(units))
@@ -474,16 +473,16 @@ func TestSimWaitSubordinates(t *testing.T) {
 		if !s.Applications["ntp"].Subordinate() {
 			t.Error("ntp is not a subordinate")
 		}
-		wtCheckSettled(t, s, "ntp")
+		checkSettled(t, s, "ntp")
 	})
 }
 
 func TestSimWaitAppStatusUnknown(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		srv.SetBehaviour(srv.DefaultModelUUID(), "u", jujusim.Behaviour{AppStatus: "unknown"})
-		wtSeed(t, srv, map[string]int{"u": 2})
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Status: "active"})
+		seed(t, srv, map[string]int{"u": 2})
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Status: "active"})
 		a := s.Applications["u"]
 		if a.Status.Current != "unknown" {
 			t.Fatalf("application status %q: the simulator did not reproduce Juju 4's underived status", a.Status.Current)
@@ -491,23 +490,23 @@ func TestSimWaitAppStatusUnknown(t *testing.T) {
 		if eff := a.EffectiveStatus(); eff.Current != "active" {
 			t.Errorf("effective status %q, want active", eff.Current)
 		}
-		if ok, why := AllActive("u")(s); !ok {
+		if ok, why := status.AllActive("u")(s); !ok {
 			t.Errorf("AllActive(u) = false: %q", why)
 		}
 	})
 }
 
 func TestSimWaitRidesThroughDropAndRestart(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		srv.SetBehaviour(srv.DefaultModelUUID(), "pg", jujusim.Behaviour{MaintenanceFor: time.Minute})
-		wtSeed(t, srv, map[string]int{"pg": 2})
-		ctx := wtCtx(t)
-		d := wtDrive(t, srv, time.Second)
+		seed(t, srv, map[string]int{"pg": 2})
+		ctx := testCtx(t)
+		d := drive(t, srv, time.Second)
 		defer d.stop()
 		polls := 0
 		dropped, restarted := 0, false
-		s, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Status: "active", Interval: wtTestPoll, Progress: func(p WaitProgress) {
+		s, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Status: "active", Interval: testPoll, Progress: func(p status.WaitProgress) {
 			polls++
 			switch polls {
 			case 1:
@@ -525,7 +524,7 @@ func TestSimWaitRidesThroughDropAndRestart(t *testing.T) {
 		if dropped == 0 || !restarted {
 			t.Errorf("faults not exercised: dropped %d connections, restarted %v", dropped, restarted)
 		}
-		wtCheckSettled(t, s, "pg")
+		checkSettled(t, s, "pg")
 	})
 }
 
@@ -533,30 +532,30 @@ func TestSimWaitThousandUnits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping a 1,000-unit model in -short mode")
 	}
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
 		apps := map[string]int{}
 		for i := range 10 {
 			apps[fmt.Sprintf("app%c", 'a'+i)] = 100
 		}
-		wtSeed(t, srv, apps)
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Status: "active", Interval: 50 * time.Millisecond})
+		seed(t, srv, apps)
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Status: "active", Interval: 50 * time.Millisecond})
 		if got := len(s.AllUnits()); got != 1000 {
 			t.Errorf("units = %d, want 1000", got)
 		}
 		for name := range apps {
-			wtCheckSettled(t, s, name)
+			checkSettled(t, s, name)
 		}
 	})
 }
 
 func TestSimStatus(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		wtSeed(t, srv, map[string]int{"pg": 1, "web": 1})
-		wtSettle(t, srv, m, nil)
-		ctx := wtCtx(t)
-		s, err := m.Status(ctx, &StatusOptions{Patterns: []string{"web"}})
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		seed(t, srv, map[string]int{"pg": 1, "web": 1})
+		settle(t, srv, m, nil)
+		ctx := testCtx(t)
+		s, err := m.Status(ctx, &status.Options{Patterns: []string{"web"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -587,20 +586,20 @@ func TestSimStatus(t *testing.T) {
 // the Model's own mutating methods record their changes, so a wait right
 // after them cannot pass on the state from before.
 func TestSimWaitThroughModelAPI(t *testing.T) {
-	wtForVersions(t, func(t *testing.T, version string) {
-		srv, m := wtSim(t, version)
-		ctx := wtCtx(t)
-		app, err := m.Deploy(ctx, "wordpress", &DeployOptions{NumUnits: 2})
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		ctx := testCtx(t)
+		app, err := m.Deploy(ctx, "wordpress", &juju.DeployOptions{NumUnits: 2})
 		if err != nil {
 			t.Fatalf("Deploy: %v", err)
 		}
-		s := wtSettle(t, srv, m, &WaitForIdleOptions{Apps: []string{"wordpress"}, Status: "active"})
-		wtCheckSettled(t, s, "wordpress")
+		s := settle(t, srv, m, &status.WaitForIdleOptions{Apps: []string{"wordpress"}, Status: "active"})
+		checkSettled(t, s, "wordpress")
 
 		// Long settled by now; change the config with the clock standing
 		// still and wait at once.
-		d := wtDrive(t, srv, time.Second)
-		if _, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, IdlePeriod: 40 * time.Second}); err != nil {
+		d := drive(t, srv, time.Second)
+		if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Interval: testPoll, IdlePeriod: 40 * time.Second}); err != nil {
 			t.Fatal(err)
 		}
 		d.stop()
@@ -609,11 +608,11 @@ func TestSimWaitThroughModelAPI(t *testing.T) {
 		}
 		var first []string
 		polls := 0
-		var drv *wtDriver
-		s, err = m.WaitForIdle(ctx, &WaitForIdleOptions{Interval: wtTestPoll, Progress: func(p WaitProgress) {
+		var drv *driver
+		s, err = m.WaitForIdle(ctx, &status.WaitForIdleOptions{Interval: testPoll, Progress: func(p status.WaitProgress) {
 			if polls++; polls == 1 {
 				first = p.Busy
-				drv = wtDrive(t, srv, time.Second)
+				drv = drive(t, srv, time.Second)
 			}
 		}})
 		if drv != nil {
@@ -625,6 +624,6 @@ func TestSimWaitThroughModelAPI(t *testing.T) {
 		if len(first) != 2 || !strings.HasPrefix(first[0], "wordpress/0: ") || !strings.HasPrefix(first[1], "wordpress/1: ") {
 			t.Errorf("first snapshot after SetConfig: busy %q, want both units held", first)
 		}
-		wtCheckSettled(t, s, "wordpress")
+		checkSettled(t, s, "wordpress")
 	})
 }

@@ -1,46 +1,46 @@
-package juju_test
+package status_test
 
 import (
 	"log"
 	"os"
 	"time"
 
-	juju "github.com/gojuju/juju"
+	"github.com/gojuju/juju/status"
 )
 
 // Print a status snapshot as "juju status --relations" does. The snapshot
 // here is built by hand; it normally comes from Model.Status.
 func ExampleStatus_WriteTable() {
-	unit := &juju.UnitStatus{
+	unit := &status.Unit{
 		Name: "pg/0", Application: "pg", Leader: true, Machine: "0",
-		WorkloadStatus: juju.StatusInfo{Current: "active", Message: "primary"},
-		AgentStatus:    juju.StatusInfo{Current: "idle"},
+		WorkloadStatus: status.Info{Current: "active", Message: "primary"},
+		AgentStatus:    status.Info{Current: "idle"},
 		PublicAddress:  "10.0.0.10", OpenedPorts: []string{"5432/tcp"},
 	}
-	s := &juju.Status{
-		Model: juju.ModelStatus{Name: "dev", Cloud: "lxd", Region: "localhost", Version: "4.0.15"},
-		Applications: map[string]*juju.ApplicationStatus{
+	s := &status.Status{
+		Model: status.Model{Name: "dev", Cloud: "lxd", Region: "localhost", Version: "4.0.15"},
+		Applications: map[string]*status.Application{
 			"pg": {
 				Name: "pg", CharmName: "postgresql", CharmChannel: "14/stable", CharmRev: 345,
-				WorkloadVersion: "14.11", Status: juju.StatusInfo{Current: "active", Message: "primary ready"},
-				Units: map[string]*juju.UnitStatus{"pg/0": unit},
+				WorkloadVersion: "14.11", Status: status.Info{Current: "active", Message: "primary ready"},
+				Units: map[string]*status.Unit{"pg/0": unit},
 			},
 		},
-		Machines: map[string]*juju.MachineStatus{
+		Machines: map[string]*status.Machine{
 			"0": {
-				ID: "0", AgentStatus: juju.StatusInfo{Current: "started"}, DNSName: "10.0.0.10",
-				InstanceID: "juju-0", Base: juju.StatusBase{Name: "ubuntu", Channel: "22.04"},
-				InstanceStatus: juju.StatusInfo{Current: "running", Message: "Running"},
+				ID: "0", AgentStatus: status.Info{Current: "started"}, DNSName: "10.0.0.10",
+				InstanceID: "juju-0", Base: status.Base{Name: "ubuntu", Channel: "22.04"},
+				InstanceStatus: status.Info{Current: "running", Message: "Running"},
 			},
 		},
-		Relations: []*juju.RelationStatus{{
+		Relations: []*status.Relation{{
 			ID: 0, Interface: "pgpeer", Scope: "global",
-			Endpoints: []juju.EndpointStatus{{Application: "pg", Name: "replicas", Role: "peer"}},
-			Status:    juju.StatusInfo{Current: "joining", Message: "waiting for peers"},
+			Endpoints: []status.Endpoint{{Application: "pg", Name: "replicas", Role: "peer"}},
+			Status:    status.Info{Current: "joining", Message: "waiting for peers"},
 		}},
 		ControllerTimestamp: time.Date(2026, 1, 2, 12, 0, 30, 0, time.UTC),
 	}
-	err := s.WriteTable(os.Stdout, &juju.TableOptions{Controller: "lxd-ctrl", Relations: true})
+	err := s.WriteTable(os.Stdout, &status.TableOptions{Controller: "lxd-ctrl", Relations: true})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"encoding/json"
@@ -21,141 +21,141 @@ func ParseFullStatus(data []byte) (*Status, error) {
 	if err := json.Unmarshal(data, &fs); err != nil {
 		return nil, fmt.Errorf("cannot parse full status: %w", err)
 	}
-	return stFromWire(&fs), nil
+	return fromWire(&fs), nil
 }
 
-// stFromWire converts a FullStatus result into a Status snapshot.
-func stFromWire(fs *facades.FullStatus) *Status {
+// fromWire converts a FullStatus result into a Status snapshot.
+func fromWire(fs *facades.FullStatus) *Status {
 	s := &Status{
-		Model: ModelStatus{
+		Model: Model{
 			Name:             fs.Model.Name,
 			Type:             fs.Model.Type,
 			Cloud:            strings.TrimPrefix(fs.Model.CloudTag, "cloud-"),
 			Region:           fs.Model.Region,
 			Version:          fs.Model.Version,
 			AvailableVersion: fs.Model.AvailableVersion,
-			Status:           stInfo(&fs.Model.ModelStatus),
+			Status:           infoFromWire(&fs.Model.ModelStatus),
 		},
-		ControllerTimestamp: stTime(fs.ControllerTimestamp),
+		ControllerTimestamp: wireTime(fs.ControllerTimestamp),
 	}
 	if len(fs.Applications) > 0 {
-		s.Applications = make(map[string]*ApplicationStatus, len(fs.Applications))
+		s.Applications = make(map[string]*Application, len(fs.Applications))
 		for name := range fs.Applications {
 			w := fs.Applications[name]
-			s.Applications[name] = stApp(name, &w)
+			s.Applications[name] = appFromWire(name, &w)
 		}
 	}
 	if len(fs.Machines) > 0 {
-		s.Machines = stMachines(fs.Machines)
+		s.Machines = machinesFromWire(fs.Machines)
 	}
 	if len(fs.Relations) > 0 {
-		s.Relations = make([]*RelationStatus, len(fs.Relations))
+		s.Relations = make([]*Relation, len(fs.Relations))
 		for i := range fs.Relations {
 			w := &fs.Relations[i]
-			r := &RelationStatus{
+			r := &Relation{
 				ID:        w.ID,
 				Key:       w.Key,
 				Interface: w.Interface,
 				Scope:     w.Scope,
-				Status:    stInfo(&w.Status),
+				Status:    infoFromWire(&w.Status),
 			}
 			if len(w.Endpoints) > 0 {
-				r.Endpoints = make([]EndpointStatus, len(w.Endpoints))
+				r.Endpoints = make([]Endpoint, len(w.Endpoints))
 				for j, e := range w.Endpoints {
-					r.Endpoints[j] = EndpointStatus{Application: e.Application, Name: e.Name, Role: e.Role, Subordinate: e.Subordinate}
+					r.Endpoints[j] = Endpoint{Application: e.Application, Name: e.Name, Role: e.Role, Subordinate: e.Subordinate}
 				}
 			}
 			s.Relations[i] = r
 		}
-		slices.SortFunc(s.Relations, func(a, b *RelationStatus) int { return a.ID - b.ID })
+		slices.SortFunc(s.Relations, func(a, b *Relation) int { return a.ID - b.ID })
 	}
 	if len(fs.Offers) > 0 {
-		s.Offers = make(map[string]*OfferStatus, len(fs.Offers))
+		s.Offers = make(map[string]*Offer, len(fs.Offers))
 		for name, w := range fs.Offers {
-			o := &OfferStatus{
+			o := &Offer{
 				Name:            w.OfferName,
 				Application:     w.ApplicationName,
 				Charm:           w.Charm,
 				ActiveConnected: w.ActiveConnectedCount,
 				TotalConnected:  w.TotalConnectedCount,
-				Err:             stErr(w.Err),
+				Err:             wireErr(w.Err),
 			}
 			if o.Name == "" {
 				o.Name = name
 			}
 			if len(w.Endpoints) > 0 {
-				o.Endpoints = make(map[string]RemoteEndpointStatus, len(w.Endpoints))
+				o.Endpoints = make(map[string]RemoteEndpoint, len(w.Endpoints))
 				for k, e := range w.Endpoints {
-					o.Endpoints[k] = stRemoteEndpoint(e)
+					o.Endpoints[k] = remoteEndpointFromWire(e)
 				}
 			}
 			s.Offers[name] = o
 		}
 	}
 	if len(fs.RemoteApplications) > 0 {
-		s.RemoteApplications = make(map[string]*RemoteApplicationStatus, len(fs.RemoteApplications))
+		s.RemoteApplications = make(map[string]*RemoteApplication, len(fs.RemoteApplications))
 		for name, w := range fs.RemoteApplications {
-			r := &RemoteApplicationStatus{
+			r := &RemoteApplication{
 				Name:      name,
 				OfferURL:  w.OfferURL,
 				OfferName: w.OfferName,
 				Life:      w.Life,
 				Relations: w.Relations,
-				Status:    stInfo(&w.Status),
-				Err:       stErr(w.Err),
+				Status:    infoFromWire(&w.Status),
+				Err:       wireErr(w.Err),
 			}
 			for _, e := range w.Endpoints {
-				r.Endpoints = append(r.Endpoints, stRemoteEndpoint(e))
+				r.Endpoints = append(r.Endpoints, remoteEndpointFromWire(e))
 			}
 			s.RemoteApplications[name] = r
 		}
 	}
 	for i := range fs.Storage {
-		s.Storage = append(s.Storage, stStorage(&fs.Storage[i]))
+		s.Storage = append(s.Storage, storageFromWire(&fs.Storage[i]))
 	}
 	for i := range fs.Filesystems {
 		w := &fs.Filesystems[i]
-		f := &FilesystemStatus{
-			ID:       stTagPath(w.FilesystemTag, "filesystem-"),
-			VolumeID: stTagPath(w.VolumeTag, "volume-"),
+		f := &Filesystem{
+			ID:       tagPath(w.FilesystemTag, "filesystem-"),
+			VolumeID: tagPath(w.VolumeTag, "volume-"),
 			Pool:     w.Info.Pool,
 			SizeMiB:  uint64(max(w.Info.Size, 0)),
 			Life:     w.Life,
-			Status:   stEntityInfo(&w.Status),
+			Status:   entityInfoFromWire(&w.Status),
 		}
 		f.ProviderID = w.Info.FilesystemID
 		if w.Storage != nil {
-			f.Storage = stStorageID(w.Storage.StorageTag)
+			f.Storage = storageID(w.Storage.StorageTag)
 		}
-		f.MachineAttachments = stAttachMap(w.MachineAttachments, "machine-", func(a facades.FilesystemAttachmentDetails) string { return a.MountPoint })
-		f.UnitAttachments = stAttachMap(w.UnitAttachments, "unit-", func(a facades.FilesystemAttachmentDetails) string { return a.MountPoint })
+		f.MachineAttachments = attachMap(w.MachineAttachments, "machine-", func(a facades.FilesystemAttachmentDetails) string { return a.MountPoint })
+		f.UnitAttachments = attachMap(w.UnitAttachments, "unit-", func(a facades.FilesystemAttachmentDetails) string { return a.MountPoint })
 		s.Filesystems = append(s.Filesystems, f)
 	}
 	for i := range fs.Volumes {
 		w := &fs.Volumes[i]
-		v := &VolumeStatus{
-			ID:         stTagPath(w.VolumeTag, "volume-"),
+		v := &Volume{
+			ID:         tagPath(w.VolumeTag, "volume-"),
 			ProviderID: w.Info.VolumeID,
 			HardwareID: w.Info.HardwareID,
 			Pool:       w.Info.Pool,
 			SizeMiB:    uint64(max(w.Info.Size, 0)),
 			Persistent: w.Info.Persistent,
 			Life:       w.Life,
-			Status:     stEntityInfo(&w.Status),
+			Status:     entityInfoFromWire(&w.Status),
 		}
 		if w.Storage != nil {
-			v.Storage = stStorageID(w.Storage.StorageTag)
+			v.Storage = storageID(w.Storage.StorageTag)
 		}
-		v.MachineAttachments = stAttachMap(w.MachineAttachments, "machine-", func(a facades.VolumeAttachmentDetails) string { return a.DeviceName })
-		v.UnitAttachments = stAttachMap(w.UnitAttachments, "unit-", func(a facades.VolumeAttachmentDetails) string { return a.DeviceName })
+		v.MachineAttachments = attachMap(w.MachineAttachments, "machine-", func(a facades.VolumeAttachmentDetails) string { return a.DeviceName })
+		v.UnitAttachments = attachMap(w.UnitAttachments, "unit-", func(a facades.VolumeAttachmentDetails) string { return a.DeviceName })
 		s.Volumes = append(s.Volumes, v)
 	}
-	s.stIndex()
+	s.index()
 	return s
 }
 
-func stApp(name string, w *facades.ApplicationStatus) *ApplicationStatus {
-	a := &ApplicationStatus{
+func appFromWire(name string, w *facades.ApplicationStatus) *Application {
+	a := &Application{
 		Name:             name,
 		Charm:            w.Charm,
 		CharmChannel:     w.CharmChannel,
@@ -163,49 +163,49 @@ func stApp(name string, w *facades.ApplicationStatus) *ApplicationStatus {
 		CharmVersion:     w.CharmVersion,
 		CharmProfile:     w.CharmProfile,
 		CanUpgradeTo:     w.CanUpgradeTo,
-		Base:             StatusBase{Name: w.Base.Name, Channel: w.Base.Channel},
+		Base:             Base{Name: w.Base.Name, Channel: w.Base.Channel},
 		Exposed:          w.Exposed,
 		Life:             w.Life,
-		Status:           stInfo(&w.Status),
+		Status:           infoFromWire(&w.Status),
 		WorkloadVersion:  w.WorkloadVersion,
 		Relations:        w.Relations,
 		Scale:            w.Scale,
 		ProviderID:       w.ProviderID,
 		PublicAddress:    w.PublicAddress,
 		EndpointBindings: w.EndpointBindings,
-		Err:              stErr(w.Err),
+		Err:              wireErr(w.Err),
 	}
 	if len(w.SubordinateTo) > 0 {
 		a.SubordinateTo = w.SubordinateTo
 	}
 	var rev int
 	var hasRev bool
-	a.CharmName, rev, hasRev = stParseCharmURL(w.Charm)
+	a.CharmName, rev, hasRev = parseCharmURL(w.Charm)
 	if a.CharmRev == 0 && hasRev {
 		a.CharmRev = rev
 	}
 	if len(w.ExposedEndpoints) > 0 {
-		a.ExposedEndpoints = make(map[string]ExposedEndpointStatus, len(w.ExposedEndpoints))
+		a.ExposedEndpoints = make(map[string]ExposedEndpoint, len(w.ExposedEndpoints))
 		for k, e := range w.ExposedEndpoints {
-			a.ExposedEndpoints[k] = ExposedEndpointStatus{ToSpaces: e.ExposeToSpaces, ToCIDRs: e.ExposeToCidrs}
+			a.ExposedEndpoints[k] = ExposedEndpoint{ToSpaces: e.ExposeToSpaces, ToCIDRs: e.ExposeToCidrs}
 		}
 	}
 	if len(w.Units) > 0 {
-		a.Units = make(map[string]*UnitStatus, len(w.Units))
+		a.Units = make(map[string]*Unit, len(w.Units))
 		for uname := range w.Units {
 			wu := w.Units[uname]
-			a.Units[uname] = stUnit(uname, name, &wu)
+			a.Units[uname] = unitFromWire(uname, name, &wu)
 		}
 	}
 	return a
 }
 
-func stUnit(name, app string, w *facades.UnitStatus) *UnitStatus {
-	u := &UnitStatus{
+func unitFromWire(name, app string, w *facades.UnitStatus) *Unit {
+	u := &Unit{
 		Name:            name,
 		Application:     app,
-		WorkloadStatus:  stInfo(&w.WorkloadStatus),
-		AgentStatus:     stInfo(&w.AgentStatus),
+		WorkloadStatus:  infoFromWire(&w.WorkloadStatus),
+		AgentStatus:     infoFromWire(&w.AgentStatus),
 		WorkloadVersion: w.WorkloadVersion,
 		Machine:         w.Machine,
 		OpenedPorts:     w.OpenedPorts,
@@ -216,11 +216,11 @@ func stUnit(name, app string, w *facades.UnitStatus) *UnitStatus {
 		Leader:          w.Leader,
 	}
 	if len(w.Subordinates) > 0 {
-		u.Subordinates = make(map[string]*UnitStatus, len(w.Subordinates))
+		u.Subordinates = make(map[string]*Unit, len(w.Subordinates))
 		for sname := range w.Subordinates {
 			ws := w.Subordinates[sname]
 			subApp, _, _ := strings.Cut(sname, "/")
-			sub := stUnit(sname, subApp, &ws)
+			sub := unitFromWire(sname, subApp, &ws)
 			sub.Principal = name
 			u.Subordinates[sname] = sub
 		}
@@ -228,27 +228,27 @@ func stUnit(name, app string, w *facades.UnitStatus) *UnitStatus {
 	return u
 }
 
-func stMachines(ws map[string]facades.MachineStatus) map[string]*MachineStatus {
-	out := make(map[string]*MachineStatus, len(ws))
+func machinesFromWire(ws map[string]facades.MachineStatus) map[string]*Machine {
+	out := make(map[string]*Machine, len(ws))
 	for id := range ws {
 		w := ws[id]
-		out[id] = stMachine(id, &w)
+		out[id] = machineFromWire(id, &w)
 	}
 	return out
 }
 
-func stMachine(id string, w *facades.MachineStatus) *MachineStatus {
-	m := &MachineStatus{
+func machineFromWire(id string, w *facades.MachineStatus) *Machine {
+	m := &Machine{
 		ID:                       w.ID,
-		AgentStatus:              stInfo(&w.AgentStatus),
-		InstanceStatus:           stInfo(&w.InstanceStatus),
-		ModificationStatus:       stInfo(&w.ModificationStatus),
+		AgentStatus:              infoFromWire(&w.AgentStatus),
+		InstanceStatus:           infoFromWire(&w.InstanceStatus),
+		ModificationStatus:       infoFromWire(&w.ModificationStatus),
 		Hostname:                 w.Hostname,
 		DNSName:                  w.DNSName,
 		IPAddresses:              w.IPAddresses,
 		InstanceID:               w.InstanceID,
 		DisplayName:              w.DisplayName,
-		Base:                     StatusBase{Name: w.Base.Name, Channel: w.Base.Channel},
+		Base:                     Base{Name: w.Base.Name, Channel: w.Base.Channel},
 		Constraints:              w.Constraints,
 		Hardware:                 w.Hardware,
 		Jobs:                     w.Jobs,
@@ -261,9 +261,9 @@ func stMachine(id string, w *facades.MachineStatus) *MachineStatus {
 		m.ID = id
 	}
 	if len(w.NetworkInterfaces) > 0 {
-		m.NetworkInterfaces = make(map[string]NetworkInterfaceStatus, len(w.NetworkInterfaces))
+		m.NetworkInterfaces = make(map[string]NetworkInterface, len(w.NetworkInterfaces))
 		for k, n := range w.NetworkInterfaces {
-			m.NetworkInterfaces[k] = NetworkInterfaceStatus{
+			m.NetworkInterfaces[k] = NetworkInterface{
 				IPAddresses:    n.IPAddresses,
 				MACAddress:     n.MACAddress,
 				Gateway:        n.Gateway,
@@ -278,27 +278,27 @@ func stMachine(id string, w *facades.MachineStatus) *MachineStatus {
 	}
 	slices.Sort(m.LXDProfiles)
 	if len(w.Containers) > 0 {
-		m.Containers = stMachines(w.Containers)
+		m.Containers = machinesFromWire(w.Containers)
 	}
 	return m
 }
 
-func stStorage(w *facades.StorageDetails) *StorageInstanceStatus {
-	st := &StorageInstanceStatus{
-		ID:         stStorageID(w.StorageTag),
-		Owner:      stOwner(w.OwnerTag),
-		Kind:       stStorageKind(w.Kind),
-		Status:     stEntityInfo(&w.Status),
+func storageFromWire(w *facades.StorageDetails) *StorageInstance {
+	st := &StorageInstance{
+		ID:         storageID(w.StorageTag),
+		Owner:      ownerName(w.OwnerTag),
+		Kind:       storageKind(w.Kind),
+		Status:     entityInfoFromWire(&w.Status),
 		Persistent: w.Persistent,
 		Life:       w.Life,
 	}
 	if len(w.Attachments) > 0 {
-		st.Attachments = make(map[string]StorageAttachmentStatus, len(w.Attachments))
+		st.Attachments = make(map[string]StorageAttachment, len(w.Attachments))
 		for _, a := range w.Attachments {
-			unit := stUnitFromTag(a.UnitTag)
-			st.Attachments[unit] = StorageAttachmentStatus{
+			unit := unitFromTag(a.UnitTag)
+			st.Attachments[unit] = StorageAttachment{
 				Unit:     unit,
-				Machine:  stTagPath(a.MachineTag, "machine-"),
+				Machine:  tagPath(a.MachineTag, "machine-"),
 				Location: a.Location,
 				Life:     a.Life,
 			}
@@ -307,11 +307,11 @@ func stStorage(w *facades.StorageDetails) *StorageInstanceStatus {
 	return st
 }
 
-func stRemoteEndpoint(e facades.RemoteEndpoint) RemoteEndpointStatus {
-	return RemoteEndpointStatus{Name: e.Name, Role: e.Role, Interface: e.Interface, Limit: e.Limit}
+func remoteEndpointFromWire(e facades.RemoteEndpoint) RemoteEndpoint {
+	return RemoteEndpoint{Name: e.Name, Role: e.Role, Interface: e.Interface, Limit: e.Limit}
 }
 
-func stStorageKind(k int) string {
+func storageKind(k int) string {
 	switch k {
 	case 1:
 		return "block"
@@ -322,15 +322,15 @@ func stStorageKind(k int) string {
 	}
 }
 
-// stInfo converts a DetailedStatus.
-func stInfo(w *facades.DetailedStatus) StatusInfo {
-	st := StatusInfo{
+// infoFromWire converts a DetailedStatus.
+func infoFromWire(w *facades.DetailedStatus) Info {
+	st := Info{
 		Current: w.Status,
 		Message: w.Info,
-		Since:   stTime(w.Since),
+		Since:   wireTime(w.Since),
 		Version: w.Version,
 		Life:    w.Life,
-		Err:     stErr(w.Err),
+		Err:     wireErr(w.Err),
 	}
 	if len(w.Data) > 0 {
 		st.Data = w.Data
@@ -338,25 +338,25 @@ func stInfo(w *facades.DetailedStatus) StatusInfo {
 	return st
 }
 
-func stEntityInfo(w *facades.EntityStatus) StatusInfo {
-	st := StatusInfo{Current: w.Status, Message: w.Info, Since: stTime(w.Since)}
+func entityInfoFromWire(w *facades.EntityStatus) Info {
+	st := Info{Current: w.Status, Message: w.Info, Since: wireTime(w.Since)}
 	if len(w.Data) > 0 {
 		st.Data = w.Data
 	}
 	return st
 }
 
-// stTime returns the time a nullable wire time points at, or zero.
-func stTime(t *time.Time) time.Time {
+// wireTime returns the time a nullable wire time points at, or zero.
+func wireTime(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
 	}
 	return *t
 }
 
-// stErr turns a possibly nil wire error (*rpc.Error) into an error
+// wireErr turns a possibly nil wire error (*rpc.Error) into an error
 // interface that is nil when there is no error.
-func stErr[T any, P interface {
+func wireErr[T any, P interface {
 	*T
 	error
 }](e P) error {
@@ -366,7 +366,7 @@ func stErr[T any, P interface {
 	return e
 }
 
-func stAttachMap[T any](in map[string]T, prefix string, f func(T) string) map[string]string {
+func attachMap[T any](in map[string]T, prefix string, f func(T) string) map[string]string {
 	if len(in) == 0 {
 		return nil
 	}
@@ -375,18 +375,18 @@ func stAttachMap[T any](in map[string]T, prefix string, f func(T) string) map[st
 		key := tag
 		switch prefix {
 		case "machine-":
-			key = stTagPath(tag, "machine-")
+			key = tagPath(tag, "machine-")
 		case "unit-":
-			key = stUnitFromTag(tag)
+			key = unitFromTag(tag)
 		}
 		out[key] = f(a)
 	}
 	return out
 }
 
-// stTagPath turns "machine-0-lxd-1" into "0/lxd/1" (and "volume-0-1" into
+// tagPath turns "machine-0-lxd-1" into "0/lxd/1" (and "volume-0-1" into
 // "0/1"). A value without the prefix is returned as is.
-func stTagPath(tag, prefix string) string {
+func tagPath(tag, prefix string) string {
 	id, ok := strings.CutPrefix(tag, prefix)
 	if !ok {
 		return tag
@@ -394,8 +394,8 @@ func stTagPath(tag, prefix string) string {
 	return strings.ReplaceAll(id, "-", "/")
 }
 
-// stUnitFromTag turns "unit-pg-k8s-0" into "pg-k8s/0".
-func stUnitFromTag(tag string) string {
+// unitFromTag turns "unit-pg-k8s-0" into "pg-k8s/0".
+func unitFromTag(tag string) string {
 	id, ok := strings.CutPrefix(tag, "unit-")
 	if !ok {
 		return tag
@@ -406,8 +406,8 @@ func stUnitFromTag(tag string) string {
 	return id
 }
 
-// stStorageID turns "storage-data-0" into "data/0".
-func stStorageID(tag string) string {
+// storageID turns "storage-data-0" into "data/0".
+func storageID(tag string) string {
 	id, ok := strings.CutPrefix(tag, "storage-")
 	if !ok {
 		return tag
@@ -418,10 +418,10 @@ func stStorageID(tag string) string {
 	return id
 }
 
-// stOwner turns an owner tag into a unit or application name.
-func stOwner(tag string) string {
+// ownerName turns an owner tag into a unit or application name.
+func ownerName(tag string) string {
 	if strings.HasPrefix(tag, "unit-") {
-		return stUnitFromTag(tag)
+		return unitFromTag(tag)
 	}
 	if app, ok := strings.CutPrefix(tag, "application-"); ok {
 		return app
@@ -429,9 +429,9 @@ func stOwner(tag string) string {
 	return tag
 }
 
-// stParseCharmURL returns the name and revision in a charm URL such as
+// parseCharmURL returns the name and revision in a charm URL such as
 // "ch:amd64/postgresql-345", "local:rj-consumer-0" or "ch:postgresql".
-func stParseCharmURL(url string) (name string, rev int, hasRev bool) {
+func parseCharmURL(url string) (name string, rev int, hasRev bool) {
 	if _, rest, ok := strings.Cut(url, ":"); ok {
 		url = rest
 	}

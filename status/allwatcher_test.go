@@ -1,4 +1,4 @@
-package juju
+package status_test
 
 import (
 	"errors"
@@ -8,40 +8,41 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 // TestAllWatcherSourceRefusesJuju4 checks that Juju 4 is refused with
 // ErrNotSupported and that WatchAll is never sent.
 func TestAllWatcherSourceRefusesJuju4(t *testing.T) {
-	_, m := wtSim(t, jujusim.Juju40)
-	ctx := wtCtx(t)
-	r := record(m.Controller())
+	_, m, r := startSimRecorded(t, jujusim.Juju40)
+	ctx := testCtx(t)
 	if _, err := m.Status(ctx, nil); err != nil { // the hook records
 		t.Fatal(err)
 	}
 	if r.count() == 0 {
 		t.Fatal("the request hook recorded nothing: the test cannot see a WatchAll")
 	}
-	src, err := NewAllWatcherSource(ctx, m, nil)
-	if !errors.Is(err, ErrNotSupported) {
-		t.Fatalf("NewAllWatcherSource on Juju 4 = %v, %v; want ErrNotSupported", src, err)
+	src, err := m.AllWatcherSource(ctx, status.AllWatcherSourceConfig{})
+	if !errors.Is(err, juju.ErrNotSupported) {
+		t.Fatalf("AllWatcherSource on Juju 4 = %v, %v; want juju.ErrNotSupported", src, err)
 	}
 	if slices.Contains(r.methods(0), "Client.WatchAll") {
 		t.Errorf("WatchAll was sent to Juju 4: %v", r.methods(0))
 	}
 }
 
-// awView is what a snapshot says about the units, for comparing sources.
-type awView struct {
+// unitView is what a snapshot says about the units, for comparing sources.
+type unitView struct {
 	App, Principal, Machine, Workload, Agent string
 	Leader                                   bool
 }
 
-func awProject(s *Status) (apps []string, units map[string]awView) {
-	units = map[string]awView{}
+func project(s *status.Status) (apps []string, units map[string]unitView) {
+	units = map[string]unitView{}
 	for _, u := range s.AllUnits() {
-		units[u.Name] = awView{App: u.Application, Principal: u.Principal, Machine: u.Machine,
+		units[u.Name] = unitView{App: u.Application, Principal: u.Principal, Machine: u.Machine,
 			Workload: u.WorkloadStatus.String(), Agent: u.AgentStatus.String(), Leader: u.Leader}
 	}
 	return s.ApplicationNames(), units
@@ -51,22 +52,21 @@ func awProject(s *Status) (apps []string, units map[string]awView) {
 // source on Juju 3.6 through a deploy, compares its final snapshot with a
 // FullStatus one, and checks that Close stops the watcher.
 func TestAllWatcherSourceWaitForIdle(t *testing.T) {
-	srv, m := wtSim(t, jujusim.Juju36)
-	ctx := wtCtx(t)
-	r := record(m.Controller())
-	wtSeed(t, srv, map[string]int{"pg": 1})
-	if _, err := m.Deploy(ctx, "wordpress", &DeployOptions{NumUnits: 2}); err != nil {
+	srv, m, r := startSimRecorded(t, jujusim.Juju36)
+	ctx := testCtx(t)
+	seed(t, srv, map[string]int{"pg": 1})
+	if _, err := m.Deploy(ctx, "wordpress", &juju.DeployOptions{NumUnits: 2}); err != nil {
 		t.Fatalf("Deploy: %v", err)
 	}
-	src, err := NewAllWatcherSource(ctx, m, &AllWatcherSourceConfig{Interval: wtTestPoll})
+	src, err := m.AllWatcherSource(ctx, status.AllWatcherSourceConfig{Interval: testPoll})
 	if err != nil {
-		t.Fatalf("NewAllWatcherSource: %v", err)
+		t.Fatalf("AllWatcherSource: %v", err)
 	}
 	defer src.Close()
-	d := wtDrive(t, srv, time.Second)
+	d := drive(t, srv, time.Second)
 	busySeen := false
-	w := &Waiter{Source: src, changes: m.wtTracker()}
-	s, err := w.WaitForIdle(ctx, &WaitForIdleOptions{Status: "active", Progress: func(p WaitProgress) {
+	w := &status.Waiter{Source: src, Changes: m.ChangeLog()}
+	s, err := w.WaitForIdle(ctx, &status.WaitForIdleOptions{Status: "active", Progress: func(p status.WaitProgress) {
 		busySeen = busySeen || len(p.Busy) > 0
 	}})
 	d.stop()
@@ -76,7 +76,7 @@ func TestAllWatcherSourceWaitForIdle(t *testing.T) {
 	if !busySeen {
 		t.Error("the wait never saw the model busy: it was not exercised")
 	}
-	wtCheckSettled(t, s, "pg", "wordpress")
+	checkSettled(t, s, "pg", "wordpress")
 	if s.Leader("wordpress") == nil || s.Leader("pg") == nil {
 		t.Errorf("leaders missing: wordpress %v, pg %v", s.Leader("wordpress"), s.Leader("pg"))
 	}
@@ -84,8 +84,8 @@ func TestAllWatcherSourceWaitForIdle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gotApps, gotUnits := awProject(s)
-	wantApps, wantUnits := awProject(full)
+	gotApps, gotUnits := project(s)
+	wantApps, wantUnits := project(full)
 	if diff := cmp.Diff(wantApps, gotApps); diff != "" {
 		t.Errorf("applications differ from FullStatus (-want +got):\n%s", diff)
 	}
@@ -109,15 +109,15 @@ func TestAllWatcherSourceWaitForIdle(t *testing.T) {
 	if got := r.methods(before); !slices.Contains(got, "AllWatcher.Stop") {
 		t.Errorf("Close sent %v, want AllWatcher.Stop", got)
 	}
-	if _, err := src.Next(ctx); !errors.Is(err, ErrSourceClosed) {
-		t.Errorf("Next after Close = %v, want ErrSourceClosed", err)
+	if _, err := src.Next(ctx); !errors.Is(err, status.ErrSourceClosed) {
+		t.Errorf("Next after Close = %v, want status.ErrSourceClosed", err)
 	}
 }
 
 // TestAllWatcherSourceBadConfig checks that a negative interval is refused.
 func TestAllWatcherSourceBadConfig(t *testing.T) {
-	_, m := wtSim(t, jujusim.Juju36)
-	if _, err := NewAllWatcherSource(wtCtx(t), m, &AllWatcherSourceConfig{Interval: -1}); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("negative interval: %v, want ErrInvalidArgument", err)
+	_, m := startSim(t, jujusim.Juju36)
+	if _, err := m.AllWatcherSource(testCtx(t), status.AllWatcherSourceConfig{Interval: -1}); !errors.Is(err, status.ErrInvalidArgument) {
+		t.Errorf("negative interval: %v, want status.ErrInvalidArgument", err)
 	}
 }

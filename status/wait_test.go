@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"context"
@@ -16,28 +16,28 @@ import (
 	"github.com/gojuju/juju/rpc"
 )
 
-// wtTestT0 is the "since" of every status in testdata/status/settled.json.
-var wtTestT0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+// t0 is the "since" of every status in testdata/settled.json.
+var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
-// wtTestStep is one snapshot a scripted fetch returns: the settled fixture
+// scriptStep is one snapshot a scripted fetch returns: the settled fixture
 // at controller time T0+at, changed by mutate; or an error.
-type wtTestStep struct {
+type scriptStep struct {
 	at     time.Duration
 	mutate func(s *Status)
 	err    error
 }
 
-// wtTestScript is a PollingSourceConfig.Fetch that serves the steps in
+// script is a PollingSourceConfig.Fetch that serves the steps in
 // order, repeating the last one.
-type wtTestScript struct {
+type script struct {
 	t       testing.TB
 	mu      sync.Mutex
-	steps   []wtTestStep
+	steps   []scriptStep
 	calls   int
 	pattern [][]string
 }
 
-func (sc *wtTestScript) fetch(_ context.Context, patterns []string) (*Status, error) {
+func (sc *script) fetch(_ context.Context, patterns []string) (*Status, error) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	i := min(sc.calls, len(sc.steps)-1)
@@ -47,23 +47,23 @@ func (sc *wtTestScript) fetch(_ context.Context, patterns []string) (*Status, er
 	if step.err != nil {
 		return nil, step.err
 	}
-	s := stTestFixture(sc.t, "settled")
-	s.ControllerTimestamp = wtTestT0.Add(step.at)
+	s := fixture(sc.t, "settled")
+	s.ControllerTimestamp = t0.Add(step.at)
 	if step.mutate != nil {
 		step.mutate(s)
 	}
 	return s, nil
 }
 
-func (sc *wtTestScript) fetches() int {
+func (sc *script) fetches() int {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	return sc.calls
 }
 
-func wtTestWaiter(t testing.TB, steps ...wtTestStep) (*Waiter, *wtTestScript) {
+func scriptedWaiter(t testing.TB, steps ...scriptStep) (*Waiter, *script) {
 	t.Helper()
-	sc := &wtTestScript{t: t, steps: steps}
+	sc := &script{t: t, steps: steps}
 	src, err := NewPollingSource(PollingSourceConfig{Fetch: sc.fetch, Interval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -73,19 +73,19 @@ func wtTestWaiter(t testing.TB, steps ...wtTestStep) (*Waiter, *wtTestScript) {
 }
 
 // Mutations of the settled fixture.
-func wtAgent(unit, current, msg string, since time.Duration) func(*Status) {
+func setAgent(unit, current, msg string, since time.Duration) func(*Status) {
 	return func(s *Status) {
-		s.Unit(unit).AgentStatus = StatusInfo{Current: current, Message: msg, Since: wtTestT0.Add(since), Life: "alive"}
+		s.Unit(unit).AgentStatus = Info{Current: current, Message: msg, Since: t0.Add(since), Life: "alive"}
 	}
 }
 
-func wtWorkload(unit, current, msg string, since time.Duration) func(*Status) {
+func setWorkload(unit, current, msg string, since time.Duration) func(*Status) {
 	return func(s *Status) {
-		s.Unit(unit).WorkloadStatus = StatusInfo{Current: current, Message: msg, Since: wtTestT0.Add(since)}
+		s.Unit(unit).WorkloadStatus = Info{Current: current, Message: msg, Since: t0.Add(since)}
 	}
 }
 
-func wtAll(fs ...func(*Status)) func(*Status) {
+func mutateAll(fs ...func(*Status)) func(*Status) {
 	return func(s *Status) {
 		for _, f := range fs {
 			f(s)
@@ -93,130 +93,130 @@ func wtAll(fs ...func(*Status)) func(*Status) {
 	}
 }
 
-func wtHookError(unit, hook string, since time.Duration) func(*Status) {
-	return wtAll(
-		wtWorkload(unit, "error", fmt.Sprintf("hook failed: %q", hook), since),
-		wtAgent(unit, "idle", "", since),
+func hookError(unit, hook string, since time.Duration) func(*Status) {
+	return mutateAll(
+		setWorkload(unit, "error", fmt.Sprintf("hook failed: %q", hook), since),
+		setAgent(unit, "idle", "", since),
 	)
 }
 
 func TestWaitForIdle(t *testing.T) {
 	t.Parallel()
-	settled := wtTestStep{at: 30 * time.Second}
+	settled := scriptStep{at: 30 * time.Second}
 	tests := []struct {
 		name        string
 		opts        WaitForIdleOptions
-		steps       []wtTestStep
+		steps       []scriptStep
 		wantFetches int
 		wantErr     error    // nil = success
 		wantBusy    []string // at the end (on failure)
 		wantFailed  []string
 	}{{
 		name:        "settled for longer than the idle period passes on the first poll",
-		steps:       []wtTestStep{settled},
+		steps:       []scriptStep{settled},
 		wantFetches: 1,
 	}, {
 		name: "a unit idle for 3s holds the wait for the remaining 12s",
-		steps: []wtTestStep{
-			{at: 30 * time.Second, mutate: wtAgent("pg/1", "idle", "", 27*time.Second)},
-			{at: 40 * time.Second, mutate: wtAgent("pg/1", "idle", "", 27*time.Second)},
-			{at: 42 * time.Second, mutate: wtAgent("pg/1", "idle", "", 27*time.Second)},
+		steps: []scriptStep{
+			{at: 30 * time.Second, mutate: setAgent("pg/1", "idle", "", 27*time.Second)},
+			{at: 40 * time.Second, mutate: setAgent("pg/1", "idle", "", 27*time.Second)},
+			{at: 42 * time.Second, mutate: setAgent("pg/1", "idle", "", 27*time.Second)},
 		},
 		wantFetches: 3,
 	}, {
 		name: "executing then idle",
-		steps: []wtTestStep{
-			{at: 30 * time.Second, mutate: wtAgent("pg/1", "executing", "running config-changed hook", 29*time.Second)},
-			{at: 50 * time.Second, mutate: wtAgent("pg/1", "idle", "", 31*time.Second)},
+		steps: []scriptStep{
+			{at: 30 * time.Second, mutate: setAgent("pg/1", "executing", "running config-changed hook", 29*time.Second)},
+			{at: 50 * time.Second, mutate: setAgent("pg/1", "idle", "", 31*time.Second)},
 		},
 		wantFetches: 2,
 	}, {
 		name:        "no idle period",
 		opts:        WaitForIdleOptions{IdlePeriod: -1},
-		steps:       []wtTestStep{{at: 30 * time.Second, mutate: wtAgent("pg/1", "idle", "", 30*time.Second)}},
+		steps:       []scriptStep{{at: 30 * time.Second, mutate: setAgent("pg/1", "idle", "", 30*time.Second)}},
 		wantFetches: 1,
 	}, {
 		name:       "hook error fails at once",
-		steps:      []wtTestStep{{at: 30 * time.Second, mutate: wtHookError("pg/1", "install", 29*time.Second)}},
-		wantErr:    ErrStatusError,
+		steps:      []scriptStep{{at: 30 * time.Second, mutate: hookError("pg/1", "install", 29*time.Second)}},
+		wantErr:    ErrError,
 		wantFailed: []string{`pg/1: workload error since 12:00:29 (hook failed: "install")`},
 	}, {
 		name:     "hook error ignored",
 		opts:     WaitForIdleOptions{IgnoreErrors: true, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{{at: 30 * time.Second, mutate: wtHookError("pg/1", "install", 29*time.Second)}},
+		steps:    []scriptStep{{at: 30 * time.Second, mutate: hookError("pg/1", "install", 29*time.Second)}},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{`pg/1: workload error since 12:00:29 (hook failed: "install")`},
 	}, {
 		name: "hook error retried within the grace period, then resolved",
 		opts: WaitForIdleOptions{ErrorGrace: time.Minute},
-		steps: []wtTestStep{
-			{at: 30 * time.Second, mutate: wtHookError("pg/1", "install", 29*time.Second)},
-			{at: 40 * time.Second, mutate: wtAgent("pg/1", "executing", "running install hook", 39*time.Second)},
-			{at: 45 * time.Second, mutate: wtHookError("pg/1", "install", 44*time.Second)},
-			{at: 70 * time.Second, mutate: wtAgent("pg/1", "idle", "", 50*time.Second)},
+		steps: []scriptStep{
+			{at: 30 * time.Second, mutate: hookError("pg/1", "install", 29*time.Second)},
+			{at: 40 * time.Second, mutate: setAgent("pg/1", "executing", "running install hook", 39*time.Second)},
+			{at: 45 * time.Second, mutate: hookError("pg/1", "install", 44*time.Second)},
+			{at: 70 * time.Second, mutate: setAgent("pg/1", "idle", "", 50*time.Second)},
 		},
 		wantFetches: 4,
 	}, {
 		name: "hook error outlasting the grace period fails",
 		opts: WaitForIdleOptions{ErrorGrace: 20 * time.Second},
-		steps: []wtTestStep{
-			{at: 30 * time.Second, mutate: wtHookError("pg/1", "install", 29*time.Second)},
-			{at: 40 * time.Second, mutate: wtAgent("pg/1", "executing", "running install hook", 39*time.Second)},
-			{at: 50 * time.Second, mutate: wtHookError("pg/1", "install", 49*time.Second)},
+		steps: []scriptStep{
+			{at: 30 * time.Second, mutate: hookError("pg/1", "install", 29*time.Second)},
+			{at: 40 * time.Second, mutate: setAgent("pg/1", "executing", "running install hook", 39*time.Second)},
+			{at: 50 * time.Second, mutate: hookError("pg/1", "install", 49*time.Second)},
 		},
-		wantErr:    ErrStatusError,
+		wantErr:    ErrError,
 		wantFailed: []string{`pg/1: workload error since 12:00:49 (hook failed: "install")`},
 	}, {
 		name: "an error older than the grace period fails at once",
 		opts: WaitForIdleOptions{ErrorGrace: 20 * time.Second, Timeout: 5 * time.Second},
-		steps: []wtTestStep{
-			{at: 60 * time.Second, mutate: wtHookError("pg/1", "install", 30*time.Second)},
+		steps: []scriptStep{
+			{at: 60 * time.Second, mutate: hookError("pg/1", "install", 30*time.Second)},
 		},
 		wantFetches: 1,
-		wantErr:     ErrStatusError,
+		wantErr:     ErrError,
 		wantFailed:  []string{`pg/1: workload error since 12:00:30 (hook failed: "install")`},
 	}, {
 		name: "the grace period starts again after a recovery",
 		opts: WaitForIdleOptions{ErrorGrace: 20 * time.Second, Timeout: 5 * time.Second},
-		steps: []wtTestStep{
-			{at: 30 * time.Second, mutate: wtHookError("pg/1", "install", 29*time.Second)},
-			{at: 40 * time.Second, mutate: wtAgent("pg/1", "idle", "", 39*time.Second)},
-			{at: 60 * time.Second, mutate: wtHookError("pg/1", "config-changed", 59*time.Second)},
-			{at: 70 * time.Second, mutate: wtHookError("pg/1", "config-changed", 59*time.Second)},
-			{at: 90 * time.Second, mutate: wtAgent("pg/1", "idle", "", 71*time.Second)},
+		steps: []scriptStep{
+			{at: 30 * time.Second, mutate: hookError("pg/1", "install", 29*time.Second)},
+			{at: 40 * time.Second, mutate: setAgent("pg/1", "idle", "", 39*time.Second)},
+			{at: 60 * time.Second, mutate: hookError("pg/1", "config-changed", 59*time.Second)},
+			{at: 70 * time.Second, mutate: hookError("pg/1", "config-changed", 59*time.Second)},
+			{at: 90 * time.Second, mutate: setAgent("pg/1", "idle", "", 71*time.Second)},
 		},
 		wantFetches: 5,
 	}, {
 		name: "an application in error with no unit in error fails",
 		opts: WaitForIdleOptions{Timeout: 5 * time.Second},
-		steps: []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) {
-			s.Applications["pg"].Status = StatusInfo{Current: "error", Message: "storage lost"}
+		steps: []scriptStep{{at: 30 * time.Second, mutate: func(s *Status) {
+			s.Applications["pg"].Status = Info{Current: "error", Message: "storage lost"}
 		}}},
-		wantErr:    ErrStatusError,
+		wantErr:    ErrError,
 		wantFailed: []string{"pg: application error (storage lost)"},
 	}, {
 		name: "machine provisioning error",
-		steps: []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) {
-			s.Machines["1"].InstanceStatus = StatusInfo{Current: "provisioning error", Message: "no capacity"}
+		steps: []scriptStep{{at: 30 * time.Second, mutate: func(s *Status) {
+			s.Machines["1"].InstanceStatus = Info{Current: "provisioning error", Message: "no capacity"}
 		}}},
-		wantErr:    ErrStatusError,
+		wantErr:    ErrError,
 		wantFailed: []string{"pg/1: machine 1 instance provisioning error (no capacity)", "tel/1: machine 1 instance provisioning error (no capacity)"},
 	}, {
 		name:       "blocked fails when asked",
 		opts:       WaitForIdleOptions{RaiseOnBlocked: true},
-		steps:      []wtTestStep{{at: 30 * time.Second, mutate: wtWorkload("web/10", "blocked", "needs a database", 0)}},
-		wantErr:    ErrStatusBlocked,
+		steps:      []scriptStep{{at: 30 * time.Second, mutate: setWorkload("web/10", "blocked", "needs a database", 0)}},
+		wantErr:    ErrBlocked,
 		wantFailed: []string{"web/10: workload blocked since 12:00:00 (needs a database)"},
 	}, {
 		name:     "blocked is waited through when a status is wanted",
 		opts:     WaitForIdleOptions{Status: "active", Timeout: 50 * time.Millisecond, Apps: []string{"web"}},
-		steps:    []wtTestStep{{at: 30 * time.Second, mutate: wtWorkload("web/10", "blocked", "needs a database", 0)}},
+		steps:    []scriptStep{{at: 30 * time.Second, mutate: setWorkload("web/10", "blocked", "needs a database", 0)}},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"web/10: workload blocked since 12:00:00 (needs a database)"},
 	}, {
 		name: "Juju 4 application status unknown with all units active counts as active",
 		opts: WaitForIdleOptions{Status: "active", Apps: []string{"tel"}},
-		steps: []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) {
+		steps: []scriptStep{{at: 30 * time.Second, mutate: func(s *Status) {
 			if s.Applications["tel"].Status.Current != "unknown" {
 				panic("fixture changed")
 			}
@@ -225,51 +225,51 @@ func TestWaitForIdle(t *testing.T) {
 	}, {
 		name:     "application status unknown with a unit waiting does not count",
 		opts:     WaitForIdleOptions{Status: "active", Apps: []string{"tel"}, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{{at: 30 * time.Second, mutate: wtWorkload("tel/1", "waiting", "for config", 0)}},
+		steps:    []scriptStep{{at: 30 * time.Second, mutate: setWorkload("tel/1", "waiting", "for config", 0)}},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"tel/1: workload waiting since 12:00:00 (for config)", "tel: application waiting since 12:00:00 (for config)"},
 	}, {
 		name: "subordinate units are watched",
 		opts: WaitForIdleOptions{Apps: []string{"tel"}},
-		steps: []wtTestStep{
-			{at: 30 * time.Second, mutate: wtAgent("tel/0", "executing", "running juju-info-relation-joined hook", 29*time.Second)},
-			{at: 60 * time.Second, mutate: wtAgent("tel/0", "idle", "", 30*time.Second)},
+		steps: []scriptStep{
+			{at: 30 * time.Second, mutate: setAgent("tel/0", "executing", "running juju-info-relation-joined hook", 29*time.Second)},
+			{at: 60 * time.Second, mutate: setAgent("tel/0", "idle", "", 30*time.Second)},
 		},
 		wantFetches: 2,
 	}, {
 		name:     "a named application not deployed yet is waited for",
 		opts:     WaitForIdleOptions{Apps: []string{"pg", "cache"}, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{settled},
+		steps:    []scriptStep{settled},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"cache: not in the model yet"},
 	}, {
 		name:     "exact units",
 		opts:     WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 3, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{settled},
+		steps:    []scriptStep{settled},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg: 2 units, waiting for exactly 3"},
 	}, {
 		name:     "exact units refuses more units",
 		opts:     WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 1, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{settled},
+		steps:    []scriptStep{settled},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg: 2 units, waiting for exactly 1"},
 	}, {
 		name:     "at least units",
 		opts:     WaitForIdleOptions{Apps: []string{"pg"}, AtLeastUnits: 3, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{settled},
+		steps:    []scriptStep{settled},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg: 2 units, waiting for at least 3"},
 	}, {
 		name:     "one unit is one unit",
 		opts:     WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 3, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) { delete(s.Applications["pg"].Units, "pg/1") }}},
+		steps:    []scriptStep{{at: 30 * time.Second, mutate: func(s *Status) { delete(s.Applications["pg"].Units, "pg/1") }}},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg: 1 unit, waiting for exactly 3"},
 	}, {
 		name: "a dying unit is not settled (scale down)",
 		opts: WaitForIdleOptions{Apps: []string{"pg"}, ExactUnits: 1},
-		steps: []wtTestStep{
+		steps: []scriptStep{
 			{at: 30 * time.Second, mutate: func(s *Status) { s.Unit("pg/1").AgentStatus.Life = "dying" }},
 			{at: 31 * time.Second, mutate: func(s *Status) { delete(s.Applications["pg"].Units, "pg/1") }},
 		},
@@ -277,13 +277,13 @@ func TestWaitForIdle(t *testing.T) {
 	}, {
 		name:     "a dying unit holds the wait",
 		opts:     WaitForIdleOptions{Apps: []string{"pg"}, Timeout: 50 * time.Millisecond},
-		steps:    []wtTestStep{{at: 30 * time.Second, mutate: func(s *Status) { s.Unit("pg/1").AgentStatus.Life = "dying" }}},
+		steps:    []scriptStep{{at: 30 * time.Second, mutate: func(s *Status) { s.Unit("pg/1").AgentStatus.Life = "dying" }}},
 		wantErr:  context.DeadlineExceeded,
 		wantBusy: []string{"pg/1: dying"},
 	}, {
 		name: "an application with no units yet (right after deploy)",
 		opts: WaitForIdleOptions{Apps: []string{"web"}},
-		steps: []wtTestStep{
+		steps: []scriptStep{
 			{at: 30 * time.Second, mutate: func(s *Status) { s.Applications["web"].Units = nil }},
 			settled,
 		},
@@ -292,7 +292,7 @@ func TestWaitForIdle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			w, sc := wtTestWaiter(t, tt.steps...)
+			w, sc := scriptedWaiter(t, tt.steps...)
 			opts := tt.opts
 			var progress []WaitProgress
 			opts.Progress = func(p WaitProgress) { progress = append(progress, p) }
@@ -338,10 +338,10 @@ func TestWaitForIdle(t *testing.T) {
 
 func TestWaitForIdleBusyMessages(t *testing.T) {
 	t.Parallel()
-	w, _ := wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: wtAll(
-		wtAgent("pg/1", "executing", "running config-changed hook", 29*time.Second),
-		wtAgent("pg/0", "idle", "", 27*time.Second),
-		wtWorkload("web/10", "waiting", "waiting for db", 0),
+	w, _ := scriptedWaiter(t, scriptStep{at: 30 * time.Second, mutate: mutateAll(
+		setAgent("pg/1", "executing", "running config-changed hook", 29*time.Second),
+		setAgent("pg/0", "idle", "", 27*time.Second),
+		setWorkload("web/10", "waiting", "waiting for db", 0),
 	)})
 	_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Status: "active", Timeout: 30 * time.Millisecond})
 	var we *WaitError
@@ -367,13 +367,12 @@ func TestWaitForIdleTransientGuard(t *testing.T) {
 	t.Parallel()
 	// The model looks settled for long, but a change was just made through
 	// the same client: the state from before it must not pass.
-	w, sc := wtTestWaiter(t,
-		wtTestStep{at: 30 * time.Second},
-		wtTestStep{at: 40 * time.Second},
-		wtTestStep{at: 46 * time.Second},
+	w, sc := scriptedWaiter(t,
+		scriptStep{at: 30 * time.Second},
+		scriptStep{at: 40 * time.Second},
+		scriptStep{at: 46 * time.Second},
 	)
-	w.changes = &changeTracker{}
-	w.changes.noteChange("pg")
+	w.Changes = record("pg")
 	var busy [][]string
 	_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{
 		Progress: func(p WaitProgress) { busy = append(busy, p.Busy) },
@@ -396,9 +395,8 @@ func TestWaitForIdleTransientGuard(t *testing.T) {
 
 func TestWaitForIdleGuardOtherApps(t *testing.T) {
 	t.Parallel()
-	w, sc := wtTestWaiter(t, wtTestStep{at: 30 * time.Second})
-	w.changes = &changeTracker{}
-	w.changes.noteChange("pg")
+	w, sc := scriptedWaiter(t, scriptStep{at: 30 * time.Second})
+	w.Changes = record("pg")
 	if _, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Apps: []string{"web"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -410,8 +408,8 @@ func TestWaitForIdleGuardOtherApps(t *testing.T) {
 func TestWaitRidesThroughLostConnections(t *testing.T) {
 	t.Parallel()
 	var reconnects int
-	sc := &wtTestScript{t: t, steps: []wtTestStep{
-		{at: 30 * time.Second, mutate: wtAgent("pg/1", "executing", "running start hook", 29*time.Second)},
+	sc := &script{t: t, steps: []scriptStep{
+		{at: 30 * time.Second, mutate: setAgent("pg/1", "executing", "running start hook", 29*time.Second)},
 		{err: fmt.Errorf("cannot call Client.FullStatus: %w", rpc.ErrBroken)},
 		{err: &rpc.DialError{Errors: []*rpc.AddrError{{Addr: "127.0.0.1:1", Err: errors.New("connection refused")}}}},
 		{err: &rpc.Error{Code: "try again", Message: "try again"}},
@@ -440,7 +438,7 @@ func TestWaitRidesThroughLostConnections(t *testing.T) {
 
 func TestWaitTimeoutWhileDisconnected(t *testing.T) {
 	t.Parallel()
-	w, _ := wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: wtAgent("pg/1", "executing", "", 0)}, wtTestStep{err: rpc.ErrBroken})
+	w, _ := scriptedWaiter(t, scriptStep{at: 30 * time.Second, mutate: setAgent("pg/1", "executing", "", 0)}, scriptStep{err: rpc.ErrBroken})
 	_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Timeout: 300 * time.Millisecond})
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, rpc.ErrBroken) {
 		t.Fatalf("err = %v, want a timeout that also wraps the connection error", err)
@@ -453,7 +451,7 @@ func TestWaitTimeoutWhileDisconnected(t *testing.T) {
 
 func TestWaitFailsOnPermanentSourceError(t *testing.T) {
 	t.Parallel()
-	w, sc := wtTestWaiter(t, wtTestStep{err: &rpc.Error{Code: "unauthorized access", Message: "permission denied"}})
+	w, sc := scriptedWaiter(t, scriptStep{err: &rpc.Error{Code: "unauthorized access", Message: "permission denied"}})
 	_, err := w.WaitForIdle(context.Background(), nil)
 	if !errors.Is(err, rpc.ErrUnauthorized) {
 		t.Fatalf("err = %v, want unauthorized", err)
@@ -468,7 +466,7 @@ func TestWaitFailsOnPermanentSourceError(t *testing.T) {
 
 func TestWaitContextCancelled(t *testing.T) {
 	t.Parallel()
-	w, _ := wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: wtAgent("pg/1", "executing", "", 0)})
+	w, _ := scriptedWaiter(t, scriptStep{at: 30 * time.Second, mutate: setAgent("pg/1", "executing", "", 0)})
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	_, err := w.WaitForIdle(ctx, &WaitForIdleOptions{Progress: func(WaitProgress) {
@@ -483,25 +481,25 @@ func TestWaitContextCancelled(t *testing.T) {
 
 func TestWaitPredicate(t *testing.T) {
 	t.Parallel()
-	executing := wtAgent("pg/1", "executing", "running start hook", 29*time.Second)
+	executing := setAgent("pg/1", "executing", "running start hook", 29*time.Second)
 	tests := []struct {
 		name        string
 		ready       Predicate
 		opts        WaitOptions
-		steps       []wtTestStep
+		steps       []scriptStep
 		wantFetches int
 		wantErr     error
 		wantFailed  []string
 	}{{
 		name:        "three successes by default",
 		ready:       All(AllActive(), AllAgentsIdle()),
-		steps:       []wtTestStep{{at: 30 * time.Second}},
+		steps:       []scriptStep{{at: 30 * time.Second}},
 		wantFetches: 3,
 	}, {
 		name:  "a failure resets the count",
 		ready: AllAgentsIdle("pg"),
 		opts:  WaitOptions{Successes: 2},
-		steps: []wtTestStep{
+		steps: []scriptStep{
 			{at: 30 * time.Second}, {at: 31 * time.Second, mutate: executing},
 			{at: 32 * time.Second}, {at: 33 * time.Second},
 		},
@@ -510,20 +508,20 @@ func TestWaitPredicate(t *testing.T) {
 		name:       "error predicate",
 		ready:      AllActive(),
 		opts:       WaitOptions{Error: AnyError()},
-		steps:      []wtTestStep{{at: 30 * time.Second, mutate: wtHookError("tel/1", "start", 0)}},
-		wantErr:    ErrStatusError,
+		steps:      []scriptStep{{at: 30 * time.Second, mutate: hookError("tel/1", "start", 0)}},
+		wantErr:    ErrError,
 		wantFailed: []string{`tel/1: workload error since 12:00:00 (hook failed: "start")`},
 	}, {
 		name:        "one success",
 		ready:       AllActive("pg", "web", "tel"),
 		opts:        WaitOptions{Successes: 1},
-		steps:       []wtTestStep{{at: 30 * time.Second}},
+		steps:       []scriptStep{{at: 30 * time.Second}},
 		wantFetches: 1,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			w, sc := wtTestWaiter(t, tt.steps...)
+			w, sc := scriptedWaiter(t, tt.steps...)
 			_, err := w.Wait(context.Background(), tt.ready, &tt.opts)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Wait error = %v, want %v", err, tt.wantErr)
@@ -549,13 +547,12 @@ func TestWaitGuard(t *testing.T) {
 	t.Parallel()
 	// After a change to pg, snapshots do not count until every pg unit has
 	// reported a status newer than the change, or the guard window passed.
-	w, sc := wtTestWaiter(t,
-		wtTestStep{at: 30 * time.Second},
-		wtTestStep{at: 31 * time.Second, mutate: wtAgent("pg/0", "idle", "", 31*time.Second)},
-		wtTestStep{at: 32 * time.Second, mutate: wtAll(wtAgent("pg/0", "idle", "", 31*time.Second), wtAgent("pg/1", "idle", "", 32*time.Second))},
+	w, sc := scriptedWaiter(t,
+		scriptStep{at: 30 * time.Second},
+		scriptStep{at: 31 * time.Second, mutate: setAgent("pg/0", "idle", "", 31*time.Second)},
+		scriptStep{at: 32 * time.Second, mutate: mutateAll(setAgent("pg/0", "idle", "", 31*time.Second), setAgent("pg/1", "idle", "", 32*time.Second))},
 	)
-	w.changes = &changeTracker{}
-	w.changes.noteChange("pg")
+	w.Changes = record("pg")
 	var reasons [][]string
 	_, err := w.Wait(context.Background(), AllAgentsIdle(), &WaitOptions{
 		Successes: 1,
@@ -577,9 +574,8 @@ func TestWaitGuard(t *testing.T) {
 	}
 
 	// With nothing reacting, the guard window ends the hold.
-	w2, sc2 := wtTestWaiter(t, wtTestStep{at: 30 * time.Second}, wtTestStep{at: 32 * time.Second}, wtTestStep{at: 33 * time.Second})
-	w2.changes = &changeTracker{}
-	w2.changes.noteChange()
+	w2, sc2 := scriptedWaiter(t, scriptStep{at: 30 * time.Second}, scriptStep{at: 32 * time.Second}, scriptStep{at: 33 * time.Second})
+	w2.Changes = record()
 	if _, err := w2.Wait(context.Background(), AllAgentsIdle(), &WaitOptions{Successes: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +586,7 @@ func TestWaitGuard(t *testing.T) {
 
 func TestWaitBadArguments(t *testing.T) {
 	t.Parallel()
-	w, sc := wtTestWaiter(t, wtTestStep{at: 30 * time.Second})
+	w, sc := scriptedWaiter(t, scriptStep{at: 30 * time.Second})
 	ctx := context.Background()
 	for _, err := range []error{
 		func() error { _, err := w.Wait(ctx, nil, nil); return err }(),
@@ -614,7 +610,7 @@ func TestWaitBadArguments(t *testing.T) {
 
 func TestPollingSourceSubordinatePatterns(t *testing.T) {
 	t.Parallel()
-	sc := &wtTestScript{t: t, steps: []wtTestStep{{at: 30 * time.Second}}}
+	sc := &script{t: t, steps: []scriptStep{{at: 30 * time.Second}}}
 	src, err := NewPollingSource(PollingSourceConfig{Fetch: sc.fetch, Patterns: []string{"tel"}, Interval: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -651,7 +647,7 @@ func TestPollingSourcePatternsRefused(t *testing.T) {
 			if len(patterns) > 0 {
 				return nil, &rpc.Error{Code: "not found", Message: `application "nope" not found`}
 			}
-			return stTestFixture(t, "settled"), nil
+			return fixture(t, "settled"), nil
 		},
 		Patterns: []string{"nope"},
 	})
@@ -671,14 +667,14 @@ func TestPollingSourcePatternsRefused(t *testing.T) {
 func TestPredicates(t *testing.T) {
 	t.Parallel()
 	base := func(mutate ...func(*Status)) *Status {
-		s := stTestFixture(t, "settled")
-		s.ControllerTimestamp = wtTestT0.Add(30 * time.Second)
+		s := fixture(t, "settled")
+		s.ControllerTimestamp = t0.Add(30 * time.Second)
 		for _, m := range mutate {
 			m(s)
 		}
 		return s
 	}
-	blockedWeb := wtWorkload("web/10", "blocked", "no db", 0)
+	blockedWeb := setWorkload("web/10", "blocked", "no db", 0)
 	tests := []struct {
 		name   string
 		p      Predicate
@@ -692,19 +688,19 @@ func TestPredicates(t *testing.T) {
 		{"all active, one unit blocked", AllActive(), base(blockedWeb), false, []string{"web/10: workload blocked since 12:00:00 (no db)"}},
 		{"all active ignores other apps", AllActive("pg"), base(blockedWeb), true, nil},
 		{"all blocked", AllBlocked("web"), base(blockedWeb, func(s *Status) { s.Applications["web"].Status.Current = "blocked" }), true, nil},
-		{"all waiting, Juju 4 unknown app", AllWaiting("tel"), base(wtWorkload("tel/0", "waiting", "", 0), wtWorkload("tel/1", "waiting", "", 0)), true, nil},
+		{"all waiting, Juju 4 unknown app", AllWaiting("tel"), base(setWorkload("tel/0", "waiting", "", 0), setWorkload("tel/1", "waiting", "", 0)), true, nil},
 		{"all maintenance fails", AllMaintenance("web"), base(), false, []string{"web: application active since 12:00:00", "web/10: workload active since 12:00:00"}},
 		{"any blocked", AnyBlocked(), base(blockedWeb), true, []string{"web/10: workload blocked since 12:00:00 (no db)"}},
 		{"any blocked, none", AnyBlocked(), base(), false, nil},
-		{"any error on agent", AnyError("pg"), base(wtAgent("pg/0", "error", "hook failed", 0)), true, []string{"pg/0: agent error since 12:00:00 (hook failed)"}},
+		{"any error on agent", AnyError("pg"), base(setAgent("pg/0", "error", "hook failed", 0)), true, []string{"pg/0: agent error since 12:00:00 (hook failed)"}},
 		{"any error, missing app", AnyError("nope"), base(), false, nil},
-		{"any waiting", AnyWaiting(), base(wtWorkload("tel/1", "waiting", "", 0)), true, []string{"tel/1: workload waiting since 12:00:00"}},
+		{"any waiting", AnyWaiting(), base(setWorkload("tel/1", "waiting", "", 0)), true, []string{"tel/1: workload waiting since 12:00:00"}},
 		{"any maintenance", AnyMaintenance(), base(), false, nil},
 		{"all error", AllError("web"), base(), false, []string{"web: application active since 12:00:00", "web/10: workload active since 12:00:00"}},
 		{"agents idle", AllAgentsIdle(), base(), true, nil},
-		{"agents idle, one executing", AllAgentsIdle(), base(wtAgent("tel/1", "executing", "running update-status hook", 30*time.Second)), false, []string{"tel/1: agent executing since 12:00:30 (update-status)"}},
+		{"agents idle, one executing", AllAgentsIdle(), base(setAgent("tel/1", "executing", "running update-status hook", 30*time.Second)), false, []string{"tel/1: agent executing since 12:00:30 (update-status)"}},
 		{"agents idle for 20s", AllAgentsIdleFor(20*time.Second, "pg"), base(), true, nil},
-		{"agents idle for 20s, one 5s", AllAgentsIdleFor(20*time.Second, "pg"), base(wtAgent("pg/0", "idle", "", 25*time.Second)), false, []string{"pg/0: idle for 5s of 20s"}},
+		{"agents idle for 20s, one 5s", AllAgentsIdleFor(20*time.Second, "pg"), base(setAgent("pg/0", "idle", "", 25*time.Second)), false, []string{"pg/0: idle for 5s of 20s"}},
 		{"agents idle, missing app", AllAgentsIdle("nope"), base(), false, []string{"nope: not in the model"}},
 		{"all of nothing", All(), base(), true, nil},
 		{"any of nothing", Any(), base(), false, nil},
@@ -718,7 +714,7 @@ func TestPredicates(t *testing.T) {
 		{"gone, all gone", Gone("nope", "pg/7", "9", "0/lxd/3", "web:db nope:db"), base(), true, nil},
 		{"gone, removed app", Gone("web", "web:db pg:db"), base(func(s *Status) {
 			delete(s.Applications, "web")
-			s.Relations = slices.DeleteFunc(s.Relations, func(r *RelationStatus) bool { return r.Key == "web:db pg:db" })
+			s.Relations = slices.DeleteFunc(s.Relations, func(r *Relation) bool { return r.Key == "web:db pg:db" })
 		}), true, nil},
 	}
 	for _, tt := range tests {
@@ -751,7 +747,7 @@ func TestWaitLogsChanges(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var buf strings.Builder
-	logger := slog.New(slog.NewTextHandler(wtLockedWriter{&mu, &buf}, &slog.HandlerOptions{
+	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 			if a.Key == slog.TimeKey {
 				return slog.Attr{}
@@ -759,9 +755,9 @@ func TestWaitLogsChanges(t *testing.T) {
 			return a
 		},
 	}))
-	w, _ := wtTestWaiter(t,
-		wtTestStep{at: 30 * time.Second, mutate: wtAgent("pg/1", "executing", "running start hook", 29*time.Second)},
-		wtTestStep{at: 60 * time.Second},
+	w, _ := scriptedWaiter(t,
+		scriptStep{at: 30 * time.Second, mutate: setAgent("pg/1", "executing", "running start hook", 29*time.Second)},
+		scriptStep{at: 60 * time.Second},
 	)
 	w.Logger = logger
 	if _, err := w.WaitForIdle(context.Background(), nil); err != nil {
@@ -781,12 +777,12 @@ func TestWaitLogsChanges(t *testing.T) {
 	}
 }
 
-type wtLockedWriter struct {
+type lockedWriter struct {
 	mu *sync.Mutex
 	b  *strings.Builder
 }
 
-func (w wtLockedWriter) Write(p []byte) (int, error) {
+func (w lockedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
@@ -798,11 +794,11 @@ func (w wtLockedWriter) Write(p []byte) (int, error) {
 // reacting.
 func TestWaitGuardStaleError(t *testing.T) {
 	t.Parallel()
-	stale := wtHookError("pg/0", "config-changed", 20*time.Second)
-	recovering := []wtTestStep{
+	stale := hookError("pg/0", "config-changed", 20*time.Second)
+	recovering := []scriptStep{
 		{at: 30 * time.Second, mutate: stale},
-		{at: 31 * time.Second, mutate: wtAgent("pg/0", "executing", "running config-changed hook", 31*time.Second)},
-		{at: 34 * time.Second, mutate: wtAgent("pg/0", "idle", "", 32*time.Second)},
+		{at: 31 * time.Second, mutate: setAgent("pg/0", "executing", "running config-changed hook", 31*time.Second)},
+		{at: 34 * time.Second, mutate: setAgent("pg/0", "idle", "", 32*time.Second)},
 	}
 	forIdle := func(w *Waiter) error {
 		_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{IdlePeriod: -1, Timeout: 10 * time.Second})
@@ -814,9 +810,8 @@ func TestWaitGuardStaleError(t *testing.T) {
 	}
 	for name, wait := range map[string]func(*Waiter) error{"WaitForIdle": forIdle, "Wait": forPredicate} {
 		t.Run(name, func(t *testing.T) {
-			w, sc := wtTestWaiter(t, recovering...)
-			w.changes = &changeTracker{}
-			w.changes.noteChange("pg")
+			w, sc := scriptedWaiter(t, recovering...)
+			w.Changes = record("pg")
 			if err := wait(w); err != nil {
 				t.Fatalf("wait right after the change = %v", err)
 			}
@@ -826,16 +821,15 @@ func TestWaitGuardStaleError(t *testing.T) {
 
 			// Nothing reacts: once the guard window has passed, the error
 			// fails the wait.
-			w, _ = wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: stale}, wtTestStep{at: 40 * time.Second, mutate: stale})
-			w.changes = &changeTracker{}
-			w.changes.noteChange("pg")
-			if err := wait(w); !errors.Is(err, ErrStatusError) {
-				t.Errorf("wait on an error that outlived the guard = %v, want ErrStatusError", err)
+			w, _ = scriptedWaiter(t, scriptStep{at: 30 * time.Second, mutate: stale}, scriptStep{at: 40 * time.Second, mutate: stale})
+			w.Changes = record("pg")
+			if err := wait(w); !errors.Is(err, ErrError) {
+				t.Errorf("wait on an error that outlived the guard = %v, want ErrError", err)
 			}
 			// Without a change, the error fails the wait at once.
-			w, sc = wtTestWaiter(t, recovering...)
-			if err := wait(w); !errors.Is(err, ErrStatusError) || sc.fetches() != 1 {
-				t.Errorf("wait without a change = %v after %d fetches, want ErrStatusError after 1", err, sc.fetches())
+			w, sc = scriptedWaiter(t, recovering...)
+			if err := wait(w); !errors.Is(err, ErrError) || sc.fetches() != 1 {
+				t.Errorf("wait without a change = %v after %d fetches, want ErrError after 1", err, sc.fetches())
 			}
 		})
 	}
@@ -845,10 +839,18 @@ func TestWaitGuardStaleError(t *testing.T) {
 // not wait for nothing and pass at once.
 func TestWaitForIdleEmptyAppsMeansAll(t *testing.T) {
 	t.Parallel()
-	w, _ := wtTestWaiter(t, wtTestStep{at: 30 * time.Second, mutate: wtWorkload("web/10", "waiting", "waiting for db", 0)})
+	w, _ := scriptedWaiter(t, scriptStep{at: 30 * time.Second, mutate: setWorkload("web/10", "waiting", "waiting for db", 0)})
 	_, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Apps: []string{}, Status: "active", Timeout: 30 * time.Millisecond})
 	var we *WaitError
 	if !errors.As(err, &we) || !slices.Contains(we.Busy, "web/10: workload waiting since 12:00:00 (waiting for db)") {
 		t.Fatalf("WaitForIdle with empty Apps = %v, want a timeout naming web/10", err)
 	}
+}
+
+// record returns a ChangeLog holding one change, made now, to apps (none =
+// the whole model).
+func record(apps ...string) ChangeLog {
+	r := &ChangeRecorder{}
+	r.Record(apps...)
+	return r
 }

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"bufio"
@@ -31,23 +31,23 @@ func (s *Status) WriteTable(w io.Writer, opts *TableOptions) error {
 		opts = &TableOptions{}
 	}
 	bw := bufio.NewWriter(w)
-	s.stWriteTable(bw, opts)
+	s.writeTable(bw, opts)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("cannot write the status table: %w", err)
 	}
 	return nil
 }
 
-// stTable renders aligned columns separated by two spaces; the last column
+// table renders aligned columns separated by two spaces; the last column
 // is not padded. right marks right-aligned columns.
-type stTable struct {
+type table struct {
 	rows  [][]string
 	right map[int]bool
 }
 
-func (t *stTable) add(cells ...string) { t.rows = append(t.rows, cells) }
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *stTable) write(w io.Writer) {
+func (t *table) write(w io.Writer) {
 	var widths []int
 	for _, r := range t.rows {
 		for i, c := range r {
@@ -80,7 +80,7 @@ func (t *stTable) write(w io.Writer) {
 	}
 }
 
-func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
+func (s *Status) writeTable(w io.Writer, opts *TableOptions) {
 	ts := ""
 	if !s.ControllerTimestamp.IsZero() {
 		ts = s.ControllerTimestamp.UTC().Format("15:04:05Z07:00")
@@ -89,14 +89,14 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 	if s.Model.Region != "" {
 		cloud += "/" + s.Model.Region
 	}
-	hdr := &stTable{}
+	hdr := &table{}
 	hdr.add("Model", "Controller", "Cloud/Region", "Version", "Timestamp")
 	hdr.add(s.Model.Name, opts.Controller, cloud, s.Model.Version, ts)
 	hdr.write(w)
 
 	if len(s.RemoteApplications) > 0 {
 		fmt.Fprintln(w)
-		t := &stTable{}
+		t := &table{}
 		t.add("SAAS", "Status", "Store", "URL")
 		for _, name := range slices.Sorted(maps.Keys(s.RemoteApplications)) {
 			r := s.RemoteApplications[name]
@@ -111,7 +111,7 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 
 	if len(s.Applications) > 0 {
 		fmt.Fprintln(w)
-		t := &stTable{right: map[int]bool{3: true, 6: true}}
+		t := &table{right: map[int]bool{3: true, 6: true}}
 		t.add("App", "Version", "Status", "Scale", "Charm", "Channel", "Rev", "Exposed", "Message")
 		for _, name := range s.ApplicationNames() {
 			a := s.Applications[name]
@@ -119,13 +119,13 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 			if a.Exposed {
 				exposed = "yes"
 			}
-			t.add(name, a.WorkloadVersion, a.Status.Current, stTableScale(a), a.CharmName, a.CharmChannel,
+			t.add(name, a.WorkloadVersion, a.Status.Current, tableScale(a), a.CharmName, a.CharmChannel,
 				strconv.Itoa(a.CharmRev), exposed, a.Status.Message)
 		}
 		t.write(w)
 
 		fmt.Fprintln(w)
-		u := &stTable{}
+		u := &table{}
 		u.add("Unit", "Workload", "Agent", "Machine", "Public address", "Ports", "Message")
 		for _, name := range s.ApplicationNames() {
 			a := s.Applications[name]
@@ -133,9 +133,9 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 				continue
 			}
 			for _, unit := range a.UnitList() {
-				stAddUnitRow(u, unit, "")
+				addUnitRow(u, unit, "")
 				for _, sub := range unit.SubordinateList() {
-					stAddUnitRow(u, sub, "  ")
+					addUnitRow(u, sub, "  ")
 				}
 			}
 		}
@@ -146,17 +146,17 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 
 	if len(s.Machines) > 0 {
 		fmt.Fprintln(w)
-		t := &stTable{}
+		t := &table{}
 		t.add("Machine", "State", "Address", "Inst id", "Base", "AZ", "Message")
-		var addMachine func(m *MachineStatus, indent string)
-		addMachine = func(m *MachineStatus, indent string) {
-			t.add(indent+m.ID, m.AgentStatus.Current, stMachineAddress(m), m.InstanceID, m.Base.String(),
-				stAvailabilityZone(m.Hardware), m.InstanceStatus.Message)
-			for _, id := range stSortedMachineIDs(m.Containers) {
+		var addMachine func(m *Machine, indent string)
+		addMachine = func(m *Machine, indent string) {
+			t.add(indent+m.ID, m.AgentStatus.Current, machineAddress(m), m.InstanceID, m.Base.String(),
+				availabilityZone(m.Hardware), m.InstanceStatus.Message)
+			for _, id := range sortedMachineIDs(m.Containers) {
 				addMachine(m.Containers[id], indent+"  ")
 			}
 		}
-		for _, id := range stSortedMachineIDs(s.Machines) {
+		for _, id := range sortedMachineIDs(s.Machines) {
 			addMachine(s.Machines[id], "")
 		}
 		t.write(w)
@@ -164,7 +164,7 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 
 	if len(s.Offers) > 0 {
 		fmt.Fprintln(w)
-		t := &stTable{}
+		t := &table{}
 		t.add("Offer", "Application", "Charm", "Connected", "Endpoint", "Interface", "Role")
 		for _, name := range slices.Sorted(maps.Keys(s.Offers)) {
 			o := s.Offers[name]
@@ -192,7 +192,7 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 
 	if opts.Relations && len(s.Relations) > 0 {
 		fmt.Fprintln(w)
-		t := &stTable{}
+		t := &table{}
 		t.add("Integration provider", "Requirer", "Interface", "Type", "Message")
 		for _, r := range s.Relations {
 			provider, requirer, kind := "", "", "regular"
@@ -224,7 +224,7 @@ func (s *Status) stWriteTable(w io.Writer, opts *TableOptions) {
 	}
 }
 
-func stAddUnitRow(t *stTable, u *UnitStatus, indent string) {
+func addUnitRow(t *table, u *Unit, indent string) {
 	name := indent + u.Name
 	if u.Leader {
 		name += "*"
@@ -240,9 +240,9 @@ func stAddUnitRow(t *stTable, u *UnitStatus, indent string) {
 	t.add(name, u.WorkloadStatus.Current, u.AgentStatus.Current, u.Machine, addr, strings.Join(u.OpenedPorts, ","), msg)
 }
 
-// stTableScale renders "started/total" as juju status does ("3" when all
+// tableScale renders "started/total" as juju status does ("3" when all
 // units are past allocation).
-func stTableScale(a *ApplicationStatus) string {
+func tableScale(a *Application) string {
 	total := max(len(a.Units), a.Scale)
 	started := 0
 	for _, u := range a.Units {
@@ -258,7 +258,7 @@ func stTableScale(a *ApplicationStatus) string {
 	return fmt.Sprintf("%d/%d", started, total)
 }
 
-func stMachineAddress(m *MachineStatus) string {
+func machineAddress(m *Machine) string {
 	if m.DNSName != "" {
 		return m.DNSName
 	}
@@ -268,7 +268,7 @@ func stMachineAddress(m *MachineStatus) string {
 	return ""
 }
 
-func stAvailabilityZone(hardware string) string {
+func availabilityZone(hardware string) string {
 	for _, f := range strings.Fields(hardware) {
 		if z, ok := strings.CutPrefix(f, "availability-zone="); ok {
 			return z
@@ -277,9 +277,9 @@ func stAvailabilityZone(hardware string) string {
 	return ""
 }
 
-// stSortedMachineIDs sorts machine ids numerically part by part ("2"
+// sortedMachineIDs sorts machine ids numerically part by part ("2"
 // before "10", "0/lxd/2" before "0/lxd/10").
-func stSortedMachineIDs(m map[string]*MachineStatus) []string {
+func sortedMachineIDs(m map[string]*Machine) []string {
 	ids := slices.Sorted(maps.Keys(m))
 	slices.SortFunc(ids, func(a, b string) int {
 		pa, pb := strings.Split(a, "/"), strings.Split(b, "/")

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"os"
@@ -12,11 +12,11 @@ import (
 	"github.com/gojuju/juju/internal/testshared"
 )
 
-// stTestFixture parses testdata/status/<name>.json, a FullStatus response
+// fixture parses testdata/<name>.json, a FullStatus response
 // in the wire shape.
-func stTestFixture(t testing.TB, name string) *Status {
+func fixture(t testing.TB, name string) *Status {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "status", name+".json"))
+	data, err := os.ReadFile(filepath.Join("testdata", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,21 +27,21 @@ func stTestFixture(t testing.TB, name string) *Status {
 	return s
 }
 
-// stTestRecordedFullStatus returns the FullStatus response recorded from a
+// recordedFullStatus returns the FullStatus response recorded from a
 // real Juju 4.0.15 controller in the conformance transcript flow.
-func stTestRecordedFullStatus(t testing.TB, flow string) []byte {
+func recordedFullStatus(t testing.TB, flow string) []byte {
 	t.Helper()
 	return testshared.Response(t, flow, "FullStatus")
 }
 
 func TestParseRecordedFullStatus(t *testing.T) {
-	s, err := ParseFullStatus(stTestRecordedFullStatus(t, "status-json"))
+	s, err := ParseFullStatus(recordedFullStatus(t, "status-json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ModelStatus{
+	want := Model{
 		Name: "m1", Type: "iaas", Cloud: "dummy", Region: "dummy-region", Version: "4.0.15",
-		Status: StatusInfo{Current: "available", Since: time.Date(2026, 11, 25, 23, 2, 44, 292806588, time.UTC)},
+		Status: Info{Current: "available", Since: time.Date(2026, 11, 25, 23, 2, 44, 292806588, time.UTC)},
 	}
 	if diff := cmp.Diff(want, s.Model); diff != "" {
 		t.Errorf("model (-want +got):\n%s", diff)
@@ -78,7 +78,7 @@ func TestParseRecordedFullStatus(t *testing.T) {
 }
 
 func TestParseFixture(t *testing.T) {
-	s := stTestFixture(t, "settled")
+	s := fixture(t, "settled")
 
 	// Subordinate units are found under their principals and in their
 	// application.
@@ -142,10 +142,10 @@ func TestParseFixture(t *testing.T) {
 	if r := s.RemoteApplications["mysql"]; r == nil || r.OfferURL != "admin/other.mysql" || r.Status.Current != "active" {
 		t.Errorf("remote application = %+v", r)
 	}
-	wantStorage := &StorageInstanceStatus{
+	wantStorage := &StorageInstance{
 		ID: "pgdata/0", Owner: "pg/0", Kind: "filesystem", Life: "alive",
-		Status: StatusInfo{Current: "attached", Since: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)},
-		Attachments: map[string]StorageAttachmentStatus{
+		Status: Info{Current: "attached", Since: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)},
+		Attachments: map[string]StorageAttachment{
 			"pg/0": {Unit: "pg/0", Machine: "0", Location: "/var/lib/postgresql", Life: "alive"},
 		},
 	}
@@ -178,28 +178,28 @@ func TestParseFullStatusErrors(t *testing.T) {
 
 func TestEffectiveStatus(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	unit := func(name, ws string) *UnitStatus {
-		return &UnitStatus{Name: name, Application: "a", WorkloadStatus: StatusInfo{Current: ws, Message: ws + " msg", Since: t0}}
+	unit := func(name, ws string) *Unit {
+		return &Unit{Name: name, Application: "a", WorkloadStatus: Info{Current: ws, Message: ws + " msg", Since: t0}}
 	}
 	tests := []struct {
 		name  string
 		app   string
-		units []*UnitStatus
+		units []*Unit
 		want  string
 	}{
-		{"charm-set status wins", "blocked", []*UnitStatus{unit("a/0", "active")}, "blocked: "},
-		{"unknown with active units (Juju 4)", "unknown", []*UnitStatus{unit("a/0", "active"), unit("a/1", "active")}, "active: active msg"},
-		{"empty with units", "", []*UnitStatus{unit("a/0", "active")}, "active: active msg"},
-		{"unknown derives the most severe", "unknown", []*UnitStatus{unit("a/0", "active"), unit("a/1", "blocked"), unit("a/2", "waiting")}, "blocked: blocked msg"},
-		{"error beats all", "unknown", []*UnitStatus{unit("a/0", "maintenance"), unit("a/1", "error")}, "error: error msg"},
+		{"charm-set status wins", "blocked", []*Unit{unit("a/0", "active")}, "blocked: "},
+		{"unknown with active units (Juju 4)", "unknown", []*Unit{unit("a/0", "active"), unit("a/1", "active")}, "active: active msg"},
+		{"empty with units", "", []*Unit{unit("a/0", "active")}, "active: active msg"},
+		{"unknown derives the most severe", "unknown", []*Unit{unit("a/0", "active"), unit("a/1", "blocked"), unit("a/2", "waiting")}, "blocked: blocked msg"},
+		{"error beats all", "unknown", []*Unit{unit("a/0", "maintenance"), unit("a/1", "error")}, "error: error msg"},
 		{"unknown without units stays", "unknown", nil, "unknown: "},
-		{"ties go to the lowest unit", "unknown", []*UnitStatus{unit("a/2", "waiting"), unit("a/1", "waiting")}, "waiting: waiting msg"},
+		{"ties go to the lowest unit", "unknown", []*Unit{unit("a/2", "waiting"), unit("a/1", "waiting")}, "waiting: waiting msg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := &ApplicationStatus{Name: "a", Status: StatusInfo{Current: tt.app}}
+			a := &Application{Name: "a", Status: Info{Current: tt.app}}
 			if tt.units != nil {
-				a.Units = map[string]*UnitStatus{}
+				a.Units = map[string]*Unit{}
 				for _, u := range tt.units {
 					a.Units[u.Name] = u
 				}
@@ -213,14 +213,14 @@ func TestEffectiveStatus(t *testing.T) {
 }
 
 func TestStatusChanges(t *testing.T) {
-	prev := stTestFixture(t, "settled")
-	cur := stTestFixture(t, "settled")
+	prev := fixture(t, "settled")
+	cur := fixture(t, "settled")
 	if got := cur.Changes(prev); len(got) != 0 {
 		t.Fatalf("identical snapshots differ: %v", got)
 	}
 
-	cur.Unit("pg/1").AgentStatus = StatusInfo{Current: "executing", Message: "running config-changed hook"}
-	cur.Unit("tel/0").WorkloadStatus = StatusInfo{Current: "blocked", Message: "needs config"}
+	cur.Unit("pg/1").AgentStatus = Info{Current: "executing", Message: "running config-changed hook"}
+	cur.Unit("tel/0").WorkloadStatus = Info{Current: "blocked", Message: "needs config"}
 	cur.Unit("pg/0").AgentStatus.Since = cur.Unit("pg/0").AgentStatus.Since.Add(time.Minute) // time only: no change
 	delete(cur.Applications["web"].Units, "web/10")
 	cur.Applications["pg"].Status.Message = "degraded"
@@ -251,16 +251,16 @@ func TestStatusChanges(t *testing.T) {
 }
 
 func TestStatusInfoString(t *testing.T) {
-	if got := (StatusInfo{Current: "active"}).String(); got != "active" {
+	if got := (Info{Current: "active"}).String(); got != "active" {
 		t.Errorf("got %q", got)
 	}
-	if got := (StatusInfo{Current: "blocked", Message: "no db"}).String(); got != "blocked: no db" {
+	if got := (Info{Current: "blocked", Message: "no db"}).String(); got != "blocked: no db" {
 		t.Errorf("got %q", got)
 	}
-	if got := (StatusBase{Name: "ubuntu", Channel: "24.04/edge"}).String(); got != "ubuntu@24.04/edge" {
+	if got := (Base{Name: "ubuntu", Channel: "24.04/edge"}).String(); got != "ubuntu@24.04/edge" {
 		t.Errorf("got %q", got)
 	}
-	if got := (StatusBase{}).String(); got != "" {
+	if got := (Base{}).String(); got != "" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -279,7 +279,7 @@ func TestStatusErrField(t *testing.T) {
 }
 
 func FuzzParseFullStatus(f *testing.F) {
-	data, err := os.ReadFile(filepath.Join("testdata", "status", "settled.json"))
+	data, err := os.ReadFile(filepath.Join("testdata", "settled.json"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func FuzzParseFullStatus(f *testing.F) {
 				_ = s.IdleFor(u.Name)
 			}
 		}
-		ev := &wtIdleEval{idle: time.Second, errorSince: map[string]time.Time{}, idleSeen: map[string]time.Time{}}
+		ev := &idleEval{idle: time.Second, errorSince: map[string]time.Time{}, idleSeen: map[string]time.Time{}}
 		ev.opts.AtLeastUnits = 1
 		_ = ev.eval(s)
 		_, _ = All(AllActive(), AllAgentsIdle(), Not(AnyError()))(s)

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/gojuju/juju/rpc"
 )
 
-// StatusSource supplies successive status snapshots of one model. It is
+// Source supplies successive status snapshots of one model. It is
 // pull-based: the first Next returns the current status, each later Next
 // blocks until a newer snapshot is available (for a polling source, until
 // its interval has passed) or ctx ends.
@@ -24,7 +24,7 @@ import (
 // from Next means it cannot go on (ctx ended, the model is gone, access was
 // refused). On Juju 4 every source polls Client.FullStatus; nothing may
 // use the AllWatcher there.
-type StatusSource interface {
+type Source interface {
 	// Next returns the next snapshot.
 	Next(ctx context.Context) (*Status, error)
 	// Close releases the source's resources. It is idempotent; Next
@@ -32,9 +32,9 @@ type StatusSource interface {
 	Close() error
 }
 
-// DefaultStatusInterval is the interval at which a PollingSource polls
+// DefaultInterval is the interval at which a PollingSource polls
 // when none is configured.
-const DefaultStatusInterval = time.Second
+const DefaultInterval = time.Second
 
 // PollingSourceConfig configures a PollingSource. Only Fetch is required.
 type PollingSourceConfig struct {
@@ -48,7 +48,7 @@ type PollingSourceConfig struct {
 	// units (listed under their principals) are fetched too.
 	Patterns []string
 	// Interval is the time between the starts of two fetches; 0 means
-	// DefaultStatusInterval.
+	// DefaultInterval.
 	Interval time.Duration
 	// Reconnect, if set, is called after a fetch failed because the
 	// connection was lost, before fetching again. Connection errors are
@@ -62,7 +62,7 @@ type PollingSourceConfig struct {
 	Logger *slog.Logger
 }
 
-// PollingSource is a StatusSource that polls. It is safe for concurrent
+// PollingSource is a Source that polls. It is safe for concurrent
 // use, but snapshots are handed out in order to one caller at a time.
 type PollingSource struct {
 	cfg PollingSourceConfig
@@ -76,7 +76,7 @@ type PollingSource struct {
 	noPats   bool // the server refused patterns; fetch everything
 }
 
-// ErrSourceClosed is returned by Next after a StatusSource was closed.
+// ErrSourceClosed is returned by Next after a Source was closed.
 var ErrSourceClosed = errors.New("status source closed")
 
 // NewPollingSource returns a PollingSource for cfg. It returns an error
@@ -90,7 +90,7 @@ func NewPollingSource(cfg PollingSourceConfig) (*PollingSource, error) {
 		return nil, fmt.Errorf("cannot create status source: %w: negative interval %v", ErrInvalidArgument, cfg.Interval)
 	}
 	if cfg.Interval == 0 {
-		cfg.Interval = DefaultStatusInterval
+		cfg.Interval = DefaultInterval
 	}
 	if cfg.Retryable == nil {
 		cfg.Retryable = rpc.IsRetryable
@@ -141,10 +141,10 @@ func (p *PollingSource) Next(ctx context.Context) (*Status, error) {
 				backoff = min(backoff*2, max(p.cfg.Interval, 10*time.Second))
 			}
 			if err := p.sleep(ctx, wait); err != nil {
-				return nil, srcWrapStop(err, lastErr)
+				return nil, wrapStop(err, lastErr)
 			}
 		} else if err := p.stopped(ctx); err != nil {
-			return nil, srcWrapStop(err, lastErr)
+			return nil, wrapStop(err, lastErr)
 		}
 		p.last = time.Now()
 		s, err := p.fetch(ctx)
@@ -155,17 +155,17 @@ func (p *PollingSource) Next(ctx context.Context) (*Status, error) {
 			return s, nil
 		}
 		if cerr := p.stopped(ctx); cerr != nil {
-			return nil, srcWrapStop(cerr, err)
+			return nil, wrapStop(cerr, err)
 		}
 		lastErr = err
 		switch {
-		case srcIsConnectionError(err):
+		case isConnectionError(err):
 			p.logInfo(ctx, "status source lost its connection; reconnecting", "error", err.Error())
 			if p.cfg.Reconnect != nil {
 				if rerr := p.cfg.Reconnect(ctx); rerr != nil {
 					lastErr = rerr
 					if cerr := p.stopped(ctx); cerr != nil {
-						return nil, srcWrapStop(cerr, rerr)
+						return nil, wrapStop(cerr, rerr)
 					}
 					p.logInfo(ctx, "reconnecting failed; will retry", "error", rerr.Error())
 				}
@@ -188,7 +188,7 @@ func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 	sent := time.Now()
 	s, err := p.cfg.Fetch(ctx, patterns)
 	if err != nil {
-		if len(patterns) > 0 && !srcIsConnectionError(err) && ctx.Err() == nil && !p.cfg.Retryable(err) {
+		if len(patterns) > 0 && !isConnectionError(err) && ctx.Err() == nil && !p.cfg.Retryable(err) {
 			// Some servers refuse some patterns; everything is a superset.
 			p.logInfo(ctx, "status with patterns failed; fetching the whole model", "patterns", patterns, "error", err.Error())
 			p.noPats = true
@@ -203,7 +203,7 @@ func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 		return nil, errors.New("fetch returned no status")
 	}
 	if len(patterns) > 0 {
-		if extra := srcMissingPrincipals(s, patterns); len(extra) > 0 {
+		if extra := missingPrincipals(s, patterns); len(extra) > 0 {
 			widened := append(slices.Clone(patterns), extra...)
 			p.pmu.Lock()
 			p.patterns = widened
@@ -225,9 +225,9 @@ func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 	return s, nil
 }
 
-// srcMissingPrincipals returns the principal applications of the
+// missingPrincipals returns the principal applications of the
 // subordinate applications in s that the patterns do not cover.
-func srcMissingPrincipals(s *Status, patterns []string) []string {
+func missingPrincipals(s *Status, patterns []string) []string {
 	var extra []string
 	for _, a := range s.Applications {
 		if !slices.Contains(patterns, a.Name) {
@@ -274,19 +274,19 @@ func (p *PollingSource) logInfo(ctx context.Context, msg string, args ...any) {
 	}
 }
 
-// srcWrapStop returns stop (ctx's error or ErrSourceClosed), also wrapping
+// wrapStop returns stop (ctx's error or ErrSourceClosed), also wrapping
 // the last fetch error when there was one.
-func srcWrapStop(stop, last error) error {
+func wrapStop(stop, last error) error {
 	if last == nil || errors.Is(last, context.Canceled) || errors.Is(last, context.DeadlineExceeded) {
 		return stop
 	}
 	return fmt.Errorf("%w (last error: %w)", stop, last)
 }
 
-// srcIsConnectionError reports whether err means that the connection to the
+// isConnectionError reports whether err means that the connection to the
 // controller was lost or could not be made, so that the same call may
 // succeed after reconnecting.
-func srcIsConnectionError(err error) bool {
+func isConnectionError(err error) bool {
 	if err == nil {
 		return false
 	}

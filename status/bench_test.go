@@ -1,4 +1,4 @@
-package juju
+package status_test
 
 import (
 	"context"
@@ -7,17 +7,19 @@ import (
 	"testing"
 	"time"
 
+	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 // Benchmarks of status snapshots and waits against the simulator.
 //
 //	go test -run '^$' -bench 'Status|Wait' -benchmem .
 
-// wtBenchSim starts a simulator on a fake clock with units units spread
+// benchSim starts a simulator on a fake clock with units units spread
 // over applications of 100 (or fewer), settled.
-func wtBenchSim(b *testing.B, units int) (*jujusim.Server, *Model) {
+func benchSim(b *testing.B, units int) (*jujusim.Server, *juju.Model) {
 	b.Helper()
 	ctx := context.Background()
 	srv, err := jujusim.Start(ctx, jujusim.Config{Clock: jujusim.NewFakeClock(time.Time{}), Speed: jujusim.SpeedFast})
@@ -39,7 +41,7 @@ func wtBenchSim(b *testing.B, units int) (*jujusim.Server, *Model) {
 			b.Fatal(err)
 		}
 	}
-	m, err := ConnectModel(ctx, Config{
+	m, err := juju.ConnectModel(ctx, juju.Config{
 		Addrs: srv.APIAddresses(), CACert: srv.CACert(), Username: srv.AdminUser(),
 		Password: srv.AdminPassword(), ModelUUID: srv.DefaultModelUUID(), PingInterval: -1,
 	})
@@ -50,15 +52,15 @@ func wtBenchSim(b *testing.B, units int) (*jujusim.Server, *Model) {
 	return srv, m
 }
 
-var wtBenchSizes = []int{10, 100, 1000, 10000}
+var benchSizes = []int{10, 100, 1000, 10000}
 
 // BenchmarkStatusFetch measures Model.Status end to end: the FullStatus
 // call over the loopback websocket (the simulator building the reply
 // included) and the decoding into a Status.
 func BenchmarkStatusFetch(b *testing.B) {
-	for _, n := range wtBenchSizes {
+	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("units=%d", n), func(b *testing.B) {
-			_, m := wtBenchSim(b, n)
+			_, m := benchSim(b, n)
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -67,8 +69,8 @@ func BenchmarkStatusFetch(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if len(s.units) != n {
-					b.Fatalf("%d units, want %d", len(s.units), n)
+				if got := len(s.AllUnits()); got != n {
+					b.Fatalf("%d units, want %d", got, n)
 				}
 			}
 		})
@@ -79,22 +81,18 @@ func BenchmarkStatusFetch(b *testing.B) {
 // FullStatus reply to a Status (ParseFullStatus), and the conversion of an
 // already decoded wire FullStatus into a Status.
 func BenchmarkStatusDecode(b *testing.B) {
-	for _, n := range wtBenchSizes {
-		_, m := wtBenchSim(b, n)
+	for _, n := range benchSizes {
+		_, m := benchSim(b, n)
 		ctx := context.Background()
-		conn, err := m.conn(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
 		var raw json.RawMessage
-		if err := conn.CallVersion(ctx, "Client", 8, "FullStatus", "", facades.StatusParams{}, &raw); err != nil {
+		if err := m.CallVersion(ctx, "Client", 8, "FullStatus", "", facades.StatusParams{}, &raw); err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("json/units=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(raw)))
 			for b.Loop() {
-				if _, err := ParseFullStatus(raw); err != nil {
+				if _, err := status.ParseFullStatus(raw); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -106,18 +104,15 @@ func BenchmarkStatusDecode(b *testing.B) {
 		b.Run(fmt.Sprintf("convert/units=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = stFromWire(&fs)
+				_ = status.FromWire(&fs)
 			}
 		})
 		b.Run(fmt.Sprintf("evaluate/units=%d", n), func(b *testing.B) {
-			s := stFromWire(&fs)
-			prev := stFromWire(&fs)
+			s := status.FromWire(&fs)
+			prev := status.FromWire(&fs)
 			b.ReportAllocs()
 			for b.Loop() {
-				ev := &wtIdleEval{idle: DefaultIdlePeriod, errorSince: map[string]time.Time{}, idleSeen: map[string]time.Time{}}
-				ev.opts.AtLeastUnits = 1
-				_ = ev.eval(s)
-				_ = s.Changes(prev)
+				status.EvaluateIdle(s, prev)
 			}
 		})
 	}
@@ -129,12 +124,12 @@ func BenchmarkStatusDecode(b *testing.B) {
 func BenchmarkWaitSettled(b *testing.B) {
 	for _, n := range []int{10, 1000} {
 		b.Run(fmt.Sprintf("units=%d", n), func(b *testing.B) {
-			_, m := wtBenchSim(b, n)
+			_, m := benchSim(b, n)
 			ctx := context.Background()
 			polls := 0
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Progress: func(WaitProgress) { polls++ }}); err != nil {
+				if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Progress: func(status.WaitProgress) { polls++ }}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -150,7 +145,7 @@ func BenchmarkWaitSettled(b *testing.B) {
 func BenchmarkWaitDetectionLatency(b *testing.B) {
 	for _, interval := range []time.Duration{time.Second, 100 * time.Millisecond} {
 		b.Run(fmt.Sprintf("interval=%s", interval), func(b *testing.B) {
-			srv, m := wtBenchSim(b, 10)
+			srv, m := benchSim(b, 10)
 			ctx := context.Background()
 			var total time.Duration
 			i := 0
@@ -162,9 +157,9 @@ func BenchmarkWaitDetectionLatency(b *testing.B) {
 				}
 				reached := make(chan time.Time, 1)
 				first := true
-				_, err := m.Wait(ctx, All(AllActive(app), AllAgentsIdle(app)), &WaitOptions{
+				_, err := m.Wait(ctx, status.All(status.AllActive(app), status.AllAgentsIdle(app)), &status.WaitOptions{
 					Successes: 1, Interval: interval, Apps: []string{app},
-					Progress: func(p WaitProgress) {
+					Progress: func(p status.WaitProgress) {
 						if first {
 							// The wait is polling and sees the application
 							// busy: settle it in one clock advance.

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"fmt"
@@ -76,40 +76,40 @@ func Not(p Predicate) Predicate {
 
 // AllActive holds when every application in apps (every application in the
 // snapshot if none are given) is in the snapshot with effective status
-// "active" (see ApplicationStatus.EffectiveStatus) and all its units,
+// "active" (see Application.EffectiveStatus) and all its units,
 // subordinates included, have workload status "active". An application
 // with no units passes on its own status, as in jubilant.
-func AllActive(apps ...string) Predicate { return wtAllStatus("active", apps) }
+func AllActive(apps ...string) Predicate { return allStatus("active", apps) }
 
 // AllBlocked is AllActive for "blocked".
-func AllBlocked(apps ...string) Predicate { return wtAllStatus("blocked", apps) }
+func AllBlocked(apps ...string) Predicate { return allStatus("blocked", apps) }
 
 // AllWaiting is AllActive for "waiting".
-func AllWaiting(apps ...string) Predicate { return wtAllStatus("waiting", apps) }
+func AllWaiting(apps ...string) Predicate { return allStatus("waiting", apps) }
 
 // AllMaintenance is AllActive for "maintenance".
-func AllMaintenance(apps ...string) Predicate { return wtAllStatus("maintenance", apps) }
+func AllMaintenance(apps ...string) Predicate { return allStatus("maintenance", apps) }
 
 // AllError is AllActive for "error".
-func AllError(apps ...string) Predicate { return wtAllStatus("error", apps) }
+func AllError(apps ...string) Predicate { return allStatus("error", apps) }
 
 // AnyError holds when any application in apps (every application if none
 // are given) or any of its units is in error: effective application
 // status, unit workload status or unit agent status. Use it as
 // WaitOptions.Error.
-func AnyError(apps ...string) Predicate { return wtAnyStatus("error", apps) }
+func AnyError(apps ...string) Predicate { return anyStatus("error", apps) }
 
 // AnyBlocked holds when any application in apps (every application if none
 // are given) or any of its units is blocked.
-func AnyBlocked(apps ...string) Predicate { return wtAnyStatus("blocked", apps) }
+func AnyBlocked(apps ...string) Predicate { return anyStatus("blocked", apps) }
 
 // AnyWaiting holds when any application in apps or any of its units is
 // waiting.
-func AnyWaiting(apps ...string) Predicate { return wtAnyStatus("waiting", apps) }
+func AnyWaiting(apps ...string) Predicate { return anyStatus("waiting", apps) }
 
 // AnyMaintenance holds when any application in apps or any of its units is
 // in maintenance.
-func AnyMaintenance(apps ...string) Predicate { return wtAnyStatus("maintenance", apps) }
+func AnyMaintenance(apps ...string) Predicate { return anyStatus("maintenance", apps) }
 
 // AllAgentsIdle holds when every unit agent of the applications in apps
 // (every application if none are given), subordinates included, is idle.
@@ -123,7 +123,7 @@ func AllAgentsIdle(apps ...string) Predicate { return AllAgentsIdleFor(0, apps..
 func AllAgentsIdleFor(d time.Duration, apps ...string) Predicate {
 	return func(s *Status) (bool, []string) {
 		var why []string
-		for _, name := range wtAppsOf(s, apps) {
+		for _, name := range appsOf(s, apps) {
 			a := s.Applications[name]
 			if a == nil {
 				why = append(why, name+": not in the model")
@@ -131,11 +131,11 @@ func AllAgentsIdleFor(d time.Duration, apps ...string) Predicate {
 			}
 			for _, u := range a.UnitList() {
 				if u.AgentStatus.Current != "idle" {
-					why = append(why, u.Name+": agent "+wtDescribe(u.AgentStatus))
+					why = append(why, u.Name+": agent "+describe(u.AgentStatus))
 					continue
 				}
 				if d > 0 {
-					if idle := s.stIdleFor(u); idle < d {
+					if idle := s.idleFor(u); idle < d {
 						why = append(why, fmt.Sprintf("%s: idle for %s of %s", u.Name, idle.Round(time.Second), d))
 					}
 				}
@@ -145,28 +145,28 @@ func AllAgentsIdleFor(d time.Duration, apps ...string) Predicate {
 	}
 }
 
-func wtAppsOf(s *Status, apps []string) []string {
+func appsOf(s *Status, apps []string) []string {
 	if len(apps) > 0 {
 		return apps
 	}
 	return s.ApplicationNames()
 }
 
-func wtAllStatus(want string, apps []string) Predicate {
+func allStatus(want string, apps []string) Predicate {
 	return func(s *Status) (bool, []string) {
 		var why []string
-		for _, name := range wtAppsOf(s, apps) {
+		for _, name := range appsOf(s, apps) {
 			a := s.Applications[name]
 			if a == nil {
 				why = append(why, name+": not in the model")
 				continue
 			}
 			if eff := a.EffectiveStatus(); eff.Current != want {
-				why = append(why, name+": application "+wtDescribe(eff))
+				why = append(why, name+": application "+describe(eff))
 			}
 			for _, u := range a.UnitList() {
 				if u.WorkloadStatus.Current != want {
-					why = append(why, u.Name+": workload "+wtDescribe(u.WorkloadStatus))
+					why = append(why, u.Name+": workload "+describe(u.WorkloadStatus))
 				}
 			}
 		}
@@ -174,23 +174,23 @@ func wtAllStatus(want string, apps []string) Predicate {
 	}
 }
 
-func wtAnyStatus(want string, apps []string) Predicate {
+func anyStatus(want string, apps []string) Predicate {
 	return func(s *Status) (bool, []string) {
 		var why []string
-		for _, name := range wtAppsOf(s, apps) {
+		for _, name := range appsOf(s, apps) {
 			a := s.Applications[name]
 			if a == nil {
 				continue
 			}
 			if a.Status.Current == want {
-				why = append(why, name+": application "+wtDescribe(a.Status))
+				why = append(why, name+": application "+describe(a.Status))
 			}
 			for _, u := range a.UnitList() {
 				switch {
 				case u.WorkloadStatus.Current == want:
-					why = append(why, u.Name+": workload "+wtDescribe(u.WorkloadStatus))
+					why = append(why, u.Name+": workload "+describe(u.WorkloadStatus))
 				case want == "error" && (u.AgentStatus.Current == "error" || u.AgentStatus.Current == "failed"):
-					why = append(why, u.Name+": agent "+wtDescribe(u.AgentStatus))
+					why = append(why, u.Name+": agent "+describe(u.AgentStatus))
 				}
 			}
 		}
@@ -204,7 +204,7 @@ func wtAnyStatus(want string, apps []string) Predicate {
 // either order). Removals return once the controller has accepted them;
 // wait with Gone (or RemoveOptions.Wait) for the entities to be gone:
 //
-//	m.Wait(ctx, juju.Gone("pg", "web:db pg:db"), nil)
+//	m.Wait(ctx, status.Gone("pg", "web:db pg:db"), nil)
 //
 // Its reasons name what is still there.
 func Gone(names ...string) Predicate {

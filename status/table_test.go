@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// stTestTableLines splits a table into lines with trailing spaces removed.
-func stTestTableLines(text string) []string {
+// tableLines splits a table into lines with trailing spaces removed.
+func tableLines(text string) []string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
@@ -18,7 +18,7 @@ func stTestTableLines(text string) []string {
 	return lines
 }
 
-var stTestSettledTable = []string{
+var settledTable = []string{
 	"Model  Controller  Cloud/Region   Version  Timestamp",
 	"m1     ctrl        lxd/localhost  4.0.15   12:00:30Z",
 	"",
@@ -46,7 +46,7 @@ var stTestSettledTable = []string{
 	"pgdb   pg           postgresql-345  1/2        db        pgsql      provider",
 }
 
-var stTestSettledRelations = []string{
+var settledRelations = []string{
 	"",
 	"Integration provider  Requirer       Interface  Type         Message",
 	"pg:juju-info          tel:juju-info  juju-info  subordinate",
@@ -55,7 +55,7 @@ var stTestSettledRelations = []string{
 }
 
 func TestStatusWriteTable(t *testing.T) {
-	noController := slices.Clone(stTestSettledTable)
+	noController := slices.Clone(settledTable)
 	noController[1] = "m1                 lxd/localhost  4.0.15   12:00:30Z"
 	for _, tc := range []struct {
 		name   string
@@ -64,22 +64,22 @@ func TestStatusWriteTable(t *testing.T) {
 		want   []string
 	}{{
 		name:   "settled, nil options",
-		status: func(t *testing.T) *Status { return stTestFixture(t, "settled") },
+		status: func(t *testing.T) *Status { return fixture(t, "settled") },
 		want:   noController,
 	}, {
 		name:   "settled, controller name",
-		status: func(t *testing.T) *Status { return stTestFixture(t, "settled") },
+		status: func(t *testing.T) *Status { return fixture(t, "settled") },
 		opts:   &TableOptions{Controller: "ctrl"},
-		want:   stTestSettledTable,
+		want:   settledTable,
 	}, {
 		name:   "settled, relations",
-		status: func(t *testing.T) *Status { return stTestFixture(t, "settled") },
+		status: func(t *testing.T) *Status { return fixture(t, "settled") },
 		opts:   &TableOptions{Controller: "ctrl", Relations: true},
-		want:   append(slices.Clone(stTestSettledTable), stTestSettledRelations...),
+		want:   append(slices.Clone(settledTable), settledRelations...),
 	}, {
 		name: "empty model",
 		status: func(*testing.T) *Status {
-			return &Status{Model: ModelStatus{Name: "e", Cloud: "k8s", Version: "3.6.28"}}
+			return &Status{Model: Model{Name: "e", Cloud: "k8s", Version: "3.6.28"}}
 		},
 		opts: &TableOptions{Relations: true},
 		want: []string{
@@ -90,18 +90,18 @@ func TestStatusWriteTable(t *testing.T) {
 		name: "allocating units, numeric machine order, offer without endpoints",
 		status: func(*testing.T) *Status {
 			return &Status{
-				Model: ModelStatus{Name: "m", Cloud: "c"},
-				Applications: map[string]*ApplicationStatus{
-					"a": {Name: "a", CharmName: "a", Scale: 3, Status: StatusInfo{Current: "waiting"}, Units: map[string]*UnitStatus{
-						"a/0": {Name: "a/0", Machine: "10", AgentStatus: StatusInfo{Current: "idle"}},
-						"a/1": {Name: "a/1", Machine: "2", AgentStatus: StatusInfo{Current: "allocating", Message: "waiting for machine"}},
+				Model: Model{Name: "m", Cloud: "c"},
+				Applications: map[string]*Application{
+					"a": {Name: "a", CharmName: "a", Scale: 3, Status: Info{Current: "waiting"}, Units: map[string]*Unit{
+						"a/0": {Name: "a/0", Machine: "10", AgentStatus: Info{Current: "idle"}},
+						"a/1": {Name: "a/1", Machine: "2", AgentStatus: Info{Current: "allocating", Message: "waiting for machine"}},
 					}},
 				},
-				Machines: map[string]*MachineStatus{
+				Machines: map[string]*Machine{
 					"10": {ID: "10", Hardware: "arch=amd64 availability-zone=z1"},
 					"2":  {ID: "2", IPAddresses: []string{"10.1.1.2", "10.1.1.3"}},
 				},
-				Offers: map[string]*OfferStatus{"o": {Application: "a", Charm: "ch:amd64/a-1"}},
+				Offers: map[string]*Offer{"o": {Application: "a", Charm: "ch:amd64/a-1"}},
 			}
 		},
 		want: []string{
@@ -128,20 +128,20 @@ func TestStatusWriteTable(t *testing.T) {
 			if err := tc.status(t).WriteTable(&b, tc.opts); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, stTestTableLines(b.String())); diff != "" {
+			if diff := cmp.Diff(tc.want, tableLines(b.String())); diff != "" {
 				t.Errorf("table (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-type stTestFailingWriter struct{ err error }
+type failingWriter struct{ err error }
 
-func (w stTestFailingWriter) Write([]byte) (int, error) { return 0, w.err }
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
 
 func TestStatusWriteTableWriterError(t *testing.T) {
 	errDisk := errors.New("disk full")
-	err := stTestFixture(t, "settled").WriteTable(stTestFailingWriter{errDisk}, nil)
+	err := fixture(t, "settled").WriteTable(failingWriter{errDisk}, nil)
 	if !errors.Is(err, errDisk) {
 		t.Fatalf("WriteTable to a failing writer = %v, want an error wrapping %v", err, errDisk)
 	}

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"context"
@@ -14,13 +14,13 @@ import (
 // Errors a wait fails with (wrapped in a *WaitError) when the model reaches
 // a state the caller asked not to wait through.
 var (
-	// ErrStatusError means an application, unit, unit agent or machine the
+	// ErrError means an application, unit, unit agent or machine the
 	// wait watches went into error (WaitForIdle), or the error predicate
 	// of Wait held.
-	ErrStatusError = errors.New("error status")
-	// ErrStatusBlocked means an application or unit the wait watches went
+	ErrError = errors.New("error status")
+	// ErrBlocked means an application or unit the wait watches went
 	// blocked and the caller asked to fail on that.
-	ErrStatusBlocked = errors.New("blocked status")
+	ErrBlocked = errors.New("blocked status")
 )
 
 // Defaults of the wait options.
@@ -45,7 +45,7 @@ type WaitProgress struct {
 	Status *Status
 	// Changes lists what changed since the previous snapshot (on the first
 	// snapshot, every entity).
-	Changes []StatusChange
+	Changes []Change
 	// Busy lists what is still not ready ("pg/1: agent executing since
 	// 12:01:03 (config-changed)"); empty when Ready.
 	Busy []string
@@ -65,7 +65,7 @@ type WaitForIdleOptions struct {
 	// deployed yet are waited for.
 	Apps []string
 	// Status is the workload status every unit (and the application, see
-	// ApplicationStatus.EffectiveStatus) must have, such as "active".
+	// Application.EffectiveStatus) must have, such as "active".
 	// Empty means any.
 	Status string
 	// IdlePeriod is how long each unit agent must have been idle, by the
@@ -77,13 +77,13 @@ type WaitForIdleOptions struct {
 	// means only ctx bounds it.
 	Timeout time.Duration
 	// IgnoreErrors keeps waiting when something goes into error, instead
-	// of failing with ErrStatusError (python-libjuju's raise_on_error=False).
+	// of failing with ErrError (python-libjuju's raise_on_error=False).
 	IgnoreErrors bool
 	// ErrorGrace tolerates a unit in error for this long (by the
 	// controller's clock, from the error's own since timestamp) before
 	// failing, for hook errors Juju is retrying. 0 fails at once.
 	ErrorGrace time.Duration
-	// RaiseOnBlocked fails the wait with ErrStatusBlocked when an
+	// RaiseOnBlocked fails the wait with ErrBlocked when an
 	// application or unit is blocked.
 	RaiseOnBlocked bool
 	// AtLeastUnits is the number of ready units each application needs;
@@ -93,7 +93,7 @@ type WaitForIdleOptions struct {
 	// application must have.
 	ExactUnits int
 	// Interval is the polling interval of the source a Model builds;
-	// 0 means DefaultStatusInterval. A Waiter's own source ignores it.
+	// 0 means DefaultInterval. A Waiter's own source ignores it.
 	Interval time.Duration
 	// Progress, if set, is called after each snapshot (from the waiting
 	// goroutine; it should return quickly).
@@ -104,7 +104,7 @@ type WaitForIdleOptions struct {
 // ready predicate to hold for 3 consecutive snapshots, with no error
 // predicate, for at most 10 minutes.
 type WaitOptions struct {
-	// Error, if set, fails the wait with ErrStatusError as soon as it
+	// Error, if set, fails the wait with ErrError as soon as it
 	// holds (typically AnyError()).
 	Error Predicate
 	// Successes is how many consecutive snapshots ready must hold for;
@@ -115,7 +115,7 @@ type WaitOptions struct {
 	// source ignores it.
 	Apps []string
 	// Interval is the polling interval of the source a Model builds;
-	// 0 means DefaultStatusInterval. A Waiter's own source ignores it.
+	// 0 means DefaultInterval. A Waiter's own source ignores it.
 	Interval time.Duration
 	// Timeout bounds the wait; 0 means DefaultWaitTimeout, negative
 	// means only ctx bounds it.
@@ -131,7 +131,7 @@ type WaitOptions struct {
 
 // WaitError is the error of a wait that did not succeed. It wraps the
 // cause: context.DeadlineExceeded on timeout (also when the timeout came
-// from the options), context.Canceled, ErrStatusError, ErrStatusBlocked, or
+// from the options), context.Canceled, ErrError, ErrBlocked, or
 // the error that stopped the status source. After a timeout during which
 // the connection was down, it also wraps the last connection error.
 type WaitError struct {
@@ -148,7 +148,7 @@ type WaitError struct {
 	Last *Status
 }
 
-const wtMaxListed = 10
+const maxListed = 10
 
 // Error describes the failure and what was busy or failed.
 func (e *WaitError) Error() string {
@@ -157,22 +157,22 @@ func (e *WaitError) Error() string {
 	b.WriteString(e.Op)
 	b.WriteString(": ")
 	b.WriteString(e.Err.Error())
-	wtWriteList(&b, "; failed: ", e.Failed)
-	wtWriteList(&b, "; still busy: ", e.Busy)
+	writeList(&b, "; failed: ", e.Failed)
+	writeList(&b, "; still busy: ", e.Busy)
 	if e.Last == nil && errors.Is(e.Err, context.DeadlineExceeded) {
 		b.WriteString("; no status was received")
 	}
 	return b.String()
 }
 
-func wtWriteList(b *strings.Builder, title string, items []string) {
+func writeList(b *strings.Builder, title string, items []string) {
 	if len(items) == 0 {
 		return
 	}
 	b.WriteString(title)
 	for i, it := range items {
-		if i == wtMaxListed {
-			fmt.Fprintf(b, " (and %d more)", len(items)-wtMaxListed)
+		if i == maxListed {
+			fmt.Fprintf(b, " (and %d more)", len(items)-maxListed)
 			break
 		}
 		if i > 0 {
@@ -193,10 +193,10 @@ func (e *waitTimeoutError) Error() string { return "timed out after " + e.timeou
 
 func (e *waitTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
-// wtTimeoutCause replaces the bare context.DeadlineExceeded of a source
+// timeoutCause replaces the bare context.DeadlineExceeded of a source
 // that does not report its context's cause with the wait's own timeout,
 // so that the message says how long the wait lasted.
-func wtTimeoutCause(ctx context.Context, err error) error {
+func timeoutCause(ctx context.Context, err error) error {
 	var te *waitTimeoutError
 	if !errors.As(context.Cause(ctx), &te) || errors.As(err, &te) {
 		return err
@@ -210,35 +210,40 @@ func wtTimeoutCause(ctx context.Context, err error) error {
 	return err
 }
 
-// Waiter runs waits over a StatusSource. Model.WaitForIdle and Model.Wait
+// Waiter runs waits over a Source. Model.WaitForIdle and Model.Wait
 // build one over a polling source; use a Waiter directly to wait over a
 // source of your own. A Waiter runs one wait at a time.
 type Waiter struct {
 	// Source supplies the snapshots; required. The Waiter does not close
 	// it.
-	Source StatusSource
+	Source Source
 	// Logger receives each status change at info level; nil is silent.
 	Logger *slog.Logger
 
-	// changes, set by Model, is the transient-state guard.
-	changes *changeTracker
+	// Changes, if set, tells the transient-state guard about the changes
+	// made through the client that waits (Model.Wait and Model.WaitForIdle
+	// set it to the model's log of its mutating calls); nil disables the
+	// guard.
+	Changes ChangeLog
+
+	estimates guardEstimates
 }
 
-// wtVerdict is the evaluation of one snapshot: whether the wait is done,
+// verdict is the evaluation of one snapshot: whether the wait is done,
 // what is still busy, and, to fail the wait, a cause with the failed
 // entities.
-type wtVerdict struct {
+type verdict struct {
 	done   bool
 	busy   []string
 	fail   error
 	failed []string
 }
 
-// wtEval evaluates one snapshot.
-type wtEval func(s *Status) wtVerdict
+// evalFunc evaluates one snapshot.
+type evalFunc func(s *Status) verdict
 
-func (w *Waiter) wtRun(ctx context.Context, op string, timeout time.Duration,
-	progress func(WaitProgress), eval wtEval) (*Status, error) {
+func (w *Waiter) run(ctx context.Context, op string, timeout time.Duration,
+	progress func(WaitProgress), eval evalFunc) (*Status, error) {
 	if w.Source == nil {
 		return nil, fmt.Errorf("cannot %s: %w: no status source", op, ErrInvalidArgument)
 	}
@@ -256,11 +261,11 @@ func (w *Waiter) wtRun(ctx context.Context, op string, timeout time.Duration,
 	for {
 		s, err := w.Source.Next(ctx)
 		if err != nil {
-			return prev, &WaitError{Op: op, Err: wtTimeoutCause(ctx, err), Busy: busy, Last: prev}
+			return prev, &WaitError{Op: op, Err: timeoutCause(ctx, err), Busy: busy, Last: prev}
 		}
-		s.stGuard = w.changes.resolve(s)
+		s.guard = w.estimates.resolve(w.Changes, s)
 		changes := s.Changes(prev)
-		w.wtLog(ctx, prev == nil, s, changes)
+		w.logChanges(ctx, prev == nil, s, changes)
 		v := eval(s)
 		busy = v.busy
 		if v.fail != nil {
@@ -287,7 +292,7 @@ func (w *Waiter) wtRun(ctx context.Context, op string, timeout time.Duration,
 	}
 }
 
-func (w *Waiter) wtLog(ctx context.Context, first bool, s *Status, changes []StatusChange) {
+func (w *Waiter) logChanges(ctx context.Context, first bool, s *Status, changes []Change) {
 	if w.Logger == nil {
 		return
 	}
@@ -319,16 +324,16 @@ func (w *Waiter) wtLog(ctx context.Context, first bool, s *Status, changes []Sta
 //     application (so a wait right after a change cannot pass on the
 //     state from before it);
 //   - if Status is set, every unit's workload status and the
-//     application's effective status (ApplicationStatus.EffectiveStatus)
+//     application's effective status (Application.EffectiveStatus)
 //     are Status;
 //   - subordinate applications are watched like any other, their units
 //     being found under their principals' units.
 //
-// It fails with a *WaitError wrapping ErrStatusError when a watched
+// It fails with a *WaitError wrapping ErrError when a watched
 // application, unit, agent or machine goes into error (unless
 // IgnoreErrors, or within ErrorGrace, or when a unit's error began before
 // a change made through the same Model to its application less than
-// DefaultChangeGuard ago, such as resolving it), with ErrStatusBlocked on blocked
+// DefaultChangeGuard ago, such as resolving it), with ErrBlocked on blocked
 // (if RaiseOnBlocked), and with context.DeadlineExceeded on timeout. It
 // returns the snapshot that satisfied it.
 func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*Status, error) {
@@ -339,7 +344,7 @@ func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*St
 	if o.AtLeastUnits < 0 || o.ExactUnits < 0 || o.ErrorGrace < 0 {
 		return nil, fmt.Errorf("cannot wait for idle: %w: negative unit count or grace", ErrInvalidArgument)
 	}
-	ev := &wtIdleEval{
+	ev := &idleEval{
 		opts:       o,
 		idle:       o.IdlePeriod,
 		errorSince: make(map[string]time.Time),
@@ -357,11 +362,11 @@ func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*St
 	if ev.opts.AtLeastUnits == 0 {
 		ev.opts.AtLeastUnits = 1
 	}
-	return w.wtRun(ctx, "wait for idle", o.Timeout, o.Progress, ev.eval)
+	return w.run(ctx, "wait for idle", o.Timeout, o.Progress, ev.eval)
 }
 
-// wtIdleEval holds WaitForIdle's state across snapshots.
-type wtIdleEval struct {
+// idleEval holds WaitForIdle's state across snapshots.
+type idleEval struct {
 	opts       WaitForIdleOptions
 	apps       []string // nil until the first snapshot when Apps is nil
 	fixed      bool
@@ -370,7 +375,7 @@ type wtIdleEval struct {
 	idleSeen   map[string]time.Time // unit -> first seen idle (no since sent)
 }
 
-func (ev *wtIdleEval) eval(s *Status) wtVerdict {
+func (ev *idleEval) eval(s *Status) verdict {
 	if ev.apps == nil && !ev.fixed {
 		ev.apps = s.ApplicationNames()
 	}
@@ -394,7 +399,7 @@ func (ev *wtIdleEval) eval(s *Status) wtVerdict {
 		ready := 0
 		unitsInError, unitsBlocked := false, false
 		for _, u := range units {
-			unitsInError = unitsInError || wtUnitInError(u)
+			unitsInError = unitsInError || unitInError(u)
 			unitsBlocked = unitsBlocked || u.WorkloadStatus.Current == "blocked"
 			r, e, blk := ev.unit(s, now, u)
 			switch {
@@ -414,16 +419,16 @@ func (ev *wtIdleEval) eval(s *Status) wtVerdict {
 		switch a.Status.Current {
 		case "error":
 			if !ev.opts.IgnoreErrors && !unitsInError {
-				errs = append(errs, name+": application "+wtDescribe(a.Status))
+				errs = append(errs, name+": application "+describe(a.Status))
 			}
 		case "blocked":
 			if ev.opts.RaiseOnBlocked && !unitsBlocked {
-				blocked = append(blocked, name+": application "+wtDescribe(a.Status))
+				blocked = append(blocked, name+": application "+describe(a.Status))
 			}
 		}
 		if ev.opts.Status != "" {
 			if eff := a.EffectiveStatus(); eff.Current != ev.opts.Status {
-				busy = append(busy, name+": application "+wtDescribe(eff))
+				busy = append(busy, name+": application "+describe(eff))
 			}
 		}
 		// Units that are not ready are listed above; only a shortfall in
@@ -440,40 +445,40 @@ func (ev *wtIdleEval) eval(s *Status) wtVerdict {
 		}
 	}
 	if len(errs) > 0 {
-		return wtVerdict{busy: busy, fail: ErrStatusError, failed: errs}
+		return verdict{busy: busy, fail: ErrError, failed: errs}
 	}
 	if len(blocked) > 0 {
-		return wtVerdict{busy: busy, fail: ErrStatusBlocked, failed: blocked}
+		return verdict{busy: busy, fail: ErrBlocked, failed: blocked}
 	}
-	return wtVerdict{done: len(busy) == 0, busy: busy}
+	return verdict{done: len(busy) == 0, busy: busy}
 }
 
 // unit evaluates one unit: why it is not ready, or that it failed the wait
 // with an error or blocked status.
-func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failErr, failBlocked string) {
+func (ev *idleEval) unit(s *Status, now time.Time, u *Unit) (busy, failErr, failBlocked string) {
 	// Machine errors (python-libjuju checks the instance status).
 	if !ev.opts.IgnoreErrors {
-		if m := s.stUnitMachine(u); m != nil {
-			if wtMachineInError(m) {
-				return "", fmt.Sprintf("%s: machine %s %s", u.Name, m.ID, wtDescribeMachine(m)), ""
+		if m := s.unitMachine(u); m != nil {
+			if machineInError(m) {
+				return "", fmt.Sprintf("%s: machine %s %s", u.Name, m.ID, describeMachine(m)), ""
 			}
 		}
 	}
-	inError := wtUnitInError(u)
+	inError := unitInError(u)
 	if inError && !ev.opts.IgnoreErrors {
-		if g := s.stGuardFor(u.Application); wtErrorPredates(u, now, g) {
+		if g := s.guardFor(u.Application); errorPredates(u, now, g) {
 			// An error from before a change made through the same Model
 			// (such as resolving it) does not fail a wait started right
 			// after that change.
-			return fmt.Sprintf("%s: %s, set before the change at %s", u.Name, wtDescribeUnitError(u),
+			return fmt.Sprintf("%s: %s, set before the change at %s", u.Name, describeUnitError(u),
 				g.UTC().Round(time.Second).Format(time.TimeOnly)), "", ""
 		}
 		first, seen := ev.errorSince[u.Name]
 		if !seen {
-			first = wtErrorStart(u, now)
+			first = errorStart(u, now)
 			ev.errorSince[u.Name] = first
 		}
-		desc := u.Name + ": " + wtDescribeUnitError(u)
+		desc := u.Name + ": " + describeUnitError(u)
 		if ev.opts.ErrorGrace <= 0 || now.IsZero() || now.Sub(first) >= ev.opts.ErrorGrace {
 			return "", desc, ""
 		}
@@ -484,20 +489,20 @@ func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failE
 		delete(ev.errorSince, u.Name)
 	}
 	if ev.opts.RaiseOnBlocked && u.WorkloadStatus.Current == "blocked" {
-		return "", "", u.Name + ": workload " + wtDescribe(u.WorkloadStatus)
+		return "", "", u.Name + ": workload " + describe(u.WorkloadStatus)
 	}
 	if l := u.AgentStatus.Life; l == "dying" || l == "dead" {
 		return u.Name + ": " + l, "", ""
 	}
 	if inError {
-		return u.Name + ": " + wtDescribeUnitError(u), "", ""
+		return u.Name + ": " + describeUnitError(u), "", ""
 	}
 	if u.AgentStatus.Current != "idle" {
 		delete(ev.idleSeen, u.Name)
-		return u.Name + ": agent " + wtDescribe(u.AgentStatus), "", ""
+		return u.Name + ": agent " + describe(u.AgentStatus), "", ""
 	}
 	if ev.opts.Status != "" && u.WorkloadStatus.Current != ev.opts.Status {
-		return u.Name + ": workload " + wtDescribe(u.WorkloadStatus), "", ""
+		return u.Name + ": workload " + describe(u.WorkloadStatus), "", ""
 	}
 	if ev.idle > 0 {
 		var idleFor time.Duration
@@ -510,7 +515,7 @@ func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failE
 			}
 			idleFor = now.Sub(first)
 		} else {
-			idleFor = s.stIdleFor(u)
+			idleFor = s.idleFor(u)
 		}
 		if idleFor < ev.idle {
 			return fmt.Sprintf("%s: idle for %s of %s", u.Name, idleFor.Round(time.Second), ev.idle), "", ""
@@ -519,15 +524,15 @@ func (ev *wtIdleEval) unit(s *Status, now time.Time, u *UnitStatus) (busy, failE
 	return "", "", ""
 }
 
-// wtUnitInError reports whether a unit's workload or agent is in error.
-func wtUnitInError(u *UnitStatus) bool {
+// unitInError reports whether a unit's workload or agent is in error.
+func unitInError(u *Unit) bool {
 	return u.WorkloadStatus.Current == "error" || u.AgentStatus.Current == "error" || u.AgentStatus.Current == "failed"
 }
 
-// wtErrorStart is when a unit's error began: the since of its error status,
+// errorStart is when a unit's error began: the since of its error status,
 // or now.
-func wtErrorStart(u *UnitStatus, now time.Time) time.Time {
-	for _, st := range []StatusInfo{u.WorkloadStatus, u.AgentStatus} {
+func errorStart(u *Unit, now time.Time) time.Time {
+	for _, st := range []Info{u.WorkloadStatus, u.AgentStatus} {
 		if (st.Current == "error" || st.Current == "failed") && !st.Since.IsZero() {
 			return st.Since
 		}
@@ -535,16 +540,16 @@ func wtErrorStart(u *UnitStatus, now time.Time) time.Time {
 	return now
 }
 
-// wtErrorPredates reports whether the error of a unit in error began
+// errorPredates reports whether the error of a unit in error began
 // before g, the last change made through the waiting Model to its
 // application, while that change is less than DefaultChangeGuard old: the
 // unit has not yet reacted to the change, so its error may be gone.
-func wtErrorPredates(u *UnitStatus, now, g time.Time) bool {
-	return !g.IsZero() && !now.IsZero() && now.Sub(g) < DefaultChangeGuard && wtErrorStart(u, now).Before(g)
+func errorPredates(u *Unit, now, g time.Time) bool {
+	return !g.IsZero() && !now.IsZero() && now.Sub(g) < DefaultChangeGuard && errorStart(u, now).Before(g)
 }
 
-// stUnitMachine returns the machine a unit (or its principal) runs on.
-func (s *Status) stUnitMachine(u *UnitStatus) *MachineStatus {
+// unitMachine returns the machine a unit (or its principal) runs on.
+func (s *Status) unitMachine(u *Unit) *Machine {
 	id := u.Machine
 	if id == "" && u.Principal != "" {
 		if p := s.Unit(u.Principal); p != nil {
@@ -557,27 +562,27 @@ func (s *Status) stUnitMachine(u *UnitStatus) *MachineStatus {
 	return s.Machine(id)
 }
 
-func wtMachineInError(m *MachineStatus) bool {
+func machineInError(m *Machine) bool {
 	return m.InstanceStatus.Current == "error" || m.InstanceStatus.Current == "provisioning error" ||
 		m.AgentStatus.Current == "error"
 }
 
-func wtDescribeMachine(m *MachineStatus) string {
+func describeMachine(m *Machine) string {
 	if m.InstanceStatus.Current == "error" || m.InstanceStatus.Current == "provisioning error" {
-		return "instance " + wtDescribe(m.InstanceStatus)
+		return "instance " + describe(m.InstanceStatus)
 	}
-	return "agent " + wtDescribe(m.AgentStatus)
+	return "agent " + describe(m.AgentStatus)
 }
 
-func wtDescribeUnitError(u *UnitStatus) string {
+func describeUnitError(u *Unit) string {
 	if u.WorkloadStatus.Current == "error" {
-		return "workload " + wtDescribe(u.WorkloadStatus)
+		return "workload " + describe(u.WorkloadStatus)
 	}
-	return "agent " + wtDescribe(u.AgentStatus)
+	return "agent " + describe(u.AgentStatus)
 }
 
-// wtDescribe renders a status as "executing since 12:01:03 (config-changed)".
-func wtDescribe(st StatusInfo) string {
+// describe renders a status as "executing since 12:01:03 (config-changed)".
+func describe(st Info) string {
 	var b strings.Builder
 	if st.Current == "" {
 		b.WriteString("unknown")
@@ -588,7 +593,7 @@ func wtDescribe(st StatusInfo) string {
 		b.WriteString(" since ")
 		b.WriteString(st.Since.UTC().Format(time.TimeOnly))
 	}
-	if msg := wtShortMessage(st.Message); msg != "" {
+	if msg := shortMessage(st.Message); msg != "" {
 		b.WriteString(" (")
 		b.WriteString(msg)
 		b.WriteString(")")
@@ -596,9 +601,9 @@ func wtDescribe(st StatusInfo) string {
 	return b.String()
 }
 
-// wtShortMessage shortens the agent's "running config-changed hook" to
+// shortMessage shortens the agent's "running config-changed hook" to
 // "config-changed".
-func wtShortMessage(msg string) string {
+func shortMessage(msg string) string {
 	if m, ok := strings.CutPrefix(msg, "running "); ok {
 		if hook, ok := strings.CutSuffix(m, " hook"); ok && !strings.Contains(hook, " ") {
 			return hook
@@ -609,7 +614,7 @@ func wtShortMessage(msg string) string {
 
 // Wait waits until ready holds for opts.Successes consecutive snapshots
 // (jubilant's semantics), failing with a *WaitError wrapping
-// ErrStatusError as soon as opts.Error holds, and with
+// ErrError as soon as opts.Error holds, and with
 // context.DeadlineExceeded on timeout. Predicates compose with All, Any
 // and Not.
 //
@@ -639,25 +644,25 @@ func (w *Waiter) Wait(ctx context.Context, ready Predicate, opts *WaitOptions) (
 		o.ChangeGuard = DefaultChangeGuard
 	}
 	streak := 0
-	eval := func(s *Status) wtVerdict {
+	eval := func(s *Status) verdict {
 		if o.Error != nil {
 			if bad, why := o.Error(s); bad {
 				if o.ChangeGuard > 0 {
-					if held := wtGuardHolds(s, o.ChangeGuard); len(held) > 0 {
+					if held := guardHolds(s, o.ChangeGuard); len(held) > 0 {
 						// Perhaps the state from before the change.
 						streak = 0
-						return wtVerdict{busy: held}
+						return verdict{busy: held}
 					}
 				}
 				if len(why) == 0 {
 					why = []string{"the error condition holds"}
 				}
-				return wtVerdict{fail: ErrStatusError, failed: why}
+				return verdict{fail: ErrError, failed: why}
 			}
 		}
 		ok, why := ready(s)
 		if ok && o.ChangeGuard > 0 {
-			if held := wtGuardHolds(s, o.ChangeGuard); len(held) > 0 {
+			if held := guardHolds(s, o.ChangeGuard); len(held) > 0 {
 				ok, why = false, held
 			}
 		}
@@ -666,25 +671,25 @@ func (w *Waiter) Wait(ctx context.Context, ready Predicate, opts *WaitOptions) (
 			if len(why) == 0 {
 				why = []string{"the ready condition does not hold"}
 			}
-			return wtVerdict{busy: why}
+			return verdict{busy: why}
 		}
 		streak++
-		return wtVerdict{done: streak >= o.Successes}
+		return verdict{done: streak >= o.Successes}
 	}
-	return w.wtRun(ctx, "wait", o.Timeout, o.Progress, eval)
+	return w.run(ctx, "wait", o.Timeout, o.Progress, eval)
 }
 
-// wtGuardHolds lists the units that have not reported a status since the
+// guardHolds lists the units that have not reported a status since the
 // last change made through the waiting Model to their application, while
 // that change is more recent than window.
-func wtGuardHolds(s *Status, window time.Duration) []string {
-	if len(s.stGuard) == 0 {
+func guardHolds(s *Status, window time.Duration) []string {
+	if len(s.guard) == 0 {
 		return nil
 	}
 	now := s.Now()
 	var held []string
 	for _, name := range s.ApplicationNames() {
-		g := s.stGuardFor(name)
+		g := s.guardFor(name)
 		if g.IsZero() || now.Sub(g) >= window {
 			continue
 		}

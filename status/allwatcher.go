@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"context"
@@ -15,22 +15,25 @@ import (
 	"github.com/gojuju/juju/rpc"
 )
 
-// AllWatcherSourceConfig configures an AllWatcherSource; the zero value is
-// valid.
+// AllWatcherSourceConfig configures an AllWatcherSource. Only Conn is
+// required; Model.AllWatcherSource supplies it.
 type AllWatcherSourceConfig struct {
+	// Conn returns the connection to the model to watch, opening it again
+	// if it broke; it is called at the start and after a lost connection.
+	Conn func(ctx context.Context) (Caller, error)
 	// Interval is the longest time Next waits for a delta before it
 	// returns a snapshot anyway (so that idle periods can pass while
-	// nothing changes); 0 means DefaultStatusInterval.
+	// nothing changes); 0 means DefaultInterval.
 	Interval time.Duration
 	// Logger receives reconnection and resync messages; nil is silent.
 	Logger *slog.Logger
 }
 
-// AllWatcherSource is a StatusSource for Juju 3.6 driven by the
+// AllWatcherSource is a Source for Juju 3.6 driven by the
 // AllWatcher (Client.WatchAll, AllWatcher.Next): it keeps a local model of
 // the applications, units, machines and relations from the watcher's
 // deltas and builds Status snapshots like the ones Model.Status returns.
-// Juju 4 has no AllWatcher: NewAllWatcherSource refuses it.
+// Juju 4 has no AllWatcher: Model.AllWatcherSource refuses it.
 //
 // What the deltas lack is filled from Client.FullStatus ("resyncs"): the
 // leader flags, relation statuses, charm channel, base, endpoint
@@ -55,27 +58,26 @@ type AllWatcherSourceConfig struct {
 // batch. It is safe for concurrent use; snapshots are handed out to one
 // caller at a time.
 type AllWatcherSource struct {
-	m   *Model
 	cfg AllWatcherSourceConfig
 
-	batches  chan awBatch
+	batches  chan watchBatch
 	stopDone chan struct{} // closed when the watcher was stopped
 	done     chan struct{} // closed when read returned
 	closed   chan struct{}
 	once     sync.Once
 
 	wmu       sync.Mutex // guards conn and watcherID
-	conn      *apiConn
+	conn      Caller
 	watcherID string
 
 	mu          sync.Mutex // serialises Next and guards what follows
 	started     bool
 	failed      error
-	apps        map[string]*awApp
-	units       map[string]*awUnit
-	machines    map[string]*awMachine
-	relations   map[string]*awRelation
-	model       *awModel
+	apps        map[string]*deltaApp
+	units       map[string]*deltaUnit
+	machines    map[string]*deltaMachine
+	relations   map[string]*deltaRelation
+	model       *deltaModel
 	base        *Status
 	lastResync  time.Time
 	needResync  bool
@@ -85,17 +87,17 @@ type AllWatcherSource struct {
 	probeFailed bool
 }
 
-// awProbePattern is a FullStatus pattern that matches no entity: a unit
+// clockProbePattern is a FullStatus pattern that matches no entity: a unit
 // of an application whose name Juju does not allow.
-const awProbePattern = "gojuju--clock-probe/0"
+const clockProbePattern = "gojuju--clock-probe/0"
 
-type awBatch struct {
+type watchBatch struct {
 	deltas []facades.Delta
 	reset  bool // the first batch of a new watcher: the whole model
 	err    error
 }
 
-type awInfo struct {
+type deltaInfo struct {
 	Current string         `json:"current"`
 	Message string         `json:"message"`
 	Since   *time.Time     `json:"since"`
@@ -104,36 +106,36 @@ type awInfo struct {
 	Err     *rpc.Error     `json:"err,omitempty"`
 }
 
-type awModel struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Cloud       string `json:"cloud"`
-	CloudRegion string `json:"cloud-region"`
-	Version     string `json:"version"`
-	Life        string `json:"life"`
-	Status      awInfo `json:"status"`
+type deltaModel struct {
+	Name        string    `json:"name"`
+	Type        string    `json:"type"`
+	Cloud       string    `json:"cloud"`
+	CloudRegion string    `json:"cloud-region"`
+	Version     string    `json:"version"`
+	Life        string    `json:"life"`
+	Status      deltaInfo `json:"status"`
 }
 
-type awApp struct {
-	Name            string `json:"name"`
-	Exposed         bool   `json:"exposed"`
-	CharmURL        string `json:"charm-url"`
-	Life            string `json:"life"`
-	Subordinate     bool   `json:"subordinate"`
-	Status          awInfo `json:"status"`
-	WorkloadVersion string `json:"workload-version"`
+type deltaApp struct {
+	Name            string    `json:"name"`
+	Exposed         bool      `json:"exposed"`
+	CharmURL        string    `json:"charm-url"`
+	Life            string    `json:"life"`
+	Subordinate     bool      `json:"subordinate"`
+	Status          deltaInfo `json:"status"`
+	WorkloadVersion string    `json:"workload-version"`
 }
 
-type awUnit struct {
-	Name           string `json:"name"`
-	Application    string `json:"application"`
-	Base           string `json:"base"`
-	Life           string `json:"life"`
-	PublicAddress  string `json:"public-address"`
-	MachineID      string `json:"machine-id"`
-	Principal      string `json:"principal"`
-	WorkloadStatus awInfo `json:"workload-status"`
-	AgentStatus    awInfo `json:"agent-status"`
+type deltaUnit struct {
+	Name           string    `json:"name"`
+	Application    string    `json:"application"`
+	Base           string    `json:"base"`
+	Life           string    `json:"life"`
+	PublicAddress  string    `json:"public-address"`
+	MachineID      string    `json:"machine-id"`
+	Principal      string    `json:"principal"`
+	WorkloadStatus deltaInfo `json:"workload-status"`
+	AgentStatus    deltaInfo `json:"agent-status"`
 	PortRanges     []struct {
 		From     int    `json:"from-port"`
 		To       int    `json:"to-port"`
@@ -141,22 +143,22 @@ type awUnit struct {
 	} `json:"port-ranges"`
 }
 
-type awMachine struct {
-	ID             string   `json:"id"`
-	InstanceID     string   `json:"instance-id"`
-	AgentStatus    awInfo   `json:"agent-status"`
-	InstanceStatus awInfo   `json:"instance-status"`
-	Base           string   `json:"base"`
-	Jobs           []string `json:"jobs"`
-	Hostname       string   `json:"hostname"`
-	HasVote        bool     `json:"has-vote"`
-	WantsVote      bool     `json:"wants-vote"`
+type deltaMachine struct {
+	ID             string    `json:"id"`
+	InstanceID     string    `json:"instance-id"`
+	AgentStatus    deltaInfo `json:"agent-status"`
+	InstanceStatus deltaInfo `json:"instance-status"`
+	Base           string    `json:"base"`
+	Jobs           []string  `json:"jobs"`
+	Hostname       string    `json:"hostname"`
+	HasVote        bool      `json:"has-vote"`
+	WantsVote      bool      `json:"wants-vote"`
 	Addresses      []struct {
 		Value string `json:"value"`
 	} `json:"addresses"`
 }
 
-type awRelation struct {
+type deltaRelation struct {
 	Key       string `json:"key"`
 	ID        int    `json:"id"`
 	Endpoints []struct {
@@ -170,48 +172,41 @@ type awRelation struct {
 	} `json:"endpoints"`
 }
 
-// NewAllWatcherSource starts an AllWatcherSource over m: one
-// Client.FullStatus, then Client.WatchAll. On a Juju 4 controller it
-// returns an error matching ErrNotSupported without calling WatchAll.
+// NewAllWatcherSource starts an AllWatcherSource: one Client.FullStatus,
+// then Client.WatchAll. It returns an error matching ErrInvalidArgument
+// for a config without Conn or with a negative interval, and one matching
+// rpc.ErrNotSupported when the connection offers no AllWatcher facade.
 // Close the source when done; that stops the watcher (AllWatcher.Stop).
-func NewAllWatcherSource(ctx context.Context, m *Model, cfg *AllWatcherSourceConfig) (*AllWatcherSource, error) {
-	var c AllWatcherSourceConfig
-	if cfg != nil {
-		c = *cfg
+func NewAllWatcherSource(ctx context.Context, cfg AllWatcherSourceConfig) (*AllWatcherSource, error) {
+	if cfg.Conn == nil {
+		return nil, fmt.Errorf("cannot watch model status: %w: no connection", ErrInvalidArgument)
 	}
-	if c.Interval < 0 {
-		return nil, fmt.Errorf("cannot watch model status: %w: negative interval %v", ErrInvalidArgument, c.Interval)
+	if cfg.Interval < 0 {
+		return nil, fmt.Errorf("cannot watch model status: %w: negative interval %v", ErrInvalidArgument, cfg.Interval)
 	}
-	if c.Interval == 0 {
-		c.Interval = DefaultStatusInterval
+	if cfg.Interval == 0 {
+		cfg.Interval = DefaultInterval
 	}
-	refuse := func() error {
-		return fmt.Errorf("cannot watch model %q status: %w: Juju %s has no AllWatcher; use a PollingSource",
-			m.QualifiedName(), ErrNotSupported, m.ctrl.ServerVersion())
-	}
-	if m.ctrl.features().juju4 {
-		return nil, refuse()
-	}
-	conn, err := m.conn(ctx)
+	conn, err := cfg.Conn(ctx)
 	if err != nil {
-		return nil, opError("watch status of model", m.QualifiedName(), err)
+		return nil, fmt.Errorf("cannot watch model status: %w", err)
 	}
-	if featuresFor(conn.Login().ServerVersion).juju4 {
-		return nil, refuse()
+	if _, err := conn.BestVersion("AllWatcher"); err != nil {
+		return nil, fmt.Errorf("cannot watch model status: %w", err)
 	}
 	s := &AllWatcherSource{
-		m: m, cfg: c,
-		batches:  make(chan awBatch, 1),
+		cfg:      cfg,
+		batches:  make(chan watchBatch, 1),
 		stopDone: make(chan struct{}),
 		done:     make(chan struct{}),
 		closed:   make(chan struct{}),
 	}
 	if err := s.resync(ctx); err != nil {
-		return nil, opError("watch status of model", m.QualifiedName(), err)
+		return nil, fmt.Errorf("cannot watch model status: %w", err)
 	}
 	id, err := facades.NewClientClient(conn).WatchAll(ctx)
 	if err != nil {
-		return nil, opError("watch status of model", m.QualifiedName(), err)
+		return nil, fmt.Errorf("cannot watch model status: %w", err)
 	}
 	s.conn, s.watcherID = conn, id.WatcherID
 	// The reader outlives ctx (it ends at Close), so it runs on a context
@@ -252,8 +247,8 @@ func (s *AllWatcherSource) read(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			if !srcIsConnectionError(err) && !rpc.IsRetryable(err) {
-				s.send(ctx, awBatch{err: err})
+			if !isConnectionError(err) && !rpc.IsRetryable(err) {
+				s.send(ctx, watchBatch{err: err})
 				return
 			}
 			s.logInfo(ctx, "status watcher lost; watching again", "error", err.Error())
@@ -263,7 +258,7 @@ func (s *AllWatcherSource) read(ctx context.Context) {
 			reset = true
 			continue
 		}
-		if !s.send(ctx, awBatch{deltas: res.Deltas, reset: reset}) {
+		if !s.send(ctx, watchBatch{deltas: res.Deltas, reset: reset}) {
 			return
 		}
 		reset = false
@@ -283,7 +278,7 @@ func (s *AllWatcherSource) rewatch(ctx context.Context) bool {
 		case <-t.C:
 		}
 		backoff = min(backoff*2, max(s.cfg.Interval, 10*time.Second))
-		conn, err := s.m.conn(ctx)
+		conn, err := s.cfg.Conn(ctx)
 		if err == nil {
 			var id facades.AllWatcherId
 			id, err = facades.NewClientClient(conn).WatchAll(ctx)
@@ -301,7 +296,7 @@ func (s *AllWatcherSource) rewatch(ctx context.Context) bool {
 	}
 }
 
-func (s *AllWatcherSource) send(ctx context.Context, b awBatch) bool {
+func (s *AllWatcherSource) send(ctx context.Context, b watchBatch) bool {
 	select {
 	case s.batches <- b:
 		return true
@@ -403,7 +398,7 @@ func (s *AllWatcherSource) stopped(ctx context.Context) error {
 // resync fetches the whole model's FullStatus: the base for what deltas
 // lack, and the controller's clock.
 func (s *AllWatcherSource) resync(ctx context.Context) error {
-	st, err := s.m.stFetch(ctx, nil, false)
+	st, err := s.fetch(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -412,14 +407,23 @@ func (s *AllWatcherSource) resync(ctx context.Context) error {
 	return nil
 }
 
+// fetch makes one Client.FullStatus call restricted to patterns.
+func (s *AllWatcherSource) fetch(ctx context.Context, patterns []string) (*Status, error) {
+	conn, err := s.cfg.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Fetch(ctx, conn, &Options{Patterns: patterns})
+}
+
 // probe re-reads the controller's clock.
 func (s *AllWatcherSource) probe(ctx context.Context) {
 	if s.probeFailed {
 		return
 	}
-	st, err := s.m.stFetch(ctx, []string{awProbePattern}, false)
+	st, err := s.fetch(ctx, []string{clockProbePattern})
 	if err != nil {
-		if !srcIsConnectionError(err) && ctx.Err() == nil {
+		if !isConnectionError(err) && ctx.Err() == nil {
 			s.probeFailed = true
 			s.logInfo(ctx, "cannot read the controller's clock; estimating it locally", "error", err.Error())
 		}
@@ -447,14 +451,14 @@ func (s *AllWatcherSource) leaderMissing() bool {
 }
 
 // apply applies one batch of deltas to the local model.
-func (s *AllWatcherSource) apply(b awBatch) error {
+func (s *AllWatcherSource) apply(b watchBatch) error {
 	if b.err != nil {
-		s.failed = fmt.Errorf("cannot watch model %q status: %w", s.m.QualifiedName(), b.err)
+		s.failed = fmt.Errorf("cannot watch model status: %w", b.err)
 		return s.failed
 	}
 	if b.reset || s.apps == nil {
-		s.apps, s.units = map[string]*awApp{}, map[string]*awUnit{}
-		s.machines, s.relations = map[string]*awMachine{}, map[string]*awRelation{}
+		s.apps, s.units = map[string]*deltaApp{}, map[string]*deltaUnit{}
+		s.machines, s.relations = map[string]*deltaMachine{}, map[string]*deltaRelation{}
 		s.needResync = s.needResync || s.started
 	}
 	for _, raw := range b.deltas {
@@ -467,44 +471,44 @@ func (s *AllWatcherSource) apply(b awBatch) error {
 		switch kind {
 		case "model":
 			if !rm {
-				var v awModel
+				var v deltaModel
 				if json.Unmarshal(d[2], &v) == nil {
 					s.model = &v
 					s.seen(v.Status)
 				}
 			}
 		case "application":
-			var v awApp
+			var v deltaApp
 			if json.Unmarshal(d[2], &v) == nil {
-				s.needResync = awPut(s.apps, v.Name, &v, rm) || s.needResync
+				s.needResync = putDelta(s.apps, v.Name, &v, rm) || s.needResync
 				s.seen(v.Status)
 			}
 		case "unit":
-			var v awUnit
+			var v deltaUnit
 			if json.Unmarshal(d[2], &v) == nil {
-				s.needResync = awPut(s.units, v.Name, &v, rm) || s.needResync
+				s.needResync = putDelta(s.units, v.Name, &v, rm) || s.needResync
 				s.seen(v.WorkloadStatus)
 				s.seen(v.AgentStatus)
 			}
 		case "machine":
-			var v awMachine
+			var v deltaMachine
 			if json.Unmarshal(d[2], &v) == nil {
-				s.needResync = awPut(s.machines, v.ID, &v, rm) || s.needResync
+				s.needResync = putDelta(s.machines, v.ID, &v, rm) || s.needResync
 				s.seen(v.AgentStatus)
 				s.seen(v.InstanceStatus)
 			}
 		case "relation":
-			var v awRelation
+			var v deltaRelation
 			if json.Unmarshal(d[2], &v) == nil {
-				s.needResync = awPut(s.relations, v.Key, &v, rm) || s.needResync
+				s.needResync = putDelta(s.relations, v.Key, &v, rm) || s.needResync
 			}
 		}
 	}
 	return nil
 }
 
-// awPut stores or removes v and reports whether membership changed.
-func awPut[T any](m map[string]*T, key string, v *T, remove bool) bool {
+// putDelta stores or removes v and reports whether membership changed.
+func putDelta[T any](m map[string]*T, key string, v *T, remove bool) bool {
 	_, had := m[key]
 	if remove {
 		delete(m, key)
@@ -514,14 +518,14 @@ func awPut[T any](m map[string]*T, key string, v *T, remove bool) bool {
 	return !had
 }
 
-func (s *AllWatcherSource) seen(i awInfo) {
+func (s *AllWatcherSource) seen(i deltaInfo) {
 	if i.Since != nil && i.Since.After(s.maxSince) {
 		s.maxSince = *i.Since
 	}
 }
 
-func (i awInfo) info() StatusInfo {
-	st := StatusInfo{Current: i.Current, Message: i.Message, Version: i.Version}
+func (i deltaInfo) info() Info {
+	st := Info{Current: i.Current, Message: i.Message, Version: i.Version}
 	if i.Since != nil {
 		st.Since = *i.Since
 	}
@@ -543,8 +547,8 @@ func (s *AllWatcherSource) build() *Status {
 	now := time.Now()
 	st := &Status{
 		Model:              base.Model,
-		Applications:       make(map[string]*ApplicationStatus, len(s.apps)),
-		Machines:           make(map[string]*MachineStatus),
+		Applications:       make(map[string]*Application, len(s.apps)),
+		Machines:           make(map[string]*Machine),
 		Offers:             base.Offers,
 		RemoteApplications: base.RemoteApplications,
 		received:           now,
@@ -565,10 +569,10 @@ func (s *AllWatcherSource) build() *Status {
 	// Relations, and from them each application's endpoints.
 	appRels := map[string]map[string][]string{}
 	subTo := map[string][]string{}
-	for _, key := range awSortedKeys(s.relations) {
+	for _, key := range sortedKeys(s.relations) {
 		r := s.relations[key]
-		rs := &RelationStatus{ID: r.ID, Key: r.Key}
-		if br := stRelationIndex(base.Relations)[r.Key]; br != nil {
+		rs := &Relation{ID: r.ID, Key: r.Key}
+		if br := relationIndex(base.Relations)[r.Key]; br != nil {
 			rs.Status = br.Status
 		}
 		for _, e := range r.Endpoints {
@@ -579,7 +583,7 @@ func (s *AllWatcherSource) build() *Status {
 				rs.Scope = "container"
 			}
 			sub := s.apps[e.Application] != nil && s.apps[e.Application].Subordinate
-			rs.Endpoints = append(rs.Endpoints, EndpointStatus{Application: e.Application, Name: e.Relation.Name, Role: e.Relation.Role, Subordinate: sub})
+			rs.Endpoints = append(rs.Endpoints, Endpoint{Application: e.Application, Name: e.Relation.Name, Role: e.Relation.Role, Subordinate: sub})
 		}
 		for i, e := range r.Endpoints {
 			if appRels[e.Application] == nil {
@@ -587,38 +591,38 @@ func (s *AllWatcherSource) build() *Status {
 			}
 			for j, o := range r.Endpoints {
 				if i != j || len(r.Endpoints) == 1 {
-					appRels[e.Application][e.Relation.Name] = awAddSorted(appRels[e.Application][e.Relation.Name], o.Application)
+					appRels[e.Application][e.Relation.Name] = addSorted(appRels[e.Application][e.Relation.Name], o.Application)
 				}
 				if i != j && rs.Scope == "container" && s.apps[e.Application] != nil && s.apps[e.Application].Subordinate &&
 					(s.apps[o.Application] == nil || !s.apps[o.Application].Subordinate) {
-					subTo[e.Application] = awAddSorted(subTo[e.Application], o.Application)
+					subTo[e.Application] = addSorted(subTo[e.Application], o.Application)
 				}
 			}
 		}
 		st.Relations = append(st.Relations, rs)
 	}
 	for name, a := range s.apps {
-		as := &ApplicationStatus{}
+		as := &Application{}
 		if ba := base.Applications[name]; ba != nil {
 			*as = *ba
 		}
 		as.Name, as.Charm, as.Exposed, as.Life = a.Name, a.CharmURL, a.Exposed, a.Life
-		as.CharmName, as.CharmRev, _ = stParseCharmURL(a.CharmURL)
+		as.CharmName, as.CharmRev, _ = parseCharmURL(a.CharmURL)
 		as.Status = a.Status.info()
 		as.WorkloadVersion = a.WorkloadVersion
 		as.Relations = appRels[name]
 		as.SubordinateTo = subTo[name]
-		as.Units = map[string]*UnitStatus{}
+		as.Units = map[string]*Unit{}
 		st.Applications[name] = as
 	}
 	// Principal units first, then subordinates under them.
 	for _, sub := range []bool{false, true} {
-		for _, name := range awSortedKeys(s.units) {
+		for _, name := range sortedKeys(s.units) {
 			u := s.units[name]
 			if (u.Principal != "") != sub {
 				continue
 			}
-			us := &UnitStatus{}
+			us := &Unit{}
 			if bu := base.Unit(name); bu != nil {
 				*us = *bu
 			}
@@ -642,7 +646,7 @@ func (s *AllWatcherSource) build() *Status {
 			}
 			us.Subordinates = nil
 			if as := st.Applications[u.Application]; as != nil && as.Base.Name == "" {
-				as.Base = awBase(u.Base)
+				as.Base = parseBase(u.Base)
 			}
 			if !sub {
 				if as := st.Applications[u.Application]; as != nil {
@@ -653,7 +657,7 @@ func (s *AllWatcherSource) build() *Status {
 			if pu := st.Applications[strings.SplitN(u.Principal, "/", 2)[0]]; pu != nil {
 				if p := pu.Units[u.Principal]; p != nil {
 					if p.Subordinates == nil {
-						p.Subordinates = map[string]*UnitStatus{}
+						p.Subordinates = map[string]*Unit{}
 					}
 					p.Subordinates[name] = us
 				}
@@ -661,10 +665,10 @@ func (s *AllWatcherSource) build() *Status {
 		}
 	}
 	// Machines, containers under their hosts (parents sort first).
-	all := map[string]*MachineStatus{}
-	for _, id := range awSortedKeys(s.machines) {
+	all := map[string]*Machine{}
+	for _, id := range sortedKeys(s.machines) {
 		mv := s.machines[id]
-		ms := &MachineStatus{}
+		ms := &Machine{}
 		if bm := base.Machine(id); bm != nil {
 			*ms = *bm
 		}
@@ -672,7 +676,7 @@ func (s *AllWatcherSource) build() *Status {
 		ms.HasVote, ms.WantsVote = mv.HasVote, mv.WantsVote
 		ms.AgentStatus, ms.InstanceStatus = mv.AgentStatus.info(), mv.InstanceStatus.info()
 		if ms.Base.Name == "" {
-			ms.Base = awBase(mv.Base)
+			ms.Base = parseBase(mv.Base)
 		}
 		if len(mv.Addresses) > 0 {
 			ms.IPAddresses = nil
@@ -692,25 +696,25 @@ func (s *AllWatcherSource) build() *Status {
 		}
 		if p := all[strings.Join(parts[:len(parts)-2], "/")]; p != nil {
 			if p.Containers == nil {
-				p.Containers = map[string]*MachineStatus{}
+				p.Containers = map[string]*Machine{}
 			}
 			p.Containers[id] = ms
 		}
 	}
-	st.stIndex()
+	st.index()
 	return st
 }
 
-// awBase turns "ubuntu@22.04" into a StatusBase.
-func awBase(b string) StatusBase {
+// parseBase turns "ubuntu@22.04" into a Base.
+func parseBase(b string) Base {
 	name, channel, ok := strings.Cut(b, "@")
 	if !ok {
-		return StatusBase{}
+		return Base{}
 	}
-	return StatusBase{Name: name, Channel: channel}
+	return Base{Name: name, Channel: channel}
 }
 
-func awSortedKeys[T any](m map[string]*T) []string {
+func sortedKeys[T any](m map[string]*T) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -720,12 +724,12 @@ func awSortedKeys[T any](m map[string]*T) []string {
 		if c := strings.Count(a, "/") - strings.Count(b, "/"); c != 0 {
 			return c
 		}
-		return stCompareUnitNames(a, b)
+		return compareUnitNames(a, b)
 	})
 	return keys
 }
 
-func awAddSorted(list []string, v string) []string {
+func addSorted(list []string, v string) []string {
 	if slices.Contains(list, v) {
 		return list
 	}
@@ -735,13 +739,9 @@ func awAddSorted(list []string, v string) []string {
 }
 
 func (s *AllWatcherSource) logInfo(ctx context.Context, msg string, args ...any) {
-	l := s.cfg.Logger
-	if l == nil {
-		l = s.m.ctrl.logger
-	}
-	if l != nil {
-		l.InfoContext(ctx, msg, args...)
+	if s.cfg.Logger != nil {
+		s.cfg.Logger.InfoContext(ctx, msg, args...)
 	}
 }
 
-var _ StatusSource = (*AllWatcherSource)(nil)
+var _ Source = (*AllWatcherSource)(nil)

@@ -1,4 +1,4 @@
-package juju
+package status
 
 import (
 	"cmp"
@@ -16,25 +16,25 @@ import (
 // Maps and slices that the controller sent empty may be nil.
 type Status struct {
 	// Model describes the model itself.
-	Model ModelStatus
+	Model Model
 	// Applications holds the model's applications (only those matching the
 	// patterns, when patterns were given).
-	Applications map[string]*ApplicationStatus
+	Applications map[string]*Application
 	// Machines holds the model's top-level machines; containers are in
 	// their host's Containers.
-	Machines map[string]*MachineStatus
+	Machines map[string]*Machine
 	// Relations holds the relations between the applications.
-	Relations []*RelationStatus
+	Relations []*Relation
 	// Offers holds the offers the model makes to other models.
-	Offers map[string]*OfferStatus
+	Offers map[string]*Offer
 	// RemoteApplications holds the applications consumed from other models
 	// (SAAS), by local name.
-	RemoteApplications map[string]*RemoteApplicationStatus
+	RemoteApplications map[string]*RemoteApplication
 	// Storage, Filesystems and Volumes are filled only when storage was
-	// asked for (StatusOptions.IncludeStorage).
-	Storage     []*StorageInstanceStatus
-	Filesystems []*FilesystemStatus
-	Volumes     []*VolumeStatus
+	// asked for (Options.IncludeStorage).
+	Storage     []*StorageInstance
+	Filesystems []*Filesystem
+	Volumes     []*Volume
 	// ControllerTimestamp is the controller's clock when it built the
 	// snapshot. It is the reference for every Since in the snapshot; it is
 	// zero if the controller did not send it.
@@ -45,15 +45,15 @@ type Status struct {
 	// decoded from saved data.
 	received, sent time.Time
 	// units indexes every unit, subordinates included.
-	units map[string]*UnitStatus
-	// stGuard, set by a Waiter, holds for each application the server time
+	units map[string]*Unit
+	// guard, set by a Waiter, holds for each application the server time
 	// of the last change made through the waiting client ("" = model-wide).
-	stGuard map[string]time.Time
+	guard map[string]time.Time
 }
 
-// StatusInfo is one status value: the status proper (Current), its message
+// Info is one status value: the status proper (Current), its message
 // and when it was set. It is Juju's DetailedStatus.
-type StatusInfo struct {
+type Info struct {
 	// Current is the status value: "active", "idle", "executing", ...
 	Current string
 	// Message is the human readable message set with the status.
@@ -72,15 +72,15 @@ type StatusInfo struct {
 }
 
 // String renders the status as "current" or "current: message".
-func (s StatusInfo) String() string {
+func (s Info) String() string {
 	if s.Message == "" {
 		return s.Current
 	}
 	return s.Current + ": " + s.Message
 }
 
-// ModelStatus describes the model in a Status snapshot.
-type ModelStatus struct {
+// Model describes the model in a Status snapshot.
+type Model struct {
 	Name string
 	// Type is "iaas" or "caas".
 	Type string
@@ -92,33 +92,33 @@ type ModelStatus struct {
 	Version          string
 	AvailableVersion string
 	// Status is the model status: "available", "busy", "destroying", ...
-	Status StatusInfo
+	Status Info
 }
 
-// StatusBase is an operating system base as status reports it
+// Base is an operating system base as status reports it
 // (Name "ubuntu", Channel "22.04" or "22.04/stable").
-type StatusBase struct {
+type Base struct {
 	Name    string
 	Channel string
 }
 
 // String renders the base as Juju writes it: "ubuntu@22.04" (the risk of
 // a "/stable" channel is left out, other risks are kept).
-func (b StatusBase) String() string {
+func (b Base) String() string {
 	if b.Name == "" {
 		return ""
 	}
 	return b.Name + "@" + strings.TrimSuffix(b.Channel, "/stable")
 }
 
-// ExposedEndpointStatus says to what an exposed endpoint is open.
-type ExposedEndpointStatus struct {
+// ExposedEndpoint says to what an exposed endpoint is open.
+type ExposedEndpoint struct {
 	ToSpaces []string
 	ToCIDRs  []string
 }
 
-// ApplicationStatus is the status of one application.
-type ApplicationStatus struct {
+// Application is the status of one application.
+type Application struct {
 	Name string
 	// Charm is the charm URL ("ch:amd64/postgresql-345", "local:pg-0").
 	Charm string
@@ -131,15 +131,15 @@ type ApplicationStatus struct {
 	CharmVersion string
 	CharmProfile string
 	CanUpgradeTo string
-	Base         StatusBase
+	Base         Base
 	Exposed      bool
 	// ExposedEndpoints is keyed by endpoint name ("" = all endpoints).
-	ExposedEndpoints map[string]ExposedEndpointStatus
+	ExposedEndpoints map[string]ExposedEndpoint
 	Life             string
 	// Status is the application status as the controller reports it.
 	// On Juju 4 this is the status the charm set, which may be "unknown"
 	// even when every unit is active; see EffectiveStatus.
-	Status          StatusInfo
+	Status          Info
 	WorkloadVersion string
 	// Relations maps each endpoint to the applications related on it.
 	Relations map[string][]string
@@ -147,9 +147,9 @@ type ApplicationStatus struct {
 	SubordinateTo []string
 	// Units holds the application's units. For a subordinate application
 	// these are the subordinate units found under the principals' units
-	// (the wire format lists them only there); the same *UnitStatus is
+	// (the wire format lists them only there); the same *Unit is
 	// also in its principal's Subordinates.
-	Units map[string]*UnitStatus
+	Units map[string]*Unit
 	// Scale is the wanted number of units of a Kubernetes application.
 	Scale            int
 	ProviderID       string
@@ -161,22 +161,22 @@ type ApplicationStatus struct {
 }
 
 // Subordinate reports whether the application is a subordinate.
-func (a *ApplicationStatus) Subordinate() bool { return len(a.SubordinateTo) > 0 }
+func (a *Application) Subordinate() bool { return len(a.SubordinateTo) > 0 }
 
 // UnitList returns the application's units sorted by unit number
 // (subordinate units included for a subordinate application).
-func (a *ApplicationStatus) UnitList() []*UnitStatus {
-	out := make([]*UnitStatus, 0, len(a.Units))
+func (a *Application) UnitList() []*Unit {
+	out := make([]*Unit, 0, len(a.Units))
 	for _, u := range a.Units {
 		out = append(out, u)
 	}
-	slices.SortFunc(out, stCompareUnits)
+	slices.SortFunc(out, compareUnits)
 	return out
 }
 
-// stSeverity is the order in which Juju derives an application's status
+// severity is the order in which Juju derives an application's status
 // from its units' workload statuses: the most severe wins.
-var stSeverity = map[string]int{
+var severity = map[string]int{
 	"error":       100,
 	"blocked":     90,
 	"maintenance": 80,
@@ -197,18 +197,18 @@ var stSeverity = map[string]int{
 // "unknown" while all its units are active. With this rule such an
 // application counts as active exactly when all its units are, on Juju 4
 // and 3.6 alike.
-func (a *ApplicationStatus) EffectiveStatus() StatusInfo {
+func (a *Application) EffectiveStatus() Info {
 	if (a.Status.Current != "" && a.Status.Current != "unknown") || len(a.Units) == 0 {
 		return a.Status
 	}
-	var best *UnitStatus
+	var best *Unit
 	bestSev := -1
 	for _, u := range a.Units {
-		sev, ok := stSeverity[u.WorkloadStatus.Current]
+		sev, ok := severity[u.WorkloadStatus.Current]
 		if !ok {
 			sev = 0
 		}
-		if sev > bestSev || (sev == bestSev && stCompareUnits(u, best) < 0) {
+		if sev > bestSev || (sev == bestSev && compareUnits(u, best) < 0) {
 			best, bestSev = u, sev
 		}
 	}
@@ -217,8 +217,8 @@ func (a *ApplicationStatus) EffectiveStatus() StatusInfo {
 	return st
 }
 
-// UnitStatus is the status of one unit.
-type UnitStatus struct {
+// Unit is the status of one unit.
+type Unit struct {
 	// Name is the unit name ("pg/0"), Application its application ("pg").
 	Name        string
 	Application string
@@ -228,8 +228,8 @@ type UnitStatus struct {
 	// WorkloadStatus is what the charm reports ("active", "blocked", ...;
 	// "error" when a hook failed). AgentStatus is the unit agent's
 	// ("allocating", "executing", "idle", ...).
-	WorkloadStatus  StatusInfo
-	AgentStatus     StatusInfo
+	WorkloadStatus  Info
+	AgentStatus     Info
 	WorkloadVersion string
 	// Machine is the machine the unit runs on ("0", "0/lxd/1").
 	Machine     string
@@ -245,12 +245,12 @@ type UnitStatus struct {
 	// Leader is true for the application's leader unit.
 	Leader bool
 	// Subordinates holds the subordinate units of a principal unit.
-	Subordinates map[string]*UnitStatus
+	Subordinates map[string]*Unit
 }
 
 // Number returns the unit's number (3 for "pg/3"), or -1 if the name has
 // none.
-func (u *UnitStatus) Number() int {
+func (u *Unit) Number() int {
 	i := strings.LastIndexByte(u.Name, '/')
 	if i < 0 {
 		return -1
@@ -263,39 +263,39 @@ func (u *UnitStatus) Number() int {
 }
 
 // SubordinateList returns the unit's subordinate units sorted by name.
-func (u *UnitStatus) SubordinateList() []*UnitStatus {
-	out := make([]*UnitStatus, 0, len(u.Subordinates))
+func (u *Unit) SubordinateList() []*Unit {
+	out := make([]*Unit, 0, len(u.Subordinates))
 	for _, s := range u.Subordinates {
 		out = append(out, s)
 	}
-	slices.SortFunc(out, stCompareUnits)
+	slices.SortFunc(out, compareUnits)
 	return out
 }
 
-// MachineStatus is the status of one machine or container.
-type MachineStatus struct {
+// Machine is the status of one machine or container.
+type Machine struct {
 	ID string
 	// AgentStatus is the machine agent's ("pending", "started", ...);
 	// InstanceStatus the provider instance's ("pending", "running",
 	// "provisioning error", ...).
-	AgentStatus        StatusInfo
-	InstanceStatus     StatusInfo
-	ModificationStatus StatusInfo
+	AgentStatus        Info
+	InstanceStatus     Info
+	ModificationStatus Info
 	Hostname           string
 	DNSName            string
 	IPAddresses        []string
 	InstanceID         string
 	DisplayName        string
-	Base               StatusBase
+	Base               Base
 	Constraints        string
 	Hardware           string
 	Jobs               []string
 	HasVote            bool
 	WantsVote          bool
 	// NetworkInterfaces is keyed by interface name.
-	NetworkInterfaces map[string]NetworkInterfaceStatus
+	NetworkInterfaces map[string]NetworkInterface
 	// Containers holds the machine's containers ("0/lxd/0").
-	Containers map[string]*MachineStatus
+	Containers map[string]*Machine
 	// LXDProfiles holds the names of the LXD profiles applied.
 	LXDProfiles              []string
 	PrimaryControllerMachine bool
@@ -306,8 +306,8 @@ type MachineStatus struct {
 	Err error
 }
 
-// NetworkInterfaceStatus describes one network interface of a machine.
-type NetworkInterfaceStatus struct {
+// NetworkInterface describes one network interface of a machine.
+type NetworkInterface struct {
 	IPAddresses    []string
 	MACAddress     string
 	Gateway        string
@@ -316,37 +316,37 @@ type NetworkInterfaceStatus struct {
 	IsUp           bool
 }
 
-// RelationStatus is the status of one relation.
-type RelationStatus struct {
+// Relation is the status of one relation.
+type Relation struct {
 	ID int
 	// Key is Juju's relation key ("pg:db web:db").
 	Key       string
 	Interface string
 	// Scope is "global" or "container".
 	Scope     string
-	Endpoints []EndpointStatus
+	Endpoints []Endpoint
 	// Status is "joining", "joined", "broken", "suspended" or "error".
-	Status StatusInfo
+	Status Info
 }
 
 // Peer reports whether the relation is a peer relation.
-func (r *RelationStatus) Peer() bool {
+func (r *Relation) Peer() bool {
 	return len(r.Endpoints) == 1 && r.Endpoints[0].Role == "peer"
 }
 
 // Endpoint returns the relation's endpoint with the given role
 // ("provider", "requirer", "peer"), if any.
-func (r *RelationStatus) Endpoint(role string) (EndpointStatus, bool) {
+func (r *Relation) Endpoint(role string) (Endpoint, bool) {
 	for _, e := range r.Endpoints {
 		if e.Role == role {
 			return e, true
 		}
 	}
-	return EndpointStatus{}, false
+	return Endpoint{}, false
 }
 
-// EndpointStatus is one end of a relation.
-type EndpointStatus struct {
+// Endpoint is one end of a relation.
+type Endpoint struct {
 	Application string
 	Name        string
 	// Role is "provider", "requirer" or "peer".
@@ -355,66 +355,66 @@ type EndpointStatus struct {
 }
 
 // String renders the endpoint as "application:name".
-func (e EndpointStatus) String() string { return e.Application + ":" + e.Name }
+func (e Endpoint) String() string { return e.Application + ":" + e.Name }
 
-// RemoteEndpointStatus is an endpoint of an offer or remote application.
-type RemoteEndpointStatus struct {
+// RemoteEndpoint is an endpoint of an offer or remote application.
+type RemoteEndpoint struct {
 	Name      string
 	Role      string
 	Interface string
 	Limit     int
 }
 
-// OfferStatus is the status of one offer made by the model.
-type OfferStatus struct {
+// Offer is the status of one offer made by the model.
+type Offer struct {
 	Name        string
 	Application string
 	Charm       string
 	// Endpoints is keyed by the offered endpoint's alias.
-	Endpoints       map[string]RemoteEndpointStatus
+	Endpoints       map[string]RemoteEndpoint
 	ActiveConnected int
 	TotalConnected  int
 	Err             error
 }
 
-// RemoteApplicationStatus is the status of an application consumed from
+// RemoteApplication is the status of an application consumed from
 // an offer in another model (SAAS).
-type RemoteApplicationStatus struct {
+type RemoteApplication struct {
 	Name      string
 	OfferURL  string
 	OfferName string
-	Endpoints []RemoteEndpointStatus
+	Endpoints []RemoteEndpoint
 	Life      string
 	Relations map[string][]string
-	Status    StatusInfo
+	Status    Info
 	Err       error
 }
 
-// StorageInstanceStatus is one storage instance.
-type StorageInstanceStatus struct {
+// StorageInstance is one storage instance.
+type StorageInstance struct {
 	// ID is the storage id ("data/0"), Owner the owning unit or
 	// application name.
 	ID    string
 	Owner string
 	// Kind is "block", "filesystem" or "unknown".
 	Kind       string
-	Status     StatusInfo
+	Status     Info
 	Persistent bool
 	Life       string
 	// Attachments is keyed by unit name.
-	Attachments map[string]StorageAttachmentStatus
+	Attachments map[string]StorageAttachment
 }
 
-// StorageAttachmentStatus is a storage instance's attachment to a unit.
-type StorageAttachmentStatus struct {
+// StorageAttachment is a storage instance's attachment to a unit.
+type StorageAttachment struct {
 	Unit     string
 	Machine  string
 	Location string
 	Life     string
 }
 
-// FilesystemStatus is one filesystem.
-type FilesystemStatus struct {
+// Filesystem is one filesystem.
+type Filesystem struct {
 	// ID is the filesystem id ("0", "0/1"); VolumeID the backing volume,
 	// Storage the storage instance using it, if any.
 	ID         string
@@ -424,15 +424,15 @@ type FilesystemStatus struct {
 	Pool       string
 	SizeMiB    uint64
 	Life       string
-	Status     StatusInfo
+	Status     Info
 	// MachineAttachments and UnitAttachments map a machine id or unit
 	// name to the mount point.
 	MachineAttachments map[string]string
 	UnitAttachments    map[string]string
 }
 
-// VolumeStatus is one volume.
-type VolumeStatus struct {
+// Volume is one volume.
+type Volume struct {
 	ID         string
 	Storage    string
 	ProviderID string
@@ -441,7 +441,7 @@ type VolumeStatus struct {
 	SizeMiB    uint64
 	Persistent bool
 	Life       string
-	Status     StatusInfo
+	Status     Info
 	// MachineAttachments and UnitAttachments map a machine id or unit
 	// name to the device name.
 	MachineAttachments map[string]string
@@ -474,7 +474,7 @@ func (s *Status) ApplicationNames() []string {
 
 // Unit returns the unit with the given name, subordinate units included,
 // or nil.
-func (s *Status) Unit(name string) *UnitStatus {
+func (s *Status) Unit(name string) *Unit {
 	if s.units != nil {
 		return s.units[name]
 	}
@@ -494,7 +494,7 @@ func (s *Status) Unit(name string) *UnitStatus {
 // Units returns the units of an application sorted by number; for a
 // subordinate application, the subordinate units found under its
 // principals. It returns nil if the application is not in the snapshot.
-func (s *Status) Units(app string) []*UnitStatus {
+func (s *Status) Units(app string) []*Unit {
 	a := s.Applications[app]
 	if a == nil {
 		return nil
@@ -504,8 +504,8 @@ func (s *Status) Units(app string) []*UnitStatus {
 
 // AllUnits returns every unit in the snapshot, subordinates included,
 // sorted by application and number.
-func (s *Status) AllUnits() []*UnitStatus {
-	var out []*UnitStatus
+func (s *Status) AllUnits() []*Unit {
+	var out []*Unit
 	for _, name := range s.ApplicationNames() {
 		out = append(out, s.Applications[name].UnitList()...)
 	}
@@ -515,14 +515,14 @@ func (s *Status) AllUnits() []*UnitStatus {
 // Leader returns the leader unit of an application, or nil when the
 // snapshot shows none (no leader elected yet, or the application is not in
 // the snapshot).
-func (s *Status) Leader(app string) *UnitStatus {
+func (s *Status) Leader(app string) *Unit {
 	a := s.Applications[app]
 	if a == nil {
 		return nil
 	}
-	var leader *UnitStatus
+	var leader *Unit
 	for _, u := range a.Units {
-		if u.Leader && (leader == nil || stCompareUnits(u, leader) < 0) {
+		if u.Leader && (leader == nil || compareUnits(u, leader) < 0) {
 			leader = u
 		}
 	}
@@ -531,7 +531,7 @@ func (s *Status) Leader(app string) *UnitStatus {
 
 // Machine returns the machine or container with the given id ("0",
 // "0/lxd/1"), or nil.
-func (s *Status) Machine(id string) *MachineStatus {
+func (s *Status) Machine(id string) *Machine {
 	if m := s.Machines[id]; m != nil {
 		return m
 	}
@@ -539,10 +539,10 @@ func (s *Status) Machine(id string) *MachineStatus {
 	if !ok {
 		return nil
 	}
-	return stFindContainer(s.Machines[host], id)
+	return findContainer(s.Machines[host], id)
 }
 
-func stFindContainer(m *MachineStatus, id string) *MachineStatus {
+func findContainer(m *Machine, id string) *Machine {
 	if m == nil {
 		return nil
 	}
@@ -551,7 +551,7 @@ func stFindContainer(m *MachineStatus, id string) *MachineStatus {
 	}
 	for cid, c := range m.Containers {
 		if strings.HasPrefix(id, cid+"/") {
-			return stFindContainer(c, id)
+			return findContainer(c, id)
 		}
 	}
 	return nil
@@ -590,8 +590,8 @@ func (s *Status) Address(unit string) string {
 }
 
 // RelationsOf returns the relations in which an application takes part.
-func (s *Status) RelationsOf(app string) []*RelationStatus {
-	var out []*RelationStatus
+func (s *Status) RelationsOf(app string) []*Relation {
+	var out []*Relation
 	for _, r := range s.Relations {
 		for _, e := range r.Endpoints {
 			if e.Application == app {
@@ -603,8 +603,8 @@ func (s *Status) RelationsOf(app string) []*RelationStatus {
 	return out
 }
 
-// stCompareUnits orders units by application name, then number.
-func stCompareUnits(a, b *UnitStatus) int {
+// compareUnits orders units by application name, then number.
+func compareUnits(a, b *Unit) int {
 	if b == nil {
 		return -1
 	}
@@ -617,11 +617,11 @@ func stCompareUnits(a, b *UnitStatus) int {
 	return cmp.Compare(a.Name, b.Name)
 }
 
-// stIndex fills the unit index, the Application and Principal of every unit
+// index fills the unit index, the Application and Principal of every unit
 // and the Units of subordinate applications. It runs once, when a snapshot
 // is built.
-func (s *Status) stIndex() {
-	s.units = make(map[string]*UnitStatus)
+func (s *Status) index() {
+	s.units = make(map[string]*Unit)
 	for appName, a := range s.Applications {
 		for name, u := range a.Units {
 			u.Name = name
@@ -646,7 +646,7 @@ func (s *Status) stIndex() {
 					continue
 				}
 				if subApp.Units == nil {
-					subApp.Units = make(map[string]*UnitStatus)
+					subApp.Units = make(map[string]*Unit)
 				}
 				subApp.Units[name] = sub
 			}

@@ -1,0 +1,21 @@
+package status
+
+import (
+	"time"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// What the external tests (package status_test) need of the internals.
+
+// FromWire is fromWire, for the decode benchmarks.
+func FromWire(fs *facades.FullStatus) *Status { return fromWire(fs) }
+
+// EvaluateIdle evaluates one snapshot as WaitForIdle with the default
+// options does, and diffs it against prev, for the benchmarks.
+func EvaluateIdle(s, prev *Status) {
+	ev := &idleEval{idle: DefaultIdlePeriod, errorSince: map[string]time.Time{}, idleSeen: map[string]time.Time{}}
+	ev.opts.AtLeastUnits = 1
+	_ = ev.eval(s)
+	_ = s.Changes(prev)
+}

@@ -1,0 +1,59 @@
+package status
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/rpc"
+)
+
+// ErrInvalidArgument is matched by the errors of the constructors and waits
+// of this package for arguments they refuse (a missing fetch function, a
+// negative interval or count). It is the sentinel juju.ErrInvalidArgument
+// re-exports.
+var ErrInvalidArgument = errors.New("invalid argument")
+
+// Caller is the connection a status request goes through: *rpc.Conn
+// implements it (the root package passes its model connection).
+type Caller interface {
+	// BestVersion returns the version of the facade negotiated with the
+	// controller.
+	BestVersion(facade string) (int, error)
+	// CallVersion calls a method of a facade at a version.
+	CallVersion(ctx context.Context, facade string, version int, method, id string, params, result any) error
+}
+
+var _ Caller = (*rpc.Conn)(nil)
+
+// Options are the options of a status request (Model.Status, Fetch); nil
+// means the whole model without storage.
+type Options struct {
+	// Patterns restricts the status to the matching applications, units
+	// and machines ("pg", "pg/0", "0"); none means the whole model.
+	Patterns []string
+	// IncludeStorage asks for storage instances, filesystems and volumes.
+	IncludeStorage bool
+}
+
+// Fetch makes one status request (Client.FullStatus) on a model
+// connection and decodes the reply. Model.Status calls it on the model's
+// connection; use it directly over an *rpc.Conn of your own.
+func Fetch(ctx context.Context, c Caller, opts *Options) (*Status, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	sent := time.Now()
+	fs, err := facades.NewClientClient(c).FullStatus(ctx, facades.StatusParams{
+		Patterns:       o.Patterns,
+		IncludeStorage: o.IncludeStorage,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := fromWire(&fs)
+	s.sent, s.received = sent, time.Now()
+	return s, nil
+}
