@@ -155,6 +155,13 @@ type Behaviour struct {
 	// application's units end (see also Server.SetActionResult). An
 	// action without an entry completes with an empty result.
 	ActionResults map[string]ActionOutcome
+	// ExecResults, keyed by command line (surrounding blanks ignored),
+	// are the results of commands run on the application's units with
+	// exec; nil means none (see ExecHandler for the order of lookups).
+	ExecResults map[string]ExecResult
+	// Exec, when set, answers the commands run on the application's units
+	// that ExecResults does not list.
+	Exec ExecHandler
 }
 
 // toCore converts b to the core's type.
@@ -175,6 +182,13 @@ func (b Behaviour) toCore() core.Behaviour {
 		t := core.Timing(*b.Timing)
 		cb.Timing = &t
 	}
+	if b.ExecResults != nil {
+		cb.ExecResults = make(map[string]core.ExecResult, len(b.ExecResults))
+		for k, v := range b.ExecResults {
+			cb.ExecResults[k] = v
+		}
+	}
+	cb.Exec = b.Exec
 	if b.ActionResults != nil {
 		cb.ActionResults = make(map[string]core.ActionOutcome, len(b.ActionResults))
 		for k, v := range b.ActionResults {

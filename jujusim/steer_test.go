@@ -29,7 +29,13 @@ func fillNonZero(t *testing.T, v reflect.Value) {
 			tm := FastTiming()
 			f.Set(reflect.ValueOf(&tm))
 		case reflect.Map:
+			if f.Type() == reflect.TypeFor[map[string]ExecResult]() {
+				f.Set(reflect.ValueOf(map[string]ExecResult{"hostname": {Code: 3, Stdout: "o", Stderr: "e"}}))
+				break
+			}
 			f.Set(reflect.ValueOf(map[string]ActionOutcome{"a": {Status: "failed", Message: "m", Output: map[string]any{"k": "v"}, Log: []string{"l"}}}))
+		case reflect.Func:
+			f.Set(reflect.ValueOf(ExecHandler(DefaultExec)))
 		default:
 			t.Fatalf("field %s: kind %s not handled; update fillNonZero and Behaviour.toCore", v.Type().Field(i).Name, f.Kind())
 		}
@@ -51,6 +57,11 @@ func TestBehaviourToCoreCopiesEveryField(t *testing.T) {
 		OpenPorts:     []string{"80/tcp"},
 		ActionResults: map[string]core.ActionOutcome{"a": {Status: "failed", Message: "m", Output: map[string]any{"k": "v"}, Log: []string{"l"}}},
 	}
+	if got.Exec == nil || got.Exec(ExecRequest{Command: "whoami"}).Stdout != "root\n" {
+		t.Errorf("toCore dropped Exec")
+	}
+	got.Exec = nil
+	want.ExecResults = map[string]core.ExecResult{"hostname": {Code: 3, Stdout: "o", Stderr: "e"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("toCore (-want +got):\n%s", diff)
 	}

@@ -69,6 +69,8 @@ type Controller struct {
 
 	behaviours map[string]Behaviour // "<model uuid>/<app>"
 
+	execHandlers map[string]ExecHandler // by execKey; see h_exec.go
+
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef
 

@@ -45,7 +45,8 @@
 // UserManager basics; ModelConfig; Application (deploy from Charmhub or a
 // local upload, units, relations, config, expose, constraints, leader,
 // resolve, scale on k8s, refresh, info); Charms; MachineManager; Secrets and
-// SecretBackends; Action (operations, tasks, exec, progress watcher);
+// SecretBackends; Action (operations, tasks, exec on units, leaders and
+// machines with a steerable handler — see SetExecHandler — progress watcher);
 // Annotations; HighAvailability.ControllerDetails. A method that exists in the real
 // schema but is not simulated answers code "not implemented" with a message
 // saying so; an unknown facade, version or method gets the real server's
@@ -59,7 +60,7 @@
 // bundles, Backups, HighAvailability (except ControllerDetails), SSH, KeyManager, Block,
 // model migration, upgrades, macaroon, JWT and OIDC logins, external users,
 // agent (machine/unit) logins and all agent facades, model branches,
-// exec on machines (Action.Run with machines, RunOnAllMachines), agent
+// running commands for real (exec answers come from handlers), agent
 // "lost"/"down" states, unit and machine errors other than hook failures,
 // k8s pod details beyond addresses, hook retries (automatically-retry-hooks
 // is not honoured: a failed hook waits for ResolveUnitErrors), Charmhub

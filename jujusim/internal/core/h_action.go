@@ -36,9 +36,9 @@ func (c *Controller) SetActionResult(modelUUID, app, actionName string, out Acti
 func (c *Controller) actionResult(m *model, a *action) facades.ActionResult {
 	r := facades.ActionResult{
 		Action:    &facades.Action{Tag: "action-" + strconv.Itoa(a.id), Receiver: a.receiver, Name: a.name, Parameters: a.params, Parallel: a.parallel, ExecutionGroup: a.group},
-		Enqueued:  timePtr(a.enqueued),
-		Started:   timePtr(a.started),
-		Completed: timePtr(a.completed),
+		Enqueued:  wireTime(a.enqueued),
+		Started:   wireTime(a.started),
+		Completed: wireTime(a.completed),
 		Status:    a.status,
 		Message:   a.message,
 		Output:    a.output,
@@ -118,9 +118,6 @@ func (c *Controller) scheduleAction(m *model, u *unit, a *action) {
 		a.status = "running"
 		a.started = c.now()
 		outcome := u.app.behaviour.ActionResults[a.name]
-		if a.name == "juju-exec" && outcome.Output == nil {
-			outcome.Output = map[string]any{"return-code": 0, "stdout": "", "stderr": ""}
-		}
 		for _, l := range outcome.Log {
 			a.log = append(a.log, actionLog{Time: c.now(), Message: l})
 		}
@@ -178,34 +175,6 @@ func receiversSummary(as []facades.Action) string {
 	return strings.Join(rs, ",")
 }
 
-func actRun(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.RunParams](cx, "admin", p)
-	if err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(a.Commands) == "" {
-		return nil, errBadRequest("no commands specified")
-	}
-	var reqs []facades.Action
-	params := map[string]any{"command": a.Commands, "timeout": int64(a.Timeout)}
-	for _, u := range a.Units {
-		reqs = append(reqs, facades.Action{Receiver: u, Name: "juju-exec", Parameters: params, Parallel: a.Parallel, ExecutionGroup: a.ExecutionGroup})
-	}
-	for _, app := range a.Applications {
-		ap, ok := cx.m.apps[app]
-		if !ok {
-			return nil, errAppNotFound(app)
-		}
-		for _, u := range ap.sortedUnits() {
-			reqs = append(reqs, facades.Action{Receiver: u.name, Name: "juju-exec", Parameters: params, Parallel: a.Parallel, ExecutionGroup: a.ExecutionGroup})
-		}
-	}
-	if len(a.Machines) > 0 {
-		return nil, errNotSupported("running commands on machines is not simulated by jujusim")
-	}
-	return cx.c.enqueue(cx.m, "exec "+a.Commands, reqs), nil
-}
-
 func (cx *callCtx) actionByTag(tag string) (*action, error) {
 	id, ok := parseTag(tag, "action")
 	if !ok {
@@ -261,7 +230,7 @@ func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
 }
 
 func (c *Controller) operationResult(m *model, op *operation) facades.OperationResult {
-	r := facades.OperationResult{Operation: "operation-" + strconv.Itoa(op.id), Summary: op.summary, Enqueued: timePtr(op.enqueued)}
+	r := facades.OperationResult{Operation: "operation-" + strconv.Itoa(op.id), Summary: op.summary, Enqueued: wireTime(op.enqueued)}
 	var started, completed time.Time
 	counts := map[string]int{}
 	done := true
@@ -279,7 +248,7 @@ func (c *Controller) operationResult(m *model, op *operation) facades.OperationR
 			done = false
 		}
 	}
-	r.Started = timePtr(started)
+	r.Started = wireTime(started)
 	switch {
 	case len(op.actions) == 0:
 		r.Status = "error"
@@ -299,9 +268,10 @@ func (c *Controller) operationResult(m *model, op *operation) facades.OperationR
 	default:
 		r.Status = "completed"
 	}
-	if done {
-		r.Completed = timePtr(completed)
+	if !done {
+		completed = time.Time{}
 	}
+	r.Completed = wireTime(completed)
 	return r
 }
 
@@ -330,10 +300,6 @@ func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
 		return nil, err
 	}
 	m := cx.m
-	if len(a.Machines) > 0 {
-		// No machine-level actions are simulated.
-		return facades.OperationResults{}, nil
-	}
 	ids := make([]int, 0, len(m.operations))
 	for id := range m.operations {
 		ids = append(ids, id)
@@ -343,14 +309,16 @@ func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
 	for _, id := range ids {
 		op := m.operations[id]
 		keep := true
-		if len(a.Applications) > 0 || len(a.Units) > 0 || len(a.Actions) > 0 {
+		if len(a.Applications) > 0 || len(a.Units) > 0 || len(a.Actions) > 0 || len(a.Machines) > 0 {
 			keep = false
 			for _, aid := range op.actions {
 				act := m.actions[aid]
 				un, _ := unitNameFromTag(act.receiver)
 				app, _, _ := splitUnitName(un)
+				mid, _ := machineIDFromTag(act.receiver)
 				if (len(a.Applications) == 0 || contains(a.Applications, app)) &&
 					(len(a.Units) == 0 || contains(a.Units, un)) &&
+					(len(a.Machines) == 0 || contains(a.Machines, mid)) &&
 					(len(a.Actions) == 0 || contains(a.Actions, act.name)) {
 					keep = true
 				}
@@ -437,7 +405,6 @@ func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
 
 func init() {
 	regAll("Action", "EnqueueOperation", actEnqueue)
-	regAll("Action", "Run", actRun)
 	regAll("Action", "Actions", actActions)
 	regAll("Action", "Cancel", actCancel)
 	regAll("Action", "Operations", actOperations)

@@ -130,6 +130,12 @@ type Behaviour struct {
 	// ActionResults, keyed by action name, are the results of actions run
 	// on the application's units (see Controller.SetActionResult).
 	ActionResults map[string]ActionOutcome
+	// ExecResults, keyed by the command line (trimmed), are the results
+	// of commands run on the application's units (juju exec).
+	ExecResults map[string]ExecResult
+	// Exec, when set, answers commands run on the application's units
+	// that ExecResults does not list (see SetExecHandler).
+	Exec ExecHandler
 }
 
 // ActionOutcome is how a simulated action ends.
