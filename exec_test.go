@@ -12,6 +12,7 @@ import (
 
 	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujusim"
+	"github.com/gojuju/juju/status"
 )
 
 // wave2Request returns the params of the first request to method in a flow
@@ -108,7 +109,7 @@ func TestExec(t *testing.T) {
 			r := record(c)
 			ctx := testCtx(t)
 			deployPG(t, m, 3)
-			if _, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Apps: []string{"pg"}, IdlePeriod: time.Millisecond}); err != nil {
+			if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Apps: []string{"pg"}, IdlePeriod: time.Millisecond}); err != nil {
 				t.Fatal(err)
 			}
 
@@ -279,7 +280,7 @@ func TestExecTimeoutWhileTasksPending(t *testing.T) {
 	srv, _, m := simModel(t, jujusim.Juju40)
 	ctx := testCtx(t)
 	deployPG(t, m, 1)
-	if _, err := m.WaitForIdle(ctx, &WaitForIdleOptions{Apps: []string{"pg"}, IdlePeriod: time.Millisecond}); err != nil {
+	if _, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Apps: []string{"pg"}, IdlePeriod: time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	// The agent never picks the task up, as on a controller without agents.
