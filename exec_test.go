@@ -342,3 +342,33 @@ func TestExecRefusesBadInput(t *testing.T) {
 		}
 	})
 }
+
+// Exec is a write whose outcome the model's state cannot answer (the
+// tasks may have been enqueued): a connection that drops while Action.Run
+// is in flight gives ErrOutcomeUnknown, and Run is not repeated.
+func TestExecOutcomeUnknownAfterDrop(t *testing.T) {
+	parallel(t)
+	srv, c, m := simModel(t, jujusim.Juju40)
+	ctx := testCtx(t)
+	deployPG(t, m, 1)
+	r := record(c)
+	release := srv.Stall("Action", "Run")
+	defer release()
+	done := make(chan error, 1)
+	go func() {
+		_, err := m.Exec(ctx, "pg/0", "hostname", nil)
+		done <- err
+	}()
+	for r.count() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let the request reach the stalled handler
+	srv.DropConnections()
+	err := <-done
+	if !errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrNotSent) || IsRetryable(err) {
+		t.Fatalf("exec whose connection dropped mid-call: %v, want ErrOutcomeUnknown", err)
+	}
+	if got := r.methods(0); len(got) != 1 || got[0] != "Action.Run" {
+		t.Errorf("calls %v, want one Action.Run", got)
+	}
+}
