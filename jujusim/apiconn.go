@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // readLimit bounds one incoming RPC frame. The real server has no limit;
@@ -81,7 +83,7 @@ type apiConn struct {
 	loginMu  sync.Mutex
 	sessMu   sync.RWMutex
 	loggedIn bool
-	sess     any
+	sess     *core.Session
 
 	calls sync.WaitGroup
 }
@@ -118,7 +120,7 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 		cancel:    cancel,
 		remote:    r.RemoteAddr,
 	}
-	c.unknownModel = modelUUID != "" && !s.ctrl.ModelExists(modelUUID)
+	c.unknownModel = modelUUID != "" && !s.core.ModelExists(modelUUID)
 	c.budget.Store(int64(s.faults.takeDropAfter()))
 	s.logger.Debug("api connection opened", "remote", c.remote, "model", modelUUID)
 	c.run()
@@ -165,7 +167,7 @@ func (c *apiConn) endSession() {
 	loggedIn, sess := c.loggedIn, c.sess
 	c.sessMu.RUnlock()
 	if loggedIn {
-		c.srv.ctrl.EndSession(sess)
+		c.srv.core.EndSession(sess)
 	}
 }
 
@@ -253,7 +255,7 @@ func (c *apiConn) handle(req request, v0 bool) {
 	}
 	log := c.srv.logger
 	if err != nil {
-		we := toWireError(err)
+		we := core.AsError(err)
 		log.Debug("rpc call failed", "facade", req.Type, "version", req.Version, "method", req.Request,
 			"request-id", req.RequestID, "model", c.modelUUID, "code", we.Code, "duration", time.Since(start))
 		c.reply(req.RequestID, v0, nil, we)
@@ -278,7 +280,7 @@ func (c *apiConn) call(req request) (any, error) {
 		return nil, we
 	}
 	if c.unknownModel {
-		return nil, &wireError{Code: "model not found", Message: fmt.Sprintf("unknown model: %q", c.modelUUID)}
+		return nil, &core.Error{Code: "model not found", Message: fmt.Sprintf("unknown model: %q", c.modelUUID)}
 	}
 	params := req.Params
 	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
@@ -288,7 +290,7 @@ func (c *apiConn) call(req request) (any, error) {
 	loggedIn, sess := c.loggedIn, c.sess
 	c.sessMu.RUnlock()
 	if loggedIn {
-		return c.srv.ctrl.Call(c.ctx, sess, req.Type, req.Version, req.Request, req.ID, params)
+		return c.srv.core.Call(c.ctx, sess, req.Type, req.Version, req.Request, req.ID, params)
 	}
 	return c.preLogin(req, params)
 }
@@ -300,7 +302,7 @@ func (c *apiConn) preLogin(req request, params json.RawMessage) (any, error) {
 		return nil, notImplemented(req.Type, req.Version, "")
 	}
 	if req.Version != 3 {
-		return nil, &wireError{
+		return nil, &core.Error{
 			Code:    "not supported",
 			Message: "this version of Juju does not support login from old clients",
 		}
@@ -309,7 +311,7 @@ func (c *apiConn) preLogin(req request, params json.RawMessage) (any, error) {
 	case "Login":
 		return c.login(params)
 	case "RedirectInfo":
-		return nil, &wireError{Message: "not redirected"}
+		return nil, &core.Error{Message: "not redirected"}
 	default:
 		return nil, notImplemented("Admin", 0, req.Request)
 	}
@@ -322,12 +324,12 @@ func (c *apiConn) login(params json.RawMessage) (any, error) {
 	already := c.loggedIn
 	c.sessMu.RUnlock()
 	if already {
-		return nil, &wireError{Message: "already logged in"}
+		return nil, &core.Error{Message: "already logged in"}
 	}
 	if c.srv.faults.loginsRefused() {
-		return nil, &wireError{Code: "unauthorized access", Message: "invalid entity name or password"}
+		return nil, &core.Error{Code: "unauthorized access", Message: "invalid entity name or password"}
 	}
-	result, sess, err := c.srv.ctrl.Login(c.ctx, c.modelUUID, params, c.srv.APIAddresses())
+	result, sess, err := c.srv.core.Login(c.ctx, c.modelUUID, params, c.srv.APIAddresses())
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +344,7 @@ func (c *apiConn) login(params json.RawMessage) (any, error) {
 
 // notImplemented is the error the real server gives for an unknown facade,
 // facade version or method.
-func notImplemented(facade string, version int, method string) *wireError {
+func notImplemented(facade string, version int, method string) *core.Error {
 	var msg string
 	switch {
 	case method != "":
@@ -352,12 +354,12 @@ func notImplemented(facade string, version int, method string) *wireError {
 	default:
 		msg = fmt.Sprintf("unknown facade type %q", facade)
 	}
-	return &wireError{Code: "not implemented", Message: msg}
+	return &core.Error{Code: "not implemented", Message: msg}
 }
 
 // reply encodes and writes the reply to request id, after the configured
 // latency.
-func (c *apiConn) reply(id uint64, v0 bool, result any, we *wireError) {
+func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
 	var frame any
 	switch {
 	case v0 && we != nil:

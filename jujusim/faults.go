@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // faults holds the fault injection settings of a Server.
@@ -153,7 +155,7 @@ func (s *Server) FailMethod(facade, method, code string, n int) {
 }
 
 // takeFailure consumes one injected failure for facade.method, if any.
-func (f *faults) takeFailure(facade, method string) *wireError {
+func (f *faults) takeFailure(facade, method string) *core.Error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.fails) == 0 {
@@ -168,7 +170,7 @@ func (f *faults) takeFailure(facade, method string) *wireError {
 		if fl.n <= 0 {
 			delete(f.fails, k)
 		}
-		return &wireError{
+		return &core.Error{
 			Code:    fl.code,
 			Message: fmt.Sprintf("%s (injected by jujusim into %s.%s)", fl.code, facade, method),
 		}

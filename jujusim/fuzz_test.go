@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/url"
 	"testing"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 func FuzzDecodeFrame(f *testing.F) {
@@ -58,7 +60,7 @@ func FuzzParseLogQuery(f *testing.F) {
 		}
 		q, err := parseLogQuery(v)
 		if err != nil {
-			if toWireError(err).Message == "" {
+			if core.AsError(err).Message == "" {
 				t.Fatalf("empty error message for %q", raw)
 			}
 			return

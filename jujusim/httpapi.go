@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // maxCharmSize is the largest charm archive the upload endpoint accepts,
@@ -69,12 +71,12 @@ func basicAuth(r *http.Request) (user, password string, ok bool) {
 func (s *Server) checkHTTPAuth(r *http.Request, modelUUID string) error {
 	user, password, ok := basicAuth(r)
 	if !ok {
-		return &wireError{Code: "unauthorized access", Message: "no credentials provided"}
+		return &core.Error{Code: "unauthorized access", Message: "no credentials provided"}
 	}
 	if s.faults.loginsRefused() {
-		return &wireError{Code: "unauthorized access", Message: "invalid entity name or password"}
+		return &core.Error{Code: "unauthorized access", Message: "invalid entity name or password"}
 	}
-	return s.ctrl.CheckHTTPAuth(user, password, modelUUID)
+	return s.core.CheckHTTPAuth(user, password, modelUUID)
 }
 
 // serveCharm serves PUT /model-<uuid>/charms/<name>-<sha256 prefix>.
@@ -87,7 +89,7 @@ func (s *Server) serveCharm(w http.ResponseWriter, r *http.Request, modelUUID, o
 			err = prefixError("uploading charm: ", err)
 		}
 	case http.MethodGet:
-		err = prefixError("retrieving charm: ", &wireError{Code: "not implemented", Message: "charm download is not simulated"})
+		err = prefixError("retrieving charm: ", &core.Error{Code: "not implemented", Message: "charm download is not simulated"})
 	default:
 		http.Error(w, fmt.Sprintf("http method %s not implemented", r.Method), http.StatusNotImplemented)
 		return
@@ -95,7 +97,7 @@ func (s *Server) serveCharm(w http.ResponseWriter, r *http.Request, modelUUID, o
 	if err == nil {
 		return
 	}
-	we := toWireError(err)
+	we := core.AsError(err)
 	writeJSON(w, httpStatusForCode(we.Code), nil, &charmsResponse{Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info})
 }
 
@@ -126,7 +128,7 @@ func (s *Server) putCharm(w http.ResponseWriter, r *http.Request, modelUUID, obj
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Minute)
 	defer cancel()
-	charmURL, err := s.ctrl.UploadCharm(ctx, modelUUID, object, curl, archive)
+	charmURL, err := s.core.UploadCharm(ctx, modelUUID, object, curl, archive)
 	if err != nil {
 		return err
 	}
@@ -136,12 +138,12 @@ func (s *Server) putCharm(w http.ResponseWriter, r *http.Request, modelUUID, obj
 }
 
 func badRequest(format string, args ...any) error {
-	return &wireError{Code: "bad request", Message: fmt.Sprintf(format, args...)}
+	return &core.Error{Code: "bad request", Message: fmt.Sprintf(format, args...)}
 }
 
 func prefixError(prefix string, err error) error {
-	we := toWireError(err)
-	return &wireError{Code: we.Code, Message: prefix + we.Message, Info: we.Info}
+	we := core.AsError(err)
+	return &core.Error{Code: we.Code, Message: prefix + we.Message, Info: we.Info}
 }
 
 // writeJSON writes a JSON body (no trailing newline) with its length, as
@@ -216,7 +218,7 @@ func (s *Server) serveLog(g *generation, w http.ResponseWriter, r *http.Request,
 	sendInitial := func(err error) error {
 		var ie initialError
 		if err != nil {
-			we := toWireError(err)
+			we := core.AsError(err)
 			ie.Error = &streamError{Message: we.Message, Code: we.Code, Info: we.Info}
 		}
 		data, _ := encodeFrame(ie)
@@ -236,7 +238,7 @@ func (s *Server) serveLog(g *generation, w http.ResponseWriter, r *http.Request,
 		fail(err)
 		return
 	}
-	stream, err := s.ctrl.Logs(ctx, modelUUID, q)
+	stream, err := s.core.Logs(modelUUID, q)
 	if err != nil {
 		fail(err)
 		return
@@ -267,7 +269,7 @@ func (s *Server) serveLog(g *generation, w http.ResponseWriter, r *http.Request,
 // logFrame returns the wire form of rec for debug-log stream version
 // version: from 2 on, the record with its model UUID and labels as a map;
 // before, without the model and with the logger tags as an array.
-func logFrame(rec logRecord, version int) any {
+func logFrame(rec core.LogRecord, version int) any {
 	if version >= 2 {
 		return logMessage{
 			ModelUUID: rec.ModelUUID, Entity: rec.Entity, Timestamp: rec.Time, Severity: rec.Severity,
@@ -289,8 +291,8 @@ var logLevels = []string{"TRACE", "DEBUG", "INFO", "WARNING", "ERROR"}
 
 // parseLogQuery reads the debug-log query parameters with the real
 // server's rules and error messages.
-func parseLogQuery(v url.Values) (logQuery, error) {
-	q := logQuery{Version: 1}
+func parseLogQuery(v url.Values) (core.LogQuery, error) {
+	q := core.LogQuery{Version: 1}
 	if s := v.Get("version"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -303,14 +305,14 @@ func parseLogQuery(v url.Values) (logQuery, error) {
 		if err != nil {
 			return q, fmt.Errorf("backlog value %q is not a valid unsigned number", s)
 		}
-		q.InitialLines = uint(n)
+		q.Backlog = int(n)
 	}
 	if s := v.Get("maxLines"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
 			return q, fmt.Errorf("maxLines value %q is not a valid unsigned number", s)
 		}
-		q.InitialLines = uint(n)
+		q.Backlog = int(n)
 	}
 	for _, b := range []struct {
 		name string
@@ -368,7 +370,7 @@ func parseLabels(v url.Values, param, legacy, what string) (map[string]string, e
 		for _, kv := range vals {
 			k, val, found := strings.Cut(kv, "=")
 			if !found {
-				return nil, &wireError{Code: "not valid", Message: fmt.Sprintf("%s label key value %q not valid", what, kv)}
+				return nil, &core.Error{Code: "not valid", Message: fmt.Sprintf("%s label key value %q not valid", what, kv)}
 			}
 			if i := strings.Index(val, "="); i >= 0 {
 				val = val[:i]

@@ -17,6 +17,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // testCharm returns a minimal local charm archive and its object name
@@ -220,7 +222,7 @@ func TestDebugLogErrors(t *testing.T) {
 
 func TestLogFrame(t *testing.T) {
 	ts := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
-	recs := []logRecord{
+	recs := []core.LogRecord{
 		{ModelUUID: "m-uuid", Entity: "unit-pg-0", Time: ts, Severity: "INFO",
 			Module: "juju.worker.uniter", Location: "uniter.go:1", Message: "hello",
 			Labels: map[string]string{"logger-tags": "a,b", "domain": "x"}},
@@ -331,8 +333,8 @@ func TestParseLogQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := logQuery{
-		Version: 2, InitialLines: 5, Level: "WARNING", Replay: true, NoTail: true,
+	want := core.LogQuery{
+		Version: 2, Backlog: 5, Level: "WARNING", Replay: true, NoTail: true,
 		StartTime:     time.Date(2026, 1, 2, 3, 4, 5, 5e8, time.UTC),
 		IncludeEntity: []string{"unit-pg-*", "machine-0"}, ExcludeEntity: []string{"unit-x-0"},
 		IncludeModule: []string{"juju.worker"}, ExcludeModule: []string{"juju.api"},

@@ -1,32 +1,17 @@
 package jujusim
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // maxResourceSize is the largest resource the upload endpoint accepts.
 const maxResourceSize = 500 << 20
-
-// resourceBackend is implemented by backends that store resources.
-type resourceBackend interface {
-	// UploadResource stores an uploaded resource and returns it as the
-	// wire Resource.
-	UploadResource(ctx context.Context, user, modelUUID, app, name, pendingID, filename, sha384 string, data []byte) (any, error)
-}
-
-// UploadResource implements resourceBackend over the core.
-func (b *coreBackend) UploadResource(ctx context.Context, user, modelUUID, app, name, pendingID, filename, sha384 string, data []byte) (any, error) {
-	res, err := b.c.UploadResource(ctx, user, modelUUID, app, name, pendingID, filename, sha384, data)
-	if err != nil {
-		return nil, fromCore(err)
-	}
-	return res, nil
-}
 
 // resourceError is the error body of the resource endpoint,
 // {"error":{"message","code"}}.
@@ -45,7 +30,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, modelUUID
 		return
 	}
 	if r.Method != http.MethodPut {
-		s.resourceFail(w, &wireError{Code: "method not allowed", Message: fmt.Sprintf("unsupported method: %q", r.Method)})
+		s.resourceFail(w, &core.Error{Code: "method not allowed", Message: fmt.Sprintf("unsupported method: %q", r.Method)})
 		return
 	}
 	if err := s.putResource(w, r, modelUUID, app, name); err != nil {
@@ -58,10 +43,6 @@ func (s *Server) putResource(w http.ResponseWriter, r *http.Request, modelUUID, 
 		return err
 	}
 	user, _, _ := basicAuth(r)
-	rb, ok := s.ctrl.(resourceBackend)
-	if !ok {
-		return &wireError{Code: "not implemented", Message: "resource upload is not simulated"}
-	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/octet-stream" {
 		return badRequest("expected Content-Type: application/octet-stream, got: %q", ct)
 	}
@@ -86,7 +67,7 @@ func (s *Server) putResource(w http.ResponseWriter, r *http.Request, modelUUID, 
 	if int64(len(data)) != r.ContentLength {
 		return badRequest("resource size %d does not match Content-Length %d", len(data), r.ContentLength)
 	}
-	res, err := rb.UploadResource(r.Context(), user, modelUUID, app, name, r.URL.Query().Get("pendingid"), filename, r.Header.Get("Content-Sha384"), data)
+	res, err := s.core.UploadResource(r.Context(), user, modelUUID, app, name, r.URL.Query().Get("pendingid"), filename, r.Header.Get("Content-Sha384"), data)
 	if err != nil {
 		return err
 	}
@@ -96,6 +77,6 @@ func (s *Server) putResource(w http.ResponseWriter, r *http.Request, modelUUID, 
 }
 
 func (s *Server) resourceFail(w http.ResponseWriter, err error) {
-	we := toWireError(err)
+	we := core.AsError(err)
 	writeJSON(w, httpStatusForCode(we.Code), nil, &resourceError{Error: &streamError{Message: we.Message, Code: we.Code, Info: we.Info}})
 }

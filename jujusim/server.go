@@ -27,8 +27,7 @@ var ErrClosed = errors.New("jujusim: server closed")
 type Server struct {
 	cfg     Config
 	logger  *slog.Logger
-	ctrl    backend
-	core    *core.Controller // the same controller, for the steering API
+	core    *core.Controller
 	certs   *certs
 	tlsConf *tls.Config
 
@@ -67,7 +66,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctrl, err := newBackend(cfg)
+	ctrl, err := newController(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("cannot start simulator: %w", err)
 	}
@@ -76,13 +75,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		_ = ctrl.Close()
 		return nil, err
 	}
-	s.core = ctrl.c
 	return s, nil
 }
 
 // startWith starts the transport in front of ctrl. On error the caller
 // keeps ownership of ctrl.
-func startWith(ctx context.Context, cfg Config, ctrl backend) (*Server, error) {
+func startWith(ctx context.Context, cfg Config, ctrl *core.Controller) (*Server, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cannot start simulator: %w", err)
 	}
@@ -106,7 +104,7 @@ func startWith(ctx context.Context, cfg Config, ctrl backend) (*Server, error) {
 	s := &Server{
 		cfg:    cfg,
 		logger: logger,
-		ctrl:   ctrl,
+		core:   ctrl,
 		certs:  certs,
 		tlsConf: &tls.Config{
 			MinVersion:   tls.VersionTLS12,
@@ -222,7 +220,7 @@ func (s *Server) Close() error {
 	s.cancel()
 	g.stop()
 	s.handlers.Wait()
-	err := s.ctrl.Close()
+	err := s.core.Close()
 	s.logger.Info("jujusim stopped", "addr", s.addr)
 	return err
 }
@@ -291,19 +289,19 @@ func (s *Server) APIAddresses() []string {
 func (s *Server) CACert() string { return s.certs.caPEM }
 
 // ControllerUUID returns the controller's UUID.
-func (s *Server) ControllerUUID() string { return s.ctrl.UUID() }
+func (s *Server) ControllerUUID() string { return s.core.UUID() }
 
 // ControllerName returns the controller's name.
-func (s *Server) ControllerName() string { return s.ctrl.Name() }
+func (s *Server) ControllerName() string { return s.core.Name() }
 
 // AdminUser returns the name of the controller's superuser, "admin".
 func (s *Server) AdminUser() string { return "admin" }
 
 // AdminPassword returns the admin user's password.
-func (s *Server) AdminPassword() string { return s.ctrl.AdminPassword() }
+func (s *Server) AdminPassword() string { return s.core.AdminPassword() }
 
 // DefaultModelUUID returns the UUID of the "default" model the admin owns.
-func (s *Server) DefaultModelUUID() string { return s.ctrl.DefaultModelUUID() }
+func (s *Server) DefaultModelUUID() string { return s.core.DefaultModelUUID() }
 
 // JujuVersion returns the Juju version the server impersonates.
 func (s *Server) JujuVersion() string { return s.cfg.JujuVersion }

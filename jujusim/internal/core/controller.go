@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -120,7 +119,7 @@ func New(cfg Config) (*Controller, error) {
 		done:       make(chan struct{}),
 	}
 	if c.log == nil {
-		c.log = slog.New(discardHandler{})
+		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.clock == nil {
 		c.clock = RealClock()
@@ -225,12 +224,17 @@ func (c *Controller) ModelUUID(qualifier, name string) (string, bool) {
 	return "", false
 }
 
-// Grant gives a user access: ModelUUID "" sets the controller access
-// ("login" or "superuser"), otherwise the model access ("read", "write" or
+// Grant gives a user access (see Controller.AddUser; jujusim exports it as
+// jujusim.Grant): with ModelUUID empty, controller access ("login" or
+// "superuser"); otherwise access to that model ("read", "write" or
 // "admin").
 type Grant struct {
+	// ModelUUID is the model the grant is for; empty means the
+	// controller.
 	ModelUUID string
-	Access    string
+	// Access is the access level: "login" or "superuser" for the
+	// controller, "read", "write" or "admin" for a model.
+	Access string
 }
 
 // AddUser adds a local user with a password and the given grants. A user
@@ -448,6 +452,14 @@ func (c *Controller) EndSession(s *Session) {
 	}
 }
 
+// ModelExists reports whether the controller has a model uuid.
+func (c *Controller) ModelExists(uuid string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.models[uuid]
+	return ok
+}
+
 // Models returns the UUIDs of all models in creation order.
 func (c *Controller) Models() []string {
 	c.mu.Lock()
@@ -488,10 +500,3 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
-
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }

@@ -183,7 +183,7 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	res, err := h.fn(cx, params)
 	c.sched.kick()
 	if err != nil {
-		return nil, asError(err)
+		return nil, AsError(err)
 	}
 	return res, nil
 }

@@ -70,9 +70,10 @@ func errBadRequest(format string, args ...any) *Error { return newErr(CodeBadReq
 
 var errPermissionDenied = &Error{Code: CodeUnauthorized, Message: "permission denied"}
 
-// asError converts any error to an *Error, keeping the code of a wrapped
-// *Error and using no code otherwise.
-func asError(err error) *Error {
+// AsError converts any error to an *Error, keeping the code of a wrapped
+// *Error and using no code otherwise, as the real server does for plain
+// errors. It returns nil for a nil error.
+func AsError(err error) *Error {
 	if err == nil {
 		return nil
 	}

@@ -3,6 +3,8 @@ package core
 import (
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestDeployLocalLifecycle(t *testing.T) {
@@ -272,5 +274,60 @@ func TestMachines(t *testing.T) {
 	st = s.status(ms)
 	if len(get(st, "machines").(map[string]any)) != 0 || len(get(st, "applications", "ubuntu", "units").(map[string]any)) != 0 {
 		t.Errorf("after destroy: machines=%v units=%v", get(st, "machines"), get(st, "applications", "ubuntu", "units"))
+	}
+}
+
+// TestSinceKeptWhileStatusUnchanged checks that a hook that leaves the
+// workload status as it was does not move its since timestamp, while the
+// agent's (which ran the hook) moves.
+func TestSinceKeptWhileStatusUnchanged(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "ubuntu", "u", 1)
+	s.advance(5 * time.Second)
+	unit := func() any { return get(s.status(ms), "applications", "u", "units", "u/0") }
+	before := unit()
+	if get(before, "workload-status", "status") != "active" || get(before, "agent-status", "status") != "idle" {
+		t.Fatalf("unit not settled: %v", before)
+	}
+	s.c.SetBehaviour(m, "u", Behaviour{}) // runs config-changed, workload stays active
+	s.advance(5 * time.Second)
+	after := unit()
+	if get(after, "workload-status", "status") != "active" {
+		t.Fatalf("workload = %v", get(after, "workload-status"))
+	}
+	if b, a := get(before, "workload-status", "since"), get(after, "workload-status", "since"); b != a {
+		t.Errorf("workload since moved from %v to %v with an unchanged status", b, a)
+	}
+	if b, a := get(before, "agent-status", "since"), get(after, "agent-status", "since"); b == a {
+		t.Errorf("agent since stayed %v although the agent ran a hook", b)
+	}
+}
+
+// TestRelationJoinedOnceLeaderInScope checks that a relation is joined as
+// soon as the leader of one of its applications has entered its scope, as
+// on a real controller: a lone unit's peer relation, and a relation with an
+// application that has no units yet.
+func TestRelationJoinedOnceLeaderInScope(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "mysql", "db", 1)
+	deployHub(s, ms, "wordpress", "wp", 0)
+	s.mustCall(ms, "Application", 22, "AddRelation", map[string]any{"endpoints": []string{"db:database", "wp:database"}})
+	relStatus := func() map[string]any {
+		out := map[string]any{}
+		for _, r := range get(s.status(ms), "relations").([]any) {
+			out[get(r, "key").(string)] = get(r, "status", "status")
+		}
+		return out
+	}
+	if diff := cmp.Diff(map[string]any{"db:database-peers": "joining", "wp:database db:database": "joining"}, relStatus()); diff != "" {
+		t.Errorf("relations before any unit is up (-want +got):\n%s", diff)
+	}
+	s.advance(5 * time.Second)
+	if diff := cmp.Diff(map[string]any{"db:database-peers": "joined", "wp:database db:database": "joined"}, relStatus()); diff != "" {
+		t.Errorf("relations once db/0 is up (-want +got):\n%s", diff)
 	}
 }

@@ -23,19 +23,23 @@ type LogRecord struct {
 }
 
 // LogQuery selects debug-log records; its fields mirror the /log query
-// parameters (level, includeEntity, excludeEntity, includeModule,
-// excludeModule, includeLabels, excludeLabels, replay, noTail, backlog,
-// maxLines, startTime).
+// parameters (version, level, includeEntity, excludeEntity, includeModule,
+// excludeModule, includeLabels, excludeLabels, replay, noTail, firehose,
+// backlog, startTime).
 type LogQuery struct {
+	// Version is the stream's record format (1 or 2): the transport's
+	// concern, not used for selection.
+	Version       int
 	Level         string // TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL; "" = all
 	IncludeEntity []string
 	ExcludeEntity []string
 	IncludeModule []string
 	ExcludeModule []string
-	IncludeLabels []string // "k=v"
-	ExcludeLabels []string
+	IncludeLabels map[string]string // a record matches when it has any of these labels
+	ExcludeLabels map[string]string
 	Replay        bool      // start from the oldest record kept
 	NoTail        bool      // stop (io.EOF) once the existing records are sent
+	Firehose      bool      // accepted and ignored: every record comes from this controller
 	Backlog       int       // without Replay: start this many matching records back
 	MaxLines      int       // stop (io.EOF) after this many records; 0 = no limit
 	StartTime     time.Time // skip records before this time
@@ -233,9 +237,8 @@ func anyModule(mods []string, m string) bool {
 	return false
 }
 
-func anyLabel(labels []string, have map[string]string) bool {
-	for _, l := range labels {
-		k, v, _ := strings.Cut(l, "=")
+func anyLabel(labels, have map[string]string) bool {
+	for k, v := range labels {
 		if hv, ok := have[k]; ok && hv == v {
 			return true
 		}

@@ -177,3 +177,23 @@ func TestModelAccess(t *testing.T) {
 	_, err = s.call(bobCtl, "ModelManager", 11, "CreateModel", map[string]any{"name": "x", "qualifier": "bob"})
 	wantErr(t, err, CodeUnauthorized, "permission denied")
 }
+
+// TestModelDestroyWaitsForMachines checks that a model being destroyed
+// stays (dying) while it still has machines, and goes once they are gone.
+func TestModelDestroyWaitsForMachines(t *testing.T) {
+	s := newSim(t, Config{Timing: Timing{MachineProvision: time.Second, MachineStart: time.Second, Removal: 10 * time.Second, ModelDestroy: time.Second}})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	s.mustCall(ms, "MachineManager", 11, "AddMachines", map[string]any{"params": []map[string]any{{"base": map[string]any{"name": "ubuntu", "channel": "22.04"}, "jobs": []string{"JobHostUnits"}}}})
+	s.advance(5 * time.Second)
+	cs := s.admin("")
+	s.mustCall(cs, "ModelManager", 10, "DestroyModels", map[string]any{"models": []map[string]any{{"model-tag": "model-" + m}}})
+	s.advance(5 * time.Second) // past ModelDestroy, not yet past the machine's Removal
+	if !s.c.ModelExists(m) {
+		t.Fatalf("model went before its machine did")
+	}
+	s.advance(20 * time.Second)
+	if s.c.ModelExists(m) {
+		t.Fatalf("model still there after its machine went")
+	}
+}

@@ -228,3 +228,40 @@ func TestWatcherNextBlocksUntilChange(t *testing.T) {
 		t.Errorf("Next after EndSession: %v", err)
 	}
 }
+
+// TestSecretsNeedWriteAccess checks that a user with read access to the
+// model can list secrets but not change them, reveal them or their grants.
+func TestSecretsNeedWriteAccess(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "ubuntu", "app", 1)
+	s.mustCall(ms, "Secrets", 2, "CreateSecrets", map[string]any{"args": []any{
+		map[string]any{"content": map[string]any{"data": map[string]string{"k": "dg=="}}, "label": "s1"}}})
+	if err := s.c.AddUser("bob", "pw", Grant{ModelUUID: m, Access: "read"}); err != nil {
+		t.Fatal(err)
+	}
+	bob, _, err := s.login(m, "bob", "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.call(bob, "Secrets", 2, "ListSecrets", map[string]any{"filter": map[string]any{}}); err != nil {
+		t.Errorf("reader ListSecrets: %v", err)
+	}
+	for _, c := range []struct {
+		method string
+		params map[string]any
+	}{
+		{"ListSecrets", map[string]any{"filter": map[string]any{}, "show-secrets": true}},
+		{"CreateSecrets", map[string]any{"args": []any{map[string]any{"content": map[string]any{"data": map[string]string{"k": "dg=="}}, "label": "s2"}}}},
+		{"UpdateSecrets", map[string]any{"args": []any{map[string]any{"existing-label": "s1", "content": map[string]any{"data": map[string]string{"k": "dw=="}}}}}},
+		{"RemoveSecrets", map[string]any{"args": []any{map[string]any{"label": "s1"}}}},
+		{"GrantSecret", map[string]any{"applications": []string{"app"}, "label": "s1"}},
+		{"RevokeSecret", map[string]any{"applications": []string{"app"}, "label": "s1"}},
+	} {
+		_, err := s.call(bob, "Secrets", 2, c.method, c.params)
+		if errCode(err) != CodeUnauthorized {
+			t.Errorf("reader %s: error %v, want %q", c.method, err, CodeUnauthorized)
+		}
+	}
+}

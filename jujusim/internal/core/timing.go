@@ -2,30 +2,41 @@ package core
 
 import "time"
 
-// Timing sets how long each simulated lifecycle step takes. The zero Timing
-// means Fast(). Use Realistic(), Fast() or Instant(), and adjust fields.
+// Timing sets how long each simulated lifecycle step takes. The zero
+// Timing means Fast(). Start from Realistic, Fast or Instant (jujusim's
+// RealisticTiming, FastTiming, InstantTiming) and adjust fields; a field
+// left at zero makes that step instantaneous (as long as another field, or
+// Name, is set). jujusim exports it as jujusim.Timing.
 type Timing struct {
-	// Name is informational ("realistic", "fast", "instant" or custom). A
-	// Timing whose fields are all zero but whose Name is set is valid and
-	// means every step is instantaneous.
+	// Name is informational ("realistic", "fast", "instant" or your own).
+	// A Timing whose durations are all zero but whose Name is set is
+	// valid and means every step is instantaneous.
 	Name string
-	// MachineProvision is how long a machine stays pending before its
-	// instance is running and has an address.
+	// MachineProvision is how long a new machine stays "pending" before
+	// its instance is running and has an address (realistic 20s, fast
+	// 100ms).
 	MachineProvision time.Duration
-	// MachineStart is how long after that the machine agent is started.
+	// MachineStart is how long after provisioning the machine agent
+	// starts (realistic 10s, fast 50ms).
 	MachineStart time.Duration
-	// Install is how long the install hook runs.
+	// Install is how long a unit's install hook runs (realistic 15s, fast
+	// 100ms).
 	Install time.Duration
-	// Hook is how long every other hook runs.
+	// Hook is how long every other hook runs: start, config-changed,
+	// leader-elected, relation hooks, update-status (realistic 2s, fast
+	// 20ms).
 	Hook time.Duration
-	// Removal is how long a dying entity takes to go away.
+	// Removal is how long a dying unit, application, machine or relation
+	// takes to go away (realistic 5s, fast 50ms).
 	Removal time.Duration
-	// ModelDestroy is how long an empty dying model takes to go away.
+	// ModelDestroy is how long an empty dying model takes to go away
+	// (realistic 10s, fast 100ms).
 	ModelDestroy time.Duration
-	// Action is how long an action (task) runs.
+	// Action is how long an action (task) runs before it completes
+	// (realistic 2s, fast 50ms).
 	Action time.Duration
 	// UpdateStatusInterval is the period of the update-status hook on
-	// settled units; 0 disables it.
+	// settled units (realistic 5m, fast 1m); 0 disables it.
 	UpdateStatusInterval time.Duration
 }
 
@@ -91,61 +102,76 @@ func (t Timing) orDefault() Timing {
 // (flapping, never settling), so that instant timings cannot spin.
 const minLoop = time.Second
 
-// Behaviour steers the simulated charm of one application. The zero value
-// is a well-behaved charm: it installs, starts and goes active.
+// Behaviour steers the simulated charm of one application (see
+// Controller.SetBehaviour; jujusim exports it as jujusim.Behaviour, set with
+// Server.SetBehaviour). The zero value is a well-behaved charm: its units
+// install, start and go active with no message, and its application status
+// is derived from the units.
 type Behaviour struct {
-	// Timing overrides the controller's timing for this application.
+	// Timing, when set, replaces the controller's Timing for this
+	// application's units (e.g. a slow install for one charm).
 	Timing *Timing
-	// Status is the workload status the units end in ("" = "active").
-	// Use "blocked", "waiting", "maintenance" or "active".
+	// Status is the workload status the units end in: "active" (the
+	// default when empty), "blocked", "waiting" or "maintenance".
 	Status string
-	// Message is the workload status message the units end with.
+	// Message is the workload status message the units end with, e.g.
+	// "needs a database" with Status "blocked".
 	Message string
-	// FailHook names a hook ("install", "config-changed", "start",
-	// "leader-elected", "<endpoint>-relation-joined", "update-status", ...)
-	// that fails: the unit goes into error on it and stays there until
-	// Application.ResolveUnitErrors, after which the hook succeeds.
+	// FailHook names a hook that fails: "install", "config-changed",
+	// "start", "leader-elected", "<endpoint>-relation-joined",
+	// "update-status", ... The unit goes into error status on that hook
+	// and stays there until its errors are resolved (the
+	// Application.ResolveUnitErrors call, as `juju resolve` makes), after
+	// which the hook is retried and succeeds. Empty means no hook fails.
 	FailHook string
-	// MaintenanceFor keeps units in maintenance this long after start
-	// before they reach Status.
+	// MaintenanceFor keeps units in "maintenance" this long after the
+	// start hook before they reach Status; 0 means no extra time.
 	MaintenanceFor time.Duration
 	// Flap, when > 0, makes settled units alternate between Status and
-	// maintenance ("flapping") every Flap (at least one second).
+	// "maintenance" every Flap (at least one second), so that a wait for
+	// a stable model never succeeds while it flaps. 0 means no flapping.
 	Flap time.Duration
-	// NeverSettle keeps the unit agents executing hooks forever.
+	// NeverSettle keeps the unit agents "executing" hooks forever, so the
+	// model is never idle.
 	NeverSettle bool
 	// AppStatus, when set, is the application status the charm's leader
-	// sets ("active", "blocked", "waiting", "maintenance", or "unknown" to
-	// simulate a charm whose application status does not follow its units).
-	// When empty the application status is derived from the units, as
-	// both Juju 4.0 and 3.6 do when the charm sets none.
+	// sets: "active", "blocked", "waiting", "maintenance", or "unknown"
+	// to simulate a charm whose application status does not follow its
+	// units. When empty the application status is derived from the
+	// units, as both Juju 4.0 and 3.6 do when the charm sets none.
 	AppStatus string
 	// AppMessage is the message that goes with AppStatus.
 	AppMessage string
-	// WorkloadVersion is reported by the units once started.
+	// WorkloadVersion is the workload version the units report once
+	// started; empty reports none.
 	WorkloadVersion string
-	// OpenPorts are the ports the units open once started ("80/tcp",
-	// "8000-8080/udp").
+	// OpenPorts are the ports the units open once started, as "80/tcp"
+	// or "8000-8080/udp"; nil opens none.
 	OpenPorts []string
-	// ActionResults, keyed by action name, are the results of actions run
-	// on the application's units (see Controller.SetActionResult).
+	// ActionResults, keyed by action name, say how actions run on the
+	// application's units end (see also Controller.SetActionResult). An
+	// action without an entry completes with an empty result.
 	ActionResults map[string]ActionOutcome
-	// ExecResults, keyed by the command line (trimmed), are the results
-	// of commands run on the application's units (juju exec).
+	// ExecResults, keyed by command line (surrounding blanks ignored),
+	// are the results of commands run on the application's units with
+	// exec; nil means none (see ExecHandler for the order of lookups).
 	ExecResults map[string]ExecResult
-	// Exec, when set, answers commands run on the application's units
+	// Exec, when set, answers the commands run on the application's units
 	// that ExecResults does not list (see SetExecHandler).
 	Exec ExecHandler
 }
 
-// ActionOutcome is how a simulated action ends.
+// ActionOutcome is how a simulated action ends (see
+// Controller.SetActionResult and Behaviour.ActionResults; jujusim exports
+// it as jujusim.ActionOutcome).
 type ActionOutcome struct {
-	// Status is "completed" (default) or "failed".
+	// Status is "completed" (the default when empty) or "failed".
 	Status string
-	// Message is the action's message (e.g. the failure reason).
+	// Message is the action's message, e.g. the failure reason.
 	Message string
-	// Output is the action's results map.
+	// Output is the action's results map, as the charm's action-set
+	// would produce it.
 	Output map[string]any
-	// Log lines the action writes (action-log).
+	// Log is the lines the action writes with action-log.
 	Log []string
 }

@@ -25,7 +25,7 @@ func setErr[T any](dst **T, err error) {
 
 // fillErr fills an error struct (Message, Code, Info) from err.
 func fillErr(v reflect.Value, err error) {
-	e := asError(err)
+	e := AsError(err)
 	v.FieldByName("Message").SetString(e.Message)
 	v.FieldByName("Code").SetString(e.Code)
 	if e.Info != nil {
