@@ -286,13 +286,8 @@ func (m *Model) enqueueActions(ctx context.Context, units []string, action strin
 		tasks[i] = &Action{m: m, id: ar.ID, unit: unit, name: action, operation: opID}
 	}
 	if len(errs) > 0 {
-		// Tasks enqueued for other units still run: that is a change.
-		if len(errs) < len(reqs) {
-			m.changed(appNames...)
-		}
 		return nil, errors.Join(errs...)
 	}
-	m.changed(appNames...)
 	return tasks, nil
 }
 
@@ -437,11 +432,6 @@ func (a *Action) cancel(ctx context.Context) (*ActionResult, error) {
 	r, err := a.single(res)
 	if err != nil {
 		return nil, err
-	}
-	if app := unitApplication(r.Unit); app != "" && r.Unit != "" {
-		a.m.changed(app)
-	} else {
-		a.m.changed()
 	}
 	return r, nil
 }

@@ -164,7 +164,6 @@ func (a *Application) addUnits(ctx context.Context, n int, opts *AddUnitsOptions
 		if err := a.scale(ctx, conn, 0, n, storageTags); err != nil {
 			return nil, err
 		}
-		a.m.changed(a.name)
 		return nil, nil
 	}
 	res, err := app.AddUnits(ctx, facades.AddApplicationUnits{
@@ -173,7 +172,6 @@ func (a *Application) addUnits(ctx context.Context, n int, opts *AddUnitsOptions
 	if err != nil {
 		return nil, err
 	}
-	a.m.changed(a.name)
 	return res.Units, nil
 }
 
@@ -237,7 +235,6 @@ func (a *Application) scaleTo(ctx context.Context, n int) error {
 		if err := a.scale(ctx, conn, n, 0, nil); err != nil {
 			return err
 		}
-		a.m.changed(a.name)
 		return nil
 	}
 	units, err := a.m.unitsOf(ctx, conn, a.name)
@@ -328,7 +325,6 @@ func (a *Application) remove(ctx context.Context, opts *RemoveOptions) error {
 			return r.Error
 		}
 	}
-	a.m.changed(a.name)
 	if !opts.Wait {
 		return nil
 	}
@@ -426,14 +422,9 @@ func (m *Model) removeUnits(ctx context.Context, units []string, opts *RemoveOpt
 	for i, r := range res.Results {
 		errs[i] = r.Error
 	}
-	apps := map[string]bool{}
-	for _, u := range units {
-		apps[unitApplication(u)] = true
-	}
 	if err := rpc.BulkError(errs); err != nil {
 		return err
 	}
-	m.changed(sortedKeys(apps)...)
 	if !opts.Wait {
 		return nil
 	}
@@ -570,7 +561,6 @@ func (a *Application) setConfig(ctx context.Context, settings map[string]any) er
 	if err != nil {
 		return err
 	}
-	a.m.changed(a.name)
 	return nil
 }
 
@@ -602,7 +592,6 @@ func (a *Application) unsetConfig(ctx context.Context, keys []string) error {
 	if err != nil {
 		return err
 	}
-	a.m.changed(a.name)
 	return nil
 }
 
@@ -661,7 +650,6 @@ func (a *Application) setConstraints(ctx context.Context, cons string) error {
 	if err := facades.NewApplicationClient(conn).SetConstraints(ctx, facades.SetConstraints{Application: a.name, Constraints: c.wire()}); err != nil {
 		return err
 	}
-	a.m.changed(a.name)
 	return nil
 }
 
@@ -719,7 +707,6 @@ func (a *Application) expose(ctx context.Context, opts *ExposeOptions) error {
 	if err := facades.NewApplicationClient(conn).Expose(ctx, facades.ApplicationExpose{Application: a.name, ExposedEndpoints: eps}); err != nil {
 		return err
 	}
-	a.m.changed(a.name)
 	return nil
 }
 
@@ -749,7 +736,6 @@ func (a *Application) unexpose(ctx context.Context, endpoints []string) error {
 	if err := facades.NewApplicationClient(conn).Unexpose(ctx, facades.ApplicationUnexpose{Application: a.name, ExposedEndpoints: eps}); err != nil {
 		return err
 	}
-	a.m.changed(a.name)
 	return nil
 }
 

@@ -243,6 +243,7 @@ func newController(cfg Config) (*Controller, error) {
 	if c.logger == nil {
 		c.logger = slog.New(discardHandler{})
 	}
+	c.onMutation(c.recordChange) // the wait's transient-state guard (changelog.go)
 	if cfg.ModelUUID != "" && !isUUID(cfg.ModelUUID) {
 		return nil, invalid(ErrInvalidArgument, "model UUID", cfg.ModelUUID, "not a UUID")
 	}

@@ -159,7 +159,6 @@ func (m *Model) Deploy(ctx context.Context, charm string, opts *DeployOptions) (
 	if err != nil {
 		return nil, opError("deploy", name, err)
 	}
-	m.changed(p.app)
 	return m.Application(p.app), nil
 }
 

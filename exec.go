@@ -329,9 +329,6 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 		ar := actionResultFromWire(r)
 		tasks = append(tasks, &Action{m: m, id: ar.ID, unit: ar.Unit, name: "juju-exec", operation: opID})
 	}
-	if len(tasks) > 0 {
-		m.changed()
-	}
 	if len(errs) > 0 {
 		return tasks, 0, errors.Join(errs...)
 	}

@@ -107,7 +107,6 @@ func (m *Model) addMachines(ctx context.Context, n int, opts *AddMachineOptions)
 		}
 	}
 	if len(ids) > 0 {
-		m.changed()
 	}
 	if err := rpc.BulkError(errs); err != nil {
 		return ids, err
@@ -176,7 +175,6 @@ func (m *Model) removeMachines(ctx context.Context, ids []string, opts *RemoveMa
 	if err := rpc.BulkError(errs); err != nil {
 		return err
 	}
-	m.changed()
 	if !opts.Wait {
 		return nil
 	}

@@ -65,11 +65,6 @@ func (m *Model) Close() error {
 	return nil
 }
 
-// changed records, for the wait engine's transient-state guard, that a
-// change touching apps (none = the whole model) was just accepted by the
-// controller. Every mutating method calls it.
-func (m *Model) changed(apps ...string) { m.changeLog().Record(apps...) }
-
 // conn returns the model connection.
 func (m *Model) conn(ctx context.Context) (*apiConn, error) {
 	return m.ctrl.conn(ctx, m.uuid)

@@ -127,7 +127,7 @@ func (m *Model) WaitForIdle(ctx context.Context, opts *status.WaitForIdleOptions
 			}
 		}
 	}
-	w := &status.Waiter{Source: src, Logger: m.ctrl.logger, Changes: m.changeLog()}
+	w := &status.Waiter{Source: src, Logger: m.ctrl.logger, Changes: m.ChangeLog()}
 	s, err := w.WaitForIdle(ctx, &o)
 	return s, nameWait(err, "wait for model "+strconv.Quote(m.QualifiedName())+" to be idle")
 }
@@ -150,7 +150,7 @@ func (m *Model) Wait(ctx context.Context, ready status.Predicate, opts *status.W
 		return nil, opError("wait for model", m.QualifiedName(), err)
 	}
 	defer src.Close()
-	w := &status.Waiter{Source: src, Logger: m.ctrl.logger, Changes: m.changeLog()}
+	w := &status.Waiter{Source: src, Logger: m.ctrl.logger, Changes: m.ChangeLog()}
 	s, err := w.Wait(ctx, ready, &o)
 	return s, nameWait(err, "wait for model "+strconv.Quote(m.QualifiedName()))
 }
@@ -168,20 +168,4 @@ func nameWait(err error, op string) error {
 // every other Model on the same model from the same Controller), for the
 // transient-state guard of a status.Waiter over a source of your own
 // (Wait and WaitForIdle use it already).
-func (m *Model) ChangeLog() status.ChangeLog { return m.changeLog() }
-
-// changeLog returns the model's change log.
-func (m *Model) changeLog() *status.ChangeRecorder {
-	c := m.ctrl
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l := c.changeLogs[m.uuid]
-	if l == nil {
-		if c.changeLogs == nil {
-			c.changeLogs = make(map[string]*status.ChangeRecorder)
-		}
-		l = &status.ChangeRecorder{}
-		c.changeLogs[m.uuid] = l
-	}
-	return l
-}
+func (m *Model) ChangeLog() status.ChangeLog { return m.ctrl.changeLog(m.uuid) }

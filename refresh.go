@@ -252,7 +252,6 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	a.m.changed(a.name)
 	return nil
 }
 

@@ -68,7 +68,6 @@ func (m *Model) integrate(ctx context.Context, a, b string, opts *IntegrateOptio
 	if err != nil {
 		return nil, err
 	}
-	m.changed(ea.Application, eb.Application)
 	rel := &Relation{}
 	for app, ep := range res.Endpoints {
 		rel.Endpoints = append(rel.Endpoints, RelationEndpoint{Application: app, Name: ep.Name, Role: ep.Role, Interface: ep.Interface, Scope: ep.Scope})
@@ -102,13 +101,10 @@ func (m *Model) removeRelation(ctx context.Context, endpoints []string, id int, 
 	if opts == nil {
 		opts = &RemoveRelationOptions{}
 	}
-	var apps []string
 	for _, e := range endpoints {
-		ep, err := ParseEndpoint(e)
-		if err != nil {
+		if _, err := ParseEndpoint(e); err != nil {
 			return err
 		}
-		apps = append(apps, ep.Application)
 	}
 	if endpoints == nil && id < 0 {
 		return invalid(ErrInvalidArgument, "relation id", strconv.Itoa(id), "must not be negative")
@@ -125,6 +121,5 @@ func (m *Model) removeRelation(ctx context.Context, endpoints []string, id int, 
 	}); err != nil {
 		return err
 	}
-	m.changed(apps...)
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -306,8 +305,6 @@ func (m *Model) addSecret(ctx context.Context, name string, content map[string]s
 	if res.Results[0].Error != nil {
 		return SecretURI{}, res.Results[0].Error
 	}
-	// No m.changed(): a secret nobody was granted makes no agent react, and
-	// a model-wide change would hold the next wait for nothing.
 	uri, err := ParseSecretURI(res.Results[0].Result)
 	if err != nil {
 		return SecretURI{}, fmt.Errorf("the controller returned a malformed secret URI: %w", err)
@@ -516,7 +513,6 @@ func (m *Model) updateSecret(ctx context.Context, nameOrURI string, content map[
 	if err := errorResults(facades.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}})); err != nil {
 		return err
 	}
-	m.changed() // consumers of a new revision run secret-changed hooks
 	return nil
 }
 
@@ -556,7 +552,6 @@ func (m *Model) removeSecret(ctx context.Context, nameOrURI string, opts *Remove
 	if err := errorResults(facades.NewSecretsClient(conn).RemoveSecrets(ctx, facades.DeleteSecretArgs{Args: []facades.DeleteSecretArg{arg}})); err != nil {
 		return err
 	}
-	m.changed() // consumers learn that the secret (or revision) is gone
 	return nil
 }
 
@@ -596,11 +591,5 @@ func (m *Model) grantRevoke(ctx context.Context, grant bool, nameOrURI string, a
 	} else {
 		err = errorResults(client.RevokeSecret(ctx, arg))
 	}
-	if err != nil {
-		return err
-	}
-	sorted := append([]string(nil), apps...)
-	sort.Strings(sorted)
-	m.changed(sorted...)
-	return nil
+	return err
 }

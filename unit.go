@@ -61,10 +61,8 @@ func (m *Model) resolveUnits(ctx context.Context, units []string, opts *ResolveO
 		return err
 	}
 	tags := make([]facades.Entity, len(units))
-	apps := map[string]bool{}
 	for i, n := range units {
 		tags[i] = facades.Entity{Tag: unitTag(n)}
-		apps[unitApplication(n)] = true
 	}
 	res, err := facades.NewApplicationClient(conn).ResolveUnitErrors(ctx, facades.UnitsResolved{
 		Retry: opts.Retry, Tags: &facades.Entities{Entities: tags},
@@ -76,7 +74,6 @@ func (m *Model) resolveUnits(ctx context.Context, units []string, opts *ResolveO
 	for i, r := range res.Results {
 		errs[i] = r.Error
 	}
-	m.changed(sortedKeys(apps)...)
 	return rpc.BulkError(errs)
 }
 
