@@ -65,7 +65,8 @@ func InstantTiming() Timing { return core.Instant() }
 // install, start and go active with no message, and its application
 // status is derived from the units. Its fields (Timing, Status, Message,
 // FailHook, MaintenanceFor, Flap, NeverSettle, AppStatus, AppMessage,
-// WorkloadVersion, OpenPorts, ActionResults, ExecResults, Exec) are
+// WorkloadVersion, OpenPorts, ActionResults, ExecResults, Exec,
+// RelationAppData, RelationUnitData) are
 // documented on the type it aliases.
 type Behaviour = core.Behaviour
 

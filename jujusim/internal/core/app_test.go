@@ -279,7 +279,9 @@ func TestApplicationsAndUnitsInfo(t *testing.T) {
 			dbRel = rd
 		}
 	}
-	if get(dbRel, "related-endpoint") != "mysql" || len(get(dbRel, "unit-relation-data").(map[string]any)) != 2 {
+	// The two related units and the unit itself, all in scope.
+	if get(dbRel, "related-endpoint") != "mysql" || len(get(dbRel, "unit-relation-data").(map[string]any)) != 3 ||
+		get(dbRel, "unit-relation-data", "wp/0", "InScope") != true {
 		t.Errorf("relation data = %v", dbRel)
 	}
 }

@@ -68,7 +68,8 @@ type Controller struct {
 
 	behaviours map[string]Behaviour // "<model uuid>/<app>"
 
-	execHandlers map[string]ExecHandler // by execKey; see h_exec.go
+	execHandlers map[string]ExecHandler       // by execKey; see h_exec.go
+	relData      map[string]map[string]string // by relDataKey; see h_reldata.go
 
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef

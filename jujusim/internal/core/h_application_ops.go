@@ -360,27 +360,7 @@ func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 			r.PublicAddress = u.address
 		}
-		for _, rel := range m.sortedRelations() {
-			ep, ok := rel.endpointFor(u.app.name)
-			if !ok {
-				continue
-			}
-			erd := facades.EndpointRelationData{RelationID: rel.id, Endpoint: ep.rel.Name, ApplicationData: map[string]any{},
-				UnitRelationData: map[string]facades.RelationData{}}
-			for _, o := range rel.endpoints {
-				if o.app != u.app.name || rel.isPeer() {
-					erd.RelatedEndpoint = o.rel.Name
-					if oa := m.apps[o.app]; oa != nil {
-						for _, ou := range oa.sortedUnits() {
-							if ou.joined[rel.id] && ou != u {
-								erd.UnitRelationData[ou.name] = facades.RelationData{InScope: true, UnitData: map[string]any{}}
-							}
-						}
-					}
-				}
-			}
-			r.RelationData = append(r.RelationData, erd)
-		}
+		r.RelationData = cx.c.unitRelationData(m, u)
 		return facades.UnitInfoResult{Result: r}, nil
 	})}, nil
 

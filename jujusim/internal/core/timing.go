@@ -159,6 +159,13 @@ type Behaviour struct {
 	// Exec, when set, answers the commands run on the application's units
 	// that ExecResults does not list (see SetExecHandler).
 	Exec ExecHandler
+	// RelationAppData, keyed by endpoint, is what the charm's leader
+	// puts in the application databag of the endpoint's relations.
+	RelationAppData map[string]map[string]string
+	// RelationUnitData, keyed by endpoint, is what each unit puts in its
+	// databag of the endpoint's relations, besides the agent's address
+	// keys.
+	RelationUnitData map[string]map[string]string
 }
 
 // ActionOutcome is how a simulated action ends (see

@@ -1,0 +1,112 @@
+package core
+
+import (
+	"maps"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// Relation data: the application and unit databags that show-unit reads
+// (Application.UnitsInfo). A unit in a relation's scope carries the keys
+// its agent writes (private-address, ingress-address, egress-subnets);
+// charms add to the databags through Behaviour.RelationAppData and
+// Behaviour.RelationUnitData, and tests through SetRelationData.
+
+// relDataKey is the key of data set by SetRelationData.
+func relDataKey(modelUUID, entity, endpoint string) string {
+	return modelUUID + "\x00" + entity + "\x00" + endpoint
+}
+
+// SetRelationData sets keys in the databag of entity, an application
+// ("pg", its application databag) or a unit ("pg/0"), in the relations of
+// its endpoint, on top of what its Behaviour sets. An empty value removes
+// a key; nil data removes everything SetRelationData set there.
+func (c *Controller) SetRelationData(modelUUID, entity, endpoint string, data map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.relData == nil {
+		c.relData = map[string]map[string]string{}
+	}
+	k := relDataKey(modelUUID, entity, endpoint)
+	if data == nil {
+		delete(c.relData, k)
+	} else {
+		c.relData[k] = maps.Clone(data)
+	}
+	if m, ok := c.models[modelUUID]; ok {
+		m.notify()
+	}
+}
+
+// databag merges base with the data set for entity on endpoint; keys set
+// to "" are dropped.
+func (c *Controller) databag(m *model, entity, endpoint string, base map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range c.relData[relDataKey(m.uuid, entity, endpoint)] {
+		out[k] = v
+	}
+	for k, v := range out {
+		if v == "" {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// unitDatabag is what u has in its databag of relation endpoint ep: the
+// agent's address keys, then the charm's.
+func (c *Controller) unitDatabag(m *model, u *unit, ep string) map[string]any {
+	base := map[string]string{}
+	if u.address != "" {
+		base["private-address"] = u.address
+		base["ingress-address"] = u.address
+		base["egress-subnets"] = u.address + "/32"
+	}
+	maps.Copy(base, u.app.behaviour.RelationUnitData[ep])
+	return c.databag(m, u.name, ep, base)
+}
+
+// appDatabag is application a's databag on its endpoint ep.
+func (c *Controller) appDatabag(m *model, a *application, ep string) map[string]any {
+	return c.databag(m, a.name, ep, a.behaviour.RelationAppData[ep])
+}
+
+// unitRelationData is the relation-data of UnitsInfo for u: one entry per
+// relation of its application, with the related application's databag
+// (its own, for a peer relation) and the databags of the units in the
+// relation's scope: the related units and u itself.
+func (c *Controller) unitRelationData(m *model, u *unit) []facades.EndpointRelationData {
+	var out []facades.EndpointRelationData
+	for _, rel := range m.sortedRelations() {
+		ep, ok := rel.endpointFor(u.app.name)
+		if !ok {
+			continue
+		}
+		erd := facades.EndpointRelationData{RelationID: rel.id, Endpoint: ep.rel.Name, ApplicationData: map[string]any{},
+			UnitRelationData: map[string]facades.RelationData{}}
+		for _, o := range rel.endpoints {
+			if o.app == u.app.name && !rel.isPeer() {
+				continue
+			}
+			erd.RelatedEndpoint = o.rel.Name
+			oa := m.apps[o.app]
+			if oa == nil {
+				continue
+			}
+			erd.ApplicationData = c.appDatabag(m, oa, o.rel.Name)
+			for _, ou := range oa.sortedUnits() {
+				if ou.joined[rel.id] && ou != u {
+					erd.UnitRelationData[ou.name] = facades.RelationData{InScope: true, UnitData: c.unitDatabag(m, ou, o.rel.Name)}
+				}
+			}
+		}
+		if u.joined[rel.id] {
+			erd.UnitRelationData[u.name] = facades.RelationData{InScope: true, UnitData: c.unitDatabag(m, u, ep.rel.Name)}
+		}
+		out = append(out, erd)
+	}
+	return out
+}
