@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // Actions run through the Action facade (version 7 on Juju 4.0 and 3.6) on
@@ -250,7 +251,7 @@ func (m *Model) enqueueActions(ctx context.Context, units []string, action strin
 	if err != nil {
 		return nil, err
 	}
-	client := facades.NewActionClient(conn)
+	client := apiclient.NewActionClient(conn)
 	appNames := sortedKeys(apps)
 	if !opts.NoCheck {
 		if err := checkCharmActions(ctx, client, appNames, action); err != nil {
@@ -272,7 +273,7 @@ func (m *Model) enqueueActions(ctx context.Context, units []string, action strin
 			// Name the unit unless the operation's error names it (one
 			// unit) or the controller's message does.
 			if len(units) == 1 || strings.Contains(r.Error.Error(), units[i]) {
-				errs = append(errs, r.Error)
+				errs = append(errs, apiclient.ServerError(r.Error))
 			} else {
 				errs = append(errs, fmt.Errorf("%s: %w", units[i], r.Error))
 			}
@@ -293,7 +294,7 @@ func (m *Model) enqueueActions(ctx context.Context, units []string, action strin
 
 // checkCharmActions refuses an action that the charm of one of apps does
 // not define.
-func checkCharmActions(ctx context.Context, client *facades.ActionClient, apps []string, action string) error {
+func checkCharmActions(ctx context.Context, client *apiclient.ActionClient, apps []string, action string) error {
 	ents := facades.Entities{Entities: make([]facades.Entity, len(apps))}
 	for i, app := range apps {
 		ents.Entities[i] = facades.Entity{Tag: applicationTag(app)}
@@ -307,7 +308,7 @@ func checkCharmActions(ctx context.Context, client *facades.ActionClient, apps [
 	}
 	for i, r := range res.Results {
 		if r.Error != nil {
-			return r.Error
+			return apiclient.ServerError(r.Error)
 		}
 		if _, ok := r.Actions[action]; !ok {
 			names := sortedKeys(r.Actions)
@@ -352,7 +353,7 @@ func (a *Action) result(ctx context.Context) (*ActionResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewActionClient(conn).Actions(ctx, facades.Entities{Entities: []facades.Entity{{Tag: "action-" + a.id}}})
+	res, err := apiclient.NewActionClient(conn).Actions(ctx, facades.Entities{Entities: []facades.Entity{{Tag: "action-" + a.id}}})
 	if err != nil {
 		return nil, err
 	}
@@ -364,7 +365,7 @@ func (a *Action) single(res facades.ActionResults) (*ActionResult, error) {
 		return nil, fmt.Errorf("the controller returned %d results for 1 action", len(res.Results))
 	}
 	if res.Results[0].Error != nil {
-		return nil, res.Results[0].Error
+		return nil, apiclient.ServerError(res.Results[0].Error)
 	}
 	r := actionResultFromWire(res.Results[0])
 	if r.ID == "" {
@@ -425,7 +426,7 @@ func (a *Action) cancel(ctx context.Context) (*ActionResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewActionClient(conn).Cancel(ctx, facades.Entities{Entities: []facades.Entity{{Tag: "action-" + a.id}}})
+	res, err := apiclient.NewActionClient(conn).Cancel(ctx, facades.Entities{Entities: []facades.Entity{{Tag: "action-" + a.id}}})
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +456,7 @@ type Operation struct {
 
 func operationFromWire(r facades.OperationResult) (*Operation, error) {
 	if r.Error != nil {
-		return nil, r.Error
+		return nil, apiclient.ServerError(r.Error)
 	}
 	op := &Operation{Summary: r.Summary, Status: r.Status, Fail: r.Fail,
 		Enqueued: timeOf(r.Enqueued), Started: timeOf(r.Started), Completed: timeOf(r.Completed)}
@@ -485,7 +486,7 @@ func (m *Model) operation(ctx context.Context, id string) (*Operation, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewActionClient(conn).Operations(ctx, facades.Entities{Entities: []facades.Entity{{Tag: "operation-" + id}}})
+	res, err := apiclient.NewActionClient(conn).Operations(ctx, facades.Entities{Entities: []facades.Entity{{Tag: "operation-" + id}}})
 	if err != nil {
 		return nil, err
 	}
@@ -535,7 +536,7 @@ func (m *Model) operations(ctx context.Context, opts *ListOperationsOptions) ([]
 	if err != nil {
 		return nil, false, err
 	}
-	res, err := facades.NewActionClient(conn).ListOperations(ctx, facades.OperationQueryArgs{
+	res, err := apiclient.NewActionClient(conn).ListOperations(ctx, facades.OperationQueryArgs{
 		Applications: opts.Applications, Units: opts.Units, Actions: opts.Actions, Status: opts.Status,
 		Offset: opts.Offset, Limit: opts.Limit,
 	})
@@ -576,7 +577,7 @@ func (a *Application) actions(ctx context.Context) (map[string]ActionSpec, error
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewActionClient(conn).ApplicationsCharmsActions(ctx, facades.Entities{Entities: []facades.Entity{{Tag: applicationTag(a.name)}}})
+	res, err := apiclient.NewActionClient(conn).ApplicationsCharmsActions(ctx, facades.Entities{Entities: []facades.Entity{{Tag: applicationTag(a.name)}}})
 	if err != nil {
 		return nil, err
 	}
@@ -584,7 +585,7 @@ func (a *Application) actions(ctx context.Context) (map[string]ActionSpec, error
 		return nil, fmt.Errorf("the controller returned %d results for 1 application", len(res.Results))
 	}
 	if res.Results[0].Error != nil {
-		return nil, res.Results[0].Error
+		return nil, apiclient.ServerError(res.Results[0].Error)
 	}
 	out := make(map[string]ActionSpec, len(res.Results[0].Actions))
 	for n, s := range res.Results[0].Actions {

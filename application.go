@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -97,7 +98,7 @@ func (a *Application) info(ctx context.Context) (*ApplicationInfo, error) {
 // appStatus returns an application's entry of Client.FullStatus; a
 // missing application is ErrNotFound.
 func (m *Model) appStatus(ctx context.Context, conn *apiConn, app string) (*facades.ApplicationStatus, error) {
-	fs, err := facades.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: []string{app}})
+	fs, err := apiclient.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: []string{app}})
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func (a *Application) addUnits(ctx context.Context, n int, opts *AddUnitsOptions
 	if err != nil {
 		return nil, err
 	}
-	app := facades.NewApplicationClient(conn)
+	app := apiclient.NewApplicationClient(conn)
 	if a.m.modelType == ModelCAAS {
 		if len(placements) > 0 {
 			return nil, invalid(ErrInvalidPlacement, "placement", fmt.Sprint(opts.To), "Kubernetes models take no placement")
@@ -199,7 +200,7 @@ func replaceSlash(s string) string {
 
 // scale calls ScaleApplications with either a target scale or a change.
 func (a *Application) scale(ctx context.Context, conn *apiConn, scale, change int, attach []string) error {
-	res, err := facades.NewApplicationClient(conn).ScaleApplications(ctx, facades.ScaleApplicationsParamsV2{
+	res, err := apiclient.NewApplicationClient(conn).ScaleApplications(ctx, facades.ScaleApplicationsParamsV2{
 		Applications: []facades.ScaleApplicationParamsV2{{ApplicationTag: applicationTag(a.name), Scale: scale, ScaleChange: change, AttachStorage: attach}},
 	})
 	if err != nil {
@@ -207,7 +208,7 @@ func (a *Application) scale(ctx context.Context, conn *apiConn, scale, change in
 	}
 	for _, r := range res.Results {
 		if r.Error != nil {
-			return r.Error
+			return apiclient.ServerError(r.Error)
 		}
 	}
 	return nil
@@ -313,7 +314,7 @@ func (a *Application) remove(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := facades.NewApplicationClient(conn).DestroyApplication(ctx, facades.DestroyApplicationsParams{
+	res, err := apiclient.NewApplicationClient(conn).DestroyApplication(ctx, facades.DestroyApplicationsParams{
 		Applications: []facades.DestroyApplicationParams{{ApplicationTag: applicationTag(a.name),
 			DestroyStorage: opts.DestroyStorage, Force: opts.Force, MaxWait: opts.MaxWait}},
 	})
@@ -322,7 +323,7 @@ func (a *Application) remove(ctx context.Context, opts *RemoveOptions) error {
 	}
 	for _, r := range res.Results {
 		if r.Error != nil {
-			return r.Error
+			return apiclient.ServerError(r.Error)
 		}
 	}
 	if !opts.Wait {
@@ -414,13 +415,13 @@ func (m *Model) removeUnits(ctx context.Context, units []string, opts *RemoveOpt
 	for _, u := range units {
 		params.Units = append(params.Units, facades.DestroyUnitParams{UnitTag: unitTag(u), DestroyStorage: opts.DestroyStorage, Force: opts.Force, MaxWait: opts.MaxWait})
 	}
-	res, err := facades.NewApplicationClient(conn).DestroyUnit(ctx, params)
+	res, err := apiclient.NewApplicationClient(conn).DestroyUnit(ctx, params)
 	if err != nil {
 		return err
 	}
 	errs := make([]*rpc.Error, len(res.Results))
 	for i, r := range res.Results {
-		errs[i] = r.Error
+		errs[i] = apiclient.ServerError(r.Error)
 	}
 	if err := rpc.BulkError(errs); err != nil {
 		return err
@@ -429,7 +430,7 @@ func (m *Model) removeUnits(ctx context.Context, units []string, opts *RemoveOpt
 		return nil
 	}
 	return pollUntil(ctx, func() (bool, error) {
-		fs, err := facades.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: units})
+		fs, err := apiclient.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: units})
 		if err != nil {
 			return false, err
 		}
@@ -473,7 +474,7 @@ func (a *Application) get(ctx context.Context) (*facades.ApplicationGetResults, 
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewApplicationClient(conn).Get(ctx, facades.ApplicationGet{Application: a.name})
+	res, err := apiclient.NewApplicationClient(conn).Get(ctx, facades.ApplicationGet{Application: a.name})
 	if err != nil {
 		return nil, err
 	}
@@ -555,7 +556,7 @@ func (a *Application) setConfig(ctx context.Context, settings map[string]any) er
 	if err != nil {
 		return err
 	}
-	err = errorResults(facades.NewApplicationClient(conn).SetConfigs(ctx, facades.ConfigSetArgs{
+	err = errorResults(apiclient.NewApplicationClient(conn).SetConfigs(ctx, facades.ConfigSetArgs{
 		Args: []facades.ConfigSet{{Application: a.name, Config: values}},
 	}))
 	if err != nil {
@@ -586,7 +587,7 @@ func (a *Application) unsetConfig(ctx context.Context, keys []string) error {
 	if err != nil {
 		return err
 	}
-	err = errorResults(facades.NewApplicationClient(conn).UnsetApplicationsConfig(ctx, facades.ApplicationConfigUnsetArgs{
+	err = errorResults(apiclient.NewApplicationClient(conn).UnsetApplicationsConfig(ctx, facades.ApplicationConfigUnsetArgs{
 		Args: []facades.ApplicationUnset{{Application: a.name, Options: slices.Clone(keys)}},
 	}))
 	if err != nil {
@@ -616,7 +617,7 @@ func (a *Application) constraints(ctx context.Context) (Constraints, error) {
 	if err != nil {
 		return Constraints{}, err
 	}
-	res, err := facades.NewApplicationClient(conn).GetConstraints(ctx, facades.Entities{Entities: []facades.Entity{{Tag: applicationTag(a.name)}}})
+	res, err := apiclient.NewApplicationClient(conn).GetConstraints(ctx, facades.Entities{Entities: []facades.Entity{{Tag: applicationTag(a.name)}}})
 	if err != nil {
 		return Constraints{}, err
 	}
@@ -624,7 +625,7 @@ func (a *Application) constraints(ctx context.Context) (Constraints, error) {
 		return Constraints{}, fmt.Errorf("expected 1 result, got %d", len(res.Results))
 	}
 	if res.Results[0].Error != nil {
-		return Constraints{}, res.Results[0].Error
+		return Constraints{}, apiclient.ServerError(res.Results[0].Error)
 	}
 	return constraintsFromWire(res.Results[0].Constraints), nil
 }
@@ -647,7 +648,7 @@ func (a *Application) setConstraints(ctx context.Context, cons string) error {
 	if err != nil {
 		return err
 	}
-	if err := facades.NewApplicationClient(conn).SetConstraints(ctx, facades.SetConstraints{Application: a.name, Constraints: c.wire()}); err != nil {
+	if err := apiclient.NewApplicationClient(conn).SetConstraints(ctx, facades.SetConstraints{Application: a.name, Constraints: c.wire()}); err != nil {
 		return err
 	}
 	return nil
@@ -704,7 +705,7 @@ func (a *Application) expose(ctx context.Context, opts *ExposeOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := facades.NewApplicationClient(conn).Expose(ctx, facades.ApplicationExpose{Application: a.name, ExposedEndpoints: eps}); err != nil {
+	if err := apiclient.NewApplicationClient(conn).Expose(ctx, facades.ApplicationExpose{Application: a.name, ExposedEndpoints: eps}); err != nil {
 		return err
 	}
 	return nil
@@ -733,7 +734,7 @@ func (a *Application) unexpose(ctx context.Context, endpoints []string) error {
 	if eps == nil {
 		eps = []string{}
 	}
-	if err := facades.NewApplicationClient(conn).Unexpose(ctx, facades.ApplicationUnexpose{Application: a.name, ExposedEndpoints: eps}); err != nil {
+	if err := apiclient.NewApplicationClient(conn).Unexpose(ctx, facades.ApplicationUnexpose{Application: a.name, ExposedEndpoints: eps}); err != nil {
 		return err
 	}
 	return nil
@@ -754,12 +755,12 @@ func (a *Application) leader(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	res, err := facades.NewApplicationClient(conn).Leader(ctx, facades.Entity{Tag: applicationTag(a.name)})
+	res, err := apiclient.NewApplicationClient(conn).Leader(ctx, facades.Entity{Tag: applicationTag(a.name)})
 	if err != nil {
 		return "", err
 	}
 	if res.Error != nil {
-		return "", res.Error
+		return "", apiclient.ServerError(res.Error)
 	}
 	return res.Result, nil
 }

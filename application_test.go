@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/status"
 )
@@ -486,7 +487,7 @@ func relationIDs(t *testing.T, m *Model) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := facades.NewClientClient(conn).FullStatus(testCtx(t), facades.StatusParams{})
+	fs, err := apiclient.NewClientClient(conn).FullStatus(testCtx(t), facades.StatusParams{})
 	if err != nil {
 		t.Fatal(err)
 	}

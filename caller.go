@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
-// apiConn is the one facade caller (a facades.Caller) through which every
+// apiConn is the one facade caller (a apiclient.Caller) through which every
 // call of the package goes, generated clients and Call alike. It stands
 // for the Controller's connection to one model (or the controller
 // connection) rather than for one websocket: it starts on the connection
@@ -37,7 +38,7 @@ func (a *apiConn) Login() rpc.LoginInfo { return a.current().Login() }
 // Addr returns the address of the current connection.
 func (a *apiConn) Addr() string { return a.current().Addr() }
 
-// BestVersion implements facades.Caller.
+// BestVersion implements apiclient.Caller.
 func (a *apiConn) BestVersion(facade string) (int, error) { return a.current().BestVersion(facade) }
 
 // HTTPClient, BaseURL and AuthHeader serve the HTTP endpoints of the
@@ -59,7 +60,7 @@ func (a *apiConn) Call(ctx context.Context, facade, method, id string, params, r
 	return a.CallVersion(ctx, facade, v, method, id, params, result)
 }
 
-// CallVersion implements facades.Caller. It is where the package's retry
+// CallVersion implements apiclient.Caller. It is where the package's retry
 // rule lives (see doc.go, "Dropped connections"):
 //
 //   - a request that never left the client (rpc.ErrNotSent) because its
@@ -167,7 +168,7 @@ func readFailure(err error) error {
 	return fmt.Errorf("cannot call %s: %w", ue.Call, ue.Err)
 }
 
-var _ facades.Caller = (*apiConn)(nil)
+var _ apiclient.Caller = (*apiConn)(nil)
 
 // mutation describes a call of a mutating facade method (see
 // facades.Mutating) that the controller accepted (the call returned

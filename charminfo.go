@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // CharmInfo describes a charm as the controller knows it
@@ -59,7 +60,7 @@ func optionsFromWire(in map[string]facades.CharmOption) map[string]ConfigOption 
 
 // charmInfo calls Charms.CharmInfo in the shape the controller speaks.
 func (m *Model) charmInfo(ctx context.Context, conn *apiConn, url string) (*CharmInfo, error) {
-	ch := facades.NewCharmsClient(conn)
+	ch := apiclient.NewCharmsClient(conn)
 	info := &CharmInfo{URL: url}
 	var bases []facades.CharmBase
 	if m.ctrl.features().juju4 {
@@ -122,12 +123,12 @@ func (a *Application) charmInfo(ctx context.Context) (*CharmInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	origin, err := facades.NewApplicationClient(conn).GetCharmURLOrigin(ctx, facades.ApplicationGet{Application: a.name})
+	origin, err := apiclient.NewApplicationClient(conn).GetCharmURLOrigin(ctx, facades.ApplicationGet{Application: a.name})
 	if err != nil {
 		return nil, err
 	}
 	if origin.Error != nil {
-		return nil, origin.Error
+		return nil, apiclient.ServerError(origin.Error)
 	}
 	if origin.URL == "" {
 		return nil, fmt.Errorf("the controller gave no charm URL")

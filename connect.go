@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/jujudata"
 	"github.com/gojuju/juju/rpc"
 	"github.com/gojuju/juju/status"
@@ -384,7 +384,7 @@ func (c *Controller) rpcConfig(modelUUID string) rpc.Config {
 		Password:           c.password,
 		LoginProvider:      c.loginProvider,
 		ClientVersion:      c.cfg.ClientVersion,
-		FacadeVersions:     facades.SupportedVersions,
+		FacadeVersions:     apiclient.SupportedVersions,
 		Logger:             c.cfg.Logger,
 		Tracer:             c.cfg.Tracer,
 		PingInterval:       c.cfg.PingInterval,

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -333,7 +334,7 @@ func (m *Model) deployFromRepository(ctx context.Context, p *deployPlan, opts *D
 				arg.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
 			}
 		}
-		res, err = facades.NewApplicationClient(conn).DeployFromRepository(ctx, facades.DeployFromRepositoryArgs{Args: []facades.DeployFromRepositoryArg{arg}})
+		res, err = apiclient.NewApplicationClient(conn).DeployFromRepository(ctx, facades.DeployFromRepositoryArgs{Args: []facades.DeployFromRepositoryArg{arg}})
 	} else {
 		arg := facades.DeployFromRepositoryArgJuju36{
 			CharmName: p.charm, ApplicationName: p.app, AttachStorage: p.attachIDs, Base: p.base.wire(),
@@ -348,7 +349,7 @@ func (m *Model) deployFromRepository(ctx context.Context, p *deployPlan, opts *D
 			}
 		}
 		var r36 facades.DeployFromRepositoryResultsJuju36
-		r36, err = facades.NewApplicationClient(conn).DeployFromRepositoryJuju36(ctx, facades.DeployFromRepositoryArgsJuju36{Args: []facades.DeployFromRepositoryArgJuju36{arg}})
+		r36, err = apiclient.NewApplicationClient(conn).DeployFromRepositoryJuju36(ctx, facades.DeployFromRepositoryArgsJuju36{Args: []facades.DeployFromRepositoryArgJuju36{arg}})
 		for _, r := range r36.Results {
 			res.Results = append(res.Results, facades.DeployFromRepositoryResult{Errors: r.Errors, PendingResourceUploads: r.PendingResourceUploads})
 		}
@@ -360,7 +361,7 @@ func (m *Model) deployFromRepository(ctx context.Context, p *deployPlan, opts *D
 		return fmt.Errorf("expected 1 result, got %d", len(res.Results))
 	}
 	r := res.Results[0]
-	if err := rpc.BulkError(r.Errors); err != nil {
+	if err := rpc.BulkError(apiclient.ServerErrors(r.Errors)); err != nil {
 		return err
 	}
 	for _, w := range r.Info.Warnings {
@@ -385,7 +386,7 @@ func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOpti
 	if err != nil {
 		return err
 	}
-	mc := facades.NewModelConfigClient(conn)
+	mc := apiclient.NewModelConfigClient(conn)
 	// The architecture comes from the constraints (the application's,
 	// else the model's); the base from the request, else the model's
 	// default base if the charm supports it, else the charm's preference.
@@ -465,7 +466,7 @@ func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOpti
 	}
 	// The 3.6 and 4.0 shapes of Application.Deploy are the same on the
 	// wire (4.0 only renamed the storage type).
-	err = errorResults(facades.NewApplicationClient(conn).Deploy(ctx, facades.ApplicationsDeploy{Applications: []facades.ApplicationDeploy{deploy}}))
+	err = errorResults(apiclient.NewApplicationClient(conn).Deploy(ctx, facades.ApplicationsDeploy{Applications: []facades.ApplicationDeploy{deploy}}))
 	return err
 }
 
@@ -493,12 +494,12 @@ func (m *Model) addPendingResources(ctx context.Context, conn *apiConn, p *deplo
 			Name: name, Type: typ, Path: filepath.Base(file), Origin: "upload", Fingerprint: sum[:], Size: len(data),
 		})
 	}
-	res, err := facades.NewResourcesClient(conn).AddPendingResources(ctx, args)
+	res, err := apiclient.NewResourcesClient(conn).AddPendingResources(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	if res.Error != nil {
-		return nil, res.Error
+		return nil, apiclient.ServerError(res.Error)
 	}
 	if len(res.PendingIds) != len(names) {
 		return nil, fmt.Errorf("expected %d pending resource ids, got %d", len(names), len(res.PendingIds))

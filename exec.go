@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // Exec runs a shell command on units or machines through the Action
@@ -300,7 +301,7 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 	if err != nil {
 		return nil, 0, err
 	}
-	client := facades.NewActionClient(conn)
+	client := apiclient.NewActionClient(conn)
 	var res facades.EnqueuedActions
 	switch {
 	case t.AllMachines && m.ctrl.features().juju4:
@@ -323,7 +324,7 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 	)
 	for _, r := range res.Actions {
 		if r.Error != nil {
-			errs = append(errs, r.Error)
+			errs = append(errs, apiclient.ServerError(r.Error))
 			continue
 		}
 		ar := actionResultFromWire(r)
@@ -393,7 +394,7 @@ func (m *Model) waitExec(ctx context.Context, tasks []*Action) ([]*ExecResult, e
 		if err != nil {
 			return results, err
 		}
-		res, err := facades.NewActionClient(conn).Actions(ctx, ents)
+		res, err := apiclient.NewActionClient(conn).Actions(ctx, ents)
 		if err != nil {
 			if ctx.Err() != nil {
 				return results, fmt.Errorf("exec not finished: %w", ctx.Err())

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -94,14 +95,14 @@ func (m *Model) addMachines(ctx context.Context, n int, opts *AddMachineOptions)
 	for range n {
 		args.Params = append(args.Params, p)
 	}
-	res, err := facades.NewMachineManagerClient(conn).AddMachines(ctx, args)
+	res, err := apiclient.NewMachineManagerClient(conn).AddMachines(ctx, args)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
 	errs := make([]*rpc.Error, len(res.Machines))
 	for i, r := range res.Machines {
-		errs[i] = r.Error
+		errs[i] = apiclient.ServerError(r.Error)
 		if r.Error == nil {
 			ids = append(ids, r.Machine)
 		}
@@ -162,7 +163,7 @@ func (m *Model) removeMachines(ctx context.Context, ids []string, opts *RemoveMa
 	if err != nil {
 		return err
 	}
-	res, err := facades.NewMachineManagerClient(conn).DestroyMachineWithParams(ctx, facades.DestroyMachinesParams{
+	res, err := apiclient.NewMachineManagerClient(conn).DestroyMachineWithParams(ctx, facades.DestroyMachinesParams{
 		MachineTags: tags, Force: opts.Force, Keep: opts.KeepInstance, MaxWait: opts.MaxWait,
 	})
 	if err != nil {
@@ -170,7 +171,7 @@ func (m *Model) removeMachines(ctx context.Context, ids []string, opts *RemoveMa
 	}
 	errs := make([]*rpc.Error, len(res.Results))
 	for i, r := range res.Results {
-		errs[i] = r.Error
+		errs[i] = apiclient.ServerError(r.Error)
 	}
 	if err := rpc.BulkError(errs); err != nil {
 		return err
@@ -179,7 +180,7 @@ func (m *Model) removeMachines(ctx context.Context, ids []string, opts *RemoveMa
 		return nil
 	}
 	return pollUntil(ctx, func() (bool, error) {
-		fs, err := facades.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: ids})
+		fs, err := apiclient.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: ids})
 		if err != nil {
 			return false, err
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -157,7 +158,7 @@ func (c *Controller) listModels(ctx context.Context) ([]modelEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	mm := facades.NewModelManagerClient(conn)
+	mm := apiclient.NewModelManagerClient(conn)
 	v, err := conn.BestVersion("ModelManager")
 	if err != nil {
 		return nil, err
@@ -216,7 +217,7 @@ func errorResults(res facades.ErrorResults, err error) error {
 	}
 	errs := make([]*rpc.Error, len(res.Results))
 	for i, r := range res.Results {
-		errs[i] = r.Error
+		errs[i] = apiclient.ServerError(r.Error)
 	}
 	return rpc.BulkError(errs)
 }

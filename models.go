@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -102,7 +103,7 @@ func (c *Controller) models(ctx context.Context) ([]ModelSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	mm := facades.NewModelManagerClient(conn)
+	mm := apiclient.NewModelManagerClient(conn)
 	req := facades.ModelSummariesRequest{UserTag: userTag(c.user)}
 	var out []ModelSummary
 	counts := func(s *ModelSummary, cs []facades.ModelEntityCount) {
@@ -124,7 +125,7 @@ func (c *Controller) models(ctx context.Context) ([]ModelSummary, error) {
 		}
 		for _, r := range res.Results {
 			if r.Error != nil {
-				return nil, r.Error
+				return nil, apiclient.ServerError(r.Error)
 			}
 			if r.Result == nil {
 				continue
@@ -146,7 +147,7 @@ func (c *Controller) models(ctx context.Context) ([]ModelSummary, error) {
 		}
 		for _, r := range res.Results {
 			if r.Error != nil {
-				return nil, r.Error
+				return nil, apiclient.ServerError(r.Error)
 			}
 			if r.Result == nil {
 				continue
@@ -197,7 +198,7 @@ func (c *Controller) modelInfo(ctx context.Context, uuid string) (*ModelInfo, er
 	if err != nil {
 		return nil, err
 	}
-	mm := facades.NewModelManagerClient(conn)
+	mm := apiclient.NewModelManagerClient(conn)
 	args := facades.Entities{Entities: []facades.Entity{{Tag: modelTag(uuid)}}}
 	var info ModelInfo
 	if modelManagerUsesQualifier(v) {
@@ -209,7 +210,7 @@ func (c *Controller) modelInfo(ctx context.Context, uuid string) (*ModelInfo, er
 			return nil, fmt.Errorf("expected 1 result, got %d", len(res.Results))
 		}
 		if res.Results[0].Error != nil {
-			return nil, res.Results[0].Error
+			return nil, apiclient.ServerError(res.Results[0].Error)
 		}
 		m := res.Results[0].Result
 		if m == nil {
@@ -237,7 +238,7 @@ func (c *Controller) modelInfo(ctx context.Context, uuid string) (*ModelInfo, er
 			return nil, fmt.Errorf("expected 1 result, got %d", len(res.Results))
 		}
 		if res.Results[0].Error != nil {
-			return nil, res.Results[0].Error
+			return nil, apiclient.ServerError(res.Results[0].Error)
 		}
 		m := res.Results[0].Result
 		if m == nil {
@@ -312,7 +313,7 @@ func (c *Controller) addModel(ctx context.Context, name string, opts *AddModelOp
 	cloud := opts.Cloud
 	if cloud == "" {
 		// As the juju CLI does: with one cloud on the controller, use it.
-		res, err := facades.NewCloudClient(conn).Clouds(ctx)
+		res, err := apiclient.NewCloudClient(conn).Clouds(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +338,7 @@ func (c *Controller) addModel(ctx context.Context, name string, opts *AddModelOp
 	if err != nil {
 		return nil, err
 	}
-	mm := facades.NewModelManagerClient(conn)
+	mm := apiclient.NewModelManagerClient(conn)
 	var e modelEntry
 	if modelManagerUsesQualifier(v) {
 		info, err := mm.CreateModel(ctx, facades.ModelCreateArgs{Name: name, Qualifier: qualifier, Config: opts.Config,
@@ -415,7 +416,7 @@ func (c *Controller) destroyModel(ctx context.Context, name string, opts *Destro
 	if err != nil {
 		return err
 	}
-	res, err := facades.NewModelManagerClient(conn).DestroyModels(ctx, facades.DestroyModelsParams{Models: []facades.DestroyModelParams{{
+	res, err := apiclient.NewModelManagerClient(conn).DestroyModels(ctx, facades.DestroyModelsParams{Models: []facades.DestroyModelParams{{
 		ModelTag: modelTag(e.uuid), DestroyStorage: opts.DestroyStorage, Force: opts.Force,
 		MaxWait: opts.MaxWait, Timeout: opts.Timeout,
 	}}})
@@ -458,7 +459,7 @@ func (c *Controller) modelGone(ctx context.Context, uuid string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	mm := facades.NewModelManagerClient(conn)
+	mm := apiclient.NewModelManagerClient(conn)
 	args := facades.Entities{Entities: []facades.Entity{{Tag: modelTag(uuid)}}}
 	// The two ModelManager shapes differ only in owner/qualifier: collect
 	// the per-model errors and judge them once.
@@ -467,13 +468,13 @@ func (c *Controller) modelGone(ctx context.Context, uuid string) (bool, error) {
 		var res facades.ModelStatusResults
 		res, err = mm.ModelStatus(ctx, args)
 		for _, m := range res.Models {
-			errs = append(errs, m.Error)
+			errs = append(errs, apiclient.ServerError(m.Error))
 		}
 	} else {
 		var res facades.ModelStatusResultsV10
 		res, err = mm.ModelStatusV10(ctx, args)
 		for _, m := range res.Models {
-			errs = append(errs, m.Error)
+			errs = append(errs, apiclient.ServerError(m.Error))
 		}
 	}
 	if isNotFound(err) {
@@ -533,7 +534,7 @@ func (m *Model) config(ctx context.Context) (map[string]ConfigValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewModelConfigClient(conn).ModelGet(ctx)
+	res, err := apiclient.NewModelConfigClient(conn).ModelGet(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -569,7 +570,7 @@ func (m *Model) setConfig(ctx context.Context, settings map[string]any) error {
 	if err != nil {
 		return err
 	}
-	client := facades.NewModelConfigClient(conn)
+	client := apiclient.NewModelConfigClient(conn)
 	m.warnUnknownConfigKeys(ctx, client, sortedKeys(settings))
 	return client.ModelSet(ctx, facades.ModelSet{Config: maps.Clone(settings)})
 }
@@ -579,7 +580,7 @@ func (m *Model) setConfig(ctx context.Context, settings map[string]any) error {
 // keep) any key, so a misspelt one is otherwise silently useless. It costs
 // a ModelGet, made only when the logger logs warnings; a failed ModelGet
 // only skips the check.
-func (m *Model) warnUnknownConfigKeys(ctx context.Context, client *facades.ModelConfigClient, keys []string) {
+func (m *Model) warnUnknownConfigKeys(ctx context.Context, client *apiclient.ModelConfigClient, keys []string) {
 	logger := m.ctrl.logger
 	if !logger.Enabled(ctx, slog.LevelWarn) {
 		return
@@ -616,7 +617,7 @@ func (m *Model) unsetConfig(ctx context.Context, keys []string) error {
 	if err != nil {
 		return err
 	}
-	client := facades.NewModelConfigClient(conn)
+	client := apiclient.NewModelConfigClient(conn)
 	m.warnUnknownConfigKeys(ctx, client, keys)
 	return client.ModelUnset(ctx, facades.ModelUnset{Keys: slices.Clone(keys)})
 }
@@ -628,7 +629,7 @@ func (m *Model) Constraints(ctx context.Context) (Constraints, error) {
 	if err != nil {
 		return Constraints{}, opError("get constraints of model", m.QualifiedName(), err)
 	}
-	res, err := facades.NewModelConfigClient(conn).GetModelConstraints(ctx)
+	res, err := apiclient.NewModelConfigClient(conn).GetModelConstraints(ctx)
 	if err != nil {
 		return Constraints{}, opError("get constraints of model", m.QualifiedName(), err)
 	}
@@ -650,5 +651,5 @@ func (m *Model) setConstraints(ctx context.Context, cons string) error {
 	if err != nil {
 		return err
 	}
-	return facades.NewModelConfigClient(conn).SetModelConstraints(ctx, facades.SetConstraints{Constraints: c.wire()})
+	return apiclient.NewModelConfigClient(conn).SetModelConstraints(ctx, facades.SetConstraints{Constraints: c.wire()})
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // RefreshOptions are the options of Application.Refresh. The zero value
@@ -151,13 +152,13 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	app := facades.NewApplicationClient(conn)
+	app := apiclient.NewApplicationClient(conn)
 	cur, err := app.GetCharmURLOrigin(ctx, facades.ApplicationGet{Application: a.name})
 	if err != nil {
 		return err
 	}
 	if cur.Error != nil {
-		return cur.Error
+		return apiclient.ServerError(cur.Error)
 	}
 	origin := cur.CharmOrigin
 	if !base.IsZero() {
@@ -192,7 +193,7 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 		origin.Revision = opts.Revision
 		origin.ID, origin.Hash = "", ""
 		name := charmNameFromURL(cur.URL)
-		ch := facades.NewCharmsClient(conn)
+		ch := apiclient.NewCharmsClient(conn)
 		res, err := ch.ResolveCharms(ctx, facades.ResolveCharmsWithChannel{Resolve: []facades.ResolveCharmWithChannel{{
 			Reference: "ch:" + name, CharmOrigin: origin,
 		}}})
@@ -203,7 +204,7 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 			return fmt.Errorf("expected 1 result, got %d", len(res.Results))
 		}
 		if res.Results[0].Error != nil {
-			return res.Results[0].Error
+			return apiclient.ServerError(res.Results[0].Error)
 		}
 		url, origin = res.Results[0].URL, res.Results[0].CharmOrigin
 		if url == cur.URL && opts.Channel == "" && len(config) == 0 && len(storage) == 0 {
@@ -215,7 +216,7 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 			return err
 		}
 		if added.Error != nil {
-			return added.Error
+			return apiclient.ServerError(added.Error)
 		}
 		origin = added.CharmOrigin
 	}

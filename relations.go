@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // Relation describes a relation Model.Integrate created: its two endpoints
@@ -62,7 +63,7 @@ func (m *Model) integrate(ctx context.Context, a, b string, opts *IntegrateOptio
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewApplicationClient(conn).AddRelation(ctx, facades.AddRelation{
+	res, err := apiclient.NewApplicationClient(conn).AddRelation(ctx, facades.AddRelation{
 		Endpoints: []string{ea.String(), eb.String()}, ViaCidrs: opts.ViaCIDRs,
 	})
 	if err != nil {
@@ -116,7 +117,7 @@ func (m *Model) removeRelation(ctx context.Context, endpoints []string, id int, 
 	if err != nil {
 		return err
 	}
-	if err := facades.NewApplicationClient(conn).DestroyRelation(ctx, facades.DestroyRelation{
+	if err := apiclient.NewApplicationClient(conn).DestroyRelation(ctx, facades.DestroyRelation{
 		Endpoints: endpoints, RelationID: id, Force: opts.Force, MaxWait: opts.MaxWait,
 	}); err != nil {
 		return err

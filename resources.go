@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // Resource is a resource of an application: a file or OCI image its charm
@@ -50,7 +51,7 @@ func (a *Application) resources(ctx context.Context) ([]Resource, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewResourcesClient(conn).ListResources(ctx, facades.ListResourcesArgs{Entities: []facades.Entity{{Tag: applicationTag(a.name)}}})
+	res, err := apiclient.NewResourcesClient(conn).ListResources(ctx, facades.ListResourcesArgs{Entities: []facades.Entity{{Tag: applicationTag(a.name)}}})
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (a *Application) resources(ctx context.Context) ([]Resource, error) {
 	}
 	r := res.Results[0]
 	if r.Error != nil {
-		return nil, r.Error
+		return nil, apiclient.ServerError(r.Error)
 	}
 	out := make([]Resource, 0, len(r.Resources))
 	for _, w := range r.Resources {

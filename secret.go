@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // User secrets (Juju 3.3 and later), served by the Secrets facade version 2
@@ -295,7 +296,7 @@ func (m *Model) addSecret(ctx context.Context, name string, content map[string]s
 	if opts.Description != "" {
 		arg.Description = &opts.Description
 	}
-	res, err := facades.NewSecretsClient(conn).CreateSecrets(ctx, facades.CreateSecretArgs{Args: []facades.CreateSecretArg{arg}})
+	res, err := apiclient.NewSecretsClient(conn).CreateSecrets(ctx, facades.CreateSecretArgs{Args: []facades.CreateSecretArg{arg}})
 	if err != nil {
 		return SecretURI{}, err
 	}
@@ -303,7 +304,7 @@ func (m *Model) addSecret(ctx context.Context, name string, content map[string]s
 		return SecretURI{}, fmt.Errorf("the controller returned %d results for 1 secret", len(res.Results))
 	}
 	if res.Results[0].Error != nil {
-		return SecretURI{}, res.Results[0].Error
+		return SecretURI{}, apiclient.ServerError(res.Results[0].Error)
 	}
 	uri, err := ParseSecretURI(res.Results[0].Result)
 	if err != nil {
@@ -367,7 +368,7 @@ func (m *Model) listSecrets(ctx context.Context, opts *ListSecretsOptions) ([]Se
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewSecretsClient(conn).ListSecrets(ctx, args)
+	res, err := apiclient.NewSecretsClient(conn).ListSecrets(ctx, args)
 	if err != nil {
 		return nil, err
 	}
@@ -510,7 +511,7 @@ func (m *Model) updateSecret(ctx context.Context, nameOrURI string, content map[
 	if err != nil {
 		return err
 	}
-	if err := errorResults(facades.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}})); err != nil {
+	if err := errorResults(apiclient.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}})); err != nil {
 		return err
 	}
 	return nil
@@ -549,7 +550,7 @@ func (m *Model) removeSecret(ctx context.Context, nameOrURI string, opts *Remove
 	if err != nil {
 		return err
 	}
-	if err := errorResults(facades.NewSecretsClient(conn).RemoveSecrets(ctx, facades.DeleteSecretArgs{Args: []facades.DeleteSecretArg{arg}})); err != nil {
+	if err := errorResults(apiclient.NewSecretsClient(conn).RemoveSecrets(ctx, facades.DeleteSecretArgs{Args: []facades.DeleteSecretArg{arg}})); err != nil {
 		return err
 	}
 	return nil
@@ -585,7 +586,7 @@ func (m *Model) grantRevoke(ctx context.Context, grant bool, nameOrURI string, a
 		return err
 	}
 	arg := facades.GrantRevokeUserSecretArg{URI: ref.uri, Label: ref.label, Applications: append([]string(nil), apps...)}
-	client := facades.NewSecretsClient(conn)
+	client := apiclient.NewSecretsClient(conn)
 	if grant {
 		err = errorResults(client.GrantSecret(ctx, arg))
 	} else {

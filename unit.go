@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 	"github.com/gojuju/juju/status"
 )
@@ -64,7 +65,7 @@ func (m *Model) resolveUnits(ctx context.Context, units []string, opts *ResolveO
 	for i, n := range units {
 		tags[i] = facades.Entity{Tag: unitTag(n)}
 	}
-	res, err := facades.NewApplicationClient(conn).ResolveUnitErrors(ctx, facades.UnitsResolved{
+	res, err := apiclient.NewApplicationClient(conn).ResolveUnitErrors(ctx, facades.UnitsResolved{
 		Retry: opts.Retry, Tags: &facades.Entities{Entities: tags},
 	})
 	if err != nil {
@@ -72,7 +73,7 @@ func (m *Model) resolveUnits(ctx context.Context, units []string, opts *ResolveO
 	}
 	errs := make([]*rpc.Error, len(res.Results))
 	for i, r := range res.Results {
-		errs[i] = r.Error
+		errs[i] = apiclient.ServerError(r.Error)
 	}
 	return rpc.BulkError(errs)
 }

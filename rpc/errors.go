@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gojuju/juju/internal/errcode"
 )
 
 // Sentinel errors. Server errors (*Error) match the sentinels of their codes
@@ -17,36 +19,36 @@ import (
 var (
 	// ErrNotFound matches the code "not found" and every code ending in
 	// " not found" ("model not found", "user not found", "secret not found", ...).
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = errcode.ErrNotFound
 	// ErrUnauthorized matches "unauthorized access", "no credentials provided",
 	// "login expired" and "session token invalid".
-	ErrUnauthorized = errors.New("unauthorized access")
+	ErrUnauthorized = errcode.ErrUnauthorized
 	// ErrAlreadyExists matches "already exists" and codes ending in " already exists".
-	ErrAlreadyExists = errors.New("already exists")
+	ErrAlreadyExists = errcode.ErrAlreadyExists
 	// ErrNotSupported matches "not supported" and codes ending in " not supported".
 	// It is also matched by *VersionError, returned when the client and the
 	// controller have no facade version in common.
-	ErrNotSupported = errors.New("not supported")
+	ErrNotSupported = errcode.ErrNotSupported
 	// ErrNotImplemented matches "not implemented", and a code-less error whose
 	// message starts with "no such request " (an unknown method on old servers).
-	ErrNotImplemented = errors.New("not implemented")
+	ErrNotImplemented = errcode.ErrNotImplemented
 	// ErrNotValid matches "not valid", "bad request", codes ending in " not valid"
 	// and codes starting with "invalid " (4.0's "invalid tag", ...).
-	ErrNotValid = errors.New("not valid")
+	ErrNotValid = errcode.ErrNotValid
 	// ErrTryAgain matches "try again" and "not yet available; try again later".
-	ErrTryAgain = errors.New("try again")
+	ErrTryAgain = errcode.ErrTryAgain
 	// ErrUpgradeInProgress matches "upgrade in progress".
-	ErrUpgradeInProgress = errors.New("upgrade in progress")
+	ErrUpgradeInProgress = errcode.ErrUpgradeInProgress
 	// ErrMigrationInProgress matches "model migration in progress", including the
 	// controller's code-less variant that carries only that message.
-	ErrMigrationInProgress = errors.New("model migration in progress")
+	ErrMigrationInProgress = errcode.ErrMigrationInProgress
 	// ErrRedirect matches "redirection required"; use errors.As with a
 	// *RedirectError to get the new controller's addresses.
-	ErrRedirect = errors.New("redirection required")
+	ErrRedirect = errcode.ErrRedirect
 	// ErrQuotaExceeded matches "quota limit exceeded".
-	ErrQuotaExceeded = errors.New("quota limit exceeded")
+	ErrQuotaExceeded = errcode.ErrQuotaExceeded
 	// ErrForbidden matches "forbidden" and codes ending in " forbidden".
-	ErrForbidden = errors.New("forbidden")
+	ErrForbidden = errcode.ErrForbidden
 	// ErrClosed is matched by the errors of calls made on, or pending during,
 	// Close.
 	ErrClosed = errors.New("connection closed")
@@ -61,33 +63,33 @@ var (
 
 // Wire codes used by the mapping in Error.Is and by tests.
 const (
-	CodeNotFound             = "not found"
-	CodeUnauthorized         = "unauthorized access"
-	CodeNoCredentials        = "no credentials provided"
-	CodeLoginExpired         = "login expired"
-	CodeSessionTokenInvalid  = "session token invalid"
-	CodeAlreadyExists        = "already exists"
-	CodeNotSupported         = "not supported"
-	CodeNotImplemented       = "not implemented"
-	CodeNotValid             = "not valid"
-	CodeBadRequest           = "bad request"
-	CodeTryAgain             = "try again"
-	CodeNotYetAvailable      = "not yet available; try again later"
-	CodeUpgradeInProgress    = "upgrade in progress"
-	CodeMigrationInProgress  = "model migration in progress"
-	CodeRedirect             = "redirection required"
-	CodeQuotaExceeded        = "quota limit exceeded"
-	CodeForbidden            = "forbidden"
-	CodeDischargeRequired    = "macaroon discharge required"
-	CodeModelNotFound        = "model not found"
-	CodeOperationBlocked     = "operation is blocked"
-	codeNoSuchRequestMessage = "no such request "
+	CodeNotFound            = errcode.CodeNotFound
+	CodeUnauthorized        = errcode.CodeUnauthorized
+	CodeNoCredentials       = errcode.CodeNoCredentials
+	CodeLoginExpired        = errcode.CodeLoginExpired
+	CodeSessionTokenInvalid = errcode.CodeSessionTokenInvalid
+	CodeAlreadyExists       = errcode.CodeAlreadyExists
+	CodeNotSupported        = errcode.CodeNotSupported
+	CodeNotImplemented      = errcode.CodeNotImplemented
+	CodeNotValid            = errcode.CodeNotValid
+	CodeBadRequest          = errcode.CodeBadRequest
+	CodeTryAgain            = errcode.CodeTryAgain
+	CodeNotYetAvailable     = errcode.CodeNotYetAvailable
+	CodeUpgradeInProgress   = errcode.CodeUpgradeInProgress
+	CodeMigrationInProgress = errcode.CodeMigrationInProgress
+	CodeRedirect            = errcode.CodeRedirect
+	CodeQuotaExceeded       = errcode.CodeQuotaExceeded
+	CodeForbidden           = errcode.CodeForbidden
+	CodeDischargeRequired   = errcode.CodeDischargeRequired
+	CodeModelNotFound       = errcode.CodeModelNotFound
+	CodeOperationBlocked    = errcode.CodeOperationBlocked
 )
 
 // Error is an error returned by the controller: the error of an RPC response
 // (its error, error-code and error-info fields) or a per-item error of a bulk
-// result. Its JSON shape is Juju's params.Error, so wire types embed *Error
-// for their "error" fields.
+// result. Its JSON shape is Juju's params.Error, which the generated wire
+// types carry as an error type of their own with the same fields and the same
+// code matching (the library converts one to the other).
 //
 // errors.Is maps the Code to the package's sentinels (ErrNotFound,
 // ErrUnauthorized, ...); errors.As with a **RedirectError decodes the
@@ -112,48 +114,7 @@ func (e *Error) Error() string {
 
 // Is reports whether the error's code maps to target. Every *Error matches
 // ErrRefused.
-func (e *Error) Is(target error) bool {
-	if target == ErrRefused {
-		return true
-	}
-	code := e.Code
-	if code == "" {
-		// Quirks of codes that the controller leaves out.
-		switch {
-		case strings.HasPrefix(e.Message, codeNoSuchRequestMessage):
-			code = CodeNotImplemented
-		case strings.Contains(e.Message, CodeMigrationInProgress):
-			code = CodeMigrationInProgress
-		}
-	}
-	switch target {
-	case ErrNotFound:
-		return code == CodeNotFound || strings.HasSuffix(code, " not found")
-	case ErrUnauthorized:
-		return code == CodeUnauthorized || code == CodeNoCredentials || code == CodeLoginExpired || code == CodeSessionTokenInvalid
-	case ErrAlreadyExists:
-		return code == CodeAlreadyExists || strings.HasSuffix(code, " already exists")
-	case ErrNotSupported:
-		return code == CodeNotSupported || strings.HasSuffix(code, " not supported")
-	case ErrNotImplemented:
-		return code == CodeNotImplemented
-	case ErrNotValid:
-		return code == CodeNotValid || code == CodeBadRequest || strings.HasSuffix(code, " not valid") || strings.HasPrefix(code, "invalid ")
-	case ErrTryAgain:
-		return code == CodeTryAgain || code == CodeNotYetAvailable
-	case ErrUpgradeInProgress:
-		return code == CodeUpgradeInProgress
-	case ErrMigrationInProgress:
-		return code == CodeMigrationInProgress
-	case ErrRedirect:
-		return code == CodeRedirect
-	case ErrQuotaExceeded:
-		return code == CodeQuotaExceeded
-	case ErrForbidden:
-		return code == CodeForbidden || strings.HasSuffix(code, " forbidden")
-	}
-	return false
-}
+func (e *Error) Is(target error) bool { return errcode.Is(e.Code, e.Message, target) }
 
 // As decodes the redirect info of a "redirection required" error when target
 // is a **RedirectError.
@@ -437,7 +398,7 @@ var (
 	// ErrRefused is matched by every error the controller returned (a
 	// *Error, including the per-entity errors of bulk results): the
 	// controller answered, and refused.
-	ErrRefused = errors.New("refused by the controller")
+	ErrRefused = errcode.ErrRefused
 )
 
 // CallRef names a call: its facade, version, method and object id.

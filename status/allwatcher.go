@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -204,7 +205,7 @@ func NewAllWatcherSource(ctx context.Context, cfg AllWatcherSourceConfig) (*AllW
 	if err := s.resync(ctx); err != nil {
 		return nil, fmt.Errorf("cannot watch model status: %w", err)
 	}
-	id, err := facades.NewClientClient(conn).WatchAll(ctx)
+	id, err := apiclient.NewClientClient(conn).WatchAll(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cannot watch model status: %w", err)
 	}
@@ -229,7 +230,7 @@ func (s *AllWatcherSource) stopWatcher(ctx context.Context) {
 	s.wmu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := facades.NewAllWatcherClient(conn).Stop(ctx, id); err != nil {
+	if err := apiclient.NewAllWatcherClient(conn).Stop(ctx, id); err != nil {
 		s.logInfo(ctx, "cannot stop the status watcher", "error", err.Error())
 	}
 }
@@ -242,7 +243,7 @@ func (s *AllWatcherSource) read(ctx context.Context) {
 		s.wmu.Lock()
 		conn, id := s.conn, s.watcherID
 		s.wmu.Unlock()
-		res, err := facades.NewAllWatcherClient(conn).Next(ctx, id)
+		res, err := apiclient.NewAllWatcherClient(conn).Next(ctx, id)
 		if ctx.Err() != nil {
 			return
 		}
@@ -281,7 +282,7 @@ func (s *AllWatcherSource) rewatch(ctx context.Context) bool {
 		conn, err := s.cfg.Conn(ctx)
 		if err == nil {
 			var id facades.AllWatcherId
-			id, err = facades.NewClientClient(conn).WatchAll(ctx)
+			id, err = apiclient.NewClientClient(conn).WatchAll(ctx)
 			if err == nil {
 				s.wmu.Lock()
 				s.conn, s.watcherID = conn, id.WatcherID

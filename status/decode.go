@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // ParseFullStatus decodes the JSON result of a Client.FullStatus call (the
@@ -354,16 +355,13 @@ func wireTime(t *time.Time) time.Time {
 	return *t
 }
 
-// wireErr turns a possibly nil wire error (*rpc.Error) into an error
-// interface that is nil when there is no error.
-func wireErr[T any, P interface {
-	*T
-	error
-}](e P) error {
+// wireErr turns a possibly nil wire error into the *rpc.Error the library
+// returns, as an error interface that is nil when there is no error.
+func wireErr(e *facades.Error) error {
 	if e == nil {
 		return nil
 	}
-	return e
+	return apiclient.ServerError(e)
 }
 
 func attachMap[T any](in map[string]T, prefix string, f func(T) string) map[string]string {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -46,7 +47,7 @@ func Fetch(ctx context.Context, c Caller, opts *Options) (*Status, error) {
 		o = *opts
 	}
 	sent := time.Now()
-	fs, err := facades.NewClientClient(c).FullStatus(ctx, facades.StatusParams{
+	fs, err := apiclient.NewClientClient(c).FullStatus(ctx, facades.StatusParams{
 		Patterns:       o.Patterns,
 		IncludeStorage: o.IncludeStorage,
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,13 +74,15 @@ func TestEveryPackageHasDoc(t *testing.T) {
 func TestLayering(t *testing.T) {
 	const mod = "github.com/gojuju/juju"
 	forbidden := map[string][]string{
-		mod + "/rpc":                    {mod, mod + "/internal/facades", mod + "/jujudata", mod + "/jujusim", mod + "/status"},
-		mod + "/jujudata":               {mod, mod + "/rpc", mod + "/internal/facades", mod + "/jujusim", mod + "/status"},
-		mod + "/internal/facades":       {mod, mod + "/jujudata", mod + "/jujusim", mod + "/status"},
-		mod + "/status":                 {mod, mod + "/jujudata", mod + "/jujusim"},
-		mod + "/jujusim":                {mod, mod + "/status"},
-		mod + "/jujusim/internal/core":  {mod, mod + "/jujudata", mod + "/jujusim", mod + "/status"},
-		mod + "/internal/cmd/facadegen": {mod, mod + "/jujusim"},
+		mod + "/internal/errcode":           {mod, mod + "/rpc", mod + "/internal/facades", mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/rpc":                        {mod, mod + "/internal/facades", mod + "/internal/facades/apiclient", mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/jujudata":                   {mod, mod + "/rpc", mod + "/internal/facades", mod + "/jujusim", mod + "/status"},
+		mod + "/internal/facades":           {mod, mod + "/rpc", mod + "/internal/facades/apiclient", mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/internal/facades/apiclient": {mod, mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/status":                     {mod, mod + "/jujudata", mod + "/jujusim"},
+		mod + "/jujusim":                    {mod, mod + "/status"},
+		mod + "/jujusim/internal/core":      {mod, mod + "/jujudata", mod + "/jujusim", mod + "/status"},
+		mod + "/internal/cmd/facadegen":     {mod, mod + "/jujusim"},
 	}
 	checked := 0
 	for _, p := range listPackages(t) {
@@ -103,20 +106,27 @@ func TestLayering(t *testing.T) {
 	}
 }
 
-// TestSimulatorSharesOnlyWireTypes checks that the simulator never imports the
-// client's rpc package itself: it reaches rpc only through the generated wire
-// types (whose error fields are rpc.Error), so it cannot silently agree with a
-// client bug in dialling, framing or login.
+// TestSimulatorSharesOnlyWireTypes checks that the simulator never links
+// the client's code, directly or through other packages: not the rpc
+// connection, not the generated clients, not the library. It shares only the
+// generated wire types (whose error type is their own), so it cannot
+// silently agree with a client bug in dialling, framing, login or calling.
 func TestSimulatorSharesOnlyWireTypes(t *testing.T) {
 	const mod = "github.com/gojuju/juju"
+	banned := []string{mod, mod + "/rpc", mod + "/internal/facades/apiclient"}
+	checked := 0
 	for _, p := range listPackages(t) {
 		if p.ImportPath != mod+"/jujusim" && !strings.HasPrefix(p.ImportPath, mod+"/jujusim/") {
 			continue
 		}
-		for _, imp := range p.Imports {
-			if imp == mod+"/rpc" || imp == mod {
-				t.Errorf("%s imports %s: the simulator may share only the generated wire types with the client", p.ImportPath, imp)
+		checked++
+		for _, d := range p.Deps {
+			if slices.Contains(banned, d) {
+				t.Errorf("%s depends on %s: the simulator may share only the generated wire types with the client", p.ImportPath, d)
 			}
 		}
+	}
+	if checked == 0 {
+		t.Fatal("no simulator package was found")
 	}
 }

@@ -15,6 +15,13 @@ func Mutating(facade, method string) bool {
 	return m || !ok
 }
 
+// Classified reports whether the table classifies method of facade (every
+// method of the generated clients is).
+func Classified(facade, method string) bool {
+	_, ok := methodMutates[facade+"."+method]
+	return ok
+}
+
 // methodMutates classifies every generated method, keyed by
 // "Facade.Method": true for mutating, false for read-only.
 var methodMutates = map[string]bool{

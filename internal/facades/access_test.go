@@ -28,27 +28,13 @@ func TestMutating(t *testing.T) {
 	}
 }
 
-// TestEveryMethodClassified checks that every method a generated client can
-// send is in the table, and that the table names nothing else.
-func TestEveryMethodClassified(t *testing.T) {
-	sent := discover(t)
-	for key := range sent {
-		if _, ok := methodMutates[key[0]+"."+key[1]]; !ok {
-			t.Errorf("%s.%s is not classified", key[0], key[1])
-		}
-	}
-	for key := range methodMutates {
-		found := false
-		for k := range sent {
-			if k[0]+"."+k[1] == key {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("the table classifies %s, which no generated client sends", key)
-		}
-	}
+// TestTableSize checks that the table is not empty or truncated; that every
+// client method is in it is checked by apiclient's TestEveryMethodClassified.
+func TestTableSize(t *testing.T) {
 	if len(methodMutates) < 200 {
 		t.Errorf("the table has %d methods; expected every generated one", len(methodMutates))
+	}
+	if !Classified("Client", "FullStatus") || Classified("Client", "NoSuchMethod") {
+		t.Error("Classified does not follow the table")
 	}
 }

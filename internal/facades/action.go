@@ -3,131 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// ActionClient calls the Action facade (version 7).
-// It is safe for concurrent use when its Caller is.
-type ActionClient struct {
-	caller Caller
-}
-
-// NewActionClient returns a client for the Action facade that calls through c.
-func NewActionClient(c Caller) *ActionClient {
-	return &ActionClient{caller: c}
-}
-
-// Actions calls Action.Actions, which exists in facade version 7.
-//
-// Actions takes a list of ActionTags, and returns the full Action for
-// each ID.
-func (c *ActionClient) Actions(ctx context.Context, args Entities) (ActionResults, error) {
-	var result ActionResults
-	err := call(ctx, c.caller, "Action", "Actions", "", []int{7}, args, &result)
-	return result, err
-}
-
-// ApplicationsCharmsActions calls Action.ApplicationsCharmsActions, which exists in facade version 7.
-//
-// ApplicationsCharmsActions returns a slice of charm Actions for a slice of
-// services.
-func (c *ActionClient) ApplicationsCharmsActions(ctx context.Context, args Entities) (ApplicationsCharmActionsResults, error) {
-	var result ApplicationsCharmActionsResults
-	err := call(ctx, c.caller, "Action", "ApplicationsCharmsActions", "", []int{7}, args, &result)
-	return result, err
-}
-
-// Cancel calls Action.Cancel, which exists in facade version 7.
-//
-// Cancel attempts to cancel enqueued Actions from running.
-func (c *ActionClient) Cancel(ctx context.Context, args Entities) (ActionResults, error) {
-	var result ActionResults
-	err := call(ctx, c.caller, "Action", "Cancel", "", []int{7}, args, &result)
-	return result, err
-}
-
-// EnqueueOperation calls Action.EnqueueOperation, which exists in facade version 7.
-//
-// EnqueueOperation takes a list of Actions and queues them up to be executed as
-// an operation, each action running as a task on the designated ActionReceiver.
-// We return the ID of the overall operation and each individual task.
-func (c *ActionClient) EnqueueOperation(ctx context.Context, args Actions) (EnqueuedActions, error) {
-	var result EnqueuedActions
-	err := call(ctx, c.caller, "Action", "EnqueueOperation", "", []int{7}, args, &result)
-	return result, err
-}
-
-// ListOperations calls Action.ListOperations, which exists in facade version 7.
-//
-// ListOperations fetches the called operations for specified apps/units.
-func (c *ActionClient) ListOperations(ctx context.Context, args OperationQueryArgs) (OperationResults, error) {
-	var result OperationResults
-	err := call(ctx, c.caller, "Action", "ListOperations", "", []int{7}, args, &result)
-	return result, err
-}
-
-// Operations calls Action.Operations, which exists in facade version 7.
-//
-// Operations fetches the specified operation ids.
-func (c *ActionClient) Operations(ctx context.Context, args Entities) (OperationResults, error) {
-	var result OperationResults
-	err := call(ctx, c.caller, "Action", "Operations", "", []int{7}, args, &result)
-	return result, err
-}
-
-// Run calls Action.Run, which exists in facade version 7.
-// It has the params and result shapes of the Juju 4.0 schema; see also RunJuju36.
-//
-// Run the commands specified on the machines identified through the
-// list of machines, units and services.
-func (c *ActionClient) Run(ctx context.Context, args RunParams) (EnqueuedActions, error) {
-	var result EnqueuedActions
-	err := call(ctx, c.caller, "Action", "Run", "", []int{7}, args, &result)
-	return result, err
-}
-
-// RunJuju36 calls Action.Run, which exists in facade version 7.
-// It has the params and result shapes of the Juju 3.6 schema; see also Run.
-//
-// Run the commands specified on the machines identified through the
-// list of machines, units and services.
-func (c *ActionClient) RunJuju36(ctx context.Context, args RunParamsJuju36) (EnqueuedActions, error) {
-	var result EnqueuedActions
-	err := call(ctx, c.caller, "Action", "Run", "", []int{7}, args, &result)
-	return result, err
-}
-
-// RunOnAllMachines calls Action.RunOnAllMachines, which exists in facade version 7.
-// It has the params and result shapes of the Juju 4.0 schema; see also RunOnAllMachinesJuju36.
-//
-// RunOnAllMachines attempts to run the specified command on all the machines.
-func (c *ActionClient) RunOnAllMachines(ctx context.Context, args RunParams) (EnqueuedActions, error) {
-	var result EnqueuedActions
-	err := call(ctx, c.caller, "Action", "RunOnAllMachines", "", []int{7}, args, &result)
-	return result, err
-}
-
-// RunOnAllMachinesJuju36 calls Action.RunOnAllMachines, which exists in facade version 7.
-// It has the params and result shapes of the Juju 3.6 schema; see also RunOnAllMachines.
-//
-// RunOnAllMachines attempts to run the specified command on all the machines.
-func (c *ActionClient) RunOnAllMachinesJuju36(ctx context.Context, args RunParamsJuju36) (EnqueuedActions, error) {
-	var result EnqueuedActions
-	err := call(ctx, c.caller, "Action", "RunOnAllMachines", "", []int{7}, args, &result)
-	return result, err
-}
-
-// WatchActionsProgress calls Action.WatchActionsProgress, which exists in facade version 7.
-//
-// WatchActionsProgress creates a watcher that reports on action log messages.
-func (c *ActionClient) WatchActionsProgress(ctx context.Context, args Entities) (StringsWatchResults, error) {
-	var result StringsWatchResults
-	err := call(ctx, c.caller, "Action", "WatchActionsProgress", "", []int{7}, args, &result)
-	return result, err
-}
 
 // Action is the wire type Action of the Action facade (Juju 4.0 and 3.6).
 type Action struct {
@@ -150,7 +27,7 @@ type ActionResult struct {
 	Action    *Action         `json:"action,omitempty"`
 	Completed *time.Time      `json:"completed,omitempty"`
 	Enqueued  *time.Time      `json:"enqueued,omitempty"`
-	Error     *rpc.Error      `json:"error,omitempty"`
+	Error     *Error          `json:"error,omitempty"`
 	Log       []ActionMessage `json:"log,omitempty"`
 	Message   string          `json:"message,omitempty"`
 	Output    map[string]any  `json:"output,omitempty"`
@@ -178,7 +55,7 @@ type Actions struct {
 type ApplicationCharmActionsResult struct {
 	Actions        map[string]ActionSpec `json:"actions,omitempty"`
 	ApplicationTag string                `json:"application-tag,omitempty"`
-	Error          *rpc.Error            `json:"error,omitempty"`
+	Error          *Error                `json:"error,omitempty"`
 }
 
 // ApplicationsCharmActionsResults is the wire type ApplicationsCharmActionsResults of the Action facade (Juju 4.0 and 3.6).
@@ -208,7 +85,7 @@ type OperationResult struct {
 	Actions   []ActionResult `json:"actions,omitempty"`
 	Completed *time.Time     `json:"completed,omitempty"`
 	Enqueued  *time.Time     `json:"enqueued,omitempty"`
-	Error     *rpc.Error     `json:"error,omitempty"`
+	Error     *Error         `json:"error,omitempty"`
 	Fail      string         `json:"fail,omitempty"`
 	Operation string         `json:"operation"`
 	Started   *time.Time     `json:"started,omitempty"`

@@ -3,41 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
 )
-
-// AdminClient calls the Admin facade (version 3).
-// It is safe for concurrent use when its Caller is.
-type AdminClient struct {
-	caller Caller
-}
-
-// NewAdminClient returns a client for the Admin facade that calls through c.
-func NewAdminClient(c Caller) *AdminClient {
-	return &AdminClient{caller: c}
-}
-
-// Login calls Admin.Login, which exists in facade version 3.
-//
-// Login logs in with the provided credentials.  All subsequent requests on the
-// connection will act as the authenticated user.
-func (c *AdminClient) Login(ctx context.Context, args LoginRequest) (LoginResult, error) {
-	var result LoginResult
-	err := call(ctx, c.caller, "Admin", "Login", "", []int{3}, args, &result)
-	return result, err
-}
-
-// RedirectInfo calls Admin.RedirectInfo, which exists in facade version 3.
-//
-// RedirectInfo returns redirected host information for the model.
-// In Juju it always returns an error because the Juju controller
-// does not multiplex controllers.
-func (c *AdminClient) RedirectInfo(ctx context.Context) (RedirectInfoResult, error) {
-	var result RedirectInfoResult
-	err := call(ctx, c.caller, "Admin", "RedirectInfo", "", []int{3}, nil, &result)
-	return result, err
-}
 
 // AuthUserInfo is the wire type AuthUserInfo of the Admin facade (Juju 4.0 and 3.6).
 type AuthUserInfo struct {

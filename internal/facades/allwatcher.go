@@ -3,38 +3,8 @@
 package facades
 
 import (
-	"context"
 	"encoding/json"
 )
-
-// AllWatcherClient calls the AllWatcher facade (version 3).
-// Its calls take the watcher id returned by the call that created the watcher.
-// It is safe for concurrent use when its Caller is.
-type AllWatcherClient struct {
-	caller Caller
-}
-
-// NewAllWatcherClient returns a client for the AllWatcher facade that calls through c.
-func NewAllWatcherClient(c Caller) *AllWatcherClient {
-	return &AllWatcherClient{caller: c}
-}
-
-// Next calls AllWatcher.Next, which exists in facade version 3.
-//
-// Next will return the current state of everything on the first call
-// and subsequent calls will
-func (c *AllWatcherClient) Next(ctx context.Context, id string) (AllWatcherNextResults, error) {
-	var result AllWatcherNextResults
-	err := call(ctx, c.caller, "AllWatcher", "Next", id, []int{3}, nil, &result)
-	return result, err
-}
-
-// Stop calls AllWatcher.Stop, which exists in facade version 3.
-//
-// Stop stops the watcher.
-func (c *AllWatcherClient) Stop(ctx context.Context, id string) error {
-	return call(ctx, c.caller, "AllWatcher", "Stop", id, []int{3}, nil, nil)
-}
 
 // AllWatcherNextResults is the wire type AllWatcherNextResults of the AllWatcher facade (Juju 3.6).
 type AllWatcherNextResults struct {

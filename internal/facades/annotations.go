@@ -2,41 +2,6 @@
 
 package facades
 
-import (
-	"context"
-)
-
-// AnnotationsClient calls the Annotations facade (version 2).
-// It is safe for concurrent use when its Caller is.
-type AnnotationsClient struct {
-	caller Caller
-}
-
-// NewAnnotationsClient returns a client for the Annotations facade that calls through c.
-func NewAnnotationsClient(c Caller) *AnnotationsClient {
-	return &AnnotationsClient{caller: c}
-}
-
-// Get calls Annotations.Get, which exists in facade version 2.
-//
-// Get returns annotations for given entities.
-// If annotations cannot be retrieved for a given entity, an error is returned.
-// Each entity is treated independently and, hence, will fail or succeed independently.
-func (c *AnnotationsClient) Get(ctx context.Context, args Entities) (AnnotationsGetResults, error) {
-	var result AnnotationsGetResults
-	err := call(ctx, c.caller, "Annotations", "Get", "", []int{2}, args, &result)
-	return result, err
-}
-
-// Set calls Annotations.Set, which exists in facade version 2.
-//
-// Set stores annotations for given entities
-func (c *AnnotationsClient) Set(ctx context.Context, args AnnotationsSet) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Annotations", "Set", "", []int{2}, args, &result)
-	return result, err
-}
-
 // AnnotationsGetResult is the wire type AnnotationsGetResult of the Annotations facade (Juju 4.0 and 3.6).
 type AnnotationsGetResult struct {
 	Annotations map[string]string `json:"annotations"`

@@ -3,343 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// ApplicationClient calls the Application facade (versions 19, 20, 21 and 22).
-// It is safe for concurrent use when its Caller is.
-type ApplicationClient struct {
-	caller Caller
-}
-
-// NewApplicationClient returns a client for the Application facade that calls through c.
-func NewApplicationClient(c Caller) *ApplicationClient {
-	return &ApplicationClient{caller: c}
-}
-
-// AddRelation calls Application.AddRelation, which exists in facade versions 19, 20, 21 and 22.
-//
-// AddRelation adds a relation between the specified endpoints and returns the relation info.
-func (c *ApplicationClient) AddRelation(ctx context.Context, args AddRelation) (AddRelationResults, error) {
-	var result AddRelationResults
-	err := call(ctx, c.caller, "Application", "AddRelation", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// AddUnits calls Application.AddUnits, which exists in facade versions 19, 20, 21 and 22.
-//
-// AddUnits adds a given number of units to an application.
-func (c *ApplicationClient) AddUnits(ctx context.Context, args AddApplicationUnits) (AddApplicationUnitsResults, error) {
-	var result AddApplicationUnitsResults
-	err := call(ctx, c.caller, "Application", "AddUnits", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// ApplicationsInfo calls Application.ApplicationsInfo, which exists in facade versions 19, 20, 21 and 22.
-//
-// ApplicationsInfo returns applications information.
-func (c *ApplicationClient) ApplicationsInfo(ctx context.Context, args Entities) (ApplicationInfoResults, error) {
-	var result ApplicationInfoResults
-	err := call(ctx, c.caller, "Application", "ApplicationsInfo", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// CharmConfig calls Application.CharmConfig, which exists in facade versions 19, 20, 21 and 22.
-//
-// CharmConfig returns charm config for the input list of applications.
-func (c *ApplicationClient) CharmConfig(ctx context.Context, args ApplicationGetArgs) (ApplicationGetConfigResults, error) {
-	var result ApplicationGetConfigResults
-	err := call(ctx, c.caller, "Application", "CharmConfig", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// CharmRelations calls Application.CharmRelations, which exists in facade versions 19, 20, 21 and 22.
-//
-// CharmRelations implements the server side of Application.CharmRelations.
-func (c *ApplicationClient) CharmRelations(ctx context.Context, args ApplicationCharmRelations) (ApplicationCharmRelationsResults, error) {
-	var result ApplicationCharmRelationsResults
-	err := call(ctx, c.caller, "Application", "CharmRelations", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// Consume calls Application.Consume, which exists in facade versions 19, 20, 21 and 22.
-//
-// Consume adds remote applications to the model without creating any
-// relations.
-func (c *ApplicationClient) Consume(ctx context.Context, args ConsumeApplicationArgsV5) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "Consume", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// Deploy calls Application.Deploy, which exists in facade versions 19, 20, 21 and 22.
-//
-// Deploy fetches the charms from the charm store and deploys them
-// using the specified placement directives.
-func (c *ApplicationClient) Deploy(ctx context.Context, args ApplicationsDeploy) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "Deploy", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// DeployFromRepository calls Application.DeployFromRepository, which exists in facade versions 19, 20, 21 and 22.
-// It has the params and result shapes of the Juju 4.0 schema; see also DeployFromRepositoryJuju36.
-//
-// DeployFromRepository is a one-stop deployment method for repository
-// charms. Only a charm name is required to deploy. If argument validation
-// fails, a list of all errors found in validation will be returned. If a
-// local resource is provided, details required for uploading the validated
-// resource will be returned.
-func (c *ApplicationClient) DeployFromRepository(ctx context.Context, args DeployFromRepositoryArgs) (DeployFromRepositoryResults, error) {
-	var result DeployFromRepositoryResults
-	err := call(ctx, c.caller, "Application", "DeployFromRepository", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// DeployFromRepositoryJuju36 calls Application.DeployFromRepository, which exists in facade versions 19, 20, 21 and 22.
-// It has the params and result shapes of the Juju 3.6 schema; see also DeployFromRepository.
-//
-// DeployFromRepository is a one-stop deployment method for repository
-// charms. Only a charm name is required to deploy. If argument validation
-// fails, a list of all errors found in validation will be returned. If a
-// local resource is provided, details required for uploading the validated
-// resource will be returned.
-func (c *ApplicationClient) DeployFromRepositoryJuju36(ctx context.Context, args DeployFromRepositoryArgsJuju36) (DeployFromRepositoryResultsJuju36, error) {
-	var result DeployFromRepositoryResultsJuju36
-	err := call(ctx, c.caller, "Application", "DeployFromRepository", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// DestroyApplication calls Application.DestroyApplication, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyApplication removes a given set of applications.
-func (c *ApplicationClient) DestroyApplication(ctx context.Context, args DestroyApplicationsParams) (DestroyApplicationResults, error) {
-	var result DestroyApplicationResults
-	err := call(ctx, c.caller, "Application", "DestroyApplication", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// DestroyConsumedApplications calls Application.DestroyConsumedApplications, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyConsumedApplications removes a given set of consumed (remote) applications.
-func (c *ApplicationClient) DestroyConsumedApplications(ctx context.Context, args DestroyConsumedApplicationsParams) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "DestroyConsumedApplications", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// DestroyRelation calls Application.DestroyRelation, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyRelation removes the relation between the
-// specified endpoints or an id.
-func (c *ApplicationClient) DestroyRelation(ctx context.Context, args DestroyRelation) error {
-	return call(ctx, c.caller, "Application", "DestroyRelation", "", []int{19, 20, 21, 22}, args, nil)
-}
-
-// DestroyUnit calls Application.DestroyUnit, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyUnit removes a given set of application units.
-func (c *ApplicationClient) DestroyUnit(ctx context.Context, args DestroyUnitsParams) (DestroyUnitResults, error) {
-	var result DestroyUnitResults
-	err := call(ctx, c.caller, "Application", "DestroyUnit", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// Expose calls Application.Expose, which exists in facade versions 19, 20, 21 and 22.
-//
-// Expose changes the juju-managed firewall to expose any ports that
-// were also explicitly marked by units as open.
-func (c *ApplicationClient) Expose(ctx context.Context, args ApplicationExpose) error {
-	return call(ctx, c.caller, "Application", "Expose", "", []int{19, 20, 21, 22}, args, nil)
-}
-
-// Get calls Application.Get, which exists in facade versions 19, 20, 21 and 22.
-//
-// Get returns the charm configuration for an application.
-func (c *ApplicationClient) Get(ctx context.Context, args ApplicationGet) (ApplicationGetResults, error) {
-	var result ApplicationGetResults
-	err := call(ctx, c.caller, "Application", "Get", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// GetApplicationStorage calls Application.GetApplicationStorage, which exists in facade version 22.
-//
-// GetApplicationStorage returns the current storage constraints for the specified applications in bulk.
-func (c *ApplicationClient) GetApplicationStorage(ctx context.Context, args Entities) (ApplicationStorageGetResults, error) {
-	var result ApplicationStorageGetResults
-	err := call(ctx, c.caller, "Application", "GetApplicationStorage", "", []int{22}, args, &result)
-	return result, err
-}
-
-// GetCharmURLOrigin calls Application.GetCharmURLOrigin, which exists in facade versions 19, 20, 21 and 22.
-//
-// GetCharmURLOrigin returns the charm URL and charm origin the given
-// application is running at present.
-func (c *ApplicationClient) GetCharmURLOrigin(ctx context.Context, args ApplicationGet) (CharmURLOriginResult, error) {
-	var result CharmURLOriginResult
-	err := call(ctx, c.caller, "Application", "GetCharmURLOrigin", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// GetConfig calls Application.GetConfig, which exists in facade versions 19, 20, 21 and 22.
-//
-// GetConfig returns the charm config for each of the input applications.
-func (c *ApplicationClient) GetConfig(ctx context.Context, args Entities) (ApplicationGetConfigResults, error) {
-	var result ApplicationGetConfigResults
-	err := call(ctx, c.caller, "Application", "GetConfig", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// GetConstraints calls Application.GetConstraints, which exists in facade versions 19, 20, 21 and 22.
-//
-// GetConstraints returns the constraints for a given application.
-func (c *ApplicationClient) GetConstraints(ctx context.Context, args Entities) (ApplicationGetConstraintsResults, error) {
-	var result ApplicationGetConstraintsResults
-	err := call(ctx, c.caller, "Application", "GetConstraints", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// Leader calls Application.Leader, which exists in facade versions 19, 20, 21 and 22.
-//
-// Leader returns the unit name of the leader for the given application.
-func (c *ApplicationClient) Leader(ctx context.Context, args Entity) (StringResult, error) {
-	var result StringResult
-	err := call(ctx, c.caller, "Application", "Leader", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// MergeBindings calls Application.MergeBindings, which exists in facade versions 19, 20, 21 and 22.
-//
-// MergeBindings merges operator-defined bindings with the current bindings for
-// one or more applications.
-func (c *ApplicationClient) MergeBindings(ctx context.Context, args ApplicationMergeBindingsArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "MergeBindings", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// ResolveUnitErrors calls Application.ResolveUnitErrors, which exists in facade versions 19, 20, 21 and 22.
-//
-// ResolveUnitErrors marks errors on the specified units as resolved.
-func (c *ApplicationClient) ResolveUnitErrors(ctx context.Context, args UnitsResolved) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "ResolveUnitErrors", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// ScaleApplications calls Application.ScaleApplications, which exists in facade versions 21 and 22.
-//
-// ScaleApplications scales the specified application to the requested number of units.
-func (c *ApplicationClient) ScaleApplications(ctx context.Context, args ScaleApplicationsParamsV2) (ScaleApplicationResults, error) {
-	var result ScaleApplicationResults
-	err := call(ctx, c.caller, "Application", "ScaleApplications", "", []int{21, 22}, args, &result)
-	return result, err
-}
-
-// SetCharm calls Application.SetCharm, which exists in facade versions 20, 21 and 22.
-// It has the params and result shapes of the Juju 4.0 schema; see also SetCharmJuju36.
-//
-// SetCharm sets the charm for a given for the application.
-func (c *ApplicationClient) SetCharm(ctx context.Context, args ApplicationSetCharmV2) error {
-	return call(ctx, c.caller, "Application", "SetCharm", "", []int{20, 21, 22}, args, nil)
-}
-
-// SetCharmJuju36 calls Application.SetCharm, which exists in facade versions 19, 20, 21 and 22.
-// It has the params and result shapes of the Juju 3.6 schema; see also SetCharm.
-//
-// SetCharm sets the charm for a given for the application.
-func (c *ApplicationClient) SetCharmJuju36(ctx context.Context, args ApplicationSetCharm) error {
-	return call(ctx, c.caller, "Application", "SetCharm", "", []int{19, 20, 21, 22}, args, nil)
-}
-
-// SetConfigs calls Application.SetConfigs, which exists in facade versions 19, 20, 21 and 22.
-//
-// SetConfigs implements the server side of Application.SetConfig.  Both
-// application and charm config are set. It does not unset values in
-// Config map that are set to an empty string. Unset should be used for that.
-func (c *ApplicationClient) SetConfigs(ctx context.Context, args ConfigSetArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "SetConfigs", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// SetConstraints calls Application.SetConstraints, which exists in facade versions 19, 20, 21 and 22.
-//
-// SetConstraints sets the constraints for a given application.
-func (c *ApplicationClient) SetConstraints(ctx context.Context, args SetConstraints) error {
-	return call(ctx, c.caller, "Application", "SetConstraints", "", []int{19, 20, 21, 22}, args, nil)
-}
-
-// SetMetricCredentials calls Application.SetMetricCredentials, which exists in facade versions 19, 20, 21 and 22.
-// Only the Juju 3.6 schema has it.
-func (c *ApplicationClient) SetMetricCredentials(ctx context.Context, args ApplicationMetricCredentials) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "SetMetricCredentials", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// SetRelationsSuspended calls Application.SetRelationsSuspended, which exists in facade versions 19, 20, 21 and 22.
-//
-// SetRelationsSuspended sets the suspended status of the specified relations.
-func (c *ApplicationClient) SetRelationsSuspended(ctx context.Context, args RelationSuspendedArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "SetRelationsSuspended", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// Unexpose calls Application.Unexpose, which exists in facade versions 19, 20, 21 and 22.
-//
-// Unexpose changes the juju-managed firewall to unexpose any ports that
-// were also explicitly marked by units as open.
-func (c *ApplicationClient) Unexpose(ctx context.Context, args ApplicationUnexpose) error {
-	return call(ctx, c.caller, "Application", "Unexpose", "", []int{19, 20, 21, 22}, args, nil)
-}
-
-// UnitsInfo calls Application.UnitsInfo, which exists in facade versions 19, 20, 21 and 22.
-//
-// UnitsInfo returns unit information for the given entities (units or
-// applications).
-func (c *ApplicationClient) UnitsInfo(ctx context.Context, args Entities) (UnitInfoResults, error) {
-	var result UnitInfoResults
-	err := call(ctx, c.caller, "Application", "UnitsInfo", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// UnsetApplicationsConfig calls Application.UnsetApplicationsConfig, which exists in facade versions 19, 20, 21 and 22.
-//
-// UnsetApplicationsConfig implements the server side of Application.UnsetApplicationsConfig.
-func (c *ApplicationClient) UnsetApplicationsConfig(ctx context.Context, args ApplicationConfigUnsetArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "UnsetApplicationsConfig", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// UpdateApplicationBase calls Application.UpdateApplicationBase, which exists in facade versions 19, 20, 21 and 22.
-// Only the Juju 3.6 schema has it.
-//
-// UpdateApplicationBase updates the application base.
-// Base for subordinates is updated too.
-func (c *ApplicationClient) UpdateApplicationBase(ctx context.Context, args UpdateChannelArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "UpdateApplicationBase", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// UpdateApplicationStorage calls Application.UpdateApplicationStorage, which exists in facade version 22.
-//
-// UpdateApplicationStorage updates the storage constraints for multiple existing applications in bulk.
-// We do not create new storage constraints since it is handled by addDefaultStorageConstraints during
-// application deployment. The storage constraints passed are validated against the charm's declared storage meta.
-// The following apiserver codes can be returned in each ErrorResult:
-//   - [params.CodeNotSupported]: If the update request includes a storage name not supported by the charm.
-func (c *ApplicationClient) UpdateApplicationStorage(ctx context.Context, args ApplicationStorageUpdateRequest) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Application", "UpdateApplicationStorage", "", []int{22}, args, &result)
-	return result, err
-}
 
 // AddApplicationUnits is the wire type AddApplicationUnits of the Application facade (Juju 4.0 and 3.6).
 type AddApplicationUnits struct {
@@ -383,8 +48,8 @@ type ApplicationConfigUnsetArgs struct {
 
 // ApplicationConstraint is the wire type ApplicationConstraint of the Application facade (Juju 4.0 and 3.6).
 type ApplicationConstraint struct {
-	Constraints Value      `json:"constraints"`
-	Error       *rpc.Error `json:"error,omitempty"`
+	Constraints Value  `json:"constraints"`
+	Error       *Error `json:"error,omitempty"`
 }
 
 // ApplicationDeploy is the wire type ApplicationDeploy of the Application facade (Juju 4.0 and 3.6).
@@ -448,7 +113,7 @@ type ApplicationGetResults struct {
 
 // ApplicationInfoResult is the wire type ApplicationInfoResult of the Application facade (Juju 4.0 and 3.6).
 type ApplicationInfoResult struct {
-	Error  *rpc.Error         `json:"error,omitempty"`
+	Error  *Error             `json:"error,omitempty"`
 	Result *ApplicationResult `json:"result,omitempty"`
 }
 
@@ -531,7 +196,7 @@ type ApplicationSetCharmV2 struct {
 
 // ApplicationStorageGetResult is the wire type ApplicationStorageGetResult of the Application facade (Juju 4.0 and 3.6).
 type ApplicationStorageGetResult struct {
-	Error              *rpc.Error                   `json:"Error"`
+	Error              *Error                       `json:"Error"`
 	StorageConstraints map[string]StorageDirectives `json:"storage-constraints"`
 }
 
@@ -572,14 +237,14 @@ type ApplicationsDeploy struct {
 // CharmURLOriginResult is the wire type CharmURLOriginResult of the Application facade (Juju 4.0 and 3.6).
 type CharmURLOriginResult struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
-	Error       *rpc.Error  `json:"error,omitempty"`
+	Error       *Error      `json:"error,omitempty"`
 	URL         string      `json:"url"`
 }
 
 // ConfigResult is the wire type ConfigResult of the Application facade (Juju 4.0 and 3.6).
 type ConfigResult struct {
 	Config map[string]any `json:"config"`
-	Error  *rpc.Error     `json:"error,omitempty"`
+	Error  *Error         `json:"error,omitempty"`
 }
 
 // ConfigSet is the wire type ConfigSet of the Application facade (Juju 4.0 and 3.6).
@@ -690,14 +355,14 @@ type DeployFromRepositoryInfoJuju36 struct {
 
 // DeployFromRepositoryResult is the wire type DeployFromRepositoryResult of the Application facade (Juju 4.0).
 type DeployFromRepositoryResult struct {
-	Errors                 []*rpc.Error             `json:"Errors"`
+	Errors                 []*Error                 `json:"Errors"`
 	Info                   DeployFromRepositoryInfo `json:"Info"`
 	PendingResourceUploads []PendingResourceUpload  `json:"PendingResourceUploads"`
 }
 
 // DeployFromRepositoryResultJuju36 is the shape of DeployFromRepositoryResult that Application version 22 (Juju 3.6) uses; the newer shape is DeployFromRepositoryResult.
 type DeployFromRepositoryResultJuju36 struct {
-	Errors                 []*rpc.Error                   `json:"Errors"`
+	Errors                 []*Error                       `json:"Errors"`
 	Info                   DeployFromRepositoryInfoJuju36 `json:"Info"`
 	PendingResourceUploads []PendingResourceUpload        `json:"PendingResourceUploads"`
 }
@@ -730,7 +395,7 @@ type DestroyApplicationParams struct {
 
 // DestroyApplicationResult is the wire type DestroyApplicationResult of the Application facade (Juju 4.0 and 3.6).
 type DestroyApplicationResult struct {
-	Error *rpc.Error              `json:"error,omitempty"`
+	Error *Error                  `json:"error,omitempty"`
 	Info  *DestroyApplicationInfo `json:"info,omitempty"`
 }
 
@@ -781,7 +446,7 @@ type DestroyUnitParams struct {
 
 // DestroyUnitResult is the wire type DestroyUnitResult of the Application facade (Juju 4.0 and 3.6).
 type DestroyUnitResult struct {
-	Error *rpc.Error       `json:"error,omitempty"`
+	Error *Error           `json:"error,omitempty"`
 	Info  *DestroyUnitInfo `json:"info,omitempty"`
 }
 
@@ -846,7 +511,7 @@ type ScaleApplicationParamsV2 struct {
 
 // ScaleApplicationResult is the wire type ScaleApplicationResult of the Application facade (Juju 4.0 and 3.6).
 type ScaleApplicationResult struct {
-	Error *rpc.Error            `json:"error,omitempty"`
+	Error *Error                `json:"error,omitempty"`
 	Info  *ScaleApplicationInfo `json:"info,omitempty"`
 }
 
@@ -862,7 +527,7 @@ type ScaleApplicationsParamsV2 struct {
 
 // UnitInfoResult is the wire type UnitInfoResult of the Application facade (Juju 4.0 and 3.6).
 type UnitInfoResult struct {
-	Error  *rpc.Error  `json:"error,omitempty"`
+	Error  *Error      `json:"error,omitempty"`
 	Result *UnitResult `json:"result,omitempty"`
 }
 

@@ -2,123 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// ApplicationOffersClient calls the ApplicationOffers facade (versions 5 and 6).
-// It is safe for concurrent use when its Caller is.
-type ApplicationOffersClient struct {
-	caller Caller
-}
-
-// NewApplicationOffersClient returns a client for the ApplicationOffers facade that calls through c.
-func NewApplicationOffersClient(c Caller) *ApplicationOffersClient {
-	return &ApplicationOffersClient{caller: c}
-}
-
-// ApplicationOffers calls ApplicationOffers.ApplicationOffers, which exists in facade versions 5 and 6.
-//
-// ApplicationOffers gets details about remote applications that match given URLs.
-func (c *ApplicationOffersClient) ApplicationOffers(ctx context.Context, args OfferURLs) (ApplicationOffersResults, error) {
-	var result ApplicationOffersResults
-	err := call(ctx, c.caller, "ApplicationOffers", "ApplicationOffers", "", []int{5, 6}, args, &result)
-	return result, err
-}
-
-// DestroyOffers calls ApplicationOffers.DestroyOffers, which exists in facade versions 5 and 6.
-//
-// DestroyOffers removes the offers specified by the given URLs, forcing if necessary.
-func (c *ApplicationOffersClient) DestroyOffers(ctx context.Context, args DestroyApplicationOffers) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ApplicationOffers", "DestroyOffers", "", []int{5, 6}, args, &result)
-	return result, err
-}
-
-// FindApplicationOffers calls ApplicationOffers.FindApplicationOffers, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also FindApplicationOffersV5.
-//
-// FindApplicationOffers gets details about remote applications that match given filter.
-func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, args OfferFilters) (QueryApplicationOffersResultsV5, error) {
-	var result QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "FindApplicationOffers", "", []int{6}, args, &result)
-	return result, err
-}
-
-// FindApplicationOffersV5 calls ApplicationOffers.FindApplicationOffers, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also FindApplicationOffers.
-//
-// FindApplicationOffers gets details about remote applications that match given filter.
-func (c *ApplicationOffersClient) FindApplicationOffersV5(ctx context.Context, args OfferFiltersV5) (QueryApplicationOffersResultsV5, error) {
-	var result QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "FindApplicationOffers", "", []int{5}, args, &result)
-	return result, err
-}
-
-// GetConsumeDetails calls ApplicationOffers.GetConsumeDetails, which exists in facade versions 5 and 6.
-//
-// GetConsumeDetails returns the details necessary to pass to another model
-// to allow the specified args user to consume the offers represented by the
-// args URLs.
-func (c *ApplicationOffersClient) GetConsumeDetails(ctx context.Context, args ConsumeOfferDetailsArg) (ConsumeOfferDetailsResults, error) {
-	var result ConsumeOfferDetailsResults
-	err := call(ctx, c.caller, "ApplicationOffers", "GetConsumeDetails", "", []int{5, 6}, args, &result)
-	return result, err
-}
-
-// ListApplicationOffers calls ApplicationOffers.ListApplicationOffers, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListApplicationOffersV5.
-//
-// ListApplicationOffers gets deployed details about application offers that
-// match given filter. The results contain details about the deployed
-// applications such as connection count.
-func (c *ApplicationOffersClient) ListApplicationOffers(ctx context.Context, args OfferFilters) (QueryApplicationOffersResultsV5, error) {
-	var result QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "ListApplicationOffers", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ListApplicationOffersV5 calls ApplicationOffers.ListApplicationOffers, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListApplicationOffers.
-//
-// ListApplicationOffers gets deployed details about application offers that match given filter.
-// The results contain details about the deployed applications such as connection count.
-func (c *ApplicationOffersClient) ListApplicationOffersV5(ctx context.Context, args OfferFiltersV5) (QueryApplicationOffersResultsV5, error) {
-	var result QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "ListApplicationOffers", "", []int{5}, args, &result)
-	return result, err
-}
-
-// ModifyOfferAccess calls ApplicationOffers.ModifyOfferAccess, which exists in facade versions 5 and 6.
-//
-// ModifyOfferAccess changes the application offer access granted to users.
-func (c *ApplicationOffersClient) ModifyOfferAccess(ctx context.Context, args ModifyOfferAccessRequest) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ApplicationOffers", "ModifyOfferAccess", "", []int{5, 6}, args, &result)
-	return result, err
-}
-
-// Offer calls ApplicationOffers.Offer, which exists in facade versions 5 and 6.
-//
-// Offer makes application endpoints available for consumption at a specified URL.
-func (c *ApplicationOffersClient) Offer(ctx context.Context, args AddApplicationOffers) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ApplicationOffers", "Offer", "", []int{5, 6}, args, &result)
-	return result, err
-}
-
-// RemoteApplicationInfo calls ApplicationOffers.RemoteApplicationInfo, which exists in facade versions 5 and 6.
-//
-// RemoteApplicationInfo returns information about the requested remote application.
-// This call currently has no client side API, only there for the Dashboard at this stage.
-func (c *ApplicationOffersClient) RemoteApplicationInfo(ctx context.Context, args OfferURLs) (RemoteApplicationInfoResults, error) {
-	var result RemoteApplicationInfoResults
-	err := call(ctx, c.caller, "ApplicationOffers", "RemoteApplicationInfo", "", []int{5, 6}, args, &result)
-	return result, err
-}
-
 // AddApplicationOffer is the wire type AddApplicationOffer of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type AddApplicationOffer struct {
 	ApplicationDescription string            `json:"application-description"`
@@ -144,7 +27,7 @@ type ApplicationOfferAdminDetailsV5 struct {
 
 // ApplicationOfferResult is the wire type ApplicationOfferResult of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ApplicationOfferResult struct {
-	Error  *rpc.Error                      `json:"error,omitempty"`
+	Error  *Error                          `json:"error,omitempty"`
 	Result *ApplicationOfferAdminDetailsV5 `json:"result,omitempty"`
 }
 
@@ -169,7 +52,7 @@ type ConsumeOfferDetailsArg struct {
 // ConsumeOfferDetailsResult is the wire type ConsumeOfferDetailsResult of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type ConsumeOfferDetailsResult struct {
 	ConsumeOfferDetails
-	Error *rpc.Error `json:"error,omitempty"`
+	Error *Error `json:"error,omitempty"`
 }
 
 // ConsumeOfferDetailsResults is the wire type ConsumeOfferDetailsResults of the ApplicationOffers facade (Juju 4.0 and 3.6).
@@ -273,7 +156,7 @@ type RemoteApplicationInfo struct {
 
 // RemoteApplicationInfoResult is the wire type RemoteApplicationInfoResult of the ApplicationOffers facade (Juju 4.0 and 3.6).
 type RemoteApplicationInfoResult struct {
-	Error  *rpc.Error             `json:"error,omitempty"`
+	Error  *Error                 `json:"error,omitempty"`
 	Result *RemoteApplicationInfo `json:"result,omitempty"`
 }
 

@@ -2,50 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// BlockClient calls the Block facade (version 2).
-// It is safe for concurrent use when its Caller is.
-type BlockClient struct {
-	caller Caller
-}
-
-// NewBlockClient returns a client for the Block facade that calls through c.
-func NewBlockClient(c Caller) *BlockClient {
-	return &BlockClient{caller: c}
-}
-
-// List calls Block.List, which exists in facade version 2.
-//
-// List implements Block.List().
-func (c *BlockClient) List(ctx context.Context) (BlockResults, error) {
-	var result BlockResults
-	err := call(ctx, c.caller, "Block", "List", "", []int{2}, nil, &result)
-	return result, err
-}
-
-// SwitchBlockOff calls Block.SwitchBlockOff, which exists in facade version 2.
-//
-// SwitchBlockOff implements Block.SwitchBlockOff().
-func (c *BlockClient) SwitchBlockOff(ctx context.Context, args BlockSwitchParams) (ErrorResult, error) {
-	var result ErrorResult
-	err := call(ctx, c.caller, "Block", "SwitchBlockOff", "", []int{2}, args, &result)
-	return result, err
-}
-
-// SwitchBlockOn calls Block.SwitchBlockOn, which exists in facade version 2.
-//
-// SwitchBlockOn implements Block.SwitchBlockOn().
-func (c *BlockClient) SwitchBlockOn(ctx context.Context, args BlockSwitchParams) (ErrorResult, error) {
-	var result ErrorResult
-	err := call(ctx, c.caller, "Block", "SwitchBlockOn", "", []int{2}, args, &result)
-	return result, err
-}
-
 // Block is the wire type Block of the Block facade (Juju 4.0 and 3.6).
 type Block struct {
 	ID      string `json:"id"`
@@ -56,8 +12,8 @@ type Block struct {
 
 // BlockResult is the wire type BlockResult of the Block facade (Juju 4.0 and 3.6).
 type BlockResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
-	Result Block      `json:"result"`
+	Error  *Error `json:"error,omitempty"`
+	Result Block  `json:"result"`
 }
 
 // BlockResults is the wire type BlockResults of the Block facade (Juju 4.0 and 3.6).

@@ -2,68 +2,6 @@
 
 package facades
 
-import (
-	"context"
-)
-
-// BundleClient calls the Bundle facade (versions 6 and 8).
-// It is safe for concurrent use when its Caller is.
-type BundleClient struct {
-	caller Caller
-}
-
-// NewBundleClient returns a client for the Bundle facade that calls through c.
-func NewBundleClient(c Caller) *BundleClient {
-	return &BundleClient{caller: c}
-}
-
-// ExportBundle calls Bundle.ExportBundle, which exists in facade version 8.
-// It has the params and result shapes of the Juju 4.0 schema; see also ExportBundleV6.
-//
-// ExportBundle exports the current model configuration as bundle.
-func (c *BundleClient) ExportBundle(ctx context.Context, args ExportBundleParams) (StringResult, error) {
-	var result StringResult
-	err := call(ctx, c.caller, "Bundle", "ExportBundle", "", []int{8}, args, &result)
-	return result, err
-}
-
-// ExportBundleV6 calls Bundle.ExportBundle, which exists in facade version 6.
-// It has the params and result shapes of the Juju 3.6 schema; see also ExportBundle.
-//
-// ExportBundle exports the current model configuration as bundle.
-func (c *BundleClient) ExportBundleV6(ctx context.Context, args ExportBundleParamsV6) (StringResult, error) {
-	var result StringResult
-	err := call(ctx, c.caller, "Bundle", "ExportBundle", "", []int{6}, args, &result)
-	return result, err
-}
-
-// GetChanges calls Bundle.GetChanges, which exists in facade version 6.
-// Only the Juju 3.6 schema has it.
-//
-// GetChanges returns the list of changes required to deploy the given bundle
-// data. The changes are sorted by requirements, so that they can be applied in
-// order.
-// GetChanges has been superseded in favour of GetChangesMapArgs. It's
-// preferable to use that new method to add new functionality and move clients
-// away from this one.
-func (c *BundleClient) GetChanges(ctx context.Context, args BundleChangesParams) (BundleChangesResults, error) {
-	var result BundleChangesResults
-	err := call(ctx, c.caller, "Bundle", "GetChanges", "", []int{6}, args, &result)
-	return result, err
-}
-
-// GetChangesMapArgs calls Bundle.GetChangesMapArgs, which exists in facade versions 6 and 8.
-//
-// GetChangesMapArgs returns the list of changes required to deploy the given
-// bundle data. The changes are sorted by requirements, so that they can be
-// applied in order.
-// V4 GetChangesMapArgs is not supported on anything less than v4
-func (c *BundleClient) GetChangesMapArgs(ctx context.Context, args BundleChangesParams) (BundleChangesMapArgsResults, error) {
-	var result BundleChangesMapArgsResults
-	err := call(ctx, c.caller, "Bundle", "GetChangesMapArgs", "", []int{6, 8}, args, &result)
-	return result, err
-}
-
 // BundleChange is the wire type BundleChange of the Bundle facade (Juju 3.6).
 type BundleChange struct {
 	Args     []any    `json:"args"`

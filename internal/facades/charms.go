@@ -2,116 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// CharmsClient calls the Charms facade (version 7).
-// It is safe for concurrent use when its Caller is.
-type CharmsClient struct {
-	caller Caller
-}
-
-// NewCharmsClient returns a client for the Charms facade that calls through c.
-func NewCharmsClient(c Caller) *CharmsClient {
-	return &CharmsClient{caller: c}
-}
-
-// AddCharm calls Charms.AddCharm, which exists in facade version 7.
-//
-// AddCharm adds the given charm URL (which must include revision) to the
-// environment, if it does not exist yet. Local charms are not supported,
-// only charm store and charm hub URLs. See also AddLocalCharm().
-func (c *CharmsClient) AddCharm(ctx context.Context, args AddCharmWithOrigin) (CharmOriginResult, error) {
-	var result CharmOriginResult
-	err := call(ctx, c.caller, "Charms", "AddCharm", "", []int{7}, args, &result)
-	return result, err
-}
-
-// CharmInfo calls Charms.CharmInfo, which exists in facade version 7.
-// It has the params and result shapes of the Juju 4.0 schema; see also CharmInfoJuju36.
-//
-// CharmInfo returns information about the requested charm.
-func (c *CharmsClient) CharmInfo(ctx context.Context, args CharmURL) (Charm, error) {
-	var result Charm
-	err := call(ctx, c.caller, "Charms", "CharmInfo", "", []int{7}, args, &result)
-	return result, err
-}
-
-// CharmInfoJuju36 calls Charms.CharmInfo, which exists in facade version 7.
-// It has the params and result shapes of the Juju 3.6 schema; see also CharmInfo.
-//
-// CharmInfo returns information about the requested charm.
-func (c *CharmsClient) CharmInfoJuju36(ctx context.Context, args CharmURL) (CharmJuju36, error) {
-	var result CharmJuju36
-	err := call(ctx, c.caller, "Charms", "CharmInfo", "", []int{7}, args, &result)
-	return result, err
-}
-
-// CheckCharmPlacement calls Charms.CheckCharmPlacement, which exists in facade version 7.
-//
-// CheckCharmPlacement checks if a charm is allowed to be placed with in a
-// given application.
-//
-// Deprecated: Remove on next facade bump. These checks should be performed
-// when actually refreshing
-func (c *CharmsClient) CheckCharmPlacement(ctx context.Context, args ApplicationCharmPlacements) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Charms", "CheckCharmPlacement", "", []int{7}, args, &result)
-	return result, err
-}
-
-// GetDownloadInfos calls Charms.GetDownloadInfos, which exists in facade version 7.
-//
-// GetDownloadInfos attempts to get the bundle corresponding to the charm url
-// and origin.
-func (c *CharmsClient) GetDownloadInfos(ctx context.Context, args CharmURLAndOrigins) (DownloadInfoResults, error) {
-	var result DownloadInfoResults
-	err := call(ctx, c.caller, "Charms", "GetDownloadInfos", "", []int{7}, args, &result)
-	return result, err
-}
-
-// IsMetered calls Charms.IsMetered, which exists in facade version 7.
-// Only the Juju 3.6 schema has it.
-func (c *CharmsClient) IsMetered(ctx context.Context, args CharmURL) (IsMeteredResult, error) {
-	var result IsMeteredResult
-	err := call(ctx, c.caller, "Charms", "IsMetered", "", []int{7}, args, &result)
-	return result, err
-}
-
-// List calls Charms.List, which exists in facade version 7.
-//
-// List returns a list of charm URLs currently in the state. If supplied
-// parameter contains any names, the result will be filtered to return only the
-// charms with supplied names. The order of the charms is not guaranteed to be
-// the same as the order of the names passed in.
-func (c *CharmsClient) List(ctx context.Context, args CharmsList) (CharmsListResult, error) {
-	var result CharmsListResult
-	err := call(ctx, c.caller, "Charms", "List", "", []int{7}, args, &result)
-	return result, err
-}
-
-// ListCharmResources calls Charms.ListCharmResources, which exists in facade version 7.
-//
-// ListCharmResources returns a series of resources for a given charm.
-func (c *CharmsClient) ListCharmResources(ctx context.Context, args CharmURLAndOrigins) (CharmResourcesResults, error) {
-	var result CharmResourcesResults
-	err := call(ctx, c.caller, "Charms", "ListCharmResources", "", []int{7}, args, &result)
-	return result, err
-}
-
-// ResolveCharms calls Charms.ResolveCharms, which exists in facade version 7.
-//
-// ResolveCharms resolves the given charm URLs with an optionally specified
-// preferred channel.  Channel provided via CharmOrigin.
-func (c *CharmsClient) ResolveCharms(ctx context.Context, args ResolveCharmsWithChannel) (ResolveCharmWithChannelResults, error) {
-	var result ResolveCharmWithChannelResults
-	err := call(ctx, c.caller, "Charms", "ResolveCharms", "", []int{7}, args, &result)
-	return result, err
-}
-
 // AddCharmWithOrigin is the wire type AddCharmWithOrigin of the Charms facade (Juju 4.0 and 3.6).
 type AddCharmWithOrigin struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
@@ -297,7 +187,7 @@ type CharmOption struct {
 // CharmOriginResult is the wire type CharmOriginResult of the Charms facade (Juju 4.0 and 3.6).
 type CharmOriginResult struct {
 	CharmOrigin CharmOrigin `json:"charm-origin"`
-	Error       *rpc.Error  `json:"error,omitempty"`
+	Error       *Error      `json:"error,omitempty"`
 }
 
 // CharmPayloadClass is the wire type CharmPayloadClass of the Charms facade (Juju 3.6).
@@ -402,7 +292,7 @@ type ResolveCharmWithChannel struct {
 // ResolveCharmWithChannelResult is the wire type ResolveCharmWithChannelResult of the Charms facade (Juju 4.0 and 3.6).
 type ResolveCharmWithChannelResult struct {
 	CharmOrigin    CharmOrigin `json:"charm-origin"`
-	Error          *rpc.Error  `json:"error,omitempty"`
+	Error          *Error      `json:"error,omitempty"`
 	SupportedBases []Base      `json:"supported-bases"`
 	URL            string      `json:"url"`
 }

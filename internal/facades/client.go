@@ -3,60 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// ClientClient calls the Client facade (version 8).
-// It is safe for concurrent use when its Caller is.
-type ClientClient struct {
-	caller Caller
-}
-
-// NewClientClient returns a client for the Client facade that calls through c.
-func NewClientClient(c Caller) *ClientClient {
-	return &ClientClient{caller: c}
-}
-
-// FullStatus calls Client.FullStatus, which exists in facade version 8.
-// It has the params and result shapes of the Juju 4.0 schema; see also FullStatusJuju36.
-//
-// FullStatus gives the information needed for juju status over the api
-func (c *ClientClient) FullStatus(ctx context.Context, args StatusParams) (FullStatus, error) {
-	var result FullStatus
-	err := call(ctx, c.caller, "Client", "FullStatus", "", []int{8}, args, &result)
-	return result, err
-}
-
-// FullStatusJuju36 calls Client.FullStatus, which exists in facade version 8.
-// It has the params and result shapes of the Juju 3.6 schema; see also FullStatus.
-//
-// FullStatus gives the information needed for juju status over the api
-func (c *ClientClient) FullStatusJuju36(ctx context.Context, args StatusParams) (FullStatusJuju36, error) {
-	var result FullStatusJuju36
-	err := call(ctx, c.caller, "Client", "FullStatus", "", []int{8}, args, &result)
-	return result, err
-}
-
-// StatusHistory calls Client.StatusHistory, which exists in facade version 8.
-//
-// StatusHistory returns a slice of past statuses for several entities.
-func (c *ClientClient) StatusHistory(ctx context.Context, args StatusHistoryRequests) (StatusHistoryResults, error) {
-	var result StatusHistoryResults
-	err := call(ctx, c.caller, "Client", "StatusHistory", "", []int{8}, args, &result)
-	return result, err
-}
-
-// WatchAll calls Client.WatchAll, which exists in facade version 8.
-//
-// WatchAll initiates a watcher for entities in the connected model.
-func (c *ClientClient) WatchAll(ctx context.Context) (AllWatcherId, error) {
-	var result AllWatcherId
-	err := call(ctx, c.caller, "Client", "WatchAll", "", []int{8}, nil, &result)
-	return result, err
-}
 
 // ApplicationOfferStatus is the wire type ApplicationOfferStatus of the Client facade (Juju 4.0 and 3.6).
 type ApplicationOfferStatus struct {
@@ -64,7 +12,7 @@ type ApplicationOfferStatus struct {
 	ApplicationName      string                    `json:"application-name"`
 	Charm                string                    `json:"charm"`
 	Endpoints            map[string]RemoteEndpoint `json:"endpoints"`
-	Err                  *rpc.Error                `json:"err,omitempty"`
+	Err                  *Error                    `json:"err,omitempty"`
 	OfferName            string                    `json:"offer-name"`
 	TotalConnectedCount  int                       `json:"total-connected-count"`
 }
@@ -79,7 +27,7 @@ type ApplicationStatus struct {
 	CharmRev         int                        `json:"charm-rev,omitempty"`
 	CharmVersion     string                     `json:"charm-version"`
 	EndpointBindings map[string]string          `json:"endpoint-bindings"`
-	Err              *rpc.Error                 `json:"err,omitempty"`
+	Err              *Error                     `json:"err,omitempty"`
 	Exposed          bool                       `json:"exposed"`
 	ExposedEndpoints map[string]ExposedEndpoint `json:"exposed-endpoints,omitempty"`
 	Life             string                     `json:"life"`
@@ -103,7 +51,7 @@ type ApplicationStatusJuju36 struct {
 	CharmRev         int                        `json:"charm-rev,omitempty"`
 	CharmVersion     string                     `json:"charm-version"`
 	EndpointBindings map[string]string          `json:"endpoint-bindings"`
-	Err              *rpc.Error                 `json:"err,omitempty"`
+	Err              *Error                     `json:"err,omitempty"`
 	Exposed          bool                       `json:"exposed"`
 	ExposedEndpoints map[string]ExposedEndpoint `json:"exposed-endpoints,omitempty"`
 	Life             string                     `json:"life"`
@@ -128,7 +76,7 @@ type BranchStatus struct {
 // DetailedStatus is the wire type DetailedStatus of the Client facade (Juju 4.0 and 3.6).
 type DetailedStatus struct {
 	Data    map[string]any `json:"data"`
-	Err     *rpc.Error     `json:"err,omitempty"`
+	Err     *Error         `json:"err,omitempty"`
 	Info    string         `json:"info"`
 	Kind    string         `json:"kind"`
 	Life    string         `json:"life"`
@@ -196,7 +144,7 @@ type FullStatusJuju36 struct {
 
 // History is the wire type History of the Client facade (Juju 4.0 and 3.6).
 type History struct {
-	Error    *rpc.Error       `json:"error,omitempty"`
+	Error    *Error           `json:"error,omitempty"`
 	Statuses []DetailedStatus `json:"statuses"`
 }
 
@@ -307,7 +255,7 @@ type RelationStatus struct {
 // RemoteApplicationStatus is the wire type RemoteApplicationStatus of the Client facade (Juju 4.0 and 3.6).
 type RemoteApplicationStatus struct {
 	Endpoints []RemoteEndpoint    `json:"endpoints"`
-	Err       *rpc.Error          `json:"err,omitempty"`
+	Err       *Error              `json:"err,omitempty"`
 	Life      string              `json:"life"`
 	OfferName string              `json:"offer-name"`
 	OfferURL  string              `json:"offer-url"`
@@ -338,8 +286,8 @@ type StatusHistoryRequests struct {
 
 // StatusHistoryResult is the wire type StatusHistoryResult of the Client facade (Juju 4.0 and 3.6).
 type StatusHistoryResult struct {
-	Error   *rpc.Error `json:"error,omitempty"`
-	History History    `json:"history"`
+	Error   *Error  `json:"error,omitempty"`
+	History History `json:"history"`
 }
 
 // StatusHistoryResults is the wire type StatusHistoryResults of the Client facade (Juju 4.0 and 3.6).

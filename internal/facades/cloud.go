@@ -2,203 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// CloudClient calls the Cloud facade (versions 7 and 8).
-// It is safe for concurrent use when its Caller is.
-type CloudClient struct {
-	caller Caller
-}
-
-// NewCloudClient returns a client for the Cloud facade that calls through c.
-func NewCloudClient(c Caller) *CloudClient {
-	return &CloudClient{caller: c}
-}
-
-// AddCloud calls Cloud.AddCloud, which exists in facade versions 7 and 8.
-//
-// AddCloud adds a new cloud, different from the one managed by the controller.
-func (c *CloudClient) AddCloud(ctx context.Context, args AddCloudArgs) error {
-	return call(ctx, c.caller, "Cloud", "AddCloud", "", []int{7, 8}, args, nil)
-}
-
-// AddCredentials calls Cloud.AddCredentials, which exists in facade versions 7 and 8.
-//
-// AddCredentials adds new credentials.
-// In contrast to UpdateCredentials() below, the new credentials can be
-// for a cloud that the controller does not manage (this is required
-// for CAAS models)
-func (c *CloudClient) AddCredentials(ctx context.Context, args TaggedCredentials) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Cloud", "AddCredentials", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// CheckCredentialsModels calls Cloud.CheckCredentialsModels, which exists in facade versions 7 and 8.
-//
-// CheckCredentialsModels validates supplied cloud credentials' content against
-// models that currently use these credentials.
-// If there are any models that are using a credential and these models or their
-// cloud instances are not going to be accessible with corresponding credential,
-// there will be detailed validation errors per model.
-func (c *CloudClient) CheckCredentialsModels(ctx context.Context, args TaggedCredentials) (UpdateCredentialResults, error) {
-	var result UpdateCredentialResults
-	err := call(ctx, c.caller, "Cloud", "CheckCredentialsModels", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// Cloud calls Cloud.Cloud, which exists in facade versions 7 and 8.
-//
-// Cloud returns the cloud definitions for the specified clouds.
-func (c *CloudClient) Cloud(ctx context.Context, args Entities) (CloudResults, error) {
-	var result CloudResults
-	err := call(ctx, c.caller, "Cloud", "Cloud", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// CloudInfo calls Cloud.CloudInfo, which exists in facade versions 7 and 8.
-//
-// CloudInfo returns information about the specified clouds.
-func (c *CloudClient) CloudInfo(ctx context.Context, args Entities) (CloudInfoResults, error) {
-	var result CloudInfoResults
-	err := call(ctx, c.caller, "Cloud", "CloudInfo", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// Clouds calls Cloud.Clouds, which exists in facade versions 7 and 8.
-//
-// Clouds returns the definitions of all clouds supported by the controller
-// that the logged in user can see.
-func (c *CloudClient) Clouds(ctx context.Context) (CloudsResult, error) {
-	var result CloudsResult
-	err := call(ctx, c.caller, "Cloud", "Clouds", "", []int{7, 8}, nil, &result)
-	return result, err
-}
-
-// Credential calls Cloud.Credential, which exists in facade versions 7 and 8.
-//
-// Credential returns the specified cloud credential for each tag, minus secrets.
-func (c *CloudClient) Credential(ctx context.Context, args Entities) (CloudCredentialResults, error) {
-	var result CloudCredentialResults
-	err := call(ctx, c.caller, "Cloud", "Credential", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// CredentialContents calls Cloud.CredentialContents, which exists in facade versions 7 and 8.
-//
-// CredentialContents returns the specified cloud credentials,
-// including the secrets if requested.
-// If no specific credential name/cloud was passed in, all credentials for this user
-// are returned.
-// Only credential owner can see its contents as well as what models use it.
-// Controller admin has no special superpowers here and is treated the same as all other users.
-func (c *CloudClient) CredentialContents(ctx context.Context, args CloudCredentialArgs) (CredentialContentResults, error) {
-	var result CredentialContentResults
-	err := call(ctx, c.caller, "Cloud", "CredentialContents", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// InstanceTypes calls Cloud.InstanceTypes, which exists in facade version 7.
-// Only the Juju 3.6 schema has it.
-//
-// InstanceTypes returns instance type information for the cloud and region
-// in which the current model is deployed.
-func (c *CloudClient) InstanceTypes(ctx context.Context, args CloudInstanceTypesConstraints) (InstanceTypesResults, error) {
-	var result InstanceTypesResults
-	err := call(ctx, c.caller, "Cloud", "InstanceTypes", "", []int{7}, args, &result)
-	return result, err
-}
-
-// ListCloudInfo calls Cloud.ListCloudInfo, which exists in facade versions 7 and 8.
-//
-// Controller admins (superuser) can list clouds for any user.
-// Other users can only ask about their own clouds.
-func (c *CloudClient) ListCloudInfo(ctx context.Context, args ListCloudsRequest) (ListCloudInfoResults, error) {
-	var result ListCloudInfoResults
-	err := call(ctx, c.caller, "Cloud", "ListCloudInfo", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// ModelConfigSchema calls Cloud.ModelConfigSchema, which exists in facade version 8.
-// Only the Juju 4.0 schema has it.
-//
-// ModelConfigSchema returns the model config schema for the specified provider
-// type.
-// The schema describes the configuration attributes, including provider
-// specific ones, that may be set on a model hosted by that type of cloud.
-func (c *CloudClient) ModelConfigSchema(ctx context.Context, args ModelConfigSchemaArgs) (ModelConfigSchemaResult, error) {
-	var result ModelConfigSchemaResult
-	err := call(ctx, c.caller, "Cloud", "ModelConfigSchema", "", []int{8}, args, &result)
-	return result, err
-}
-
-// ModifyCloudAccess calls Cloud.ModifyCloudAccess, which exists in facade versions 7 and 8.
-//
-// ModifyCloudAccess changes the model access granted to users.
-func (c *CloudClient) ModifyCloudAccess(ctx context.Context, args ModifyCloudAccessRequest) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Cloud", "ModifyCloudAccess", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// RemoveClouds calls Cloud.RemoveClouds, which exists in facade versions 7 and 8.
-//
-// RemoveClouds removes the specified clouds from the controller.
-// If a cloud is in use (has models deployed to it), the removal will fail.
-func (c *CloudClient) RemoveClouds(ctx context.Context, args Entities) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Cloud", "RemoveClouds", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// RevokeCredentialsCheckModels calls Cloud.RevokeCredentialsCheckModels, which exists in facade versions 7 and 8.
-//
-// RevokeCredentialsCheckModels revokes a set of cloud credentials.
-// If the credentials are used by any of the models, the credential deletion will be aborted.
-// If credential-in-use needs to be revoked nonetheless, this method allows the use of force.
-func (c *CloudClient) RevokeCredentialsCheckModels(ctx context.Context, args RevokeCredentialArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Cloud", "RevokeCredentialsCheckModels", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// UpdateCloud calls Cloud.UpdateCloud, which exists in facade versions 7 and 8.
-//
-// UpdateCloud updates an existing cloud that the controller knows about.
-func (c *CloudClient) UpdateCloud(ctx context.Context, args UpdateCloudArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Cloud", "UpdateCloud", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// UpdateCredentialsCheckModels calls Cloud.UpdateCredentialsCheckModels, which exists in facade versions 7 and 8.
-//
-// UpdateCredentialsCheckModels updates a set of cloud credentials' content.
-// If there are any models that are using a credential and these models
-// are not going to be visible with updated credential content,
-// there will be detailed validation errors per model.  Such model errors are returned
-// separately and do not contribute to the overall method error status.
-// Controller admins can 'force' an update of the credential
-// regardless of whether it is deemed valid or not.
-func (c *CloudClient) UpdateCredentialsCheckModels(ctx context.Context, args UpdateCredentialArgs) (UpdateCredentialResults, error) {
-	var result UpdateCredentialResults
-	err := call(ctx, c.caller, "Cloud", "UpdateCredentialsCheckModels", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
-// UserCredentials calls Cloud.UserCredentials, which exists in facade versions 7 and 8.
-//
-// UserCredentials returns the cloud credentials for a set of users.
-func (c *CloudClient) UserCredentials(ctx context.Context, args UserClouds) (StringsResults, error) {
-	var result StringsResults
-	err := call(ctx, c.caller, "Cloud", "UserCredentials", "", []int{7, 8}, args, &result)
-	return result, err
-}
-
 // AddCloudArgs is the wire type AddCloudArgs of the Cloud facade (Juju 4.0 and 3.6).
 type AddCloudArgs struct {
 	Cloud Cloud  `json:"cloud"`
@@ -236,7 +39,7 @@ type CloudCredentialArgs struct {
 
 // CloudCredentialResult is the wire type CloudCredentialResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudCredentialResult struct {
-	Error  *rpc.Error       `json:"error,omitempty"`
+	Error  *Error           `json:"error,omitempty"`
 	Result *CloudCredential `json:"result,omitempty"`
 }
 
@@ -263,7 +66,7 @@ type CloudInfo struct {
 
 // CloudInfoResult is the wire type CloudInfoResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudInfoResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
+	Error  *Error     `json:"error,omitempty"`
 	Result *CloudInfo `json:"result,omitempty"`
 }
 
@@ -294,8 +97,8 @@ type CloudRegion struct {
 
 // CloudResult is the wire type CloudResult of the Cloud facade (Juju 4.0 and 3.6).
 type CloudResult struct {
-	Cloud *Cloud     `json:"cloud,omitempty"`
-	Error *rpc.Error `json:"error,omitempty"`
+	Cloud *Cloud `json:"cloud,omitempty"`
+	Error *Error `json:"error,omitempty"`
 }
 
 // CloudResults is the wire type CloudResults of the Cloud facade (Juju 4.0 and 3.6).
@@ -332,7 +135,7 @@ type CredentialContent struct {
 
 // CredentialContentResult is the wire type CredentialContentResult of the Cloud facade (Juju 4.0 and 3.6).
 type CredentialContentResult struct {
-	Error  *rpc.Error                `json:"error,omitempty"`
+	Error  *Error                    `json:"error,omitempty"`
 	Result *ControllerCredentialInfo `json:"result,omitempty"`
 }
 
@@ -349,7 +152,7 @@ type ListCloudInfo struct {
 
 // ListCloudInfoResult is the wire type ListCloudInfoResult of the Cloud facade (Juju 4.0 and 3.6).
 type ListCloudInfoResult struct {
-	Error  *rpc.Error     `json:"error,omitempty"`
+	Error  *Error         `json:"error,omitempty"`
 	Result *ListCloudInfo `json:"result,omitempty"`
 }
 
@@ -388,7 +191,7 @@ type ModelConfigSchemaField struct {
 
 // ModelConfigSchemaResult is the wire type ModelConfigSchemaResult of the Cloud facade (Juju 4.0).
 type ModelConfigSchemaResult struct {
-	Error  *rpc.Error                        `json:"error,omitempty"`
+	Error  *Error                            `json:"error,omitempty"`
 	Schema map[string]ModelConfigSchemaField `json:"schema,omitempty"`
 }
 
@@ -447,7 +250,7 @@ type UpdateCredentialModelResult struct {
 
 // UpdateCredentialResult is the wire type UpdateCredentialResult of the Cloud facade (Juju 4.0 and 3.6).
 type UpdateCredentialResult struct {
-	Error  *rpc.Error                    `json:"error,omitempty"`
+	Error  *Error                        `json:"error,omitempty"`
 	Models []UpdateCredentialModelResult `json:"models,omitempty"`
 	Tag    string                        `json:"tag"`
 }

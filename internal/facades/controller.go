@@ -3,297 +3,9 @@
 package facades
 
 import (
-	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// ControllerClient calls the Controller facade (versions 12, 13 and 14).
-// It is safe for concurrent use when its Caller is.
-type ControllerClient struct {
-	caller Caller
-}
-
-// NewControllerClient returns a client for the Controller facade that calls through c.
-func NewControllerClient(c Caller) *ControllerClient {
-	return &ControllerClient{caller: c}
-}
-
-// AllModels calls Controller.AllModels, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also AllModelsV12.
-//
-// AllModels allows controller administrators to get the list of all the
-// models in the controller.
-func (c *ControllerClient) AllModels(ctx context.Context) (UserModelList, error) {
-	var result UserModelList
-	err := call(ctx, c.caller, "Controller", "AllModels", "", []int{13, 14}, nil, &result)
-	return result, err
-}
-
-// AllModelsV12 calls Controller.AllModels, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also AllModels.
-//
-// AllModels allows controller administrators to get the list of all the
-// models in the controller.
-func (c *ControllerClient) AllModelsV12(ctx context.Context) (UserModelListV10, error) {
-	var result UserModelListV10
-	err := call(ctx, c.caller, "Controller", "AllModels", "", []int{12}, nil, &result)
-	return result, err
-}
-
-// CloudSpec calls Controller.CloudSpec, which exists in facade versions 12 and 14.
-//
-// CloudSpec returns cloud specifications for the specified models.
-func (c *ControllerClient) CloudSpec(ctx context.Context, args Entities) (CloudSpecResults, error) {
-	var result CloudSpecResults
-	err := call(ctx, c.caller, "Controller", "CloudSpec", "", []int{12, 14}, args, &result)
-	return result, err
-}
-
-// ConfigSet calls Controller.ConfigSet, which exists in facade versions 12, 13 and 14.
-//
-// ConfigSet changes the value of specified controller configuration
-// settings. Only some settings can be changed after bootstrap.
-// Settings that aren't specified in the params are left unchanged.
-func (c *ControllerClient) ConfigSet(ctx context.Context, args ControllerConfigSet) error {
-	return call(ctx, c.caller, "Controller", "ConfigSet", "", []int{12, 13, 14}, args, nil)
-}
-
-// ControllerAPIInfoForModels calls Controller.ControllerAPIInfoForModels, which exists in facade versions 12, 13 and 14.
-//
-// ControllerAPIInfoForModels returns the controller api connection details for the specified models.
-func (c *ControllerClient) ControllerAPIInfoForModels(ctx context.Context, args Entities) (ControllerAPIInfoResults, error) {
-	var result ControllerAPIInfoResults
-	err := call(ctx, c.caller, "Controller", "ControllerAPIInfoForModels", "", []int{12, 13, 14}, args, &result)
-	return result, err
-}
-
-// ControllerConfig calls Controller.ControllerConfig, which exists in facade versions 12, 13 and 14.
-//
-// ControllerConfig returns the controller's configuration.
-func (c *ControllerClient) ControllerConfig(ctx context.Context) (ControllerConfigResult, error) {
-	var result ControllerConfigResult
-	err := call(ctx, c.caller, "Controller", "ControllerConfig", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// ControllerVersion calls Controller.ControllerVersion, which exists in facade versions 12, 13 and 14.
-//
-// ControllerVersion returns the version information associated with this
-// controller binary.
-//
-// NOTE: the implementation intentionally does not check for SuperuserAccess
-// as the Version is known even to users with login access.
-func (c *ControllerClient) ControllerVersion(ctx context.Context) (ControllerVersionResults, error) {
-	var result ControllerVersionResults
-	err := call(ctx, c.caller, "Controller", "ControllerVersion", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// DashboardConnectionInfo calls Controller.DashboardConnectionInfo, which exists in facade versions 12, 13 and 14.
-//
-// DashboardConnectionInfo returns the connection information for a client to
-// connect to the Juju Dashboard including any proxying information.
-func (c *ControllerClient) DashboardConnectionInfo(ctx context.Context) (DashboardConnectionInfo, error) {
-	var result DashboardConnectionInfo
-	err := call(ctx, c.caller, "Controller", "DashboardConnectionInfo", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// DestroyController calls Controller.DestroyController, which exists in facade versions 12, 13 and 14.
-//
-// DestroyController destroys the controller.
-//
-// If the args specify the destruction of the models, this method will
-// attempt to do so. Otherwise, if the controller has any non-empty,
-// non-Dead hosted models, then an error with the code
-// params.CodeHasHostedModels will be transmitted.
-func (c *ControllerClient) DestroyController(ctx context.Context, args DestroyControllerArgs) error {
-	return call(ctx, c.caller, "Controller", "DestroyController", "", []int{12, 13, 14}, args, nil)
-}
-
-// GetCloudSpec calls Controller.GetCloudSpec, which exists in facade version 12.
-// Only the Juju 3.6 schema has it.
-//
-// GetCloudSpec constructs the CloudSpec for a validated and authorized model.
-func (c *ControllerClient) GetCloudSpec(ctx context.Context, args ModelTag) (CloudSpecResult, error) {
-	var result CloudSpecResult
-	err := call(ctx, c.caller, "Controller", "GetCloudSpec", "", []int{12}, args, &result)
-	return result, err
-}
-
-// GetControllerAccess calls Controller.GetControllerAccess, which exists in facade versions 12, 13 and 14.
-//
-// GetControllerAccess returns the level of access the specified users
-// have on the controller.
-func (c *ControllerClient) GetControllerAccess(ctx context.Context, args Entities) (UserAccessResults, error) {
-	var result UserAccessResults
-	err := call(ctx, c.caller, "Controller", "GetControllerAccess", "", []int{12, 13, 14}, args, &result)
-	return result, err
-}
-
-// HostedModelConfigs calls Controller.HostedModelConfigs, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also HostedModelConfigsV12.
-//
-// HostedModelConfigs returns all the information that the client needs in
-// order to connect directly with the host model's provider and destroy it
-// directly.
-func (c *ControllerClient) HostedModelConfigs(ctx context.Context) (HostedModelConfigsResults, error) {
-	var result HostedModelConfigsResults
-	err := call(ctx, c.caller, "Controller", "HostedModelConfigs", "", []int{13, 14}, nil, &result)
-	return result, err
-}
-
-// HostedModelConfigsV12 calls Controller.HostedModelConfigs, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also HostedModelConfigs.
-//
-// HostedModelConfigs returns all the information that the client needs in
-// order to connect directly with the host model's provider and destroy it
-// directly.
-func (c *ControllerClient) HostedModelConfigsV12(ctx context.Context) (HostedModelConfigsResultsV12, error) {
-	var result HostedModelConfigsResultsV12
-	err := call(ctx, c.caller, "Controller", "HostedModelConfigs", "", []int{12}, nil, &result)
-	return result, err
-}
-
-// IdentityProviderURL calls Controller.IdentityProviderURL, which exists in facade versions 12, 13 and 14.
-//
-// IdentityProviderURL returns the URL of the configured external identity
-// provider for this controller or an empty string if no external identity
-// provider has been configured when the controller was bootstrapped.
-//
-// NOTE: the implementation intentionally does not check for SuperuserAccess
-// as the URL is known even to users with login access.
-func (c *ControllerClient) IdentityProviderURL(ctx context.Context) (StringResult, error) {
-	var result StringResult
-	err := call(ctx, c.caller, "Controller", "IdentityProviderURL", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// InitiateMigration calls Controller.InitiateMigration, which exists in facade versions 12, 13 and 14.
-//
-// InitiateMigration attempts to begin the migration of one or
-// more models to other controllers.
-func (c *ControllerClient) InitiateMigration(ctx context.Context, args InitiateMigrationArgs) (InitiateMigrationResults, error) {
-	var result InitiateMigrationResults
-	err := call(ctx, c.caller, "Controller", "InitiateMigration", "", []int{12, 13, 14}, args, &result)
-	return result, err
-}
-
-// ListBlockedModels calls Controller.ListBlockedModels, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListBlockedModelsV12.
-//
-// ListBlockedModels returns a list of all models on the controller
-// which have a block in place.  The resulting slice is sorted by model
-// name, then owner. Callers must be controller administrators to retrieve the
-// list.
-func (c *ControllerClient) ListBlockedModels(ctx context.Context) (ModelBlockInfoList, error) {
-	var result ModelBlockInfoList
-	err := call(ctx, c.caller, "Controller", "ListBlockedModels", "", []int{13, 14}, nil, &result)
-	return result, err
-}
-
-// ListBlockedModelsV12 calls Controller.ListBlockedModels, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListBlockedModels.
-//
-// ListBlockedModels returns a list of all models on the controller
-// which have a block in place.  The resulting slice is sorted by model
-// name, then owner. Callers must be controller administrators to retrieve the
-// list.
-func (c *ControllerClient) ListBlockedModelsV12(ctx context.Context) (ModelBlockInfoListV12, error) {
-	var result ModelBlockInfoListV12
-	err := call(ctx, c.caller, "Controller", "ListBlockedModels", "", []int{12}, nil, &result)
-	return result, err
-}
-
-// ModelStatus calls Controller.ModelStatus, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also ModelStatusV12.
-//
-// ModelStatus returns a summary of the model.
-func (c *ControllerClient) ModelStatus(ctx context.Context, args Entities) (ModelStatusResults, error) {
-	var result ModelStatusResults
-	err := call(ctx, c.caller, "Controller", "ModelStatus", "", []int{13, 14}, args, &result)
-	return result, err
-}
-
-// ModelStatusV12 calls Controller.ModelStatus, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also ModelStatus.
-//
-// ModelStatus returns a summary of the model.
-func (c *ControllerClient) ModelStatusV12(ctx context.Context, args Entities) (ModelStatusResultsV10, error) {
-	var result ModelStatusResultsV10
-	err := call(ctx, c.caller, "Controller", "ModelStatus", "", []int{12}, args, &result)
-	return result, err
-}
-
-// ModifyControllerAccess calls Controller.ModifyControllerAccess, which exists in facade versions 12, 13 and 14.
-//
-// ModifyControllerAccess changes the model access granted to users.
-func (c *ControllerClient) ModifyControllerAccess(ctx context.Context, args ModifyControllerAccessRequest) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Controller", "ModifyControllerAccess", "", []int{12, 13, 14}, args, &result)
-	return result, err
-}
-
-// MongoVersion calls Controller.MongoVersion, which exists in facade versions 12, 13 and 14.
-//
-// MongoVersion allows the introspection of the mongo version per controller
-func (c *ControllerClient) MongoVersion(ctx context.Context) (StringResult, error) {
-	var result StringResult
-	err := call(ctx, c.caller, "Controller", "MongoVersion", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// RemoveBlocks calls Controller.RemoveBlocks, which exists in facade versions 12, 13 and 14.
-//
-// RemoveBlocks removes all the blocks in the controller.
-func (c *ControllerClient) RemoveBlocks(ctx context.Context, args RemoveBlocksArgs) error {
-	return call(ctx, c.caller, "Controller", "RemoveBlocks", "", []int{12, 13, 14}, args, nil)
-}
-
-// WatchAllModelSummaries calls Controller.WatchAllModelSummaries, which exists in facade versions 12, 13 and 14.
-//
-// WatchAllModelSummaries starts watching the summary updates from the cache.
-// This method is superuser access only, and watches all models in the
-// controller.
-func (c *ControllerClient) WatchAllModelSummaries(ctx context.Context) (SummaryWatcherID, error) {
-	var result SummaryWatcherID
-	err := call(ctx, c.caller, "Controller", "WatchAllModelSummaries", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// WatchAllModels calls Controller.WatchAllModels, which exists in facade versions 12, 13 and 14.
-//
-// WatchAllModels starts watching events for all models in the
-// controller. The returned AllWatcherId should be used with Next on the
-// AllModelWatcher endpoint to receive deltas.
-func (c *ControllerClient) WatchAllModels(ctx context.Context) (AllWatcherId, error) {
-	var result AllWatcherId
-	err := call(ctx, c.caller, "Controller", "WatchAllModels", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
-
-// WatchCloudSpecsChanges calls Controller.WatchCloudSpecsChanges, which exists in facade version 12.
-// Only the Juju 3.6 schema has it.
-//
-// WatchCloudSpecsChanges returns a watcher for cloud spec changes.
-func (c *ControllerClient) WatchCloudSpecsChanges(ctx context.Context, args Entities) (NotifyWatchResults, error) {
-	var result NotifyWatchResults
-	err := call(ctx, c.caller, "Controller", "WatchCloudSpecsChanges", "", []int{12}, args, &result)
-	return result, err
-}
-
-// WatchModelSummaries calls Controller.WatchModelSummaries, which exists in facade versions 12, 13 and 14.
-//
-// WatchModelSummaries starts watching the summary updates from the cache.
-// Only models that the user has access to are returned.
-func (c *ControllerClient) WatchModelSummaries(ctx context.Context) (SummaryWatcherID, error) {
-	var result SummaryWatcherID
-	err := call(ctx, c.caller, "Controller", "WatchModelSummaries", "", []int{12, 13, 14}, nil, &result)
-	return result, err
-}
 
 // CloudSpec is the wire type CloudSpec of the Controller facade (Juju 4.0 and 3.6).
 type CloudSpec struct {
@@ -316,9 +28,9 @@ type CloudSpecResults struct {
 
 // ControllerAPIInfoResult is the wire type ControllerAPIInfoResult of the Controller facade (Juju 4.0 and 3.6).
 type ControllerAPIInfoResult struct {
-	Addresses []string   `json:"addresses"`
-	Cacert    string     `json:"cacert"`
-	Error     *rpc.Error `json:"error,omitempty"`
+	Addresses []string `json:"addresses"`
+	Cacert    string   `json:"cacert"`
+	Error     *Error   `json:"error,omitempty"`
 }
 
 // ControllerAPIInfoResults is the wire type ControllerAPIInfoResults of the Controller facade (Juju 4.0 and 3.6).
@@ -344,7 +56,7 @@ type ControllerVersionResults struct {
 
 // DashboardConnectionInfo is the wire type DashboardConnectionInfo of the Controller facade (Juju 4.0 and 3.6).
 type DashboardConnectionInfo struct {
-	Error           *rpc.Error                   `json:"error,omitempty"`
+	Error           *Error                       `json:"error,omitempty"`
 	ProxyConnection Proxy                        `json:"proxy-connection"`
 	SSHConnection   DashboardConnectionSSHTunnel `json:"ssh-connection"`
 }
@@ -370,7 +82,7 @@ type DestroyControllerArgs struct {
 type HostedModelConfig struct {
 	CloudSpec *CloudSpec     `json:"cloud-spec,omitempty"`
 	Config    map[string]any `json:"config,omitempty"`
-	Error     *rpc.Error     `json:"error,omitempty"`
+	Error     *Error         `json:"error,omitempty"`
 	Name      string         `json:"name"`
 	Qualifier string         `json:"qualifier"`
 }
@@ -379,7 +91,7 @@ type HostedModelConfig struct {
 type HostedModelConfigV12 struct {
 	CloudSpec *CloudSpec     `json:"cloud-spec,omitempty"`
 	Config    map[string]any `json:"config,omitempty"`
-	Error     *rpc.Error     `json:"error,omitempty"`
+	Error     *Error         `json:"error,omitempty"`
 	Name      string         `json:"name"`
 	Owner     string         `json:"owner"`
 }
@@ -402,9 +114,9 @@ type InitiateMigrationArgs struct {
 
 // InitiateMigrationResult is the wire type InitiateMigrationResult of the Controller facade (Juju 4.0 and 3.6).
 type InitiateMigrationResult struct {
-	Error       *rpc.Error `json:"error,omitempty"`
-	MigrationID string     `json:"migration-id"`
-	ModelTag    string     `json:"model-tag"`
+	Error       *Error `json:"error,omitempty"`
+	MigrationID string `json:"migration-id"`
+	ModelTag    string `json:"model-tag"`
 }
 
 // InitiateMigrationResults is the wire type InitiateMigrationResults of the Controller facade (Juju 4.0 and 3.6).
@@ -474,8 +186,8 @@ type ModifyControllerAccessRequest struct {
 
 // NotifyWatchResult is the wire type NotifyWatchResult of the Controller facade (Juju 3.6).
 type NotifyWatchResult struct {
-	Error           *rpc.Error `json:"error,omitempty"`
-	NotifyWatcherId string     `json:"NotifyWatcherId"`
+	Error           *Error `json:"error,omitempty"`
+	NotifyWatcherId string `json:"NotifyWatcherId"`
 }
 
 // Proxy is the wire type Proxy of the Controller facade (Juju 4.0 and 3.6).
@@ -502,7 +214,7 @@ type UserAccess struct {
 
 // UserAccessResult is the wire type UserAccessResult of the Controller facade (Juju 4.0 and 3.6).
 type UserAccessResult struct {
-	Error  *rpc.Error  `json:"error,omitempty"`
+	Error  *Error      `json:"error,omitempty"`
 	Result *UserAccess `json:"result,omitempty"`
 }
 

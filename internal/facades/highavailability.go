@@ -2,48 +2,11 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// HighAvailabilityClient calls the HighAvailability facade (versions 2 and 3).
-// It is safe for concurrent use when its Caller is.
-type HighAvailabilityClient struct {
-	caller Caller
-}
-
-// NewHighAvailabilityClient returns a client for the HighAvailability facade that calls through c.
-func NewHighAvailabilityClient(c Caller) *HighAvailabilityClient {
-	return &HighAvailabilityClient{caller: c}
-}
-
-// ControllerDetails calls HighAvailability.ControllerDetails, which exists in facade version 3.
-// Only the Juju 4.0 schema has it.
-//
-// ControllerDetails returns details about each controller node.
-func (c *HighAvailabilityClient) ControllerDetails(ctx context.Context) (ControllerDetailsResults, error) {
-	var result ControllerDetailsResults
-	err := call(ctx, c.caller, "HighAvailability", "ControllerDetails", "", []int{3}, nil, &result)
-	return result, err
-}
-
-// EnableHA calls HighAvailability.EnableHA, which exists in facade versions 2 and 3.
-//
-// EnableHA adds controller machines as necessary to ensure the
-// controller has the number of machines specified.
-func (c *HighAvailabilityClient) EnableHA(ctx context.Context, args ControllersSpecs) (ControllersChangeResults, error) {
-	var result ControllersChangeResults
-	err := call(ctx, c.caller, "HighAvailability", "EnableHA", "", []int{2, 3}, args, &result)
-	return result, err
-}
-
 // ControllerDetails is the wire type ControllerDetails of the HighAvailability facade (Juju 4.0).
 type ControllerDetails struct {
-	APIAddresses []string   `json:"api-addresses"`
-	ControllerID string     `json:"controller-id"`
-	Error        *rpc.Error `json:"error,omitempty"`
+	APIAddresses []string `json:"api-addresses"`
+	ControllerID string   `json:"controller-id"`
+	Error        *Error   `json:"error,omitempty"`
 }
 
 // ControllerDetailsResults is the wire type ControllerDetailsResults of the HighAvailability facade (Juju 4.0).
@@ -53,7 +16,7 @@ type ControllerDetailsResults struct {
 
 // ControllersChangeResult is the wire type ControllersChangeResult of the HighAvailability facade (Juju 4.0 and 3.6).
 type ControllersChangeResult struct {
-	Error  *rpc.Error         `json:"error,omitempty"`
+	Error  *Error             `json:"error,omitempty"`
 	Result ControllersChanges `json:"result"`
 }
 

@@ -2,58 +2,6 @@
 
 package facades
 
-import (
-	"context"
-)
-
-// KeyManagerClient calls the KeyManager facade (version 1).
-// It is safe for concurrent use when its Caller is.
-type KeyManagerClient struct {
-	caller Caller
-}
-
-// NewKeyManagerClient returns a client for the KeyManager facade that calls through c.
-func NewKeyManagerClient(c Caller) *KeyManagerClient {
-	return &KeyManagerClient{caller: c}
-}
-
-// AddKeys calls KeyManager.AddKeys, which exists in facade version 1.
-//
-// AddKeys adds new authorised ssh keys for the specified user.
-func (c *KeyManagerClient) AddKeys(ctx context.Context, args ModifyUserSSHKeys) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "KeyManager", "AddKeys", "", []int{1}, args, &result)
-	return result, err
-}
-
-// DeleteKeys calls KeyManager.DeleteKeys, which exists in facade version 1.
-//
-// DeleteKeys deletes the authorised ssh keys for the specified user.
-func (c *KeyManagerClient) DeleteKeys(ctx context.Context, args ModifyUserSSHKeys) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "KeyManager", "DeleteKeys", "", []int{1}, args, &result)
-	return result, err
-}
-
-// ImportKeys calls KeyManager.ImportKeys, which exists in facade version 1.
-//
-// ImportKeys imports new authorised ssh keys from the specified key ids for the
-// specified user.
-func (c *KeyManagerClient) ImportKeys(ctx context.Context, args ModifyUserSSHKeys) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "KeyManager", "ImportKeys", "", []int{1}, args, &result)
-	return result, err
-}
-
-// ListKeys calls KeyManager.ListKeys, which exists in facade version 1.
-//
-// ListKeys returns the authorised ssh keys for the specified users.
-func (c *KeyManagerClient) ListKeys(ctx context.Context, args ListSSHKeys) (StringsResults, error) {
-	var result StringsResults
-	err := call(ctx, c.caller, "KeyManager", "ListKeys", "", []int{1}, args, &result)
-	return result, err
-}
-
 // ListSSHKeys is the wire type ListSSHKeys of the KeyManager facade (Juju 4.0 and 3.6).
 type ListSSHKeys struct {
 	Entities Entities `json:"entities"`

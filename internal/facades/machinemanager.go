@@ -3,127 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// MachineManagerClient calls the MachineManager facade (versions 10 and 11).
-// It is safe for concurrent use when its Caller is.
-type MachineManagerClient struct {
-	caller Caller
-}
-
-// NewMachineManagerClient returns a client for the MachineManager facade that calls through c.
-func NewMachineManagerClient(c Caller) *MachineManagerClient {
-	return &MachineManagerClient{caller: c}
-}
-
-// AddMachines calls MachineManager.AddMachines, which exists in facade versions 10 and 11.
-//
-// AddMachines adds new machines with the supplied parameters.
-// The args will contain Base info.
-func (c *MachineManagerClient) AddMachines(ctx context.Context, args AddMachines) (AddMachinesResults, error) {
-	var result AddMachinesResults
-	err := call(ctx, c.caller, "MachineManager", "AddMachines", "", []int{10, 11}, args, &result)
-	return result, err
-}
-
-// DestroyMachineWithParams calls MachineManager.DestroyMachineWithParams, which exists in facade versions 10 and 11.
-//
-// DestroyMachineWithParams removes a set of machines from the model.
-func (c *MachineManagerClient) DestroyMachineWithParams(ctx context.Context, args DestroyMachinesParams) (DestroyMachineResults, error) {
-	var result DestroyMachineResults
-	err := call(ctx, c.caller, "MachineManager", "DestroyMachineWithParams", "", []int{10, 11}, args, &result)
-	return result, err
-}
-
-// GetUpgradeSeriesMessages calls MachineManager.GetUpgradeSeriesMessages, which exists in facade version 10.
-// Only the Juju 3.6 schema has it.
-//
-// GetUpgradeSeriesMessages returns all new messages associated with upgrade
-// series events. Messages that have already been retrieved once are not
-// returned by this method.
-func (c *MachineManagerClient) GetUpgradeSeriesMessages(ctx context.Context, args UpgradeSeriesNotificationParams) (StringsResults, error) {
-	var result StringsResults
-	err := call(ctx, c.caller, "MachineManager", "GetUpgradeSeriesMessages", "", []int{10}, args, &result)
-	return result, err
-}
-
-// InstanceTypes calls MachineManager.InstanceTypes, which exists in facade versions 10 and 11.
-//
-// InstanceTypes returns instance type information for the cloud and region
-// in which the current model is deployed.
-func (c *MachineManagerClient) InstanceTypes(ctx context.Context, args ModelInstanceTypesConstraints) (InstanceTypesResults, error) {
-	var result InstanceTypesResults
-	err := call(ctx, c.caller, "MachineManager", "InstanceTypes", "", []int{10, 11}, args, &result)
-	return result, err
-}
-
-// ProvisioningScript calls MachineManager.ProvisioningScript, which exists in facade versions 10 and 11.
-//
-// ProvisioningScript returns a shell script that, when run,
-// provisions a machine agent on the machine executing the script.
-func (c *MachineManagerClient) ProvisioningScript(ctx context.Context, args ProvisioningScriptParams) (ProvisioningScriptResult, error) {
-	var result ProvisioningScriptResult
-	err := call(ctx, c.caller, "MachineManager", "ProvisioningScript", "", []int{10, 11}, args, &result)
-	return result, err
-}
-
-// RetryProvisioning calls MachineManager.RetryProvisioning, which exists in facade versions 10 and 11.
-//
-// RetryProvisioning marks a provisioning error as transient on the machines.
-func (c *MachineManagerClient) RetryProvisioning(ctx context.Context, args RetryProvisioningArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "MachineManager", "RetryProvisioning", "", []int{10, 11}, args, &result)
-	return result, err
-}
-
-// UpgradeSeriesComplete calls MachineManager.UpgradeSeriesComplete, which exists in facade version 10.
-// Only the Juju 3.6 schema has it.
-//
-// UpgradeSeriesComplete marks a machine as having completed a managed series
-// upgrade.
-func (c *MachineManagerClient) UpgradeSeriesComplete(ctx context.Context, args UpdateChannelArg) (ErrorResult, error) {
-	var result ErrorResult
-	err := call(ctx, c.caller, "MachineManager", "UpgradeSeriesComplete", "", []int{10}, args, &result)
-	return result, err
-}
-
-// UpgradeSeriesPrepare calls MachineManager.UpgradeSeriesPrepare, which exists in facade version 10.
-// Only the Juju 3.6 schema has it.
-//
-// UpgradeSeriesPrepare prepares a machine for a OS series upgrade.
-func (c *MachineManagerClient) UpgradeSeriesPrepare(ctx context.Context, args UpdateChannelArg) (ErrorResult, error) {
-	var result ErrorResult
-	err := call(ctx, c.caller, "MachineManager", "UpgradeSeriesPrepare", "", []int{10}, args, &result)
-	return result, err
-}
-
-// UpgradeSeriesValidate calls MachineManager.UpgradeSeriesValidate, which exists in facade version 10.
-// Only the Juju 3.6 schema has it.
-//
-// UpgradeSeriesValidate validates that the incoming arguments correspond to a
-// valid series upgrade for the target machine.
-// If they do, a list of the machine's current units is returned for use in
-// soliciting user confirmation of the command.
-func (c *MachineManagerClient) UpgradeSeriesValidate(ctx context.Context, args UpdateChannelArgs) (UpgradeSeriesUnitsResults, error) {
-	var result UpgradeSeriesUnitsResults
-	err := call(ctx, c.caller, "MachineManager", "UpgradeSeriesValidate", "", []int{10}, args, &result)
-	return result, err
-}
-
-// WatchUpgradeSeriesNotifications calls MachineManager.WatchUpgradeSeriesNotifications, which exists in facade version 10.
-// Only the Juju 3.6 schema has it.
-//
-// WatchUpgradeSeriesNotifications returns a watcher that fires on upgrade
-// series events.
-func (c *MachineManagerClient) WatchUpgradeSeriesNotifications(ctx context.Context, args Entities) (NotifyWatchResults, error) {
-	var result NotifyWatchResults
-	err := call(ctx, c.caller, "MachineManager", "WatchUpgradeSeriesNotifications", "", []int{10}, args, &result)
-	return result, err
-}
 
 // AddMachineParams is the wire type AddMachineParams of the MachineManager facade (Juju 4.0 and 3.6).
 type AddMachineParams struct {
@@ -147,8 +28,8 @@ type AddMachines struct {
 
 // AddMachinesResult is the wire type AddMachinesResult of the MachineManager facade (Juju 4.0 and 3.6).
 type AddMachinesResult struct {
-	Error   *rpc.Error `json:"error,omitempty"`
-	Machine string     `json:"machine"`
+	Error   *Error `json:"error,omitempty"`
+	Machine string `json:"machine"`
 }
 
 // AddMachinesResults is the wire type AddMachinesResults of the MachineManager facade (Juju 4.0 and 3.6).
@@ -167,7 +48,7 @@ type DestroyMachineInfo struct {
 
 // DestroyMachineResult is the wire type DestroyMachineResult of the MachineManager facade (Juju 4.0 and 3.6).
 type DestroyMachineResult struct {
-	Error *rpc.Error          `json:"error,omitempty"`
+	Error *Error              `json:"error,omitempty"`
 	Info  *DestroyMachineInfo `json:"info,omitempty"`
 }
 
@@ -214,7 +95,7 @@ type InstanceTypesResult struct {
 	CostCurrency  string         `json:"cost-currency,omitempty"`
 	CostDivisor   int            `json:"cost-divisor,omitempty"`
 	CostUnit      string         `json:"cost-unit,omitempty"`
-	Error         *rpc.Error     `json:"error,omitempty"`
+	Error         *Error         `json:"error,omitempty"`
 	InstanceTypes []InstanceType `json:"instance-types,omitempty"`
 }
 
@@ -260,8 +141,8 @@ type UpgradeSeriesNotificationParams struct {
 
 // UpgradeSeriesUnitsResult is the wire type UpgradeSeriesUnitsResult of the MachineManager facade (Juju 3.6).
 type UpgradeSeriesUnitsResult struct {
-	Error     *rpc.Error `json:"error,omitempty"`
-	UnitNames []string   `json:"unit-names"`
+	Error     *Error   `json:"error,omitempty"`
+	UnitNames []string `json:"unit-names"`
 }
 
 // UpgradeSeriesUnitsResults is the wire type UpgradeSeriesUnitsResults of the MachineManager facade (Juju 3.6).

@@ -3,213 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// ModelManagerClient calls the ModelManager facade (versions 9, 10 and 11).
-// It is safe for concurrent use when its Caller is.
-type ModelManagerClient struct {
-	caller Caller
-}
-
-// NewModelManagerClient returns a client for the ModelManager facade that calls through c.
-func NewModelManagerClient(c Caller) *ModelManagerClient {
-	return &ModelManagerClient{caller: c}
-}
-
-// ChangeModelCredential calls ModelManager.ChangeModelCredential, which exists in facade versions 9, 10 and 11.
-//
-// ChangeModelCredential changes cloud credential reference for models.
-// These new cloud credentials must already exist on the controller.
-func (c *ModelManagerClient) ChangeModelCredential(ctx context.Context, args ChangeModelCredentialsParams) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ModelManager", "ChangeModelCredential", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// CreateModel calls ModelManager.CreateModel, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also CreateModelV10.
-//
-// CreateModel creates a new model using the account and
-// model config specified in the args.
-func (c *ModelManagerClient) CreateModel(ctx context.Context, args ModelCreateArgs) (ModelInfo, error) {
-	var result ModelInfo
-	err := call(ctx, c.caller, "ModelManager", "CreateModel", "", []int{11}, args, &result)
-	return result, err
-}
-
-// CreateModelV10 calls ModelManager.CreateModel, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also CreateModel.
-//
-// CreateModel creates a new model using the account and
-// model config specified in the args.
-func (c *ModelManagerClient) CreateModelV10(ctx context.Context, args ModelCreateArgsV10) (ModelInfoV10, error) {
-	var result ModelInfoV10
-	err := call(ctx, c.caller, "ModelManager", "CreateModel", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// DestroyModels calls ModelManager.DestroyModels, which exists in facade versions 9, 10 and 11.
-//
-// DestroyModels will try to destroy the specified models. If there is a block
-// on destruction, this method will return an error.
-func (c *ModelManagerClient) DestroyModels(ctx context.Context, args DestroyModelsParams) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ModelManager", "DestroyModels", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// DumpModels calls ModelManager.DumpModels, which exists in facade versions 9, 10 and 11.
-//
-// DumpModels will export the models into the database agnostic
-// representation. The user needs to either be a controller admin, or have
-// admin privileges on the model itself.
-func (c *ModelManagerClient) DumpModels(ctx context.Context, args DumpModelRequest) (StringResults, error) {
-	var result StringResults
-	err := call(ctx, c.caller, "ModelManager", "DumpModels", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// DumpModelsDB calls ModelManager.DumpModelsDB, which exists in facade versions 9, 10 and 11.
-//
-// DumpModelsDB will gather all documents from all model collections
-// for the specified model. The map result contains a map of collection
-// names to lists of documents represented as maps.
-func (c *ModelManagerClient) DumpModelsDB(ctx context.Context, args Entities) (MapResults, error) {
-	var result MapResults
-	err := call(ctx, c.caller, "ModelManager", "DumpModelsDB", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// ListModelSummaries calls ModelManager.ListModelSummaries, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListModelSummariesV10.
-//
-// ListModelSummaries returns models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
-func (c *ModelManagerClient) ListModelSummaries(ctx context.Context, args ModelSummariesRequest) (ModelSummaryResults, error) {
-	var result ModelSummaryResults
-	err := call(ctx, c.caller, "ModelManager", "ListModelSummaries", "", []int{11}, args, &result)
-	return result, err
-}
-
-// ListModelSummariesV10 calls ModelManager.ListModelSummaries, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListModelSummaries.
-//
-// ListModelSummaries returns models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
-func (c *ModelManagerClient) ListModelSummariesV10(ctx context.Context, args ModelSummariesRequest) (ModelSummaryResultsV10, error) {
-	var result ModelSummaryResultsV10
-	err := call(ctx, c.caller, "ModelManager", "ListModelSummaries", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// ListModels calls ModelManager.ListModels, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListModelsV10.
-//
-// ListModels returns the models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
-func (c *ModelManagerClient) ListModels(ctx context.Context, args Entity) (UserModelList, error) {
-	var result UserModelList
-	err := call(ctx, c.caller, "ModelManager", "ListModels", "", []int{11}, args, &result)
-	return result, err
-}
-
-// ListModelsV10 calls ModelManager.ListModels, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListModels.
-//
-// ListModels returns the models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
-func (c *ModelManagerClient) ListModelsV10(ctx context.Context, args Entity) (UserModelListV10, error) {
-	var result UserModelListV10
-	err := call(ctx, c.caller, "ModelManager", "ListModels", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// ModelDefaultsForClouds calls ModelManager.ModelDefaultsForClouds, which exists in facade versions 9, 10 and 11.
-//
-// ModelDefaultsForClouds returns the default config values for the specified
-// clouds.
-func (c *ModelManagerClient) ModelDefaultsForClouds(ctx context.Context, args Entities) (ModelDefaultsResults, error) {
-	var result ModelDefaultsResults
-	err := call(ctx, c.caller, "ModelManager", "ModelDefaultsForClouds", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// ModelInfo calls ModelManager.ModelInfo, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ModelInfoV10.
-//
-// ModelInfo returns information about the specified models.
-func (c *ModelManagerClient) ModelInfo(ctx context.Context, args Entities) (ModelInfoResults, error) {
-	var result ModelInfoResults
-	err := call(ctx, c.caller, "ModelManager", "ModelInfo", "", []int{11}, args, &result)
-	return result, err
-}
-
-// ModelInfoV10 calls ModelManager.ModelInfo, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ModelInfo.
-//
-// ModelInfo returns information about the specified models.
-func (c *ModelManagerClient) ModelInfoV10(ctx context.Context, args Entities) (ModelInfoResultsV10, error) {
-	var result ModelInfoResultsV10
-	err := call(ctx, c.caller, "ModelManager", "ModelInfo", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// ModelStatus calls ModelManager.ModelStatus, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ModelStatusV10.
-func (c *ModelManagerClient) ModelStatus(ctx context.Context, args Entities) (ModelStatusResults, error) {
-	var result ModelStatusResults
-	err := call(ctx, c.caller, "ModelManager", "ModelStatus", "", []int{11}, args, &result)
-	return result, err
-}
-
-// ModelStatusV10 calls ModelManager.ModelStatus, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ModelStatus.
-//
-// ModelStatus returns a summary of the model.
-func (c *ModelManagerClient) ModelStatusV10(ctx context.Context, args Entities) (ModelStatusResultsV10, error) {
-	var result ModelStatusResultsV10
-	err := call(ctx, c.caller, "ModelManager", "ModelStatus", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// ModifyModelAccess calls ModelManager.ModifyModelAccess, which exists in facade versions 9, 10 and 11.
-//
-// ModifyModelAccess changes the model access granted to users.
-func (c *ModelManagerClient) ModifyModelAccess(ctx context.Context, args ModifyModelAccessRequest) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ModelManager", "ModifyModelAccess", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// SetModelDefaults calls ModelManager.SetModelDefaults, which exists in facade versions 9, 10 and 11.
-//
-// SetModelDefaults writes new values for the specified default model settings.
-func (c *ModelManagerClient) SetModelDefaults(ctx context.Context, args SetModelDefaults) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ModelManager", "SetModelDefaults", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
-
-// UnsetModelDefaults calls ModelManager.UnsetModelDefaults, which exists in facade versions 9, 10 and 11.
-//
-// UnsetModelDefaults removes the specified default model settings.
-func (c *ModelManagerClient) UnsetModelDefaults(ctx context.Context, args UnsetModelDefaults) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "ModelManager", "UnsetModelDefaults", "", []int{9, 10, 11}, args, &result)
-	return result, err
-}
 
 // ChangeModelCredentialParams is the wire type ChangeModelCredentialParams of the ModelManager facade (Juju 4.0 and 3.6).
 type ChangeModelCredentialParams struct {
@@ -256,7 +51,7 @@ type MachineHardware struct {
 
 // MapResult is the wire type MapResult of the ModelManager facade (Juju 4.0 and 3.6).
 type MapResult struct {
-	Error  *rpc.Error     `json:"error,omitempty"`
+	Error  *Error         `json:"error,omitempty"`
 	Result map[string]any `json:"result"`
 }
 
@@ -316,7 +111,7 @@ type ModelDefaults struct {
 // ModelDefaultsResult is the wire type ModelDefaultsResult of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelDefaultsResult struct {
 	Config map[string]ModelDefaults `json:"config"`
-	Error  *rpc.Error               `json:"error,omitempty"`
+	Error  *Error                   `json:"error,omitempty"`
 }
 
 // ModelDefaultsResults is the wire type ModelDefaultsResults of the ModelManager facade (Juju 4.0 and 3.6).
@@ -365,13 +160,13 @@ type ModelInfo struct {
 
 // ModelInfoResult is the wire type ModelInfoResult of the ModelManager facade (Juju 4.0).
 type ModelInfoResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
+	Error  *Error     `json:"error,omitempty"`
 	Result *ModelInfo `json:"result,omitempty"`
 }
 
 // ModelInfoResultV10 is the shape of ModelInfoResult that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfoResult.
 type ModelInfoResultV10 struct {
-	Error  *rpc.Error    `json:"error,omitempty"`
+	Error  *Error        `json:"error,omitempty"`
 	Result *ModelInfoV10 `json:"result,omitempty"`
 }
 
@@ -445,7 +240,7 @@ type ModelMigrationStatus struct {
 type ModelStatus struct {
 	ApplicationCount   int                    `json:"application-count"`
 	Applications       []ModelApplicationInfo `json:"applications,omitempty"`
-	Error              *rpc.Error             `json:"error,omitempty"`
+	Error              *Error                 `json:"error,omitempty"`
 	Filesystems        []ModelFilesystemInfo  `json:"filesystems,omitempty"`
 	HostedMachineCount int                    `json:"hosted-machine-count"`
 	Life               string                 `json:"life"`
@@ -461,7 +256,7 @@ type ModelStatus struct {
 type ModelStatusV10 struct {
 	ApplicationCount   int                    `json:"application-count"`
 	Applications       []ModelApplicationInfo `json:"applications,omitempty"`
-	Error              *rpc.Error             `json:"error,omitempty"`
+	Error              *Error                 `json:"error,omitempty"`
 	Filesystems        []ModelFilesystemInfo  `json:"filesystems,omitempty"`
 	HostedMachineCount int                    `json:"hosted-machine-count"`
 	Life               string                 `json:"life"`
@@ -502,13 +297,13 @@ type ModelSummary struct {
 
 // ModelSummaryResult is the wire type ModelSummaryResult of the ModelManager facade (Juju 4.0).
 type ModelSummaryResult struct {
-	Error  *rpc.Error    `json:"error,omitempty"`
+	Error  *Error        `json:"error,omitempty"`
 	Result *ModelSummary `json:"result,omitempty"`
 }
 
 // ModelSummaryResultV10 is the shape of ModelSummaryResult that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummaryResult.
 type ModelSummaryResultV10 struct {
-	Error  *rpc.Error       `json:"error,omitempty"`
+	Error  *Error           `json:"error,omitempty"`
 	Result *ModelSummaryV10 `json:"result,omitempty"`
 }
 

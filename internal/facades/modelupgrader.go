@@ -2,40 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// ModelUpgraderClient calls the ModelUpgrader facade (versions 1 and 2).
-// It is safe for concurrent use when its Caller is.
-type ModelUpgraderClient struct {
-	caller Caller
-}
-
-// NewModelUpgraderClient returns a client for the ModelUpgrader facade that calls through c.
-func NewModelUpgraderClient(c Caller) *ModelUpgraderClient {
-	return &ModelUpgraderClient{caller: c}
-}
-
-// AbortModelUpgrade calls ModelUpgrader.AbortModelUpgrade, which exists in facade versions 1 and 2.
-//
-// AbortModelUpgrade aborts and archives the model upgrade
-// synchronisation record, if any.
-func (c *ModelUpgraderClient) AbortModelUpgrade(ctx context.Context, args ModelParam) error {
-	return call(ctx, c.caller, "ModelUpgrader", "AbortModelUpgrade", "", []int{1, 2}, args, nil)
-}
-
-// UpgradeModel calls ModelUpgrader.UpgradeModel, which exists in facade versions 1 and 2.
-//
-// UpgradeModel upgrades a model.
-func (c *ModelUpgraderClient) UpgradeModel(ctx context.Context, args UpgradeModelParams) (UpgradeModelResult, error) {
-	var result UpgradeModelResult
-	err := call(ctx, c.caller, "ModelUpgrader", "UpgradeModel", "", []int{1, 2}, args, &result)
-	return result, err
-}
-
 // ModelParam is the wire type ModelParam of the ModelUpgrader facade (Juju 4.0 and 3.6).
 type ModelParam struct {
 	ModelTag string `json:"model-tag"`
@@ -52,6 +18,6 @@ type UpgradeModelParams struct {
 
 // UpgradeModelResult is the wire type UpgradeModelResult of the ModelUpgrader facade (Juju 4.0 and 3.6).
 type UpgradeModelResult struct {
-	ChosenVersion Number     `json:"chosen-version"`
-	Error         *rpc.Error `json:"error,omitempty"`
+	ChosenVersion Number `json:"chosen-version"`
+	Error         *Error `json:"error,omitempty"`
 }

@@ -3,45 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
 )
-
-// ResourcesClient calls the Resources facade (version 3).
-// It is safe for concurrent use when its Caller is.
-type ResourcesClient struct {
-	caller Caller
-}
-
-// NewResourcesClient returns a client for the Resources facade that calls through c.
-func NewResourcesClient(c Caller) *ResourcesClient {
-	return &ResourcesClient{caller: c}
-}
-
-// AddPendingResources calls Resources.AddPendingResources, which exists in facade version 3.
-//
-// AddPendingResources handles 2 scenarios
-//  1. Adds the provided resources (info) to the Juju model before the
-//     application exists. These resources are resolved when the
-//     application is created using the returned Resource UUIDs.
-//  2. Updates which resource revision an application uses, changing the
-//     origin to store. No Resource IDs are returned.
-//
-// Handles CharmHub and Local charms.
-func (c *ResourcesClient) AddPendingResources(ctx context.Context, args AddPendingResourcesArgsV2) (AddPendingResourcesResult, error) {
-	var result AddPendingResourcesResult
-	err := call(ctx, c.caller, "Resources", "AddPendingResources", "", []int{3}, args, &result)
-	return result, err
-}
-
-// ListResources calls Resources.ListResources, which exists in facade version 3.
-//
-// ListResources returns the list of resources for the given application.
-func (c *ResourcesClient) ListResources(ctx context.Context, args ListResourcesArgs) (ResourcesResults, error) {
-	var result ResourcesResults
-	err := call(ctx, c.caller, "Resources", "ListResources", "", []int{3}, args, &result)
-	return result, err
-}
 
 // AddPendingResourcesArgsV2 is the wire type AddPendingResourcesArgsV2 of the Resources facade (Juju 4.0 and 3.6).
 type AddPendingResourcesArgsV2 struct {

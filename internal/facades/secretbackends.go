@@ -3,56 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
 )
-
-// SecretBackendsClient calls the SecretBackends facade (version 1).
-// It is safe for concurrent use when its Caller is.
-type SecretBackendsClient struct {
-	caller Caller
-}
-
-// NewSecretBackendsClient returns a client for the SecretBackends facade that calls through c.
-func NewSecretBackendsClient(c Caller) *SecretBackendsClient {
-	return &SecretBackendsClient{caller: c}
-}
-
-// AddSecretBackends calls SecretBackends.AddSecretBackends, which exists in facade version 1.
-//
-// AddSecretBackends adds new secret backends.
-func (c *SecretBackendsClient) AddSecretBackends(ctx context.Context, args AddSecretBackendArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "SecretBackends", "AddSecretBackends", "", []int{1}, args, &result)
-	return result, err
-}
-
-// ListSecretBackends calls SecretBackends.ListSecretBackends, which exists in facade version 1.
-//
-// ListSecretBackends lists available secret backends.
-func (c *SecretBackendsClient) ListSecretBackends(ctx context.Context, args ListSecretBackendsArgs) (ListSecretBackendsResults, error) {
-	var result ListSecretBackendsResults
-	err := call(ctx, c.caller, "SecretBackends", "ListSecretBackends", "", []int{1}, args, &result)
-	return result, err
-}
-
-// RemoveSecretBackends calls SecretBackends.RemoveSecretBackends, which exists in facade version 1.
-//
-// RemoveSecretBackends removes secret backends.
-func (c *SecretBackendsClient) RemoveSecretBackends(ctx context.Context, args RemoveSecretBackendArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "SecretBackends", "RemoveSecretBackends", "", []int{1}, args, &result)
-	return result, err
-}
-
-// UpdateSecretBackends calls SecretBackends.UpdateSecretBackends, which exists in facade version 1.
-//
-// UpdateSecretBackends updates secret backends.
-func (c *SecretBackendsClient) UpdateSecretBackends(ctx context.Context, args UpdateSecretBackendArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "SecretBackends", "UpdateSecretBackends", "", []int{1}, args, &result)
-	return result, err
-}
 
 // AddSecretBackendArg is the wire type AddSecretBackendArg of the SecretBackends facade (Juju 4.0 and 3.6).
 type AddSecretBackendArg struct {

@@ -3,78 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// SecretsClient calls the Secrets facade (versions 1 and 2).
-// It is safe for concurrent use when its Caller is.
-type SecretsClient struct {
-	caller Caller
-}
-
-// NewSecretsClient returns a client for the Secrets facade that calls through c.
-func NewSecretsClient(c Caller) *SecretsClient {
-	return &SecretsClient{caller: c}
-}
-
-// CreateSecrets calls Secrets.CreateSecrets, which exists in facade version 2.
-//
-// CreateSecrets creates new secrets.
-func (c *SecretsClient) CreateSecrets(ctx context.Context, args CreateSecretArgs) (StringResults, error) {
-	var result StringResults
-	err := call(ctx, c.caller, "Secrets", "CreateSecrets", "", []int{2}, args, &result)
-	return result, err
-}
-
-// GrantSecret calls Secrets.GrantSecret, which exists in facade version 2.
-//
-// GrantSecret grants access to a user secret.
-func (c *SecretsClient) GrantSecret(ctx context.Context, args GrantRevokeUserSecretArg) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Secrets", "GrantSecret", "", []int{2}, args, &result)
-	return result, err
-}
-
-// ListSecrets calls Secrets.ListSecrets, which exists in facade versions 1 and 2.
-//
-// ListSecrets lists available secrets.
-// If args specifies secret owners, then only charm secrets are queried because user secret don't have owners as such.
-// If no owners are specified, we use the more generic list method when returns all types of secret.
-func (c *SecretsClient) ListSecrets(ctx context.Context, args ListSecretsArgs) (ListSecretResults, error) {
-	var result ListSecretResults
-	err := call(ctx, c.caller, "Secrets", "ListSecrets", "", []int{1, 2}, args, &result)
-	return result, err
-}
-
-// RemoveSecrets calls Secrets.RemoveSecrets, which exists in facade version 2.
-//
-// RemoveSecrets remove user secret.
-func (c *SecretsClient) RemoveSecrets(ctx context.Context, args DeleteSecretArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Secrets", "RemoveSecrets", "", []int{2}, args, &result)
-	return result, err
-}
-
-// RevokeSecret calls Secrets.RevokeSecret, which exists in facade version 2.
-//
-// RevokeSecret revokes access to a user secret.
-func (c *SecretsClient) RevokeSecret(ctx context.Context, args GrantRevokeUserSecretArg) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Secrets", "RevokeSecret", "", []int{2}, args, &result)
-	return result, err
-}
-
-// UpdateSecrets calls Secrets.UpdateSecrets, which exists in facade version 2.
-//
-// UpdateSecrets updates user secrets.
-func (c *SecretsClient) UpdateSecrets(ctx context.Context, args UpdateUserSecretArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Secrets", "UpdateSecrets", "", []int{2}, args, &result)
-	return result, err
-}
 
 // AccessInfo is the wire type AccessInfo of the Secrets facade (Juju 4.0 and 3.6).
 type AccessInfo struct {
@@ -170,7 +100,7 @@ type SecretValueRef struct {
 // SecretValueResult is the wire type SecretValueResult of the Secrets facade (Juju 4.0 and 3.6).
 type SecretValueResult struct {
 	Data  map[string]string `json:"data,omitempty"`
-	Error *rpc.Error        `json:"error,omitempty"`
+	Error *Error            `json:"error,omitempty"`
 }
 
 // SecretsFilter is the wire type SecretsFilter of the Secrets facade (Juju 4.0 and 3.6).

@@ -2,108 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// SpacesClient calls the Spaces facade (version 6).
-// It is safe for concurrent use when its Caller is.
-type SpacesClient struct {
-	caller Caller
-}
-
-// NewSpacesClient returns a client for the Spaces facade that calls through c.
-func NewSpacesClient(c Caller) *SpacesClient {
-	return &SpacesClient{caller: c}
-}
-
-// CreateSpaces calls Spaces.CreateSpaces, which exists in facade version 6.
-//
-// CreateSpaces creates a new Juju network space, associating the
-// specified subnets with it (optional; can be empty).
-func (c *SpacesClient) CreateSpaces(ctx context.Context, args CreateSpacesParams) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Spaces", "CreateSpaces", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ListSpaces calls Spaces.ListSpaces, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListSpacesJuju36.
-//
-// ListSpaces lists all the available spaces and their associated subnets.
-func (c *SpacesClient) ListSpaces(ctx context.Context) (ListSpacesResults, error) {
-	var result ListSpacesResults
-	err := call(ctx, c.caller, "Spaces", "ListSpaces", "", []int{6}, nil, &result)
-	return result, err
-}
-
-// ListSpacesJuju36 calls Spaces.ListSpaces, which exists in facade version 6.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListSpaces.
-//
-// ListSpaces lists all the available spaces and their associated subnets.
-func (c *SpacesClient) ListSpacesJuju36(ctx context.Context) (ListSpacesResultsJuju36, error) {
-	var result ListSpacesResultsJuju36
-	err := call(ctx, c.caller, "Spaces", "ListSpaces", "", []int{6}, nil, &result)
-	return result, err
-}
-
-// MoveSubnets calls Spaces.MoveSubnets, which exists in facade version 6.
-//
-// MoveSubnets ensures that the input subnets are in the input space.
-func (c *SpacesClient) MoveSubnets(ctx context.Context, args MoveSubnetsParams) (MoveSubnetsResults, error) {
-	var result MoveSubnetsResults
-	err := call(ctx, c.caller, "Spaces", "MoveSubnets", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ReloadSpaces calls Spaces.ReloadSpaces, which exists in facade version 6.
-//
-// ReloadSpaces refreshes spaces from substrate
-func (c *SpacesClient) ReloadSpaces(ctx context.Context) error {
-	return call(ctx, c.caller, "Spaces", "ReloadSpaces", "", []int{6}, nil, nil)
-}
-
-// RemoveSpace calls Spaces.RemoveSpace, which exists in facade version 6.
-//
-// RemoveSpace removes a space.
-// Returns SpaceResults if entities/settings are found which makes the deletion not possible.
-func (c *SpacesClient) RemoveSpace(ctx context.Context, args RemoveSpaceParams) (RemoveSpaceResults, error) {
-	var result RemoveSpaceResults
-	err := call(ctx, c.caller, "Spaces", "RemoveSpace", "", []int{6}, args, &result)
-	return result, err
-}
-
-// RenameSpace calls Spaces.RenameSpace, which exists in facade version 6.
-//
-// RenameSpace renames a space.
-func (c *SpacesClient) RenameSpace(ctx context.Context, args RenameSpacesParams) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Spaces", "RenameSpace", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ShowSpace calls Spaces.ShowSpace, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also ShowSpaceJuju36.
-//
-// ShowSpace shows the spaces for a set of given entities.
-func (c *SpacesClient) ShowSpace(ctx context.Context, args Entities) (ShowSpaceResults, error) {
-	var result ShowSpaceResults
-	err := call(ctx, c.caller, "Spaces", "ShowSpace", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ShowSpaceJuju36 calls Spaces.ShowSpace, which exists in facade version 6.
-// It has the params and result shapes of the Juju 3.6 schema; see also ShowSpace.
-//
-// ShowSpace shows the spaces for a set of given entities.
-func (c *SpacesClient) ShowSpaceJuju36(ctx context.Context, args Entities) (ShowSpaceResultsJuju36, error) {
-	var result ShowSpaceResultsJuju36
-	err := call(ctx, c.caller, "Spaces", "ShowSpace", "", []int{6}, args, &result)
-	return result, err
-}
-
 // CreateSpaceParams is the wire type CreateSpaceParams of the Spaces facade (Juju 4.0 and 3.6).
 type CreateSpaceParams struct {
 	Cidrs      []string `json:"cidrs"`
@@ -141,7 +39,7 @@ type MoveSubnetsParams struct {
 
 // MoveSubnetsResult is the wire type MoveSubnetsResult of the Spaces facade (Juju 4.0 and 3.6).
 type MoveSubnetsResult struct {
-	Error        *rpc.Error    `json:"error,omitempty"`
+	Error        *Error        `json:"error,omitempty"`
 	MovedSubnets []MovedSubnet `json:"moved-subnets,omitempty"`
 	NewSpace     string        `json:"new-space"`
 }
@@ -172,10 +70,10 @@ type RemoveSpaceParams struct {
 
 // RemoveSpaceResult is the wire type RemoveSpaceResult of the Spaces facade (Juju 4.0 and 3.6).
 type RemoveSpaceResult struct {
-	Bindings           []Entity   `json:"bindings,omitempty"`
-	Constraints        []Entity   `json:"constraints,omitempty"`
-	ControllerSettings []string   `json:"controller-settings,omitempty"`
-	Error              *rpc.Error `json:"error,omitempty"`
+	Bindings           []Entity `json:"bindings,omitempty"`
+	Constraints        []Entity `json:"constraints,omitempty"`
+	ControllerSettings []string `json:"controller-settings,omitempty"`
+	Error              *Error   `json:"error,omitempty"`
 }
 
 // RemoveSpaceResults is the wire type RemoveSpaceResults of the Spaces facade (Juju 4.0 and 3.6).
@@ -196,16 +94,16 @@ type RenameSpacesParams struct {
 
 // ShowSpaceResult is the wire type ShowSpaceResult of the Spaces facade (Juju 4.0).
 type ShowSpaceResult struct {
-	Applications []string   `json:"applications"`
-	Error        *rpc.Error `json:"error,omitempty"`
-	MachineCount int        `json:"machine-count"`
-	Space        Space      `json:"space"`
+	Applications []string `json:"applications"`
+	Error        *Error   `json:"error,omitempty"`
+	MachineCount int      `json:"machine-count"`
+	Space        Space    `json:"space"`
 }
 
 // ShowSpaceResultJuju36 is the shape of ShowSpaceResult that Spaces version 6 (Juju 3.6) uses; the newer shape is ShowSpaceResult.
 type ShowSpaceResultJuju36 struct {
 	Applications []string    `json:"applications"`
-	Error        *rpc.Error  `json:"error,omitempty"`
+	Error        *Error      `json:"error,omitempty"`
 	MachineCount int         `json:"machine-count"`
 	Space        SpaceJuju36 `json:"space"`
 }
@@ -222,15 +120,15 @@ type ShowSpaceResultsJuju36 struct {
 
 // Space is the wire type Space of the Spaces facade (Juju 4.0).
 type Space struct {
-	Error   *rpc.Error `json:"error,omitempty"`
-	ID      string     `json:"id"`
-	Name    string     `json:"name"`
-	Subnets []Subnet   `json:"subnets"`
+	Error   *Error   `json:"error,omitempty"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Subnets []Subnet `json:"subnets"`
 }
 
 // SpaceJuju36 is the shape of Space that Spaces version 6 (Juju 3.6) uses; the newer shape is Space.
 type SpaceJuju36 struct {
-	Error   *rpc.Error     `json:"error,omitempty"`
+	Error   *Error         `json:"error,omitempty"`
 	ID      string         `json:"id"`
 	Name    string         `json:"name"`
 	Subnets []SubnetJuju36 `json:"subnets"`

@@ -2,98 +2,10 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// SSHClientClient calls the SSHClient facade (versions 4 and 5).
-// It is safe for concurrent use when its Caller is.
-type SSHClientClient struct {
-	caller Caller
-}
-
-// NewSSHClientClient returns a client for the SSHClient facade that calls through c.
-func NewSSHClientClient(c Caller) *SSHClientClient {
-	return &SSHClientClient{caller: c}
-}
-
-// AllAddresses calls SSHClient.AllAddresses, which exists in facade versions 4 and 5.
-//
-// AllAddresses reports all addresses that might have SSH listening for each
-// entity in args. The result is sorted with public addresses first.
-// Machines and units are supported as entity types.
-func (c *SSHClientClient) AllAddresses(ctx context.Context, args Entities) (SSHAddressesResults, error) {
-	var result SSHAddressesResults
-	err := call(ctx, c.caller, "SSHClient", "AllAddresses", "", []int{4, 5}, args, &result)
-	return result, err
-}
-
-// ModelCredentialForSSH calls SSHClient.ModelCredentialForSSH, which exists in facade versions 4 and 5.
-//
-// ModelCredentialForSSH returns a cloud spec for ssh purpose.
-// This facade call is only used for k8s model.
-func (c *SSHClientClient) ModelCredentialForSSH(ctx context.Context) (CloudSpecResult, error) {
-	var result CloudSpecResult
-	err := call(ctx, c.caller, "SSHClient", "ModelCredentialForSSH", "", []int{4, 5}, nil, &result)
-	return result, err
-}
-
-// PrivateAddress calls SSHClient.PrivateAddress, which exists in facade versions 4 and 5.
-//
-// PrivateAddress reports the preferred private network address for one or
-// more entities. Machines and units are supported.
-func (c *SSHClientClient) PrivateAddress(ctx context.Context, args Entities) (SSHAddressResults, error) {
-	var result SSHAddressResults
-	err := call(ctx, c.caller, "SSHClient", "PrivateAddress", "", []int{4, 5}, args, &result)
-	return result, err
-}
-
-// Proxy calls SSHClient.Proxy, which exists in facade versions 4 and 5.
-//
-// Proxy returns whether SSH connections should be proxied through the
-// controller hosts for the model associated with the API connection.
-func (c *SSHClientClient) Proxy(ctx context.Context) (SSHProxyResult, error) {
-	var result SSHProxyResult
-	err := call(ctx, c.caller, "SSHClient", "Proxy", "", []int{4, 5}, nil, &result)
-	return result, err
-}
-
-// PublicAddress calls SSHClient.PublicAddress, which exists in facade versions 4 and 5.
-//
-// PublicAddress reports the preferred public network address for one
-// or more entities. Machines and units are supported.
-func (c *SSHClientClient) PublicAddress(ctx context.Context, args Entities) (SSHAddressResults, error) {
-	var result SSHAddressResults
-	err := call(ctx, c.caller, "SSHClient", "PublicAddress", "", []int{4, 5}, args, &result)
-	return result, err
-}
-
-// PublicKeys calls SSHClient.PublicKeys, which exists in facade versions 4 and 5.
-//
-// PublicKeys returns the public SSH hosts for one or more
-// entities. Machines and units are supported.
-func (c *SSHClientClient) PublicKeys(ctx context.Context, args Entities) (SSHPublicKeysResults, error) {
-	var result SSHPublicKeysResults
-	err := call(ctx, c.caller, "SSHClient", "PublicKeys", "", []int{4, 5}, args, &result)
-	return result, err
-}
-
-// VirtualHostname calls SSHClient.VirtualHostname, which exists in facade version 5.
-// Only the Juju 4.0 schema has it.
-//
-// VirtualHostname returns the virtual hostname for the given entity.
-func (c *SSHClientClient) VirtualHostname(ctx context.Context, args VirtualHostnameTargetArg) (SSHAddressResult, error) {
-	var result SSHAddressResult
-	err := call(ctx, c.caller, "SSHClient", "VirtualHostname", "", []int{5}, args, &result)
-	return result, err
-}
-
 // SSHAddressResult is the wire type SSHAddressResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHAddressResult struct {
-	Address string     `json:"address,omitempty"`
-	Error   *rpc.Error `json:"error,omitempty"`
+	Address string `json:"address,omitempty"`
+	Error   *Error `json:"error,omitempty"`
 }
 
 // SSHAddressResults is the wire type SSHAddressResults of the SSHClient facade (Juju 4.0 and 3.6).
@@ -103,8 +15,8 @@ type SSHAddressResults struct {
 
 // SSHAddressesResult is the wire type SSHAddressesResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHAddressesResult struct {
-	Addresses []string   `json:"addresses"`
-	Error     *rpc.Error `json:"error,omitempty"`
+	Addresses []string `json:"addresses"`
+	Error     *Error   `json:"error,omitempty"`
 }
 
 // SSHAddressesResults is the wire type SSHAddressesResults of the SSHClient facade (Juju 4.0 and 3.6).
@@ -119,8 +31,8 @@ type SSHProxyResult struct {
 
 // SSHPublicKeysResult is the wire type SSHPublicKeysResult of the SSHClient facade (Juju 4.0 and 3.6).
 type SSHPublicKeysResult struct {
-	Error      *rpc.Error `json:"error,omitempty"`
-	PublicKeys []string   `json:"public-keys,omitempty"`
+	Error      *Error   `json:"error,omitempty"`
+	PublicKeys []string `json:"public-keys,omitempty"`
 }
 
 // SSHPublicKeysResults is the wire type SSHPublicKeysResults of the SSHClient facade (Juju 4.0 and 3.6).

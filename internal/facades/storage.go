@@ -3,197 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// StorageClient calls the Storage facade (versions 6 and 7).
-// It is safe for concurrent use when its Caller is.
-type StorageClient struct {
-	caller Caller
-}
-
-// NewStorageClient returns a client for the Storage facade that calls through c.
-func NewStorageClient(c Caller) *StorageClient {
-	return &StorageClient{caller: c}
-}
-
-// AddToUnit calls Storage.AddToUnit, which exists in facade versions 6 and 7.
-//
-// AddToUnit validates and creates additional storage instances for units.
-// A "CHANGE" block can block this operation.
-func (c *StorageClient) AddToUnit(ctx context.Context, args StoragesAddParams) (AddStorageResults, error) {
-	var result AddStorageResults
-	err := call(ctx, c.caller, "Storage", "AddToUnit", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// Attach calls Storage.Attach, which exists in facade versions 6 and 7.
-//
-// Attach attaches existing storage instances to units.
-func (c *StorageClient) Attach(ctx context.Context, args StorageAttachmentIds) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Storage", "Attach", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// CreatePool calls Storage.CreatePool, which exists in facade versions 6 and 7.
-//
-// CreatePool creates a new storage pool in the model with specified parameters.
-//
-// If the user does not have write permission on the model then they can expect
-// back an error with [params.CodeUnauthorized] and an empty
-// [params.ErrorResult]. The request will not be entertained further.
-//
-// For each storage pool create arg supplied the caller can expected the
-// following params error codes:
-// - [params.CodeNotValid] when either the storage pool name is invalid, the
-// provider type name supplied is invalid or an attribute value is invalid.
-// - [params.CodeNotFound] when the supplied provider type does not exist in the
-// model.
-// - [params.CodeAlreadyExists] when a storage pool for the supplied name
-// already exists in the model.
-func (c *StorageClient) CreatePool(ctx context.Context, args StoragePoolArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Storage", "CreatePool", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// DetachStorage calls Storage.DetachStorage, which exists in facade versions 6 and 7.
-//
-// DetachStorage sets the specified storage attachment(s) to Dying, unless they
-// are already Dying or Dead. Any associated, persistent storage will remain
-// alive. This call can be forced to only remove the attachment. Force will not
-// bypass business logic or safety checks.
-//
-// For long term Juju version reasons this facade endpoint can be used in
-// with different compositions. A caller can choose to specify a storage id and
-// a unit for which the storage is to be removed from.
-//
-// Alternatively the caller is free to not provide a specific unit for the
-// storage to be detached from. In this case all attachments of the storage
-// instances will be removed with the end result being the storage is not used
-// by any unit in the model.
-//
-// NOTE (tlm): As of this writing the Juju client will not supply a unit for the
-// detach operation. Other known Juju clients like python-libjuju will supply
-// a unit for the removal.
-//
-// When considering a future redesign of this API this dual execution path
-// should be removed with explicit endpoints to support both operations. This
-// API also supports batch operations. The implementation is currently such that
-// each detach is performed as its own operation. Ideally they should be a
-// single atomic operation giving the caller confidence that a half finished
-// state is not possible at the end of the call.
-func (c *StorageClient) DetachStorage(ctx context.Context, args StorageDetachmentParams) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Storage", "DetachStorage", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// Import calls Storage.Import, which exists in facade versions 6 and 7.
-//
-// Import adopts existing storage into the model.
-// A "CHANGE" block can block this operation.
-func (c *StorageClient) Import(ctx context.Context, args BulkImportStorageParamsV2) (ImportStorageResults, error) {
-	var result ImportStorageResults
-	err := call(ctx, c.caller, "Storage", "Import", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// ListFilesystems calls Storage.ListFilesystems, which exists in facade versions 6 and 7.
-//
-// ListFilesystems returns a list of filesystems in the environment matching
-// the provided filter. Each result describes a filesystem in detail, including
-// the filesystem's attachments.
-func (c *StorageClient) ListFilesystems(ctx context.Context, args FilesystemFilters) (FilesystemDetailsListResults, error) {
-	var result FilesystemDetailsListResults
-	err := call(ctx, c.caller, "Storage", "ListFilesystems", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// ListPools calls Storage.ListPools, which exists in facade versions 6 and 7.
-//
-// ListPools returns a list of pools.
-// If filter is provided, returned list only contains pools that match
-// the filter.
-// Pools can be filtered on names and provider types.
-// If both names and types are provided as filter,
-// pools that match either are returned.
-// This method lists union of pools and environment provider types.
-// If no filter is provided, all pools are returned.
-func (c *StorageClient) ListPools(ctx context.Context, args StoragePoolFilters) (StoragePoolsResults, error) {
-	var result StoragePoolsResults
-	err := call(ctx, c.caller, "Storage", "ListPools", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// ListStorageDetails calls Storage.ListStorageDetails, which exists in facade versions 6 and 7.
-//
-// ListStorageDetails returns detailed information for every storage instance
-// within the model. ListStorageDetails does not currently support any filtering
-// of the information returned. At least one filter arg is required to be
-// supplied by the caller.
-func (c *StorageClient) ListStorageDetails(ctx context.Context, args StorageFilters) (StorageDetailsListResults, error) {
-	var result StorageDetailsListResults
-	err := call(ctx, c.caller, "Storage", "ListStorageDetails", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// ListVolumes calls Storage.ListVolumes, which exists in facade versions 6 and 7.
-//
-// ListVolumes lists volumes with the given filters. Each filter produces
-// an independent list of volumes, or an error if the filter is invalid
-// or the volumes could not be listed.
-func (c *StorageClient) ListVolumes(ctx context.Context, args VolumeFilters) (VolumeDetailsListResults, error) {
-	var result VolumeDetailsListResults
-	err := call(ctx, c.caller, "Storage", "ListVolumes", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// Remove calls Storage.Remove, which exists in facade versions 6 and 7.
-//
-// Remove sets the specified storage entities to Dying, unless they are
-// already Dying or Dead, such that the storage will eventually be removed
-// from the model. If the arguments specify that the storage should be
-// destroyed, then the associated cloud storage will be destroyed first;
-// otherwise it will only be released from Juju's control.
-func (c *StorageClient) Remove(ctx context.Context, args RemoveStorage) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Storage", "Remove", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// RemovePool calls Storage.RemovePool, which exists in facade versions 6 and 7.
-//
-// RemovePool deletes the named pool
-func (c *StorageClient) RemovePool(ctx context.Context, args StoragePoolDeleteArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Storage", "RemovePool", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// StorageDetails calls Storage.StorageDetails, which exists in facade versions 6 and 7.
-//
-// StorageDetails retrieves and returns detailed information about desired
-// storage identified by supplied tags. If specified storage cannot be
-// retrieved, individual error is returned instead of storage information.
-func (c *StorageClient) StorageDetails(ctx context.Context, args Entities) (StorageDetailsResults, error) {
-	var result StorageDetailsResults
-	err := call(ctx, c.caller, "Storage", "StorageDetails", "", []int{6, 7}, args, &result)
-	return result, err
-}
-
-// UpdatePool calls Storage.UpdatePool, which exists in facade versions 6 and 7.
-//
-// UpdatePool deletes the named pool
-func (c *StorageClient) UpdatePool(ctx context.Context, args StoragePoolArgs) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "Storage", "UpdatePool", "", []int{6, 7}, args, &result)
-	return result, err
-}
 
 // AddStorageDetails is the wire type AddStorageDetails of the Storage facade (Juju 4.0 and 3.6).
 type AddStorageDetails struct {
@@ -202,7 +13,7 @@ type AddStorageDetails struct {
 
 // AddStorageResult is the wire type AddStorageResult of the Storage facade (Juju 4.0 and 3.6).
 type AddStorageResult struct {
-	Error  *rpc.Error         `json:"error,omitempty"`
+	Error  *Error             `json:"error,omitempty"`
 	Result *AddStorageDetails `json:"result,omitempty"`
 }
 
@@ -218,7 +29,7 @@ type BulkImportStorageParamsV2 struct {
 
 // FilesystemDetailsListResult is the wire type FilesystemDetailsListResult of the Storage facade (Juju 4.0 and 3.6).
 type FilesystemDetailsListResult struct {
-	Error  *rpc.Error          `json:"error,omitempty"`
+	Error  *Error              `json:"error,omitempty"`
 	Result []FilesystemDetails `json:"result,omitempty"`
 }
 
@@ -253,7 +64,7 @@ type ImportStorageParamsV2 struct {
 
 // ImportStorageResult is the wire type ImportStorageResult of the Storage facade (Juju 4.0 and 3.6).
 type ImportStorageResult struct {
-	Error  *rpc.Error            `json:"error,omitempty"`
+	Error  *Error                `json:"error,omitempty"`
 	Result *ImportStorageDetails `json:"result,omitempty"`
 }
 
@@ -303,7 +114,7 @@ type StorageDetachmentParams struct {
 
 // StorageDetailsListResult is the wire type StorageDetailsListResult of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetailsListResult struct {
-	Error  *rpc.Error       `json:"error,omitempty"`
+	Error  *Error           `json:"error,omitempty"`
 	Result []StorageDetails `json:"result,omitempty"`
 }
 
@@ -314,7 +125,7 @@ type StorageDetailsListResults struct {
 
 // StorageDetailsResult is the wire type StorageDetailsResult of the Storage facade (Juju 4.0 and 3.6).
 type StorageDetailsResult struct {
-	Error  *rpc.Error      `json:"error,omitempty"`
+	Error  *Error          `json:"error,omitempty"`
 	Result *StorageDetails `json:"result,omitempty"`
 }
 
@@ -366,7 +177,7 @@ type StoragePoolFilters struct {
 
 // StoragePoolsResult is the wire type StoragePoolsResult of the Storage facade (Juju 4.0 and 3.6).
 type StoragePoolsResult struct {
-	Error        *rpc.Error    `json:"error,omitempty"`
+	Error        *Error        `json:"error,omitempty"`
 	StoragePools []StoragePool `json:"storage-pools,omitempty"`
 }
 
@@ -382,7 +193,7 @@ type StoragesAddParams struct {
 
 // VolumeDetailsListResult is the wire type VolumeDetailsListResult of the Storage facade (Juju 4.0 and 3.6).
 type VolumeDetailsListResult struct {
-	Error  *rpc.Error      `json:"error,omitempty"`
+	Error  *Error          `json:"error,omitempty"`
 	Result []VolumeDetails `json:"result,omitempty"`
 }
 

@@ -2,76 +2,6 @@
 
 package facades
 
-import (
-	"context"
-
-	"github.com/gojuju/juju/rpc"
-)
-
-// SubnetsClient calls the Subnets facade (version 5).
-// It is safe for concurrent use when its Caller is.
-type SubnetsClient struct {
-	caller Caller
-}
-
-// NewSubnetsClient returns a client for the Subnets facade that calls through c.
-func NewSubnetsClient(c Caller) *SubnetsClient {
-	return &SubnetsClient{caller: c}
-}
-
-// AllZones calls Subnets.AllZones, which exists in facade version 5.
-//
-// AllZones returns all availability zones known to Juju. If a
-// zone is unusable, unavailable, or deprecated the Available
-// field will be false.
-func (c *SubnetsClient) AllZones(ctx context.Context) (ZoneResults, error) {
-	var result ZoneResults
-	err := call(ctx, c.caller, "Subnets", "AllZones", "", []int{5}, nil, &result)
-	return result, err
-}
-
-// ListSubnets calls Subnets.ListSubnets, which exists in facade version 5.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListSubnetsJuju36.
-//
-// ListSubnets returns the matching subnets after applying
-// optional filters.
-func (c *SubnetsClient) ListSubnets(ctx context.Context, args SubnetsFilters) (ListSubnetsResults, error) {
-	var result ListSubnetsResults
-	err := call(ctx, c.caller, "Subnets", "ListSubnets", "", []int{5}, args, &result)
-	return result, err
-}
-
-// ListSubnetsJuju36 calls Subnets.ListSubnets, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListSubnets.
-//
-// ListSubnets returns the matching subnets after applying
-// optional filters.
-func (c *SubnetsClient) ListSubnetsJuju36(ctx context.Context, args SubnetsFilters) (ListSubnetsResultsJuju36, error) {
-	var result ListSubnetsResultsJuju36
-	err := call(ctx, c.caller, "Subnets", "ListSubnets", "", []int{5}, args, &result)
-	return result, err
-}
-
-// SubnetsByCIDR calls Subnets.SubnetsByCIDR, which exists in facade version 5.
-// It has the params and result shapes of the Juju 4.0 schema; see also SubnetsByCIDRJuju36.
-//
-// SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
-func (c *SubnetsClient) SubnetsByCIDR(ctx context.Context, args CIDRParams) (SubnetsResults, error) {
-	var result SubnetsResults
-	err := call(ctx, c.caller, "Subnets", "SubnetsByCIDR", "", []int{5}, args, &result)
-	return result, err
-}
-
-// SubnetsByCIDRJuju36 calls Subnets.SubnetsByCIDR, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also SubnetsByCIDR.
-//
-// SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
-func (c *SubnetsClient) SubnetsByCIDRJuju36(ctx context.Context, args CIDRParams) (SubnetsResultsJuju36, error) {
-	var result SubnetsResultsJuju36
-	err := call(ctx, c.caller, "Subnets", "SubnetsByCIDR", "", []int{5}, args, &result)
-	return result, err
-}
-
 // CIDRParams is the wire type CIDRParams of the Subnets facade (Juju 4.0 and 3.6).
 type CIDRParams struct {
 	Cidrs []string `json:"cidrs"`
@@ -107,13 +37,13 @@ type SubnetsFilters struct {
 
 // SubnetsResult is the wire type SubnetsResult of the Subnets facade (Juju 4.0).
 type SubnetsResult struct {
-	Error   *rpc.Error `json:"error,omitempty"`
+	Error   *Error     `json:"error,omitempty"`
 	Subnets []SubnetV2 `json:"subnets,omitempty"`
 }
 
 // SubnetsResultJuju36 is the shape of SubnetsResult that Subnets version 5 (Juju 3.6) uses; the newer shape is SubnetsResult.
 type SubnetsResultJuju36 struct {
-	Error   *rpc.Error       `json:"error,omitempty"`
+	Error   *Error           `json:"error,omitempty"`
 	Subnets []SubnetV2Juju36 `json:"subnets,omitempty"`
 }
 
@@ -129,9 +59,9 @@ type SubnetsResultsJuju36 struct {
 
 // ZoneResult is the wire type ZoneResult of the Subnets facade (Juju 4.0 and 3.6).
 type ZoneResult struct {
-	Available bool       `json:"available"`
-	Error     *rpc.Error `json:"error,omitempty"`
-	Name      string     `json:"name"`
+	Available bool   `json:"available"`
+	Error     *Error `json:"error,omitempty"`
+	Name      string `json:"name"`
 }
 
 // ZoneResults is the wire type ZoneResults of the Subnets facade (Juju 4.0 and 3.6).

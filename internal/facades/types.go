@@ -5,8 +5,6 @@ package facades
 import (
 	"encoding/json"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
 
 // Address is the wire type Address of the Admin and MachineManager facades (Juju 4.0 and 3.6).
@@ -89,7 +87,7 @@ type CloudCredential struct {
 
 // CloudSpecResult is the wire type CloudSpecResult of the Controller and SSHClient facades (Juju 4.0 and 3.6).
 type CloudSpecResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
+	Error  *Error     `json:"error,omitempty"`
 	Result *CloudSpec `json:"result,omitempty"`
 }
 
@@ -120,7 +118,7 @@ type EntityStatus struct {
 
 // ErrorResult is the wire type ErrorResult of the Application, Charms, Resources, ModelConfig, Cloud, Annotations, Block and MachineManager facades (Juju 4.0 and 3.6).
 type ErrorResult struct {
-	Error *rpc.Error `json:"error,omitempty"`
+	Error *Error `json:"error,omitempty"`
 }
 
 // ErrorResults is the wire type ErrorResults of the Application, Charms, ModelManager, Controller, ApplicationOffers, Secrets, SecretBackends, MachineManager, Storage, UserManager, Cloud, Annotations, KeyManager and Spaces facades (Juju 4.0 and 3.6).
@@ -226,7 +224,7 @@ type SecretBackend struct {
 
 // SecretBackendResult is the wire type SecretBackendResult of the ModelManager and SecretBackends facades (Juju 4.0 and 3.6).
 type SecretBackendResult struct {
-	Error      *rpc.Error    `json:"error,omitempty"`
+	Error      *Error        `json:"error,omitempty"`
 	ID         string        `json:"id"`
 	Message    string        `json:"message,omitempty"`
 	NumSecrets int           `json:"num-secrets"`
@@ -267,8 +265,8 @@ type StorageDirectives struct {
 
 // StringResult is the wire type StringResult of the Application, ModelManager, Controller, ModelConfig and Bundle facades (Juju 4.0 and 3.6).
 type StringResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
-	Result string     `json:"result"`
+	Error  *Error `json:"error,omitempty"`
+	Result string `json:"result"`
 }
 
 // StringResults is the wire type StringResults of the ModelManager and Secrets facades (Juju 4.0 and 3.6).
@@ -278,8 +276,8 @@ type StringResults struct {
 
 // StringsResult is the wire type StringsResult of the Cloud and MachineManager facades (Juju 4.0 and 3.6).
 type StringsResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
-	Result []string   `json:"result,omitempty"`
+	Error  *Error   `json:"error,omitempty"`
+	Result []string `json:"result,omitempty"`
 }
 
 // StringsResults is the wire type StringsResults of the Cloud, KeyManager and MachineManager facades (Juju 4.0 and 3.6).
@@ -289,9 +287,9 @@ type StringsResults struct {
 
 // StringsWatchResult is the wire type StringsWatchResult of the Action and StringsWatcher facades (Juju 4.0 and 3.6).
 type StringsWatchResult struct {
-	Changes   []string   `json:"changes,omitempty"`
-	Error     *rpc.Error `json:"error,omitempty"`
-	WatcherID string     `json:"watcher-id"`
+	Changes   []string `json:"changes,omitempty"`
+	Error     *Error   `json:"error,omitempty"`
+	WatcherID string   `json:"watcher-id"`
 }
 
 // Subnet is the wire type Subnet of the Spaces and Subnets facades (Juju 4.0).

@@ -3,98 +3,8 @@
 package facades
 
 import (
-	"context"
 	"time"
-
-	"github.com/gojuju/juju/rpc"
 )
-
-// UserManagerClient calls the UserManager facade (version 3).
-// It is safe for concurrent use when its Caller is.
-type UserManagerClient struct {
-	caller Caller
-}
-
-// NewUserManagerClient returns a client for the UserManager facade that calls through c.
-func NewUserManagerClient(c Caller) *UserManagerClient {
-	return &UserManagerClient{caller: c}
-}
-
-// AddUser calls UserManager.AddUser, which exists in facade version 3.
-//
-// AddUser adds a user with a username, and either a password or
-// a randomly generated secret key which will be returned.
-func (c *UserManagerClient) AddUser(ctx context.Context, args AddUsers) (AddUserResults, error) {
-	var result AddUserResults
-	err := call(ctx, c.caller, "UserManager", "AddUser", "", []int{3}, args, &result)
-	return result, err
-}
-
-// DisableUser calls UserManager.DisableUser, which exists in facade version 3.
-//
-// DisableUser disables one or more users.  If the user is already disabled,
-// the action is considered a success.
-func (c *UserManagerClient) DisableUser(ctx context.Context, args Entities) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "UserManager", "DisableUser", "", []int{3}, args, &result)
-	return result, err
-}
-
-// EnableUser calls UserManager.EnableUser, which exists in facade version 3.
-//
-// EnableUser enables one or more users.  If the user is already enabled,
-// the action is considered a success.
-func (c *UserManagerClient) EnableUser(ctx context.Context, args Entities) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "UserManager", "EnableUser", "", []int{3}, args, &result)
-	return result, err
-}
-
-// ModelUserInfo calls UserManager.ModelUserInfo, which exists in facade version 3.
-//
-// ModelUserInfo returns information on all users in the model.
-func (c *UserManagerClient) ModelUserInfo(ctx context.Context, args Entities) (ModelUserInfoResults, error) {
-	var result ModelUserInfoResults
-	err := call(ctx, c.caller, "UserManager", "ModelUserInfo", "", []int{3}, args, &result)
-	return result, err
-}
-
-// RemoveUser calls UserManager.RemoveUser, which exists in facade version 3.
-func (c *UserManagerClient) RemoveUser(ctx context.Context, args Entities) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "UserManager", "RemoveUser", "", []int{3}, args, &result)
-	return result, err
-}
-
-// ResetPassword calls UserManager.ResetPassword, which exists in facade version 3.
-//
-// ResetPassword resets password for supplied users by
-// invalidating current passwords (if any) and generating
-// new random secret keys which will be returned.
-// Users cannot reset their own password.
-func (c *UserManagerClient) ResetPassword(ctx context.Context, args Entities) (AddUserResults, error) {
-	var result AddUserResults
-	err := call(ctx, c.caller, "UserManager", "ResetPassword", "", []int{3}, args, &result)
-	return result, err
-}
-
-// SetPassword calls UserManager.SetPassword, which exists in facade version 3.
-//
-// SetPassword changes the stored password for the specified users.
-func (c *UserManagerClient) SetPassword(ctx context.Context, args EntityPasswords) (ErrorResults, error) {
-	var result ErrorResults
-	err := call(ctx, c.caller, "UserManager", "SetPassword", "", []int{3}, args, &result)
-	return result, err
-}
-
-// UserInfo calls UserManager.UserInfo, which exists in facade version 3.
-//
-// UserInfo returns information on a user.
-func (c *UserManagerClient) UserInfo(ctx context.Context, args UserInfoRequest) (UserInfoResults, error) {
-	var result UserInfoResults
-	err := call(ctx, c.caller, "UserManager", "UserInfo", "", []int{3}, args, &result)
-	return result, err
-}
 
 // AddUser is the wire type AddUser of the UserManager facade (Juju 4.0 and 3.6).
 type AddUser struct {
@@ -105,9 +15,9 @@ type AddUser struct {
 
 // AddUserResult is the wire type AddUserResult of the UserManager facade (Juju 4.0 and 3.6).
 type AddUserResult struct {
-	Error     *rpc.Error `json:"error,omitempty"`
-	SecretKey []byte     `json:"secret-key,omitempty"`
-	Tag       string     `json:"tag,omitempty"`
+	Error     *Error `json:"error,omitempty"`
+	SecretKey []byte `json:"secret-key,omitempty"`
+	Tag       string `json:"tag,omitempty"`
 }
 
 // AddUserResults is the wire type AddUserResults of the UserManager facade (Juju 4.0 and 3.6).
@@ -133,7 +43,7 @@ type EntityPasswords struct {
 
 // ModelUserInfoResult is the wire type ModelUserInfoResult of the UserManager facade (Juju 4.0 and 3.6).
 type ModelUserInfoResult struct {
-	Error  *rpc.Error     `json:"error,omitempty"`
+	Error  *Error         `json:"error,omitempty"`
 	Result *ModelUserInfo `json:"result,omitempty"`
 }
 
@@ -161,8 +71,8 @@ type UserInfoRequest struct {
 
 // UserInfoResult is the wire type UserInfoResult of the UserManager facade (Juju 4.0 and 3.6).
 type UserInfoResult struct {
-	Error  *rpc.Error `json:"error,omitempty"`
-	Result *UserInfo  `json:"result,omitempty"`
+	Error  *Error    `json:"error,omitempty"`
+	Result *UserInfo `json:"result,omitempty"`
 }
 
 // UserInfoResults is the wire type UserInfoResults of the UserManager facade (Juju 4.0 and 3.6).

@@ -117,7 +117,7 @@ func (m *model) fieldType(rel release, def, key string, t *jsType, optional bool
 	case t.Ref != "":
 		name := t.refName()
 		if name == "Error" {
-			return "*rpc.Error", nil
+			return "*Error", nil
 		}
 		n, ok := m.nodes[nodeKey{rel, name}]
 		if !ok {
@@ -372,8 +372,9 @@ func writeDoc(b *bytes.Buffer, text string) {
 	}
 }
 
-// emitFacade writes one facade's file.
-func (m *model) emitFacade(fm *facadeModel, header string) (file, error) {
+// emitFacade writes one facade's client file and, when the facade has types
+// of its own, its wire types' file.
+func (m *model) emitFacade(fm *facadeModel, header string) (client file, types *file, err error) {
 	var b bytes.Buffer
 	var all []int
 	for _, v := range fm.Variants {
@@ -384,15 +385,15 @@ func (m *model) emitFacade(fm *facadeModel, header string) (file, error) {
 		}
 	}
 	slices.Sort(all)
-	client := fm.Name + "Client"
-	fmt.Fprintf(&b, "// %s calls the %s facade (%s).\n", client, fm.Name, versionsText(all))
+	cname := fm.Name + "Client"
+	fmt.Fprintf(&b, "// %s calls the %s facade (%s).\n", cname, fm.Name, versionsText(all))
 	if fm.WatcherID {
 		fmt.Fprintf(&b, "// Its calls take the watcher id returned by the call that created the watcher.\n")
 	}
 	b.WriteString("// It is safe for concurrent use when its Caller is.\n")
-	fmt.Fprintf(&b, "type %s struct {\n\tcaller Caller\n}\n\n", client)
-	fmt.Fprintf(&b, "// New%s returns a client for the %s facade that calls through c.\n", client, fm.Name)
-	fmt.Fprintf(&b, "func New%s(c Caller) *%s {\n\treturn &%s{caller: c}\n}\n\n", client, client, client)
+	fmt.Fprintf(&b, "type %s struct {\n\tcaller Caller\n}\n\n", cname)
+	fmt.Fprintf(&b, "// New%s returns a client for the %s facade that calls through c.\n", cname, fm.Name)
+	fmt.Fprintf(&b, "func New%s(c Caller) *%s {\n\treturn &%s{caller: c}\n}\n\n", cname, cname, cname)
 	for _, mm := range fm.Methods {
 		fmt.Fprintf(&b, "// %s calls %s.%s, which exists in facade %s.\n", mm.GoName, fm.Name, mm.Wire, versionsText(mm.Versions))
 		if note := m.methodNote(fm, mm); note != "" {
@@ -415,22 +416,29 @@ func (m *model) emitFacade(fm *facadeModel, header string) (file, error) {
 		}
 		call := fmt.Sprintf("call(ctx, c.caller, %q, %q, %s, %s, %s", fm.Name, mm.Wire, id, intsLiteral(mm.Versions), params)
 		if mm.Result == "" {
-			fmt.Fprintf(&b, "func (c *%s) %s(%s) error {\n", client, mm.GoName, args)
+			fmt.Fprintf(&b, "func (c *%s) %s(%s) error {\n", cname, mm.GoName, args)
 			fmt.Fprintf(&b, "\treturn %s, nil)\n}\n\n", call)
 			continue
 		}
 		res := m.paramType(mm.Result)
-		fmt.Fprintf(&b, "func (c *%s) %s(%s) (%s, error) {\n", client, mm.GoName, args, res)
+		fmt.Fprintf(&b, "func (c *%s) %s(%s) (%s, error) {\n", cname, mm.GoName, args, res)
 		fmt.Fprintf(&b, "\tvar result %s\n", res)
 		fmt.Fprintf(&b, "\terr := %s, &result)\n", call)
 		b.WriteString("\treturn result, err\n}\n\n")
 	}
+	name := strings.ToLower(fm.Name) + ".go"
+	client, err = finish(clientDir+"/"+name, header, b.Bytes())
+	if err != nil || len(fm.Types) == 0 {
+		return client, nil, err
+	}
+	var tb bytes.Buffer
 	for _, t := range fm.Types {
-		if err := m.emitType(&b, t); err != nil {
-			return file{}, err
+		if err := m.emitType(&tb, t); err != nil {
+			return file{}, nil, err
 		}
 	}
-	return finish(strings.ToLower(fm.Name)+".go", header, b.Bytes())
+	tf, err := finish(name, header, tb.Bytes())
+	return client, &tf, err
 }
 
 // methodNote says which releases' shapes a method has, when that is not
@@ -457,12 +465,13 @@ func (m *model) methodNote(fm *facadeModel, mm *methodModel) string {
 	return fmt.Sprintf("Only the Juju %s schema has it.", joinAnd(rels))
 }
 
-// paramType is the Go type of a method's params or result.
+// paramType is the Go type, in the clients' package, of a method's params
+// or result.
 func (m *model) paramType(name string) string {
-	if name == "rpc.Error" {
-		return "*rpc.Error"
+	if name == "Error" {
+		return "*facades.Error"
 	}
-	return name
+	return "facades." + name
 }
 
 var importUses = []struct {
@@ -477,7 +486,7 @@ var importUses = []struct {
 	{"strconv", regexp.MustCompile(`\bstrconv\.[A-Z]`)},
 	{"strings", regexp.MustCompile(`\bstrings\.[A-Z]`)},
 	{"time", regexp.MustCompile(`(?m)^[^/]*\btime\.[A-Z]`)},
-	{rpcImport, regexp.MustCompile(`(?m)^[^/]*\brpc\.[A-Z]`)},
+	{facadesImport, regexp.MustCompile(`(?m)^[^/]*\bfacades\.[A-Z]`)},
 }
 
 // finish adds the header, package clause and imports, and formats.
@@ -485,13 +494,18 @@ func finish(name, header string, body []byte) (file, error) {
 	return finishDoc(name, header, "", body)
 }
 
-// finishDoc is finish with a package doc comment.
+// finishDoc is finish with a package doc comment. The package is apiclient
+// for files under clientDir, facades otherwise.
 func finishDoc(name, header, pkgDoc string, body []byte) (file, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("\n\n")
 	b.WriteString(pkgDoc)
-	b.WriteString("package facades\n\n")
+	pkg := "facades"
+	if strings.HasPrefix(name, clientDir+"/") {
+		pkg = clientDir
+	}
+	b.WriteString("package " + pkg + "\n\n")
 	var std, other []string
 	for _, u := range importUses {
 		if u.re.Match(body) {
@@ -511,10 +525,6 @@ func finishDoc(name, header, pkgDoc string, body []byte) (file, error) {
 			b.WriteString("\n")
 		}
 		for _, p := range other {
-			if p == rpcImport && !strings.HasSuffix(p, "/rpc") {
-				fmt.Fprintf(&b, "\trpc %q\n", p)
-				continue
-			}
 			fmt.Fprintf(&b, "\t%q\n", p)
 		}
 		b.WriteString(")\n\n")

@@ -221,9 +221,9 @@ var bytesFields = map[string]bool{
 	"ModelSLA.creds":                                  true,
 }
 
-// rpcImport is the import path of the package providing Error and
-// ErrNotSupported.
-const rpcImport = "github.com/gojuju/juju/rpc"
+// facadesImport is the import path of the wire types' package, which the
+// clients' package imports.
+const facadesImport = "github.com/gojuju/juju/internal/facades"
 
 // pointerFields are scalar properties whose zero value means something
 // different from their absence, so they are Go pointers (nil is omitted, or

@@ -177,7 +177,7 @@ func (m *model) reach(facadeName string, rel release, sf *schemaFacade) error {
 	var visit func(name string) error
 	visit = func(name string) error {
 		if name == "Error" {
-			return nil // *rpc.Error
+			return nil // *Error, written by hand
 		}
 		key := nodeKey{rel, name}
 		def, ok := sf.Schema.Definitions[name]
@@ -454,7 +454,7 @@ func (m *model) buildMethods(fm *facadeModel) error {
 
 func (m *model) typeName(rel release, def string) string {
 	if def == "Error" {
-		return "rpc.Error"
+		return "Error"
 	}
 	return m.nodes[nodeKey{rel, def}].goType.Name
 }

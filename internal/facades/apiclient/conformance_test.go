@@ -1,4 +1,4 @@
-package facades
+package apiclient
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package facades
+package apiclient
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/rpc"
 	"go.uber.org/goleak"
 )
@@ -52,7 +53,7 @@ func TestMethodVersionCheck(t *testing.T) {
 			name:    "method added after the negotiated version",
 			version: 20,
 			call: func(c Caller) error {
-				_, err := NewApplicationClient(c).ScaleApplications(ctx, ScaleApplicationsParamsV2{})
+				_, err := NewApplicationClient(c).ScaleApplications(ctx, facades.ScaleApplicationsParamsV2{})
 				return err
 			},
 			wantErrIs: rpc.ErrNotSupported,
@@ -62,7 +63,7 @@ func TestMethodVersionCheck(t *testing.T) {
 			name:    "older shape refused on the newest version",
 			version: 11,
 			call: func(c Caller) error {
-				_, err := NewModelManagerClient(c).CreateModelV10(ctx, ModelCreateArgsV10{})
+				_, err := NewModelManagerClient(c).CreateModelV10(ctx, facades.ModelCreateArgsV10{})
 				return err
 			},
 			wantErrIs: rpc.ErrNotSupported,
@@ -72,7 +73,7 @@ func TestMethodVersionCheck(t *testing.T) {
 			name:    "newest shape refused on an older version",
 			version: 10,
 			call: func(c Caller) error {
-				_, err := NewModelManagerClient(c).CreateModel(ctx, ModelCreateArgs{})
+				_, err := NewModelManagerClient(c).CreateModel(ctx, facades.ModelCreateArgs{})
 				return err
 			},
 			wantErrIs: rpc.ErrNotSupported,
@@ -82,7 +83,7 @@ func TestMethodVersionCheck(t *testing.T) {
 			name:    "negotiation failure is wrapped",
 			bestErr: errOffer,
 			call: func(c Caller) error {
-				_, err := NewClientClient(c).FullStatus(ctx, StatusParams{})
+				_, err := NewClientClient(c).FullStatus(ctx, facades.StatusParams{})
 				return err
 			},
 			wantErrIs: errOffer,
@@ -92,7 +93,7 @@ func TestMethodVersionCheck(t *testing.T) {
 			name:    "supported version is called",
 			version: 11,
 			call: func(c Caller) error {
-				_, err := NewModelManagerClient(c).CreateModel(ctx, ModelCreateArgs{Name: "m1"})
+				_, err := NewModelManagerClient(c).CreateModel(ctx, facades.ModelCreateArgs{Name: "m1"})
 				return err
 			},
 			wantCalled: true,
@@ -217,3 +218,22 @@ func discover(t testing.TB) map[[2]string]map[int][]methodInfo {
 
 // *rpc.Conn is the Caller the library uses.
 var _ Caller = (*rpc.Conn)(nil)
+
+func TestServerError(t *testing.T) {
+	if ServerError(nil) != nil {
+		t.Error("ServerError(nil) is not nil")
+	}
+	we := &facades.Error{Message: "app not found", Code: "application not found", Info: map[string]any{"k": "v"}}
+	var err error = ServerError(we)
+	var re *rpc.Error
+	if !errors.As(err, &re) || re.Code != we.Code || re.Message != we.Message || re.Info["k"] != "v" {
+		t.Errorf("ServerError(%+v) = %#v", we, err)
+	}
+	if !errors.Is(err, rpc.ErrNotFound) || !errors.Is(err, rpc.ErrRefused) {
+		t.Errorf("%v does not match rpc.ErrNotFound and rpc.ErrRefused", err)
+	}
+	errs := ServerErrors([]*facades.Error{nil, we})
+	if len(errs) != 2 || errs[0] != nil || errs[1].Code != we.Code {
+		t.Errorf("ServerErrors = %v", errs)
+	}
+}
