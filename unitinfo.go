@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // UnitInfo is what "juju show-unit" shows about a unit
@@ -111,7 +112,7 @@ func (m *Model) unitsInfo(ctx context.Context, units []string) ([]*UnitInfo, err
 	if err != nil {
 		return nil, err
 	}
-	res, err := facades.NewApplicationClient(conn).UnitsInfo(ctx, ents)
+	res, err := apiclient.NewApplicationClient(conn).UnitsInfo(ctx, ents)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +125,7 @@ func (m *Model) unitsInfo(ctx context.Context, units []string) ([]*UnitInfo, err
 		switch {
 		case r.Error != nil:
 			if len(units) == 1 {
-				errs = append(errs, r.Error)
+				errs = append(errs, apiclient.ServerError(r.Error))
 			} else {
 				errs = append(errs, fmt.Errorf("%s: %w", units[i], r.Error))
 			}
