@@ -114,6 +114,18 @@ type Options struct {
 	// GOJUJU_CONTROLLER. On a simulator running on a FakeClock the cleanup
 	// only starts the destruction, which completes at the next Advance.
 	Simulator *jujusim.Server
+	// Controller, when set, is the connection to the controller to create
+	// the model on instead of the shared simulator or GOJUJU_CONTROLLER:
+	// an explicit one (Addrs, CACert, Username, Password) or one through a
+	// local store (Controller and JujuData). Its Model and ModelUUID are
+	// ignored; Logger, when nil, is Options.Logger. Simulator takes
+	// precedence.
+	Controller *juju.Config
+	// DestroyNoWait makes the cleanup ask for the model's destruction
+	// without waiting for it to complete, for a controller that never
+	// completes one (a test bed without agents, where a destroyed model
+	// stays dying).
+	DestroyNoWait bool
 	// Keep keeps the model after the test, as GOJUJU_KEEP_MODELS=1 does.
 	Keep bool
 	// DebugLogLines is how many lines of the model's debug log a failed
@@ -213,6 +225,18 @@ type target struct {
 
 func resolveTarget(ctx context.Context, opts *Options) (*target, error) {
 	sim := opts.Simulator
+	if sim == nil && opts.Controller != nil {
+		cfg := *opts.Controller
+		cfg.Model, cfg.ModelUUID = "", ""
+		if cfg.Logger == nil {
+			cfg.Logger = opts.Logger
+		}
+		name := cfg.Controller
+		if name == "" {
+			name = strings.Join(cfg.Addrs, ",")
+		}
+		return &target{controller: name, cfg: cfg}, nil
+	}
 	if sim == nil {
 		if name := os.Getenv(EnvController); name != "" {
 			return controllerTarget(name, opts)
@@ -308,11 +332,11 @@ func NewModel(t testing.TB, opts *Options) *juju.Model {
 }
 
 // NewController returns a connection to the controller NewModel would
-// create a model on (the shared simulator, opts.Simulator, or the
-// GOJUJU_CONTROLLER controller), for tests of controller-level calls such
+// create a model on (the shared simulator, opts.Simulator, opts.Controller
+// or the GOJUJU_CONTROLLER controller), for tests of controller-level calls such
 // as Controller.AddModel, Models or DestroyModel. It fails the test with
 // t.Fatal when the controller cannot be reached. The cleanup closes the
-// connection; of opts only Simulator and Logger apply.
+// connection; of opts only Simulator, Controller and Logger apply.
 //
 // Models the test adds through the controller are its own to destroy
 // (t.Cleanup with Controller.DestroyModel); a test that needs a model the
@@ -492,7 +516,7 @@ func (mc *modelCleanup) cleanup() {
 		return
 	}
 	yes := true
-	destroy := &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true}
+	destroy := &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true, NoWait: mc.opts.DestroyNoWait}
 	if mc.tg.sim != nil {
 		if _, fake := mc.tg.sim.Clock().(*jujusim.FakeClock); fake {
 			// Nothing moves until the test advances the clock: the
