@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gojuju/juju"
+	"github.com/gojuju/juju/status"
 )
 
 // charmArchive zips a test charm into a .charm archive.
@@ -96,7 +97,7 @@ func TestDeployDirectory(t *testing.T) {
 		if v := cfg["workers"]; v.Value != float64(3) && v.Value != 3 {
 			t.Errorf("workers = %+v (%T)", v, v.Value)
 		}
-		st, err := m.Status(ctx, &juju.StatusOptions{IncludeStorage: true})
+		st, err := m.Status(ctx, &status.Options{IncludeStorage: true})
 		if err != nil {
 			t.Fatalf("Status: %v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gojuju/juju"
+	"github.com/gojuju/juju/status"
 )
 
 // Status with and without patterns, and its table.
@@ -52,7 +53,7 @@ func TestStatusPatterns(t *testing.T) {
 			{[]string{"db", "web"}, []string{"db", "web"}},
 			{[]string{"nothing-matches"}, nil},
 		} {
-			st, err := m.Status(ctx, &juju.StatusOptions{Patterns: tc.patterns})
+			st, err := m.Status(ctx, &status.Options{Patterns: tc.patterns})
 			if err != nil {
 				t.Errorf("Status(%v): %v", tc.patterns, err)
 				continue
@@ -63,7 +64,7 @@ func TestStatusPatterns(t *testing.T) {
 		}
 
 		var table strings.Builder
-		if err := st.WriteTable(&table, &juju.TableOptions{Relations: true}); err != nil {
+		if err := st.WriteTable(&table, &status.TableOptions{Relations: true}); err != nil {
 			t.Fatalf("WriteTable: %v", err)
 		}
 		for _, want := range []string{"db/0", "web/0", "suite-db", "db:db", "web:db"} {
@@ -92,7 +93,7 @@ func TestWaitForIdle(t *testing.T) {
 		if _, err := m.Deploy(ctx, charmDir(t, "suite-db"), &juju.DeployOptions{Name: "db", NumUnits: 2}); err != nil {
 			t.Fatalf("Deploy: %v", err)
 		}
-		opts := &juju.WaitForIdleOptions{Apps: []string{"db"}, IdlePeriod: 100 * time.Millisecond, Timeout: 3 * time.Second, Interval: 100 * time.Millisecond}
+		opts := &status.WaitForIdleOptions{Apps: []string{"db"}, IdlePeriod: 100 * time.Millisecond, Timeout: 3 * time.Second, Interval: 100 * time.Millisecond}
 		st, err := m.WaitForIdle(ctx, opts)
 		if b.Agents {
 			if err != nil {
@@ -103,7 +104,7 @@ func TestWaitForIdle(t *testing.T) {
 			}
 			return
 		}
-		var we *juju.WaitError
+		var we *status.WaitError
 		if !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("WaitForIdle without agents = %v, want a WaitError with DeadlineExceeded", err)
 		}
