@@ -154,10 +154,16 @@ func (e *OperationError) Error() string {
 	if e.Err != nil {
 		cause = e.Err.Error()
 	}
-	if e.Entity == "" {
-		return "cannot " + e.Op + ": " + cause
+	prefix := "cannot " + e.Op + ": "
+	if e.Entity != "" {
+		prefix = "cannot " + e.Op + " " + strconv.Quote(e.Entity) + ": "
 	}
-	return "cannot " + e.Op + " " + strconv.Quote(e.Entity) + ": " + cause
+	if strings.HasPrefix(cause, prefix) {
+		// The controller said it already (Juju 4.0's "cannot deploy
+		// \"db\": ..."): once is enough.
+		return cause
+	}
+	return prefix + cause
 }
 
 // Unwrap returns the cause.
@@ -194,6 +200,15 @@ func serverErrorIs(se *rpc.Error, target error) bool {
 			strings.Contains(msg, "no relations found"),
 			strings.Contains(msg, "no compatible endpoints found"):
 			return target == ErrInvalidEndpoint
+		// Juju 4.0 also sends its domain errors for an application,
+		// relation, unit or operation that already exists or is not
+		// found without a code ("... checking if application \"db\"
+		// exists: application already exists", "... unit \"db/7\" not
+		// found"), as the real server shows.
+		case strings.HasSuffix(msg, " already exists"):
+			return target == ErrAlreadyExists
+		case strings.HasSuffix(msg, " not found"):
+			return target == ErrNotFound
 		}
 	}
 	return false
