@@ -314,6 +314,13 @@ func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 		}
 		mc := c.addMachine(m, b, cons, parent, ctype, false)
+		if c.major >= 4 && mp.Base != nil && mp.Base.Name != "" {
+			// The real 4.0.15 server reports an added machine's base
+			// with its risk ("22.04" sent, "22.04/stable" in
+			// FullStatus); the machines it creates for units have the
+			// bare track.
+			mc.base = b.withRisk()
+		}
 		out.Machines[i].Machine = mc.id
 	}
 	return out, nil
