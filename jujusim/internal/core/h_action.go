@@ -78,6 +78,14 @@ func (c *Controller) enqueue(m *model, summary string, reqs []facades.Action) fa
 	out := facades.EnqueuedActions{Operation: "operation-" + strconv.Itoa(op.id)}
 	for _, req := range reqs {
 		u, err := c.resolveReceiver(m, req.Receiver)
+		if e, ok := err.(*Error); ok && e.Code == CodeNotFound && c.is4() && !strings.HasSuffix(req.Receiver, "/leader") {
+			// As the real 4.0.15 server: the domain error, without a code.
+			name := strings.TrimPrefix(req.Receiver, "unit-")
+			if i := strings.LastIndex(name, "-"); i > 0 && strings.HasPrefix(req.Receiver, "unit-") {
+				name = name[:i] + "/" + name[i+1:]
+			}
+			err = newErr("", "linking task to unit: getting unit UUID for %q: unit %q not found", name, name)
+		}
 		if err != nil {
 			var r facades.ActionResult
 			setErr(&r.Error, err)
@@ -288,6 +296,10 @@ func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		op, ok := cx.m.operations[n]
 		if !ok {
+			if cx.is4() {
+				// As the real 4.0.15 server: without a code.
+				return facades.OperationResult{}, newErr("", "operation %q not found", id)
+			}
 			return facades.OperationResult{}, errNotFound("operation %d not found", n)
 		}
 		return cx.c.operationResult(cx.m, op), nil

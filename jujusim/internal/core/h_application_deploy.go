@@ -313,6 +313,15 @@ func appDeploy(cx *callCtx, p json.RawMessage) (any, error) {
 		if app != nil {
 			c.attachDeployResources(cx.m, app, d.Resources, nil)
 		}
+		if e, ok := err.(*Error); ok && e.Code == CodeAlreadyExists && c.is4() {
+			// As the real 4.0.15 server's Application.Deploy: the
+			// domain error, without a code.
+			kind := "IAAS"
+			if cx.m.typ == "caas" {
+				kind = "CAAS"
+			}
+			return newErr("", "cannot deploy %[1]q: creating application %[1]q: creating %[2]s application %[1]q: inserting %[2]s application %[1]q: checking if application %[1]q exists: application already exists", d.Application, kind)
+		}
 		return err
 	}), nil
 }

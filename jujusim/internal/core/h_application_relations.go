@@ -168,6 +168,11 @@ func appAddRelation(cx *callCtx, p json.RawMessage) (any, error) {
 	key := relationKey(eps)
 	for _, r := range m.relations {
 		if r.key == key {
+			if c.is4() && len(a.Endpoints) == 2 {
+				// As the real 4.0.15 server: the domain error, without a code.
+				return nil, newErr("", "adding relation between endpoints %q and %q: cannot add relation %q, %q: relation %s: already exists",
+					a.Endpoints[0], a.Endpoints[1], a.Endpoints[0], a.Endpoints[1], key)
+			}
 			return nil, errAlreadyExists("relation %s already exists", key)
 		}
 	}

@@ -281,6 +281,10 @@ func secGrantRevoke(grant bool) handlerFunc {
 		}
 		res := eachErr(a.Applications, func(app string) error {
 			if _, ok := cx.m.apps[app]; !ok {
+				if cx.is4() {
+					// As the real 4.0.15 server: without a code.
+					return newErr("", "cannot change access to %q for %q: application %q not found", "secret:"+s.id, app, app)
+				}
 				return errAppNotFound(app)
 			}
 			tag := "application-" + app
