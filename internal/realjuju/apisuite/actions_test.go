@@ -86,7 +86,7 @@ func TestActions(t *testing.T) {
 		switch {
 		case !b.CancelAction:
 			// Juju 4.0.15's known server bug.
-			if err == nil || !strings.Contains(err.Error(), "has no status_id db tag") {
+			if err == nil || !strings.Contains(err.Error(), `has no "status_id" db tag`) {
 				t.Errorf("Cancel on the real 4.0.15 server = %v, %v; the known SQL error has gone: drop the CancelAction limit", cancelled, err)
 			}
 		case err != nil:

@@ -36,7 +36,7 @@ type limits struct {
 	// SecretRemovalComplete: a removed user secret is no longer listed.
 	SecretRemovalComplete bool
 	// CancelAction: Action.Cancel works. Juju 4.0.15's real server fails
-	// it with an SQL error ("type taskStatus has no status_id db tag"), a
+	// it with an SQL error (`type "taskStatus" has no "status_id" db tag`), a
 	// known server bug.
 	CancelAction bool
 	// StoragePool is a storage pool a filesystem can be deployed on.
@@ -45,6 +45,10 @@ type limits struct {
 	// StoragePool that each model must create first (Storage.CreatePool):
 	// the real test bed's dummy provider has no default pools.
 	StoragePoolProvider string
+	// StorageInstances: the controller records storage instances (and
+	// reports them in status). The simulator does not simulate storage;
+	// its package doc says so.
+	StorageInstances bool
 	// DebugLogCloses: a debug-log stream with NoTail ends after the
 	// backlog. The real test bed sends its initial frame and then nothing.
 	DebugLogCloses bool
@@ -76,6 +80,7 @@ var simBed = &bed{
 		SecretRemovalComplete: true,
 		CancelAction:          true,
 		StoragePool:           "rootfs",
+		StorageInstances:      false,
 		DebugLogCloses:        true,
 	},
 	opts: func(*testing.T) *jujutest.Options { return nil },
@@ -99,6 +104,7 @@ var realBed = &bed{
 		CancelAction:          false,
 		StoragePool:           "suite",
 		StoragePoolProvider:   "static",
+		StorageInstances:      true,
 		DebugLogCloses:        false,
 	},
 	opts: func(t *testing.T) *jujutest.Options {
