@@ -152,8 +152,10 @@ func TestRunAction(t *testing.T) {
 				t.Errorf("missing unit: error %q\nwant  %q", err, want)
 			}
 			// With several units, each failure names its unit once.
+			// (The 4.0 message names it twice itself, as the real
+			// server's does.)
 			_, err = m.EnqueueActions(ctx, []string{"pg/0", "pg/7"}, "get-password", nil, nil)
-			if !errors.Is(err, ErrNotFound) || strings.Count(err.Error(), "pg/7") != 2 {
+			if !errors.Is(err, ErrNotFound) || !errors.As(err, &se) || strings.Count(err.Error(), "pg/7") != 1+strings.Count(se.Message, "pg/7") {
 				t.Errorf("missing unit among two: %v", err)
 			}
 			if _, err := m.RunAction(ctx, "pg/0", "no-such-action", nil, &RunActionOptions{NoCheck: true}); !errors.Is(err, ErrNotValid) {
