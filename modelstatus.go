@@ -107,26 +107,11 @@ func (m *Model) WaitForIdle(ctx context.Context, opts *status.WaitForIdleOptions
 	if opts != nil {
 		o = *opts
 	}
-	src, err := m.StatusSource(status.PollingSourceConfig{Patterns: o.Apps, Interval: o.Interval})
+	src, err := m.StatusSource(status.PollingSourceConfig{Interval: o.Interval})
 	if err != nil {
 		return nil, opError("wait for model", m.QualifiedName(), err)
 	}
 	defer src.Close()
-	if o.Apps == nil {
-		// Once the first snapshot fixed the applications, fetch only them.
-		progress, narrowed := o.Progress, false
-		o.Progress = func(p status.WaitProgress) {
-			if !narrowed {
-				narrowed = true
-				if names := p.Status.ApplicationNames(); len(names) > 0 {
-					src.SetPatterns(names)
-				}
-			}
-			if progress != nil {
-				progress(p)
-			}
-		}
-	}
 	w := &status.Waiter{Source: src, Logger: m.ctrl.logger, Changes: m.ChangeLog()}
 	s, err := w.WaitForIdle(ctx, &o)
 	return s, nameWait(err, "wait for model "+strconv.Quote(m.QualifiedName())+" to be idle")
@@ -145,7 +130,7 @@ func (m *Model) Wait(ctx context.Context, ready status.Predicate, opts *status.W
 	if opts != nil {
 		o = *opts
 	}
-	src, err := m.StatusSource(status.PollingSourceConfig{Patterns: o.Apps, Interval: o.Interval})
+	src, err := m.StatusSource(status.PollingSourceConfig{Interval: o.Interval})
 	if err != nil {
 		return nil, opError("wait for model", m.QualifiedName(), err)
 	}

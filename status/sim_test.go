@@ -98,6 +98,18 @@ func (r *recorder) methods(from int) []string {
 	return slices.Clone(r.calls[from:])
 }
 
+// countOf returns how many times method ("Facade.Method") was called
+// from the from-th call on.
+func (r *recorder) countOf(from int, method string) int {
+	n := 0
+	for _, c := range r.methods(from) {
+		if c == method {
+			n++
+		}
+	}
+	return n
+}
+
 func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
@@ -625,5 +637,30 @@ func TestSimWaitThroughModelAPI(t *testing.T) {
 			t.Errorf("first snapshot after SetConfig: busy %q, want both units held", first)
 		}
 		checkSettled(t, s, "wordpress")
+	})
+}
+
+// TestSimOneFullStatusPerPoll counts the FullStatus calls of waits that
+// watch a subordinate application, named or found in the first snapshot:
+// one per snapshot, the principals' units coming with the subordinate's.
+func TestSimOneFullStatusPerPoll(t *testing.T) {
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m, r := startSimRecorded(t, version)
+		seed(t, srv, map[string]int{"ubuntu": 2, "ntp": 0})
+		ctx := testCtx(t)
+		if _, err := m.Integrate(ctx, "ntp:juju-info", "ubuntu:juju-info", nil); err != nil {
+			t.Fatalf("Integrate: %v", err)
+		}
+		for _, apps := range [][]string{{"ntp"}, nil} {
+			before := r.count()
+			snapshots := 0
+			s := settle(t, srv, m, &status.WaitForIdleOptions{Apps: apps, ExactUnits: 2, Progress: func(status.WaitProgress) { snapshots++ }})
+			if got := len(s.Units("ntp")); got != 2 {
+				t.Errorf("apps %v: ntp has %d units at the end, want 2", apps, got)
+			}
+			if calls := r.countOf(before, "Client.FullStatus"); calls != snapshots || snapshots < 2 {
+				t.Errorf("apps %v: %d FullStatus calls for %d snapshots, want one each (and more than one snapshot)", apps, calls, snapshots)
+			}
+		}
 	})
 }

@@ -42,10 +42,13 @@ type PollingSourceConfig struct {
 	// machine names; none = the whole model), typically by calling
 	// Client.FullStatus. Model.StatusSource supplies one.
 	Fetch func(ctx context.Context, patterns []string) (*Status, error)
-	// Patterns restricts every fetch to what the caller is interested in.
-	// When a matched application is a subordinate, the source adds its
-	// principal applications to the patterns, so that the subordinate
-	// units (listed under their principals) are fetched too.
+	// Patterns restricts every fetch to what the caller is interested in
+	// (a Waiter replaces them with the applications it watches, see
+	// ApplicationWatcher). When a matched application is a subordinate,
+	// the source adds its principal applications to the patterns, so that
+	// the subordinate units (listed under their principals) are fetched
+	// too: from what earlier snapshots said, or, the first time, with a
+	// second fetch when the reply lacks the principals.
 	Patterns []string
 	// Interval is the time between the starts of two fetches; 0 means
 	// DefaultInterval.
@@ -67,14 +70,30 @@ type PollingSourceConfig struct {
 type PollingSource struct {
 	cfg PollingSourceConfig
 
-	mu       sync.Mutex // serialises Next
-	patterns []string   // guarded by pmu
-	pmu      sync.Mutex
-	last     time.Time // start of the last fetch, monotonic
-	closed   chan struct{}
-	once     sync.Once
-	noPats   bool // the server refused patterns; fetch everything
+	mu     sync.Mutex // serialises Next
+	last   time.Time  // start of the last fetch, monotonic
+	closed chan struct{}
+	once   sync.Once
+	noPats bool // the server refused patterns; fetch everything
+
+	pmu        sync.Mutex          // guards what follows
+	patterns   []string            // what the caller asked for
+	principals map[string][]string // subordinate application -> its principals, as snapshots said
 }
+
+// ApplicationWatcher is implemented by sources that can restrict their
+// snapshots to some applications (PollingSource does). A Waiter tells its
+// source which applications its condition watches: at the start when the
+// options name them, or once the first snapshot fixed them (WaitForIdle
+// without Apps), so that later snapshots fetch only what the wait needs.
+type ApplicationWatcher interface {
+	// WatchApplications restricts the snapshots from the next one on to
+	// the named applications and what they need (the principals of
+	// subordinates); none means the whole model.
+	WatchApplications(apps []string)
+}
+
+var _ ApplicationWatcher = (*PollingSource)(nil)
 
 // ErrSourceClosed is returned by Next after a Source was closed.
 var ErrSourceClosed = errors.New("status source closed")
@@ -109,11 +128,40 @@ func (p *PollingSource) SetPatterns(patterns []string) {
 	p.pmu.Unlock()
 }
 
-// Patterns returns the patterns the next fetch will use.
+// WatchApplications implements ApplicationWatcher: the applications become
+// the patterns of the next fetches.
+func (p *PollingSource) WatchApplications(apps []string) { p.SetPatterns(apps) }
+
+// Patterns returns the patterns the next fetch will use: those set, with
+// the principals of the subordinate applications among them that earlier
+// snapshots showed.
 func (p *PollingSource) Patterns() []string {
 	p.pmu.Lock()
 	defer p.pmu.Unlock()
-	return slices.Clone(p.patterns)
+	out := slices.Clone(p.patterns)
+	for _, pat := range p.patterns {
+		for _, principal := range p.principals[pat] {
+			if !slices.Contains(out, principal) {
+				out = append(out, principal)
+			}
+		}
+	}
+	return out
+}
+
+// learn remembers the principals of the subordinate applications in s.
+func (p *PollingSource) learn(s *Status) {
+	p.pmu.Lock()
+	defer p.pmu.Unlock()
+	for name, a := range s.Applications {
+		if len(a.SubordinateTo) == 0 {
+			continue
+		}
+		if p.principals == nil {
+			p.principals = make(map[string][]string)
+		}
+		p.principals[name] = slices.Clone(a.SubordinateTo)
+	}
 }
 
 // Close stops the source; Next then fails with ErrSourceClosed. It is
@@ -178,8 +226,12 @@ func (p *PollingSource) Next(ctx context.Context) (*Status, error) {
 	}
 }
 
-// fetch fetches once with the current patterns, widening them for
-// subordinates and dropping them if the server refuses them.
+// fetch fetches once with the current patterns (see Patterns), which
+// costs one Client.FullStatus call except in two cases that each happen
+// once per source: the server refused the patterns (the source then
+// fetches the whole model, now and from then on), or a subordinate
+// application's principals were neither known nor in the reply (the
+// source fetches again with them, and knows them from then on).
 func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 	patterns := p.Patterns()
 	if p.noPats {
@@ -188,33 +240,32 @@ func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 	sent := time.Now()
 	s, err := p.cfg.Fetch(ctx, patterns)
 	if err != nil {
-		if len(patterns) > 0 && !isConnectionError(err) && ctx.Err() == nil && !p.cfg.Retryable(err) {
-			// Some servers refuse some patterns; everything is a superset.
-			p.logInfo(ctx, "status with patterns failed; fetching the whole model", "patterns", patterns, "error", err.Error())
-			p.noPats = true
-			sent = time.Now()
-			s, err = p.cfg.Fetch(ctx, nil)
+		if len(patterns) == 0 || isConnectionError(err) || ctx.Err() != nil || p.cfg.Retryable(err) {
+			return nil, err
 		}
-		if err != nil {
+		// Some servers refuse some patterns; everything is a superset.
+		p.logInfo(ctx, "status with patterns failed; fetching the whole model from now on", "patterns", patterns, "error", err.Error())
+		p.noPats = true
+		patterns = nil
+		sent = time.Now()
+		if s, err = p.cfg.Fetch(ctx, nil); err != nil {
 			return nil, err
 		}
 	}
 	if s == nil {
 		return nil, errors.New("fetch returned no status")
 	}
-	if len(patterns) > 0 {
-		if extra := missingPrincipals(s, patterns); len(extra) > 0 {
-			widened := append(slices.Clone(patterns), extra...)
-			p.pmu.Lock()
-			p.patterns = widened
-			p.pmu.Unlock()
-			sent = time.Now()
-			s2, err := p.cfg.Fetch(ctx, widened)
-			if err != nil {
-				return nil, err
-			}
-			s = s2
+	p.learn(s)
+	if extra := missingPrincipals(s, patterns); len(extra) > 0 {
+		sent = time.Now()
+		s2, err := p.cfg.Fetch(ctx, append(slices.Clone(patterns), extra...))
+		if err != nil {
+			return nil, err
 		}
+		if s2 == nil {
+			return nil, errors.New("fetch returned no status")
+		}
+		s = s2
 	}
 	if s.sent.IsZero() {
 		s.sent = sent
@@ -225,16 +276,20 @@ func (p *PollingSource) fetch(ctx context.Context) (*Status, error) {
 	return s, nil
 }
 
-// missingPrincipals returns the principal applications of the
-// subordinate applications in s that the patterns do not cover.
+// missingPrincipals returns the principal applications of the subordinate
+// applications that patterns name in s that s lacks (so that the
+// subordinate units, listed under their principals' units, are missing
+// too). Juju and jujusim list the principals' units of a subordinate
+// named by a pattern: then there are none.
 func missingPrincipals(s *Status, patterns []string) []string {
 	var extra []string
-	for _, a := range s.Applications {
-		if !slices.Contains(patterns, a.Name) {
+	for _, name := range patterns {
+		a := s.Applications[name]
+		if a == nil {
 			continue
 		}
 		for _, principal := range a.SubordinateTo {
-			if !slices.Contains(patterns, principal) && !slices.Contains(extra, principal) {
+			if s.Applications[principal] == nil && !slices.Contains(patterns, principal) && !slices.Contains(extra, principal) {
 				extra = append(extra, principal)
 			}
 		}

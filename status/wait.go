@@ -61,8 +61,10 @@ type WaitProgress struct {
 // 10 minutes.
 type WaitForIdleOptions struct {
 	// Apps are the applications to wait for. Nil or empty means every
-	// application in the model when the wait starts. Named applications that are not
-	// deployed yet are waited for.
+	// application in the model when the wait starts (the first snapshot).
+	// Named applications that are not deployed yet are waited for. The
+	// source is told (see ApplicationWatcher), so that it fetches only
+	// them.
 	Apps []string
 	// Status is the workload status every unit (and the application, see
 	// Application.EffectiveStatus) must have, such as "active".
@@ -110,9 +112,9 @@ type WaitOptions struct {
 	// Successes is how many consecutive snapshots ready must hold for;
 	// 0 means DefaultWaitSuccesses.
 	Successes int
-	// Apps restricts the snapshots a Model fetches to these applications
-	// (and what they need); nil fetches the whole model. A Waiter's own
-	// source ignores it.
+	// Apps restricts the snapshots to these applications (and what they
+	// need), when the source can (see ApplicationWatcher); nil fetches the
+	// whole model. The predicates still name what they look at.
 	Apps []string
 	// Interval is the polling interval of the source a Model builds;
 	// 0 means DefaultInterval. A Waiter's own source ignores it.
@@ -212,7 +214,9 @@ func timeoutCause(ctx context.Context, err error) error {
 
 // Waiter runs waits over a Source. Model.WaitForIdle and Model.Wait
 // build one over a polling source; use a Waiter directly to wait over a
-// source of your own. A Waiter runs one wait at a time.
+// source of your own. A Waiter runs one wait at a time. When the source
+// implements ApplicationWatcher, the Waiter tells it which applications
+// the wait watches.
 type Waiter struct {
 	// Source supplies the snapshots; required. The Waiter does not close
 	// it.
@@ -237,16 +241,23 @@ type verdict struct {
 	busy   []string
 	fail   error
 	failed []string
+	// watch, when set, names the applications the condition watches from
+	// now on, for the source (see ApplicationWatcher).
+	watch []string
 }
 
 // evalFunc evaluates one snapshot.
 type evalFunc func(s *Status) verdict
 
+// run runs a wait: it evaluates the source's snapshots until the
+// evaluation says done or fails. watch, if set, names the applications the
+// condition watches, which the source is told before the first snapshot.
 func (w *Waiter) run(ctx context.Context, op string, timeout time.Duration,
-	progress func(WaitProgress), eval evalFunc) (*Status, error) {
+	progress func(WaitProgress), watch []string, eval evalFunc) (*Status, error) {
 	if w.Source == nil {
 		return nil, fmt.Errorf("cannot %s: %w: no status source", op, ErrInvalidArgument)
 	}
+	w.watch(watch)
 	if timeout == 0 {
 		timeout = DefaultWaitTimeout
 	}
@@ -267,6 +278,7 @@ func (w *Waiter) run(ctx context.Context, op string, timeout time.Duration,
 		changes := s.Changes(prev)
 		w.logChanges(ctx, prev == nil, s, changes)
 		v := eval(s)
+		w.watch(v.watch)
 		busy = v.busy
 		if v.fail != nil {
 			if progress != nil {
@@ -289,6 +301,17 @@ func (w *Waiter) run(ctx context.Context, op string, timeout time.Duration,
 			return s, nil
 		}
 		prev = s
+	}
+}
+
+// watch tells the source which applications the wait watches, if the
+// source can restrict its snapshots to them.
+func (w *Waiter) watch(apps []string) {
+	if len(apps) == 0 {
+		return
+	}
+	if aw, ok := w.Source.(ApplicationWatcher); ok {
+		aw.WatchApplications(apps)
 	}
 }
 
@@ -362,7 +385,16 @@ func (w *Waiter) WaitForIdle(ctx context.Context, opts *WaitForIdleOptions) (*St
 	if ev.opts.AtLeastUnits == 0 {
 		ev.opts.AtLeastUnits = 1
 	}
-	return w.run(ctx, "wait for idle", o.Timeout, o.Progress, ev.eval)
+	eval := func(s *Status) verdict {
+		first := !ev.fixed
+		v := ev.eval(s)
+		if first && len(o.Apps) == 0 {
+			// The first snapshot fixed the applications: fetch only them.
+			v.watch = ev.apps
+		}
+		return v
+	}
+	return w.run(ctx, "wait for idle", o.Timeout, o.Progress, o.Apps, eval)
 }
 
 // idleEval holds WaitForIdle's state across snapshots.
@@ -676,7 +708,7 @@ func (w *Waiter) Wait(ctx context.Context, ready Predicate, opts *WaitOptions) (
 		streak++
 		return verdict{done: streak >= o.Successes}
 	}
-	return w.run(ctx, "wait", o.Timeout, o.Progress, eval)
+	return w.run(ctx, "wait", o.Timeout, o.Progress, o.Apps, eval)
 }
 
 // guardHolds lists the units that have not reported a status since the

@@ -2,9 +2,12 @@ package status
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -623,7 +627,9 @@ func TestPollingSourceSubordinatePatterns(t *testing.T) {
 	if _, err := src.Next(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"tel"}, {"tel", "pg"}, {"tel", "pg"}}
+	// The reply to {"tel"} lists tel's principal pg (as Juju does), so the
+	// first poll needs no second fetch; the next one asks for pg too.
+	want := [][]string{{"tel"}, {"tel", "pg"}}
 	if diff := cmp.Diff(want, sc.pattern); diff != "" {
 		t.Errorf("patterns per fetch (-want +got):\n%s", diff)
 	}
@@ -631,6 +637,54 @@ func TestPollingSourceSubordinatePatterns(t *testing.T) {
 	src.Close()
 	if _, err := src.Next(ctx); !errors.Is(err, ErrSourceClosed) {
 		t.Errorf("Next after Close = %v", err)
+	}
+}
+
+// TestPollingSourcePrincipalsNotListed checks the source against a server
+// that lists only what the patterns name: the first poll fetches again
+// with the subordinate's principals, later polls fetch once.
+func TestPollingSourcePrincipalsNotListed(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("testdata", "settled.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got [][]string
+	src, err := NewPollingSource(PollingSourceConfig{
+		Interval: time.Millisecond,
+		Patterns: []string{"tel"},
+		Fetch: func(_ context.Context, patterns []string) (*Status, error) {
+			mu.Lock()
+			got = append(got, patterns)
+			mu.Unlock()
+			var fs facades.FullStatus
+			if err := json.Unmarshal(data, &fs); err != nil {
+				return nil, err
+			}
+			for name := range fs.Applications {
+				if !slices.Contains(patterns, name) {
+					delete(fs.Applications, name)
+				}
+			}
+			return fromWire(&fs), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var s *Status
+	for range 3 {
+		if s, err = src.Next(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([][]string{{"tel"}, {"tel", "pg"}, {"tel", "pg"}, {"tel", "pg"}}, got); diff != "" {
+		t.Errorf("patterns per fetch (-want +got):\n%s", diff)
+	}
+	if len(s.Units("tel")) == 0 {
+		t.Error("the subordinate's units are missing from the last snapshot")
 	}
 }
 
@@ -660,6 +714,40 @@ func TestPollingSourcePatternsRefused(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff([][]string{{"nope"}, nil, nil}, got); diff != "" {
+		t.Errorf("patterns per fetch (-want +got):\n%s", diff)
+	}
+}
+
+// TestPollingSourceSubordinateRefused checks that once the server refused
+// the patterns, the source neither sends them again nor widens them for a
+// subordinate: one fetch per poll.
+func TestPollingSourceSubordinateRefused(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got [][]string
+	src, err := NewPollingSource(PollingSourceConfig{
+		Interval: time.Millisecond,
+		Patterns: []string{"tel"},
+		Fetch: func(_ context.Context, patterns []string) (*Status, error) {
+			mu.Lock()
+			got = append(got, patterns)
+			mu.Unlock()
+			if len(patterns) > 0 {
+				return nil, &rpc.Error{Code: "not supported", Message: "patterns not supported"}
+			}
+			return fixture(t, "settled"), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for range 3 {
+		if _, err := src.Next(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([][]string{{"tel"}, nil, nil, nil}, got); diff != "" {
 		t.Errorf("patterns per fetch (-want +got):\n%s", diff)
 	}
 }
