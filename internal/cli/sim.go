@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,14 +30,16 @@ flags:
 
 // simOptions are the parsed flags of "gojuju sim".
 type simOptions struct {
-	listen     string
-	jujuData   string
-	controller string
-	version    string
-	speed      jujusim.Speed
-	seed       map[string]int
-	seedOrder  []string
-	keep       bool
+	listen        string
+	jujuData      string
+	controller    string
+	version       string
+	speed         jujusim.Speed
+	seed          map[string]int
+	seedOrder     []string
+	keep          bool
+	behaviour     *jujusim.BehaviourFile // --behaviour, nil if none
+	behaviourPath string
 }
 
 func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
@@ -47,7 +50,7 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 		fs.PrintDefaults()
 	}
 	o := &simOptions{}
-	var speed, seed string
+	var speed, seed, behaviour string
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:17070", "`address` to listen on")
 	fs.StringVar(&o.jujuData, "juju-data", "", "JUJU_DATA `directory` to register the controller in (default: $JUJU_DATA, else ~/.local/share/juju)")
 	fs.StringVar(&o.controller, "controller", "jujusim", "controller `name`")
@@ -55,6 +58,7 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 	fs.StringVar(&speed, "speed", "fast", "agent speed: realistic, fast or instant")
 	fs.StringVar(&seed, "seed", "", "deploy `APP=UNITS,...` into the default model at start")
 	fs.BoolVar(&o.keep, "keep", false, "keep the JUJU_DATA entries on exit")
+	fs.StringVar(&behaviour, "behaviour", "", "YAML `file` steering the simulated charms of every model, by application: statuses, hook failures, exec and action results, relation data")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -80,6 +84,16 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 	}
 	if o.seed, o.seedOrder, err = parseSeed(seed); err != nil {
 		return nil, fmt.Errorf("%w: --seed: %v", ErrUsage, err)
+	}
+	if behaviour != "" {
+		data, err := os.ReadFile(behaviour)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --behaviour: %v", ErrUsage, err)
+		}
+		if o.behaviour, err = jujusim.ParseBehaviourFile(data); err != nil {
+			return nil, fmt.Errorf("%w: --behaviour %s: %v", ErrUsage, behaviour, err)
+		}
+		o.behaviourPath = behaviour
 	}
 	return o, nil
 }
@@ -141,6 +155,9 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer func() { _ = sim.Close() }()
 
+	if o.behaviour != nil {
+		sim.SetBehaviours(jujusim.AnyModel, o.behaviour)
+	}
 	if len(o.seed) > 0 {
 		if err := sim.Seed(sim.DefaultModelUUID(), o.seed); err != nil {
 			return fmt.Errorf("cannot seed the default model: %w", err)
@@ -177,6 +194,14 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			parts = append(parts, fmt.Sprintf("%s (%d %s)", app, o.seed[app], unit))
 		}
 		fmt.Fprintf(stdout, "Seeded: %s\n", strings.Join(parts, ", "))
+	}
+	if o.behaviour != nil {
+		apps := make([]string, 0, len(o.behaviour.Applications))
+		for app := range o.behaviour.Applications {
+			apps = append(apps, app)
+		}
+		sort.Strings(apps)
+		fmt.Fprintf(stdout, "Behaviours from %s for: %s\n", o.behaviourPath, strings.Join(apps, ", "))
 	}
 	fmt.Fprintf(stdout, "Registered as the current controller in %s", store.Dir())
 	if o.keep {

@@ -285,13 +285,14 @@ func (c *Controller) SetBehaviour(modelUUID, app string, b Behaviour) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.behaviours[modelUUID+"/"+app] = b
-	m, ok := c.models[modelUUID]
-	if !ok {
-		return
-	}
-	if a, ok := m.apps[app]; ok {
-		a.behaviour = b
-		c.applyBehaviour(a)
+	for uuid, m := range c.models {
+		if uuid != modelUUID && (modelUUID != AnyModel || c.hasOwnBehaviour(uuid, app)) {
+			continue
+		}
+		if a, ok := m.apps[app]; ok {
+			a.behaviour = b
+			c.applyBehaviour(a)
+		}
 	}
 	c.sched.kick()
 }

@@ -148,7 +148,7 @@ func (c *Controller) deploy(m *model, s deploySpec) (*application, error) {
 	for ep := range s.ch.relations {
 		a.bindings[ep] = "alpha"
 	}
-	if b, ok := c.behaviours[m.uuid+"/"+s.name]; ok {
+	if b, ok := c.behaviourFor(m.uuid, s.name); ok {
 		a.behaviour = b
 	}
 	m.apps[s.name] = a

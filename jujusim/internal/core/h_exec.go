@@ -51,7 +51,8 @@ type ExecHandler func(ExecRequest) ExecResult
 // execKey is the key of the handler for target in a model.
 func execKey(modelUUID, target string) string { return modelUUID + "\x00" + target }
 
-// SetExecHandler sets the handler of commands run on target in the model:
+// SetExecHandler sets the handler of commands run on target in the model
+// (AnyModel: every model without one of its own):
 // a unit ("pg/0"), an application ("pg"), a machine ID ("0", "0/lxd/1"),
 // or "" for every target without a handler of its own. A nil h removes
 // the handler.
@@ -105,7 +106,7 @@ func (c *Controller) runExec(m *model, t execTarget, command string, timeout tim
 		keys = append(keys, t.unit.name, t.unit.app.name)
 	}
 	for _, k := range keys {
-		if h := c.execHandlers[execKey(m.uuid, k)]; h != nil {
+		if h := c.execHandler(m.uuid, k); h != nil {
 			return h(req)
 		}
 	}
@@ -119,11 +120,11 @@ func (c *Controller) runExec(m *model, t execTarget, command string, timeout tim
 		}
 	}
 	if t.unit == nil && mc != nil {
-		if h := c.execHandlers[execKey(m.uuid, mc.id)]; h != nil {
+		if h := c.execHandler(m.uuid, mc.id); h != nil {
 			return h(req)
 		}
 	}
-	if h := c.execHandlers[execKey(m.uuid, "")]; h != nil {
+	if h := c.execHandler(m.uuid, ""); h != nil {
 		return h(req)
 	}
 	return DefaultExec(req)
@@ -132,6 +133,15 @@ func (c *Controller) runExec(m *model, t execTarget, command string, timeout tim
 // wireTime is t as the controller sends task and operation times: the
 // zero time ("0001-01-01T00:00:00Z") for one that has not happened.
 func wireTime(t time.Time) *time.Time { return &t }
+
+// execHandler returns the handler set for target in the model, or for
+// every model (AnyModel).
+func (c *Controller) execHandler(modelUUID, target string) ExecHandler {
+	if h := c.execHandlers[execKey(modelUUID, target)]; h != nil {
+		return h
+	}
+	return c.execHandlers[execKey(AnyModel, target)]
+}
 
 func shortUUID(uuid string) string {
 	if len(uuid) >= 6 {

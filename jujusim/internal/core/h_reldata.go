@@ -17,7 +17,8 @@ func relDataKey(modelUUID, entity, endpoint string) string {
 	return modelUUID + "\x00" + entity + "\x00" + endpoint
 }
 
-// SetRelationData sets keys in the databag of entity, an application
+// SetRelationData sets (for modelUUID AnyModel: in every model without
+// its own) keys in the databag of entity, an application
 // ("pg", its application databag) or a unit ("pg/0"), in the relations of
 // its endpoint, on top of what its Behaviour sets. An empty value removes
 // a key; nil data removes everything SetRelationData set there.
@@ -45,7 +46,11 @@ func (c *Controller) databag(m *model, entity, endpoint string, base map[string]
 	for k, v := range base {
 		out[k] = v
 	}
-	for k, v := range c.relData[relDataKey(m.uuid, entity, endpoint)] {
+	set, ok := c.relData[relDataKey(m.uuid, entity, endpoint)]
+	if !ok {
+		set = c.relData[relDataKey(AnyModel, entity, endpoint)]
+	}
+	for k, v := range set {
 		out[k] = v
 	}
 	for k, v := range out {
@@ -98,15 +103,26 @@ func (c *Controller) unitRelationData(m *model, u *unit) []facades.EndpointRelat
 			}
 			erd.ApplicationData = c.appDatabag(m, oa, o.rel.Name)
 			for _, ou := range oa.sortedUnits() {
-				if ou.joined[rel.id] && ou != u {
+				if inScope(ou, rel) && ou != u {
 					erd.UnitRelationData[ou.name] = facades.RelationData{InScope: true, UnitData: c.unitDatabag(m, ou, o.rel.Name)}
 				}
 			}
 		}
-		if u.joined[rel.id] {
+		if inScope(u, rel) {
 			erd.UnitRelationData[u.name] = facades.RelationData{InScope: true, UnitData: c.unitDatabag(m, u, ep.rel.Name)}
 		}
 		out = append(out, erd)
 	}
 	return out
+}
+
+// inScope reports whether u's agent has entered rel's scope: it has run
+// the relation's joined/changed hooks, or (a lone unit, or one whose
+// related units have not come up) its agent is up and has installed the
+// charm, after which it enters the scope of its application's relations.
+func inScope(u *unit, rel *relation) bool {
+	if u.life == lifeDead || rel.life != lifeAlive {
+		return false
+	}
+	return u.joined[rel.id] || u.installed
 }
