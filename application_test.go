@@ -553,3 +553,18 @@ func TestRemoveThenWaitGone(t *testing.T) {
 		})
 	}
 }
+
+// Application.Remove must return the per-application error of
+// DestroyApplication.
+func TestRemoveApplicationBulkError(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, _, m := simModel(t, v)
+			err := m.Application("nope").Remove(testCtx(t), nil)
+			if !errors.Is(err, ErrNotFound) {
+				t.Errorf("Remove of a missing application: err = %v, want ErrNotFound", err)
+			}
+		})
+	}
+}

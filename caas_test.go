@@ -76,3 +76,21 @@ func appScale(t *testing.T, m *Model, app string) int {
 	}
 	return a.Scale
 }
+
+// On a Kubernetes model, Scale and AddUnits go through ScaleApplications,
+// whose per-application error must not be lost.
+func TestKubernetesScaleBulkError(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			_, m := k8sModel(t, v)
+			ctx := testCtx(t)
+			app := m.Application("nope")
+			if err := app.Scale(ctx, 2); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Scale of a missing application: err = %v, want ErrNotFound", err)
+			}
+			if _, err := app.AddUnits(ctx, 1, nil); !errors.Is(err, ErrNotFound) {
+				t.Errorf("AddUnits to a missing application: err = %v, want ErrNotFound", err)
+			}
+		})
+	}
+}

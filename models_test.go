@@ -278,3 +278,34 @@ func TestModelConfigUnknownKeyWarns(t *testing.T) {
 		})
 	}
 }
+
+// DestroyModel without NoWait returns only after the controller said the
+// model is gone (ModelManager.ModelStatus for it answered "not found");
+// with NoWait it does not ask.
+func TestDestroyModelWaitsUntilGone(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			srv := startSim(t, v)
+			c := connectSim(t, srv)
+			ctx := testCtx(t)
+			for _, noWait := range []bool{false, true} {
+				name := "wait"
+				if noWait {
+					name = "nowait"
+				}
+				if _, err := c.AddModel(ctx, name, nil); err != nil {
+					t.Fatal(err)
+				}
+				r := record(c)
+				if err := c.DestroyModel(ctx, name, &DestroyModelOptions{NoWait: noWait}); err != nil {
+					t.Fatal(err)
+				}
+				_, asked := r.last("ModelManager", "ModelStatus")
+				if asked == noWait {
+					t.Errorf("DestroyModel(NoWait=%v) asked ModelStatus: %v", noWait, asked)
+				}
+			}
+		})
+	}
+}
