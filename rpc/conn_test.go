@@ -201,8 +201,10 @@ func TestDeadline(t *testing.T) {
 	c := dial(t, s.config())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := c.Call(ctx, "Test", "Block", "", nil, nil); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Call past its deadline = %v, want context.DeadlineExceeded", err)
+	// The request was sent: a reply that outlives the deadline leaves the
+	// outcome unknown.
+	if err := c.Call(ctx, "Test", "Block", "", nil, nil); !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, rpc.ErrOutcomeUnknown) || rpc.IsRetryable(err) {
+		t.Errorf("Call past its deadline = %v, want context.DeadlineExceeded and ErrOutcomeUnknown, not retryable", err)
 	}
 	if n := rpc.PendingCalls(c); n != 0 {
 		t.Errorf("%d requests still pending after the expired call returned, want it forgotten", n)
@@ -320,13 +322,43 @@ func TestMalformedFrameBreaksConnection(t *testing.T) {
 			if err := waitFor(t, pending, "the pending call"); !errors.Is(err, rpc.ErrBroken) {
 				t.Errorf("pending call error = %v, want ErrBroken", err)
 			}
-			if err := c.Call(context.Background(), "Test", "Echo", "", nil, nil); !errors.Is(err, rpc.ErrBroken) {
-				t.Errorf("Call after the break = %v, want ErrBroken", err)
+			if err := c.Call(context.Background(), "Test", "Echo", "", nil, nil); !errors.Is(err, rpc.ErrBroken) || !errors.Is(err, rpc.ErrNotSent) || !rpc.IsRetryable(err) {
+				t.Errorf("Call after the break = %v, want ErrBroken and ErrNotSent, retryable", err)
 			}
 			if err := c.Close(); err != nil {
 				t.Errorf("Close after the break: %v", err)
 			}
 		})
+	}
+}
+
+// A call in flight when the connection broke reports the break (ErrBroken,
+// outcome unknown) even when another goroutine closes the connection
+// before the call looks at why it ended: under concurrent use, the caller
+// that notices the break first closes the connection to replace it, and
+// the others used to get "closed after it had broken", which matched
+// ErrClosed and was not retryable.
+func TestCallInFlightWhenBrokenThenClosed(t *testing.T) {
+	s := newTestServer(t)
+	for range 20 {
+		c := dial(t, s.config())
+		const n = 8
+		done := make(chan error, n)
+		for range n {
+			go func() { done <- c.Call(context.Background(), "Test", "Block", "", nil, nil) }()
+		}
+		for range n {
+			waitFor(t, s.blocked, "the server to receive the calls")
+		}
+		s.DropConns()
+		<-c.Broken()
+		c.Close()
+		for range n {
+			err := waitFor(t, done, "the call to fail")
+			if !errors.Is(err, rpc.ErrBroken) || errors.Is(err, rpc.ErrClosed) || !errors.Is(err, rpc.ErrOutcomeUnknown) {
+				t.Fatalf("call in flight when the connection broke = %v, want ErrBroken and ErrOutcomeUnknown, not ErrClosed", err)
+			}
+		}
 	}
 }
 
