@@ -314,17 +314,30 @@ func (a *Application) remove(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := apiclient.NewApplicationClient(conn).DestroyApplication(ctx, facades.DestroyApplicationsParams{
-		Applications: []facades.DestroyApplicationParams{{ApplicationTag: applicationTag(a.name),
-			DestroyStorage: opts.DestroyStorage, Force: opts.Force, MaxWait: opts.MaxWait}},
+	err = resolveWrite(ctx, func() error {
+		res, err := apiclient.NewApplicationClient(conn).DestroyApplication(ctx, facades.DestroyApplicationsParams{
+			Applications: []facades.DestroyApplicationParams{{ApplicationTag: applicationTag(a.name),
+				DestroyStorage: opts.DestroyStorage, Force: opts.Force, MaxWait: opts.MaxWait}},
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range res.Results {
+			if r.Error != nil {
+				return apiclient.ServerError(r.Error)
+			}
+		}
+		return nil
+	}, func() (bool, error) {
+		ps, err := a.m.probe(ctx)
+		if err != nil {
+			return false, err
+		}
+		_, alive := ps.appAlive(a.name)
+		return !alive, nil
 	})
 	if err != nil {
 		return err
-	}
-	for _, r := range res.Results {
-		if r.Error != nil {
-			return apiclient.ServerError(r.Error)
-		}
 	}
 	if !opts.Wait {
 		return nil
@@ -415,15 +428,33 @@ func (m *Model) removeUnits(ctx context.Context, units []string, opts *RemoveOpt
 	for _, u := range units {
 		params.Units = append(params.Units, facades.DestroyUnitParams{UnitTag: unitTag(u), DestroyStorage: opts.DestroyStorage, Force: opts.Force, MaxWait: opts.MaxWait})
 	}
-	res, err := apiclient.NewApplicationClient(conn).DestroyUnit(ctx, params)
+	err = resolveWrite(ctx, func() error {
+		res, err := apiclient.NewApplicationClient(conn).DestroyUnit(ctx, params)
+		if err != nil {
+			return err
+		}
+		errs := make([]*rpc.Error, len(res.Results))
+		for i, r := range res.Results {
+			errs[i] = apiclient.ServerError(r.Error)
+		}
+		return rpc.BulkError(errs)
+	}, func() (bool, error) {
+		ps, err := m.probe(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, u := range units {
+			if ps.unitAlive(u) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	apps := map[string]bool{}
+	for _, u := range units {
+		apps[unitApplication(u)] = true
+	}
 	if err != nil {
-		return err
-	}
-	errs := make([]*rpc.Error, len(res.Results))
-	for i, r := range res.Results {
-		errs[i] = apiclient.ServerError(r.Error)
-	}
-	if err := rpc.BulkError(errs); err != nil {
 		return err
 	}
 	if !opts.Wait {

@@ -69,9 +69,12 @@ func (a *apiConn) Call(ctx context.Context, facade, method, id string, params, r
 //   - a read-only call (facades.Mutating false) without an object id whose
 //     connection failed before the answer came is sent again on the
 //     replacement;
-//   - a mutating call whose request was sent is never repeated: it fails
-//     with an error matching ErrOutcomeUnknown, which the operations
-//     resolve by reading the model's state where it can answer.
+//   - a call of an idempotent mutating method (the idempotent table: it
+//     sets state to given values) whose outcome is unknown is sent again;
+//   - any other mutating call whose request was sent is never repeated: it
+//     fails with an error matching ErrOutcomeUnknown, which the operations
+//     resolve by reading the model's state where it can answer (see
+//     outcome.go).
 //
 // Retries redial (calls made while a redial is under way wait for it)
 // with a capped, jittered back-off that never sleeps past ctx's deadline,
@@ -80,6 +83,7 @@ func (a *apiConn) CallVersion(ctx context.Context, facade string, version int, m
 	mut := isMutating(facade, method)
 	conn := a.current()
 	var bo *backoff
+	resends := 0
 	for {
 		if h := a.ctrl.requestHook.Load(); h != nil {
 			(*h)(facade, version, method, params)
@@ -90,6 +94,18 @@ func (a *apiConn) CallVersion(ctx context.Context, facade string, version int, m
 				a.ctrl.mutated(ctx, mutation{Model: a.model, Facade: facade, Version: version, Method: method, ID: id, Params: params})
 			}
 			return nil
+		}
+		if mut && resends < maxResends && idempotent[facade+"."+method] && errors.Is(err, rpc.ErrOutcomeUnknown) &&
+			ctx.Err() == nil && id == "" && !a.ctrl.isClosed() {
+			// Setting the same state again is harmless: resend.
+			resends++
+			bo = nil
+			conn = a.current()
+			if next, derr := a.redial(ctx, conn, a.ctrl.newBackoff()); derr == nil {
+				conn = next
+			}
+			a.ctrl.logger.DebugContext(ctx, "resending idempotent call whose outcome is unknown", "facade", facade, "method", method)
+			continue
 		}
 		if !a.retryable(ctx, err, mut, id) {
 			if errors.Is(err, rpc.ErrOutcomeUnknown) {

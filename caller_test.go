@@ -3,6 +3,9 @@ package juju
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -129,11 +132,11 @@ func TestWriteOutcomeUnknown(t *testing.T) {
 	}
 	var h hookLog
 	defer c.onMutation(h.add)()
-	release := srv.Stall("ModelConfig", "ModelSet")
+	release := srv.Stall("Application", "AddUnits")
 	defer release()
 	done := make(chan error, 1)
 	go func() {
-		done <- c.Call(testCtx(t), "ModelConfig", "ModelSet", "", map[string]any{"config": map[string]any{}}, nil)
+		done <- m.Call(testCtx(t), "Application", "AddUnits", "", map[string]any{"application": "nope", "num-units": 1}, nil)
 	}()
 	time.Sleep(50 * time.Millisecond)
 	srv.DropConnections()
@@ -141,8 +144,8 @@ func TestWriteOutcomeUnknown(t *testing.T) {
 	if !errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, ErrNotSent) || IsRetryable(err) {
 		t.Fatalf("write whose connection dropped mid-call: %v, want ErrOutcomeUnknown, not retryable", err)
 	}
-	if got := h.take(); len(got) != 1 || !got[0].Unknown || got[0].Method != "ModelSet" {
-		t.Fatalf("hook calls = %+v, want one unknown ModelSet", got)
+	if got := h.take(); len(got) != 1 || !got[0].Unknown || got[0].Method != "AddUnits" {
+		t.Fatalf("hook calls = %+v, want one unknown AddUnits", got)
 	}
 }
 
@@ -232,5 +235,41 @@ func TestRetryDisabled(t *testing.T) {
 	err = a.Call(testCtx(t), "ModelConfig", "ModelGet", "", nil, nil)
 	if !IsRetryable(err) || !errors.Is(err, ErrNotSent) {
 		t.Fatalf("read after a drop without retries: %v, want a retryable error matching ErrNotSent", err)
+	}
+}
+
+// Formatting or logging a Config never shows its password.
+func TestConfigHidesPassword(t *testing.T) {
+	cfg := Config{Addrs: []string{"10.0.0.1:17070"}, Username: "admin", Password: "hunter2-s3cret", CACert: "pem"}
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	logger.Info("connecting", "config", cfg)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("connecting", "config", cfg)
+	for _, out := range []string{fmt.Sprint(cfg), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg), fmt.Sprintf("%v", &cfg), logs.String()} {
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("password in %q", out)
+		}
+		if !strings.Contains(out, "10.0.0.1:17070") {
+			t.Errorf("output %q does not describe the config", out)
+		}
+	}
+}
+
+// The controller's "not valid" refusal of an endpoint the charm lacks
+// matches ErrInvalidEndpoint and ErrNotFound.
+func TestIntegrateUnknownEndpoint(t *testing.T) {
+	for _, v := range []string{"4.0.15", "3.6.28"} {
+		t.Run(v, func(t *testing.T) {
+			srv := startSim(t, v)
+			c := connectSim(t, srv)
+			m := defaultModel(t, c)
+			if err := srv.Seed(m.UUID(), map[string]int{"a": 1, "b": 1}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := m.Integrate(testCtx(t), "a:nope", "b", nil)
+			if !errors.Is(err, ErrInvalidEndpoint) || !errors.Is(err, ErrNotFound) || !errors.Is(err, ErrRefused) {
+				t.Fatalf("Integrate with an unknown endpoint: %v, want ErrInvalidEndpoint and ErrNotFound", err)
+			}
+		})
 	}
 }

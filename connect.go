@@ -3,6 +3,7 @@ package juju
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -559,4 +560,36 @@ func isUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// String describes the config without the password.
+func (c Config) String() string {
+	return fmt.Sprintf("juju.Config{Model:%q Controller:%q JujuData:%q Addrs:%q Username:%q Password:%s ModelUUID:%q CACert:%t InsecureSkipVerify:%t}",
+		c.Model, c.Controller, c.JujuData, c.Addrs, c.Username, redactedPassword(c.Password), c.ModelUUID, c.CACert != "", c.InsecureSkipVerify)
+}
+
+// GoString is String, so that %#v does not print the password either.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue logs the config without the password.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("model", c.Model),
+		slog.String("controller", c.Controller),
+		slog.String("juju-data", c.JujuData),
+		slog.Any("addrs", c.Addrs),
+		slog.String("user", c.Username),
+		slog.String("password", redactedPassword(c.Password)),
+		slog.String("model-uuid", c.ModelUUID),
+		slog.Bool("ca-cert", c.CACert != ""),
+		slog.Bool("insecure-skip-verify", c.InsecureSkipVerify),
+	)
+}
+
+// redactedPassword stands for a password in logs and formatted output.
+func redactedPassword(p string) string {
+	if p == "" {
+		return `""`
+	}
+	return "[REDACTED]"
 }

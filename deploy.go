@@ -151,12 +151,19 @@ func (m *Model) Deploy(ctx context.Context, charm string, opts *DeployOptions) (
 	if err != nil {
 		return nil, opError("deploy", name, err)
 	}
-	switch p.kind {
-	case charmHub:
-		err = m.deployFromRepository(ctx, p, opts)
-	default:
-		err = m.deployLocal(ctx, p, opts)
-	}
+	err = resolveWrite(ctx, func() error {
+		if p.kind == charmHub {
+			return m.deployFromRepository(ctx, p, opts)
+		}
+		return m.deployLocal(ctx, p, opts)
+	}, func() (bool, error) {
+		ps, err := m.probe(ctx)
+		if err != nil {
+			return false, err
+		}
+		exists, _ := ps.appAlive(p.app)
+		return exists, nil
+	})
 	if err != nil {
 		return nil, opError("deploy", name, err)
 	}

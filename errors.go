@@ -189,9 +189,10 @@ func serverErrorIs(se *rpc.Error, target error) bool {
 	switch se.Code {
 	case codeIncompatibleBase:
 		return target == ErrNotSupported
-	case "":
+	case "", rpc.CodeNotValid:
 		// Juju 4.0 wraps its relation domain errors and 3.6 its state
-		// errors without a code; their text is all there is.
+		// errors without a code, or with "not valid"; their text is all
+		// there is.
 		msg := se.Message
 		switch {
 		case strings.Contains(msg, "relation endpoint not found"), isNoSuchEndpoint(msg):

@@ -55,6 +55,13 @@ func TestConnectMacaroons(t *testing.T) {
 	if _, err := m.Status(testCtx(t), nil); err != nil {
 		t.Errorf("Status: %v", err)
 	}
+	// The HTTP endpoints take the same macaroons (as cookies).
+	logs, err := m.DebugLog(testCtx(t), &DebugLogOptions{Limit: 1})
+	if err != nil {
+		t.Errorf("DebugLog with a macaroon login: %v", err)
+	} else {
+		logs.Close()
+	}
 
 	tests := []struct {
 		name string
@@ -78,6 +85,10 @@ func TestConnectMacaroons(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), `run "juju login -c sim"`) {
 				t.Errorf("error %q does not say to run juju login", err)
+			}
+			// No macaroon was sent: the controller refused none.
+			if !strings.Contains(err.Error(), "no unexpired macaroons stored") || strings.Contains(err.Error(), "refused the stored macaroons") {
+				t.Errorf("error %q does not say that there were no macaroons to log in with", err)
 			}
 		})
 	}

@@ -163,17 +163,31 @@ func (m *Model) removeMachines(ctx context.Context, ids []string, opts *RemoveMa
 	if err != nil {
 		return err
 	}
-	res, err := apiclient.NewMachineManagerClient(conn).DestroyMachineWithParams(ctx, facades.DestroyMachinesParams{
-		MachineTags: tags, Force: opts.Force, Keep: opts.KeepInstance, MaxWait: opts.MaxWait,
+	err = resolveWrite(ctx, func() error {
+		res, err := apiclient.NewMachineManagerClient(conn).DestroyMachineWithParams(ctx, facades.DestroyMachinesParams{
+			MachineTags: tags, Force: opts.Force, Keep: opts.KeepInstance, MaxWait: opts.MaxWait,
+		})
+		if err != nil {
+			return err
+		}
+		errs := make([]*rpc.Error, len(res.Results))
+		for i, r := range res.Results {
+			errs[i] = apiclient.ServerError(r.Error)
+		}
+		return rpc.BulkError(errs)
+	}, func() (bool, error) {
+		ps, err := m.probe(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range ids {
+			if ps.machineAlive(id) {
+				return false, nil
+			}
+		}
+		return true, nil
 	})
 	if err != nil {
-		return err
-	}
-	errs := make([]*rpc.Error, len(res.Results))
-	for i, r := range res.Results {
-		errs[i] = apiclient.ServerError(r.Error)
-	}
-	if err := rpc.BulkError(errs); err != nil {
 		return err
 	}
 	if !opts.Wait {

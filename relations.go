@@ -63,15 +63,35 @@ func (m *Model) integrate(ctx context.Context, a, b string, opts *IntegrateOptio
 	if err != nil {
 		return nil, err
 	}
-	res, err := apiclient.NewApplicationClient(conn).AddRelation(ctx, facades.AddRelation{
-		Endpoints: []string{ea.String(), eb.String()}, ViaCidrs: opts.ViaCIDRs,
+	rel := &Relation{}
+	err = resolveWrite(ctx, func() error {
+		res, err := apiclient.NewApplicationClient(conn).AddRelation(ctx, facades.AddRelation{
+			Endpoints: []string{ea.String(), eb.String()}, ViaCidrs: opts.ViaCIDRs,
+		})
+		if err != nil {
+			return err
+		}
+		for app, ep := range res.Endpoints {
+			rel.Endpoints = append(rel.Endpoints, RelationEndpoint{Application: app, Name: ep.Name, Role: ep.Role, Interface: ep.Interface, Scope: ep.Scope})
+		}
+		return nil
+	}, func() (bool, error) {
+		ps, err := m.probe(ctx)
+		if err != nil {
+			return false, err
+		}
+		i := ps.relation([]Endpoint{ea, eb}, 0)
+		if i < 0 {
+			return false, nil
+		}
+		r := ps.Relations[i]
+		for _, e := range r.Endpoints {
+			rel.Endpoints = append(rel.Endpoints, RelationEndpoint{Application: e.Application, Name: e.Name, Role: e.Role, Interface: r.Interface, Scope: r.Scope})
+		}
+		return true, nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	rel := &Relation{}
-	for app, ep := range res.Endpoints {
-		rel.Endpoints = append(rel.Endpoints, RelationEndpoint{Application: app, Name: ep.Name, Role: ep.Role, Interface: ep.Interface, Scope: ep.Scope})
 	}
 	sort.Slice(rel.Endpoints, func(i, j int) bool { return rel.Endpoints[i].Application < rel.Endpoints[j].Application })
 	return rel, nil
@@ -117,8 +137,21 @@ func (m *Model) removeRelation(ctx context.Context, endpoints []string, id int, 
 	if err != nil {
 		return err
 	}
-	if err := apiclient.NewApplicationClient(conn).DestroyRelation(ctx, facades.DestroyRelation{
-		Endpoints: endpoints, RelationID: id, Force: opts.Force, MaxWait: opts.MaxWait,
+	var eps []Endpoint
+	for _, e := range endpoints {
+		ep, _ := ParseEndpoint(e)
+		eps = append(eps, ep)
+	}
+	if err := resolveWrite(ctx, func() error {
+		return apiclient.NewApplicationClient(conn).DestroyRelation(ctx, facades.DestroyRelation{
+			Endpoints: endpoints, RelationID: id, Force: opts.Force, MaxWait: opts.MaxWait,
+		})
+	}, func() (bool, error) {
+		ps, err := m.probe(ctx)
+		if err != nil {
+			return false, err
+		}
+		return ps.relation(eps, id) < 0, nil
 	}); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -296,21 +297,42 @@ func (m *Model) addSecret(ctx context.Context, name string, content map[string]s
 	if opts.Description != "" {
 		arg.Description = &opts.Description
 	}
-	res, err := apiclient.NewSecretsClient(conn).CreateSecrets(ctx, facades.CreateSecretArgs{Args: []facades.CreateSecretArg{arg}})
-	if err != nil {
-		return SecretURI{}, err
-	}
-	if len(res.Results) != 1 {
-		return SecretURI{}, fmt.Errorf("the controller returned %d results for 1 secret", len(res.Results))
-	}
-	if res.Results[0].Error != nil {
-		return SecretURI{}, apiclient.ServerError(res.Results[0].Error)
-	}
-	uri, err := ParseSecretURI(res.Results[0].Result)
-	if err != nil {
-		return SecretURI{}, fmt.Errorf("the controller returned a malformed secret URI: %w", err)
-	}
-	return uri, nil
+	var uri SecretURI
+	err = resolveWrite(ctx, func() error {
+		res, err := apiclient.NewSecretsClient(conn).CreateSecrets(ctx, facades.CreateSecretArgs{Args: []facades.CreateSecretArg{arg}})
+		if err != nil {
+			return err
+		}
+		if len(res.Results) != 1 {
+			return fmt.Errorf("the controller returned %d results for 1 secret", len(res.Results))
+		}
+		if res.Results[0].Error != nil {
+			return apiclient.ServerError(res.Results[0].Error)
+		}
+		uri, err = ParseSecretURI(res.Results[0].Result)
+		if err != nil {
+			return fmt.Errorf("the controller returned a malformed secret URI: %w", err)
+		}
+		return nil
+	}, func() (bool, error) {
+		// The name is unique in the model: a secret of that name with
+		// the content asked for is the one this call created.
+		s, err := m.Secret(ctx, name, &SecretOptions{Reveal: true})
+		if isNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if !maps.Equal(s.Content, content) {
+			return false, nil
+		}
+		uri = s.URI
+		return true, nil
+	})
+	// No m.changed(): a secret nobody was granted makes no agent react, and
+	// a model-wide change would hold the next wait for nothing.
+	return uri, err
 }
 
 // ListSecretsOptions are the options of Model.Secrets.
@@ -511,7 +533,26 @@ func (m *Model) updateSecret(ctx context.Context, nameOrURI string, content map[
 	if err != nil {
 		return err
 	}
-	if err := errorResults(apiclient.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}})); err != nil {
+	if err := resolveWrite(ctx, func() error {
+		return errorResults(apiclient.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}}))
+	}, func() (bool, error) {
+		// Applied when the secret shows every change asked for.
+		target := nameOrURI
+		if opts.Name != "" && ref.uri == "" {
+			target = opts.Name
+		}
+		s, err := m.Secret(ctx, target, &SecretOptions{Reveal: content != nil})
+		if isNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		ok := (content == nil || maps.Equal(s.Content, content)) &&
+			(opts.Name == "" || s.Name == opts.Name) &&
+			(opts.Description == nil || s.Description == *opts.Description)
+		return ok, nil
+	}); err != nil {
 		return err
 	}
 	return nil
@@ -550,7 +591,26 @@ func (m *Model) removeSecret(ctx context.Context, nameOrURI string, opts *Remove
 	if err != nil {
 		return err
 	}
-	if err := errorResults(apiclient.NewSecretsClient(conn).RemoveSecrets(ctx, facades.DeleteSecretArgs{Args: []facades.DeleteSecretArg{arg}})); err != nil {
+	if err := resolveWrite(ctx, func() error {
+		return errorResults(apiclient.NewSecretsClient(conn).RemoveSecrets(ctx, facades.DeleteSecretArgs{Args: []facades.DeleteSecretArg{arg}}))
+	}, func() (bool, error) {
+		s, err := m.Secret(ctx, nameOrURI, nil)
+		if isNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if opts.Revision == 0 {
+			return false, nil
+		}
+		for _, r := range s.Revisions {
+			if r.Revision == opts.Revision {
+				return false, nil
+			}
+		}
+		return true, nil
+	}); err != nil {
 		return err
 	}
 	return nil

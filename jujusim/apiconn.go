@@ -76,8 +76,10 @@ type apiConn struct {
 
 	writeMu sync.Mutex
 
-	// frame budget for DropAfterFrames; <0 means unlimited.
-	budget  atomic.Int64
+	// frameMu guards budget, the frame budget for DropAfterFrames (<0
+	// means unlimited), so that exactly that many frames pass.
+	frameMu sync.Mutex
+	budget  int64
 	dropped atomic.Bool
 
 	loginMu  sync.Mutex
@@ -121,7 +123,7 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 		remote:    r.RemoteAddr,
 	}
 	c.unknownModel = modelUUID != "" && !s.core.ModelExists(modelUUID)
-	c.budget.Store(int64(s.faults.takeDropAfter()))
+	c.budget = int64(s.faults.takeDropAfter())
 	s.logger.Debug("api connection opened", "remote", c.remote, "model", modelUUID)
 	c.run()
 	s.logger.Debug("api connection closed", "remote", c.remote, "model", modelUUID)
@@ -136,7 +138,7 @@ func (c *apiConn) run() {
 		c.calls.Wait()
 		_ = c.ws.CloseNow()
 	}()
-	if c.budget.Load() == 0 {
+	if c.budget == 0 {
 		c.drop()
 		return
 	}
@@ -145,7 +147,16 @@ func (c *apiConn) run() {
 		if err != nil {
 			return
 		}
-		if !c.countFrame() {
+		pass, last := c.passFrame()
+		if !pass {
+			c.drop()
+			return
+		}
+		if last {
+			// The request passed: run it to the end (its reply, the
+			// next frame, will not pass), then drop.
+			c.runLast(data)
+			c.drop()
 			return
 		}
 		if !c.dispatchFrame(data) {
@@ -160,6 +171,17 @@ func (c *apiConn) run() {
 	}
 }
 
+// runLast runs the request in the last frame the budget lets pass,
+// synchronously, so that it is executed before the connection drops.
+func (c *apiConn) runLast(data []byte) {
+	req, v0, kind := decodeFrame(data, c.srv.cfg.JujuVersion == Juju36)
+	if kind != frameRequest {
+		return
+	}
+	c.calls.Add(1)
+	c.handle(req, v0)
+}
+
 // endSession tells the controller the connection is gone, so that blocked
 // watcher calls return.
 func (c *apiConn) endSession() {
@@ -171,17 +193,34 @@ func (c *apiConn) endSession() {
 	}
 }
 
-// countFrame charges one frame against the drop budget; it drops the
-// connection and returns false when the budget is spent.
-func (c *apiConn) countFrame() bool {
-	if c.budget.Load() < 0 {
-		return !c.dropped.Load()
+// passFrame charges one frame, about to pass in either direction,
+// against the drop budgets (the connection's, from DropAfterFrames, and
+// the server's, from DropInFrames). pass is false when a budget is spent
+// (the frame must not pass: drop the connection); last is true when this
+// frame spends it (drop the connection right after this frame).
+func (c *apiConn) passFrame() (pass, last bool) {
+	if c.dropped.Load() {
+		return false, false
 	}
-	if c.budget.Add(-1) <= 0 {
-		c.drop()
-		return false
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	if c.budget == 0 {
+		return false, false
 	}
-	return true
+	pass, last = c.srv.faults.passGlobalFrame()
+	if !pass {
+		return false, false
+	}
+	if c.budget > 0 {
+		c.budget--
+		if c.budget == 0 {
+			last = true
+		}
+	}
+	if last {
+		c.budget = 0 // no frame passes after this one
+	}
+	return true, last
 }
 
 func (c *apiConn) drop() {
@@ -428,7 +467,9 @@ func encodeFrame(v any) ([]byte, error) {
 func (c *apiConn) write(data []byte) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	if c.dropped.Load() {
+	pass, last := c.passFrame()
+	if !pass {
+		c.drop()
 		return
 	}
 	if err := c.ws.Write(c.ctx, websocket.MessageText, data); err != nil {
@@ -437,5 +478,7 @@ func (c *apiConn) write(data []byte) {
 		}
 		return
 	}
-	c.countFrame()
+	if last {
+		c.drop()
+	}
 }

@@ -13,6 +13,7 @@ type faults struct {
 	mu           sync.Mutex
 	latency      time.Duration
 	dropAfter    int // frames after which the next API connection drops; -1 = none
+	dropIn       int // frames (over all API connections) after which the carrying one drops; -1 = none
 	refuseLogins bool
 	stalls       map[methodKey]*stall
 	fails        map[methodKey]*failure
@@ -32,6 +33,7 @@ type failure struct {
 
 func (f *faults) init() {
 	f.dropAfter = -1
+	f.dropIn = -1
 	f.stalls = make(map[methodKey]*stall)
 	f.fails = make(map[methodKey]*failure)
 }
@@ -50,11 +52,12 @@ func (s *Server) DropConnections() int {
 }
 
 // DropAfterFrames arranges for the next RPC connection (to /api or
-// /model/<uuid>/api) to be dropped abruptly once n websocket frames have
-// passed on it, counting frames in both directions: n=2 lets the login
-// request and its reply through and drops the connection after them. n=0
-// drops it as soon as the websocket handshake is done. A negative n
-// cancels a pending drop.
+// /model/<uuid>/api) to be dropped abruptly once exactly n websocket
+// frames have passed on it, counting frames in both directions: n=2 lets
+// the login request and its reply through and drops the connection after
+// them; n=3 lets the next request through, runs it to the end and drops
+// the connection instead of sending its reply. n=0 drops it as soon as
+// the websocket handshake is done. A negative n cancels a pending drop.
 func (s *Server) DropAfterFrames(n int) {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
@@ -62,6 +65,40 @@ func (s *Server) DropAfterFrames(n int) {
 		n = -1
 	}
 	s.faults.dropAfter = n
+}
+
+// DropInFrames arranges for the RPC connection that carries the nth frame
+// from now, counting the frames of every RPC connection in both
+// directions, to be dropped abruptly right after that frame: a request
+// frame is run to the end but its reply is not sent; a reply frame is
+// sent. n=1 drops the connection of the next frame. A value < 1 cancels a
+// pending drop. It is how a fault lands on a chosen frame of a sequence
+// of calls, whichever connection they use.
+func (s *Server) DropInFrames(n int) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if n < 1 {
+		n = -1
+	}
+	s.faults.dropIn = n
+}
+
+// passGlobalFrame charges one frame against the DropInFrames budget.
+func (f *faults) passGlobalFrame() (pass, last bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.dropIn < 0:
+		return true, false
+	case f.dropIn == 0:
+		return false, false // unreachable: reset below
+	}
+	f.dropIn--
+	if f.dropIn == 0 {
+		f.dropIn = -1
+		return true, true
+	}
+	return true, false
 }
 
 // takeDropAfter returns and clears the pending frame budget (-1 if none).

@@ -2,6 +2,7 @@ package jujusim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -162,4 +163,75 @@ func TestRestartKeepsAddressAndState(t *testing.T) {
 	d.expectClosed()
 	e := dial(t, s, model)
 	e.login(s)
+}
+
+// setLogging sends ModelConfig.ModelSet of logging-config on c.
+func setLogging(c *testConn, value string) {
+	c.send("ModelConfig", 3, "ModelSet", map[string]any{"config": map[string]any{"logging-config": value}})
+}
+
+// loggingConfig reads logging-config on a fresh model connection.
+func loggingConfig(t *testing.T, s *Server) string {
+	t.Helper()
+	c := dial(t, s, s.DefaultModelUUID())
+	c.login(s)
+	f := c.call("ModelConfig", 3, "ModelGet", nil)
+	var resp struct {
+		Config map[string]struct {
+			Value any `json:"value"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(f["response"], &resp); err != nil {
+		t.Fatalf("ModelGet: %v: %v", f, err)
+	}
+	v, _ := resp.Config["logging-config"].Value.(string)
+	return v
+}
+
+// The request in the frame that spends the budget runs to the end, every
+// time; its reply is not sent. One frame less and it never runs.
+func TestDropAfterFramesRunsTheLastRequest(t *testing.T) {
+	s := startServer(t, Config{})
+	for i := range 10 {
+		want := "<root>=DEBUG;x" + strings.Repeat("y", i)
+		s.DropAfterFrames(3)
+		c := dial(t, s, s.DefaultModelUUID())
+		c.login(s)
+		setLogging(c, want)
+		c.expectClosed()
+		if got := loggingConfig(t, s); got != want {
+			t.Fatalf("round %d: logging-config = %q after the dropped request, want it applied (%q)", i, got, want)
+		}
+		s.DropAfterFrames(2)
+		c = dial(t, s, s.DefaultModelUUID())
+		c.login(s)
+		setLogging(c, "<root>=ERROR")
+		c.expectClosed()
+		if got := loggingConfig(t, s); got != want {
+			t.Fatalf("round %d: logging-config = %q after a request past the budget, want it not applied (%q)", i, got, want)
+		}
+	}
+}
+
+// DropInFrames counts the frames of every RPC connection and drops the
+// one that carries the nth.
+func TestDropInFrames(t *testing.T) {
+	s := startServer(t, Config{})
+	a := dial(t, s, "")
+	a.login(s)
+	b := dial(t, s, s.DefaultModelUUID())
+	b.login(s)
+	s.DropInFrames(3)
+	if f := a.call("Pinger", 1, "Ping", nil); f["error"] != nil { // frames 1 and 2 of the count
+		t.Fatalf("ping: %v", f)
+	}
+	setLogging(b, "<root>=TRACE") // frame 3: runs, no reply
+	b.expectClosed()
+	if got := loggingConfig(t, s); got != "<root>=TRACE" {
+		t.Fatalf("logging-config = %q, want the request in the last frame applied", got)
+	}
+	// The budget is spent: nothing else drops.
+	if f := a.call("Pinger", 1, "Ping", nil); f["error"] != nil {
+		t.Fatalf("ping after the drop: %v", f)
+	}
 }

@@ -2,6 +2,7 @@ package jujusim
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,8 +68,18 @@ func basicAuth(r *http.Request) (user, password string, ok bool) {
 	return strings.TrimPrefix(tag, "user-"), password, true
 }
 
-// checkHTTPAuth authenticates an HTTP or stream request for modelUUID.
+// checkHTTPAuth authenticates an HTTP or stream request for modelUUID:
+// with login macaroons in "macaroon-..." cookies (as a user who ran "juju
+// login" sends them, with Basic authentication naming the user and an
+// empty password), else with Basic authentication and a password.
 func (s *Server) checkHTTPAuth(r *http.Request, modelUUID string) error {
+	if macaroons := macaroonCookies(r); len(macaroons) > 0 {
+		if s.faults.loginsRefused() {
+			return &core.Error{Code: "unauthorized access", Message: "invalid entity name or password"}
+		}
+		tag, _, _ := r.BasicAuth()
+		return s.core.CheckHTTPMacaroons(tag, macaroons, modelUUID)
+	}
 	user, password, ok := basicAuth(r)
 	if !ok {
 		return &core.Error{Code: "unauthorized access", Message: "no credentials provided"}
@@ -381,4 +392,28 @@ func parseLabels(v url.Values, param, legacy, what string) (map[string]string, e
 		labels[loggerTagsLabel] = strings.Join(tags, ",")
 	}
 	return labels, nil
+}
+
+// macaroonCookies decodes the request's "macaroon-..." cookies (each the
+// standard base64 of a JSON array of macaroons); undecodable ones are
+// skipped.
+func macaroonCookies(r *http.Request) [][]json.RawMessage {
+	var out [][]json.RawMessage
+	for _, ck := range r.Cookies() {
+		if !strings.HasPrefix(ck.Name, "macaroon-") {
+			continue
+		}
+		data, err := base64.StdEncoding.DecodeString(ck.Value)
+		if err != nil {
+			if data, err = base64.URLEncoding.DecodeString(ck.Value); err != nil {
+				continue
+			}
+		}
+		var ms []json.RawMessage
+		if json.Unmarshal(data, &ms) != nil || len(ms) == 0 {
+			continue
+		}
+		out = append(out, ms)
+	}
+	return out
 }

@@ -67,7 +67,7 @@ func (m *MacaroonLogin) Login(ctx context.Context, c *Conn) (*LoginResult, error
 		return nil, err
 	}
 	if mac, ok := dischargeMacaroon(&res); ok {
-		return nil, &DischargeRequiredError{Reason: res.DischargeRequiredReason, Macaroon: mac, Controller: m.Controller}
+		return nil, &DischargeRequiredError{Reason: res.DischargeRequiredReason, Macaroon: mac, Controller: m.Controller, NoMacaroons: len(m.Macaroons) == 0}
 	}
 	return &res, nil
 }
@@ -159,6 +159,10 @@ type DischargeRequiredError struct {
 	Macaroon json.RawMessage
 	// Controller is the controller name for the hint, "" if unknown.
 	Controller string
+	// NoMacaroons is set when the login offered no macaroons at all (no
+	// password and no cookie jar): the controller refused nothing stored,
+	// it asked for a login.
+	NoMacaroons bool
 }
 
 // Error says that the stored login is not valid and how to renew it.
@@ -170,6 +174,9 @@ func (e *DischargeRequiredError) Error() string {
 	hint := `run "juju login"`
 	if e.Controller != "" {
 		hint = fmt.Sprintf(`run "juju login -c %s"`, e.Controller)
+	}
+	if e.NoMacaroons {
+		return fmt.Sprintf("no password, and no unexpired macaroons stored, to log in with (%s); interactive login is not supported: %s to log in", reason, hint)
 	}
 	return fmt.Sprintf("the controller refused the stored macaroons (%s) and interactive login is not supported: %s to log in again", reason, hint)
 }

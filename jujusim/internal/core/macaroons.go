@@ -106,3 +106,33 @@ func (c *Controller) checkMacaroonLogin(params json.RawMessage) (tag string, dis
 		"controller-tag":            "controller-" + c.uuid,
 	}
 }
+
+// CheckHTTPMacaroons authenticates an HTTP request that carries login
+// macaroons (from its "macaroon-..." cookies) instead of a password:
+// authTag is the user tag of its Basic authentication ("" if none), and
+// the macaroons must be ones IssueMacaroon minted, unexpired, for that
+// user (or any user when authTag is ""), who needs access to modelUUID
+// unless it is "".
+func (c *Controller) CheckHTTPMacaroons(authTag string, macaroons [][]json.RawMessage, modelUUID string) error {
+	params, err := json.Marshal(macaroonLoginRequest{AuthTag: authTag, Macaroons: macaroons})
+	if err != nil {
+		return &Error{Code: CodeUnauthorized, Message: "invalid macaroons"}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tag, _ := c.checkMacaroonLogin(params)
+	if tag == "" {
+		return &Error{Code: CodeUnauthorized, Message: "invalid entity name or password"}
+	}
+	if modelUUID == "" {
+		return nil
+	}
+	m, ok := c.models[modelUUID]
+	if !ok {
+		return newErr(CodeModelNotFound, "unknown model: %q", modelUUID)
+	}
+	if c.modelAccess(c.users[strings.TrimPrefix(tag, "user-")], m) == "" {
+		return errPermissionDenied
+	}
+	return nil
+}
