@@ -26,8 +26,9 @@ type ChangeLog interface {
 // change the controller accepted. Its zero value is ready; it is safe for
 // concurrent use.
 type ChangeRecorder struct {
-	mu   sync.Mutex
-	last map[string]time.Time // application name, "" = model-wide
+	mu        sync.Mutex
+	last      map[string]time.Time     // application name, "" = model-wide
+	estimates map[string]guardEstimate // the waits' estimates of last, by application
 }
 
 // Record notes that a change touching apps (none = the whole model) was
@@ -54,13 +55,44 @@ func (r *ChangeRecorder) LastChange(app string) time.Time {
 	return r.last[app]
 }
 
+// estimate returns the controller-time estimate a wait made of the change
+// to app at local, if any (see estimateStore).
+func (r *ChangeRecorder) estimate(app string, local time.Time) (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.estimates[app]
+	if !ok || !e.local.Equal(local) {
+		return time.Time{}, false
+	}
+	return e.server, true
+}
+
+// setEstimate keeps a wait's estimate of the change to app at local.
+func (r *ChangeRecorder) setEstimate(app string, local, server time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.estimates == nil {
+		r.estimates = make(map[string]guardEstimate)
+	}
+	r.estimates[app] = guardEstimate{local: local, server: server}
+}
+
+// estimateStore is implemented by ChangeRecorder: the estimates of its
+// changes' controller times are kept with it, so that every wait on the
+// same log (every Model.Wait on one model) uses the first one made, the
+// most precise. With another ChangeLog, each Waiter keeps its own.
+type estimateStore interface {
+	estimate(app string, local time.Time) (time.Time, bool)
+	setEstimate(app string, local, server time.Time)
+}
+
 // guardSlack is the margin by which a status may predate the estimated
 // time of a change and still count as set by it (see guardEstimates.resolve).
 // It bounds the error on an idle period measured from a change.
 const guardSlack = 100 * time.Millisecond
 
 // guardEstimates turns the local times of a ChangeLog into controller
-// times, for one Waiter.
+// times, for one Waiter (kept with the log when it is a ChangeRecorder).
 //
 // A change's local time is turned into controller time once, with the
 // first snapshot whose request left after the change:
@@ -76,6 +108,30 @@ type guardEstimates struct {
 type guardEstimate struct {
 	local  time.Time // the change's local time, as the log gave it
 	server time.Time // the controller-time estimate
+}
+
+// lookup returns the estimate fixed for the change to app at local.
+func (g *guardEstimates) lookup(log ChangeLog, app string, local time.Time) (time.Time, bool) {
+	if st, ok := log.(estimateStore); ok {
+		return st.estimate(app, local)
+	}
+	e, ok := g.fixed[app]
+	if !ok || !e.local.Equal(local) {
+		return time.Time{}, false
+	}
+	return e.server, true
+}
+
+// keep fixes the estimate of the change to app at local.
+func (g *guardEstimates) keep(log ChangeLog, app string, local, server time.Time) {
+	if st, ok := log.(estimateStore); ok {
+		st.setEstimate(app, local, server)
+		return
+	}
+	if g.fixed == nil {
+		g.fixed = make(map[string]guardEstimate)
+	}
+	g.fixed[app] = guardEstimate{local: local, server: server}
 }
 
 // resolve asks log about the snapshot's applications and the whole model,
@@ -99,8 +155,8 @@ func (g *guardEstimates) resolve(log ChangeLog, s *Status) map[string]time.Time 
 		if out == nil {
 			out = make(map[string]time.Time)
 		}
-		if e, ok := g.fixed[app]; ok && e.local.Equal(local) {
-			out[app] = e.server
+		if server, ok := g.lookup(log, app, local); ok {
+			out[app] = server
 			return
 		}
 		if s.sent.IsZero() || local.After(s.sent) {
@@ -116,10 +172,7 @@ func (g *guardEstimates) resolve(log ChangeLog, s *Status) map[string]time.Time 
 			slack += s.received.Sub(s.sent)
 		}
 		server := now.Add(-s.sent.Sub(local) - slack)
-		if g.fixed == nil {
-			g.fixed = make(map[string]guardEstimate)
-		}
-		g.fixed[app] = guardEstimate{local: local, server: server}
+		g.keep(log, app, local, server)
 		out[app] = server
 	}
 	add("")

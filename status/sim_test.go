@@ -641,8 +641,10 @@ func TestSimWaitThroughModelAPI(t *testing.T) {
 }
 
 // TestSimOneFullStatusPerPoll counts the FullStatus calls of waits that
-// watch a subordinate application, named or found in the first snapshot:
+// watch a subordinate application, found in the first snapshot or named:
 // one per snapshot, the principals' units coming with the subordinate's.
+// The simulator's clock starts moving after the first snapshot, so that
+// each wait sees the model busy first.
 func TestSimOneFullStatusPerPoll(t *testing.T) {
 	forVersions(t, func(t *testing.T, version string) {
 		srv, m, r := startSimRecorded(t, version)
@@ -651,12 +653,31 @@ func TestSimOneFullStatusPerPoll(t *testing.T) {
 		if _, err := m.Integrate(ctx, "ntp:juju-info", "ubuntu:juju-info", nil); err != nil {
 			t.Fatalf("Integrate: %v", err)
 		}
-		for _, apps := range [][]string{{"ntp"}, nil} {
+		for i, apps := range [][]string{nil, {"ntp"}} {
+			units := 2 + i
+			if i > 0 {
+				if _, err := m.Application("ubuntu").AddUnits(ctx, 1, nil); err != nil {
+					t.Fatalf("AddUnits: %v", err)
+				}
+			}
 			before := r.count()
 			snapshots := 0
-			s := settle(t, srv, m, &status.WaitForIdleOptions{Apps: apps, ExactUnits: 2, Progress: func(status.WaitProgress) { snapshots++ }})
-			if got := len(s.Units("ntp")); got != 2 {
-				t.Errorf("apps %v: ntp has %d units at the end, want 2", apps, got)
+			var d *driver
+			s, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Apps: apps, ExactUnits: units, Interval: testPoll,
+				Progress: func(status.WaitProgress) {
+					snapshots++
+					if d == nil {
+						d = drive(t, srv, time.Second)
+					}
+				}})
+			if d != nil {
+				d.stop()
+			}
+			if err != nil {
+				t.Fatalf("apps %v: WaitForIdle: %v", apps, err)
+			}
+			if got := len(s.Units("ntp")); got != units {
+				t.Errorf("apps %v: ntp has %d units at the end, want %d", apps, got, units)
 			}
 			if calls := r.countOf(before, "Client.FullStatus"); calls != snapshots || snapshots < 2 {
 				t.Errorf("apps %v: %d FullStatus calls for %d snapshots, want one each (and more than one snapshot)", apps, calls, snapshots)

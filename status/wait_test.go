@@ -942,3 +942,29 @@ func record(apps ...string) ChangeLog {
 	r.Record(apps...)
 	return r
 }
+
+// TestGuardEstimateShared checks that the controller-time estimate of a
+// change is made once, by the first wait that sees it, and used by later
+// waits on the same ChangeRecorder, whose clocks may have jumped since.
+func TestGuardEstimateShared(t *testing.T) {
+	t.Parallel()
+	r := &ChangeRecorder{}
+	r.Record("pg")
+	always := Cond("never", func(*Status) bool { return true })
+	var guards []time.Time
+	for _, at := range []time.Duration{30 * time.Second, 10 * time.Minute} {
+		w, _ := scriptedWaiter(t, scriptStep{at: at})
+		w.Changes = r
+		s, err := w.Wait(context.Background(), always, &WaitOptions{Successes: 1, ChangeGuard: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		guards = append(guards, s.guardFor("pg"))
+	}
+	if guards[0].IsZero() || !guards[0].Equal(guards[1]) {
+		t.Errorf("estimates of one change by two waits: %v, %v; want the first one twice", guards[0], guards[1])
+	}
+	if g := guards[0]; g.After(t0.Add(30 * time.Second)) {
+		t.Errorf("estimate %v is after the first snapshot's time %v", g, t0.Add(30*time.Second))
+	}
+}
