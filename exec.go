@@ -315,6 +315,10 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 			Applications: t.Applications, Machines: t.Machines, Parallel: opts.Parallel, ExecutionGroup: args.ExecutionGroup})
 	}
 	if err != nil {
+		if strings.HasSuffix(err.Error(), "no application found") {
+			// Juju 4.0 refuses an unknown application without a code.
+			err = notFoundErr{err}
+		}
 		return nil, 0, err
 	}
 	opID, _ := tagID(res.Operation, "operation")
@@ -431,3 +435,10 @@ func (m *Model) waitExec(ctx context.Context, tasks []*Action) ([]*ExecResult, e
 		delay = min(delay*3/2, time.Second)
 	}
 }
+
+// notFoundErr is a controller refusal that means "not found" without
+// saying so with a code; it matches ErrNotFound and keeps the original.
+type notFoundErr struct{ error }
+
+func (e notFoundErr) Unwrap() error        { return e.error }
+func (e notFoundErr) Is(target error) bool { return target == ErrNotFound }

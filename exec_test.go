@@ -251,11 +251,11 @@ func TestExecUnknownTargets(t *testing.T) {
 			ctx := testCtx(t)
 			deployPG(t, m, 1)
 			_, err := m.Exec(ctx, "pg/7", "hostname", nil)
-			if err == nil || !strings.Contains(err.Error(), `unit "pg/7" not found`) {
+			if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `unit "pg/7" not found`) {
 				t.Errorf("unknown unit: %v", err)
 			}
 			_, err = m.Exec(ctx, "9", "hostname", nil)
-			if err == nil || !strings.Contains(err.Error(), `machine "9" not found`) {
+			if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `machine "9" not found`) {
 				t.Errorf("unknown machine: %v", err)
 			}
 			// One known, one unknown: the known one still ran.
@@ -264,7 +264,7 @@ func TestExecUnknownTargets(t *testing.T) {
 				t.Errorf("mixed: %v", err)
 			}
 			_, err = m.ExecMany(ctx, ExecTargets{Applications: []string{"nope"}}, "hostname", nil)
-			if err == nil || !strings.Contains(err.Error(), "no application found") {
+			if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "no application found") {
 				t.Errorf("unknown application: %v", err)
 			}
 			_, err = m.Exec(ctx, "nope/leader", "hostname", nil)

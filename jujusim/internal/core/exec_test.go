@@ -53,7 +53,7 @@ func TestExecOutput(t *testing.T) {
 		t.Errorf("exit 2: %v %q %q", out, st, msg)
 	}
 	out, st, msg = execOutput(ExecResult{Stdout: "o"})
-	if st != "completed" || msg != "" || out["return-code"] != 0 {
+	if _, ok := out["stderr"]; ok || st != "completed" || msg != "" || out["return-code"] != 0 || out["stdout"] != "o" {
 		t.Errorf("exit 0: %v %q %q", out, st, msg)
 	}
 	out, st, msg = execOutput(ExecResult{Fail: "nope", Code: 3})
@@ -160,5 +160,28 @@ func TestExecRepliesHaveTheRealShape(t *testing.T) {
 	if get(acts, "results", 0, "action", "name") != "juju-exec" || get(acts, "results", 0, "action", "parameters", "command") != "hostname" ||
 		get(run, "actions", 0, "action", "name") != "" || get(ops, "results", 0, "summary") != `exec "hostname"` {
 		t.Errorf("Run = %v\nActions = %v\nOperations = %v", run, acts, ops)
+	}
+}
+
+// A task waits for its target's agent: pending while the unit is still
+// allocating, run once the agent is up.
+func TestExecWaitsForTheAgent(t *testing.T) {
+	s := newSim(t, Config{})
+	m := s.c.DefaultModelUUID()
+	ms := s.admin(m)
+	deployHub(s, ms, "postgresql", "pg", 1)
+	run := s.mustCall(ms, "Action", 7, "Run", map[string]any{"commands": "hostname", "timeout": 0, "units": []string{"pg/0"}})
+	mrun := s.mustCall(ms, "Action", 7, "Run", map[string]any{"commands": "hostname", "timeout": 0, "machines": []string{"0"}})
+	tags := []any{map[string]any{"tag": get(run, "actions", 0, "action", "tag")}, map[string]any{"tag": get(mrun, "actions", 0, "action", "tag")}}
+	s.advance(Fast().Hook * 2)
+	res := s.mustCall(ms, "Action", 7, "Actions", map[string]any{"entities": tags})
+	if get(res, "results", 0, "status") != "pending" || get(res, "results", 1, "status") != "pending" {
+		t.Fatalf("tasks ran before the agents were up: %v", res)
+	}
+	s.advance(10 * time.Second)
+	res = s.mustCall(ms, "Action", 7, "Actions", map[string]any{"entities": tags})
+	if get(res, "results", 0, "status") != "completed" || get(res, "results", 1, "status") != "completed" ||
+		get(res, "results", 1, "output", "stdout") == nil {
+		t.Fatalf("tasks after the agents came up: %v", res)
 	}
 }

@@ -215,7 +215,14 @@ func execOutput(r ExecResult) (output map[string]any, status, message string) {
 	if r.Fail != "" {
 		return map[string]any{}, "failed", r.Fail
 	}
-	output = map[string]any{"return-code": r.Code, "stdout": r.Stdout, "stderr": r.Stderr}
+	// As the unit agent sets them: stdout and stderr only when not empty.
+	output = map[string]any{"return-code": r.Code}
+	if r.Stdout != "" {
+		output["stdout"] = r.Stdout
+	}
+	if r.Stderr != "" {
+		output["stderr"] = r.Stderr
+	}
 	if r.Code != 0 {
 		return output, "failed", fmt.Sprintf("exit status %d", r.Code)
 	}
@@ -286,8 +293,9 @@ func (c *Controller) resolveExecTarget(m *model, tgt string) (execTarget, error)
 	return execTarget{unit: u}, nil
 }
 
-// scheduleExec runs task a on t: pending until the agent picks it up
-// (Timing.Hook), running for Timing.Action, then completed with the
+// scheduleExec runs task a on t once the target's agent is up (a unit
+// whose agent runs hooks, a started machine): pending until then and for
+// Timing.Hook, running for Timing.Action, then completed with the
 // handler's result (failed for a non-zero exit code).
 func (c *Controller) scheduleExec(m *model, t execTarget, a *action, command string, timeout time.Duration) {
 	var tm Timing
@@ -297,13 +305,20 @@ func (c *Controller) scheduleExec(m *model, t execTarget, a *action, command str
 		tm = c.timing
 	}
 	entity := t.tag()
-	a.ev = c.sched.after(tm.Hook, func() {
+	var pickUp func()
+	pickUp = func() {
 		if a.status != "pending" {
 			return
 		}
 		if (t.unit != nil && t.unit.life == lifeDead) || (t.machine != nil && t.machine.life == lifeDead) {
 			a.status, a.message, a.completed = "failed", "target removed", c.now()
 			m.notify()
+			return
+		}
+		if !execAgentUp(t) {
+			// Look again later, as an agent picks its tasks up once it
+			// has started.
+			a.ev = c.sched.after(max(tm.Hook, 50*time.Millisecond), pickUp)
 			return
 		}
 		a.status, a.started = "running", c.now()
@@ -319,7 +334,16 @@ func (c *Controller) scheduleExec(m *model, t execTarget, a *action, command str
 			c.logf(m, entity, "INFO", modOp, "juju-exec %s", a.status)
 			m.notify()
 		})
-	})
+	}
+	a.ev = c.sched.after(tm.Hook, pickUp)
+}
+
+// execAgentUp reports whether the agent that runs t's tasks is up.
+func execAgentUp(t execTarget) bool {
+	if t.unit != nil {
+		return t.unit.ready
+	}
+	return t.machine.agent.Status == "started"
 }
 
 func actRun(cx *callCtx, p json.RawMessage) (any, error) {
