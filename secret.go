@@ -330,8 +330,8 @@ func (m *Model) addSecret(ctx context.Context, name string, content map[string]s
 		uri = s.URI
 		return true, nil
 	})
-	// No m.changed(): a secret nobody was granted makes no agent react, and
-	// a model-wide change would hold the next wait for nothing.
+	// CreateSecrets is one of the quiet methods of the wait's change log
+	// (changelog.go): a secret nobody was granted makes no agent react.
 	return uri, err
 }
 
