@@ -39,6 +39,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("facadegen", flag.ContinueOnError)
 	out := fs.String("out", "", "output directory of the wire types; the clients go to its apiclient subdirectory (default: internal/facades under the module root)")
 	sup := fs.String("supplement", "", "the generator's schema of the watcher facades (default: testdata/schemas/supplement.json under the module root)")
+	simOut := fs.String("sim-out", "", "output directory of the simulator's facade servers (default: "+simDir+" under the module root)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,7 +61,17 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	return write(*out, files)
+	if err := write(*out, files); err != nil {
+		return err
+	}
+	if *simOut == "" {
+		*simOut = filepath.Join(root, simDir)
+	}
+	simFiles, err := generateSim(paths, *sup, filepath.Join(root, simDir))
+	if err != nil {
+		return err
+	}
+	return write(*simOut, simFiles)
 }
 
 // schemaDir holds, relative to the module root, the schema files the
@@ -76,6 +87,23 @@ func defaultSchemas(root string) []string {
 // generate loads the schemas and the supplement and returns the generated
 // files.
 func generate(paths []string, supplementPath string) ([]file, error) {
+	m, err := loadModel(paths, supplementPath)
+	if err != nil {
+		return nil, err
+	}
+	files, err := m.emit()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTables(); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// loadModel loads the schemas and the supplement and resolves the facade
+// list against them.
+func loadModel(paths []string, supplementPath string) (*model, error) {
 	var schemas []*schemaFile
 	for _, p := range paths {
 		s, err := loadSchema(p)
@@ -101,14 +129,7 @@ func generate(paths []string, supplementPath string) ([]file, error) {
 		return nil, err
 	}
 	m.access = curatedAccess
-	files, err := m.emit()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkTables(); err != nil {
-		return nil, err
-	}
-	return files, nil
+	return m, nil
 }
 
 // write replaces the generated files in dir and its client directory:

@@ -47,6 +47,9 @@ type Controller struct {
 
 	version string
 	major   int
+	// dispatch routes facade calls: dispatch40 or dispatch36
+	// (server_gen.go), as major says.
+	dispatch map[string]map[string][]dispatchEntry
 
 	mu    sync.Mutex
 	sched *scheduler
@@ -131,9 +134,9 @@ func New(cfg Config) (*Controller, error) {
 	}
 	switch {
 	case strings.HasPrefix(c.version, "4."):
-		c.major = 4
+		c.major, c.dispatch = 4, dispatch40
 	case strings.HasPrefix(c.version, "3."):
-		c.major = 3
+		c.major, c.dispatch = 3, dispatch36
 	default:
 		return nil, fmt.Errorf("cannot create simulated controller: unsupported Juju version %q (want 4.x or 3.x)", c.version)
 	}

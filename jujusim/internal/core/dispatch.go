@@ -9,33 +9,14 @@ import (
 	"strings"
 )
 
-// handlerFunc implements one facade method. Unless the registration says
-// otherwise it runs with the controller lock held.
-type handlerFunc func(cx *callCtx, params json.RawMessage) (any, error)
-
-type handler struct {
-	fn     handlerFunc
-	minV   int  // lowest facade version with this method (0 = any)
-	maxV   int  // highest (0 = any)
-	major  int  // 0 = both modes, 3 or 4 = only that Juju major version
-	nolock bool // the handler does its own locking (blocking calls)
-}
-
-// registry: facade -> method -> handlers (different version ranges).
-var registry = map[string]map[string][]handler{}
-
-func reg(facade, method string, h handler) {
-	ms := registry[facade]
-	if ms == nil {
-		ms = map[string][]handler{}
-		registry[facade] = ms
-	}
-	ms[method] = append(ms[method], h)
-}
-
-// regAll registers fn for every version of the facade.
-func regAll(facade, method string, fn handlerFunc) {
-	reg(facade, method, handler{fn: fn})
+// dispatchEntry is one version range of a facade method in a generated
+// dispatch table (dispatch40, dispatch36 in server_gen.go).
+type dispatchEntry struct {
+	minV, maxV int  // lowest and highest facade version of the range (0 = open)
+	nolock     bool // the method does its own locking (blocking calls)
+	// call decodes the params into the method's typed params and calls
+	// the method of s that serves the range.
+	call func(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error)
 }
 
 // callCtx is what a handler sees.
@@ -82,22 +63,20 @@ func decode(p json.RawMessage, v any) error {
 	return nil
 }
 
-// params checks that the caller has the given access to the model (or, for
-// access "superuser", controller superuser access) and decodes the call's
-// parameters, the start of most handlers.
-func params[T any](cx *callCtx, access string, p json.RawMessage) (T, error) {
-	var a T
-	check := cx.need
+// check checks that the caller has the given access to the model, or for
+// access "superuser" controller superuser access: the start of most
+// facade methods.
+func (cx *callCtx) check(access string) error {
 	if access == "superuser" {
-		check = func(string) error { return cx.needSuperuser() }
+		return cx.needSuperuser()
 	}
-	if err := check(access); err != nil {
-		return a, err
-	}
-	if err := decode(p, &a); err != nil {
-		return a, err
-	}
-	return a, nil
+	return cx.need(access)
+}
+
+// errUnimplemented is the error of a facade method the simulator does not
+// implement (see unimplemented_gen.go).
+func errUnimplemented(cx *callCtx) error {
+	return errNotSupported("%s.%s (facade version %d) is not simulated by jujusim", cx.facade, cx.method, cx.version)
 }
 
 // facadeList returns the login facade list for a connection kind.
@@ -157,10 +136,10 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	if _, ok := c.hasFacade(sess.controllerConn, facade, version); !ok {
 		return nil, errNotImplemented("%s", callNotImplemented(facade, version, ""))
 	}
-	h, ok := c.findHandler(facade, version, method)
+	h, ok := c.findEntry(facade, version, method)
 	if !ok {
-		if contains(schemaMethods[facade], method) && registry[facade][method] == nil {
-			return nil, errNotImplemented("%s.%s is not simulated by jujusim", facade, method)
+		if _, typed := c.dispatch[facade]; !typed && contains(schemaMethods[facade], method) {
+			return nil, errNotSupported("%s.%s (facade version %d) is not simulated by jujusim", facade, method, version)
 		}
 		return nil, errNotImplemented("%s", callNotImplemented(facade, version, method))
 	}
@@ -169,7 +148,7 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 		if err != nil {
 			return nil, err
 		}
-		return h.fn(cx, params)
+		return h.call(served, cx, params)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -180,7 +159,7 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	if err != nil {
 		return nil, err
 	}
-	res, err := h.fn(cx, params)
+	res, err := h.call(served, cx, params)
 	c.sched.kick()
 	if err != nil {
 		return nil, AsError(err)
@@ -188,20 +167,19 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	return res, nil
 }
 
-func (c *Controller) findHandler(facade string, version int, method string) (handler, bool) {
-	for _, h := range registry[facade][method] {
-		if h.major != 0 && h.major != c.major {
+// findEntry returns the dispatch entry serving method at version of facade
+// in the controller's mode.
+func (c *Controller) findEntry(facade string, version int, method string) (dispatchEntry, bool) {
+	for _, e := range c.dispatch[facade][method] {
+		if e.minV != 0 && version < e.minV {
 			continue
 		}
-		if h.minV != 0 && version < h.minV {
+		if e.maxV != 0 && version > e.maxV {
 			continue
 		}
-		if h.maxV != 0 && version > h.maxV {
-			continue
-		}
-		return h, true
+		return e, true
 	}
-	return handler{}, false
+	return dispatchEntry{}, false
 }
 
 func (c *Controller) newCallCtx(ctx context.Context, sess *Session, facade string, version int, method, id string) (*callCtx, error) {

@@ -48,9 +48,26 @@
 // SecretBackends; Action (operations, tasks, exec on units, leaders and
 // machines with a steerable handler — see SetExecHandler — progress watcher);
 // Annotations; HighAvailability.ControllerDetails. A method that exists in the real
-// schema but is not simulated answers code "not implemented" with a message
-// saying so; an unknown facade, version or method gets the real server's
-// error.
+// schema but is not simulated answers code "not supported" with a message
+// naming facade, version and method (the real CLI reads "not implemented" as
+// a client too old for the server); an unknown facade, version or method
+// gets the real server's error.
+//
+// # Dispatch
+//
+// Each facade the client knows (internal/facades) has a generated server
+// interface, <facade>Server in server_gen.go, with one method per wire
+// shape taking and returning the generated wire types. <facade>Facade
+// (facades.go) implements it and embeds the generated
+// unimplemented<Facade> (unimplemented_gen.go), which lists the methods it
+// does not implement and answers them "not supported". The generated
+// tables dispatch40 and dispatch36 route a call by mode, facade, method and
+// version to the shape serving it, with the simulator's own version and
+// mode restrictions (simRules in internal/cmd/facadegen/simserver.go); Call
+// decodes the params into the typed params, then runs the method with the
+// controller lock held unless the rule says the method locks itself.
+// Regenerate with `go generate ./internal/facades` after adding or
+// removing a method.
 //
 // # Not simulated
 //

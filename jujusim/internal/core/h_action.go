@@ -150,13 +150,12 @@ func (c *Controller) scheduleAction(m *model, u *unit, a *action) {
 	})
 }
 
-func actEnqueue(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Actions](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) EnqueueOperation(cx *callCtx, a facades.Actions) (facades.EnqueuedActions, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.EnqueuedActions{}, err
 	}
 	if len(a.Actions) == 0 {
-		return nil, errBadRequest("no actions specified")
+		return facades.EnqueuedActions{}, errBadRequest("no actions specified")
 	}
 	names := map[string]bool{}
 	for _, x := range a.Actions {
@@ -199,10 +198,9 @@ func (cx *callCtx) actionByTag(tag string) (*action, error) {
 	return a, nil
 }
 
-func actActions(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) Actions(cx *callCtx, a facades.Entities) (facades.ActionResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ActionResults{}, err
 	}
 	return facades.ActionResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ActionResult, error) {
 		act, err := cx.actionByTag(e.Tag)
@@ -213,10 +211,9 @@ func actActions(cx *callCtx, p json.RawMessage) (any, error) {
 	})}, nil
 }
 
-func actCancel(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) Cancel(cx *callCtx, a facades.Entities) (facades.ActionResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ActionResults{}, err
 	}
 	out := facades.ActionResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ActionResult, error) {
 		act, err := cx.actionByTag(e.Tag)
@@ -283,10 +280,9 @@ func (c *Controller) operationResult(m *model, op *operation) facades.OperationR
 	return r
 }
 
-func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) Operations(cx *callCtx, a facades.Entities) (facades.OperationResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.OperationResults{}, err
 	}
 	return facades.OperationResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.OperationResult, error) {
 		id, ok := parseTag(e.Tag, "operation")
@@ -306,10 +302,9 @@ func actOperations(cx *callCtx, p json.RawMessage) (any, error) {
 	})}, nil
 }
 
-func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.OperationQueryArgs](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) ListOperations(cx *callCtx, a facades.OperationQueryArgs) (facades.OperationResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.OperationResults{}, err
 	}
 	m := cx.m
 	ids := make([]int, 0, len(m.operations))
@@ -362,10 +357,9 @@ func actListOperations(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func actApplicationsCharmsActions(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) ApplicationsCharmsActions(cx *callCtx, a facades.Entities) (facades.ApplicationsCharmActionsResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ApplicationsCharmActionsResults{}, err
 	}
 	return facades.ApplicationsCharmActionsResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ApplicationCharmActionsResult, error) {
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
@@ -385,10 +379,9 @@ func actionLogJSON(l actionLog) string {
 	return string(b)
 }
 
-func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) WatchActionsProgress(cx *callCtx, a facades.Entities) (facades.StringsWatchResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.StringsWatchResults{}, err
 	}
 	return facades.StringsWatchResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.StringsWatchResult, error) {
 		act, err := cx.actionByTag(e.Tag)
@@ -413,14 +406,4 @@ func actWatchProgress(cx *callCtx, p json.RawMessage) (any, error) {
 		})
 		return facades.StringsWatchResult{WatcherID: w.id, Changes: initial}, nil
 	})}, nil
-}
-
-func init() {
-	regAll("Action", "EnqueueOperation", actEnqueue)
-	regAll("Action", "Actions", actActions)
-	regAll("Action", "Cancel", actCancel)
-	regAll("Action", "Operations", actOperations)
-	regAll("Action", "ListOperations", actListOperations)
-	regAll("Action", "ApplicationsCharmsActions", actApplicationsCharmsActions)
-	regAll("Action", "WatchActionsProgress", actWatchProgress)
 }

@@ -159,9 +159,13 @@ func delta(kind, op string, doc []byte) json.RawMessage {
 	return json.RawMessage("[" + string(k) + "," + string(o) + "," + string(doc) + "]")
 }
 
-func clientWatchAll(cx *callCtx, _ json.RawMessage) (any, error) {
+// WatchAll starts an AllWatcher on the model (Juju 3.6; Juju 4 has none).
+func (clientFacade) WatchAll(cx *callCtx) (facades.AllWatcherId, error) {
+	if cx.is4() {
+		return facades.AllWatcherId{}, errNotImplemented("WatchAll not implemented")
+	}
 	if err := cx.need("read"); err != nil {
-		return nil, err
+		return facades.AllWatcherId{}, err
 	}
 	c := cx.c
 	m := cx.m
@@ -207,8 +211,4 @@ func clientWatchAll(cx *callCtx, _ json.RawMessage) (any, error) {
 		return facades.AllWatcherNextResults{Deltas: deltas}, true
 	})
 	return facades.AllWatcherId{WatcherID: w.id}, nil
-}
-
-func init() {
-	reg("Client", "WatchAll", handler{major: 3, fn: clientWatchAll})
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -28,10 +27,9 @@ func (c *Controller) checkEntity(m *model, tag string) error {
 	return errNotValid("%q is not a valid tag", tag)
 }
 
-func annGet(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (annotationsFacade) Get(cx *callCtx, a facades.Entities) (facades.AnnotationsGetResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.AnnotationsGetResults{}, err
 	}
 	out := facades.AnnotationsGetResults{Results: make([]facades.AnnotationsGetResult, len(a.Entities))}
 	for i, e := range a.Entities {
@@ -52,10 +50,9 @@ func annGet(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func annSet(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AnnotationsSet](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (annotationsFacade) Set(cx *callCtx, a facades.AnnotationsSet) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	res := eachErr(a.Annotations, func(ea facades.EntityAnnotations) error {
 		if err := cx.c.checkEntity(cx.m, ea.Entity); err != nil {
@@ -84,9 +81,4 @@ func annSet(cx *callCtx, p json.RawMessage) (any, error) {
 	cx.m.notify()
 	return res, nil
 
-}
-
-func init() {
-	regAll("Annotations", "Get", annGet)
-	regAll("Annotations", "Set", annSet)
 }

@@ -1,8 +1,6 @@
 package core
 
 import (
-	"encoding/json"
-
 	"github.com/gojuju/juju/internal/facades"
 )
 
@@ -32,16 +30,15 @@ func (c *Controller) appConfigView(a *application) map[string]any {
 	return out
 }
 
-func appGet(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationGet](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) Get(cx *callCtx, a facades.ApplicationGet) (facades.ApplicationGetResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ApplicationGetResults{}, err
 	}
 	c := cx.c
 	app, ok := cx.m.apps[a.Application]
 	if !ok {
 		// The real 4.0 server words this one without quotes.
-		return nil, errNotFound("application %s not found", a.Application)
+		return facades.ApplicationGetResults{}, errNotFound("application %s not found", a.Application)
 	}
 	trustSource := "default"
 	if app.trust {
@@ -62,10 +59,9 @@ func appGet(cx *callCtx, p json.RawMessage) (any, error) {
 	}, nil
 }
 
-func appCharmConfig(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationGetArgs](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) CharmConfig(cx *callCtx, a facades.ApplicationGetArgs) (facades.ApplicationGetConfigResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ApplicationGetConfigResults{}, err
 	}
 	return facades.ApplicationGetConfigResults{Results: eachItem(a.Args, func(g facades.ApplicationGet) (facades.ConfigResult, error) {
 		app, err := cx.c.app(cx.m, g.Application)
@@ -76,10 +72,9 @@ func appCharmConfig(cx *callCtx, p json.RawMessage) (any, error) {
 	})}, nil
 }
 
-func appSetConfigs(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ConfigSetArgs](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) SetConfigs(cx *callCtx, a facades.ConfigSetArgs) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Args, func(s facades.ConfigSet) error {
@@ -123,10 +118,9 @@ func (c *Controller) configChanged(a *application) {
 	a.m.notify()
 }
 
-func appUnsetConfig(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationConfigUnsetArgs](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) UnsetApplicationsConfig(cx *callCtx, a facades.ApplicationConfigUnsetArgs) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Args, func(s facades.ApplicationUnset) error {

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -274,10 +273,9 @@ func (c *Controller) ensureSubordinates(m *model) {
 	}
 }
 
-func appDeploy(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationsDeploy](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) Deploy(cx *callCtx, a facades.ApplicationsDeploy) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Applications, func(d facades.ApplicationDeploy) error {
@@ -340,10 +338,9 @@ func (c *Controller) findCharm(m *model, url string) *charm {
 	return nil
 }
 
-func appDeployFromRepository(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.DeployFromRepositoryArgs](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) DeployFromRepository(cx *callCtx, a facades.DeployFromRepositoryArgs) (facades.DeployFromRepositoryResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.DeployFromRepositoryResults{}, err
 	}
 	c := cx.c
 	m := cx.m
@@ -502,31 +499,30 @@ func (c *Controller) appFromTag(m *model, tag string) (*application, error) {
 	return c.app(m, name)
 }
 
-func appAddUnits(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AddApplicationUnits](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) AddUnits(cx *callCtx, a facades.AddApplicationUnits) (facades.AddApplicationUnitsResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.AddApplicationUnitsResults{}, err
 	}
 	c := cx.c
 	app, err := c.app(cx.m, a.Application)
 	if err != nil {
-		return nil, err
+		return facades.AddApplicationUnitsResults{}, err
 	}
 	if cx.m.typ == "caas" && cx.is4() {
-		return nil, errNotSupported("adding units to a container-based model is not supported")
+		return facades.AddApplicationUnitsResults{}, errNotSupported("adding units to a container-based model is not supported")
 	}
 	if app.charm.subordinate {
-		return nil, errNotValid("cannot add unit to application %q: application is a subordinate", a.Application)
+		return facades.AddApplicationUnitsResults{}, errNotValid("cannot add unit to application %q: application is a subordinate", a.Application)
 	}
 	if app.life != lifeAlive {
-		return nil, errNotValid("cannot add unit to application %q: application is not alive", a.Application)
+		return facades.AddApplicationUnitsResults{}, errNotValid("cannot add unit to application %q: application is not alive", a.Application)
 	}
 	if a.NumUnits < 1 {
-		return nil, errNotValid("must add at least one unit")
+		return facades.AddApplicationUnitsResults{}, errNotValid("must add at least one unit")
 	}
 	for _, pl := range a.Placement {
 		if err := c.checkPlacement(cx.m, pl); err != nil {
-			return nil, err
+			return facades.AddApplicationUnitsResults{}, err
 		}
 	}
 	out := facades.AddApplicationUnitsResults{Units: []string{}}
@@ -537,7 +533,7 @@ func appAddUnits(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 		u, err := c.addUnit(app, pl)
 		if err != nil {
-			return nil, err
+			return facades.AddApplicationUnitsResults{}, err
 		}
 		out.Units = append(out.Units, u.name)
 		if cx.m.typ == "caas" {
@@ -569,14 +565,13 @@ func (c *Controller) unitByName(m *model, name string) (*unit, error) {
 	return nil, errNotFound("unit %q not found", name)
 }
 
-func appDestroyUnit(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.DestroyUnitsParams](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) DestroyUnit(cx *callCtx, a facades.DestroyUnitsParams) (facades.DestroyUnitResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.DestroyUnitResults{}, err
 	}
 	c := cx.c
 	if cx.m.typ == "caas" && cx.is4() {
-		return nil, errNotSupported("removing units on a non-container model is not supported")
+		return facades.DestroyUnitResults{}, errNotSupported("removing units on a non-container model is not supported")
 	}
 	return facades.DestroyUnitResults{Results: eachItem(a.Units, func(d facades.DestroyUnitParams) (facades.DestroyUnitResult, error) {
 		u, err := c.unitByTag(cx.m, d.UnitTag)
@@ -598,10 +593,9 @@ func appDestroyUnit(cx *callCtx, p json.RawMessage) (any, error) {
 	})}, nil
 }
 
-func appDestroyApplication(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.DestroyApplicationsParams](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) DestroyApplication(cx *callCtx, a facades.DestroyApplicationsParams) (facades.DestroyApplicationResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.DestroyApplicationResults{}, err
 	}
 	c := cx.c
 	return facades.DestroyApplicationResults{Results: eachItem(a.Applications, func(d facades.DestroyApplicationParams) (facades.DestroyApplicationResult, error) {

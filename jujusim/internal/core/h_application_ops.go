@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -9,17 +8,16 @@ import (
 
 // ---- expose, constraints, leader, resolve, scale, charm ----
 
-func appExpose(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationExpose](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) Expose(cx *callCtx, a facades.ApplicationExpose) error {
+	if err := cx.check("write"); err != nil {
+		return err
 	}
 	app, err := cx.c.app(cx.m, a.Application)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if app.charm.subordinate {
-		return nil, errNotValid("cannot expose subordinate application %q", app.name)
+		return errNotValid("cannot expose subordinate application %q", app.name)
 	}
 	if app.exposedEPs == nil {
 		app.exposedEPs = map[string]exposedEndpoint{}
@@ -31,7 +29,7 @@ func appExpose(cx *callCtx, p json.RawMessage) (any, error) {
 	for ep, e := range eps {
 		if ep != "" {
 			if _, ok := app.charm.relations[ep]; !ok {
-				return nil, errNotValid("endpoint %q not found", ep)
+				return errNotValid("endpoint %q not found", ep)
 			}
 		}
 		x := exposedEndpoint{Spaces: e.ExposeToSpaces, CIDRs: e.ExposeToCidrs}
@@ -42,17 +40,16 @@ func appExpose(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	app.exposed = true
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func appUnexpose(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationUnexpose](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) Unexpose(cx *callCtx, a facades.ApplicationUnexpose) error {
+	if err := cx.check("write"); err != nil {
+		return err
 	}
 	app, err := cx.c.app(cx.m, a.Application)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(a.ExposedEndpoints) == 0 {
 		app.exposed = false
@@ -60,7 +57,7 @@ func appUnexpose(cx *callCtx, p json.RawMessage) (any, error) {
 	} else {
 		for _, ep := range a.ExposedEndpoints {
 			if _, ok := app.exposedEPs[ep]; !ok {
-				return nil, errNotValid("endpoint %q is not exposed", ep)
+				return errNotValid("endpoint %q is not exposed", ep)
 			}
 		}
 		for _, ep := range a.ExposedEndpoints {
@@ -69,30 +66,28 @@ func appUnexpose(cx *callCtx, p json.RawMessage) (any, error) {
 		app.exposed = len(app.exposedEPs) > 0
 	}
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func appSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.SetConstraints](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) SetConstraints(cx *callCtx, a facades.SetConstraints) error {
+	if err := cx.check("write"); err != nil {
+		return err
 	}
 	app, err := cx.c.app(cx.m, a.Application)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if app.charm.subordinate {
-		return nil, errNotValid("cannot set constraints on subordinate application %q", app.name)
+		return errNotValid("cannot set constraints on subordinate application %q", app.name)
 	}
 	app.cons = a.Constraints
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func appGetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) GetConstraints(cx *callCtx, a facades.Entities) (facades.ApplicationGetConstraintsResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ApplicationGetConstraintsResults{}, err
 	}
 	return facades.ApplicationGetConstraintsResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ApplicationConstraint, error) {
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
@@ -103,10 +98,9 @@ func appGetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
 	})}, nil
 }
 
-func appLeader(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entity](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) Leader(cx *callCtx, a facades.Entity) (facades.StringResult, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.StringResult{}, err
 	}
 	var out facades.StringResult
 	app, err := cx.c.appFromTag(cx.m, a.Tag)
@@ -122,10 +116,9 @@ func appLeader(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func appResolveUnitErrors(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.UnitsResolved](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) ResolveUnitErrors(cx *callCtx, a facades.UnitsResolved) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	if a.All {
@@ -152,17 +145,13 @@ func appResolveUnitErrors(cx *callCtx, p json.RawMessage) (any, error) {
 	}), nil
 }
 
-func appScaleApplications(cx *callCtx, p json.RawMessage) (any, error) {
+func (applicationFacade) ScaleApplications(cx *callCtx, a facades.ScaleApplicationsParamsV2) (facades.ScaleApplicationResults, error) {
 	if err := cx.need("write"); err != nil {
-		return nil, err
+		return facades.ScaleApplicationResults{}, err
 	}
 	c := cx.c
 	if cx.m.typ != "caas" {
-		return nil, errNotSupported("scaling applications on a non-container model is not supported")
-	}
-	var a facades.ScaleApplicationsParamsV2
-	if err := decode(p, &a); err != nil {
-		return nil, err
+		return facades.ScaleApplicationResults{}, errNotSupported("scaling applications on a non-container model is not supported")
 	}
 	return facades.ScaleApplicationResults{Results: eachItem(a.Applications, func(s facades.ScaleApplicationParamsV2) (facades.ScaleApplicationResult, error) {
 		app, err := c.appFromTag(cx.m, s.ApplicationTag)
@@ -203,10 +192,9 @@ func (c *Controller) scaleTo(a *application, target int) {
 	a.m.notify()
 }
 
-func appGetCharmURLOrigin(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationGet](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) GetCharmURLOrigin(cx *callCtx, a facades.ApplicationGet) (facades.CharmURLOriginResult, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.CharmURLOriginResult{}, err
 	}
 	var out facades.CharmURLOriginResult
 	app, err := cx.c.app(cx.m, a.Application)
@@ -219,22 +207,21 @@ func appGetCharmURLOrigin(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ApplicationSetCharmV2](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) SetCharm(cx *callCtx, a facades.ApplicationSetCharmV2) error {
+	if err := cx.check("write"); err != nil {
+		return err
 	}
 	c := cx.c
 	app, err := c.app(cx.m, a.Application)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ch := cx.m.charms[a.CharmURL]
 	if ch == nil {
 		ch = c.findCharm(cx.m, a.CharmURL)
 	}
 	if ch == nil {
-		return nil, errNotFound("charm %q not found", a.CharmURL)
+		return errNotFound("charm %q not found", a.CharmURL)
 	}
 	if ch.name != app.charm.name && !a.Force {
 		// Juju allows switching charms; the simulator only checks that the
@@ -242,7 +229,7 @@ func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
 		for _, r := range cx.m.relations {
 			if ep, ok := r.endpointFor(app.name); ok {
 				if _, ok := ch.relations[ep.rel.Name]; !ok {
-					return nil, errNotValid("cannot upgrade application %q to charm %q: would break relation %q", app.name, ch.url, r.key)
+					return errNotValid("cannot upgrade application %q to charm %q: would break relation %q", app.name, ch.url, r.key)
 				}
 			}
 		}
@@ -252,7 +239,7 @@ func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
 		settings[k] = v
 	}
 	if y, err := parseConfigYAML(app.name, a.ConfigSettingsYAML); err != nil {
-		return nil, err
+		return err
 	} else {
 		for k, v := range y {
 			settings[k] = v
@@ -260,7 +247,7 @@ func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	cfg, _, _, err := typedConfig(ch, settings)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	app.charm = ch
 	app.charmURL = ch.url
@@ -290,27 +277,12 @@ func appSetCharm(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 	}
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func init() {
-	for method, fn := range map[string]handlerFunc{
-		"Deploy": appDeploy, "DeployFromRepository": appDeployFromRepository, "AddUnits": appAddUnits,
-		"DestroyUnit": appDestroyUnit, "DestroyApplication": appDestroyApplication, "AddRelation": appAddRelation,
-		"DestroyRelation": appDestroyRelation, "Get": appGet, "CharmConfig": appCharmConfig, "SetConfigs": appSetConfigs,
-		"UnsetApplicationsConfig": appUnsetConfig, "Expose": appExpose, "Unexpose": appUnexpose,
-		"SetConstraints": appSetConstraints, "GetConstraints": appGetConstraints, "Leader": appLeader,
-		"ResolveUnitErrors": appResolveUnitErrors, "ScaleApplications": appScaleApplications,
-		"GetCharmURLOrigin": appGetCharmURLOrigin, "SetCharm": appSetCharm,
-	} {
-		regAll("Application", method, fn)
-	}
-}
-
-func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) ApplicationsInfo(cx *callCtx, a facades.Entities) (facades.ApplicationInfoResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ApplicationInfoResults{}, err
 	}
 	return facades.ApplicationInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ApplicationInfoResult, error) {
 		app, err := cx.c.appFromTag(cx.m, e.Tag)
@@ -333,10 +305,9 @@ func appApplicationsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 	})}, nil
 }
 
-func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.Entities](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) UnitsInfo(cx *callCtx, a facades.Entities) (facades.UnitInfoResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.UnitInfoResults{}, err
 	}
 	m := cx.m
 	return facades.UnitInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.UnitInfoResult, error) {
@@ -364,9 +335,4 @@ func appUnitsInfo(cx *callCtx, p json.RawMessage) (any, error) {
 		return facades.UnitInfoResult{Result: r}, nil
 	})}, nil
 
-}
-
-func init() {
-	regAll("Application", "ApplicationsInfo", appApplicationsInfo)
-	regAll("Application", "UnitsInfo", appUnitsInfo)
 }

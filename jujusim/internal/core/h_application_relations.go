@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -141,10 +140,9 @@ func (c *Controller) addRelation(m *model, eps []relEndpoint) *relation {
 	return r
 }
 
-func appAddRelation(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AddRelation](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) AddRelation(cx *callCtx, a facades.AddRelation) (facades.AddRelationResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.AddRelationResults{}, err
 	}
 	c := cx.c
 	m := cx.m
@@ -152,17 +150,17 @@ func appAddRelation(cx *callCtx, p json.RawMessage) (any, error) {
 	for i, s := range a.Endpoints {
 		r, err := parseEndpoint(s)
 		if err != nil {
-			return nil, err
+			return facades.AddRelationResults{}, err
 		}
 		refs[i] = r
 	}
 	eps, err := c.inferRelation(m, refs)
 	if err != nil {
-		return nil, err
+		return facades.AddRelationResults{}, err
 	}
 	for _, e := range eps {
 		if m.apps[e.app].life != lifeAlive {
-			return nil, errNotValid("cannot add relation %q: application %q is not alive", relationKey(eps), e.app)
+			return facades.AddRelationResults{}, errNotValid("cannot add relation %q: application %q is not alive", relationKey(eps), e.app)
 		}
 	}
 	key := relationKey(eps)
@@ -170,10 +168,10 @@ func appAddRelation(cx *callCtx, p json.RawMessage) (any, error) {
 		if r.key == key {
 			if c.is4() && len(a.Endpoints) == 2 {
 				// As the real 4.0.15 server: the domain error, without a code.
-				return nil, newErr("", "adding relation between endpoints %q and %q: cannot add relation %q, %q: relation %s: already exists",
+				return facades.AddRelationResults{}, newErr("", "adding relation between endpoints %q and %q: cannot add relation %q, %q: relation %s: already exists",
 					a.Endpoints[0], a.Endpoints[1], a.Endpoints[0], a.Endpoints[1], key)
 			}
-			return nil, errAlreadyExists("relation %s already exists", key)
+			return facades.AddRelationResults{}, errAlreadyExists("relation %s already exists", key)
 		}
 	}
 	c.addRelation(m, eps)
@@ -189,10 +187,9 @@ func wireRelation(r charmRelation) facades.CharmRelation {
 	return facades.CharmRelation{Interface: r.Interface, Limit: r.Limit, Name: r.Name, Optional: r.Optional, Role: r.Role, Scope: r.Scope}
 }
 
-func appDestroyRelation(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.DestroyRelation](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (applicationFacade) DestroyRelation(cx *callCtx, a facades.DestroyRelation) error {
+	if err := cx.check("write"); err != nil {
+		return err
 	}
 	c := cx.c
 	m := cx.m
@@ -202,7 +199,7 @@ func appDestroyRelation(cx *callCtx, p json.RawMessage) (any, error) {
 		for i, s := range a.Endpoints {
 			r, err := parseEndpoint(s)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			refs[i] = r
 		}
@@ -223,17 +220,17 @@ func appDestroyRelation(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 		}
 		if rel == nil {
-			return nil, errNotFound("relation %q not found", strings.Join(a.Endpoints, " "))
+			return errNotFound("relation %q not found", strings.Join(a.Endpoints, " "))
 		}
 	} else {
 		r, ok := m.relations[a.RelationID]
 		if !ok {
-			return nil, errNotFound("relation %d not found", a.RelationID)
+			return errNotFound("relation %d not found", a.RelationID)
 		}
 		rel = r
 	}
 	if rel.isPeer() {
-		return nil, errNotValid("cannot destroy peer relation %q", rel.key)
+		return errNotValid("cannot destroy peer relation %q", rel.key)
 	}
 	c.destroyRelation(rel, m)
 	if a.Force && a.MaxWait != nil && *a.MaxWait == 0 {
@@ -249,5 +246,5 @@ func appDestroyRelation(cx *callCtx, p json.RawMessage) (any, error) {
 			}
 		}
 	}
-	return struct{}{}, nil
+	return nil
 }

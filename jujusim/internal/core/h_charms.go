@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"sort"
 	"strings"
 
@@ -67,17 +66,16 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-func charmsCharmInfo(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.CharmURL](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (charmsFacade) CharmInfo(cx *callCtx, a facades.CharmURL) (facades.Charm, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.Charm{}, err
 	}
 	ch := cx.m.charms[a.URL]
 	if ch == nil {
 		ch = cx.c.findCharm(cx.m, a.URL)
 	}
 	if ch == nil {
-		return nil, errNotFound("charm %q not found", a.URL)
+		return facades.Charm{}, errNotFound("charm %q not found", a.URL)
 	}
 	return cx.c.wireCharm(ch), nil
 }
@@ -139,10 +137,9 @@ func hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin,
 	return ch, out, nil
 }
 
-func charmsResolveCharms(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ResolveCharmsWithChannel](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (charmsFacade) ResolveCharms(cx *callCtx, a facades.ResolveCharmsWithChannel) (facades.ResolveCharmWithChannelResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ResolveCharmWithChannelResults{}, err
 	}
 	out := facades.ResolveCharmWithChannelResults{Results: eachItem(a.Resolve, func(r facades.ResolveCharmWithChannel) (facades.ResolveCharmWithChannelResult, error) {
 		var res facades.ResolveCharmWithChannelResult
@@ -161,10 +158,9 @@ func charmsResolveCharms(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func charmsAddCharm(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AddCharmWithOrigin](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (charmsFacade) AddCharm(cx *callCtx, a facades.AddCharmWithOrigin) (facades.CharmOriginResult, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.CharmOriginResult{}, err
 	}
 	var out facades.CharmOriginResult
 	ch, origin, err := hubResolve(a.URL, a.CharmOrigin)
@@ -179,10 +175,9 @@ func charmsAddCharm(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func charmsList(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.CharmsList](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (charmsFacade) List(cx *callCtx, a facades.CharmsList) (facades.CharmsListResult, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.CharmsListResult{}, err
 	}
 	out := facades.CharmsListResult{CharmUrls: []string{}}
 	for url, ch := range cx.m.charms {
@@ -263,10 +258,9 @@ func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, cur
 
 // ---- MachineManager ----
 
-func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AddMachines](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (machineManagerFacade) AddMachines(cx *callCtx, a facades.AddMachines) (facades.AddMachinesResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.AddMachinesResults{}, err
 	}
 	c := cx.c
 	m := cx.m
@@ -326,10 +320,9 @@ func mmAddMachines(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func mmDestroyMachines(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.DestroyMachinesParams](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (machineManagerFacade) DestroyMachineWithParams(cx *callCtx, a facades.DestroyMachinesParams) (facades.DestroyMachineResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.DestroyMachineResults{}, err
 	}
 	c := cx.c
 	m := cx.m
@@ -388,15 +381,6 @@ func (c *Controller) forceRemoveMachine(mc *machine) {
 		c.removeUnitNow(u)
 	}
 	c.removeMachineNow(mc)
-}
-
-func init() {
-	regAll("Charms", "CharmInfo", charmsCharmInfo)
-	regAll("Charms", "ResolveCharms", charmsResolveCharms)
-	regAll("Charms", "AddCharm", charmsAddCharm)
-	regAll("Charms", "List", charmsList)
-	regAll("MachineManager", "AddMachines", mmAddMachines)
-	regAll("MachineManager", "DestroyMachineWithParams", mmDestroyMachines)
 }
 
 func charmhubOrigin(ch *charm, arch string, rev *int, b *facades.Base) facades.CharmOrigin {

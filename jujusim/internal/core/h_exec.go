@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -346,10 +345,9 @@ func execAgentUp(t execTarget) bool {
 	return t.machine.agent.Status == "started"
 }
 
-func actRun(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.RunParams](cx, "admin", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) Run(cx *callCtx, a facades.RunParams) (facades.EnqueuedActions, error) {
+	if err := cx.check("admin"); err != nil {
+		return facades.EnqueuedActions{}, err
 	}
 	m := cx.m
 	var targets []string
@@ -357,13 +355,13 @@ func actRun(cx *callCtx, p json.RawMessage) (any, error) {
 		if app, ok := strings.CutSuffix(u, "/leader"); ok {
 			ap, ok := m.apps[app]
 			if !ok || ap.leader == "" {
-				return nil, errNotFound("getting leader unit for %s: application %q not found in leases", app, app)
+				return facades.EnqueuedActions{}, errNotFound("getting leader unit for %s: application %q not found in leases", app, app)
 			}
 			targets = append(targets, ap.leader)
 			continue
 		}
 		if _, _, ok := splitUnitName(u); !ok {
-			return nil, newErr("", "%q is not a valid unit name", u)
+			return facades.EnqueuedActions{}, newErr("", "%q is not a valid unit name", u)
 		}
 		targets = append(targets, u)
 	}
@@ -379,28 +377,27 @@ func actRun(cx *callCtx, p json.RawMessage) (any, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, newErr("", "starting exec operation: adding exec operation: getting units for applications [%s]: no application found", strings.Join(missing, " "))
+		return facades.EnqueuedActions{}, newErr("", "starting exec operation: adding exec operation: getting units for applications [%s]: no application found", strings.Join(missing, " "))
 	}
 	for _, id := range a.Machines {
 		if !validMachineID(id) {
-			return nil, newErr("", "%q is not a valid machine id", id)
+			return facades.EnqueuedActions{}, newErr("", "%q is not a valid machine id", id)
 		}
 		targets = append(targets, "machine:"+id)
 	}
 	if len(targets) == 0 {
-		return nil, newErr("", "invalid operation id \"\"")
+		return facades.EnqueuedActions{}, newErr("", "invalid operation id \"\"")
 	}
 	return cx.c.enqueueExec(m, a.Commands, a.Timeout, a.Parallel, a.ExecutionGroup, targets), nil
 }
 
-func actRunOnAllMachines(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.RunParams](cx, "admin", p)
-	if err != nil {
-		return nil, err
+func (actionFacade) RunOnAllMachines(cx *callCtx, a facades.RunParams) (facades.EnqueuedActions, error) {
+	if err := cx.check("admin"); err != nil {
+		return facades.EnqueuedActions{}, err
 	}
 	m := cx.m
 	if m.typ == "caas" {
-		return nil, errNotSupported("cannot run on all machines with a %s model", "k8s")
+		return facades.EnqueuedActions{}, errNotSupported("cannot run on all machines with a %s model", "k8s")
 	}
 	var targets []string
 	for _, mc := range m.sortedMachines() {
@@ -429,9 +426,4 @@ func validMachineID(id string) bool {
 		}
 	}
 	return true
-}
-
-func init() {
-	regAll("Action", "Run", actRun)
-	regAll("Action", "RunOnAllMachines", actRunOnAllMachines)
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -57,9 +56,9 @@ func (c *Controller) modelConfig(m *model) map[string]facades.ConfigValue {
 	return out
 }
 
-func mcModelGet(cx *callCtx, _ json.RawMessage) (any, error) {
+func (modelConfigFacade) ModelGet(cx *callCtx) (facades.ModelConfigResults, error) {
 	if err := cx.need("read"); err != nil {
-		return nil, err
+		return facades.ModelConfigResults{}, err
 	}
 	return facades.ModelConfigResults{Config: cx.c.modelConfig(cx.m)}, nil
 }
@@ -101,10 +100,9 @@ func checkConfigValue(k string, v any) error {
 	return nil
 }
 
-func mcModelSet(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ModelSet](cx, "admin", p)
-	if err != nil {
-		return nil, err
+func (modelConfigFacade) ModelSet(cx *callCtx, a facades.ModelSet) error {
+	if err := cx.check("admin"); err != nil {
+		return err
 	}
 	keys := make([]string, 0, len(a.Config))
 	for k := range a.Config {
@@ -116,7 +114,7 @@ func mcModelSet(cx *callCtx, p json.RawMessage) (any, error) {
 			continue // intercepted by 4.0: sets the agent stream, not stored
 		}
 		if err := checkConfigValue(k, a.Config[k]); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, k := range keys {
@@ -126,49 +124,47 @@ func mcModelSet(cx *callCtx, p json.RawMessage) (any, error) {
 		cx.m.config[k] = a.Config[k]
 	}
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func mcModelUnset(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ModelUnset](cx, "admin", p)
-	if err != nil {
-		return nil, err
+func (modelConfigFacade) ModelUnset(cx *callCtx, a facades.ModelUnset) error {
+	if err := cx.check("admin"); err != nil {
+		return err
 	}
 	for _, k := range a.Keys {
 		if readOnlyConfig[k] {
-			return nil, errNotValid("config key %q not valid: cannot be unset", k)
+			return errNotValid("config key %q not valid: cannot be unset", k)
 		}
 	}
 	for _, k := range a.Keys {
 		delete(cx.m.config, k)
 	}
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func mcGetConstraints(cx *callCtx, _ json.RawMessage) (any, error) {
+func (modelConfigFacade) GetModelConstraints(cx *callCtx) (facades.GetConstraintsResults, error) {
 	if err := cx.need("read"); err != nil {
-		return nil, err
+		return facades.GetConstraintsResults{}, err
 	}
 	return facades.GetConstraintsResults{Constraints: cx.m.constraints}, nil
 }
 
-func mcSetConstraints(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.SetConstraints](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (modelConfigFacade) SetModelConstraints(cx *callCtx, a facades.SetConstraints) error {
+	if err := cx.check("write"); err != nil {
+		return err
 	}
 	if a.Application != "" {
-		return nil, errNotValid("cannot set model constraints: application name must be empty")
+		return errNotValid("cannot set model constraints: application name must be empty")
 	}
 	cx.m.constraints = a.Constraints
 	cx.m.notify()
-	return struct{}{}, nil
+	return nil
 }
 
-func mcGetSecretBackend(cx *callCtx, _ json.RawMessage) (any, error) {
+func (modelConfigFacade) GetModelSecretBackend(cx *callCtx) (facades.StringResult, error) {
 	if err := cx.need("read"); err != nil {
-		return nil, err
+		return facades.StringResult{}, err
 	}
 	name := configString(cx.m, "secret-backend")
 	if name == "" {
@@ -177,10 +173,9 @@ func mcGetSecretBackend(cx *callCtx, _ json.RawMessage) (any, error) {
 	return facades.StringResult{Result: name}, nil
 }
 
-func mcSetSecretBackend(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.SetModelSecretBackendArg](cx, "admin", p)
-	if err != nil {
-		return nil, err
+func (modelConfigFacade) SetModelSecretBackend(cx *callCtx, a facades.SetModelSecretBackendArg) (facades.ErrorResult, error) {
+	if err := cx.check("admin"); err != nil {
+		return facades.ErrorResult{}, err
 	}
 	var r facades.ErrorResult
 	if a.SecretBackendName != "auto" && a.SecretBackendName != "internal" {
@@ -191,14 +186,4 @@ func mcSetSecretBackend(cx *callCtx, p json.RawMessage) (any, error) {
 	}
 	cx.m.config["secret-backend"] = a.SecretBackendName
 	return r, nil
-}
-
-func init() {
-	regAll("ModelConfig", "ModelGet", mcModelGet)
-	regAll("ModelConfig", "ModelSet", mcModelSet)
-	regAll("ModelConfig", "ModelUnset", mcModelUnset)
-	regAll("ModelConfig", "GetModelConstraints", mcGetConstraints)
-	regAll("ModelConfig", "SetModelConstraints", mcSetConstraints)
-	reg("ModelConfig", "GetModelSecretBackend", handler{minV: 4, fn: mcGetSecretBackend})
-	reg("ModelConfig", "SetModelSecretBackend", handler{minV: 4, fn: mcSetSecretBackend})
 }

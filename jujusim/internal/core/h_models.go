@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -65,17 +64,6 @@ func (c *Controller) modelFromTag(tag string) (*model, error) {
 	return m, nil
 }
 
-func (c *Controller) qualifierOrOwner(cx *callCtx) bool {
-	// true: use qualifier shapes (ModelManager >= 11, Controller >= 13).
-	switch cx.facade {
-	case "ModelManager":
-		return cx.version >= 11
-	case "Controller":
-		return cx.version >= 13
-	}
-	return cx.is4()
-}
-
 func (c *Controller) modelStatusInfo(m *model) *facades.EntityStatus {
 	return &facades.EntityStatus{Status: m.status.Status, Info: m.status.Message, Since: timePtr(m.status.Since), Data: m.status.Data}
 }
@@ -114,16 +102,24 @@ func credentialTag(m *model) string {
 	return "cloudcred-" + m.cloud + "_" + m.qualifier + "_" + m.credential
 }
 
-func (c *Controller) modelInfo(cx *callCtx, m *model) any {
-	features := []facades.SupportedFeature{{Name: "juju", Description: "the version of Juju used by the model", Version: c.version}}
-	if c.qualifierOrOwner(cx) {
-		return &facades.ModelInfo{
-			AgentVersion: facades.Number(c.version), CloudCredentialTag: credentialTag(m), CloudRegion: m.region,
-			CloudTag: "cloud-" + m.cloud, ControllerUUID: c.uuid, IsController: m.isController, Life: m.life,
-			Machines: c.modelMachines(m), Name: m.name, ProviderType: m.providerType, Qualifier: m.qualifier,
-			Status: c.modelStatusInfo(m), SupportedFeatures: features, Type: m.typ, UUID: m.uuid, Users: c.modelUsers(m),
-		}
+func (c *Controller) modelFeatures() []facades.SupportedFeature {
+	return []facades.SupportedFeature{{Name: "juju", Description: "the version of Juju used by the model", Version: c.version}}
+}
+
+// modelInfo is a model's ModelInfo in the qualifier shape (ModelManager
+// v11 and later).
+func (c *Controller) modelInfo(m *model) *facades.ModelInfo {
+	return &facades.ModelInfo{
+		AgentVersion: facades.Number(c.version), CloudCredentialTag: credentialTag(m), CloudRegion: m.region,
+		CloudTag: "cloud-" + m.cloud, ControllerUUID: c.uuid, IsController: m.isController, Life: m.life,
+		Machines: c.modelMachines(m), Name: m.name, ProviderType: m.providerType, Qualifier: m.qualifier,
+		Status: c.modelStatusInfo(m), SupportedFeatures: c.modelFeatures(), Type: m.typ, UUID: m.uuid, Users: c.modelUsers(m),
 	}
+}
+
+// modelInfoV10 is a model's ModelInfo in the owner-tag shape (ModelManager
+// v10 and before).
+func (c *Controller) modelInfoV10(m *model) *facades.ModelInfoV10 {
 	var ms []facades.ModelMachineInfoV10
 	for _, x := range c.modelMachines(m) {
 		ms = append(ms, facades.ModelMachineInfoV10{ID: x.ID, Status: x.Status, Message: x.Message, InstanceID: x.InstanceID, Hardware: x.Hardware, DisplayName: x.DisplayName})
@@ -133,7 +129,7 @@ func (c *Controller) modelInfo(cx *callCtx, m *model) any {
 		CloudTag: "cloud-" + m.cloud, ControllerUUID: c.uuid, IsController: m.isController, Life: m.life,
 		Machines: ms, Name: m.name, ProviderType: m.providerType, OwnerTag: "user-" + m.qualifier,
 		DefaultBase: configString(m, "default-base"), SLA: facades.ModelSLAInfo{Level: "unsupported"},
-		Status: c.modelStatusInfo(m), SupportedFeatures: features, Type: m.typ, UUID: m.uuid, Users: c.modelUsers(m),
+		Status: c.modelStatusInfo(m), SupportedFeatures: c.modelFeatures(), Type: m.typ, UUID: m.uuid, Users: c.modelUsers(m),
 	}
 }
 
@@ -146,27 +142,28 @@ func configString(m *model, key string) string {
 
 // ---- ModelManager ----
 
-func mmCreateModel(cx *callCtx, p json.RawMessage) (any, error) {
-	c := cx.c
-	var name, qualifier, cloudTag, region, cred string
-	var cfg map[string]any
-	if c.qualifierOrOwner(cx) {
-		var a facades.ModelCreateArgs
-		if err := decode(p, &a); err != nil {
-			return nil, err
-		}
-		name, qualifier, cloudTag, region, cred, cfg = a.Name, a.Qualifier, a.CloudTag, a.Region, a.Credential, a.Config
-	} else {
-		var a facades.ModelCreateArgsV10
-		if err := decode(p, &a); err != nil {
-			return nil, err
-		}
-		owner, ok := parseTag(a.OwnerTag, "user")
-		if !ok {
-			return nil, errNotValid("%q is not a valid user tag", a.OwnerTag)
-		}
-		name, qualifier, cloudTag, region, cred, cfg = a.Name, owner, a.CloudTag, a.Region, a.Credential, a.Config
+func (modelManagerFacade) CreateModel(cx *callCtx, a facades.ModelCreateArgs) (facades.ModelInfo, error) {
+	m, err := cx.c.createModel(cx, a.Name, a.Qualifier, a.CloudTag, a.Region, a.Credential, a.Config)
+	if err != nil {
+		return facades.ModelInfo{}, err
 	}
+	return *cx.c.modelInfo(m), nil
+}
+
+func (modelManagerFacade) CreateModelV10(cx *callCtx, a facades.ModelCreateArgsV10) (facades.ModelInfoV10, error) {
+	owner, ok := parseTag(a.OwnerTag, "user")
+	if !ok {
+		return facades.ModelInfoV10{}, errNotValid("%q is not a valid user tag", a.OwnerTag)
+	}
+	m, err := cx.c.createModel(cx, a.Name, owner, a.CloudTag, a.Region, a.Credential, a.Config)
+	if err != nil {
+		return facades.ModelInfoV10{}, err
+	}
+	return *cx.c.modelInfoV10(m), nil
+}
+
+// createModel creates a model for ModelManager.CreateModel.
+func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region, cred string, cfg map[string]any) (*model, error) {
 	if err := cx.needSuperuser(); err != nil {
 		return nil, err
 	}
@@ -229,7 +226,7 @@ func mmCreateModel(cx *callCtx, p json.RawMessage) (any, error) {
 		m.config[k] = v
 	}
 	c.logf(m, "machine-0", "INFO", "juju.apiserver", "model %s/%s created", qualifier, name)
-	return c.modelInfo(cx, m), nil
+	return m, nil
 }
 
 func lastIndexByte(s string, b byte) int {
@@ -265,33 +262,46 @@ func (c *Controller) visibleModels(u *user, all bool) []*model {
 	return out
 }
 
-func mmListModels(cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.Entity
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
+func (modelManagerFacade) ListModels(cx *callCtx, a facades.Entity) (facades.UserModelList, error) {
 	u, err := cx.c.userFromTag(a.Tag)
 	if err != nil {
-		return nil, err
+		return facades.UserModelList{}, err
 	}
 	if u != cx.u && cx.u.controllerAccess != "superuser" {
-		return nil, errPermissionDenied
+		return facades.UserModelList{}, errPermissionDenied
 	}
-	ms := cx.c.visibleModels(u, false)
-	if cx.c.qualifierOrOwner(cx) {
-		out := facades.UserModelList{UserModels: []facades.UserModel{}}
-		for _, m := range ms {
-			out.UserModels = append(out.UserModels, facades.UserModel{LastConnection: timePtr(m.lastConn[u.name]),
-				Model: facades.Model{Name: m.name, Qualifier: m.qualifier, Type: m.typ, UUID: m.uuid}})
-		}
-		return out, nil
+	return userModelList(u, cx.c.visibleModels(u, false)), nil
+}
+
+func (modelManagerFacade) ListModelsV10(cx *callCtx, a facades.Entity) (facades.UserModelListV10, error) {
+	u, err := cx.c.userFromTag(a.Tag)
+	if err != nil {
+		return facades.UserModelListV10{}, err
 	}
+	if u != cx.u && cx.u.controllerAccess != "superuser" {
+		return facades.UserModelListV10{}, errPermissionDenied
+	}
+	return userModelListV10(u, cx.c.visibleModels(u, false)), nil
+}
+
+// userModelList lists models ms as u sees them, in the qualifier shape.
+func userModelList(u *user, ms []*model) facades.UserModelList {
+	out := facades.UserModelList{UserModels: []facades.UserModel{}}
+	for _, m := range ms {
+		out.UserModels = append(out.UserModels, facades.UserModel{LastConnection: timePtr(m.lastConn[u.name]),
+			Model: facades.Model{Name: m.name, Qualifier: m.qualifier, Type: m.typ, UUID: m.uuid}})
+	}
+	return out
+}
+
+// userModelListV10 is userModelList in the owner-tag shape.
+func userModelListV10(u *user, ms []*model) facades.UserModelListV10 {
 	out := facades.UserModelListV10{UserModels: []facades.UserModelV10{}}
 	for _, m := range ms {
 		out.UserModels = append(out.UserModels, facades.UserModelV10{LastConnection: timePtr(m.lastConn[u.name]),
 			Model: facades.ModelV10{Name: m.name, OwnerTag: "user-" + m.qualifier, Type: m.typ, UUID: m.uuid}})
 	}
-	return out, nil
+	return out
 }
 
 func (c *Controller) counts(m *model) []facades.ModelEntityCount {
@@ -305,34 +315,38 @@ func (c *Controller) counts(m *model) []facades.ModelEntityCount {
 	return counts
 }
 
-func mmListModelSummaries(cx *callCtx, p json.RawMessage) (any, error) {
+func (modelManagerFacade) ListModelSummaries(cx *callCtx, a facades.ModelSummariesRequest) (facades.ModelSummaryResults, error) {
 	c := cx.c
-	var a facades.ModelSummariesRequest
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	u, err := c.userFromTag(a.UserTag)
 	if err != nil {
-		return nil, err
+		return facades.ModelSummaryResults{}, err
 	}
 	if u != cx.u && cx.u.controllerAccess != "superuser" {
-		return nil, errPermissionDenied
+		return facades.ModelSummaryResults{}, errPermissionDenied
 	}
-	ms := c.visibleModels(u, a.All)
-	if c.qualifierOrOwner(cx) {
-		out := facades.ModelSummaryResults{Results: []facades.ModelSummaryResult{}}
-		for _, m := range ms {
-			out.Results = append(out.Results, facades.ModelSummaryResult{Result: &facades.ModelSummary{
-				AgentVersion: facades.Number(c.version), CloudRegion: m.region, CloudTag: "cloud-" + m.cloud,
-				ControllerUUID: c.uuid, Counts: c.counts(m), IsController: m.isController, LastConnection: timePtr(m.lastConn[u.name].Truncate(time.Second)),
-				Life: m.life, Name: m.name, ProviderType: m.providerType, Qualifier: m.qualifier, Status: c.modelStatusInfo(m),
-				Type: m.typ, UUID: m.uuid, UserAccess: c.modelAccess(u, m),
-			}})
-		}
-		return out, nil
+	out := facades.ModelSummaryResults{Results: []facades.ModelSummaryResult{}}
+	for _, m := range c.visibleModels(u, a.All) {
+		out.Results = append(out.Results, facades.ModelSummaryResult{Result: &facades.ModelSummary{
+			AgentVersion: facades.Number(c.version), CloudRegion: m.region, CloudTag: "cloud-" + m.cloud,
+			ControllerUUID: c.uuid, Counts: c.counts(m), IsController: m.isController, LastConnection: timePtr(m.lastConn[u.name].Truncate(time.Second)),
+			Life: m.life, Name: m.name, ProviderType: m.providerType, Qualifier: m.qualifier, Status: c.modelStatusInfo(m),
+			Type: m.typ, UUID: m.uuid, UserAccess: c.modelAccess(u, m),
+		}})
+	}
+	return out, nil
+}
+
+func (modelManagerFacade) ListModelSummariesV10(cx *callCtx, a facades.ModelSummariesRequest) (facades.ModelSummaryResultsV10, error) {
+	c := cx.c
+	u, err := c.userFromTag(a.UserTag)
+	if err != nil {
+		return facades.ModelSummaryResultsV10{}, err
+	}
+	if u != cx.u && cx.u.controllerAccess != "superuser" {
+		return facades.ModelSummaryResultsV10{}, errPermissionDenied
 	}
 	out := facades.ModelSummaryResultsV10{Results: []facades.ModelSummaryResultV10{}}
-	for _, m := range ms {
+	for _, m := range c.visibleModels(u, a.All) {
 		out.Results = append(out.Results, facades.ModelSummaryResultV10{Result: &facades.ModelSummaryV10{
 			AgentVersion: facades.Number(c.version), CloudRegion: m.region, CloudTag: "cloud-" + m.cloud,
 			CloudCredentialTag: credentialTag(m),
@@ -344,34 +358,26 @@ func mmListModelSummaries(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func mmModelInfo(cx *callCtx, p json.RawMessage) (any, error) {
+func (modelManagerFacade) ModelInfo(cx *callCtx, a facades.Entities) (facades.ModelInfoResults, error) {
 	c := cx.c
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
-	if c.qualifierOrOwner(cx) {
-		out := facades.ModelInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResult, error) {
-			var r facades.ModelInfoResult
-			m, err := c.modelForUser(cx, e.Tag, "read")
-			if err != nil {
-				return r, err
-			}
-			r.Result = c.modelInfo(cx, m).(*facades.ModelInfo)
-			return r, nil
-		})}
-		return out, nil
-	}
-	out := facades.ModelInfoResultsV10{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResultV10, error) {
-		var r facades.ModelInfoResultV10
+	return facades.ModelInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResult, error) {
 		m, err := c.modelForUser(cx, e.Tag, "read")
 		if err != nil {
-			return r, err
+			return facades.ModelInfoResult{}, err
 		}
-		r.Result = c.modelInfo(cx, m).(*facades.ModelInfoV10)
-		return r, nil
-	})}
-	return out, nil
+		return facades.ModelInfoResult{Result: c.modelInfo(m)}, nil
+	})}, nil
+}
+
+func (modelManagerFacade) ModelInfoV10(cx *callCtx, a facades.Entities) (facades.ModelInfoResultsV10, error) {
+	c := cx.c
+	return facades.ModelInfoResultsV10{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResultV10, error) {
+		m, err := c.modelForUser(cx, e.Tag, "read")
+		if err != nil {
+			return facades.ModelInfoResultV10{}, err
+		}
+		return facades.ModelInfoResultV10{Result: c.modelInfoV10(m)}, nil
+	})}, nil
 }
 
 // modelForUser resolves a model tag and checks the caller's access.
@@ -386,8 +392,10 @@ func (c *Controller) modelForUser(cx *callCtx, tag, access string) (*model, erro
 	return m, nil
 }
 
-func (c *Controller) modelStatus(cx *callCtx, tags []string) any {
-	qual := c.qualifierOrOwner(cx)
+// modelStatus is ModelStatus of the models tags, in the qualifier shape
+// (ModelManager v11, Controller v13 and later) when qual is set, else in
+// the owner-tag shape; the other result is empty.
+func (c *Controller) modelStatus(cx *callCtx, tags []string, qual bool) (facades.ModelStatusResults, facades.ModelStatusResultsV10) {
 	res4 := facades.ModelStatusResults{Models: make([]facades.ModelStatus, len(tags))}
 	res3 := facades.ModelStatusResultsV10{Models: make([]facades.ModelStatusV10, len(tags))}
 	for i, tag := range tags {
@@ -426,30 +434,37 @@ func (c *Controller) modelStatus(cx *callCtx, tags []string) any {
 				Life: m.life, Machines: ms, ModelTag: "model-" + m.uuid, OwnerTag: "user-" + m.qualifier, Type: m.typ, UnitCount: m.unitCount}
 		}
 	}
-	if qual {
-		return res4
-	}
-	return res3
+	return res4, res3
 }
 
-func mmModelStatus(cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
-	tags := make([]string, len(a.Entities))
-	for i, e := range a.Entities {
+func entityTags(es []facades.Entity) []string {
+	tags := make([]string, len(es))
+	for i, e := range es {
 		tags[i] = e.Tag
 	}
-	return cx.c.modelStatus(cx, tags), nil
+	return tags
 }
 
-func mmDestroyModels(cx *callCtx, p json.RawMessage) (any, error) {
+func (modelManagerFacade) ModelStatus(cx *callCtx, a facades.Entities) (facades.ModelStatusResults, error) {
+	res, _ := cx.c.modelStatus(cx, entityTags(a.Entities), true)
+	return res, nil
+}
+
+func (modelManagerFacade) ModelStatusV10(cx *callCtx, a facades.Entities) (facades.ModelStatusResultsV10, error) {
+	_, res := cx.c.modelStatus(cx, entityTags(a.Entities), false)
+	return res, nil
+}
+
+func (controllerFacade) ModelStatus(cx *callCtx, a facades.Entities) (facades.ModelStatusResults, error) {
+	return modelManagerFacade{}.ModelStatus(cx, a)
+}
+
+func (controllerFacade) ModelStatusV12(cx *callCtx, a facades.Entities) (facades.ModelStatusResultsV10, error) {
+	return modelManagerFacade{}.ModelStatusV10(cx, a)
+}
+
+func (modelManagerFacade) DestroyModels(cx *callCtx, a facades.DestroyModelsParams) (facades.ErrorResults, error) {
 	c := cx.c
-	var a facades.DestroyModelsParams
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	return eachErr(a.Models, func(d facades.DestroyModelParams) error {
 		m, err := c.modelForUser(cx, d.ModelTag, "admin")
 		if err != nil {
@@ -492,12 +507,8 @@ func (c *Controller) forceEmptyModel(m *model) {
 	c.checkModelEmpty(m)
 }
 
-func mmModifyModelAccess(cx *callCtx, p json.RawMessage) (any, error) {
+func (modelManagerFacade) ModifyModelAccess(cx *callCtx, a facades.ModifyModelAccessRequest) (facades.ErrorResults, error) {
 	c := cx.c
-	var a facades.ModifyModelAccessRequest
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	return eachErr(a.Changes, func(ch facades.ModifyModelAccess) error {
 		m, err := c.modelForUser(cx, ch.ModelTag, "admin")
 		if err != nil {
@@ -537,11 +548,11 @@ func mmModifyModelAccess(cx *callCtx, p json.RawMessage) (any, error) {
 
 // ---- Controller facade ----
 
-func ctrlVersion(cx *callCtx, _ json.RawMessage) (any, error) {
+func (controllerFacade) ControllerVersion(cx *callCtx) (facades.ControllerVersionResults, error) {
 	return facades.ControllerVersionResults{Version: cx.c.version, GitCommit: "jujusim"}, nil
 }
 
-func ctrlConfig(cx *callCtx, _ json.RawMessage) (any, error) {
+func (controllerFacade) ControllerConfig(cx *callCtx) (facades.ControllerConfigResult, error) {
 	c := cx.c
 	return facades.ControllerConfigResult{Config: map[string]any{
 		"controller-uuid": c.uuid, "controller-name": c.name, "api-port": 17070, "state-port": 37017,
@@ -549,33 +560,21 @@ func ctrlConfig(cx *callCtx, _ json.RawMessage) (any, error) {
 	}}, nil
 }
 
-func ctrlAllModels(cx *callCtx, _ json.RawMessage) (any, error) {
+func (controllerFacade) AllModels(cx *callCtx) (facades.UserModelList, error) {
 	if err := cx.needSuperuser(); err != nil {
-		return nil, err
+		return facades.UserModelList{}, err
 	}
-	c := cx.c
-	ms := c.sortedModels()
-	if c.qualifierOrOwner(cx) {
-		out := facades.UserModelList{UserModels: []facades.UserModel{}}
-		for _, m := range ms {
-			out.UserModels = append(out.UserModels, facades.UserModel{LastConnection: timePtr(m.lastConn[cx.u.name]),
-				Model: facades.Model{Name: m.name, Qualifier: m.qualifier, Type: m.typ, UUID: m.uuid}})
-		}
-		return out, nil
-	}
-	out := facades.UserModelListV10{UserModels: []facades.UserModelV10{}}
-	for _, m := range ms {
-		out.UserModels = append(out.UserModels, facades.UserModelV10{LastConnection: timePtr(m.lastConn[cx.u.name]),
-			Model: facades.ModelV10{Name: m.name, OwnerTag: "user-" + m.qualifier, Type: m.typ, UUID: m.uuid}})
-	}
-	return out, nil
+	return userModelList(cx.u, cx.c.sortedModels()), nil
 }
 
-func ctrlGetAccess(cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
-		return nil, err
+func (controllerFacade) AllModelsV12(cx *callCtx) (facades.UserModelListV10, error) {
+	if err := cx.needSuperuser(); err != nil {
+		return facades.UserModelListV10{}, err
 	}
+	return userModelListV10(cx.u, cx.c.sortedModels()), nil
+}
+
+func (controllerFacade) GetControllerAccess(cx *callCtx, a facades.Entities) (facades.UserAccessResults, error) {
 	out := facades.UserAccessResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.UserAccessResult, error) {
 		var r facades.UserAccessResult
 		u, err := cx.c.userFromTag(e.Tag)
@@ -591,10 +590,9 @@ func ctrlGetAccess(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func ctrlModifyAccess(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ModifyControllerAccessRequest](cx, "superuser", p)
-	if err != nil {
-		return nil, err
+func (controllerFacade) ModifyControllerAccess(cx *callCtx, a facades.ModifyControllerAccessRequest) (facades.ErrorResults, error) {
+	if err := cx.check("superuser"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	return eachErr(a.Changes, func(ch facades.ModifyControllerAccess) error {
 		u, err := cx.c.userFromTag(ch.UserTag)
@@ -626,7 +624,7 @@ func (c *Controller) wireCloud(cl cloudDef) facades.Cloud {
 	return w
 }
 
-func cloudClouds(cx *callCtx, _ json.RawMessage) (any, error) {
+func (cloudFacade) Clouds(cx *callCtx) (facades.CloudsResult, error) {
 	out := facades.CloudsResult{Clouds: map[string]facades.Cloud{}}
 	for _, cl := range cx.c.clouds() {
 		out.Clouds["cloud-"+cl.name] = cx.c.wireCloud(cl)
@@ -634,11 +632,7 @@ func cloudClouds(cx *callCtx, _ json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func cloudCloud(cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.Entities
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
+func (cloudFacade) Cloud(cx *callCtx, a facades.Entities) (facades.CloudResults, error) {
 	out := facades.CloudResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.CloudResult, error) {
 		var r facades.CloudResult
 		n, ok := parseTag(e.Tag, "cloud")
@@ -656,11 +650,7 @@ func cloudCloud(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func cloudUserCredentials(cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.UserClouds
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
+func (cloudFacade) UserCredentials(cx *callCtx, a facades.UserClouds) (facades.StringsResults, error) {
 	out := facades.StringsResults{Results: eachItem(a.UserClouds, func(uc facades.UserCloud) (facades.StringsResult, error) {
 		var r facades.StringsResult
 		u, err := cx.c.userFromTag(uc.UserTag)
@@ -679,12 +669,8 @@ func cloudUserCredentials(cx *callCtx, p json.RawMessage) (any, error) {
 
 // ---- UserManager ----
 
-func umUserInfo(cx *callCtx, p json.RawMessage) (any, error) {
+func (userManagerFacade) UserInfo(cx *callCtx, a facades.UserInfoRequest) (facades.UserInfoResults, error) {
 	c := cx.c
-	var a facades.UserInfoRequest
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	info := func(u *user) *facades.UserInfo {
 		return &facades.UserInfo{Access: u.controllerAccess, CreatedBy: u.createdBy, DateCreated: timePtr(u.created), Disabled: u.disabled,
 			DisplayName: u.displayName, LastConnection: timePtr(u.lastLogin), Username: u.name}
@@ -718,11 +704,10 @@ func umUserInfo(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func umAddUser(cx *callCtx, p json.RawMessage) (any, error) {
+func (userManagerFacade) AddUser(cx *callCtx, a facades.AddUsers) (facades.AddUserResults, error) {
 	c := cx.c
-	a, err := params[facades.AddUsers](cx, "superuser", p)
-	if err != nil {
-		return nil, err
+	if err := cx.check("superuser"); err != nil {
+		return facades.AddUserResults{}, err
 	}
 	out := facades.AddUserResults{Results: eachItem(a.Users, func(au facades.AddUser) (facades.AddUserResult, error) {
 		var r facades.AddUserResult
@@ -742,12 +727,8 @@ func umAddUser(cx *callCtx, p json.RawMessage) (any, error) {
 	return out, nil
 }
 
-func umSetPassword(cx *callCtx, p json.RawMessage) (any, error) {
+func (userManagerFacade) SetPassword(cx *callCtx, a facades.EntityPasswords) (facades.ErrorResults, error) {
 	c := cx.c
-	var a facades.EntityPasswords
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	return eachErr(a.Changes, func(ch facades.EntityPassword) error {
 		u, err := c.userFromTag(ch.Tag)
 		if err != nil {
@@ -761,74 +742,56 @@ func umSetPassword(cx *callCtx, p json.RawMessage) (any, error) {
 	}), nil
 }
 
-func umEnableDisable(disable bool) handlerFunc {
-	return func(cx *callCtx, p json.RawMessage) (any, error) {
-		c := cx.c
-		if err := cx.needSuperuser(); err != nil {
-			return nil, err
-		}
-		var a facades.Entities
-		if err := decode(p, &a); err != nil {
-			return nil, err
-		}
-		return eachErr(a.Entities, func(e facades.Entity) error {
-			u, err := c.userFromTag(e.Tag)
-			if err != nil {
-				return err
-			}
-			if u.name == "admin" {
-				return errNotValid("cannot disable controller model owner")
-			}
-			u.disabled = disable
-			return nil
-		}), nil
+func (userManagerFacade) DisableUser(cx *callCtx, a facades.Entities) (facades.ErrorResults, error) {
+	return cx.c.enableDisableUsers(cx, a, true)
+}
+
+func (userManagerFacade) EnableUser(cx *callCtx, a facades.Entities) (facades.ErrorResults, error) {
+	return cx.c.enableDisableUsers(cx, a, false)
+}
+
+func (c *Controller) enableDisableUsers(cx *callCtx, a facades.Entities, disable bool) (facades.ErrorResults, error) {
+	if err := cx.needSuperuser(); err != nil {
+		return facades.ErrorResults{}, err
 	}
-}
-
-func init() {
-	regAll("ModelManager", "CreateModel", mmCreateModel)
-	regAll("ModelManager", "ListModels", mmListModels)
-	regAll("ModelManager", "ListModelSummaries", mmListModelSummaries)
-	regAll("ModelManager", "ModelInfo", mmModelInfo)
-	regAll("ModelManager", "ModelStatus", mmModelStatus)
-	regAll("ModelManager", "DestroyModels", mmDestroyModels)
-	regAll("ModelManager", "ModifyModelAccess", mmModifyModelAccess)
-
-	regAll("Controller", "ControllerVersion", ctrlVersion)
-	regAll("Controller", "ControllerConfig", ctrlConfig)
-	regAll("Controller", "AllModels", ctrlAllModels)
-	regAll("Controller", "ModelStatus", mmModelStatus)
-	regAll("Controller", "GetControllerAccess", ctrlGetAccess)
-	regAll("Controller", "ModifyControllerAccess", ctrlModifyAccess)
-	regAll("Controller", "IdentityProviderURL", func(*callCtx, json.RawMessage) (any, error) { return facades.StringResult{}, nil })
-	reg("Controller", "WatchAllModels", handler{major: 4, fn: func(*callCtx, json.RawMessage) (any, error) {
-		return nil, errNotImplemented("WatchAllModels not implemented")
-	}})
-	reg("Controller", "DashboardConnectionInfo", handler{major: 4, fn: func(*callCtx, json.RawMessage) (any, error) {
-		return nil, errNotImplemented("dashboard is not supported")
-	}})
-
-	regAll("Cloud", "Clouds", cloudClouds)
-	regAll("Cloud", "Cloud", cloudCloud)
-	regAll("Cloud", "UserCredentials", cloudUserCredentials)
-
-	regAll("UserManager", "UserInfo", umUserInfo)
-	regAll("UserManager", "AddUser", umAddUser)
-	regAll("UserManager", "SetPassword", umSetPassword)
-	regAll("UserManager", "DisableUser", umEnableDisable(true))
-	regAll("UserManager", "EnableUser", umEnableDisable(false))
-
-	// The 4.0 CLI asks for every controller node before streaming the
-	// debug log; the simulator is one node at the addresses of the login.
-	reg("HighAvailability", "ControllerDetails", handler{minV: 3, fn: func(cx *callCtx, _ json.RawMessage) (any, error) {
-		addrs := []string{}
-		for _, a := range cx.s.addrs {
-			addrs = append(addrs, strings.TrimPrefix(strings.TrimPrefix(a, "wss://"), "ws://"))
+	return eachErr(a.Entities, func(e facades.Entity) error {
+		u, err := c.userFromTag(e.Tag)
+		if err != nil {
+			return err
 		}
-		return facades.ControllerDetailsResults{Results: []facades.ControllerDetails{{ControllerID: "0", APIAddresses: addrs}}}, nil
-	}})
-	reg("HighAvailability", "EnableHA", handler{major: 4, fn: func(*callCtx, json.RawMessage) (any, error) {
-		return nil, errNotSupported("enable-ha is not supported")
-	}})
-	regAll("Pinger", "Ping", func(*callCtx, json.RawMessage) (any, error) { return struct{}{}, nil })
+		if u.name == "admin" {
+			return errNotValid("cannot disable controller model owner")
+		}
+		u.disabled = disable
+		return nil
+	}), nil
 }
+
+func (controllerFacade) IdentityProviderURL(*callCtx) (facades.StringResult, error) {
+	return facades.StringResult{}, nil
+}
+
+func (controllerFacade) WatchAllModels(*callCtx) (facades.AllWatcherId, error) {
+	return facades.AllWatcherId{}, errNotImplemented("WatchAllModels not implemented")
+}
+
+func (controllerFacade) DashboardConnectionInfo(*callCtx) (facades.DashboardConnectionInfo, error) {
+	return facades.DashboardConnectionInfo{}, errNotImplemented("dashboard is not supported")
+}
+
+// ControllerDetails: the 4.0 CLI asks for every controller node before
+// streaming the debug log; the simulator is one node at the addresses of
+// the login.
+func (highAvailabilityFacade) ControllerDetails(cx *callCtx) (facades.ControllerDetailsResults, error) {
+	addrs := []string{}
+	for _, a := range cx.s.addrs {
+		addrs = append(addrs, strings.TrimPrefix(strings.TrimPrefix(a, "wss://"), "ws://"))
+	}
+	return facades.ControllerDetailsResults{Results: []facades.ControllerDetails{{ControllerID: "0", APIAddresses: addrs}}}, nil
+}
+
+func (highAvailabilityFacade) EnableHA(*callCtx, facades.ControllersSpecs) (facades.ControllersChangeResults, error) {
+	return facades.ControllersChangeResults{}, errNotSupported("enable-ha is not supported")
+}
+
+func (pingerFacade) Ping(*callCtx) error { return nil }

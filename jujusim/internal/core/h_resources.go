@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha512"
 	"encoding/hex"
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -183,10 +182,9 @@ func sortedResourceNames(ch *charm) []string {
 	return out
 }
 
-func resAddPendingResources(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AddPendingResourcesArgsV2](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (resourcesFacade) AddPendingResources(cx *callCtx, a facades.AddPendingResourcesArgsV2) (facades.AddPendingResourcesResult, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.AddPendingResourcesResult{}, err
 	}
 	var out facades.AddPendingResourcesResult
 	ids, err := cx.c.addPending(cx, a)
@@ -238,10 +236,9 @@ func (c *Controller) addPending(cx *callCtx, a facades.AddPendingResourcesArgsV2
 	return ids, nil
 }
 
-func resListResources(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ListResourcesArgs](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (resourcesFacade) ListResources(cx *callCtx, a facades.ListResourcesArgs) (facades.ResourcesResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ResourcesResults{}, err
 	}
 	return facades.ResourcesResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ResourcesResult, error) {
 		var res facades.ResourcesResult
@@ -338,9 +335,4 @@ func (c *Controller) UploadResource(ctx context.Context, userName, modelUUID, ap
 	c.logf(m, "machine-0", "INFO", "juju.apiserver.resources", "uploaded resource %q of application %q (%d bytes)", name, app, len(data))
 	m.notify()
 	return rec.wire(), nil
-}
-
-func init() {
-	regAll("Resources", "AddPendingResources", resAddPendingResources)
-	regAll("Resources", "ListResources", resListResources)
 }

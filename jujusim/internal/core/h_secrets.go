@@ -95,10 +95,9 @@ func (cx *callCtx) labelTaken(label string, except *secret) bool {
 	return false
 }
 
-func secCreate(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.CreateSecretArgs](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (secretsFacade) CreateSecrets(cx *callCtx, a facades.CreateSecretArgs) (facades.StringResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.StringResults{}, err
 	}
 	m := cx.m
 	out := facades.StringResults{Results: eachItem(a.Args, func(arg facades.CreateSecretArg) (facades.StringResult, error) {
@@ -141,10 +140,9 @@ func copyStrings(in map[string]string) map[string]string {
 	return out
 }
 
-func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.UpdateUserSecretArgs](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (secretsFacade) UpdateSecrets(cx *callCtx, a facades.UpdateUserSecretArgs) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	res := eachErr(a.Args, func(arg facades.UpdateUserSecretArg) error {
 		if (arg.URI == "") == (arg.ExistingLabel == "") {
@@ -190,10 +188,9 @@ func secUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 	return res, nil
 }
 
-func secRemove(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.DeleteSecretArgs](cx, "write", p)
-	if err != nil {
-		return nil, err
+func (secretsFacade) RemoveSecrets(cx *callCtx, a facades.DeleteSecretArgs) (facades.ErrorResults, error) {
+	if err := cx.check("write"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	m := cx.m
 	res := eachErr(a.Args, func(arg facades.DeleteSecretArg) error {
@@ -266,63 +263,64 @@ func containsInt(xs []int, x int) bool {
 	return false
 }
 
-func secGrantRevoke(grant bool) handlerFunc {
-	return func(cx *callCtx, p json.RawMessage) (any, error) {
-		if err := cx.need("write"); err != nil {
-			return nil, err
-		}
-		var a facades.GrantRevokeUserSecretArg
-		if err := decode(p, &a); err != nil {
-			return nil, err
-		}
-		s, err := cx.findSecret(a.URI, a.Label)
-		if err != nil {
-			return nil, err
-		}
-		res := eachErr(a.Applications, func(app string) error {
-			if _, ok := cx.m.apps[app]; !ok {
-				if cx.is4() {
-					// As the real 4.0.15 server: without a code.
-					return newErr("", "cannot change access to %q for %q: application %q not found", "secret:"+s.id, app, app)
-				}
-				return errAppNotFound(app)
-			}
-			tag := "application-" + app
-			if grant {
-				if _, ok := s.access[tag]; !ok {
-					s.accessOrder = append(s.accessOrder, tag)
-				}
-				s.access[tag] = "view"
-			} else {
-				delete(s.access, tag)
-			}
-			return nil
-		})
-		cx.m.notify()
-		return res, nil
-	}
+func (secretsFacade) GrantSecret(cx *callCtx, a facades.GrantRevokeUserSecretArg) (facades.ErrorResults, error) {
+	return grantRevokeSecret(cx, a, true)
 }
 
-func secList(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.ListSecretsArgs](cx, "read", p)
+func (secretsFacade) RevokeSecret(cx *callCtx, a facades.GrantRevokeUserSecretArg) (facades.ErrorResults, error) {
+	return grantRevokeSecret(cx, a, false)
+}
+
+func grantRevokeSecret(cx *callCtx, a facades.GrantRevokeUserSecretArg, grant bool) (facades.ErrorResults, error) {
+	if err := cx.need("write"); err != nil {
+		return facades.ErrorResults{}, err
+	}
+	s, err := cx.findSecret(a.URI, a.Label)
 	if err != nil {
-		return nil, err
+		return facades.ErrorResults{}, err
+	}
+	res := eachErr(a.Applications, func(app string) error {
+		if _, ok := cx.m.apps[app]; !ok {
+			if cx.is4() {
+				// As the real 4.0.15 server: without a code.
+				return newErr("", "cannot change access to %q for %q: application %q not found", "secret:"+s.id, app, app)
+			}
+			return errAppNotFound(app)
+		}
+		tag := "application-" + app
+		if grant {
+			if _, ok := s.access[tag]; !ok {
+				s.accessOrder = append(s.accessOrder, tag)
+			}
+			s.access[tag] = "view"
+		} else {
+			delete(s.access, tag)
+		}
+		return nil
+	})
+	cx.m.notify()
+	return res, nil
+}
+
+func (secretsFacade) ListSecrets(cx *callCtx, a facades.ListSecretsArgs) (facades.ListSecretResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ListSecretResults{}, err
 	}
 	m := cx.m
 	if a.ShowSecrets {
 		if err := cx.need("admin"); err != nil {
-			return nil, err
+			return facades.ListSecretResults{}, err
 		}
 	}
 	f := a.Filter
 	if f.OwnerTag != nil && cx.is4() && !strings.HasPrefix(*f.OwnerTag, "application-") && !strings.HasPrefix(*f.OwnerTag, "unit-") {
-		return nil, errNotValid("owner tag %q not valid", *f.OwnerTag)
+		return facades.ListSecretResults{}, errNotValid("owner tag %q not valid", *f.OwnerTag)
 	}
 	var fid string
 	if f.URI != nil {
 		id, ok := parseSecretURI(*f.URI)
 		if !ok {
-			return nil, errNotValid("secret URI %q not valid", *f.URI)
+			return facades.ListSecretResults{}, errNotValid("secret URI %q not valid", *f.URI)
 		}
 		fid = id
 	}
@@ -383,15 +381,11 @@ func (c *Controller) secretCount(backend string) int {
 	return n
 }
 
-func sbList(cx *callCtx, p json.RawMessage) (any, error) {
+func (secretBackendsFacade) ListSecretBackends(cx *callCtx, a facades.ListSecretBackendsArgs) (facades.ListSecretBackendsResults, error) {
 	c := cx.c
-	var a facades.ListSecretBackendsArgs
-	if err := decode(p, &a); err != nil {
-		return nil, err
-	}
 	if a.Reveal {
 		if err := cx.needSuperuser(); err != nil {
-			return nil, err
+			return facades.ListSecretBackendsResults{}, err
 		}
 	}
 	names := make([]string, 0, len(c.backends))
@@ -429,10 +423,9 @@ func (cx *callCtx) backendNotFound(name string) *Error {
 	return errNotFound("secret backend %q not found", name)
 }
 
-func sbAdd(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.AddSecretBackendArgs](cx, "superuser", p)
-	if err != nil {
-		return nil, err
+func (secretBackendsFacade) AddSecretBackends(cx *callCtx, a facades.AddSecretBackendArgs) (facades.ErrorResults, error) {
+	if err := cx.check("superuser"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Args, func(arg facades.AddSecretBackendArg) error {
@@ -457,10 +450,9 @@ func sbAdd(cx *callCtx, p json.RawMessage) (any, error) {
 	}), nil
 }
 
-func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.UpdateSecretBackendArgs](cx, "superuser", p)
-	if err != nil {
-		return nil, err
+func (secretBackendsFacade) UpdateSecretBackends(cx *callCtx, a facades.UpdateSecretBackendArgs) (facades.ErrorResults, error) {
+	if err := cx.check("superuser"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Args, func(arg facades.UpdateSecretBackendArg) error {
@@ -489,10 +481,9 @@ func sbUpdate(cx *callCtx, p json.RawMessage) (any, error) {
 	}), nil
 }
 
-func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.RemoveSecretBackendArgs](cx, "superuser", p)
-	if err != nil {
-		return nil, err
+func (secretBackendsFacade) RemoveSecretBackends(cx *callCtx, a facades.RemoveSecretBackendArgs) (facades.ErrorResults, error) {
+	if err := cx.check("superuser"); err != nil {
+		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Args, func(arg facades.RemoveSecretBackendArg) error {
@@ -503,17 +494,4 @@ func sbRemove(cx *callCtx, p json.RawMessage) (any, error) {
 		delete(c.backends, arg.Name)
 		return nil
 	}), nil
-}
-
-func init() {
-	regAll("Secrets", "ListSecrets", secList)
-	reg("Secrets", "CreateSecrets", handler{minV: 2, fn: secCreate})
-	reg("Secrets", "UpdateSecrets", handler{minV: 2, fn: secUpdate})
-	reg("Secrets", "RemoveSecrets", handler{minV: 2, fn: secRemove})
-	reg("Secrets", "GrantSecret", handler{minV: 2, fn: secGrantRevoke(true)})
-	reg("Secrets", "RevokeSecret", handler{minV: 2, fn: secGrantRevoke(false)})
-	regAll("SecretBackends", "ListSecretBackends", sbList)
-	regAll("SecretBackends", "AddSecretBackends", sbAdd)
-	regAll("SecretBackends", "UpdateSecretBackends", sbUpdate)
-	regAll("SecretBackends", "RemoveSecretBackends", sbRemove)
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -388,16 +387,18 @@ func fullStatus36(fs facades.FullStatus) facades.FullStatusJuju36 {
 	return out
 }
 
-func clientFullStatus(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.StatusParams](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (clientFacade) FullStatus(cx *callCtx, a facades.StatusParams) (facades.FullStatus, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.FullStatus{}, err
 	}
-	fs := cx.c.fullStatus(cx.m, a.Patterns)
-	if !cx.is4() {
-		return fullStatus36(fs), nil
+	return cx.c.fullStatus(cx.m, a.Patterns), nil
+}
+
+func (clientFacade) FullStatusJuju36(cx *callCtx, a facades.StatusParams) (facades.FullStatusJuju36, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.FullStatusJuju36{}, err
 	}
-	return fs, nil
+	return fullStatus36(cx.c.fullStatus(cx.m, a.Patterns)), nil
 }
 
 // ---- StatusHistory ----
@@ -408,10 +409,9 @@ var historyKinds = map[string]string{
 	"application": "application", "model": "model",
 }
 
-func clientStatusHistory(cx *callCtx, p json.RawMessage) (any, error) {
-	a, err := params[facades.StatusHistoryRequests](cx, "read", p)
-	if err != nil {
-		return nil, err
+func (clientFacade) StatusHistory(cx *callCtx, a facades.StatusHistoryRequests) (facades.StatusHistoryResults, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.StatusHistoryResults{}, err
 	}
 	m := cx.m
 	out := facades.StatusHistoryResults{Results: eachItem(a.Requests, func(r facades.StatusHistoryRequest) (facades.StatusHistoryResult, error) {
@@ -492,12 +492,4 @@ func (c *Controller) checkHistoryEntity(m *model, kind, tag string) error {
 		return errNotFound("model %q not found", tag)
 	}
 	return errNotValid("%q is not a valid tag", tag)
-}
-
-func init() {
-	regAll("Client", "FullStatus", clientFullStatus)
-	regAll("Client", "StatusHistory", clientStatusHistory)
-	reg("Client", "WatchAll", handler{major: 4, fn: func(*callCtx, json.RawMessage) (any, error) {
-		return nil, errNotImplemented("WatchAll not implemented")
-	}})
 }

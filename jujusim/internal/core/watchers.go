@@ -1,8 +1,10 @@
 package core
 
 import (
-	"encoding/json"
+	"fmt"
 	"strconv"
+
+	"github.com/gojuju/juju/internal/facades"
 )
 
 // watcher is a server-side watcher a client drives with Next/Stop through
@@ -78,26 +80,53 @@ func watcherNext(cx *callCtx, kind string) (any, error) {
 	}
 }
 
-func watcherStop(cx *callCtx, kind string) (any, error) {
+func watcherStop(cx *callCtx, kind string) error {
 	c := cx.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	w, ok := c.watchers[cx.id]
 	if !ok || w.kind != kind || w.sess != cx.s {
-		return nil, errNotFound("unknown watcher id %q", cx.id)
+		return errNotFound("unknown watcher id %q", cx.id)
 	}
 	w.stop()
 	delete(c.watchers, w.id)
 	cx.s.mu.Lock()
 	delete(cx.s.watchers, w.id)
 	cx.s.mu.Unlock()
-	return struct{}{}, nil
+	return nil
 }
 
-func init() {
-	for _, kind := range []string{"StringsWatcher", "NotifyWatcher", "AllWatcher"} {
-		k := kind
-		reg(k, "Next", handler{nolock: true, fn: func(cx *callCtx, _ json.RawMessage) (any, error) { return watcherNext(cx, k) }})
-		reg(k, "Stop", handler{nolock: true, fn: func(cx *callCtx, _ json.RawMessage) (any, error) { return watcherStop(cx, k) }})
+// nextOf is watcherNext for a watcher whose changes are a T.
+func nextOf[T any](cx *callCtx, kind string) (T, error) {
+	var zero T
+	res, err := watcherNext(cx, kind)
+	if err != nil {
+		return zero, err
 	}
+	v, ok := res.(T)
+	if !ok {
+		return zero, fmt.Errorf("%s %s reported %T", kind, cx.id, res)
+	}
+	return v, nil
 }
+
+func (allWatcherFacade) Next(cx *callCtx) (facades.AllWatcherNextResults, error) {
+	return nextOf[facades.AllWatcherNextResults](cx, "AllWatcher")
+}
+
+func (allWatcherFacade) Stop(cx *callCtx) error { return watcherStop(cx, "AllWatcher") }
+
+func (stringsWatcherFacade) Next(cx *callCtx) (facades.StringsWatchResult, error) {
+	return nextOf[facades.StringsWatchResult](cx, "StringsWatcher")
+}
+
+func (stringsWatcherFacade) Stop(cx *callCtx) error { return watcherStop(cx, "StringsWatcher") }
+
+// Next: the simulator creates no notify watchers, so this only answers
+// for ids it does not know.
+func (notifyWatcherFacade) Next(cx *callCtx) error {
+	_, err := watcherNext(cx, "NotifyWatcher")
+	return err
+}
+
+func (notifyWatcherFacade) Stop(cx *callCtx) error { return watcherStop(cx, "NotifyWatcher") }

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -139,4 +141,47 @@ func appendErr[T any](dst *[]*T, err error) {
 	var e *T
 	setErr(&e, err)
 	*dst = append(*dst, e)
+}
+
+// reshape converts a value of one generated wire type into another
+// through its JSON form. The simulator implements a method whose shape
+// differs between releases once, on the newest shape, and serves the older
+// shape by reshaping its params and result.
+func reshape[T any](v any) T {
+	var out T
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	if err != nil {
+		// Both are generated wire types of the same method: their JSON
+		// always converts.
+		panic(fmt.Sprintf("cannot reshape %T into %T: %v", v, out, err))
+	}
+	return out
+}
+
+// The methods below serve the Juju 3.6 shapes of methods implemented on
+// their Juju 4.0 shape.
+
+func (f actionFacade) RunJuju36(cx *callCtx, a facades.RunParamsJuju36) (facades.EnqueuedActions, error) {
+	return f.Run(cx, reshape[facades.RunParams](a))
+}
+
+func (f actionFacade) RunOnAllMachinesJuju36(cx *callCtx, a facades.RunParamsJuju36) (facades.EnqueuedActions, error) {
+	return f.RunOnAllMachines(cx, reshape[facades.RunParams](a))
+}
+
+func (f applicationFacade) DeployFromRepositoryJuju36(cx *callCtx, a facades.DeployFromRepositoryArgsJuju36) (facades.DeployFromRepositoryResultsJuju36, error) {
+	res, err := f.DeployFromRepository(cx, reshape[facades.DeployFromRepositoryArgs](a))
+	return reshape[facades.DeployFromRepositoryResultsJuju36](res), err
+}
+
+func (f applicationFacade) SetCharmJuju36(cx *callCtx, a facades.ApplicationSetCharm) error {
+	return f.SetCharm(cx, reshape[facades.ApplicationSetCharmV2](a))
+}
+
+func (f charmsFacade) CharmInfoJuju36(cx *callCtx, a facades.CharmURL) (facades.CharmJuju36, error) {
+	res, err := f.CharmInfo(cx, a)
+	return reshape[facades.CharmJuju36](res), err
 }

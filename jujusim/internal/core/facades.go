@@ -1,0 +1,62 @@
+package core
+
+// The simulator's facades: each <facade>Facade implements the generated
+// <facade>Server interface (server_gen.go) and, unless it implements every
+// method, embeds the generated unimplemented<Facade> (unimplemented_gen.go),
+// which answers the methods it does not implement with a "not supported"
+// error. Run `go generate ./internal/facades` after adding or removing a
+// method here.
+
+type actionFacade struct{}
+type allWatcherFacade struct{}
+type annotationsFacade struct{}
+type applicationFacade struct{ unimplementedApplication }
+type charmsFacade struct{ unimplementedCharms }
+type clientFacade struct{}
+type cloudFacade struct{ unimplementedCloud }
+type controllerFacade struct{ unimplementedController }
+type highAvailabilityFacade struct{}
+type machineManagerFacade struct{ unimplementedMachineManager }
+type modelConfigFacade struct{ unimplementedModelConfig }
+type modelManagerFacade struct{ unimplementedModelManager }
+type notifyWatcherFacade struct{}
+type pingerFacade struct{ unimplementedPinger }
+type resourcesFacade struct{}
+type secretBackendsFacade struct{}
+type secretsFacade struct{}
+type stringsWatcherFacade struct{}
+type userManagerFacade struct{ unimplementedUserManager }
+
+// served is the implementation of every facade with a server interface;
+// the facades the simulator implements nothing of are their generated
+// unimplemented<Facade>.
+var served = &facadeServers{
+	Action:            actionFacade{},
+	AllWatcher:        allWatcherFacade{},
+	Annotations:       annotationsFacade{},
+	Application:       applicationFacade{},
+	ApplicationOffers: unimplementedApplicationOffers{},
+	Block:             unimplementedBlock{},
+	Bundle:            unimplementedBundle{},
+	Charms:            charmsFacade{},
+	Client:            clientFacade{},
+	Cloud:             cloudFacade{},
+	Controller:        controllerFacade{},
+	HighAvailability:  highAvailabilityFacade{},
+	KeyManager:        unimplementedKeyManager{},
+	MachineManager:    machineManagerFacade{},
+	ModelConfig:       modelConfigFacade{},
+	ModelManager:      modelManagerFacade{},
+	ModelUpgrader:     unimplementedModelUpgrader{},
+	NotifyWatcher:     notifyWatcherFacade{},
+	Pinger:            pingerFacade{},
+	Resources:         resourcesFacade{},
+	SSHClient:         unimplementedSSHClient{},
+	SecretBackends:    secretBackendsFacade{},
+	Secrets:           secretsFacade{},
+	Spaces:            unimplementedSpaces{},
+	Storage:           unimplementedStorage{},
+	StringsWatcher:    stringsWatcherFacade{},
+	Subnets:           unimplementedSubnets{},
+	UserManager:       userManagerFacade{},
+}
