@@ -187,11 +187,10 @@ func (m *model) simSignature(mm *methodModel) (params, results, zero string) {
 
 // simType is the Go type, in package core, of a generated wire type.
 func (m *model) simType(name string) string {
-	t := m.paramType(name)
-	if strings.HasPrefix(t, "*") {
-		return "*facades." + t[1:]
+	if name == "Error" {
+		return "*facades.Error"
 	}
-	return "facades." + t
+	return "facades." + name
 }
 
 // simRanges returns the version ranges of wire method wire of fm in a mode
