@@ -80,3 +80,31 @@ func TestConcurrentControllers(t *testing.T) {
 	<-done
 	<-done
 }
+
+// TestInstantSettlesWithinTheCall checks Instant's promise on the wall
+// clock: Seed returns with every unit already idle and active, however
+// slowly the steps run (each instantaneous step chained by another is due
+// at the instant of the run that scheduled it, not a few nanoseconds of
+// wall time later, which used to leave the chain to a timer goroutine).
+func TestInstantSettlesWithinTheCall(t *testing.T) {
+	c, err := New(Config{AdminPassword: "s3cret", Timing: Instant()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s := &sim{t: t, c: c}
+	ms := s.admin(c.DefaultModelUUID())
+	if err := c.Seed(c.DefaultModelUUID(), map[string]int{"a": 3}); err != nil {
+		t.Fatal(err)
+	}
+	st := s.status(ms)
+	units := get(st, "applications", "a", "units").(map[string]any)
+	if len(units) != 3 {
+		t.Fatalf("units = %v", units)
+	}
+	for name, u := range units {
+		if ws, as := get(u, "workload-status", "status"), get(u, "agent-status", "status"); ws != "active" || as != "idle" {
+			t.Errorf("%s right after Seed: workload %v, agent %v; want active, idle", name, ws, as)
+		}
+	}
+}

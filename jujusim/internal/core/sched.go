@@ -21,6 +21,14 @@ type scheduler struct {
 	at     time.Time
 	closed bool
 	wg     sync.WaitGroup
+
+	// running is set while runDue runs steps; now is its instant. A step
+	// scheduled then with no delay is due at that instant, not at the
+	// (real) clock's reading a few nanoseconds later, so that a chain of
+	// instantaneous steps finishes within one kick (Instant timing
+	// promises a deploy returns with the model settled).
+	running bool
+	now     time.Time
 }
 
 type event struct {
@@ -76,7 +84,11 @@ func (s *scheduler) after(d time.Duration, fn func()) *event {
 		d = 0
 	}
 	s.seq++
-	e := &event{at: s.clock.Now().Add(d), seq: s.seq, fn: fn}
+	at := s.clock.Now().Add(d)
+	if d == 0 && s.running {
+		at = s.now
+	}
+	e := &event{at: at, seq: s.seq, fn: fn}
 	heap.Push(&s.q, e)
 	return e
 }
@@ -97,6 +109,8 @@ const maxStepsPerRun = 5_000_000
 
 func (s *scheduler) runDue() {
 	now := s.clock.Now()
+	s.running, s.now = true, now
+	defer func() { s.running = false }()
 	for n := 0; s.q.Len() > 0 && !s.closed && n < maxStepsPerRun; n++ {
 		e := s.q[0]
 		if e.at.After(now) {
