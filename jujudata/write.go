@@ -18,10 +18,6 @@ import (
 // holds.
 const LockFileName = ".gojuju-store.lock"
 
-// CookiesDir is the directory, in the store directory, of the per
-// controller cookie jars (cookies/<controller>.json).
-const CookiesDir = "cookies"
-
 // edit is a store file loaded for modification.
 type edit struct {
 	name    string
@@ -232,7 +228,7 @@ func (s *Store) RemoveController(ctx context.Context, name string) error {
 			return err
 		}
 		if validName("controller", name) == nil {
-			err := os.Remove(filepath.Join(s.dir, CookiesDir, name+".json"))
+			err := os.Remove(filepath.Join(s.dir, CookiesDirName, name+".json"))
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}

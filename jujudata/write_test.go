@@ -235,7 +235,7 @@ func TestCurrentSelection(t *testing.T) {
 func TestRemove(t *testing.T) {
 	s := fullStore(t, nil)
 	ctx := context.Background()
-	cookies := filepath.Join(s.Dir(), jujudata.CookiesDir)
+	cookies := filepath.Join(s.Dir(), jujudata.CookiesDirName)
 	if err := os.MkdirAll(cookies, 0o700); err != nil {
 		t.Fatal(err)
 	}
