@@ -242,7 +242,7 @@ func newController(cfg Config) (*Controller, error) {
 		known:  map[string]modelEntry{},
 	}
 	if c.logger == nil {
-		c.logger = slog.New(discardHandler{})
+		c.logger = slog.New(slog.DiscardHandler)
 	}
 	c.onMutation(c.recordChange) // the wait's transient-state guard (changelog.go)
 	if cfg.ModelUUID != "" && !isUUID(cfg.ModelUUID) {
@@ -326,14 +326,6 @@ func newController(cfg Config) (*Controller, error) {
 	c.password = account.Password
 	return c, nil
 }
-
-// discardHandler is a slog handler that drops everything.
-type discardHandler struct{}
-
-func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
-func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
-func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
-func (d discardHandler) WithGroup(string) slog.Handler           { return d }
 
 func (c *Controller) displayName() string {
 	if c.name != "" {
