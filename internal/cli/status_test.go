@@ -347,7 +347,10 @@ func TestWaitExitCodes(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		startCLISim(t, jujusim.Juju40, map[string]int{"pg": 1}, nil) // the clock never moves
 		var out, errOut bytes.Buffer
-		err := Run(context.Background(), []string{"wait", "--interval", "5ms", "--timeout", "100ms"}, nil, &out, &errOut)
+		// The timeout leaves room for the dial and the first status on a
+		// loaded machine (100ms did not, under -race with other tests):
+		// the model never settles, so the wait always ends by timing out.
+		err := Run(context.Background(), []string{"wait", "--interval", "5ms", "--timeout", "2s"}, nil, &out, &errOut)
 		if code := exitCodeOf(err); code != exitTimeout {
 			t.Fatalf("wait = %v (exit %d), want exit %d", err, code, exitTimeout)
 		}
