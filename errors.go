@@ -43,6 +43,11 @@ var (
 	ErrRefused = rpc.ErrRefused
 )
 
+// OutcomeUnknownError is the error (found with errors.As) of a call that
+// was sent but got no answer; it names the call. Operations return it
+// inside their *OperationError, which names the operation.
+type OutcomeUnknownError = rpc.OutcomeUnknownError
+
 // IsRetryable reports whether err is transient and trying the same
 // operation again cannot repeat a change: nothing was sent because the
 // connection could not be made or had failed, the controller said "try
