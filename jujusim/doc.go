@@ -98,5 +98,9 @@
 // addresses, automatic hook retries (a failed hook waits for
 // ResolveUnitErrors), Charmhub itself (a small built-in catalogue, and any
 // other valid name deploys a generic charm), and secret backends other
-// than the built-in one.
+// than the built-in one. A method of the real schema that the simulator
+// does not implement answers with code "not supported" and a message
+// naming facade, version and method, e.g. "Storage.ListPools (facade
+// version 7) is not simulated by jujusim"; internal/core/unimplemented_gen.go
+// lists them.
 package jujusim
