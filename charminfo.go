@@ -28,6 +28,11 @@ type CharmInfo struct {
 	Actions map[string]string
 	// Bases lists the bases the charm declares.
 	Bases []Base
+	// Resources holds the resources the charm declares, by name.
+	Resources map[string]CharmResource
+	// Containers holds the workload containers of a Kubernetes charm, by
+	// name; a charm that declares any is a Kubernetes charm.
+	Containers map[string]CharmContainer
 }
 
 // CharmEndpoint is one endpoint a charm declares.
@@ -72,6 +77,7 @@ func (m *Model) charmInfo(ctx context.Context, conn *apiConn, url string) (*Char
 		if c.Meta != nil {
 			info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
 			info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
+			info.Resources, info.Containers = charmResourcesFromWire(c.Meta.Resources), charmContainersFromWire(c.Meta.Containers)
 		}
 		if c.Actions != nil {
 			info.Actions = map[string]string{}
@@ -91,6 +97,7 @@ func (m *Model) charmInfo(ctx context.Context, conn *apiConn, url string) (*Char
 		if c.Meta != nil {
 			info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
 			info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
+			info.Resources, info.Containers = charmResourcesFromWire(c.Meta.Resources), charmContainersFromWire(c.Meta.Containers)
 		}
 		if c.Actions != nil {
 			info.Actions = map[string]string{}

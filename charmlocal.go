@@ -31,11 +31,19 @@ type localCharm struct {
 	name        string
 	revision    int
 	subordinate bool
-	options     map[string]ConfigOption // nil when the charm has no config.yaml
-	resources   map[string]string       // resource name -> type ("file", "oci-image")
+	options     map[string]ConfigOption  // nil when the charm has no config.yaml
+	resources   map[string]localResource // by resource name
+	containers  bool                     // it declares containers: a Kubernetes charm
 	bases       []Base
 	archive     []byte
 	sha256      string
+}
+
+// localResource is a resource a local charm declares.
+type localResource struct {
+	typ         string // ResourceFile or ResourceOCIImage
+	path        string // the file name units see ("filename" in metadata.yaml)
+	description string
 }
 
 // objectName is the name the controller stores the archive under:
@@ -113,8 +121,11 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 		Subordinate bool     `yaml:"subordinate"`
 		Series      []string `yaml:"series"`
 		Resources   map[string]struct {
-			Type string `yaml:"type"`
+			Type        string `yaml:"type"`
+			Filename    string `yaml:"filename"`
+			Description string `yaml:"description"`
 		} `yaml:"resources"`
+		Containers map[string]any `yaml:"containers"`
 	}
 	if err := yaml.Unmarshal(meta, &md); err != nil {
 		return nil, charmError(p, "cannot parse metadata.yaml: %v", err)
@@ -128,16 +139,16 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 	if !hasHooks {
 		return nil, charmError(p, "it has neither hooks nor a dispatch script")
 	}
-	c := &localCharm{name: md.Name, subordinate: md.Subordinate, archive: data}
+	c := &localCharm{name: md.Name, subordinate: md.Subordinate, archive: data, containers: len(md.Containers) > 0}
 	for name, r := range md.Resources {
 		if c.resources == nil {
-			c.resources = map[string]string{}
+			c.resources = map[string]localResource{}
 		}
 		typ := r.Type
 		if typ == "" {
-			typ = "file"
+			typ = ResourceFile
 		}
-		c.resources[name] = typ
+		c.resources[name] = localResource{typ: typ, path: r.Filename, description: r.Description}
 	}
 	sum := sha256.Sum256(data)
 	c.sha256 = hex.EncodeToString(sum[:])

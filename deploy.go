@@ -118,6 +118,7 @@ type deployPlan struct {
 	storage     map[string]StorageDirective
 	bindings    map[string]string
 	resources   map[string]string
+	uploads     map[string]*resourceUpload // a local charm's resources, read and checked
 	attachIDs   []string
 	attachTags  []string
 	subordinate bool
@@ -268,26 +269,35 @@ func (m *Model) planDeploy(ctx context.Context, charm string, opts *DeployOption
 	}
 	p.attachIDs = opts.AttachStorage
 	for name, v := range opts.Resources {
-		if !IsValidApplicationName(name) && !validEndpointName.MatchString(name) {
-			return p, invalid(ErrInvalidName, "resource name", name, "not a valid resource name")
-		}
-		if _, err := strconv.Atoi(v); err == nil {
-			continue
-		}
-		if st, err := os.Stat(v); err != nil || st.IsDir() {
-			return p, invalidf(ErrInvalidArgument, "resource", name, "%q is neither a revision number nor a readable file", v)
+		if err := checkResourceValue(name, v); err != nil {
+			return p, err
 		}
 	}
 	p.resources = opts.Resources
+	if p.local != nil && p.local.containers && m.modelType != ModelCAAS && m.modelType != "" {
+		return p, invalidf(ErrNotSupported, "charm", p.charm, "%q is a Kubernetes charm (it declares containers) but %q is a machine model", p.local.name, m.name)
+	}
 	if p.kind != charmHub {
 		for name, v := range opts.Resources {
-			if _, err := strconv.Atoi(v); err == nil {
-				return p, invalidf(ErrInvalidArgument, "resource", name, "a local charm's resources are files to upload, not revisions (%q)", v)
+			if _, ok := isRevision(v); ok {
+				if st, err := os.Stat(v); err != nil || st.IsDir() {
+					return p, invalidf(ErrInvalidResource, "resource", name, "a local charm's resources are files to upload, not revisions (%q)", v)
+				}
 			}
 			if p.local != nil {
-				if _, ok := p.local.resources[name]; !ok {
-					return p, invalidf(ErrInvalidArgument, "resource", name, "the charm declares no such resource")
+				lr, ok := p.local.resources[name]
+				if !ok {
+					return p, invalidf(ErrInvalidResource, "resource", name, "the charm declares no such resource")
 				}
+				up, err := prepareResource(name, lr.typ, v)
+				if err != nil {
+					return p, err
+				}
+				up.path, up.description = lr.path, lr.description
+				if p.uploads == nil {
+					p.uploads = map[string]*resourceUpload{}
+				}
+				p.uploads[name] = up
 			}
 		}
 	}
@@ -374,12 +384,16 @@ func (m *Model) deployFromRepository(ctx context.Context, p *deployPlan, opts *D
 	for _, w := range r.Info.Warnings {
 		m.ctrl.logger.WarnContext(ctx, "deploy: "+w, "application", p.app)
 	}
-	for _, up := range r.PendingResourceUploads {
-		file := p.resources[up.Name]
-		if file == "" {
-			file = up.Filename
+	for _, pu := range r.PendingResourceUploads {
+		v := p.resources[pu.Name]
+		if v == "" {
+			v = pu.Filename
 		}
-		if err := m.uploadResource(ctx, conn, p.app, up.Name, file, ""); err != nil {
+		up, err := prepareResource(pu.Name, pu.Type, v)
+		if err != nil {
+			return fmt.Errorf("application %q was deployed, but its resource could not be uploaded: %w", p.app, err)
+		}
+		if err := m.uploadResource(ctx, conn, p.app, up, ""); err != nil {
 			return err
 		}
 	}
@@ -477,28 +491,48 @@ func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOpti
 	return err
 }
 
-// addPendingResources registers a local charm's file resources as pending
-// (Resources.AddPendingResources) and uploads each with its pending id;
-// Deploy then names the ids. It returns resource name -> pending id.
+// addPendingResources registers a local charm's resources to upload as
+// pending (Resources.AddPendingResources) and uploads each with its
+// pending id; Deploy then names the ids. It returns resource name ->
+// pending id.
 func (m *Model) addPendingResources(ctx context.Context, conn *apiConn, p *deployPlan, curl string, origin facades.CharmOrigin) (map[string]string, error) {
 	if len(p.resources) == 0 {
 		return nil, nil
 	}
-	names := sortedKeys(p.resources)
-	args := facades.AddPendingResourcesArgsV2{Entity: facades.Entity{Tag: applicationTag(p.app)}, URL: curl, CharmOrigin: origin}
-	for _, name := range names {
-		file := p.resources[name]
-		data, err := os.ReadFile(file)
+	if p.uploads == nil {
+		// A charm uploaded earlier ("local:foo-0"): its resource types
+		// are known now.
+		info, err := m.charmInfo(ctx, conn, curl)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read resource %q: %w", name, err)
+			return nil, err
 		}
-		sum := sha512.Sum384(data)
-		typ := "file"
-		if p.local != nil && p.local.resources[name] != "" {
-			typ = p.local.resources[name]
+		p.uploads = map[string]*resourceUpload{}
+		for name, v := range p.resources {
+			cr, ok := info.Resources[name]
+			if !ok {
+				return nil, invalidf(ErrInvalidResource, "resource", name, "the charm declares no such resource")
+			}
+			up, err := prepareResource(name, cr.Type, v)
+			if err != nil {
+				return nil, err
+			}
+			up.path, up.description = cr.Path, cr.Description
+			p.uploads[name] = up
 		}
+	}
+	return m.pendingUploads(ctx, conn, p.app, curl, origin, p.uploads)
+}
+
+// pendingUploads adds the uploads as pending resources of app for the
+// charm curl and uploads their content; it returns name -> pending id.
+func (m *Model) pendingUploads(ctx context.Context, conn *apiConn, app, curl string, origin facades.CharmOrigin, uploads map[string]*resourceUpload) (map[string]string, error) {
+	names := sortedKeys(uploads)
+	args := facades.AddPendingResourcesArgsV2{Entity: facades.Entity{Tag: applicationTag(app)}, URL: curl, CharmOrigin: origin}
+	for _, name := range names {
+		up := uploads[name]
+		sum := sha512.Sum384(up.data)
 		args.Resources = append(args.Resources, facades.CharmResource{
-			Name: name, Type: typ, Path: filepath.Base(file), Origin: "upload", Fingerprint: sum[:], Size: len(data),
+			Name: name, Type: up.typ, Path: up.path, Description: up.description, Origin: "upload", Fingerprint: sum[:], Size: len(up.data),
 		})
 	}
 	res, err := apiclient.NewResourcesClient(conn).AddPendingResources(ctx, args)
@@ -513,7 +547,7 @@ func (m *Model) addPendingResources(ctx context.Context, conn *apiConn, p *deplo
 	}
 	out := map[string]string{}
 	for i, name := range names {
-		if err := m.uploadResource(ctx, conn, p.app, name, p.resources[name], res.PendingIds[i]); err != nil {
+		if err := m.uploadResource(ctx, conn, app, uploads[name], res.PendingIds[i]); err != nil {
 			return nil, err
 		}
 		out[name] = res.PendingIds[i]

@@ -226,7 +226,11 @@ func TestParseCharmArchive(t *testing.T) {
 	if diff := cmp.Diff([]Base{{"ubuntu", "20.04"}}, c.bases); diff != "" {
 		t.Errorf("bases from series (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string]string{"img": "oci-image", "cfg": "file"}, c.resources); diff != "" {
+	types := map[string]string{}
+	for n, r := range c.resources {
+		types[n] = r.typ
+	}
+	if diff := cmp.Diff(map[string]string{"img": "oci-image", "cfg": "file"}, types); diff != "" {
 		t.Errorf("resources (-want +got):\n%s", diff)
 	}
 	bad := []struct {

@@ -11,8 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -54,13 +52,12 @@ func (m *Model) uploadCharm(ctx context.Context, conn *apiConn, ch *localCharm) 
 	return r.CharmURL, nil
 }
 
-// uploadResource uploads a file resource of an application,
-// PUT /model/<uuid>/applications/<app>/resources/<name>[?pendingid=<id>].
-func (m *Model) uploadResource(ctx context.Context, conn *apiConn, app, name, file, pendingID string) error {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("cannot read resource %q: %w", name, err)
-	}
+// uploadResource uploads the content of a resource of an application,
+// PUT /model/<uuid>/applications/<app>/resources/<name>[?pendingid=<id>],
+// as the juju CLI does (the file name is the value as given). The content
+// is never logged: an OCI image resource's holds registry credentials.
+func (m *Model) uploadResource(ctx context.Context, conn *apiConn, app string, up *resourceUpload, pendingID string) error {
+	name, data := up.name, up.data
 	u := conn.BaseURL() + "/model/" + m.uuid + "/applications/" + url.PathEscape(app) + "/resources/" + url.PathEscape(name)
 	if pendingID != "" {
 		u += "?pendingid=" + url.QueryEscape(pendingID)
@@ -76,7 +73,7 @@ func (m *Model) uploadResource(ctx context.Context, conn *apiConn, app, name, fi
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set("Content-Sha384", hex.EncodeToString(sum[:]))
 	req.Header.Set("Content-Length", strconv.Itoa(len(data)))
-	req.Header.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"filename": filepath.Base(file)}))
+	req.Header.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"filename": up.filename}))
 	req.ContentLength = int64(len(data))
 	resp, err := conn.HTTPClient().Do(req)
 	if err != nil {

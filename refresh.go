@@ -28,6 +28,11 @@ type RefreshOptions struct {
 	// Storage sets storage directives for storage the new charm adds
 	// ("ebs,10G").
 	Storage map[string]string
+	// Resources maps the charm's resource names to new values, as
+	// DeployOptions.Resources takes them: a Charmhub revision ("3"), a
+	// file to upload, or for an OCI image resource an image reference or
+	// a registry file. Resources not named keep their current value.
+	Resources map[string]string
 	// Force refreshes even if the charm does not declare the application's
 	// base, or units are in error.
 	Force bool
@@ -132,9 +137,18 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
+	for name, v := range opts.Resources {
+		if err := checkResourceValue(name, v); err != nil {
+			return err
+		}
+	}
 	var local *localCharm
+	var uploads map[string]*resourceUpload
 	if opts.Path != "" {
 		if local, err = readLocalCharm(opts.Path); err != nil {
+			return err
+		}
+		if uploads, err = prepareLocalResources(local, opts.Resources); err != nil {
 			return err
 		}
 		if local.options != nil {
@@ -207,7 +221,7 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 			return apiclient.ServerError(res.Results[0].Error)
 		}
 		url, origin = res.Results[0].URL, res.Results[0].CharmOrigin
-		if url == cur.URL && opts.Channel == "" && len(config) == 0 && len(storage) == 0 {
+		if url == cur.URL && opts.Channel == "" && len(config) == 0 && len(storage) == 0 && len(opts.Resources) == 0 {
 			a.m.ctrl.logger.InfoContext(ctx, "refresh: already running the latest revision", "application", a.name, "charm", url)
 			return nil
 		}
@@ -220,6 +234,10 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 		}
 		origin = added.CharmOrigin
 	}
+	resourceIDs, err := a.refreshResources(ctx, conn, url, origin, opts.Resources, uploads)
+	if err != nil {
+		return err
+	}
 	v, err := conn.BestVersion("Application")
 	if err != nil {
 		return err
@@ -231,7 +249,7 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 	f := a.m.ctrl.features()
 	if f.setCharmStorageKey(v) == "storage-directives" {
 		args := facades.ApplicationSetCharmV2{Application: a.name, CharmURL: url, CharmOrigin: &origin, Channel: channelStr,
-			ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force}
+			ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force, ResourceIds: resourceIDs}
 		if len(storage) > 0 {
 			args.StorageDirectives = map[string]facades.StorageDirectives{}
 			for k, d := range storage {
@@ -241,7 +259,7 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 		err = app.SetCharm(ctx, args)
 	} else {
 		args := facades.ApplicationSetCharm{Application: a.name, CharmURL: url, CharmOrigin: &origin, Channel: channelStr,
-			ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force}
+			ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force, ResourceIds: resourceIDs}
 		if len(storage) > 0 {
 			args.StorageConstraints = map[string]facades.StorageConstraints{}
 			for k, d := range storage {

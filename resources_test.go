@@ -191,7 +191,7 @@ func TestDeployResourcesRefusesBadInput(t *testing.T) {
 		msg   string
 	}{
 		{"missing file", "wordpress", map[string]string{"theme": "/no/such/theme.zip"}, ErrInvalidArgument,
-			`cannot deploy "wordpress": invalid resource "theme": "/no/such/theme.zip" is neither a revision number nor a readable file`},
+			`cannot deploy "wordpress": invalid resource "theme": "/no/such/theme.zip" is neither a revision number, a readable file nor a valid image reference`},
 		{"directory", "wordpress", map[string]string{"theme": t.TempDir()}, ErrInvalidArgument, `cannot deploy "wordpress": invalid resource "theme"`},
 		{"bad name", "wordpress", map[string]string{"Bad Name": file}, ErrInvalidName, `cannot deploy "wordpress": invalid resource name "Bad Name"`},
 		{"local undeclared", dir, map[string]string{"nope": file}, ErrInvalidArgument,

@@ -58,6 +58,7 @@ type charm struct {
 	channel     string // charmhub channel it came from
 	k8s         bool
 	resources   map[string]charmResource
+	extras      charmExtras // containers, storage, devices, extra-bindings, assumes
 }
 
 func (c *charm) endpointNames() []string {
@@ -184,6 +185,10 @@ type yamlMeta struct {
 	Base      string                  `yaml:"base"`
 	Platforms map[string]any          `yaml:"platforms"`
 	Resources map[string]yamlResource `yaml:"resources"`
+	// what else a charm declares, reported by CharmInfo
+	Storage       map[string]yamlStorage `yaml:"storage"`
+	Devices       map[string]yamlDevice  `yaml:"devices"`
+	ExtraBindings map[string]any         `yaml:"extra-bindings"`
 }
 
 type yamlOption struct {
@@ -281,6 +286,7 @@ func charmFromFiles(files map[string][]byte) (*charm, error) {
 		actions:     map[string]charmAction{},
 		k8s:         len(meta.Containers) > 0,
 		resources:   charmResources(meta.Resources),
+		extras:      extrasFromMeta(&meta),
 	}
 	if c.minJuju == "" {
 		c.minJuju = "0.0.0"
@@ -411,6 +417,18 @@ func mergeMeta(dst, src *yamlMeta) {
 	}
 	if dst.Resources == nil {
 		dst.Resources = src.Resources
+	}
+	if dst.Storage == nil {
+		dst.Storage = src.Storage
+	}
+	if dst.Devices == nil {
+		dst.Devices = src.Devices
+	}
+	if dst.ExtraBindings == nil {
+		dst.ExtraBindings = src.ExtraBindings
+	}
+	if dst.Assumes == nil {
+		dst.Assumes = src.Assumes
 	}
 }
 

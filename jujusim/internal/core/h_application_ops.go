@@ -223,6 +223,9 @@ func (applicationFacade) SetCharm(cx *callCtx, a facades.ApplicationSetCharmV2) 
 	if ch == nil {
 		return errNotFound("charm %q not found", a.CharmURL)
 	}
+	if err := checkSetCharmResources(cx.m, app.name, ch, a.ResourceIds); err != nil {
+		return nil, err
+	}
 	if ch.name != app.charm.name && !a.Force {
 		// Juju allows switching charms; the simulator only checks that the
 		// new charm keeps the endpoints in use.
@@ -251,6 +254,7 @@ func (applicationFacade) SetCharm(cx *callCtx, a facades.ApplicationSetCharmV2) 
 	}
 	app.charm = ch
 	app.charmURL = ch.url
+	attachSetCharmResources(cx.m, app, a.ResourceIds)
 	if a.CharmOrigin != nil {
 		app.origin = *a.CharmOrigin
 	}

@@ -54,6 +54,7 @@ func (c *Controller) wireCharm(ch *charm) facades.Charm {
 	for _, b := range ch.bases {
 		out.Manifest.Bases = append(out.Manifest.Bases, facades.CharmBase{Name: b.Name, Channel: b.Channel, Architectures: b.Architectures})
 	}
+	wireCharmExtras(out.Meta, ch)
 	return out
 }
 

@@ -65,6 +65,7 @@ type resourceRecord struct {
 	size        int
 	username    string
 	timestamp   time.Time
+	content     []byte // an OCI image resource's stored document
 }
 
 func (r *resourceRecord) wire() facades.Resource {
@@ -73,7 +74,13 @@ func (r *resourceRecord) wire() facades.Resource {
 			Name: r.name, Type: r.typ, Path: r.path, Description: r.description, Origin: r.origin,
 			Revision: r.revision, Fingerprint: r.fingerprint, Size: r.size,
 		},
-		Application: r.app, ID: r.id, PendingID: r.pendingID, Username: r.username,
+		Application: r.app, ID: r.id, Username: r.username,
+	}
+	if r.pendingID != "" {
+		// A pending resource is not yet the application's: the real
+		// server answers its upload with the pending id as its id and no
+		// application.
+		out.Application, out.ID = "", r.pendingID
 	}
 	if out.Fingerprint == nil {
 		out.Fingerprint = []byte{}
@@ -137,7 +144,7 @@ func (c *Controller) attachDeployResources(m *model, a *application, ids, files 
 		if id, ok := ids[name]; ok {
 			r := mr.pending[id]
 			delete(mr.pending, id)
-			r.pendingID = ""
+			r.id, r.pendingID = id, ""
 			recs[name] = r
 			continue
 		}
@@ -226,9 +233,15 @@ func (c *Controller) addPending(cx *callCtx, a facades.AddPendingResourcesArgsV2
 			id: newUUID(), pendingID: newUUID(), app: app, name: r.Name, typ: cr.Type, path: cr.Path,
 			description: cr.Description, origin: r.Origin, revision: r.Revision, username: cx.u.name,
 		}
-		if r.Origin == "store" {
+		if r.Origin == "store" && (r.Revision >= 0 || ch.schema == "ch") {
 			rec = storeResource(app, cr, r.Revision)
 			rec.pendingID = newUUID()
+		} else if r.Origin == "store" {
+			// A local charm's resource that the client did not supply
+			// (origin store, revision -1, as the juju CLI sends): a
+			// placeholder awaiting an upload.
+			rec.origin, rec.revision, rec.username = "upload", 0, ""
+			rec.timestamp = c.now()
 		}
 		m.res().pending[rec.pendingID] = rec
 		ids = append(ids, rec.pendingID)
@@ -322,6 +335,18 @@ func (c *Controller) UploadResource(ctx context.Context, userName, modelUUID, ap
 			rec = &resourceRecord{id: newUUID(), app: app, name: name, typ: cr.Type, path: cr.Path, description: cr.Description}
 			mr.apps[app][name] = rec
 		}
+	}
+	if rec.typ == "oci-image" {
+		// The controller keeps an OCI image resource as its own JSON
+		// document (image name and credentials), whose size and
+		// fingerprint the resource then reports.
+		stored, err := ociDocument(data)
+		if err != nil {
+			return facades.Resource{}, errBadRequest("resource %q: %v", name, err)
+		}
+		data = stored
+		sum = sha512.Sum384(data)
+		rec.content = stored
 	}
 	rec.origin = "upload"
 	rec.revision = 0

@@ -1,0 +1,77 @@
+package core
+
+import (
+	"encoding/json"
+	"errors"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ociDocument turns the uploaded content of an OCI image resource (YAML
+// or JSON with registrypath, username, password, as the juju CLI sends
+// it) into the document the controller stores, {"ImageName", "Username",
+// "Password"}. Its errors never quote the content.
+func ociDocument(data []byte) ([]byte, error) {
+	var in struct {
+		RegistryPath string `yaml:"registrypath"`
+		Username     string `yaml:"username"`
+		Password     string `yaml:"password"`
+	}
+	if err := yaml.Unmarshal(data, &in); err != nil {
+		return nil, errors.New("the content is not a YAML or JSON document with registrypath, username and password")
+	}
+	if in.RegistryPath == "" {
+		return nil, errors.New("docker image path \"\" not valid")
+	}
+	return json.Marshal(struct {
+		ImageName string
+		Username  string
+		Password  string
+	}{in.RegistryPath, in.Username, in.Password})
+}
+
+// checkSetCharmResources checks the pending ids of an Application.SetCharm
+// before anything changes.
+func checkSetCharmResources(m *model, app string, ch *charm, ids map[string]string) error {
+	for name, id := range ids {
+		if _, ok := ch.resources[name]; !ok {
+			return errNotValid("cannot upgrade application %q: resource %q not found in charm %q", app, name, ch.name)
+		}
+		r, ok := m.res().pending[id]
+		if !ok || r.name != name || r.app != app {
+			return errNotFound("cannot upgrade application %q: pending resource %q (%s) not found", app, name, id)
+		}
+	}
+	return nil
+}
+
+// attachSetCharmResources makes the pending resources named by ids the
+// application's, after a SetCharm; the resource takes its pending id as
+// its id, as on the real server. Resources of the new charm that the
+// application had none of get placeholders (local charms) or store
+// records (Charmhub).
+func attachSetCharmResources(m *model, a *application, ids map[string]string) {
+	mr := m.res()
+	recs := mr.apps[a.name]
+	if recs == nil {
+		recs = map[string]*resourceRecord{}
+		mr.apps[a.name] = recs
+	}
+	for name, id := range ids {
+		r := mr.pending[id]
+		delete(mr.pending, id)
+		r.id, r.pendingID = id, ""
+		recs[name] = r
+	}
+	for _, name := range sortedResourceNames(a.charm) {
+		if _, ok := recs[name]; ok {
+			continue
+		}
+		cr := a.charm.resources[name]
+		if a.charm.schema == "ch" {
+			recs[name] = storeResource(a.name, cr, 1)
+		} else {
+			recs[name] = &resourceRecord{id: newUUID(), app: a.name, name: name, typ: cr.Type, path: cr.Path, description: cr.Description, origin: "upload"}
+		}
+	}
+}
