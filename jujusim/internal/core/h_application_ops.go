@@ -224,7 +224,7 @@ func (applicationFacade) SetCharm(cx *callCtx, a facades.ApplicationSetCharmV2) 
 		return errNotFound("charm %q not found", a.CharmURL)
 	}
 	if err := checkSetCharmResources(cx.m, app.name, ch, a.ResourceIds); err != nil {
-		return nil, err
+		return err
 	}
 	if ch.name != app.charm.name && !a.Force {
 		// Juju allows switching charms; the simulator only checks that the
