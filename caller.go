@@ -128,6 +128,7 @@ func (a *apiConn) CallVersion(ctx context.Context, facade string, version int, m
 			return err
 		}
 		a.ctrl.logger.DebugContext(ctx, "retrying call on a new connection", "facade", facade, "method", method, "error", err.Error())
+		a.ctrl.retries.Add(1)
 		conn = next
 	}
 }
@@ -269,7 +270,7 @@ func isMutating(facade, method string) bool { return facades.Mutating(facade, me
 // waits grow from backoffBase, doubling up to backoffCap, each drawn at
 // random from its upper half so that clients do not retry in step.
 const (
-	backoffBase = 50 * time.Millisecond
+	backoffBase = 10 * time.Millisecond
 	backoffCap  = 2 * time.Second
 	// DefaultRetryTimeout is how long a call keeps retrying after its
 	// connection failed when Config.RetryTimeout is 0.

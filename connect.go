@@ -120,6 +120,10 @@ type Controller struct {
 	// before it is sent.
 	requestHook atomic.Pointer[func(facade string, version int, method string, params any)]
 
+	// retries counts the calls sent again on a new connection (see
+	// caller.go); the benchmarks report it.
+	retries atomic.Int64
+
 	// mutationHooks are called after every mutating call (see caller.go).
 	mutationHooks atomic.Pointer[[]*mutationHook]
 }

@@ -75,7 +75,32 @@
 // it), with a capped, jittered back-off that never sleeps past ctx's
 // deadline, for at most Config.RetryTimeout. A request that never left the
 // client is sent again the same way, whatever the method. A mutating
-// request that was sent is never repeated blindly.
+// request that was sent is never repeated blindly: where the model's state
+// answers whether it was applied, the operation reads it and returns a
+// definite answer (sending the change again if the state shows it was not
+// made); elsewhere the error matches ErrOutcomeUnknown (errors.As gives
+// an *OutcomeUnknownError naming the call, inside the *OperationError
+// naming the operation). When ctx has ended nothing can be read, and any
+// write that was sent says its outcome is unknown. Per operation:
+//
+//	operation                          an unknown outcome is resolved by
+//	Deploy                             reading status: the application exists
+//	Integrate                          reading status: the relation exists
+//	AddSecret                          reading the secret of that name and content
+//	UpdateSecret                       reading the secret: content, name, description as asked
+//	Application.Remove                 reading status: the application is gone or dying
+//	RemoveUnits, Unit.Remove           reading status: the units are gone or dying
+//	RemoveMachines, Machine.Remove     reading status: the machines are gone or dying
+//	RemoveRelation, RemoveRelationByID reading status: the relation is gone or dying
+//	RemoveSecret                       reading the secret: it (or the revision) is gone
+//	SetConfig, UnsetConfig (model and  sending it again: they set state to the
+//	application), SetConstraints,      values given, so applying them twice is
+//	SetTrust, Expose, Unexpose, Scale  applying them once
+//	(Kubernetes), GrantSecret,
+//	RevokeSecret
+//	AddUnits, AddMachines, RunAction,  nothing: the error matches ErrOutcomeUnknown
+//	EnqueueActions, Exec, Refresh,     (state cannot tell the change from another
+//	AddModel, DestroyModel, Call       one like it)
 //
 // The layers below are package rpc (the websocket JSON-RPC connection),
 // package jujudata (the juju CLI's local store) and the facade clients

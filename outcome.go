@@ -8,27 +8,9 @@ import (
 )
 
 // How each operation ends when its connection fails after the request
-// was sent (see the package documentation, "Dropped connections"). This
-// table is the one place that says it; the tests check it.
-//
-//	operation                           unknown outcome resolved by
-//	Deploy                              reading status: the application exists
-//	Integrate                           reading status: the relation exists
-//	AddSecret                           reading the secret by name
-//	UpdateSecret                        reading the secret: content, name and description as asked
-//	GrantSecret, RevokeSecret           sending again (idempotent table)
-//	Application.Remove                  reading status: the application is gone or dying
-//	RemoveUnits, Unit.Remove            reading status: the units are gone or dying
-//	RemoveMachines, Machine.Remove      reading status: the machines are gone or dying
-//	RemoveRelation(ByID)                reading status: the relation is gone or dying
-//	RemoveSecret                        reading the secret (or revision): gone
-//	Application/Model SetConfig,        sending again
-//	UnsetConfig, SetConstraints,
-//	SetTrust, Expose, Unexpose, Scale   (idempotent table)
-//	(Kubernetes)
-//	AddUnits, AddMachines, RunAction,   not resolved: ErrOutcomeUnknown
-//	EnqueueActions, exec, Refresh,
-//	AddModel, DestroyModel, Call
+// was sent is documented in one place, the package documentation
+// ("Dropped connections", doc.go); resolveWrite and the idempotent table
+// implement it, TestLostReplyResolved and the fault suite check it.
 //
 // The methods in idempotent are resent by the connection wrapper itself
 // (caller.go): they set state to the values given, so applying them twice

@@ -70,11 +70,13 @@ type PollingSourceConfig struct {
 type PollingSource struct {
 	cfg PollingSourceConfig
 
-	mu     sync.Mutex // serialises Next
-	last   time.Time  // start of the last fetch, monotonic
-	closed chan struct{}
-	once   sync.Once
-	noPats bool // the server refused patterns; fetch everything
+	mu   sync.Mutex // serialises Next
+	last time.Time  // start of the last fetch, monotonic
+	// fetchDur is how long the last fetch took.
+	fetchDur time.Duration
+	closed   chan struct{}
+	once     sync.Once
+	noPats   bool // the server refused patterns; fetch everything
 
 	pmu        sync.Mutex          // guards what follows
 	patterns   []string            // what the caller asked for
@@ -188,6 +190,14 @@ func (p *PollingSource) Next(ctx context.Context) (*Status, error) {
 				wait = backoff
 				backoff = min(backoff*2, max(p.cfg.Interval, 10*time.Second))
 			}
+			if dl, ok := ctx.Deadline(); ok {
+				// Never sleep past the deadline: the last attempt
+				// starts early enough to end before it, so that a
+				// model that settled during a long back-off is seen.
+				if latest := time.Until(dl) - p.fetchDur; wait > latest {
+					wait = max(latest, 0)
+				}
+			}
 			if err := p.sleep(ctx, wait); err != nil {
 				return nil, wrapStop(err, lastErr)
 			}
@@ -196,6 +206,7 @@ func (p *PollingSource) Next(ctx context.Context) (*Status, error) {
 		}
 		p.last = time.Now()
 		s, err := p.fetch(ctx)
+		p.fetchDur = time.Since(p.last)
 		if err == nil {
 			if attempt > 0 {
 				p.logInfo(ctx, "status source recovered", "attempts", attempt+1)

@@ -968,3 +968,23 @@ func TestGuardEstimateShared(t *testing.T) {
 		t.Errorf("estimate %v is after the first snapshot's time %v", g, t0.Add(30*time.Second))
 	}
 }
+
+// A wait whose source kept failing never lets its back-off sleep past the
+// wait's deadline: the last attempt comes before it, and sees the model
+// that settled meanwhile (the back-off of 1.6s here would have slept
+// past the 1.5s timeout, and the wait would have timed out seconds after
+// the model settled).
+func TestWaitBackoffEndsBeforeDeadline(t *testing.T) {
+	t.Parallel()
+	broken := fmt.Errorf("cannot call Client.FullStatus: %w", rpc.ErrBroken)
+	sc := &script{t: t, steps: []scriptStep{{err: broken}, {err: broken}, {err: broken}, {err: broken}, {at: 60 * time.Second}}}
+	src, err := NewPollingSource(PollingSourceConfig{Fetch: sc.fetch, Interval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	w := &Waiter{Source: src}
+	if _, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Timeout: 1500 * time.Millisecond}); err != nil {
+		t.Fatalf("WaitForIdle: %v (after %d fetches)", err, sc.fetches())
+	}
+}
