@@ -79,6 +79,20 @@
 // record per frame in the version-1 or version-2 format. GET /health
 // answers "running".
 //
+// # Exec, SSH and relation data
+//
+// Commands run with exec or over SSH go to steerable handlers
+// (SetExecHandler, Behaviour.ExecResults and Exec, then DefaultExec); no
+// command runs on the host. The SSH server is real (golang.org/x/crypto/ssh
+// on loopback, SSHAddr): SSHClient.Proxy sends clients through it as the
+// controller's jump host, each machine has its own host key as
+// SSHClient.PublicKeys reports it, the keys added with KeyManager are the
+// authorised ones, and scp reads and writes an in-memory file tree per
+// machine (WriteFile, ReadFile). Units in a relation's scope carry the
+// address keys a real agent writes in their databags; charms add to them
+// with Behaviour.RelationAppData and RelationUnitData, and tests with
+// SetRelationData.
+//
 // # Not simulated
 //
 // Transport: macaroon, JWT, OIDC (Admin v4) and agent logins, macaroon
@@ -92,8 +106,10 @@
 //
 // Controller: storage (volumes, filesystems, pools), spaces and subnets
 // beyond a single space, cross-model relations, offers and remote
-// applications, resources, bundles, backups, HighAvailability, SSH,
-// KeyManager, Annotations, Block, model migration, upgrades, external
+// applications, resources, bundles, backups, HighAvailability,
+// importing SSH keys from Launchpad or GitHub, SFTP and port forwarding
+// other than to machines' port 22 through the jump host (SSH, scp and
+// KeyManager are served: see SSHAddr), Annotations, Block, model migration, upgrades, external
 // users, agent facades, model branches, Kubernetes pod details beyond
 // addresses, automatic hook retries (a failed hook waits for
 // ResolveUnitErrors), Charmhub itself (a small built-in catalogue, and any

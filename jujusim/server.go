@@ -43,6 +43,7 @@ type Server struct {
 	addr     string        // host:port actually bound, kept across restarts
 	gen      *generation
 	handlers sync.WaitGroup // every HTTP handler invocation, across generations
+	sshSrv   *sshServer     // the SSH jump host (sshserver.go)
 }
 
 // generation is one listener with its HTTP server and websocket connections.
@@ -122,6 +123,11 @@ func startWith(ctx context.Context, cfg Config, ctrl *core.Controller) (*Server,
 		return nil, fmt.Errorf("cannot start simulator: %w", err)
 	}
 	s.addr = ln.Addr().String()
+	if err := s.startSSH(ctx, host); err != nil {
+		_ = ln.Close()
+		cancel()
+		return nil, fmt.Errorf("cannot start simulator: %w", err)
+	}
 	s.gen = s.serve(ln)
 	logger.Info("jujusim started", "addr", s.addr, "juju-version", cfg.JujuVersion,
 		"controller", ctrl.Name(), "controller-uuid", ctrl.UUID())
@@ -219,6 +225,7 @@ func (s *Server) Close() error {
 
 	s.cancel()
 	g.stop()
+	s.sshSrv.close()
 	s.handlers.Wait()
 	err := s.core.Close()
 	s.logger.Info("jujusim stopped", "addr", s.addr)

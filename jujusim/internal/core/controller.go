@@ -73,6 +73,7 @@ type Controller struct {
 
 	execHandlers map[string]ExecHandler       // by execKey; see h_exec.go
 	relData      map[string]map[string]string // by relDataKey; see h_reldata.go
+	ssh          *sshState                    // see h_ssh.go
 
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef

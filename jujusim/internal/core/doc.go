@@ -47,7 +47,9 @@
 // resolve, scale on k8s, refresh, info); Charms; MachineManager; Secrets and
 // SecretBackends; Action (operations, tasks, exec on units, leaders and
 // machines with a steerable handler — see SetExecHandler — progress watcher);
-// Annotations; HighAvailability.ControllerDetails. A method that exists in the real
+// Annotations; KeyManager (keys per model; ImportKeys refused); SSHClient
+// (addresses, host keys, proxy through jujusim's SSH server);
+// HighAvailability.ControllerDetails. A method that exists in the real
 // schema but is not simulated answers code "not supported" with a message
 // naming facade, version and method (the real CLI reads "not implemented" as
 // a client too old for the server); an unknown facade, version or method
@@ -74,7 +76,7 @@
 // Storage (volumes, filesystems, pools; include-storage returns empty
 // lists), spaces and subnets beyond a single "alpha" space, cross-model
 // relations, offers and remote applications, resources and their upload,
-// bundles, Backups, HighAvailability (except ControllerDetails), SSH, KeyManager, Block,
+// bundles, Backups, HighAvailability (except ControllerDetails), KeyManager.ImportKeys, Block,
 // model migration, upgrades, macaroon, JWT and OIDC logins, external users,
 // agent (machine/unit) logins and all agent facades, model branches,
 // running commands for real (exec answers come from handlers), agent

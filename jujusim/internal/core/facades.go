@@ -16,6 +16,7 @@ type clientFacade struct{}
 type cloudFacade struct{ unimplementedCloud }
 type controllerFacade struct{ unimplementedController }
 type highAvailabilityFacade struct{}
+type keyManagerFacade struct{}
 type machineManagerFacade struct{ unimplementedMachineManager }
 type modelConfigFacade struct{ unimplementedModelConfig }
 type modelManagerFacade struct{ unimplementedModelManager }
@@ -23,6 +24,7 @@ type notifyWatcherFacade struct{}
 type pingerFacade struct{ unimplementedPinger }
 type resourcesFacade struct{}
 type secretBackendsFacade struct{}
+type sshClientFacade struct{ unimplementedSSHClient }
 type secretsFacade struct{}
 type stringsWatcherFacade struct{}
 type userManagerFacade struct{ unimplementedUserManager }
@@ -43,7 +45,7 @@ var served = &facadeServers{
 	Cloud:             cloudFacade{},
 	Controller:        controllerFacade{},
 	HighAvailability:  highAvailabilityFacade{},
-	KeyManager:        unimplementedKeyManager{},
+	KeyManager:        keyManagerFacade{},
 	MachineManager:    machineManagerFacade{},
 	ModelConfig:       modelConfigFacade{},
 	ModelManager:      modelManagerFacade{},
@@ -51,7 +53,7 @@ var served = &facadeServers{
 	NotifyWatcher:     notifyWatcherFacade{},
 	Pinger:            pingerFacade{},
 	Resources:         resourcesFacade{},
-	SSHClient:         unimplementedSSHClient{},
+	SSHClient:         sshClientFacade{},
 	SecretBackends:    secretBackendsFacade{},
 	Secrets:           secretsFacade{},
 	Spaces:            unimplementedSpaces{},

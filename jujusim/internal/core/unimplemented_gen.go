@@ -396,26 +396,6 @@ func (unimplementedCloud) UpdateCredentialsCheckModels(cx *callCtx, _ facades.Up
 	return facades.UpdateCredentialResults{}, errUnimplemented(cx)
 }
 
-// unimplementedKeyManager answers the KeyManager methods keyManagerFacade does not
-// implement with a "not supported" error naming the call.
-type unimplementedKeyManager struct{}
-
-func (unimplementedKeyManager) AddKeys(cx *callCtx, _ facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedKeyManager) DeleteKeys(cx *callCtx, _ facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedKeyManager) ImportKeys(cx *callCtx, _ facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedKeyManager) ListKeys(cx *callCtx, _ facades.ListSSHKeys) (facades.StringsResults, error) {
-	return facades.StringsResults{}, errUnimplemented(cx)
-}
-
 // unimplementedSpaces answers the Spaces methods spacesFacade does not
 // implement with a "not supported" error naming the call.
 type unimplementedSpaces struct{}
@@ -483,30 +463,6 @@ func (unimplementedSubnets) SubnetsByCIDRJuju36(cx *callCtx, _ facades.CIDRParam
 // unimplementedSSHClient answers the SSHClient methods sshClientFacade does not
 // implement with a "not supported" error naming the call.
 type unimplementedSSHClient struct{}
-
-func (unimplementedSSHClient) AllAddresses(cx *callCtx, _ facades.Entities) (facades.SSHAddressesResults, error) {
-	return facades.SSHAddressesResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSSHClient) ModelCredentialForSSH(cx *callCtx) (facades.CloudSpecResult, error) {
-	return facades.CloudSpecResult{}, errUnimplemented(cx)
-}
-
-func (unimplementedSSHClient) PrivateAddress(cx *callCtx, _ facades.Entities) (facades.SSHAddressResults, error) {
-	return facades.SSHAddressResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSSHClient) Proxy(cx *callCtx) (facades.SSHProxyResult, error) {
-	return facades.SSHProxyResult{}, errUnimplemented(cx)
-}
-
-func (unimplementedSSHClient) PublicAddress(cx *callCtx, _ facades.Entities) (facades.SSHAddressResults, error) {
-	return facades.SSHAddressResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSSHClient) PublicKeys(cx *callCtx, _ facades.Entities) (facades.SSHPublicKeysResults, error) {
-	return facades.SSHPublicKeysResults{}, errUnimplemented(cx)
-}
 
 func (unimplementedSSHClient) VirtualHostname(cx *callCtx, _ facades.VirtualHostnameTargetArg) (facades.SSHAddressResult, error) {
 	return facades.SSHAddressResult{}, errUnimplemented(cx)
@@ -649,10 +605,6 @@ var unimplementedMethods = []string{
 	"Cloud.RevokeCredentialsCheckModels",
 	"Cloud.UpdateCloud",
 	"Cloud.UpdateCredentialsCheckModels",
-	"KeyManager.AddKeys",
-	"KeyManager.DeleteKeys",
-	"KeyManager.ImportKeys",
-	"KeyManager.ListKeys",
 	"Spaces.CreateSpaces",
 	"Spaces.ListSpaces",
 	"Spaces.ListSpacesJuju36",
@@ -667,12 +619,6 @@ var unimplementedMethods = []string{
 	"Subnets.ListSubnetsJuju36",
 	"Subnets.SubnetsByCIDR",
 	"Subnets.SubnetsByCIDRJuju36",
-	"SSHClient.AllAddresses",
-	"SSHClient.ModelCredentialForSSH",
-	"SSHClient.PrivateAddress",
-	"SSHClient.Proxy",
-	"SSHClient.PublicAddress",
-	"SSHClient.PublicKeys",
 	"SSHClient.VirtualHostname",
 	"Block.List",
 	"Block.SwitchBlockOff",
