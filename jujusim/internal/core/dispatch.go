@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -138,7 +139,7 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	}
 	h, ok := c.findEntry(facade, version, method)
 	if !ok {
-		if _, typed := c.dispatch[facade]; !typed && contains(schemaMethods[facade], method) {
+		if _, typed := c.dispatch[facade]; !typed && slices.Contains(schemaMethods[facade], method) {
 			return nil, errNotSupported("%s.%s (facade version %d) is not simulated by jujusim", facade, method, version)
 		}
 		return nil, errNotImplemented("%s", callNotImplemented(facade, version, method))

@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -323,10 +324,10 @@ func (actionFacade) ListOperations(cx *callCtx, a facades.OperationQueryArgs) (f
 				un, _ := unitNameFromTag(act.receiver)
 				app, _, _ := splitUnitName(un)
 				mid, _ := machineIDFromTag(act.receiver)
-				if (len(a.Applications) == 0 || contains(a.Applications, app)) &&
-					(len(a.Units) == 0 || contains(a.Units, un)) &&
-					(len(a.Machines) == 0 || contains(a.Machines, mid)) &&
-					(len(a.Actions) == 0 || contains(a.Actions, act.name)) {
+				if (len(a.Applications) == 0 || slices.Contains(a.Applications, app)) &&
+					(len(a.Units) == 0 || slices.Contains(a.Units, un)) &&
+					(len(a.Machines) == 0 || slices.Contains(a.Machines, mid)) &&
+					(len(a.Actions) == 0 || slices.Contains(a.Actions, act.name)) {
 					keep = true
 				}
 			}
@@ -335,7 +336,7 @@ func (actionFacade) ListOperations(cx *callCtx, a facades.OperationQueryArgs) (f
 			continue
 		}
 		r := cx.c.operationResult(m, op)
-		if len(a.Status) > 0 && !contains(a.Status, r.Status) {
+		if len(a.Status) > 0 && !slices.Contains(a.Status, r.Status) {
 			continue
 		}
 		all = append(all, r)

@@ -1,9 +1,11 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,7 +15,7 @@ import (
 func (c *Controller) wireCharm(ch *charm) facades.Charm {
 	out := facades.Charm{
 		Revision: ch.revision,
-		URL:      curl{schema: ch.schema, arch: firstNonEmpty(ch.arch, "amd64"), name: ch.name, revision: ch.revision}.String(),
+		URL:      curl{schema: ch.schema, arch: cmp.Or(ch.arch, "amd64"), name: ch.name, revision: ch.revision}.String(),
 		Config:   map[string]facades.CharmOption{},
 		Actions:  &facades.CharmActions{},
 		Meta: &facades.CharmMeta{
@@ -58,15 +60,6 @@ func (c *Controller) wireCharm(ch *charm) facades.Charm {
 	return out
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 func (charmsFacade) CharmInfo(cx *callCtx, a facades.CharmURL) (facades.Charm, error) {
 	if err := cx.check("read"); err != nil {
 		return facades.Charm{}, err
@@ -94,7 +87,7 @@ func hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin,
 	if !ok {
 		return nil, o, errNotFound("charm or bundle %q not found", u.name)
 	}
-	arch := firstNonEmpty(o.Architecture, u.arch, "amd64")
+	arch := cmp.Or(o.Architecture, u.arch, "amd64")
 	rev := u.revision
 	if o.Revision != nil {
 		rev = *o.Revision
@@ -182,7 +175,7 @@ func (charmsFacade) List(cx *callCtx, a facades.CharmsList) (facades.CharmsListR
 	}
 	out := facades.CharmsListResult{CharmUrls: []string{}}
 	for url, ch := range cx.m.charms {
-		if len(a.Names) == 0 || contains(a.Names, ch.name) {
+		if len(a.Names) == 0 || slices.Contains(a.Names, ch.name) {
 			out.CharmUrls = append(out.CharmUrls, url)
 		}
 	}

@@ -217,7 +217,7 @@ func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region,
 	m.providerType = cl.typ
 	if cred != "" {
 		if n, ok := parseTag(cred, "cloudcred"); ok {
-			if i := lastIndexByte(n, '_'); i >= 0 {
+			if i := strings.LastIndexByte(n, '_'); i >= 0 {
 				m.credential = n[i+1:]
 			}
 		}
@@ -227,15 +227,6 @@ func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region,
 	}
 	c.logf(m, "machine-0", "INFO", "juju.apiserver", "model %s/%s created", qualifier, name)
 	return m, nil
-}
-
-func lastIndexByte(s string, b byte) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == b {
-			return i
-		}
-	}
-	return -1
 }
 
 func (c *Controller) userFromTag(tag string) (*user, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -220,7 +221,7 @@ func (secretsFacade) RemoveSecrets(cx *callCtx, a facades.DeleteSecretArgs) (fac
 		}
 		keep := make([]*secretRevision, 0, len(s.revisions))
 		for _, r := range s.revisions {
-			if !containsInt(arg.Revisions, r.rev) {
+			if !slices.Contains(arg.Revisions, r.rev) {
 				keep = append(keep, r)
 			}
 		}
@@ -252,15 +253,6 @@ func (c *Controller) deleteSecret(m *model, s *secret) {
 	}
 	m.secretOrder = order
 	m.notify()
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (secretsFacade) GrantSecret(cx *callCtx, a facades.GrantRevokeUserSecretArg) (facades.ErrorResults, error) {
@@ -395,7 +387,7 @@ func (secretBackendsFacade) ListSecretBackends(cx *callCtx, a facades.ListSecret
 	sort.Strings(names)
 	out := facades.ListSecretBackendsResults{Results: []facades.SecretBackendResult{}}
 	for _, n := range names {
-		if len(a.Names) > 0 && !contains(a.Names, n) {
+		if len(a.Names) > 0 && !slices.Contains(a.Names, n) {
 			continue
 		}
 		b := c.backends[n]

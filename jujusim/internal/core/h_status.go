@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -267,7 +268,7 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 		as.Relations[ep.rel.Name] = append(as.Relations[ep.rel.Name], others...)
 		if a.charm != nil && a.charm.subordinate && ep.rel.Scope == "container" {
 			for _, o := range others {
-				if o != a.name && !contains(as.SubordinateTo, o) {
+				if o != a.name && !slices.Contains(as.SubordinateTo, o) {
 					as.SubordinateTo = append(as.SubordinateTo, o)
 				}
 			}
@@ -284,15 +285,6 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 		as.Units[u.name] = c.unitStatus(u, f)
 	}
 	return as
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *Controller) relationStatus(r *relation, m *model) facades.RelationStatus {
@@ -443,7 +435,7 @@ func (clientFacade) StatusHistory(cx *callCtx, a facades.StatusHistoryRequests) 
 			if r.Filter.Delta > 0 && now.Sub(h.Since) > r.Filter.Delta {
 				continue
 			}
-			if contains(r.Filter.Exclude, h.Message) {
+			if slices.Contains(r.Filter.Exclude, h.Message) {
 				continue
 			}
 			d := detailed(h, "")
