@@ -1,10 +1,12 @@
 package juju
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gojuju/juju/jujusim"
 )
@@ -159,5 +161,33 @@ func TestRemoveWaitRidesThroughDrop(t *testing.T) {
 	}
 	if err := m.Machine(ids[0]).Remove(ctx, &RemoveMachineOptions{Wait: true}); err != nil {
 		t.Fatalf("Machine.Remove with Wait and a drop during the wait: %v", err)
+	}
+}
+
+// A write whose reply outlives the caller's deadline says its outcome is
+// unknown (and that the deadline passed); nothing can be read to resolve
+// it once ctx has ended.
+func TestWriteReplyOutlivesDeadline(t *testing.T) {
+	srv := startSim(t, "")
+	c := connectSim(t, srv)
+	m := defaultModel(t, c)
+	if _, err := m.Config(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	release := srv.Stall("Application", "DeployFromRepository")
+	defer release()
+	ctx, cancel := context.WithTimeout(testCtx(t), 100*time.Millisecond)
+	defer cancel()
+	_, err := m.Deploy(ctx, "wordpress", &DeployOptions{Base: "ubuntu@22.04"})
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) || IsRetryable(err) {
+		t.Fatalf("Deploy whose reply outlived the deadline: %v, want ErrOutcomeUnknown and DeadlineExceeded, not retryable", err)
+	}
+	// A read that outlives its deadline is just late.
+	release2 := srv.Stall("ModelConfig", "ModelGet")
+	defer release2()
+	ctx2, cancel2 := context.WithTimeout(testCtx(t), 100*time.Millisecond)
+	defer cancel2()
+	if _, err := m.Config(ctx2); !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("read past its deadline: %v, want DeadlineExceeded only", err)
 	}
 }
