@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,9 @@ import (
 //   - hung: an operation that ran past its timeout + 1s (waits have a
 //     timeout of waitTimeout; the longest wait is reported);
 //   - leaked: goroutines left after the run's connections and simulator
-//     were closed.
+//     were closed;
+//   - failed reads: reads made all along by a second goroutine on the same
+//     Model, which must ride through every fault.
 //
 // go test runs a short suite; GOJUJU_FAULT_RUNS=N runs N runs (the long
 // run: N >= 1000), GOJUJU_FAULT_SEED=S starts from seed S, and
@@ -48,11 +51,12 @@ type faultFigures struct {
 	Lost, Duplicated, Phantom    int
 	Unknown, Unexplained, Failed int
 	Hung, Leaked, MaxWaitMs      int
+	Reads, FailedReads           int // concurrent background reads
 }
 
 func (f faultFigures) String() string {
-	return fmt.Sprintf("runs=%d operations=%d faults=%d lost=%d duplicated=%d phantom=%d unknown=%d (unexplained=%d) failed=%d hung=%d leaked=%d longest-wait=%dms",
-		f.Runs, f.Ops, f.Faults, f.Lost, f.Duplicated, f.Phantom, f.Unknown, f.Unexplained, f.Failed, f.Hung, f.Leaked, f.MaxWaitMs)
+	return fmt.Sprintf("runs=%d operations=%d faults=%d lost=%d duplicated=%d phantom=%d unknown=%d (unexplained=%d) failed=%d hung=%d leaked=%d longest-wait=%dms concurrent-reads=%d (failed=%d)",
+		f.Runs, f.Ops, f.Faults, f.Lost, f.Duplicated, f.Phantom, f.Unknown, f.Unexplained, f.Failed, f.Hung, f.Leaked, f.MaxWaitMs, f.Reads, f.FailedReads)
 }
 
 func TestFaultSuite(t *testing.T) {
@@ -91,13 +95,16 @@ func TestFaultSuite(t *testing.T) {
 			t.Errorf("run %d (seed %d, %s): goroutines left: %v", i, fr.seed, version, err)
 		}
 		total.add(fr.figures)
+		if (i+1)%100 == 0 {
+			t.Logf("after %d runs (%v): %v", i+1, time.Since(start).Round(time.Second), total)
+		}
 		if t.Failed() && !verbose {
 			t.Logf("rerun with GOJUJU_FAULT_SEED=%d GOJUJU_FAULT_RUNS=1 GOJUJU_FAULT_VERBOSE=1 (run %d is %s)", fr.seed, i, version)
 			break
 		}
 	}
 	t.Logf("fault suite: %v in %v", total, time.Since(start).Round(time.Millisecond))
-	if total.Lost+total.Duplicated+total.Phantom+total.Unexplained+total.Hung+total.Leaked > 0 {
+	if total.Lost+total.Duplicated+total.Phantom+total.Unexplained+total.Hung+total.Leaked+total.FailedReads > 0 {
 		t.Errorf("fault suite found defects: %v", total)
 	}
 }
@@ -115,6 +122,8 @@ func (f *faultFigures) add(o faultFigures) {
 	f.Hung += o.Hung
 	f.Leaked += o.Leaked
 	f.MaxWaitMs = max(f.MaxWaitMs, o.MaxWaitMs)
+	f.Reads += o.Reads
+	f.FailedReads += o.FailedReads
 }
 
 // faultRun is one seeded run.
@@ -186,9 +195,33 @@ func (fr *faultRun) run(ops int) {
 		t.Fatalf("Model: %v", err)
 	}
 	fr.m = m
+	// A reader shares the Model with the operations all along: reads
+	// must ride through every fault (concurrent use of one connection).
+	rctx, stopReader := context.WithCancel(ctx)
+	var reader sync.WaitGroup
+	var reads, failedReads atomic.Int64
+	reader.Add(1)
+	go func() {
+		defer reader.Done()
+		for rctx.Err() == nil {
+			_, err := m.Config(rctx)
+			if rctx.Err() != nil {
+				return
+			}
+			reads.Add(1)
+			if err != nil {
+				failedReads.Add(1)
+				fr.t.Errorf("[seed %d %s] concurrent read failed: %v", fr.seed, fr.version, err)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
 	for range ops {
 		fr.step(ctx)
 	}
+	stopReader()
+	reader.Wait()
+	fr.figures.Reads, fr.figures.FailedReads = int(reads.Load()), int(failedReads.Load())
 	fr.bg.Wait()
 	srv.SetLatency(0)
 	srv.DropInFrames(0)
