@@ -81,7 +81,18 @@ type Config struct {
 	// DefaultModel is the name of the model created at start next to the
 	// "controller" model, owned by admin; "" means "default".
 	DefaultModel string
+
+	// KubernetesCloud, when set, names a Kubernetes cloud registered at
+	// start next to the "dummy" cloud (see DefaultKubernetesCloud), as a
+	// controller that manages a cluster has: models added on it are
+	// container models, whose applications scale pods. The juju CLI
+	// then wants a cloud named in add-model, as on any controller with
+	// two clouds. "" registers none (Server.AddCloud adds one later).
+	KubernetesCloud string
 }
+
+// DefaultKubernetesCloud is a name for Config.KubernetesCloud.
+const DefaultKubernetesCloud = "k8s"
 
 func (c Config) withDefaults() (Config, error) {
 	switch c.JujuVersion {

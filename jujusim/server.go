@@ -71,6 +71,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot start simulator: %w", err)
 	}
+	if cfg.KubernetesCloud != "" {
+		if err := ctrl.AddCloud(cfg.KubernetesCloud, "kubernetes"); err != nil {
+			_ = ctrl.Close()
+			return nil, fmt.Errorf("cannot start simulator: %w", err)
+		}
+	}
 	s, err := startWith(ctx, cfg, ctrl)
 	if err != nil {
 		_ = ctrl.Close()

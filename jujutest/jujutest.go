@@ -108,6 +108,14 @@ type Options struct {
 	// AddModel holds the options of the model's creation (cloud, region,
 	// credential, config); nil means the controller's defaults.
 	AddModel *juju.AddModelOptions
+	// Kubernetes makes the model a Kubernetes (container) model, whose
+	// applications scale pods: on the controller's Kubernetes cloud (on a
+	// simulator without one, jujutest registers
+	// jujusim.DefaultKubernetesCloud first), with AddModel's Credential,
+	// else the user's first credential for that cloud. AddModel's Cloud,
+	// when set, is used as it is. The test fails when the controller has
+	// no Kubernetes cloud.
+	Kubernetes bool
 	// Simulator, when set, is the simulator to create the model on instead
 	// of the shared one, for tests that need a simulator of their own (a
 	// FakeClock, Juju 3.6, another speed). It takes precedence over
@@ -319,7 +327,14 @@ func NewModel(t testing.TB, opts *Options) *juju.Model {
 		stem = t.Name()
 	}
 	name := modelName(stem)
-	m, err := ctrl.AddModel(ctx, name, opts.AddModel)
+	addOpts := opts.AddModel
+	if opts.Kubernetes {
+		if addOpts, err = kubernetesModelOptions(ctx, tg, ctrl, addOpts); err != nil {
+			_ = ctrl.Close()
+			t.Fatalf("jujutest: %v", err)
+		}
+	}
+	m, err := ctrl.AddModel(ctx, name, addOpts)
 	if err != nil {
 		_ = ctrl.Close()
 		t.Fatalf("jujutest: %v", err)

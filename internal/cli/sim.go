@@ -40,6 +40,7 @@ type simOptions struct {
 	keep          bool
 	behaviour     *jujusim.BehaviourFile // --behaviour, nil if none
 	behaviourPath string
+	k8sCloud      string
 }
 
 func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
@@ -58,6 +59,7 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 	fs.StringVar(&speed, "speed", "fast", "agent speed: realistic, fast or instant")
 	fs.StringVar(&seed, "seed", "", "deploy `APP=UNITS,...` into the default model at start")
 	fs.BoolVar(&o.keep, "keep", false, "keep the JUJU_DATA entries on exit")
+	fs.StringVar(&o.k8sCloud, "k8s-cloud", "", "register a Kubernetes cloud of this `name` (models added on it are Kubernetes models; juju add-model then needs a cloud)")
 	fs.StringVar(&behaviour, "behaviour", "", "YAML `file` steering the simulated charms of every model, by application: statuses, hook failures, exec and action results, relation data")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -142,10 +144,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	_, statErr := os.Stat(store.Dir())
 	createdDir := errors.Is(statErr, fs.ErrNotExist)
 	sim, err := jujusim.Start(ctx, jujusim.Config{
-		JujuVersion:    o.version,
-		Addr:           o.listen,
-		Speed:          o.speed,
-		ControllerName: o.controller,
+		JujuVersion:     o.version,
+		Addr:            o.listen,
+		Speed:           o.speed,
+		ControllerName:  o.controller,
+		KubernetesCloud: o.k8sCloud,
 	})
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%w (another gojuju sim? choose a free address with --listen 127.0.0.1:0)", err)
@@ -184,6 +187,9 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	fmt.Fprintf(stdout, "Simulated Juju %s controller %q listening on %s\n", o.version, o.controller, sim.Addr())
 	fmt.Fprintf(stdout, "Controller UUID %s; default model admin/default (%s)\n", sim.ControllerUUID(), sim.DefaultModelUUID())
+	if o.k8sCloud != "" {
+		fmt.Fprintf(stdout, "Kubernetes cloud %q: juju add-model NAME %s\n", o.k8sCloud, o.k8sCloud)
+	}
 	if len(o.seedOrder) > 0 {
 		var parts []string
 		for _, app := range o.seedOrder {
