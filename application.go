@@ -97,7 +97,7 @@ func (a *Application) info(ctx context.Context) (*ApplicationInfo, error) {
 
 // appStatus returns an application's entry of Client.FullStatus; a
 // missing application is ErrNotFound.
-func (m *Model) appStatus(ctx context.Context, conn *apiConn, app string) (*facades.ApplicationStatus, error) {
+func (m *Model) appStatus(ctx context.Context, conn *apiConn, app string) (*apiclient.ApplicationStatus, error) {
 	fs, err := apiclient.NewClientClient(conn).FullStatus(ctx, facades.StatusParams{Patterns: []string{app}})
 	if err != nil {
 		return nil, err
@@ -475,7 +475,7 @@ func (m *Model) removeUnits(ctx context.Context, units []string, opts *RemoveOpt
 }
 
 // unitInStatus reports whether a unit (principal or subordinate) is listed.
-func unitInStatus(fs facades.FullStatus, unit string) bool {
+func unitInStatus(fs apiclient.FullStatus, unit string) bool {
 	for _, as := range fs.Applications {
 		for name, us := range as.Units {
 			if name == unit {

@@ -63,51 +63,29 @@ func optionsFromWire(in map[string]facades.CharmOption) map[string]ConfigOption 
 	return out
 }
 
-// charmInfo calls Charms.CharmInfo in the shape the controller speaks.
+// charmInfo calls Charms.CharmInfo.
 func (m *Model) charmInfo(ctx context.Context, conn *apiConn, url string) (*CharmInfo, error) {
 	ch := apiclient.NewCharmsClient(conn)
 	info := &CharmInfo{URL: url}
 	var bases []facades.CharmBase
-	if m.ctrl.features().juju4 {
-		c, err := ch.CharmInfo(ctx, facades.CharmURL{URL: url})
-		if err != nil {
-			return nil, err
+	c, err := ch.CharmInfo(ctx, facades.CharmURL{URL: url})
+	if err != nil {
+		return nil, err
+	}
+	info.Revision, info.Config = c.Revision, optionsFromWire(c.Config)
+	if c.Meta != nil {
+		info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
+		info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
+		info.Resources, info.Containers = charmResourcesFromWire(c.Meta.Resources), charmContainersFromWire(c.Meta.Containers)
+	}
+	if c.Actions != nil {
+		info.Actions = map[string]string{}
+		for k, a := range c.Actions.Specs {
+			info.Actions[k] = a.Description
 		}
-		info.Revision, info.Config = c.Revision, optionsFromWire(c.Config)
-		if c.Meta != nil {
-			info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
-			info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
-			info.Resources, info.Containers = charmResourcesFromWire(c.Meta.Resources), charmContainersFromWire(c.Meta.Containers)
-		}
-		if c.Actions != nil {
-			info.Actions = map[string]string{}
-			for k, a := range c.Actions.Specs {
-				info.Actions[k] = a.Description
-			}
-		}
-		if c.Manifest != nil {
-			bases = c.Manifest.Bases
-		}
-	} else {
-		c, err := ch.CharmInfoJuju36(ctx, facades.CharmURL{URL: url})
-		if err != nil {
-			return nil, err
-		}
-		info.Revision, info.Config = c.Revision, optionsFromWire(c.Config)
-		if c.Meta != nil {
-			info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
-			info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
-			info.Resources, info.Containers = charmResourcesFromWire(c.Meta.Resources), charmContainersFromWire(c.Meta.Containers)
-		}
-		if c.Actions != nil {
-			info.Actions = map[string]string{}
-			for k, a := range c.Actions.Specs {
-				info.Actions[k] = a.Description
-			}
-		}
-		if c.Manifest != nil {
-			bases = c.Manifest.Bases
-		}
+	}
+	if c.Manifest != nil {
+		bases = c.Manifest.Bases
 	}
 	for _, b := range bases {
 		info.Bases = append(info.Bases, Base{OS: b.Name, Channel: b.Channel})

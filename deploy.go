@@ -337,40 +337,19 @@ func (m *Model) deployFromRepository(ctx context.Context, p *deployPlan, opts *D
 		channel = &opts.Channel
 	}
 	n := p.numUnits
-	var res facades.DeployFromRepositoryResults
-	if m.ctrl.features().juju4 {
-		arg := facades.DeployFromRepositoryArg{
-			CharmName: p.charm, ApplicationName: p.app, AttachStorage: p.attachIDs, Base: p.base.wire(),
-			Channel: channel, ConfigYAML: configYAML, Cons: p.cons.wire(), EndpointBindings: p.bindings,
-			Force: opts.Force, NumUnits: &n, Placement: wirePlacements(p.placements, m.uuid),
-			Resources: p.resources, Revision: opts.Revision, Trust: opts.Trust,
-		}
-		if len(p.storage) > 0 {
-			arg.Storage = map[string]facades.Directive{}
-			for k, d := range p.storage {
-				arg.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
-			}
-		}
-		res, err = apiclient.NewApplicationClient(conn).DeployFromRepository(ctx, facades.DeployFromRepositoryArgs{Args: []facades.DeployFromRepositoryArg{arg}})
-	} else {
-		arg := facades.DeployFromRepositoryArgJuju36{
-			CharmName: p.charm, ApplicationName: p.app, AttachStorage: p.attachIDs, Base: p.base.wire(),
-			Channel: channel, ConfigYAML: configYAML, Cons: p.cons.wire(), EndpointBindings: p.bindings,
-			Force: opts.Force, NumUnits: &n, Placement: wirePlacements(p.placements, m.uuid),
-			Resources: p.resources, Revision: opts.Revision, Trust: opts.Trust,
-		}
-		if len(p.storage) > 0 {
-			arg.Storage = map[string]facades.Directive{}
-			for k, d := range p.storage {
-				arg.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
-			}
-		}
-		var r36 facades.DeployFromRepositoryResultsJuju36
-		r36, err = apiclient.NewApplicationClient(conn).DeployFromRepositoryJuju36(ctx, facades.DeployFromRepositoryArgsJuju36{Args: []facades.DeployFromRepositoryArgJuju36{arg}})
-		for _, r := range r36.Results {
-			res.Results = append(res.Results, facades.DeployFromRepositoryResult{Errors: r.Errors, PendingResourceUploads: r.PendingResourceUploads})
+	arg := apiclient.DeployFromRepositoryArg{
+		CharmName: p.charm, ApplicationName: p.app, AttachStorage: p.attachIDs, Base: p.base.wire(),
+		Channel: channel, ConfigYAML: configYAML, Cons: p.cons.wire(), EndpointBindings: p.bindings,
+		Force: opts.Force, NumUnits: &n, Placement: wirePlacements(p.placements, m.uuid),
+		Resources: p.resources, Revision: opts.Revision, Trust: opts.Trust,
+	}
+	if len(p.storage) > 0 {
+		arg.Storage = map[string]facades.Directive{}
+		for k, d := range p.storage {
+			arg.Storage[k] = facades.Directive{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
 		}
 	}
+	res, err := apiclient.NewApplicationClient(conn).DeployFromRepository(ctx, apiclient.DeployFromRepositoryArgs{Args: []apiclient.DeployFromRepositoryArg{arg}})
 	if err != nil {
 		return err
 	}

@@ -291,7 +291,7 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 	if opts.Timeout > 0 {
 		timeout = opts.Timeout
 	}
-	args := facades.RunParams{Commands: command, Timeout: timeout, Units: t.Units, Applications: t.Applications,
+	args := apiclient.RunParams{Commands: command, Timeout: timeout, Units: t.Units, Applications: t.Applications,
 		Machines: t.Machines, Parallel: opts.Parallel}
 	if opts.ExecutionGroup != "" {
 		g := opts.ExecutionGroup
@@ -303,16 +303,10 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 	}
 	client := apiclient.NewActionClient(conn)
 	var res facades.EnqueuedActions
-	switch {
-	case t.AllMachines && m.ctrl.features().juju4:
-		res, err = client.RunOnAllMachines(ctx, facades.RunParams{Commands: command, Timeout: timeout, Parallel: opts.Parallel, ExecutionGroup: args.ExecutionGroup})
-	case t.AllMachines:
-		res, err = client.RunOnAllMachinesJuju36(ctx, facades.RunParamsJuju36{Commands: command, Timeout: timeout, Parallel: opts.Parallel, ExecutionGroup: args.ExecutionGroup})
-	case m.ctrl.features().juju4:
+	if t.AllMachines {
+		res, err = client.RunOnAllMachines(ctx, apiclient.RunParams{Commands: command, Timeout: timeout, Parallel: opts.Parallel, ExecutionGroup: args.ExecutionGroup})
+	} else {
 		res, err = client.Run(ctx, args)
-	default:
-		res, err = client.RunJuju36(ctx, facades.RunParamsJuju36{Commands: command, Timeout: timeout, Units: t.Units,
-			Applications: t.Applications, Machines: t.Machines, Parallel: opts.Parallel, ExecutionGroup: args.ExecutionGroup})
 	}
 	if err != nil {
 		if strings.HasSuffix(err.Error(), "no application found") {

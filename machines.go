@@ -208,7 +208,7 @@ func (m *Model) removeMachines(ctx context.Context, ids []string, opts *RemoveMa
 }
 
 // machineInStatus reports whether a machine (or container) is listed.
-func machineInStatus(ms map[string]facades.MachineStatus, id string) bool {
+func machineInStatus(ms map[string]apiclient.MachineStatus, id string) bool {
 	for mid, ms := range ms {
 		if mid == id {
 			return true

@@ -159,27 +159,13 @@ func (c *Controller) listModels(ctx context.Context) ([]modelEntry, error) {
 		return nil, err
 	}
 	mm := apiclient.NewModelManagerClient(conn)
-	v, err := conn.BestVersion("ModelManager")
+	res, err := mm.ListModels(ctx, facades.Entity{Tag: userTag(c.user)})
 	if err != nil {
 		return nil, err
 	}
 	var entries []modelEntry
-	if modelManagerUsesQualifier(v) {
-		res, err := mm.ListModels(ctx, facades.Entity{Tag: userTag(c.user)})
-		if err != nil {
-			return nil, err
-		}
-		for _, um := range res.UserModels {
-			entries = append(entries, modelEntry{uuid: um.Model.UUID, modelType: um.Model.Type, qualifier: um.Model.Qualifier, name: um.Model.Name})
-		}
-	} else {
-		res, err := mm.ListModelsV10(ctx, facades.Entity{Tag: userTag(c.user)})
-		if err != nil {
-			return nil, err
-		}
-		for _, um := range res.UserModels {
-			entries = append(entries, modelEntry{uuid: um.Model.UUID, modelType: um.Model.Type, qualifier: ownerQualifier(um.Model.OwnerTag), name: um.Model.Name})
-		}
+	for _, um := range res.UserModels {
+		entries = append(entries, modelEntry{uuid: um.Model.UUID, modelType: um.Model.Type, qualifier: qualifierOf(um.Model.Qualifier, um.Model.OwnerTag), name: um.Model.Name})
 	}
 	c.mu.Lock()
 	for _, e := range entries {
@@ -196,6 +182,16 @@ func ownerQualifier(ownerTag string) string {
 		return strings.TrimSuffix(id, "@local")
 	}
 	return ownerTag
+}
+
+// qualifierOf returns a model's qualifier from whichever of the two shapes
+// the controller sent: Juju 4's qualifier, or the qualifier of Juju 3.6's
+// owner tag.
+func qualifierOf(qualifier, ownerTag string) string {
+	if qualifier != "" {
+		return qualifier
+	}
+	return ownerQualifier(ownerTag)
 }
 
 // forgetModel drops a model from the name cache.

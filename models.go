@@ -99,10 +99,6 @@ func (c *Controller) models(ctx context.Context) ([]ModelSummary, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := conn.BestVersion("ModelManager")
-	if err != nil {
-		return nil, err
-	}
 	mm := apiclient.NewModelManagerClient(conn)
 	req := facades.ModelSummariesRequest{UserTag: userTag(c.user)}
 	var out []ModelSummary
@@ -118,50 +114,26 @@ func (c *Controller) models(ctx context.Context) ([]ModelSummary, error) {
 			}
 		}
 	}
-	if modelManagerUsesQualifier(v) {
-		res, err := mm.ListModelSummaries(ctx, req)
-		if err != nil {
-			return nil, err
+	res, err := mm.ListModelSummaries(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range res.Results {
+		if r.Error != nil {
+			return nil, apiclient.ServerError(r.Error)
 		}
-		for _, r := range res.Results {
-			if r.Error != nil {
-				return nil, apiclient.ServerError(r.Error)
-			}
-			if r.Result == nil {
-				continue
-			}
-			m := r.Result
-			s := ModelSummary{Name: m.Name, Qualifier: m.Qualifier, UUID: m.UUID, Type: m.Type,
-				Cloud: tagOrID(m.CloudTag, "cloud"), Region: m.CloudRegion, Credential: credentialName(m.CloudCredentialTag),
-				Life: m.Life, AgentVersion: string(m.AgentVersion), IsController: m.IsController, UserAccess: m.UserAccess}
-			if m.Status != nil {
-				s.Status = m.Status.Status
-			}
-			counts(&s, m.Counts)
-			out = append(out, s)
+		if r.Result == nil {
+			continue
 		}
-	} else {
-		res, err := mm.ListModelSummariesV10(ctx, req)
-		if err != nil {
-			return nil, err
+		m := r.Result
+		s := ModelSummary{Name: m.Name, Qualifier: qualifierOf(m.Qualifier, m.OwnerTag), UUID: m.UUID, Type: m.Type,
+			Cloud: tagOrID(m.CloudTag, "cloud"), Region: m.CloudRegion, Credential: credentialName(m.CloudCredentialTag),
+			Life: m.Life, AgentVersion: string(m.AgentVersion), IsController: m.IsController, UserAccess: m.UserAccess}
+		if m.Status != nil {
+			s.Status = m.Status.Status
 		}
-		for _, r := range res.Results {
-			if r.Error != nil {
-				return nil, apiclient.ServerError(r.Error)
-			}
-			if r.Result == nil {
-				continue
-			}
-			m := r.Result
-			s := ModelSummary{Name: m.Name, Qualifier: ownerQualifier(m.OwnerTag), UUID: m.UUID, Type: m.Type,
-				Cloud: tagOrID(m.CloudTag, "cloud"), Region: m.CloudRegion, Credential: credentialName(m.CloudCredentialTag),
-				Life: m.Life, AgentVersion: string(m.AgentVersion), IsController: m.IsController, UserAccess: m.UserAccess}
-			if m.Status != nil {
-				s.Status = m.Status.Status
-			}
-			counts(&s, m.Counts)
-			out = append(out, s)
-		}
+		counts(&s, m.Counts)
+		out = append(out, s)
 	}
 	slices.SortFunc(out, func(a, b ModelSummary) int { return strings.Compare(a.QualifiedName(), b.QualifiedName()) })
 	return out, nil
@@ -194,69 +166,34 @@ func (c *Controller) modelInfo(ctx context.Context, uuid string) (*ModelInfo, er
 	if err != nil {
 		return nil, err
 	}
-	v, err := conn.BestVersion("ModelManager")
+	mm := apiclient.NewModelManagerClient(conn)
+	args := facades.Entities{Entities: []facades.Entity{{Tag: modelTag(uuid)}}}
+	res, err := mm.ModelInfo(ctx, args)
 	if err != nil {
 		return nil, err
 	}
-	mm := apiclient.NewModelManagerClient(conn)
-	args := facades.Entities{Entities: []facades.Entity{{Tag: modelTag(uuid)}}}
-	var info ModelInfo
-	if modelManagerUsesQualifier(v) {
-		res, err := mm.ModelInfo(ctx, args)
-		if err != nil {
-			return nil, err
-		}
-		if len(res.Results) != 1 {
-			return nil, fmt.Errorf("expected 1 result, got %d", len(res.Results))
-		}
-		if res.Results[0].Error != nil {
-			return nil, apiclient.ServerError(res.Results[0].Error)
-		}
-		m := res.Results[0].Result
-		if m == nil {
-			return nil, fmt.Errorf("empty result")
-		}
-		info = ModelInfo{Name: m.Name, Qualifier: m.Qualifier, UUID: m.UUID, Type: m.Type, ControllerUUID: m.ControllerUUID,
-			IsController: m.IsController, Cloud: tagOrID(m.CloudTag, "cloud"), Region: m.CloudRegion,
-			Credential: credentialName(m.CloudCredentialTag), ProviderType: m.ProviderType, Life: m.Life,
-			AgentVersion: string(m.AgentVersion)}
-		if m.Status != nil {
-			info.Status, info.StatusInfo = m.Status.Status, m.Status.Info
-		}
-		for _, u := range m.Users {
-			info.Users = append(info.Users, ModelUser{User: u.User, DisplayName: u.DisplayName, Access: u.Access})
-		}
-		for _, mm := range m.Machines {
-			info.Machines = append(info.Machines, ModelMachine{ID: mm.ID, InstanceID: mm.InstanceID, Status: mm.Status, Message: mm.Message})
-		}
-	} else {
-		res, err := mm.ModelInfoV10(ctx, args)
-		if err != nil {
-			return nil, err
-		}
-		if len(res.Results) != 1 {
-			return nil, fmt.Errorf("expected 1 result, got %d", len(res.Results))
-		}
-		if res.Results[0].Error != nil {
-			return nil, apiclient.ServerError(res.Results[0].Error)
-		}
-		m := res.Results[0].Result
-		if m == nil {
-			return nil, fmt.Errorf("empty result")
-		}
-		info = ModelInfo{Name: m.Name, Qualifier: ownerQualifier(m.OwnerTag), UUID: m.UUID, Type: m.Type, ControllerUUID: m.ControllerUUID,
-			IsController: m.IsController, Cloud: tagOrID(m.CloudTag, "cloud"), Region: m.CloudRegion,
-			Credential: credentialName(m.CloudCredentialTag), ProviderType: m.ProviderType, Life: m.Life,
-			AgentVersion: string(m.AgentVersion), DefaultBase: m.DefaultBase}
-		if m.Status != nil {
-			info.Status, info.StatusInfo = m.Status.Status, m.Status.Info
-		}
-		for _, u := range m.Users {
-			info.Users = append(info.Users, ModelUser{User: u.User, DisplayName: u.DisplayName, Access: u.Access})
-		}
-		for _, mm := range m.Machines {
-			info.Machines = append(info.Machines, ModelMachine{ID: mm.ID, InstanceID: mm.InstanceID, Status: mm.Status, Message: mm.Message})
-		}
+	if len(res.Results) != 1 {
+		return nil, fmt.Errorf("expected 1 result, got %d", len(res.Results))
+	}
+	if res.Results[0].Error != nil {
+		return nil, apiclient.ServerError(res.Results[0].Error)
+	}
+	m := res.Results[0].Result
+	if m == nil {
+		return nil, fmt.Errorf("empty result")
+	}
+	info := ModelInfo{Name: m.Name, Qualifier: qualifierOf(m.Qualifier, m.OwnerTag), UUID: m.UUID, Type: m.Type, ControllerUUID: m.ControllerUUID,
+		IsController: m.IsController, Cloud: tagOrID(m.CloudTag, "cloud"), Region: m.CloudRegion,
+		Credential: credentialName(m.CloudCredentialTag), ProviderType: m.ProviderType, Life: m.Life,
+		AgentVersion: string(m.AgentVersion), DefaultBase: m.DefaultBase}
+	if m.Status != nil {
+		info.Status, info.StatusInfo = m.Status.Status, m.Status.Info
+	}
+	for _, u := range m.Users {
+		info.Users = append(info.Users, ModelUser{User: u.User, DisplayName: u.DisplayName, Access: u.Access})
+	}
+	for _, mm := range m.Machines {
+		info.Machines = append(info.Machines, ModelMachine{ID: mm.ID, InstanceID: mm.InstanceID, Status: mm.Status, Message: mm.Message})
 	}
 	return &info, nil
 }
@@ -334,27 +271,14 @@ func (c *Controller) addModel(ctx context.Context, name string, opts *AddModelOp
 	if cloud != "" {
 		cloudT = cloudTag(cloud)
 	}
-	v, err := conn.BestVersion("ModelManager")
+	mm := apiclient.NewModelManagerClient(conn)
+	// Each shape takes its own of the qualifier and the owner tag.
+	info, err := mm.CreateModel(ctx, apiclient.ModelCreateArgs{Name: name, Qualifier: qualifier, OwnerTag: userTag(qualifier),
+		Config: opts.Config, CloudTag: cloudT, Region: opts.Region, Credential: credTag})
 	if err != nil {
 		return nil, err
 	}
-	mm := apiclient.NewModelManagerClient(conn)
-	var e modelEntry
-	if modelManagerUsesQualifier(v) {
-		info, err := mm.CreateModel(ctx, facades.ModelCreateArgs{Name: name, Qualifier: qualifier, Config: opts.Config,
-			CloudTag: cloudT, Region: opts.Region, Credential: credTag})
-		if err != nil {
-			return nil, err
-		}
-		e = modelEntry{uuid: info.UUID, modelType: info.Type, qualifier: info.Qualifier, name: info.Name}
-	} else {
-		info, err := mm.CreateModelV10(ctx, facades.ModelCreateArgsV10{Name: name, OwnerTag: userTag(qualifier), Config: opts.Config,
-			CloudTag: cloudT, Region: opts.Region, Credential: credTag})
-		if err != nil {
-			return nil, err
-		}
-		e = modelEntry{uuid: info.UUID, modelType: info.Type, qualifier: ownerQualifier(info.OwnerTag), name: info.Name}
-	}
+	e := modelEntry{uuid: info.UUID, modelType: info.Type, qualifier: qualifierOf(info.Qualifier, info.OwnerTag), name: info.Name}
 	if e.qualifier == "" {
 		e.qualifier = qualifier
 	}
@@ -455,27 +379,12 @@ func (c *Controller) modelGone(ctx context.Context, uuid string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	v, err := conn.BestVersion("ModelManager")
-	if err != nil {
-		return false, err
-	}
 	mm := apiclient.NewModelManagerClient(conn)
 	args := facades.Entities{Entities: []facades.Entity{{Tag: modelTag(uuid)}}}
-	// The two ModelManager shapes differ only in owner/qualifier: collect
-	// the per-model errors and judge them once.
+	res, err := mm.ModelStatus(ctx, args)
 	var errs []*rpc.Error
-	if modelManagerUsesQualifier(v) {
-		var res facades.ModelStatusResults
-		res, err = mm.ModelStatus(ctx, args)
-		for _, m := range res.Models {
-			errs = append(errs, apiclient.ServerError(m.Error))
-		}
-	} else {
-		var res facades.ModelStatusResultsV10
-		res, err = mm.ModelStatusV10(ctx, args)
-		for _, m := range res.Models {
-			errs = append(errs, apiclient.ServerError(m.Error))
-		}
+	for _, m := range res.Models {
+		errs = append(errs, apiclient.ServerError(m.Error))
 	}
 	if isNotFound(err) {
 		return true, nil

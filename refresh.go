@@ -238,36 +238,23 @@ func (a *Application) refresh(ctx context.Context, opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := conn.BestVersion("Application")
-	if err != nil {
-		return err
-	}
 	channelStr := ""
 	if opts.Channel != "" {
 		channelStr = channel.String()
 	}
-	f := a.m.ctrl.features()
-	if f.setCharmStorageKey(v) == "storage-directives" {
-		args := facades.ApplicationSetCharmV2{Application: a.name, CharmURL: url, CharmOrigin: &origin, Channel: channelStr,
-			ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force, ResourceIds: resourceIDs}
-		if len(storage) > 0 {
-			args.StorageDirectives = map[string]facades.StorageDirectives{}
-			for k, d := range storage {
-				args.StorageDirectives[k] = facades.StorageDirectives{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
-			}
+	// Each shape takes its own storage key: storage-directives (Juju 4 from
+	// Application version 20) or storage-constraints.
+	args := apiclient.ApplicationSetCharmV2{Application: a.name, CharmURL: url, CharmOrigin: &origin, Channel: channelStr,
+		ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force, ResourceIds: resourceIDs}
+	if len(storage) > 0 {
+		args.StorageDirectives = map[string]facades.StorageDirectives{}
+		args.StorageConstraints = map[string]facades.StorageConstraints{}
+		for k, d := range storage {
+			args.StorageDirectives[k] = facades.StorageDirectives{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
+			args.StorageConstraints[k] = facades.StorageConstraints{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
 		}
-		err = app.SetCharm(ctx, args)
-	} else {
-		args := facades.ApplicationSetCharm{Application: a.name, CharmURL: url, CharmOrigin: &origin, Channel: channelStr,
-			ConfigSettings: config, Force: opts.Force, ForceBase: opts.Force, ForceUnits: opts.Force, ResourceIds: resourceIDs}
-		if len(storage) > 0 {
-			args.StorageConstraints = map[string]facades.StorageConstraints{}
-			for k, d := range storage {
-				args.StorageConstraints[k] = facades.StorageConstraints{Pool: d.Pool, Size: int(d.Size), Count: int(d.Count)}
-			}
-		}
-		err = app.SetCharmJuju36(ctx, args)
 	}
+	err = app.SetCharm(ctx, args)
 	if err != nil {
 		return err
 	}

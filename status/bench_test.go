@@ -9,6 +9,7 @@ import (
 
 	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/status"
 )
@@ -97,7 +98,7 @@ func BenchmarkStatusDecode(b *testing.B) {
 				}
 			}
 		})
-		var fs facades.FullStatus
+		var fs apiclient.FullStatus
 		if err := json.Unmarshal(raw, &fs); err != nil {
 			b.Fatal(err)
 		}

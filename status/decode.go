@@ -18,7 +18,7 @@ import (
 // does the call for you. It returns an error for input that is not a JSON
 // object of that shape.
 func ParseFullStatus(data []byte) (*Status, error) {
-	var fs facades.FullStatus
+	var fs apiclient.FullStatus
 	if err := json.Unmarshal(data, &fs); err != nil {
 		return nil, fmt.Errorf("cannot parse full status: %w", err)
 	}
@@ -26,7 +26,7 @@ func ParseFullStatus(data []byte) (*Status, error) {
 }
 
 // fromWire converts a FullStatus result into a Status snapshot.
-func fromWire(fs *facades.FullStatus) *Status {
+func fromWire(fs *apiclient.FullStatus) *Status {
 	s := &Status{
 		Model: Model{
 			Name:             fs.Model.Name,
@@ -155,7 +155,7 @@ func fromWire(fs *facades.FullStatus) *Status {
 	return s
 }
 
-func appFromWire(name string, w *facades.ApplicationStatus) *Application {
+func appFromWire(name string, w *apiclient.ApplicationStatus) *Application {
 	a := &Application{
 		Name:             name,
 		Charm:            w.Charm,
@@ -229,7 +229,7 @@ func unitFromWire(name, app string, w *facades.UnitStatus) *Unit {
 	return u
 }
 
-func machinesFromWire(ws map[string]facades.MachineStatus) map[string]*Machine {
+func machinesFromWire(ws map[string]apiclient.MachineStatus) map[string]*Machine {
 	out := make(map[string]*Machine, len(ws))
 	for id := range ws {
 		w := ws[id]
@@ -238,7 +238,7 @@ func machinesFromWire(ws map[string]facades.MachineStatus) map[string]*Machine {
 	return out
 }
 
-func machineFromWire(id string, w *facades.MachineStatus) *Machine {
+func machineFromWire(id string, w *apiclient.MachineStatus) *Machine {
 	m := &Machine{
 		ID:                       w.ID,
 		AgentStatus:              infoFromWire(&w.AgentStatus),

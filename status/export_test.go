@@ -3,13 +3,13 @@ package status
 import (
 	"time"
 
-	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 )
 
 // What the external tests (package status_test) need of the internals.
 
 // FromWire is fromWire, for the decode benchmarks.
-func FromWire(fs *facades.FullStatus) *Status { return fromWire(fs) }
+func FromWire(fs *apiclient.FullStatus) *Status { return fromWire(fs) }
 
 // EvaluateIdle evaluates one snapshot as WaitForIdle with the default
 // options does, and diffs it against prev, for the benchmarks.

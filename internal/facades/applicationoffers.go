@@ -109,8 +109,8 @@ type OfferFilter struct {
 	OfferName              string                     `json:"offer-name"`
 }
 
-// OfferFilterV5 is the shape of OfferFilter that ApplicationOffers version 5 (Juju 3.6) uses; the newer shape is OfferFilter.
-type OfferFilterV5 struct {
+// OfferFilterJuju36 is the shape of OfferFilter that ApplicationOffers version 5 (Juju 3.6) uses; the newer shape is OfferFilter.
+type OfferFilterJuju36 struct {
 	AllowedUsers           []string                   `json:"allowed-users"`
 	ApplicationDescription string                     `json:"application-description"`
 	ApplicationName        string                     `json:"application-name"`
@@ -127,9 +127,9 @@ type OfferFilters struct {
 	Filters []OfferFilter `json:"Filters"`
 }
 
-// OfferFiltersV5 is the shape of OfferFilters that ApplicationOffers version 5 (Juju 3.6) uses; the newer shape is OfferFilters.
-type OfferFiltersV5 struct {
-	Filters []OfferFilterV5 `json:"Filters"`
+// OfferFiltersJuju36 is the shape of OfferFilters that ApplicationOffers version 5 (Juju 3.6) uses; the newer shape is OfferFilters.
+type OfferFiltersJuju36 struct {
+	Filters []OfferFilterJuju36 `json:"Filters"`
 }
 
 // OfferURLs is the wire type OfferURLs of the ApplicationOffers facade (Juju 4.0 and 3.6).

@@ -41,8 +41,8 @@ type ExportBundleParams struct {
 	IncludeCharmDefaults bool `json:"include-charm-defaults,omitempty"`
 }
 
-// ExportBundleParamsV6 is the shape of ExportBundleParams that Bundle version 6 (Juju 3.6) uses; the newer shape is ExportBundleParams.
-type ExportBundleParamsV6 struct {
+// ExportBundleParamsJuju36 is the shape of ExportBundleParams that Bundle version 6 (Juju 3.6) uses; the newer shape is ExportBundleParams.
+type ExportBundleParamsJuju36 struct {
 	IncludeCharmDefaults bool `json:"include-charm-defaults,omitempty"`
 	IncludeSeries        bool `json:"include-series,omitempty"`
 }

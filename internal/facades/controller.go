@@ -87,8 +87,8 @@ type HostedModelConfig struct {
 	Qualifier string         `json:"qualifier"`
 }
 
-// HostedModelConfigV12 is the shape of HostedModelConfig that Controller version 12 (Juju 3.6) uses; the newer shape is HostedModelConfig.
-type HostedModelConfigV12 struct {
+// HostedModelConfigJuju36 is the shape of HostedModelConfig that Controller version 12 (Juju 3.6) uses; the newer shape is HostedModelConfig.
+type HostedModelConfigJuju36 struct {
 	CloudSpec *CloudSpec     `json:"cloud-spec,omitempty"`
 	Config    map[string]any `json:"config,omitempty"`
 	Error     *Error         `json:"error,omitempty"`
@@ -101,9 +101,9 @@ type HostedModelConfigsResults struct {
 	Models []HostedModelConfig `json:"models"`
 }
 
-// HostedModelConfigsResultsV12 is the shape of HostedModelConfigsResults that Controller version 12 (Juju 3.6) uses; the newer shape is HostedModelConfigsResults.
-type HostedModelConfigsResultsV12 struct {
-	Models []HostedModelConfigV12 `json:"models"`
+// HostedModelConfigsResultsJuju36 is the shape of HostedModelConfigsResults that Controller version 12 (Juju 3.6) uses; the newer shape is HostedModelConfigsResults.
+type HostedModelConfigsResultsJuju36 struct {
+	Models []HostedModelConfigJuju36 `json:"models"`
 }
 
 // InitiateMigrationArgs is the wire type InitiateMigrationArgs of the Controller facade (Juju 4.0 and 3.6).
@@ -151,22 +151,22 @@ type ModelBlockInfo struct {
 	Qualifier string   `json:"qualifier"`
 }
 
+// ModelBlockInfoJuju36 is the shape of ModelBlockInfo that Controller version 12 (Juju 3.6) uses; the newer shape is ModelBlockInfo.
+type ModelBlockInfoJuju36 struct {
+	Blocks    []string `json:"blocks"`
+	ModelUUID string   `json:"model-uuid"`
+	Name      string   `json:"name"`
+	OwnerTag  string   `json:"owner-tag"`
+}
+
 // ModelBlockInfoList is the wire type ModelBlockInfoList of the Controller facade (Juju 4.0).
 type ModelBlockInfoList struct {
 	Models []ModelBlockInfo `json:"models,omitempty"`
 }
 
-// ModelBlockInfoListV12 is the shape of ModelBlockInfoList that Controller version 12 (Juju 3.6) uses; the newer shape is ModelBlockInfoList.
-type ModelBlockInfoListV12 struct {
-	Models []ModelBlockInfoV12 `json:"models,omitempty"`
-}
-
-// ModelBlockInfoV12 is the shape of ModelBlockInfo that Controller version 12 (Juju 3.6) uses; the newer shape is ModelBlockInfo.
-type ModelBlockInfoV12 struct {
-	Blocks    []string `json:"blocks"`
-	ModelUUID string   `json:"model-uuid"`
-	Name      string   `json:"name"`
-	OwnerTag  string   `json:"owner-tag"`
+// ModelBlockInfoListJuju36 is the shape of ModelBlockInfoList that Controller version 12 (Juju 3.6) uses; the newer shape is ModelBlockInfoList.
+type ModelBlockInfoListJuju36 struct {
+	Models []ModelBlockInfoJuju36 `json:"models,omitempty"`
 }
 
 // ModelTag is a model tag as the server encodes it, passed through unchanged.

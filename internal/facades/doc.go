@@ -16,17 +16,14 @@
 //
 // Wire types are named after the schema definitions. Fields of the schema
 // type Error are *Error, this package's own error type, which matches the
-// same sentinels as rpc.Error. Where two schemas (or two facade versions) give
-// the same definition different wire shapes, the newest (Juju 4.0) shape keeps
-// the plain name and the older one gets a suffix, decided by the first
-// facade (in the facade list order) that uses the older shape:
-//
-//   - V<n> when that facade serves the older shape under a different version
-//     number n than its newest shape: ModelCreateArgsV10 is ModelManager v10's
-//     ModelCreateArgs (owner-tag) next to v11's ModelCreateArgs (qualifier).
-//   - Juju<major><minor> when both releases use the same facade version
-//     number: ApplicationStatusJuju36 is Client v8's ApplicationStatus as a
-//     Juju 3.6 controller sends it.
+// same sentinels as rpc.Error. Where two schemas give the same definition
+// different wire shapes, the newest (Juju 4.0) shape keeps the plain name and
+// the older one gets one suffix, Juju<major><minor>, naming the release whose
+// schema defines it: ModelCreateArgsJuju36 (owner-tag) next to
+// ModelCreateArgs (qualifier), ApplicationStatusJuju36 next to
+// ApplicationStatus. The suffix names the schema, not the controller: a Juju
+// 4.0 controller serving ModelManager version 10 sends the Juju 3.6 shapes.
+// Upstream's own names keep their V<n> (SubnetV2, ApplicationSetCharmV2).
 //
 // # Wire details
 //

@@ -84,8 +84,8 @@ type ModelCreateArgs struct {
 	TargetController string         `json:"target-controller,omitempty"`
 }
 
-// ModelCreateArgsV10 is the shape of ModelCreateArgs that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelCreateArgs.
-type ModelCreateArgsV10 struct {
+// ModelCreateArgsJuju36 is the shape of ModelCreateArgs that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelCreateArgs.
+type ModelCreateArgsJuju36 struct {
 	CloudTag   string         `json:"cloud-tag,omitempty"`
 	Config     map[string]any `json:"config,omitempty"`
 	Credential string         `json:"credential,omitempty"`
@@ -158,16 +158,42 @@ type ModelInfo struct {
 	Users                   []ModelUserInfo       `json:"users"`
 }
 
+// ModelInfoJuju36 is the shape of ModelInfo that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfo.
+type ModelInfoJuju36 struct {
+	AgentVersion            Number                   `json:"agent-version"`
+	CloudCredentialTag      string                   `json:"cloud-credential-tag,omitempty"`
+	CloudCredentialValidity bool                     `json:"cloud-credential-validity,omitempty"`
+	CloudRegion             string                   `json:"cloud-region,omitempty"`
+	CloudTag                string                   `json:"cloud-tag"`
+	ControllerUUID          string                   `json:"controller-uuid"`
+	DefaultBase             string                   `json:"default-base,omitempty"`
+	DefaultSeries           string                   `json:"default-series,omitempty"`
+	IsController            bool                     `json:"is-controller"`
+	Life                    string                   `json:"life"`
+	Machines                []ModelMachineInfoJuju36 `json:"machines"`
+	Migration               *ModelMigrationStatus    `json:"migration,omitempty"`
+	Name                    string                   `json:"name"`
+	OwnerTag                string                   `json:"owner-tag"`
+	ProviderType            string                   `json:"provider-type,omitempty"`
+	SLA                     ModelSLAInfo             `json:"sla"`
+	SecretBackends          []SecretBackendResult    `json:"secret-backends"`
+	Status                  *EntityStatus            `json:"status,omitempty"`
+	SupportedFeatures       []SupportedFeature       `json:"supported-features,omitempty"`
+	Type                    string                   `json:"type"`
+	UUID                    string                   `json:"uuid"`
+	Users                   []ModelUserInfo          `json:"users"`
+}
+
 // ModelInfoResult is the wire type ModelInfoResult of the ModelManager facade (Juju 4.0).
 type ModelInfoResult struct {
 	Error  *Error     `json:"error,omitempty"`
 	Result *ModelInfo `json:"result,omitempty"`
 }
 
-// ModelInfoResultV10 is the shape of ModelInfoResult that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfoResult.
-type ModelInfoResultV10 struct {
-	Error  *Error        `json:"error,omitempty"`
-	Result *ModelInfoV10 `json:"result,omitempty"`
+// ModelInfoResultJuju36 is the shape of ModelInfoResult that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfoResult.
+type ModelInfoResultJuju36 struct {
+	Error  *Error           `json:"error,omitempty"`
+	Result *ModelInfoJuju36 `json:"result,omitempty"`
 }
 
 // ModelInfoResults is the wire type ModelInfoResults of the ModelManager facade (Juju 4.0).
@@ -175,35 +201,17 @@ type ModelInfoResults struct {
 	Results []ModelInfoResult `json:"results"`
 }
 
-// ModelInfoResultsV10 is the shape of ModelInfoResults that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfoResults.
-type ModelInfoResultsV10 struct {
-	Results []ModelInfoResultV10 `json:"results"`
+// ModelInfoResultsJuju36 is the shape of ModelInfoResults that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfoResults.
+type ModelInfoResultsJuju36 struct {
+	Results []ModelInfoResultJuju36 `json:"results"`
 }
 
-// ModelInfoV10 is the shape of ModelInfo that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelInfo.
-type ModelInfoV10 struct {
-	AgentVersion            Number                `json:"agent-version"`
-	CloudCredentialTag      string                `json:"cloud-credential-tag,omitempty"`
-	CloudCredentialValidity bool                  `json:"cloud-credential-validity,omitempty"`
-	CloudRegion             string                `json:"cloud-region,omitempty"`
-	CloudTag                string                `json:"cloud-tag"`
-	ControllerUUID          string                `json:"controller-uuid"`
-	DefaultBase             string                `json:"default-base,omitempty"`
-	DefaultSeries           string                `json:"default-series,omitempty"`
-	IsController            bool                  `json:"is-controller"`
-	Life                    string                `json:"life"`
-	Machines                []ModelMachineInfoV10 `json:"machines"`
-	Migration               *ModelMigrationStatus `json:"migration,omitempty"`
-	Name                    string                `json:"name"`
-	OwnerTag                string                `json:"owner-tag"`
-	ProviderType            string                `json:"provider-type,omitempty"`
-	SLA                     ModelSLAInfo          `json:"sla"`
-	SecretBackends          []SecretBackendResult `json:"secret-backends"`
-	Status                  *EntityStatus         `json:"status,omitempty"`
-	SupportedFeatures       []SupportedFeature    `json:"supported-features,omitempty"`
-	Type                    string                `json:"type"`
-	UUID                    string                `json:"uuid"`
-	Users                   []ModelUserInfo       `json:"users"`
+// ModelJuju36 is the shape of Model that ModelManager version 10 (Juju 3.6) uses; the newer shape is Model.
+type ModelJuju36 struct {
+	Name     string `json:"name"`
+	OwnerTag string `json:"owner-tag"`
+	Type     string `json:"type"`
+	UUID     string `json:"uuid"`
 }
 
 // ModelMachineInfo is the wire type ModelMachineInfo of the ModelManager facade (Juju 4.0).
@@ -216,8 +224,8 @@ type ModelMachineInfo struct {
 	Status      string           `json:"status,omitempty"`
 }
 
-// ModelMachineInfoV10 is the shape of ModelMachineInfo that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelMachineInfo.
-type ModelMachineInfoV10 struct {
+// ModelMachineInfoJuju36 is the shape of ModelMachineInfo that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelMachineInfo.
+type ModelMachineInfoJuju36 struct {
 	DisplayName string           `json:"display-name,omitempty"`
 	HaPrimary   bool             `json:"ha-primary,omitempty"`
 	Hardware    *MachineHardware `json:"hardware,omitempty"`
@@ -252,20 +260,20 @@ type ModelStatus struct {
 	Volumes            []ModelVolumeInfo      `json:"volumes,omitempty"`
 }
 
-// ModelStatusV10 is the shape of ModelStatus that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelStatus.
-type ModelStatusV10 struct {
-	ApplicationCount   int                    `json:"application-count"`
-	Applications       []ModelApplicationInfo `json:"applications,omitempty"`
-	Error              *Error                 `json:"error,omitempty"`
-	Filesystems        []ModelFilesystemInfo  `json:"filesystems,omitempty"`
-	HostedMachineCount int                    `json:"hosted-machine-count"`
-	Life               string                 `json:"life"`
-	Machines           []ModelMachineInfoV10  `json:"machines,omitempty"`
-	ModelTag           string                 `json:"model-tag"`
-	OwnerTag           string                 `json:"owner-tag"`
-	Type               string                 `json:"type"`
-	UnitCount          int                    `json:"unit-count"`
-	Volumes            []ModelVolumeInfo      `json:"volumes,omitempty"`
+// ModelStatusJuju36 is the shape of ModelStatus that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelStatus.
+type ModelStatusJuju36 struct {
+	ApplicationCount   int                      `json:"application-count"`
+	Applications       []ModelApplicationInfo   `json:"applications,omitempty"`
+	Error              *Error                   `json:"error,omitempty"`
+	Filesystems        []ModelFilesystemInfo    `json:"filesystems,omitempty"`
+	HostedMachineCount int                      `json:"hosted-machine-count"`
+	Life               string                   `json:"life"`
+	Machines           []ModelMachineInfoJuju36 `json:"machines,omitempty"`
+	ModelTag           string                   `json:"model-tag"`
+	OwnerTag           string                   `json:"owner-tag"`
+	Type               string                   `json:"type"`
+	UnitCount          int                      `json:"unit-count"`
+	Volumes            []ModelVolumeInfo        `json:"volumes,omitempty"`
 }
 
 // ModelSummariesRequest is the wire type ModelSummariesRequest of the ModelManager facade (Juju 4.0 and 3.6).
@@ -295,30 +303,8 @@ type ModelSummary struct {
 	UserAccess         string                `json:"user-access"`
 }
 
-// ModelSummaryResult is the wire type ModelSummaryResult of the ModelManager facade (Juju 4.0).
-type ModelSummaryResult struct {
-	Error  *Error        `json:"error,omitempty"`
-	Result *ModelSummary `json:"result,omitempty"`
-}
-
-// ModelSummaryResultV10 is the shape of ModelSummaryResult that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummaryResult.
-type ModelSummaryResultV10 struct {
-	Error  *Error           `json:"error,omitempty"`
-	Result *ModelSummaryV10 `json:"result,omitempty"`
-}
-
-// ModelSummaryResults is the wire type ModelSummaryResults of the ModelManager facade (Juju 4.0).
-type ModelSummaryResults struct {
-	Results []ModelSummaryResult `json:"results"`
-}
-
-// ModelSummaryResultsV10 is the shape of ModelSummaryResults that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummaryResults.
-type ModelSummaryResultsV10 struct {
-	Results []ModelSummaryResultV10 `json:"results"`
-}
-
-// ModelSummaryV10 is the shape of ModelSummary that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummary.
-type ModelSummaryV10 struct {
+// ModelSummaryJuju36 is the shape of ModelSummary that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummary.
+type ModelSummaryJuju36 struct {
 	AgentVersion       Number                `json:"agent-version"`
 	CloudCredentialTag string                `json:"cloud-credential-tag,omitempty"`
 	CloudRegion        string                `json:"cloud-region,omitempty"`
@@ -340,19 +326,33 @@ type ModelSummaryV10 struct {
 	UserAccess         string                `json:"user-access"`
 }
 
+// ModelSummaryResult is the wire type ModelSummaryResult of the ModelManager facade (Juju 4.0).
+type ModelSummaryResult struct {
+	Error  *Error        `json:"error,omitempty"`
+	Result *ModelSummary `json:"result,omitempty"`
+}
+
+// ModelSummaryResultJuju36 is the shape of ModelSummaryResult that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummaryResult.
+type ModelSummaryResultJuju36 struct {
+	Error  *Error              `json:"error,omitempty"`
+	Result *ModelSummaryJuju36 `json:"result,omitempty"`
+}
+
+// ModelSummaryResults is the wire type ModelSummaryResults of the ModelManager facade (Juju 4.0).
+type ModelSummaryResults struct {
+	Results []ModelSummaryResult `json:"results"`
+}
+
+// ModelSummaryResultsJuju36 is the shape of ModelSummaryResults that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelSummaryResults.
+type ModelSummaryResultsJuju36 struct {
+	Results []ModelSummaryResultJuju36 `json:"results"`
+}
+
 // ModelUnsetKeys is the wire type ModelUnsetKeys of the ModelManager facade (Juju 4.0 and 3.6).
 type ModelUnsetKeys struct {
 	CloudRegion string   `json:"cloud-region,omitempty"`
 	CloudTag    string   `json:"cloud-tag,omitempty"`
 	Keys        []string `json:"keys"`
-}
-
-// ModelV10 is the shape of Model that ModelManager version 10 (Juju 3.6) uses; the newer shape is Model.
-type ModelV10 struct {
-	Name     string `json:"name"`
-	OwnerTag string `json:"owner-tag"`
-	Type     string `json:"type"`
-	UUID     string `json:"uuid"`
 }
 
 // ModelVolumeInfo is the wire type ModelVolumeInfo of the ModelManager facade (Juju 4.0 and 3.6).
@@ -406,8 +406,8 @@ type UserModel struct {
 	Model          Model      `json:"model"`
 }
 
-// UserModelV10 is the shape of UserModel that ModelManager version 10 (Juju 3.6) uses; the newer shape is UserModel.
-type UserModelV10 struct {
-	LastConnection *time.Time `json:"last-connection"`
-	Model          ModelV10   `json:"model"`
+// UserModelJuju36 is the shape of UserModel that ModelManager version 10 (Juju 3.6) uses; the newer shape is UserModel.
+type UserModelJuju36 struct {
+	LastConnection *time.Time  `json:"last-connection"`
+	Model          ModelJuju36 `json:"model"`
 }

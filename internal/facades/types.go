@@ -171,9 +171,9 @@ type ModelStatusResults struct {
 	Models []ModelStatus `json:"models"`
 }
 
-// ModelStatusResultsV10 is the shape of ModelStatusResults that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelStatusResults.
-type ModelStatusResultsV10 struct {
-	Models []ModelStatusV10 `json:"models"`
+// ModelStatusResultsJuju36 is the shape of ModelStatusResults that ModelManager version 10 (Juju 3.6) uses; the newer shape is ModelStatusResults.
+type ModelStatusResultsJuju36 struct {
+	Models []ModelStatusJuju36 `json:"models"`
 }
 
 // ModelUserInfo is the wire type ModelUserInfo of the ModelManager and UserManager facades (Juju 4.0 and 3.6).
@@ -334,9 +334,9 @@ type UserModelList struct {
 	UserModels []UserModel `json:"user-models"`
 }
 
-// UserModelListV10 is the shape of UserModelList that ModelManager version 10 (Juju 3.6) uses; the newer shape is UserModelList.
-type UserModelListV10 struct {
-	UserModels []UserModelV10 `json:"user-models"`
+// UserModelListJuju36 is the shape of UserModelList that ModelManager version 10 (Juju 3.6) uses; the newer shape is UserModelList.
+type UserModelListJuju36 struct {
+	UserModels []UserModelJuju36 `json:"user-models"`
 }
 
 // Value is the wire type Value of the Application, ModelConfig, MachineManager, HighAvailability and Cloud facades (Juju 4.0 and 3.6).

@@ -399,6 +399,9 @@ func (m *model) emitFacade(fm *facadeModel, header string) (client file, types *
 		if note := m.methodNote(fm, mm); note != "" {
 			fmt.Fprintf(&b, "// %s\n", note)
 		}
+		if len(mm.Shapes) > 0 {
+			writeDoc(&b, wrap(m.shapesNote(mm), 76))
+		}
 		if mm.Doc != "" {
 			b.WriteString("//\n")
 			writeDoc(&b, mm.Doc)
@@ -410,17 +413,36 @@ func (m *model) emitFacade(fm *facadeModel, header string) (client file, types *
 			id = "id"
 		}
 		params := "nil"
-		if mm.Params != "" {
-			args += ", args " + m.paramType(mm.Params)
+		if mm.ClientParams != "" {
+			args += ", args " + mm.ClientParams
 			params = "args"
 		}
-		call := fmt.Sprintf("call(ctx, c.caller, %q, %q, %s, %s, %s", fm.Name, mm.Wire, id, intsLiteral(mm.Versions), params)
-		if mm.Result == "" {
+		var call string
+		if len(mm.Shapes) == 0 {
+			call = fmt.Sprintf("call(ctx, c.caller, %q, %q, %s, %s, %s", fm.Name, mm.Wire, id, intsLiteral(mm.Versions), params)
+		} else {
+			var sb strings.Builder
+			fmt.Fprintf(&sb, "callShape(ctx, c.caller, %q, %q, %s, []shape{\n", fm.Name, mm.Wire, id)
+			for _, sh := range mm.Shapes {
+				var rels []string
+				for _, r := range sh.Releases {
+					rels = append(rels, strconv.Quote(string(r)))
+				}
+				fmt.Fprintf(&sb, "{versions: %s, releases: []string{%s}", intsLiteral(sh.Versions), strings.Join(rels, ", "))
+				if sh.ClientParams != mm.ClientParams {
+					fmt.Fprintf(&sb, ", params: %q, convert: reshape[%s]", sh.Params, sh.ClientParams)
+				}
+				sb.WriteString("},\n")
+			}
+			fmt.Fprintf(&sb, "}, %s", params)
+			call = sb.String()
+		}
+		if mm.ClientResult == "" {
 			fmt.Fprintf(&b, "func (c *%s) %s(%s) error {\n", cname, mm.GoName, args)
 			fmt.Fprintf(&b, "\treturn %s, nil)\n}\n\n", call)
 			continue
 		}
-		res := m.paramType(mm.Result)
+		res := mm.ClientResult
 		fmt.Fprintf(&b, "func (c *%s) %s(%s) (%s, error) {\n", cname, mm.GoName, args, res)
 		fmt.Fprintf(&b, "\tvar result %s\n", res)
 		fmt.Fprintf(&b, "\terr := %s, &result)\n", call)
@@ -459,19 +481,84 @@ func (m *model) methodNote(fm *facadeModel, mm *methodModel) string {
 	if len(rels) == 0 || len(rels) == len(all) {
 		return ""
 	}
-	if len(mm.Others) > 0 {
-		return fmt.Sprintf("It has the params and result shapes of the Juju %s schema; see also %s.", joinAnd(rels), joinAnd(mm.Others))
-	}
 	return fmt.Sprintf("Only the Juju %s schema has it.", joinAnd(rels))
 }
 
-// paramType is the Go type, in the clients' package, of a method's params
-// or result.
-func (m *model) paramType(name string) string {
-	if name == "Error" {
-		return "*facades.Error"
+// shapesNote documents an adapter's shapes.
+func (m *model) shapesNote(mm *methodModel) string {
+	var parts []string
+	for _, sh := range mm.Shapes {
+		var what []string
+		if sh.ClientParams != mm.ClientParams {
+			what = append(what, "sends "+sh.ClientParams)
+		}
+		if sh.ClientResult != mm.ClientResult {
+			what = append(what, "answers "+sh.ClientResult)
+		}
+		if len(what) == 0 {
+			continue
+		}
+		var rels []string
+		for _, r := range sh.Releases {
+			rels = append(rels, "Juju "+string(r))
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", joinAnd(what), versionsText(sh.Versions)+" in "+joinAnd(rels)))
 	}
-	return "facades." + name
+	s := "Its shape differs between versions or releases; it sends the one the controller speaks: " + strings.Join(parts, "; ") + "."
+	if mm.ClientParams != "" && !strings.HasPrefix(mm.ClientParams, "facades.") {
+		s += " The neutral " + mm.ClientParams + " holds the fields of every shape; each shape sends its own."
+	}
+	if mm.ClientResult != "" && !strings.HasPrefix(mm.ClientResult, "facades.") {
+		s += " The answer of any shape decodes into the neutral " + mm.ClientResult + "."
+	}
+	return s
+}
+
+// wrap breaks text into lines of at most width characters (longer words
+// stay whole).
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		switch {
+		case n == 0:
+		case n+1+len(w) > width:
+			b.WriteString("\n")
+			n = 0
+		default:
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
+// emitNeutral writes one neutral type.
+func (m *model) emitNeutral(b *bytes.Buffer, u *neutralType) {
+	var names []string
+	for _, g := range u.Members {
+		names = append(names, "facades."+g.Name)
+	}
+	writeDoc(b, wrap(fmt.Sprintf("%s is the version-neutral form of %s: the fields of every shape, so that it decodes whichever shape the controller sends and converts to the shape a request must have (fields a shape lacks are dropped).", u.Name, joinAnd(names)), 76))
+	if len(u.Fields) == 0 {
+		fmt.Fprintf(b, "type %s struct{}\n\n", u.Name)
+		return
+	}
+	fmt.Fprintf(b, "type %s struct {\n", u.Name)
+	for _, f := range u.Fields {
+		if f.Embedded {
+			fmt.Fprintf(b, "\t%s\n", f.GoType)
+			continue
+		}
+		tag := f.Key
+		if f.Optional {
+			tag += ",omitempty"
+		}
+		fmt.Fprintf(b, "\t%s %s `json:%s`\n", f.GoName, f.GoType, strconv.Quote(tag))
+	}
+	b.WriteString("}\n\n")
 }
 
 var importUses = []struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -54,6 +55,15 @@ func (m *model) emit() ([]file, error) {
 		}
 	}
 	if err := add("types.go", "", b.Bytes()); err != nil {
+		return nil, err
+	}
+	var nb bytes.Buffer
+	neutrals := slices.Clone(m.neutralList)
+	sort.Slice(neutrals, func(i, j int) bool { return neutrals[i].Name < neutrals[j].Name })
+	for _, u := range neutrals {
+		m.emitNeutral(&nb, u)
+	}
+	if err := add(clientDir+"/neutral.go", "", nb.Bytes()); err != nil {
 		return nil, err
 	}
 	var cb bytes.Buffer
@@ -121,17 +131,14 @@ const packageDoc = `// Package facades holds the wire types of the Juju API faca
 //
 // Wire types are named after the schema definitions. Fields of the schema
 // type Error are *Error, this package's own error type, which matches the
-// same sentinels as rpc.Error. Where two schemas (or two facade versions) give
-// the same definition different wire shapes, the newest (Juju 4.0) shape keeps
-// the plain name and the older one gets a suffix, decided by the first
-// facade (in the facade list order) that uses the older shape:
-//
-//   - V<n> when that facade serves the older shape under a different version
-//     number n than its newest shape: ModelCreateArgsV10 is ModelManager v10's
-//     ModelCreateArgs (owner-tag) next to v11's ModelCreateArgs (qualifier).
-//   - Juju<major><minor> when both releases use the same facade version
-//     number: ApplicationStatusJuju36 is Client v8's ApplicationStatus as a
-//     Juju 3.6 controller sends it.
+// same sentinels as rpc.Error. Where two schemas give the same definition
+// different wire shapes, the newest (Juju 4.0) shape keeps the plain name and
+// the older one gets one suffix, Juju<major><minor>, naming the release whose
+// schema defines it: ModelCreateArgsJuju36 (owner-tag) next to
+// ModelCreateArgs (qualifier), ApplicationStatusJuju36 next to
+// ApplicationStatus. The suffix names the schema, not the controller: a Juju
+// 4.0 controller serving ModelManager version 10 sends the Juju 3.6 shapes.
+// Upstream's own names keep their V<n> (SubnetV2, ApplicationSetCharmV2).
 //
 // # Wire details
 //
@@ -159,12 +166,20 @@ const clientPackageDoc = `// Package apiclient holds the typed clients of the Ju
 // rpc.ErrNotSupported before anything is sent. SupportedVersions is the
 // version table to pass to rpc.Config.FacadeVersions.
 //
-// # Naming
+// # Naming and adapters
 //
-// A method whose params and result are the same Go types in several shapes
-// is one Go method existing in all their versions; otherwise the newest
-// shape keeps the method name (CreateModel) and the older one gets the
-// suffix of its types (CreateModelV10). When two releases serve one version
-// number with different shapes (Application v22's SetCharm), both methods
-// accept that version and the caller picks by controller release.
+// A method whose params and result are the same Go types in every version
+// the client speaks is one Go method existing in all those versions. A method
+// whose shape differs between versions or releases is one adapter: one Go
+// method, named after the wire method, existing in the versions of all its
+// shapes. It takes and returns the version-neutral types of this package
+// (neutral.go), named after the newest shape's definition (ModelInfoResults,
+// FullStatus): each holds the fields of every shape, so the answer of any
+// shape decodes into it, and its params are converted to the shape the
+// negotiated version calls for (fields that shape lacks are dropped). Where
+// two releases serve one version in different params shapes (Application
+// version 22's SetCharm), the adapter picks by the controller's release,
+// which it learns from a Caller that also has Login() rpc.LoginInfo (as
+// *rpc.Conn has); without it, the call fails with ErrUnknownRelease before
+// anything is sent.
 `

@@ -67,8 +67,13 @@ type methodModel struct {
 	Versions []int
 	Doc      string
 	Releases []release // schema releases that have this shape of the method
-	Others   []string  // Go names of the other shapes of the same wire method
-	key      string
+	// ClientParams and ClientResult are the Go types of the params and
+	// result in the clients' package ("" for none).
+	ClientParams, ClientResult string
+	// Shapes, for an adapter, are the method's shapes, newest first; Params
+	// and Result then name neutral types when the shapes' differ.
+	Shapes []*methodModel
+	key    string
 }
 
 type model struct {
@@ -80,6 +85,10 @@ type model struct {
 	facades  []*facadeModel
 	typeByGo map[string]*goType
 	access   accessRules // exceptions to the read-only name rules
+	// neutrals are the version-neutral types of the adapters, by the names
+	// of their shapes; neutralList in creation order.
+	neutrals    map[string]*neutralType
+	neutralList []*neutralType
 }
 
 func (m *model) rank(r release) int { return slices.Index(m.order, r) }
@@ -91,6 +100,7 @@ func build(schemas []*schemaFile, list []facade) (*model, error) {
 		nodes:    map[nodeKey]*node{},
 		byName:   map[string][]*node{},
 		typeByGo: map[string]*goType{},
+		neutrals: map[string]*neutralType{},
 	}
 	for _, s := range schemas {
 		if _, dup := m.schemas[s.Release]; dup {
@@ -340,11 +350,12 @@ func (m *model) classify() error {
 	return nil
 }
 
-// suffixFor names an older shape of a definition. The first listed facade
-// using the shape decides: when its schema version differs from the newest
-// variant's, the suffix is V<version> (ModelCreateArgsV10); when both
-// releases serve the shape under the same version number, the suffix names
-// the release (ApplicationStatusJuju36).
+// suffixFor names an older shape of a definition: the suffix names the
+// release whose schema defines the shape, Juju<major><minor>
+// (ModelInfoJuju36), whichever facade version serves it (a Juju 4.0
+// controller serving ModelManager version 10 sends the Juju 3.6 shapes).
+// The origin, for the type's doc comment, names the first listed facade
+// using the shape and its version.
 func (m *model) suffixFor(c *goType) (suffix, origin string, err error) {
 	rel := c.rep().key.rel
 	for _, fm := range m.facades {
@@ -352,33 +363,31 @@ func (m *model) suffixFor(c *goType) (suffix, origin string, err error) {
 			if v.Release != rel || !slices.Contains(c.rep().facades, fm.Name) {
 				continue
 			}
-			s := variantSuffix(fm, v)
-			return s, fmt.Sprintf("%s version %d (Juju %s)", fm.Name, v.sf.Version, rel), nil
+			return releaseSuffix(rel), fmt.Sprintf("%s version %d (Juju %s)", fm.Name, v.sf.Version, rel), nil
 		}
 	}
 	return "", "", fmt.Errorf("no facade uses the Juju %s shape of %s", rel, c.Def)
 }
 
-// variantSuffix is the suffix for names from an older variant of a facade.
-func variantSuffix(fm *facadeModel, v variantModel) string {
-	newest := fm.Variants[0]
-	if v.sf.Version != newest.sf.Version || v.Release == newest.Release {
-		return "V" + strconv.Itoa(v.sf.Version)
-	}
-	return "Juju" + strings.ReplaceAll(string(v.Release), ".", "")
+// releaseSuffix is the suffix of the names of a release's older shapes.
+func releaseSuffix(rel release) string {
+	return "Juju" + strings.ReplaceAll(string(rel), ".", "")
 }
 
 // buildMethods merges the methods of a facade's variants: a method whose
 // param and result types are the same Go types in several variants is one
-// Go method existing in all their versions; otherwise the newest shape
-// keeps the plain name and older ones get the variant's suffix.
+// Go method existing in all their versions. A method whose shapes differ
+// becomes one adapter: a Go method existing in all the versions of all its
+// shapes, taking and returning version-neutral types (see neutral), which
+// sends the shape the negotiated version (and, when two releases serve one
+// version in different shapes, the controller's release) calls for.
 func (m *model) buildMethods(fm *facadeModel) error {
 	byWire := map[string][]*methodModel{}
 	var order []string
 	for _, v := range fm.Variants {
 		for _, name := range sortedKeys(v.sf.Schema.Properties) {
 			p := v.sf.Schema.Properties[name]
-			mm := &methodModel{Wire: name, Releases: []release{v.Release}}
+			mm := &methodModel{Wire: name, GoName: name, Releases: []release{v.Release}}
 			if t, ok := p.Properties["Params"]; ok {
 				mm.Params = m.typeName(v.Release, t.refName())
 			}
@@ -424,32 +433,258 @@ func (m *model) buildMethods(fm *facadeModel) error {
 			if merged {
 				continue
 			}
-			mm.GoName = name
-			if len(list) > 0 {
-				mm.GoName = name + variantSuffix(fm, v)
-			} else {
+			if len(list) == 0 {
 				order = append(order, name)
 			}
 			byWire[name] = append(list, mm)
 		}
 	}
-	seen := map[string]bool{}
 	for _, name := range order {
-		for _, mm := range byWire[name] {
-			for _, other := range byWire[name] {
-				if other != mm {
-					mm.Others = append(mm.Others, other.GoName)
+		shapes := byWire[name]
+		if len(shapes) == 1 {
+			mm := shapes[0]
+			mm.ClientParams, mm.ClientResult = m.clientType(mm.Params), m.clientType(mm.Result)
+			fm.Methods = append(fm.Methods, mm)
+			continue
+		}
+		a := &methodModel{Wire: name, GoName: name, Shapes: shapes, Doc: shapes[0].Doc}
+		// The shapes keep Go names of their own for the simulator's
+		// servers: the newest the wire name, the older ones its release's
+		// suffix.
+		for i, sh := range shapes {
+			if i > 0 {
+				sh.GoName = name + releaseSuffix(sh.Releases[0])
+			}
+		}
+		var params, results []string
+		for _, sh := range shapes {
+			for _, r := range sh.Releases {
+				if !slices.Contains(a.Releases, r) {
+					a.Releases = append(a.Releases, r)
 				}
 			}
-			if seen[mm.GoName] {
-				return fmt.Errorf("facade %s: two methods named %s", fm.Name, mm.GoName)
+			for _, ver := range sh.Versions {
+				if !slices.Contains(a.Versions, ver) {
+					a.Versions = append(a.Versions, ver)
+				}
 			}
-			seen[mm.GoName] = true
-			fm.Methods = append(fm.Methods, mm)
+			if a.Doc == "" {
+				a.Doc = sh.Doc
+			}
+			params = append(params, sh.Params)
+			results = append(results, sh.Result)
+			sh.ClientParams, sh.ClientResult = m.clientType(sh.Params), m.clientType(sh.Result)
 		}
+		slices.Sort(a.Versions)
+		var err error
+		if a.ClientParams, a.Params, err = m.neutralOf(params); err != nil {
+			return fmt.Errorf("facade %s method %s params: %w", fm.Name, name, err)
+		}
+		if a.ClientResult, a.Result, err = m.neutralOf(results); err != nil {
+			return fmt.Errorf("facade %s method %s result: %w", fm.Name, name, err)
+		}
+		fm.Methods = append(fm.Methods, a)
 	}
 	sort.SliceStable(fm.Methods, func(i, j int) bool { return fm.Methods[i].GoName < fm.Methods[j].GoName })
 	return nil
+}
+
+// shapeMethods returns the facade's methods with each adapter replaced by
+// its shapes (the simulator serves every shape), sorted by Go name.
+func (fm *facadeModel) shapeMethods() []*methodModel {
+	var out []*methodModel
+	for _, mm := range fm.Methods {
+		if len(mm.Shapes) == 0 {
+			out = append(out, mm)
+			continue
+		}
+		out = append(out, mm.Shapes...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].GoName < out[j].GoName })
+	return out
+}
+
+// clientType is the Go type, in the clients' package, of a params or result
+// type name of package facades ("" for none).
+func (m *model) clientType(name string) string {
+	switch name {
+	case "":
+		return ""
+	case "Error":
+		return "*facades.Error"
+	}
+	return "facades." + name
+}
+
+// neutralOf returns the client Go type, and the type name, that stands for
+// the params (or results) of several shapes of one method: the facades type
+// when they all have the same, "" when none has any, otherwise a neutral
+// type.
+func (m *model) neutralOf(names []string) (clientGo, name string, err error) {
+	var distinct []string
+	for _, n := range names {
+		if !slices.Contains(distinct, n) {
+			distinct = append(distinct, n)
+		}
+	}
+	if len(distinct) == 1 {
+		return m.clientType(distinct[0]), distinct[0], nil
+	}
+	var members []*goType
+	for _, n := range distinct {
+		g, ok := m.typeByGo[n]
+		if !ok || g.Opaque != nil {
+			return "", "", fmt.Errorf("shapes %s cannot be merged", strings.Join(distinct, ", "))
+		}
+		members = append(members, g)
+	}
+	u, err := m.neutral(members)
+	if err != nil {
+		return "", "", err
+	}
+	return u.Name, u.Name, nil
+}
+
+// neutralType is a version-neutral type of the clients' package: every
+// field of every shape of a wire type (the newest shape's tag where shapes
+// share a field), so that it decodes whichever shape the controller sends,
+// and converts to whichever shape a request must have.
+type neutralType struct {
+	Name    string
+	Members []*goType // newest first
+	Fields  []field   // GoType in the clients' package
+}
+
+// neutral returns the neutral type of shapes (newest first), building it and
+// the neutral types of the fields where the shapes differ.
+func (m *model) neutral(members []*goType) (*neutralType, error) {
+	var names []string
+	for _, g := range members {
+		names = append(names, g.Name)
+	}
+	key := strings.Join(names, "|")
+	if u, ok := m.neutrals[key]; ok {
+		return u, nil
+	}
+	u := &neutralType{Name: members[0].Def, Members: members}
+	for _, other := range m.neutralList {
+		if other.Name == u.Name {
+			return nil, fmt.Errorf("two neutral types named %s (%s and %s)", u.Name, key, strings.Join(func() []string {
+				var n []string
+				for _, g := range other.Members {
+					n = append(n, g.Name)
+				}
+				return n
+			}(), "|"))
+		}
+	}
+	m.neutrals[key] = u
+	m.neutralList = append(m.neutralList, u)
+	byName := map[string][]field{}
+	var order []string
+	for _, g := range members {
+		fields, err := m.fields(g)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fields {
+			key := f.GoName
+			if g, ok := m.typeByGo[f.GoType]; ok && f.Embedded {
+				key = "embedded " + g.Def // one embedded field per definition
+			}
+			if _, ok := byName[key]; !ok {
+				order = append(order, key)
+			}
+			byName[key] = append(byName[key], f)
+		}
+	}
+	for _, name := range order {
+		fs := byName[name]
+		f := fs[0]
+		typ, err := m.neutralField(fs)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", u.Name, name, err)
+		}
+		f.GoType = typ
+		if f.Embedded {
+			f.GoName = strings.TrimPrefix(typ, "facades.")
+		}
+		// A field some shape lacks is optional in the neutral type.
+		if len(fs) < len(members) && !f.Embedded {
+			f.Optional = true
+		}
+		u.Fields = append(u.Fields, f)
+	}
+	sort.SliceStable(u.Fields, func(i, j int) bool {
+		a, b := u.Fields[i], u.Fields[j]
+		if a.Embedded != b.Embedded {
+			return a.Embedded
+		}
+		return a.GoName < b.GoName
+	})
+	return u, nil
+}
+
+// neutralField is the client Go type of one field of several shapes: the
+// shapes' own type when they agree, otherwise the same composite of the
+// neutral type of their element types.
+func (m *model) neutralField(fs []field) (string, error) {
+	var prefixes, bases []string
+	for _, f := range fs {
+		p, b := splitType(f.GoType)
+		prefixes = append(prefixes, p)
+		if !slices.Contains(bases, b) {
+			bases = append(bases, b)
+		}
+	}
+	for _, p := range prefixes[1:] {
+		if p != prefixes[0] {
+			return "", fmt.Errorf("shapes disagree on the type (%s)", fs[0].GoType)
+		}
+	}
+	if len(bases) == 1 {
+		return prefixes[0] + m.qualify(bases[0]), nil
+	}
+	var members []*goType
+	for _, b := range bases {
+		g, ok := m.typeByGo[b]
+		if !ok || g.Opaque != nil {
+			return "", fmt.Errorf("shapes disagree on the type (%s)", strings.Join(bases, ", "))
+		}
+		members = append(members, g)
+	}
+	u, err := m.neutral(members)
+	if err != nil {
+		return "", err
+	}
+	return prefixes[0] + u.Name, nil
+}
+
+// splitType splits a field's Go type into its composite prefix ("[]", "*",
+// "map[string]" and combinations) and its base type.
+func splitType(t string) (prefix, base string) {
+	for {
+		switch {
+		case strings.HasPrefix(t, "[]"), strings.HasPrefix(t, "*"):
+			n := 1
+			if t[0] == '[' {
+				n = 2
+			}
+			prefix, t = prefix+t[:n], t[n:]
+		case strings.HasPrefix(t, "map[string]"):
+			prefix, t = prefix+"map[string]", t[len("map[string]"):]
+		default:
+			return prefix, t
+		}
+	}
+}
+
+// qualify names a base type of package facades from the clients' package.
+func (m *model) qualify(base string) string {
+	if _, ok := m.typeByGo[base]; ok || base == "Error" {
+		return "facades." + base
+	}
+	return base
 }
 
 func (m *model) typeName(rel release, def string) string {

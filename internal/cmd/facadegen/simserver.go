@@ -199,7 +199,7 @@ func (m *model) simType(name string) string {
 // with the same shape form a range, and the first and last ranges are open.
 func simRanges(fm *facadeModel, wire string, rel release) []simRange {
 	var shapes []*methodModel
-	for _, mm := range fm.Methods {
+	for _, mm := range fm.shapeMethods() {
 		if mm.Wire == wire {
 			shapes = append(shapes, mm)
 		}
@@ -274,7 +274,7 @@ func (m *model) emitSim(impl map[string]map[string]bool) ([]file, error) {
 		}
 		found := false
 		for _, fm := range m.facades {
-			for _, mm := range fm.Methods {
+			for _, mm := range fm.shapeMethods() {
 				found = found || (fm.Name == f && mm.Wire == meth)
 			}
 		}
@@ -295,14 +295,14 @@ func (m *model) emitSim(impl map[string]map[string]bool) ([]file, error) {
 		fmt.Fprintf(&srv, "// %s is the %s facade as the simulator serves it: one method\n", serverIface(fm.Name), fm.Name)
 		srv.WriteString("// per wire shape, with the generated client's names and types.\n")
 		fmt.Fprintf(&srv, "type %s interface {\n", serverIface(fm.Name))
-		for _, mm := range fm.Methods {
+		for _, mm := range fm.shapeMethods() {
 			p, r, _ := m.simSignature(mm)
 			fmt.Fprintf(&srv, "\t%s(%s) %s\n", mm.GoName, p, r)
 		}
 		srv.WriteString("}\n\n")
 		have := impl[implType(fm.Name)]
 		var missing []*methodModel
-		for _, mm := range fm.Methods {
+		for _, mm := range fm.shapeMethods() {
 			if !have[mm.GoName] {
 				missing = append(missing, mm)
 			}
@@ -325,7 +325,7 @@ func (m *model) emitSim(impl map[string]map[string]bool) ([]file, error) {
 		}
 	}
 	for _, fm := range m.simFacades() {
-		for _, mm := range fm.Methods {
+		for _, mm := range fm.shapeMethods() {
 			fmt.Fprintf(&srv, "func %s(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {\n", callFunc(fm.Name, mm.GoName))
 			arg := ""
 			if mm.Params != "" {
@@ -347,7 +347,7 @@ func (m *model) emitSim(impl map[string]map[string]bool) ([]file, error) {
 		for _, fm := range m.simFacades() {
 			fmt.Fprintf(&srv, "\t%q: {\n", fm.Name)
 			var wires []string
-			for _, mm := range fm.Methods {
+			for _, mm := range fm.shapeMethods() {
 				if !slices.Contains(wires, mm.Wire) {
 					wires = append(wires, mm.Wire)
 				}

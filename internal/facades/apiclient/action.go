@@ -78,44 +78,35 @@ func (c *ActionClient) Operations(ctx context.Context, args facades.Entities) (f
 }
 
 // Run calls Action.Run, which exists in facade version 7.
-// It has the params and result shapes of the Juju 4.0 schema; see also RunJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.RunParams (version 7 in Juju 4.0); sends
+// facades.RunParamsJuju36 (version 7 in Juju 3.6). The neutral RunParams holds
+// the fields of every shape; each shape sends its own.
 //
 // Run the commands specified on the machines identified through the
 // list of machines, units and services.
-func (c *ActionClient) Run(ctx context.Context, args facades.RunParams) (facades.EnqueuedActions, error) {
+func (c *ActionClient) Run(ctx context.Context, args RunParams) (facades.EnqueuedActions, error) {
 	var result facades.EnqueuedActions
-	err := call(ctx, c.caller, "Action", "Run", "", []int{7}, args, &result)
-	return result, err
-}
-
-// RunJuju36 calls Action.Run, which exists in facade version 7.
-// It has the params and result shapes of the Juju 3.6 schema; see also Run.
-//
-// Run the commands specified on the machines identified through the
-// list of machines, units and services.
-func (c *ActionClient) RunJuju36(ctx context.Context, args facades.RunParamsJuju36) (facades.EnqueuedActions, error) {
-	var result facades.EnqueuedActions
-	err := call(ctx, c.caller, "Action", "Run", "", []int{7}, args, &result)
+	err := callShape(ctx, c.caller, "Action", "Run", "", []shape{
+		{versions: []int{7}, releases: []string{"4.0"}, params: "RunParams", convert: reshape[facades.RunParams]},
+		{versions: []int{7}, releases: []string{"3.6"}, params: "RunParamsJuju36", convert: reshape[facades.RunParamsJuju36]},
+	}, args, &result)
 	return result, err
 }
 
 // RunOnAllMachines calls Action.RunOnAllMachines, which exists in facade version 7.
-// It has the params and result shapes of the Juju 4.0 schema; see also RunOnAllMachinesJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.RunParams (version 7 in Juju 4.0); sends
+// facades.RunParamsJuju36 (version 7 in Juju 3.6). The neutral RunParams holds
+// the fields of every shape; each shape sends its own.
 //
 // RunOnAllMachines attempts to run the specified command on all the machines.
-func (c *ActionClient) RunOnAllMachines(ctx context.Context, args facades.RunParams) (facades.EnqueuedActions, error) {
+func (c *ActionClient) RunOnAllMachines(ctx context.Context, args RunParams) (facades.EnqueuedActions, error) {
 	var result facades.EnqueuedActions
-	err := call(ctx, c.caller, "Action", "RunOnAllMachines", "", []int{7}, args, &result)
-	return result, err
-}
-
-// RunOnAllMachinesJuju36 calls Action.RunOnAllMachines, which exists in facade version 7.
-// It has the params and result shapes of the Juju 3.6 schema; see also RunOnAllMachines.
-//
-// RunOnAllMachines attempts to run the specified command on all the machines.
-func (c *ActionClient) RunOnAllMachinesJuju36(ctx context.Context, args facades.RunParamsJuju36) (facades.EnqueuedActions, error) {
-	var result facades.EnqueuedActions
-	err := call(ctx, c.caller, "Action", "RunOnAllMachines", "", []int{7}, args, &result)
+	err := callShape(ctx, c.caller, "Action", "RunOnAllMachines", "", []shape{
+		{versions: []int{7}, releases: []string{"4.0"}, params: "RunParams", convert: reshape[facades.RunParams]},
+		{versions: []int{7}, releases: []string{"3.6"}, params: "RunParamsJuju36", convert: reshape[facades.RunParamsJuju36]},
+	}, args, &result)
 	return result, err
 }
 

@@ -85,30 +85,26 @@ func (c *ApplicationClient) Deploy(ctx context.Context, args facades.Application
 }
 
 // DeployFromRepository calls Application.DeployFromRepository, which exists in facade versions 19, 20, 21 and 22.
-// It has the params and result shapes of the Juju 4.0 schema; see also DeployFromRepositoryJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.DeployFromRepositoryArgs and answers
+// facades.DeployFromRepositoryResults (versions 19, 20, 21 and 22 in Juju
+// 4.0); sends facades.DeployFromRepositoryArgsJuju36 and answers
+// facades.DeployFromRepositoryResultsJuju36 (versions 19, 20, 21 and 22 in
+// Juju 3.6). The neutral DeployFromRepositoryArgs holds the fields of every
+// shape; each shape sends its own. The answer of any shape decodes into the
+// neutral DeployFromRepositoryResults.
 //
 // DeployFromRepository is a one-stop deployment method for repository
 // charms. Only a charm name is required to deploy. If argument validation
 // fails, a list of all errors found in validation will be returned. If a
 // local resource is provided, details required for uploading the validated
 // resource will be returned.
-func (c *ApplicationClient) DeployFromRepository(ctx context.Context, args facades.DeployFromRepositoryArgs) (facades.DeployFromRepositoryResults, error) {
-	var result facades.DeployFromRepositoryResults
-	err := call(ctx, c.caller, "Application", "DeployFromRepository", "", []int{19, 20, 21, 22}, args, &result)
-	return result, err
-}
-
-// DeployFromRepositoryJuju36 calls Application.DeployFromRepository, which exists in facade versions 19, 20, 21 and 22.
-// It has the params and result shapes of the Juju 3.6 schema; see also DeployFromRepository.
-//
-// DeployFromRepository is a one-stop deployment method for repository
-// charms. Only a charm name is required to deploy. If argument validation
-// fails, a list of all errors found in validation will be returned. If a
-// local resource is provided, details required for uploading the validated
-// resource will be returned.
-func (c *ApplicationClient) DeployFromRepositoryJuju36(ctx context.Context, args facades.DeployFromRepositoryArgsJuju36) (facades.DeployFromRepositoryResultsJuju36, error) {
-	var result facades.DeployFromRepositoryResultsJuju36
-	err := call(ctx, c.caller, "Application", "DeployFromRepository", "", []int{19, 20, 21, 22}, args, &result)
+func (c *ApplicationClient) DeployFromRepository(ctx context.Context, args DeployFromRepositoryArgs) (DeployFromRepositoryResults, error) {
+	var result DeployFromRepositoryResults
+	err := callShape(ctx, c.caller, "Application", "DeployFromRepository", "", []shape{
+		{versions: []int{19, 20, 21, 22}, releases: []string{"4.0"}, params: "DeployFromRepositoryArgs", convert: reshape[facades.DeployFromRepositoryArgs]},
+		{versions: []int{19, 20, 21, 22}, releases: []string{"3.6"}, params: "DeployFromRepositoryArgsJuju36", convert: reshape[facades.DeployFromRepositoryArgsJuju36]},
+	}, args, &result)
 	return result, err
 }
 
@@ -238,20 +234,19 @@ func (c *ApplicationClient) ScaleApplications(ctx context.Context, args facades.
 	return result, err
 }
 
-// SetCharm calls Application.SetCharm, which exists in facade versions 20, 21 and 22.
-// It has the params and result shapes of the Juju 4.0 schema; see also SetCharmJuju36.
+// SetCharm calls Application.SetCharm, which exists in facade versions 19, 20, 21 and 22.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.ApplicationSetCharmV2 (versions 20, 21 and
+// 22 in Juju 4.0); sends facades.ApplicationSetCharm (versions 19, 20, 21 and
+// 22 in Juju 3.6). The neutral ApplicationSetCharmV2 holds the fields of every
+// shape; each shape sends its own.
 //
 // SetCharm sets the charm for a given for the application.
-func (c *ApplicationClient) SetCharm(ctx context.Context, args facades.ApplicationSetCharmV2) error {
-	return call(ctx, c.caller, "Application", "SetCharm", "", []int{20, 21, 22}, args, nil)
-}
-
-// SetCharmJuju36 calls Application.SetCharm, which exists in facade versions 19, 20, 21 and 22.
-// It has the params and result shapes of the Juju 3.6 schema; see also SetCharm.
-//
-// SetCharm sets the charm for a given for the application.
-func (c *ApplicationClient) SetCharmJuju36(ctx context.Context, args facades.ApplicationSetCharm) error {
-	return call(ctx, c.caller, "Application", "SetCharm", "", []int{19, 20, 21, 22}, args, nil)
+func (c *ApplicationClient) SetCharm(ctx context.Context, args ApplicationSetCharmV2) error {
+	return callShape(ctx, c.caller, "Application", "SetCharm", "", []shape{
+		{versions: []int{20, 21, 22}, releases: []string{"4.0"}, params: "ApplicationSetCharmV2", convert: reshape[facades.ApplicationSetCharmV2]},
+		{versions: []int{19, 20, 21, 22}, releases: []string{"3.6"}, params: "ApplicationSetCharm", convert: reshape[facades.ApplicationSetCharm]},
+	}, args, nil)
 }
 
 // SetConfigs calls Application.SetConfigs, which exists in facade versions 19, 20, 21 and 22.

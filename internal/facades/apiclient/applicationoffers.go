@@ -37,23 +37,19 @@ func (c *ApplicationOffersClient) DestroyOffers(ctx context.Context, args facade
 	return result, err
 }
 
-// FindApplicationOffers calls ApplicationOffers.FindApplicationOffers, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also FindApplicationOffersV5.
+// FindApplicationOffers calls ApplicationOffers.FindApplicationOffers, which exists in facade versions 5 and 6.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.OfferFilters (version 6 in Juju 4.0); sends
+// facades.OfferFiltersJuju36 (version 5 in Juju 3.6). The neutral OfferFilters
+// holds the fields of every shape; each shape sends its own.
 //
 // FindApplicationOffers gets details about remote applications that match given filter.
-func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, args facades.OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
+func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, args OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
 	var result facades.QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "FindApplicationOffers", "", []int{6}, args, &result)
-	return result, err
-}
-
-// FindApplicationOffersV5 calls ApplicationOffers.FindApplicationOffers, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also FindApplicationOffers.
-//
-// FindApplicationOffers gets details about remote applications that match given filter.
-func (c *ApplicationOffersClient) FindApplicationOffersV5(ctx context.Context, args facades.OfferFiltersV5) (facades.QueryApplicationOffersResultsV5, error) {
-	var result facades.QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "FindApplicationOffers", "", []int{5}, args, &result)
+	err := callShape(ctx, c.caller, "ApplicationOffers", "FindApplicationOffers", "", []shape{
+		{versions: []int{6}, releases: []string{"4.0"}, params: "OfferFilters", convert: reshape[facades.OfferFilters]},
+		{versions: []int{5}, releases: []string{"3.6"}, params: "OfferFiltersJuju36", convert: reshape[facades.OfferFiltersJuju36]},
+	}, args, &result)
 	return result, err
 }
 
@@ -68,26 +64,21 @@ func (c *ApplicationOffersClient) GetConsumeDetails(ctx context.Context, args fa
 	return result, err
 }
 
-// ListApplicationOffers calls ApplicationOffers.ListApplicationOffers, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListApplicationOffersV5.
+// ListApplicationOffers calls ApplicationOffers.ListApplicationOffers, which exists in facade versions 5 and 6.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.OfferFilters (version 6 in Juju 4.0); sends
+// facades.OfferFiltersJuju36 (version 5 in Juju 3.6). The neutral OfferFilters
+// holds the fields of every shape; each shape sends its own.
 //
 // ListApplicationOffers gets deployed details about application offers that
 // match given filter. The results contain details about the deployed
 // applications such as connection count.
-func (c *ApplicationOffersClient) ListApplicationOffers(ctx context.Context, args facades.OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
+func (c *ApplicationOffersClient) ListApplicationOffers(ctx context.Context, args OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
 	var result facades.QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "ListApplicationOffers", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ListApplicationOffersV5 calls ApplicationOffers.ListApplicationOffers, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListApplicationOffers.
-//
-// ListApplicationOffers gets deployed details about application offers that match given filter.
-// The results contain details about the deployed applications such as connection count.
-func (c *ApplicationOffersClient) ListApplicationOffersV5(ctx context.Context, args facades.OfferFiltersV5) (facades.QueryApplicationOffersResultsV5, error) {
-	var result facades.QueryApplicationOffersResultsV5
-	err := call(ctx, c.caller, "ApplicationOffers", "ListApplicationOffers", "", []int{5}, args, &result)
+	err := callShape(ctx, c.caller, "ApplicationOffers", "ListApplicationOffers", "", []shape{
+		{versions: []int{6}, releases: []string{"4.0"}, params: "OfferFilters", convert: reshape[facades.OfferFilters]},
+		{versions: []int{5}, releases: []string{"3.6"}, params: "OfferFiltersJuju36", convert: reshape[facades.OfferFiltersJuju36]},
+	}, args, &result)
 	return result, err
 }
 

@@ -19,23 +19,20 @@ func NewBundleClient(c Caller) *BundleClient {
 	return &BundleClient{caller: c}
 }
 
-// ExportBundle calls Bundle.ExportBundle, which exists in facade version 8.
-// It has the params and result shapes of the Juju 4.0 schema; see also ExportBundleV6.
+// ExportBundle calls Bundle.ExportBundle, which exists in facade versions 6 and 8.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.ExportBundleParams (version 8 in Juju 4.0);
+// sends facades.ExportBundleParamsJuju36 (version 6 in Juju 3.6). The neutral
+// ExportBundleParams holds the fields of every shape; each shape sends its
+// own.
 //
 // ExportBundle exports the current model configuration as bundle.
-func (c *BundleClient) ExportBundle(ctx context.Context, args facades.ExportBundleParams) (facades.StringResult, error) {
+func (c *BundleClient) ExportBundle(ctx context.Context, args ExportBundleParams) (facades.StringResult, error) {
 	var result facades.StringResult
-	err := call(ctx, c.caller, "Bundle", "ExportBundle", "", []int{8}, args, &result)
-	return result, err
-}
-
-// ExportBundleV6 calls Bundle.ExportBundle, which exists in facade version 6.
-// It has the params and result shapes of the Juju 3.6 schema; see also ExportBundle.
-//
-// ExportBundle exports the current model configuration as bundle.
-func (c *BundleClient) ExportBundleV6(ctx context.Context, args facades.ExportBundleParamsV6) (facades.StringResult, error) {
-	var result facades.StringResult
-	err := call(ctx, c.caller, "Bundle", "ExportBundle", "", []int{6}, args, &result)
+	err := callShape(ctx, c.caller, "Bundle", "ExportBundle", "", []shape{
+		{versions: []int{8}, releases: []string{"4.0"}, params: "ExportBundleParams", convert: reshape[facades.ExportBundleParams]},
+		{versions: []int{6}, releases: []string{"3.6"}, params: "ExportBundleParamsJuju36", convert: reshape[facades.ExportBundleParamsJuju36]},
+	}, args, &result)
 	return result, err
 }
 

@@ -31,22 +31,18 @@ func (c *CharmsClient) AddCharm(ctx context.Context, args facades.AddCharmWithOr
 }
 
 // CharmInfo calls Charms.CharmInfo, which exists in facade version 7.
-// It has the params and result shapes of the Juju 4.0 schema; see also CharmInfoJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.Charm (version 7 in Juju 4.0); answers
+// facades.CharmJuju36 (version 7 in Juju 3.6). The answer of any shape decodes
+// into the neutral Charm.
 //
 // CharmInfo returns information about the requested charm.
-func (c *CharmsClient) CharmInfo(ctx context.Context, args facades.CharmURL) (facades.Charm, error) {
-	var result facades.Charm
-	err := call(ctx, c.caller, "Charms", "CharmInfo", "", []int{7}, args, &result)
-	return result, err
-}
-
-// CharmInfoJuju36 calls Charms.CharmInfo, which exists in facade version 7.
-// It has the params and result shapes of the Juju 3.6 schema; see also CharmInfo.
-//
-// CharmInfo returns information about the requested charm.
-func (c *CharmsClient) CharmInfoJuju36(ctx context.Context, args facades.CharmURL) (facades.CharmJuju36, error) {
-	var result facades.CharmJuju36
-	err := call(ctx, c.caller, "Charms", "CharmInfo", "", []int{7}, args, &result)
+func (c *CharmsClient) CharmInfo(ctx context.Context, args facades.CharmURL) (Charm, error) {
+	var result Charm
+	err := callShape(ctx, c.caller, "Charms", "CharmInfo", "", []shape{
+		{versions: []int{7}, releases: []string{"4.0"}},
+		{versions: []int{7}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 

@@ -20,22 +20,18 @@ func NewClientClient(c Caller) *ClientClient {
 }
 
 // FullStatus calls Client.FullStatus, which exists in facade version 8.
-// It has the params and result shapes of the Juju 4.0 schema; see also FullStatusJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.FullStatus (version 8 in Juju 4.0);
+// answers facades.FullStatusJuju36 (version 8 in Juju 3.6). The answer of any
+// shape decodes into the neutral FullStatus.
 //
 // FullStatus gives the information needed for juju status over the api
-func (c *ClientClient) FullStatus(ctx context.Context, args facades.StatusParams) (facades.FullStatus, error) {
-	var result facades.FullStatus
-	err := call(ctx, c.caller, "Client", "FullStatus", "", []int{8}, args, &result)
-	return result, err
-}
-
-// FullStatusJuju36 calls Client.FullStatus, which exists in facade version 8.
-// It has the params and result shapes of the Juju 3.6 schema; see also FullStatus.
-//
-// FullStatus gives the information needed for juju status over the api
-func (c *ClientClient) FullStatusJuju36(ctx context.Context, args facades.StatusParams) (facades.FullStatusJuju36, error) {
-	var result facades.FullStatusJuju36
-	err := call(ctx, c.caller, "Client", "FullStatus", "", []int{8}, args, &result)
+func (c *ClientClient) FullStatus(ctx context.Context, args facades.StatusParams) (FullStatus, error) {
+	var result FullStatus
+	err := callShape(ctx, c.caller, "Client", "FullStatus", "", []shape{
+		{versions: []int{8}, releases: []string{"4.0"}},
+		{versions: []int{8}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 

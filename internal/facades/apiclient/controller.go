@@ -19,25 +19,20 @@ func NewControllerClient(c Caller) *ControllerClient {
 	return &ControllerClient{caller: c}
 }
 
-// AllModels calls Controller.AllModels, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also AllModelsV12.
+// AllModels calls Controller.AllModels, which exists in facade versions 12, 13 and 14.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.UserModelList (versions 13 and 14 in Juju
+// 4.0); answers facades.UserModelListJuju36 (version 12 in Juju 3.6). The
+// answer of any shape decodes into the neutral UserModelList.
 //
 // AllModels allows controller administrators to get the list of all the
 // models in the controller.
-func (c *ControllerClient) AllModels(ctx context.Context) (facades.UserModelList, error) {
-	var result facades.UserModelList
-	err := call(ctx, c.caller, "Controller", "AllModels", "", []int{13, 14}, nil, &result)
-	return result, err
-}
-
-// AllModelsV12 calls Controller.AllModels, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also AllModels.
-//
-// AllModels allows controller administrators to get the list of all the
-// models in the controller.
-func (c *ControllerClient) AllModelsV12(ctx context.Context) (facades.UserModelListV10, error) {
-	var result facades.UserModelListV10
-	err := call(ctx, c.caller, "Controller", "AllModels", "", []int{12}, nil, &result)
+func (c *ControllerClient) AllModels(ctx context.Context) (UserModelList, error) {
+	var result UserModelList
+	err := callShape(ctx, c.caller, "Controller", "AllModels", "", []shape{
+		{versions: []int{13, 14}, releases: []string{"4.0"}},
+		{versions: []int{12}, releases: []string{"3.6"}},
+	}, nil, &result)
 	return result, err
 }
 
@@ -132,27 +127,22 @@ func (c *ControllerClient) GetControllerAccess(ctx context.Context, args facades
 	return result, err
 }
 
-// HostedModelConfigs calls Controller.HostedModelConfigs, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also HostedModelConfigsV12.
+// HostedModelConfigs calls Controller.HostedModelConfigs, which exists in facade versions 12, 13 and 14.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.HostedModelConfigsResults (versions 13
+// and 14 in Juju 4.0); answers facades.HostedModelConfigsResultsJuju36
+// (version 12 in Juju 3.6). The answer of any shape decodes into the neutral
+// HostedModelConfigsResults.
 //
 // HostedModelConfigs returns all the information that the client needs in
 // order to connect directly with the host model's provider and destroy it
 // directly.
-func (c *ControllerClient) HostedModelConfigs(ctx context.Context) (facades.HostedModelConfigsResults, error) {
-	var result facades.HostedModelConfigsResults
-	err := call(ctx, c.caller, "Controller", "HostedModelConfigs", "", []int{13, 14}, nil, &result)
-	return result, err
-}
-
-// HostedModelConfigsV12 calls Controller.HostedModelConfigs, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also HostedModelConfigs.
-//
-// HostedModelConfigs returns all the information that the client needs in
-// order to connect directly with the host model's provider and destroy it
-// directly.
-func (c *ControllerClient) HostedModelConfigsV12(ctx context.Context) (facades.HostedModelConfigsResultsV12, error) {
-	var result facades.HostedModelConfigsResultsV12
-	err := call(ctx, c.caller, "Controller", "HostedModelConfigs", "", []int{12}, nil, &result)
+func (c *ControllerClient) HostedModelConfigs(ctx context.Context) (HostedModelConfigsResults, error) {
+	var result HostedModelConfigsResults
+	err := callShape(ctx, c.caller, "Controller", "HostedModelConfigs", "", []shape{
+		{versions: []int{13, 14}, releases: []string{"4.0"}},
+		{versions: []int{12}, releases: []string{"3.6"}},
+	}, nil, &result)
 	return result, err
 }
 
@@ -180,49 +170,38 @@ func (c *ControllerClient) InitiateMigration(ctx context.Context, args facades.I
 	return result, err
 }
 
-// ListBlockedModels calls Controller.ListBlockedModels, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListBlockedModelsV12.
+// ListBlockedModels calls Controller.ListBlockedModels, which exists in facade versions 12, 13 and 14.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ModelBlockInfoList (versions 13 and 14 in
+// Juju 4.0); answers facades.ModelBlockInfoListJuju36 (version 12 in Juju
+// 3.6). The answer of any shape decodes into the neutral ModelBlockInfoList.
 //
 // ListBlockedModels returns a list of all models on the controller
 // which have a block in place.  The resulting slice is sorted by model
 // name, then owner. Callers must be controller administrators to retrieve the
 // list.
-func (c *ControllerClient) ListBlockedModels(ctx context.Context) (facades.ModelBlockInfoList, error) {
-	var result facades.ModelBlockInfoList
-	err := call(ctx, c.caller, "Controller", "ListBlockedModels", "", []int{13, 14}, nil, &result)
+func (c *ControllerClient) ListBlockedModels(ctx context.Context) (ModelBlockInfoList, error) {
+	var result ModelBlockInfoList
+	err := callShape(ctx, c.caller, "Controller", "ListBlockedModels", "", []shape{
+		{versions: []int{13, 14}, releases: []string{"4.0"}},
+		{versions: []int{12}, releases: []string{"3.6"}},
+	}, nil, &result)
 	return result, err
 }
 
-// ListBlockedModelsV12 calls Controller.ListBlockedModels, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListBlockedModels.
-//
-// ListBlockedModels returns a list of all models on the controller
-// which have a block in place.  The resulting slice is sorted by model
-// name, then owner. Callers must be controller administrators to retrieve the
-// list.
-func (c *ControllerClient) ListBlockedModelsV12(ctx context.Context) (facades.ModelBlockInfoListV12, error) {
-	var result facades.ModelBlockInfoListV12
-	err := call(ctx, c.caller, "Controller", "ListBlockedModels", "", []int{12}, nil, &result)
-	return result, err
-}
-
-// ModelStatus calls Controller.ModelStatus, which exists in facade versions 13 and 14.
-// It has the params and result shapes of the Juju 4.0 schema; see also ModelStatusV12.
+// ModelStatus calls Controller.ModelStatus, which exists in facade versions 12, 13 and 14.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ModelStatusResults (versions 13 and 14 in
+// Juju 4.0); answers facades.ModelStatusResultsJuju36 (version 12 in Juju
+// 3.6). The answer of any shape decodes into the neutral ModelStatusResults.
 //
 // ModelStatus returns a summary of the model.
-func (c *ControllerClient) ModelStatus(ctx context.Context, args facades.Entities) (facades.ModelStatusResults, error) {
-	var result facades.ModelStatusResults
-	err := call(ctx, c.caller, "Controller", "ModelStatus", "", []int{13, 14}, args, &result)
-	return result, err
-}
-
-// ModelStatusV12 calls Controller.ModelStatus, which exists in facade version 12.
-// It has the params and result shapes of the Juju 3.6 schema; see also ModelStatus.
-//
-// ModelStatus returns a summary of the model.
-func (c *ControllerClient) ModelStatusV12(ctx context.Context, args facades.Entities) (facades.ModelStatusResultsV10, error) {
-	var result facades.ModelStatusResultsV10
-	err := call(ctx, c.caller, "Controller", "ModelStatus", "", []int{12}, args, &result)
+func (c *ControllerClient) ModelStatus(ctx context.Context, args facades.Entities) (ModelStatusResults, error) {
+	var result ModelStatusResults
+	err := callShape(ctx, c.caller, "Controller", "ModelStatus", "", []shape{
+		{versions: []int{13, 14}, releases: []string{"4.0"}},
+		{versions: []int{12}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 

@@ -12,12 +12,20 @@
 // rpc.ErrNotSupported before anything is sent. SupportedVersions is the
 // version table to pass to rpc.Config.FacadeVersions.
 //
-// # Naming
+// # Naming and adapters
 //
-// A method whose params and result are the same Go types in several shapes
-// is one Go method existing in all their versions; otherwise the newest
-// shape keeps the method name (CreateModel) and the older one gets the
-// suffix of its types (CreateModelV10). When two releases serve one version
-// number with different shapes (Application v22's SetCharm), both methods
-// accept that version and the caller picks by controller release.
+// A method whose params and result are the same Go types in every version
+// the client speaks is one Go method existing in all those versions. A method
+// whose shape differs between versions or releases is one adapter: one Go
+// method, named after the wire method, existing in the versions of all its
+// shapes. It takes and returns the version-neutral types of this package
+// (neutral.go), named after the newest shape's definition (ModelInfoResults,
+// FullStatus): each holds the fields of every shape, so the answer of any
+// shape decodes into it, and its params are converted to the shape the
+// negotiated version calls for (fields that shape lacks are dropped). Where
+// two releases serve one version in different params shapes (Application
+// version 22's SetCharm), the adapter picks by the controller's release,
+// which it learns from a Caller that also has Login() rpc.LoginInfo (as
+// *rpc.Conn has); without it, the call fails with ErrUnknownRelease before
+// anything is sent.
 package apiclient

@@ -29,25 +29,23 @@ func (c *ModelManagerClient) ChangeModelCredential(ctx context.Context, args fac
 	return result, err
 }
 
-// CreateModel calls ModelManager.CreateModel, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also CreateModelV10.
+// CreateModel calls ModelManager.CreateModel, which exists in facade versions 9, 10 and 11.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: sends facades.ModelCreateArgs and answers
+// facades.ModelInfo (version 11 in Juju 4.0); sends
+// facades.ModelCreateArgsJuju36 and answers facades.ModelInfoJuju36 (versions
+// 9 and 10 in Juju 3.6). The neutral ModelCreateArgs holds the fields of every
+// shape; each shape sends its own. The answer of any shape decodes into the
+// neutral ModelInfo.
 //
 // CreateModel creates a new model using the account and
 // model config specified in the args.
-func (c *ModelManagerClient) CreateModel(ctx context.Context, args facades.ModelCreateArgs) (facades.ModelInfo, error) {
-	var result facades.ModelInfo
-	err := call(ctx, c.caller, "ModelManager", "CreateModel", "", []int{11}, args, &result)
-	return result, err
-}
-
-// CreateModelV10 calls ModelManager.CreateModel, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also CreateModel.
-//
-// CreateModel creates a new model using the account and
-// model config specified in the args.
-func (c *ModelManagerClient) CreateModelV10(ctx context.Context, args facades.ModelCreateArgsV10) (facades.ModelInfoV10, error) {
-	var result facades.ModelInfoV10
-	err := call(ctx, c.caller, "ModelManager", "CreateModel", "", []int{9, 10}, args, &result)
+func (c *ModelManagerClient) CreateModel(ctx context.Context, args ModelCreateArgs) (ModelInfo, error) {
+	var result ModelInfo
+	err := callShape(ctx, c.caller, "ModelManager", "CreateModel", "", []shape{
+		{versions: []int{11}, releases: []string{"4.0"}, params: "ModelCreateArgs", convert: reshape[facades.ModelCreateArgs]},
+		{versions: []int{9, 10}, releases: []string{"3.6"}, params: "ModelCreateArgsJuju36", convert: reshape[facades.ModelCreateArgsJuju36]},
+	}, args, &result)
 	return result, err
 }
 
@@ -83,55 +81,41 @@ func (c *ModelManagerClient) DumpModelsDB(ctx context.Context, args facades.Enti
 	return result, err
 }
 
-// ListModelSummaries calls ModelManager.ListModelSummaries, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListModelSummariesV10.
+// ListModelSummaries calls ModelManager.ListModelSummaries, which exists in facade versions 9, 10 and 11.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ModelSummaryResults (version 11 in Juju
+// 4.0); answers facades.ModelSummaryResultsJuju36 (versions 9 and 10 in Juju
+// 3.6). The answer of any shape decodes into the neutral ModelSummaryResults.
 //
 // ListModelSummaries returns models that the specified user
 // has access to in the current server.  Controller admins (superuser)
 // can list models for any user.  Other users
 // can only ask about their own models.
-func (c *ModelManagerClient) ListModelSummaries(ctx context.Context, args facades.ModelSummariesRequest) (facades.ModelSummaryResults, error) {
-	var result facades.ModelSummaryResults
-	err := call(ctx, c.caller, "ModelManager", "ListModelSummaries", "", []int{11}, args, &result)
+func (c *ModelManagerClient) ListModelSummaries(ctx context.Context, args facades.ModelSummariesRequest) (ModelSummaryResults, error) {
+	var result ModelSummaryResults
+	err := callShape(ctx, c.caller, "ModelManager", "ListModelSummaries", "", []shape{
+		{versions: []int{11}, releases: []string{"4.0"}},
+		{versions: []int{9, 10}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 
-// ListModelSummariesV10 calls ModelManager.ListModelSummaries, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListModelSummaries.
-//
-// ListModelSummaries returns models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
-func (c *ModelManagerClient) ListModelSummariesV10(ctx context.Context, args facades.ModelSummariesRequest) (facades.ModelSummaryResultsV10, error) {
-	var result facades.ModelSummaryResultsV10
-	err := call(ctx, c.caller, "ModelManager", "ListModelSummaries", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// ListModels calls ModelManager.ListModels, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListModelsV10.
+// ListModels calls ModelManager.ListModels, which exists in facade versions 9, 10 and 11.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.UserModelList (version 11 in Juju 4.0);
+// answers facades.UserModelListJuju36 (versions 9 and 10 in Juju 3.6). The
+// answer of any shape decodes into the neutral UserModelList.
 //
 // ListModels returns the models that the specified user
 // has access to in the current server.  Controller admins (superuser)
 // can list models for any user.  Other users
 // can only ask about their own models.
-func (c *ModelManagerClient) ListModels(ctx context.Context, args facades.Entity) (facades.UserModelList, error) {
-	var result facades.UserModelList
-	err := call(ctx, c.caller, "ModelManager", "ListModels", "", []int{11}, args, &result)
-	return result, err
-}
-
-// ListModelsV10 calls ModelManager.ListModels, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListModels.
-//
-// ListModels returns the models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
-func (c *ModelManagerClient) ListModelsV10(ctx context.Context, args facades.Entity) (facades.UserModelListV10, error) {
-	var result facades.UserModelListV10
-	err := call(ctx, c.caller, "ModelManager", "ListModels", "", []int{9, 10}, args, &result)
+func (c *ModelManagerClient) ListModels(ctx context.Context, args facades.Entity) (UserModelList, error) {
+	var result UserModelList
+	err := callShape(ctx, c.caller, "ModelManager", "ListModels", "", []shape{
+		{versions: []int{11}, releases: []string{"4.0"}},
+		{versions: []int{9, 10}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 
@@ -145,41 +129,35 @@ func (c *ModelManagerClient) ModelDefaultsForClouds(ctx context.Context, args fa
 	return result, err
 }
 
-// ModelInfo calls ModelManager.ModelInfo, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ModelInfoV10.
+// ModelInfo calls ModelManager.ModelInfo, which exists in facade versions 9, 10 and 11.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ModelInfoResults (version 11 in Juju
+// 4.0); answers facades.ModelInfoResultsJuju36 (versions 9 and 10 in Juju
+// 3.6). The answer of any shape decodes into the neutral ModelInfoResults.
 //
 // ModelInfo returns information about the specified models.
-func (c *ModelManagerClient) ModelInfo(ctx context.Context, args facades.Entities) (facades.ModelInfoResults, error) {
-	var result facades.ModelInfoResults
-	err := call(ctx, c.caller, "ModelManager", "ModelInfo", "", []int{11}, args, &result)
+func (c *ModelManagerClient) ModelInfo(ctx context.Context, args facades.Entities) (ModelInfoResults, error) {
+	var result ModelInfoResults
+	err := callShape(ctx, c.caller, "ModelManager", "ModelInfo", "", []shape{
+		{versions: []int{11}, releases: []string{"4.0"}},
+		{versions: []int{9, 10}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 
-// ModelInfoV10 calls ModelManager.ModelInfo, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ModelInfo.
-//
-// ModelInfo returns information about the specified models.
-func (c *ModelManagerClient) ModelInfoV10(ctx context.Context, args facades.Entities) (facades.ModelInfoResultsV10, error) {
-	var result facades.ModelInfoResultsV10
-	err := call(ctx, c.caller, "ModelManager", "ModelInfo", "", []int{9, 10}, args, &result)
-	return result, err
-}
-
-// ModelStatus calls ModelManager.ModelStatus, which exists in facade version 11.
-// It has the params and result shapes of the Juju 4.0 schema; see also ModelStatusV10.
-func (c *ModelManagerClient) ModelStatus(ctx context.Context, args facades.Entities) (facades.ModelStatusResults, error) {
-	var result facades.ModelStatusResults
-	err := call(ctx, c.caller, "ModelManager", "ModelStatus", "", []int{11}, args, &result)
-	return result, err
-}
-
-// ModelStatusV10 calls ModelManager.ModelStatus, which exists in facade versions 9 and 10.
-// It has the params and result shapes of the Juju 3.6 schema; see also ModelStatus.
+// ModelStatus calls ModelManager.ModelStatus, which exists in facade versions 9, 10 and 11.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ModelStatusResults (version 11 in Juju
+// 4.0); answers facades.ModelStatusResultsJuju36 (versions 9 and 10 in Juju
+// 3.6). The answer of any shape decodes into the neutral ModelStatusResults.
 //
 // ModelStatus returns a summary of the model.
-func (c *ModelManagerClient) ModelStatusV10(ctx context.Context, args facades.Entities) (facades.ModelStatusResultsV10, error) {
-	var result facades.ModelStatusResultsV10
-	err := call(ctx, c.caller, "ModelManager", "ModelStatus", "", []int{9, 10}, args, &result)
+func (c *ModelManagerClient) ModelStatus(ctx context.Context, args facades.Entities) (ModelStatusResults, error) {
+	var result ModelStatusResults
+	err := callShape(ctx, c.caller, "ModelManager", "ModelStatus", "", []shape{
+		{versions: []int{11}, releases: []string{"4.0"}},
+		{versions: []int{9, 10}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 

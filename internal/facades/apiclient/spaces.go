@@ -30,22 +30,18 @@ func (c *SpacesClient) CreateSpaces(ctx context.Context, args facades.CreateSpac
 }
 
 // ListSpaces calls Spaces.ListSpaces, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListSpacesJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ListSpacesResults (version 6 in Juju
+// 4.0); answers facades.ListSpacesResultsJuju36 (version 6 in Juju 3.6). The
+// answer of any shape decodes into the neutral ListSpacesResults.
 //
 // ListSpaces lists all the available spaces and their associated subnets.
-func (c *SpacesClient) ListSpaces(ctx context.Context) (facades.ListSpacesResults, error) {
-	var result facades.ListSpacesResults
-	err := call(ctx, c.caller, "Spaces", "ListSpaces", "", []int{6}, nil, &result)
-	return result, err
-}
-
-// ListSpacesJuju36 calls Spaces.ListSpaces, which exists in facade version 6.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListSpaces.
-//
-// ListSpaces lists all the available spaces and their associated subnets.
-func (c *SpacesClient) ListSpacesJuju36(ctx context.Context) (facades.ListSpacesResultsJuju36, error) {
-	var result facades.ListSpacesResultsJuju36
-	err := call(ctx, c.caller, "Spaces", "ListSpaces", "", []int{6}, nil, &result)
+func (c *SpacesClient) ListSpaces(ctx context.Context) (ListSpacesResults, error) {
+	var result ListSpacesResults
+	err := callShape(ctx, c.caller, "Spaces", "ListSpaces", "", []shape{
+		{versions: []int{6}, releases: []string{"4.0"}},
+		{versions: []int{6}, releases: []string{"3.6"}},
+	}, nil, &result)
 	return result, err
 }
 
@@ -85,21 +81,17 @@ func (c *SpacesClient) RenameSpace(ctx context.Context, args facades.RenameSpace
 }
 
 // ShowSpace calls Spaces.ShowSpace, which exists in facade version 6.
-// It has the params and result shapes of the Juju 4.0 schema; see also ShowSpaceJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ShowSpaceResults (version 6 in Juju 4.0);
+// answers facades.ShowSpaceResultsJuju36 (version 6 in Juju 3.6). The answer
+// of any shape decodes into the neutral ShowSpaceResults.
 //
 // ShowSpace shows the spaces for a set of given entities.
-func (c *SpacesClient) ShowSpace(ctx context.Context, args facades.Entities) (facades.ShowSpaceResults, error) {
-	var result facades.ShowSpaceResults
-	err := call(ctx, c.caller, "Spaces", "ShowSpace", "", []int{6}, args, &result)
-	return result, err
-}
-
-// ShowSpaceJuju36 calls Spaces.ShowSpace, which exists in facade version 6.
-// It has the params and result shapes of the Juju 3.6 schema; see also ShowSpace.
-//
-// ShowSpace shows the spaces for a set of given entities.
-func (c *SpacesClient) ShowSpaceJuju36(ctx context.Context, args facades.Entities) (facades.ShowSpaceResultsJuju36, error) {
-	var result facades.ShowSpaceResultsJuju36
-	err := call(ctx, c.caller, "Spaces", "ShowSpace", "", []int{6}, args, &result)
+func (c *SpacesClient) ShowSpace(ctx context.Context, args facades.Entities) (ShowSpaceResults, error) {
+	var result ShowSpaceResults
+	err := callShape(ctx, c.caller, "Spaces", "ShowSpace", "", []shape{
+		{versions: []int{6}, releases: []string{"4.0"}},
+		{versions: []int{6}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }

@@ -31,43 +31,34 @@ func (c *SubnetsClient) AllZones(ctx context.Context) (facades.ZoneResults, erro
 }
 
 // ListSubnets calls Subnets.ListSubnets, which exists in facade version 5.
-// It has the params and result shapes of the Juju 4.0 schema; see also ListSubnetsJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.ListSubnetsResults (version 5 in Juju
+// 4.0); answers facades.ListSubnetsResultsJuju36 (version 5 in Juju 3.6). The
+// answer of any shape decodes into the neutral ListSubnetsResults.
 //
 // ListSubnets returns the matching subnets after applying
 // optional filters.
-func (c *SubnetsClient) ListSubnets(ctx context.Context, args facades.SubnetsFilters) (facades.ListSubnetsResults, error) {
-	var result facades.ListSubnetsResults
-	err := call(ctx, c.caller, "Subnets", "ListSubnets", "", []int{5}, args, &result)
-	return result, err
-}
-
-// ListSubnetsJuju36 calls Subnets.ListSubnets, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also ListSubnets.
-//
-// ListSubnets returns the matching subnets after applying
-// optional filters.
-func (c *SubnetsClient) ListSubnetsJuju36(ctx context.Context, args facades.SubnetsFilters) (facades.ListSubnetsResultsJuju36, error) {
-	var result facades.ListSubnetsResultsJuju36
-	err := call(ctx, c.caller, "Subnets", "ListSubnets", "", []int{5}, args, &result)
+func (c *SubnetsClient) ListSubnets(ctx context.Context, args facades.SubnetsFilters) (ListSubnetsResults, error) {
+	var result ListSubnetsResults
+	err := callShape(ctx, c.caller, "Subnets", "ListSubnets", "", []shape{
+		{versions: []int{5}, releases: []string{"4.0"}},
+		{versions: []int{5}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }
 
 // SubnetsByCIDR calls Subnets.SubnetsByCIDR, which exists in facade version 5.
-// It has the params and result shapes of the Juju 4.0 schema; see also SubnetsByCIDRJuju36.
+// Its shape differs between versions or releases; it sends the one the
+// controller speaks: answers facades.SubnetsResults (version 5 in Juju 4.0);
+// answers facades.SubnetsResultsJuju36 (version 5 in Juju 3.6). The answer of
+// any shape decodes into the neutral SubnetsResults.
 //
 // SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
-func (c *SubnetsClient) SubnetsByCIDR(ctx context.Context, args facades.CIDRParams) (facades.SubnetsResults, error) {
-	var result facades.SubnetsResults
-	err := call(ctx, c.caller, "Subnets", "SubnetsByCIDR", "", []int{5}, args, &result)
-	return result, err
-}
-
-// SubnetsByCIDRJuju36 calls Subnets.SubnetsByCIDR, which exists in facade version 5.
-// It has the params and result shapes of the Juju 3.6 schema; see also SubnetsByCIDR.
-//
-// SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
-func (c *SubnetsClient) SubnetsByCIDRJuju36(ctx context.Context, args facades.CIDRParams) (facades.SubnetsResultsJuju36, error) {
-	var result facades.SubnetsResultsJuju36
-	err := call(ctx, c.caller, "Subnets", "SubnetsByCIDR", "", []int{5}, args, &result)
+func (c *SubnetsClient) SubnetsByCIDR(ctx context.Context, args facades.CIDRParams) (SubnetsResults, error) {
+	var result SubnetsResults
+	err := callShape(ctx, c.caller, "Subnets", "SubnetsByCIDR", "", []shape{
+		{versions: []int{5}, releases: []string{"4.0"}},
+		{versions: []int{5}, releases: []string{"3.6"}},
+	}, args, &result)
 	return result, err
 }

@@ -119,12 +119,12 @@ func (c *Controller) modelInfo(m *model) *facades.ModelInfo {
 
 // modelInfoV10 is a model's ModelInfo in the owner-tag shape (ModelManager
 // v10 and before).
-func (c *Controller) modelInfoV10(m *model) *facades.ModelInfoV10 {
-	var ms []facades.ModelMachineInfoV10
+func (c *Controller) modelInfoV10(m *model) *facades.ModelInfoJuju36 {
+	var ms []facades.ModelMachineInfoJuju36
 	for _, x := range c.modelMachines(m) {
-		ms = append(ms, facades.ModelMachineInfoV10{ID: x.ID, Status: x.Status, Message: x.Message, InstanceID: x.InstanceID, Hardware: x.Hardware, DisplayName: x.DisplayName})
+		ms = append(ms, facades.ModelMachineInfoJuju36{ID: x.ID, Status: x.Status, Message: x.Message, InstanceID: x.InstanceID, Hardware: x.Hardware, DisplayName: x.DisplayName})
 	}
-	return &facades.ModelInfoV10{
+	return &facades.ModelInfoJuju36{
 		AgentVersion: facades.Number(c.version), CloudCredentialTag: credentialTag(m), CloudRegion: m.region,
 		CloudTag: "cloud-" + m.cloud, ControllerUUID: c.uuid, IsController: m.isController, Life: m.life,
 		Machines: ms, Name: m.name, ProviderType: m.providerType, OwnerTag: "user-" + m.qualifier,
@@ -150,14 +150,14 @@ func (modelManagerFacade) CreateModel(cx *callCtx, a facades.ModelCreateArgs) (f
 	return *cx.c.modelInfo(m), nil
 }
 
-func (modelManagerFacade) CreateModelV10(cx *callCtx, a facades.ModelCreateArgsV10) (facades.ModelInfoV10, error) {
+func (modelManagerFacade) CreateModelJuju36(cx *callCtx, a facades.ModelCreateArgsJuju36) (facades.ModelInfoJuju36, error) {
 	owner, ok := parseTag(a.OwnerTag, "user")
 	if !ok {
-		return facades.ModelInfoV10{}, errNotValid("%q is not a valid user tag", a.OwnerTag)
+		return facades.ModelInfoJuju36{}, errNotValid("%q is not a valid user tag", a.OwnerTag)
 	}
 	m, err := cx.c.createModel(cx, a.Name, owner, a.CloudTag, a.Region, a.Credential, a.Config)
 	if err != nil {
-		return facades.ModelInfoV10{}, err
+		return facades.ModelInfoJuju36{}, err
 	}
 	return *cx.c.modelInfoV10(m), nil
 }
@@ -264,13 +264,13 @@ func (modelManagerFacade) ListModels(cx *callCtx, a facades.Entity) (facades.Use
 	return userModelList(u, cx.c.visibleModels(u, false)), nil
 }
 
-func (modelManagerFacade) ListModelsV10(cx *callCtx, a facades.Entity) (facades.UserModelListV10, error) {
+func (modelManagerFacade) ListModelsJuju36(cx *callCtx, a facades.Entity) (facades.UserModelListJuju36, error) {
 	u, err := cx.c.userFromTag(a.Tag)
 	if err != nil {
-		return facades.UserModelListV10{}, err
+		return facades.UserModelListJuju36{}, err
 	}
 	if u != cx.u && cx.u.controllerAccess != "superuser" {
-		return facades.UserModelListV10{}, errPermissionDenied
+		return facades.UserModelListJuju36{}, errPermissionDenied
 	}
 	return userModelListV10(u, cx.c.visibleModels(u, false)), nil
 }
@@ -286,11 +286,11 @@ func userModelList(u *user, ms []*model) facades.UserModelList {
 }
 
 // userModelListV10 is userModelList in the owner-tag shape.
-func userModelListV10(u *user, ms []*model) facades.UserModelListV10 {
-	out := facades.UserModelListV10{UserModels: []facades.UserModelV10{}}
+func userModelListV10(u *user, ms []*model) facades.UserModelListJuju36 {
+	out := facades.UserModelListJuju36{UserModels: []facades.UserModelJuju36{}}
 	for _, m := range ms {
-		out.UserModels = append(out.UserModels, facades.UserModelV10{LastConnection: timePtr(m.lastConn[u.name]),
-			Model: facades.ModelV10{Name: m.name, OwnerTag: "user-" + m.qualifier, Type: m.typ, UUID: m.uuid}})
+		out.UserModels = append(out.UserModels, facades.UserModelJuju36{LastConnection: timePtr(m.lastConn[u.name]),
+			Model: facades.ModelJuju36{Name: m.name, OwnerTag: "user-" + m.qualifier, Type: m.typ, UUID: m.uuid}})
 	}
 	return out
 }
@@ -327,18 +327,18 @@ func (modelManagerFacade) ListModelSummaries(cx *callCtx, a facades.ModelSummari
 	return out, nil
 }
 
-func (modelManagerFacade) ListModelSummariesV10(cx *callCtx, a facades.ModelSummariesRequest) (facades.ModelSummaryResultsV10, error) {
+func (modelManagerFacade) ListModelSummariesJuju36(cx *callCtx, a facades.ModelSummariesRequest) (facades.ModelSummaryResultsJuju36, error) {
 	c := cx.c
 	u, err := c.userFromTag(a.UserTag)
 	if err != nil {
-		return facades.ModelSummaryResultsV10{}, err
+		return facades.ModelSummaryResultsJuju36{}, err
 	}
 	if u != cx.u && cx.u.controllerAccess != "superuser" {
-		return facades.ModelSummaryResultsV10{}, errPermissionDenied
+		return facades.ModelSummaryResultsJuju36{}, errPermissionDenied
 	}
-	out := facades.ModelSummaryResultsV10{Results: []facades.ModelSummaryResultV10{}}
+	out := facades.ModelSummaryResultsJuju36{Results: []facades.ModelSummaryResultJuju36{}}
 	for _, m := range c.visibleModels(u, a.All) {
-		out.Results = append(out.Results, facades.ModelSummaryResultV10{Result: &facades.ModelSummaryV10{
+		out.Results = append(out.Results, facades.ModelSummaryResultJuju36{Result: &facades.ModelSummaryJuju36{
 			AgentVersion: facades.Number(c.version), CloudRegion: m.region, CloudTag: "cloud-" + m.cloud,
 			CloudCredentialTag: credentialTag(m),
 			ControllerUUID:     c.uuid, Counts: c.counts(m), IsController: m.isController, LastConnection: timePtr(m.lastConn[u.name].Truncate(time.Second)),
@@ -360,14 +360,14 @@ func (modelManagerFacade) ModelInfo(cx *callCtx, a facades.Entities) (facades.Mo
 	})}, nil
 }
 
-func (modelManagerFacade) ModelInfoV10(cx *callCtx, a facades.Entities) (facades.ModelInfoResultsV10, error) {
+func (modelManagerFacade) ModelInfoJuju36(cx *callCtx, a facades.Entities) (facades.ModelInfoResultsJuju36, error) {
 	c := cx.c
-	return facades.ModelInfoResultsV10{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResultV10, error) {
+	return facades.ModelInfoResultsJuju36{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelInfoResultJuju36, error) {
 		m, err := c.modelForUser(cx, e.Tag, "read")
 		if err != nil {
-			return facades.ModelInfoResultV10{}, err
+			return facades.ModelInfoResultJuju36{}, err
 		}
-		return facades.ModelInfoResultV10{Result: c.modelInfoV10(m)}, nil
+		return facades.ModelInfoResultJuju36{Result: c.modelInfoV10(m)}, nil
 	})}, nil
 }
 
@@ -386,9 +386,9 @@ func (c *Controller) modelForUser(cx *callCtx, tag, access string) (*model, erro
 // modelStatus is ModelStatus of the models tags, in the qualifier shape
 // (ModelManager v11, Controller v13 and later) when qual is set, else in
 // the owner-tag shape; the other result is empty.
-func (c *Controller) modelStatus(cx *callCtx, tags []string, qual bool) (facades.ModelStatusResults, facades.ModelStatusResultsV10) {
+func (c *Controller) modelStatus(cx *callCtx, tags []string, qual bool) (facades.ModelStatusResults, facades.ModelStatusResultsJuju36) {
 	res4 := facades.ModelStatusResults{Models: make([]facades.ModelStatus, len(tags))}
-	res3 := facades.ModelStatusResultsV10{Models: make([]facades.ModelStatusV10, len(tags))}
+	res3 := facades.ModelStatusResultsJuju36{Models: make([]facades.ModelStatusJuju36, len(tags))}
 	for i, tag := range tags {
 		m, err := c.modelForUser(cx, tag, "read")
 		if err != nil {
@@ -417,11 +417,11 @@ func (c *Controller) modelStatus(cx *callCtx, tags []string, qual bool) (facades
 			res4.Models[i] = facades.ModelStatus{ApplicationCount: len(m.apps), Applications: apps, HostedMachineCount: hosted,
 				Life: m.life, Machines: machines, ModelTag: "model-" + m.uuid, Qualifier: m.qualifier, Type: m.typ, UnitCount: m.unitCount}
 		} else {
-			var ms []facades.ModelMachineInfoV10
+			var ms []facades.ModelMachineInfoJuju36
 			for _, x := range machines {
-				ms = append(ms, facades.ModelMachineInfoV10{ID: x.ID, Status: x.Status, Message: x.Message, InstanceID: x.InstanceID, Hardware: x.Hardware})
+				ms = append(ms, facades.ModelMachineInfoJuju36{ID: x.ID, Status: x.Status, Message: x.Message, InstanceID: x.InstanceID, Hardware: x.Hardware})
 			}
-			res3.Models[i] = facades.ModelStatusV10{ApplicationCount: len(m.apps), Applications: apps, HostedMachineCount: hosted,
+			res3.Models[i] = facades.ModelStatusJuju36{ApplicationCount: len(m.apps), Applications: apps, HostedMachineCount: hosted,
 				Life: m.life, Machines: ms, ModelTag: "model-" + m.uuid, OwnerTag: "user-" + m.qualifier, Type: m.typ, UnitCount: m.unitCount}
 		}
 	}
@@ -441,7 +441,7 @@ func (modelManagerFacade) ModelStatus(cx *callCtx, a facades.Entities) (facades.
 	return res, nil
 }
 
-func (modelManagerFacade) ModelStatusV10(cx *callCtx, a facades.Entities) (facades.ModelStatusResultsV10, error) {
+func (modelManagerFacade) ModelStatusJuju36(cx *callCtx, a facades.Entities) (facades.ModelStatusResultsJuju36, error) {
 	_, res := cx.c.modelStatus(cx, entityTags(a.Entities), false)
 	return res, nil
 }
@@ -450,8 +450,8 @@ func (controllerFacade) ModelStatus(cx *callCtx, a facades.Entities) (facades.Mo
 	return modelManagerFacade{}.ModelStatus(cx, a)
 }
 
-func (controllerFacade) ModelStatusV12(cx *callCtx, a facades.Entities) (facades.ModelStatusResultsV10, error) {
-	return modelManagerFacade{}.ModelStatusV10(cx, a)
+func (controllerFacade) ModelStatusJuju36(cx *callCtx, a facades.Entities) (facades.ModelStatusResultsJuju36, error) {
+	return modelManagerFacade{}.ModelStatusJuju36(cx, a)
 }
 
 func (modelManagerFacade) DestroyModels(cx *callCtx, a facades.DestroyModelsParams) (facades.ErrorResults, error) {
@@ -558,9 +558,9 @@ func (controllerFacade) AllModels(cx *callCtx) (facades.UserModelList, error) {
 	return userModelList(cx.u, cx.c.sortedModels()), nil
 }
 
-func (controllerFacade) AllModelsV12(cx *callCtx) (facades.UserModelListV10, error) {
+func (controllerFacade) AllModelsJuju36(cx *callCtx) (facades.UserModelListJuju36, error) {
 	if err := cx.needSuperuser(); err != nil {
-		return facades.UserModelListV10{}, err
+		return facades.UserModelListJuju36{}, err
 	}
 	return userModelListV10(cx.u, cx.c.sortedModels()), nil
 }

@@ -145,19 +145,19 @@ type resourcesServer interface {
 type modelManagerServer interface {
 	ChangeModelCredential(cx *callCtx, _ facades.ChangeModelCredentialsParams) (facades.ErrorResults, error)
 	CreateModel(cx *callCtx, _ facades.ModelCreateArgs) (facades.ModelInfo, error)
-	CreateModelV10(cx *callCtx, _ facades.ModelCreateArgsV10) (facades.ModelInfoV10, error)
+	CreateModelJuju36(cx *callCtx, _ facades.ModelCreateArgsJuju36) (facades.ModelInfoJuju36, error)
 	DestroyModels(cx *callCtx, _ facades.DestroyModelsParams) (facades.ErrorResults, error)
 	DumpModels(cx *callCtx, _ facades.DumpModelRequest) (facades.StringResults, error)
 	DumpModelsDB(cx *callCtx, _ facades.Entities) (facades.MapResults, error)
 	ListModelSummaries(cx *callCtx, _ facades.ModelSummariesRequest) (facades.ModelSummaryResults, error)
-	ListModelSummariesV10(cx *callCtx, _ facades.ModelSummariesRequest) (facades.ModelSummaryResultsV10, error)
+	ListModelSummariesJuju36(cx *callCtx, _ facades.ModelSummariesRequest) (facades.ModelSummaryResultsJuju36, error)
 	ListModels(cx *callCtx, _ facades.Entity) (facades.UserModelList, error)
-	ListModelsV10(cx *callCtx, _ facades.Entity) (facades.UserModelListV10, error)
+	ListModelsJuju36(cx *callCtx, _ facades.Entity) (facades.UserModelListJuju36, error)
 	ModelDefaultsForClouds(cx *callCtx, _ facades.Entities) (facades.ModelDefaultsResults, error)
 	ModelInfo(cx *callCtx, _ facades.Entities) (facades.ModelInfoResults, error)
-	ModelInfoV10(cx *callCtx, _ facades.Entities) (facades.ModelInfoResultsV10, error)
+	ModelInfoJuju36(cx *callCtx, _ facades.Entities) (facades.ModelInfoResultsJuju36, error)
 	ModelStatus(cx *callCtx, _ facades.Entities) (facades.ModelStatusResults, error)
-	ModelStatusV10(cx *callCtx, _ facades.Entities) (facades.ModelStatusResultsV10, error)
+	ModelStatusJuju36(cx *callCtx, _ facades.Entities) (facades.ModelStatusResultsJuju36, error)
 	ModifyModelAccess(cx *callCtx, _ facades.ModifyModelAccessRequest) (facades.ErrorResults, error)
 	SetModelDefaults(cx *callCtx, _ facades.SetModelDefaults) (facades.ErrorResults, error)
 	UnsetModelDefaults(cx *callCtx, _ facades.UnsetModelDefaults) (facades.ErrorResults, error)
@@ -167,7 +167,7 @@ type modelManagerServer interface {
 // per wire shape, with the generated client's names and types.
 type controllerServer interface {
 	AllModels(cx *callCtx) (facades.UserModelList, error)
-	AllModelsV12(cx *callCtx) (facades.UserModelListV10, error)
+	AllModelsJuju36(cx *callCtx) (facades.UserModelListJuju36, error)
 	CloudSpec(cx *callCtx, _ facades.Entities) (facades.CloudSpecResults, error)
 	ConfigSet(cx *callCtx, _ facades.ControllerConfigSet) error
 	ControllerAPIInfoForModels(cx *callCtx, _ facades.Entities) (facades.ControllerAPIInfoResults, error)
@@ -178,13 +178,13 @@ type controllerServer interface {
 	GetCloudSpec(cx *callCtx, _ facades.ModelTag) (facades.CloudSpecResult, error)
 	GetControllerAccess(cx *callCtx, _ facades.Entities) (facades.UserAccessResults, error)
 	HostedModelConfigs(cx *callCtx) (facades.HostedModelConfigsResults, error)
-	HostedModelConfigsV12(cx *callCtx) (facades.HostedModelConfigsResultsV12, error)
+	HostedModelConfigsJuju36(cx *callCtx) (facades.HostedModelConfigsResultsJuju36, error)
 	IdentityProviderURL(cx *callCtx) (facades.StringResult, error)
 	InitiateMigration(cx *callCtx, _ facades.InitiateMigrationArgs) (facades.InitiateMigrationResults, error)
 	ListBlockedModels(cx *callCtx) (facades.ModelBlockInfoList, error)
-	ListBlockedModelsV12(cx *callCtx) (facades.ModelBlockInfoListV12, error)
+	ListBlockedModelsJuju36(cx *callCtx) (facades.ModelBlockInfoListJuju36, error)
 	ModelStatus(cx *callCtx, _ facades.Entities) (facades.ModelStatusResults, error)
-	ModelStatusV12(cx *callCtx, _ facades.Entities) (facades.ModelStatusResultsV10, error)
+	ModelStatusJuju36(cx *callCtx, _ facades.Entities) (facades.ModelStatusResultsJuju36, error)
 	ModifyControllerAccess(cx *callCtx, _ facades.ModifyControllerAccessRequest) (facades.ErrorResults, error)
 	MongoVersion(cx *callCtx) (facades.StringResult, error)
 	RemoveBlocks(cx *callCtx, _ facades.RemoveBlocksArgs) error
@@ -200,10 +200,10 @@ type applicationOffersServer interface {
 	ApplicationOffers(cx *callCtx, _ facades.OfferURLs) (facades.ApplicationOffersResults, error)
 	DestroyOffers(cx *callCtx, _ facades.DestroyApplicationOffers) (facades.ErrorResults, error)
 	FindApplicationOffers(cx *callCtx, _ facades.OfferFilters) (facades.QueryApplicationOffersResultsV5, error)
-	FindApplicationOffersV5(cx *callCtx, _ facades.OfferFiltersV5) (facades.QueryApplicationOffersResultsV5, error)
+	FindApplicationOffersJuju36(cx *callCtx, _ facades.OfferFiltersJuju36) (facades.QueryApplicationOffersResultsV5, error)
 	GetConsumeDetails(cx *callCtx, _ facades.ConsumeOfferDetailsArg) (facades.ConsumeOfferDetailsResults, error)
 	ListApplicationOffers(cx *callCtx, _ facades.OfferFilters) (facades.QueryApplicationOffersResultsV5, error)
-	ListApplicationOffersV5(cx *callCtx, _ facades.OfferFiltersV5) (facades.QueryApplicationOffersResultsV5, error)
+	ListApplicationOffersJuju36(cx *callCtx, _ facades.OfferFiltersJuju36) (facades.QueryApplicationOffersResultsV5, error)
 	ModifyOfferAccess(cx *callCtx, _ facades.ModifyOfferAccessRequest) (facades.ErrorResults, error)
 	Offer(cx *callCtx, _ facades.AddApplicationOffers) (facades.ErrorResults, error)
 	RemoteApplicationInfo(cx *callCtx, _ facades.OfferURLs) (facades.RemoteApplicationInfoResults, error)
@@ -390,7 +390,7 @@ type modelUpgraderServer interface {
 // per wire shape, with the generated client's names and types.
 type bundleServer interface {
 	ExportBundle(cx *callCtx, _ facades.ExportBundleParams) (facades.StringResult, error)
-	ExportBundleV6(cx *callCtx, _ facades.ExportBundleParamsV6) (facades.StringResult, error)
+	ExportBundleJuju36(cx *callCtx, _ facades.ExportBundleParamsJuju36) (facades.StringResult, error)
 	GetChanges(cx *callCtx, _ facades.BundleChangesParams) (facades.BundleChangesResults, error)
 	GetChangesMapArgs(cx *callCtx, _ facades.BundleChangesParams) (facades.BundleChangesMapArgsResults, error)
 }
@@ -917,12 +917,12 @@ func callModelManagerCreateModel(s *facadeServers, cx *callCtx, p json.RawMessag
 	return s.ModelManager.CreateModel(cx, a)
 }
 
-func callModelManagerCreateModelV10(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.ModelCreateArgsV10
+func callModelManagerCreateModelJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	var a facades.ModelCreateArgsJuju36
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ModelManager.CreateModelV10(cx, a)
+	return s.ModelManager.CreateModelJuju36(cx, a)
 }
 
 func callModelManagerDestroyModels(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -957,12 +957,12 @@ func callModelManagerListModelSummaries(s *facadeServers, cx *callCtx, p json.Ra
 	return s.ModelManager.ListModelSummaries(cx, a)
 }
 
-func callModelManagerListModelSummariesV10(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+func callModelManagerListModelSummariesJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
 	var a facades.ModelSummariesRequest
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ModelManager.ListModelSummariesV10(cx, a)
+	return s.ModelManager.ListModelSummariesJuju36(cx, a)
 }
 
 func callModelManagerListModels(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -973,12 +973,12 @@ func callModelManagerListModels(s *facadeServers, cx *callCtx, p json.RawMessage
 	return s.ModelManager.ListModels(cx, a)
 }
 
-func callModelManagerListModelsV10(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+func callModelManagerListModelsJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
 	var a facades.Entity
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ModelManager.ListModelsV10(cx, a)
+	return s.ModelManager.ListModelsJuju36(cx, a)
 }
 
 func callModelManagerModelDefaultsForClouds(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -997,12 +997,12 @@ func callModelManagerModelInfo(s *facadeServers, cx *callCtx, p json.RawMessage)
 	return s.ModelManager.ModelInfo(cx, a)
 }
 
-func callModelManagerModelInfoV10(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+func callModelManagerModelInfoJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
 	var a facades.Entities
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ModelManager.ModelInfoV10(cx, a)
+	return s.ModelManager.ModelInfoJuju36(cx, a)
 }
 
 func callModelManagerModelStatus(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1013,12 +1013,12 @@ func callModelManagerModelStatus(s *facadeServers, cx *callCtx, p json.RawMessag
 	return s.ModelManager.ModelStatus(cx, a)
 }
 
-func callModelManagerModelStatusV10(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+func callModelManagerModelStatusJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
 	var a facades.Entities
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ModelManager.ModelStatusV10(cx, a)
+	return s.ModelManager.ModelStatusJuju36(cx, a)
 }
 
 func callModelManagerModifyModelAccess(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1049,8 +1049,8 @@ func callControllerAllModels(s *facadeServers, cx *callCtx, p json.RawMessage) (
 	return s.Controller.AllModels(cx)
 }
 
-func callControllerAllModelsV12(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	return s.Controller.AllModelsV12(cx)
+func callControllerAllModelsJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	return s.Controller.AllModelsJuju36(cx)
 }
 
 func callControllerCloudSpec(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1117,8 +1117,8 @@ func callControllerHostedModelConfigs(s *facadeServers, cx *callCtx, p json.RawM
 	return s.Controller.HostedModelConfigs(cx)
 }
 
-func callControllerHostedModelConfigsV12(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	return s.Controller.HostedModelConfigsV12(cx)
+func callControllerHostedModelConfigsJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	return s.Controller.HostedModelConfigsJuju36(cx)
 }
 
 func callControllerIdentityProviderURL(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1137,8 +1137,8 @@ func callControllerListBlockedModels(s *facadeServers, cx *callCtx, p json.RawMe
 	return s.Controller.ListBlockedModels(cx)
 }
 
-func callControllerListBlockedModelsV12(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	return s.Controller.ListBlockedModelsV12(cx)
+func callControllerListBlockedModelsJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	return s.Controller.ListBlockedModelsJuju36(cx)
 }
 
 func callControllerModelStatus(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1149,12 +1149,12 @@ func callControllerModelStatus(s *facadeServers, cx *callCtx, p json.RawMessage)
 	return s.Controller.ModelStatus(cx, a)
 }
 
-func callControllerModelStatusV12(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+func callControllerModelStatusJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
 	var a facades.Entities
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.Controller.ModelStatusV12(cx, a)
+	return s.Controller.ModelStatusJuju36(cx, a)
 }
 
 func callControllerModifyControllerAccess(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1221,12 +1221,12 @@ func callApplicationOffersFindApplicationOffers(s *facadeServers, cx *callCtx, p
 	return s.ApplicationOffers.FindApplicationOffers(cx, a)
 }
 
-func callApplicationOffersFindApplicationOffersV5(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.OfferFiltersV5
+func callApplicationOffersFindApplicationOffersJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	var a facades.OfferFiltersJuju36
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ApplicationOffers.FindApplicationOffersV5(cx, a)
+	return s.ApplicationOffers.FindApplicationOffersJuju36(cx, a)
 }
 
 func callApplicationOffersGetConsumeDetails(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -1245,12 +1245,12 @@ func callApplicationOffersListApplicationOffers(s *facadeServers, cx *callCtx, p
 	return s.ApplicationOffers.ListApplicationOffers(cx, a)
 }
 
-func callApplicationOffersListApplicationOffersV5(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.OfferFiltersV5
+func callApplicationOffersListApplicationOffersJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	var a facades.OfferFiltersJuju36
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.ApplicationOffers.ListApplicationOffersV5(cx, a)
+	return s.ApplicationOffers.ListApplicationOffersJuju36(cx, a)
 }
 
 func callApplicationOffersModifyOfferAccess(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -2045,12 +2045,12 @@ func callBundleExportBundle(s *facadeServers, cx *callCtx, p json.RawMessage) (a
 	return s.Bundle.ExportBundle(cx, a)
 }
 
-func callBundleExportBundleV6(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
-	var a facades.ExportBundleParamsV6
+func callBundleExportBundleJuju36(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
+	var a facades.ExportBundleParamsJuju36
 	if err := decode(p, &a); err != nil {
 		return nil, err
 	}
-	return s.Bundle.ExportBundleV6(cx, a)
+	return s.Bundle.ExportBundleJuju36(cx, a)
 }
 
 func callBundleGetChanges(s *facadeServers, cx *callCtx, p json.RawMessage) (any, error) {
@@ -2162,21 +2162,21 @@ var dispatch40 = map[string]map[string][]dispatchEntry{
 	},
 	"ModelManager": {
 		"ChangeModelCredential":  {{minV: 0, maxV: 0, nolock: false, call: callModelManagerChangeModelCredential}},
-		"CreateModel":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerCreateModelV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerCreateModel}},
+		"CreateModel":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerCreateModelJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerCreateModel}},
 		"DestroyModels":          {{minV: 0, maxV: 0, nolock: false, call: callModelManagerDestroyModels}},
 		"DumpModels":             {{minV: 0, maxV: 0, nolock: false, call: callModelManagerDumpModels}},
 		"DumpModelsDB":           {{minV: 0, maxV: 0, nolock: false, call: callModelManagerDumpModelsDB}},
-		"ListModelSummaries":     {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelSummariesV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModelSummaries}},
-		"ListModels":             {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelsV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModels}},
+		"ListModelSummaries":     {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelSummariesJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModelSummaries}},
+		"ListModels":             {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelsJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModels}},
 		"ModelDefaultsForClouds": {{minV: 0, maxV: 0, nolock: false, call: callModelManagerModelDefaultsForClouds}},
-		"ModelInfo":              {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelInfoV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelInfo}},
-		"ModelStatus":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelStatusV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelStatus}},
+		"ModelInfo":              {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelInfoJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelInfo}},
+		"ModelStatus":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelStatusJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelStatus}},
 		"ModifyModelAccess":      {{minV: 0, maxV: 0, nolock: false, call: callModelManagerModifyModelAccess}},
 		"SetModelDefaults":       {{minV: 0, maxV: 0, nolock: false, call: callModelManagerSetModelDefaults}},
 		"UnsetModelDefaults":     {{minV: 0, maxV: 0, nolock: false, call: callModelManagerUnsetModelDefaults}},
 	},
 	"Controller": {
-		"AllModels":                  {{minV: 0, maxV: 12, nolock: false, call: callControllerAllModelsV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerAllModels}},
+		"AllModels":                  {{minV: 0, maxV: 12, nolock: false, call: callControllerAllModelsJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerAllModels}},
 		"CloudSpec":                  {{minV: 0, maxV: 0, nolock: false, call: callControllerCloudSpec}},
 		"ConfigSet":                  {{minV: 0, maxV: 0, nolock: false, call: callControllerConfigSet}},
 		"ControllerAPIInfoForModels": {{minV: 0, maxV: 0, nolock: false, call: callControllerControllerAPIInfoForModels}},
@@ -2186,11 +2186,11 @@ var dispatch40 = map[string]map[string][]dispatchEntry{
 		"DestroyController":          {{minV: 0, maxV: 0, nolock: false, call: callControllerDestroyController}},
 		"GetCloudSpec":               {{minV: 0, maxV: 0, nolock: false, call: callControllerGetCloudSpec}},
 		"GetControllerAccess":        {{minV: 0, maxV: 0, nolock: false, call: callControllerGetControllerAccess}},
-		"HostedModelConfigs":         {{minV: 0, maxV: 12, nolock: false, call: callControllerHostedModelConfigsV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerHostedModelConfigs}},
+		"HostedModelConfigs":         {{minV: 0, maxV: 12, nolock: false, call: callControllerHostedModelConfigsJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerHostedModelConfigs}},
 		"IdentityProviderURL":        {{minV: 0, maxV: 0, nolock: false, call: callControllerIdentityProviderURL}},
 		"InitiateMigration":          {{minV: 0, maxV: 0, nolock: false, call: callControllerInitiateMigration}},
-		"ListBlockedModels":          {{minV: 0, maxV: 12, nolock: false, call: callControllerListBlockedModelsV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerListBlockedModels}},
-		"ModelStatus":                {{minV: 0, maxV: 12, nolock: false, call: callControllerModelStatusV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerModelStatus}},
+		"ListBlockedModels":          {{minV: 0, maxV: 12, nolock: false, call: callControllerListBlockedModelsJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerListBlockedModels}},
+		"ModelStatus":                {{minV: 0, maxV: 12, nolock: false, call: callControllerModelStatusJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerModelStatus}},
 		"ModifyControllerAccess":     {{minV: 0, maxV: 0, nolock: false, call: callControllerModifyControllerAccess}},
 		"MongoVersion":               {{minV: 0, maxV: 0, nolock: false, call: callControllerMongoVersion}},
 		"RemoveBlocks":               {{minV: 0, maxV: 0, nolock: false, call: callControllerRemoveBlocks}},
@@ -2202,9 +2202,9 @@ var dispatch40 = map[string]map[string][]dispatchEntry{
 	"ApplicationOffers": {
 		"ApplicationOffers":     {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersApplicationOffers}},
 		"DestroyOffers":         {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersDestroyOffers}},
-		"FindApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersFindApplicationOffersV5}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersFindApplicationOffers}},
+		"FindApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersFindApplicationOffersJuju36}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersFindApplicationOffers}},
 		"GetConsumeDetails":     {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersGetConsumeDetails}},
-		"ListApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersListApplicationOffersV5}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersListApplicationOffers}},
+		"ListApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersListApplicationOffersJuju36}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersListApplicationOffers}},
 		"ModifyOfferAccess":     {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersModifyOfferAccess}},
 		"Offer":                 {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersOffer}},
 		"RemoteApplicationInfo": {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersRemoteApplicationInfo}},
@@ -2338,7 +2338,7 @@ var dispatch40 = map[string]map[string][]dispatchEntry{
 		"UpgradeModel":      {{minV: 0, maxV: 0, nolock: false, call: callModelUpgraderUpgradeModel}},
 	},
 	"Bundle": {
-		"ExportBundle":      {{minV: 0, maxV: 7, nolock: false, call: callBundleExportBundleV6}, {minV: 8, maxV: 0, nolock: false, call: callBundleExportBundle}},
+		"ExportBundle":      {{minV: 0, maxV: 7, nolock: false, call: callBundleExportBundleJuju36}, {minV: 8, maxV: 0, nolock: false, call: callBundleExportBundle}},
 		"GetChanges":        {{minV: 0, maxV: 0, nolock: false, call: callBundleGetChanges}},
 		"GetChangesMapArgs": {{minV: 0, maxV: 0, nolock: false, call: callBundleGetChangesMapArgs}},
 	},
@@ -2429,21 +2429,21 @@ var dispatch36 = map[string]map[string][]dispatchEntry{
 	},
 	"ModelManager": {
 		"ChangeModelCredential":  {{minV: 0, maxV: 0, nolock: false, call: callModelManagerChangeModelCredential}},
-		"CreateModel":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerCreateModelV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerCreateModel}},
+		"CreateModel":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerCreateModelJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerCreateModel}},
 		"DestroyModels":          {{minV: 0, maxV: 0, nolock: false, call: callModelManagerDestroyModels}},
 		"DumpModels":             {{minV: 0, maxV: 0, nolock: false, call: callModelManagerDumpModels}},
 		"DumpModelsDB":           {{minV: 0, maxV: 0, nolock: false, call: callModelManagerDumpModelsDB}},
-		"ListModelSummaries":     {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelSummariesV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModelSummaries}},
-		"ListModels":             {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelsV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModels}},
+		"ListModelSummaries":     {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelSummariesJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModelSummaries}},
+		"ListModels":             {{minV: 0, maxV: 10, nolock: false, call: callModelManagerListModelsJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerListModels}},
 		"ModelDefaultsForClouds": {{minV: 0, maxV: 0, nolock: false, call: callModelManagerModelDefaultsForClouds}},
-		"ModelInfo":              {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelInfoV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelInfo}},
-		"ModelStatus":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelStatusV10}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelStatus}},
+		"ModelInfo":              {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelInfoJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelInfo}},
+		"ModelStatus":            {{minV: 0, maxV: 10, nolock: false, call: callModelManagerModelStatusJuju36}, {minV: 11, maxV: 0, nolock: false, call: callModelManagerModelStatus}},
 		"ModifyModelAccess":      {{minV: 0, maxV: 0, nolock: false, call: callModelManagerModifyModelAccess}},
 		"SetModelDefaults":       {{minV: 0, maxV: 0, nolock: false, call: callModelManagerSetModelDefaults}},
 		"UnsetModelDefaults":     {{minV: 0, maxV: 0, nolock: false, call: callModelManagerUnsetModelDefaults}},
 	},
 	"Controller": {
-		"AllModels":                  {{minV: 0, maxV: 12, nolock: false, call: callControllerAllModelsV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerAllModels}},
+		"AllModels":                  {{minV: 0, maxV: 12, nolock: false, call: callControllerAllModelsJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerAllModels}},
 		"CloudSpec":                  {{minV: 0, maxV: 0, nolock: false, call: callControllerCloudSpec}},
 		"ConfigSet":                  {{minV: 0, maxV: 0, nolock: false, call: callControllerConfigSet}},
 		"ControllerAPIInfoForModels": {{minV: 0, maxV: 0, nolock: false, call: callControllerControllerAPIInfoForModels}},
@@ -2452,11 +2452,11 @@ var dispatch36 = map[string]map[string][]dispatchEntry{
 		"DestroyController":          {{minV: 0, maxV: 0, nolock: false, call: callControllerDestroyController}},
 		"GetCloudSpec":               {{minV: 0, maxV: 0, nolock: false, call: callControllerGetCloudSpec}},
 		"GetControllerAccess":        {{minV: 0, maxV: 0, nolock: false, call: callControllerGetControllerAccess}},
-		"HostedModelConfigs":         {{minV: 0, maxV: 12, nolock: false, call: callControllerHostedModelConfigsV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerHostedModelConfigs}},
+		"HostedModelConfigs":         {{minV: 0, maxV: 12, nolock: false, call: callControllerHostedModelConfigsJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerHostedModelConfigs}},
 		"IdentityProviderURL":        {{minV: 0, maxV: 0, nolock: false, call: callControllerIdentityProviderURL}},
 		"InitiateMigration":          {{minV: 0, maxV: 0, nolock: false, call: callControllerInitiateMigration}},
-		"ListBlockedModels":          {{minV: 0, maxV: 12, nolock: false, call: callControllerListBlockedModelsV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerListBlockedModels}},
-		"ModelStatus":                {{minV: 0, maxV: 12, nolock: false, call: callControllerModelStatusV12}, {minV: 13, maxV: 0, nolock: false, call: callControllerModelStatus}},
+		"ListBlockedModels":          {{minV: 0, maxV: 12, nolock: false, call: callControllerListBlockedModelsJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerListBlockedModels}},
+		"ModelStatus":                {{minV: 0, maxV: 12, nolock: false, call: callControllerModelStatusJuju36}, {minV: 13, maxV: 0, nolock: false, call: callControllerModelStatus}},
 		"ModifyControllerAccess":     {{minV: 0, maxV: 0, nolock: false, call: callControllerModifyControllerAccess}},
 		"MongoVersion":               {{minV: 0, maxV: 0, nolock: false, call: callControllerMongoVersion}},
 		"RemoveBlocks":               {{minV: 0, maxV: 0, nolock: false, call: callControllerRemoveBlocks}},
@@ -2467,9 +2467,9 @@ var dispatch36 = map[string]map[string][]dispatchEntry{
 	"ApplicationOffers": {
 		"ApplicationOffers":     {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersApplicationOffers}},
 		"DestroyOffers":         {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersDestroyOffers}},
-		"FindApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersFindApplicationOffersV5}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersFindApplicationOffers}},
+		"FindApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersFindApplicationOffersJuju36}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersFindApplicationOffers}},
 		"GetConsumeDetails":     {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersGetConsumeDetails}},
-		"ListApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersListApplicationOffersV5}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersListApplicationOffers}},
+		"ListApplicationOffers": {{minV: 0, maxV: 5, nolock: false, call: callApplicationOffersListApplicationOffersJuju36}, {minV: 6, maxV: 0, nolock: false, call: callApplicationOffersListApplicationOffers}},
 		"ModifyOfferAccess":     {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersModifyOfferAccess}},
 		"Offer":                 {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersOffer}},
 		"RemoteApplicationInfo": {{minV: 0, maxV: 0, nolock: false, call: callApplicationOffersRemoteApplicationInfo}},
@@ -2602,7 +2602,7 @@ var dispatch36 = map[string]map[string][]dispatchEntry{
 		"UpgradeModel":      {{minV: 0, maxV: 0, nolock: false, call: callModelUpgraderUpgradeModel}},
 	},
 	"Bundle": {
-		"ExportBundle":      {{minV: 0, maxV: 7, nolock: false, call: callBundleExportBundleV6}, {minV: 8, maxV: 0, nolock: false, call: callBundleExportBundle}},
+		"ExportBundle":      {{minV: 0, maxV: 7, nolock: false, call: callBundleExportBundleJuju36}, {minV: 8, maxV: 0, nolock: false, call: callBundleExportBundle}},
 		"GetChanges":        {{minV: 0, maxV: 0, nolock: false, call: callBundleGetChanges}},
 		"GetChangesMapArgs": {{minV: 0, maxV: 0, nolock: false, call: callBundleGetChangesMapArgs}},
 	},

@@ -132,8 +132,8 @@ func (unimplementedController) HostedModelConfigs(cx *callCtx) (facades.HostedMo
 	return facades.HostedModelConfigsResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedController) HostedModelConfigsV12(cx *callCtx) (facades.HostedModelConfigsResultsV12, error) {
-	return facades.HostedModelConfigsResultsV12{}, errUnimplemented(cx)
+func (unimplementedController) HostedModelConfigsJuju36(cx *callCtx) (facades.HostedModelConfigsResultsJuju36, error) {
+	return facades.HostedModelConfigsResultsJuju36{}, errUnimplemented(cx)
 }
 
 func (unimplementedController) InitiateMigration(cx *callCtx, _ facades.InitiateMigrationArgs) (facades.InitiateMigrationResults, error) {
@@ -144,8 +144,8 @@ func (unimplementedController) ListBlockedModels(cx *callCtx) (facades.ModelBloc
 	return facades.ModelBlockInfoList{}, errUnimplemented(cx)
 }
 
-func (unimplementedController) ListBlockedModelsV12(cx *callCtx) (facades.ModelBlockInfoListV12, error) {
-	return facades.ModelBlockInfoListV12{}, errUnimplemented(cx)
+func (unimplementedController) ListBlockedModelsJuju36(cx *callCtx) (facades.ModelBlockInfoListJuju36, error) {
+	return facades.ModelBlockInfoListJuju36{}, errUnimplemented(cx)
 }
 
 func (unimplementedController) MongoVersion(cx *callCtx) (facades.StringResult, error) {
@@ -184,7 +184,7 @@ func (unimplementedApplicationOffers) FindApplicationOffers(cx *callCtx, _ facad
 	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
 }
 
-func (unimplementedApplicationOffers) FindApplicationOffersV5(cx *callCtx, _ facades.OfferFiltersV5) (facades.QueryApplicationOffersResultsV5, error) {
+func (unimplementedApplicationOffers) FindApplicationOffersJuju36(cx *callCtx, _ facades.OfferFiltersJuju36) (facades.QueryApplicationOffersResultsV5, error) {
 	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
 }
 
@@ -196,7 +196,7 @@ func (unimplementedApplicationOffers) ListApplicationOffers(cx *callCtx, _ facad
 	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
 }
 
-func (unimplementedApplicationOffers) ListApplicationOffersV5(cx *callCtx, _ facades.OfferFiltersV5) (facades.QueryApplicationOffersResultsV5, error) {
+func (unimplementedApplicationOffers) ListApplicationOffersJuju36(cx *callCtx, _ facades.OfferFiltersJuju36) (facades.QueryApplicationOffersResultsV5, error) {
 	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
 }
 
@@ -504,7 +504,7 @@ func (unimplementedBundle) ExportBundle(cx *callCtx, _ facades.ExportBundleParam
 	return facades.StringResult{}, errUnimplemented(cx)
 }
 
-func (unimplementedBundle) ExportBundleV6(cx *callCtx, _ facades.ExportBundleParamsV6) (facades.StringResult, error) {
+func (unimplementedBundle) ExportBundleJuju36(cx *callCtx, _ facades.ExportBundleParamsJuju36) (facades.StringResult, error) {
 	return facades.StringResult{}, errUnimplemented(cx)
 }
 
@@ -545,10 +545,10 @@ var unimplementedMethods = []string{
 	"Controller.DestroyController",
 	"Controller.GetCloudSpec",
 	"Controller.HostedModelConfigs",
-	"Controller.HostedModelConfigsV12",
+	"Controller.HostedModelConfigsJuju36",
 	"Controller.InitiateMigration",
 	"Controller.ListBlockedModels",
-	"Controller.ListBlockedModelsV12",
+	"Controller.ListBlockedModelsJuju36",
 	"Controller.MongoVersion",
 	"Controller.RemoveBlocks",
 	"Controller.WatchAllModelSummaries",
@@ -557,10 +557,10 @@ var unimplementedMethods = []string{
 	"ApplicationOffers.ApplicationOffers",
 	"ApplicationOffers.DestroyOffers",
 	"ApplicationOffers.FindApplicationOffers",
-	"ApplicationOffers.FindApplicationOffersV5",
+	"ApplicationOffers.FindApplicationOffersJuju36",
 	"ApplicationOffers.GetConsumeDetails",
 	"ApplicationOffers.ListApplicationOffers",
-	"ApplicationOffers.ListApplicationOffersV5",
+	"ApplicationOffers.ListApplicationOffersJuju36",
 	"ApplicationOffers.ModifyOfferAccess",
 	"ApplicationOffers.Offer",
 	"ApplicationOffers.RemoteApplicationInfo",
@@ -626,7 +626,7 @@ var unimplementedMethods = []string{
 	"ModelUpgrader.AbortModelUpgrade",
 	"ModelUpgrader.UpgradeModel",
 	"Bundle.ExportBundle",
-	"Bundle.ExportBundleV6",
+	"Bundle.ExportBundleJuju36",
 	"Bundle.GetChanges",
 	"Bundle.GetChangesMapArgs",
 }
