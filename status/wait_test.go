@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -658,7 +658,7 @@ func TestPollingSourcePrincipalsNotListed(t *testing.T) {
 			mu.Lock()
 			got = append(got, patterns)
 			mu.Unlock()
-			var fs facades.FullStatus
+			var fs apiclient.FullStatus
 			if err := json.Unmarshal(data, &fs); err != nil {
 				return nil, err
 			}
