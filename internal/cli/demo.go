@@ -82,7 +82,7 @@ func parseDemoFlags(args []string, stderr io.Writer) (*demoOptions, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("%w: gojuju demo takes no arguments, got %q", ErrUsage, fs.Args())
@@ -95,7 +95,7 @@ func parseDemoFlags(args []string, stderr io.Writer) (*demoOptions, error) {
 	} else {
 		sp, err := jujusim.ParseSpeed(o.speed)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --speed: %v", ErrUsage, err)
+			return nil, fmt.Errorf("%w: --speed: %w", ErrUsage, err)
 		}
 		switch sp {
 		case jujusim.SpeedRealistic:
@@ -294,7 +294,7 @@ func (d *demo) deploy(ctx context.Context) error {
 	if d.ctrl.IsJuju4() {
 		_, err := d.model.Deploy(ctx, "wordpress", &juju.DeployOptions{Series: "jammy"})
 		if !errors.Is(err, juju.ErrSeriesNotSupported) {
-			return fmt.Errorf("deploying with a series on Juju 4 should fail with ErrSeriesNotSupported, got %v", err)
+			return fmt.Errorf("deploying with a series on Juju 4 should fail with ErrSeriesNotSupported, got %w", err)
 		}
 		d.say("Tried to deploy wordpress with series \"jammy\"; Juju 4 has no series, so gojuju refuses before sending anything:")
 		d.note("%v", err)

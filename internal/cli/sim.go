@@ -65,7 +65,7 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("%w: gojuju sim takes no arguments, got %q", ErrUsage, fs.Args())
@@ -75,25 +75,25 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 	}
 	sp, err := jujusim.ParseSpeed(speed)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --speed: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: --speed: %w", ErrUsage, err)
 	}
 	o.speed = sp
 	if _, _, err := net.SplitHostPort(o.listen); err != nil {
-		return nil, fmt.Errorf("%w: --listen %q: %v", ErrUsage, o.listen, err)
+		return nil, fmt.Errorf("%w: --listen %q: %w", ErrUsage, o.listen, err)
 	}
 	if o.controller == "" {
 		return nil, fmt.Errorf("%w: --controller must not be empty", ErrUsage)
 	}
 	if o.seed, o.seedOrder, err = parseSeed(seed); err != nil {
-		return nil, fmt.Errorf("%w: --seed: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: --seed: %w", ErrUsage, err)
 	}
 	if behaviour != "" {
 		data, err := os.ReadFile(behaviour)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --behaviour: %v", ErrUsage, err)
+			return nil, fmt.Errorf("%w: --behaviour: %w", ErrUsage, err)
 		}
 		if o.behaviour, err = jujusim.ParseBehaviourFile(data); err != nil {
-			return nil, fmt.Errorf("%w: --behaviour %s: %v", ErrUsage, behaviour, err)
+			return nil, fmt.Errorf("%w: --behaviour %s: %w", ErrUsage, behaviour, err)
 		}
 		o.behaviourPath = behaviour
 	}

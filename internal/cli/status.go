@@ -78,7 +78,7 @@ func parseStatusFlags(args []string, stderr io.Writer) (*statusFlags, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	switch f.format {
 	case "tabular", "json", "yaml":

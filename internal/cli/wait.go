@@ -86,7 +86,7 @@ func parseWaitFlags(args []string, stderr io.Writer) (*waitFlags, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if len(pos) > 0 {
 		return nil, fmt.Errorf("%w: unexpected argument %q (name applications with --apps)", ErrUsage, pos[0])
@@ -280,7 +280,9 @@ func (v *waitView) draw(p status.WaitProgress) {
 			fmt.Fprintf(&b, "  %s\n", r)
 		}
 	}
-	io.WriteString(v.w, b.String())
+	// The live view is best effort: a failed write to the terminal changes
+	// nothing about the wait, whose result is reported at the end.
+	_, _ = io.WriteString(v.w, b.String())
 }
 
 func (v *waitView) finish(s *status.Status, err error) {
