@@ -13,7 +13,7 @@ import (
 	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
-// AnyModel, given as the model UUID to SetBehaviour, SetExecHandler and
+// AnyModel is the model UUID that, given to SetBehaviour, SetExecHandler and
 // SetRelationData, applies the setting to every model, those created later
 // included, except where a model has a setting of its own.
 const AnyModel = core.AnyModel
@@ -115,7 +115,7 @@ func ParseBehaviourFile(data []byte) (*BehaviourFile, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: %v", ErrBadBehaviourFile, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadBehaviourFile, err)
 	}
 	out := &BehaviourFile{Applications: map[string]Behaviour{}}
 	names := make([]string, 0, len(raw.Applications))

@@ -1,6 +1,6 @@
 package core
 
-// AnyModel, given as the model UUID to SetBehaviour, SetExecHandler and
+// AnyModel is the model UUID that, given to SetBehaviour, SetExecHandler and
 // SetRelationData, makes the setting apply to every model, those created
 // later included, unless the model has a setting of its own.
 const AnyModel = "*"

@@ -112,7 +112,9 @@ func FuzzCall(f *testing.F) {
 		}
 		res, err := c.Call(context.Background(), sess, fm[0], ver, fm[1], "", json.RawMessage(params))
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			// The handler must return the *Error itself, not wrap it: the
+			// transport's AsError would drop a wrapper's text on the wire.
+			if _, ok := err.(*Error); !ok { //nolint:errorlint // see above: a wrapped *Error is the defect looked for
 				t.Fatalf("%s.%s: error %T %v", fm[0], fm[1], err, err)
 			}
 			return

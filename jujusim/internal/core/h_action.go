@@ -79,7 +79,7 @@ func (c *Controller) enqueue(m *model, summary string, reqs []facades.Action) fa
 	out := facades.EnqueuedActions{Operation: "operation-" + strconv.Itoa(op.id)}
 	for _, req := range reqs {
 		u, err := c.resolveReceiver(m, req.Receiver)
-		if e, ok := err.(*Error); ok && e.Code == CodeNotFound && c.is4() && !strings.HasSuffix(req.Receiver, "/leader") {
+		if e := AsError(err); e != nil && e.Code == CodeNotFound && c.is4() && !strings.HasSuffix(req.Receiver, "/leader") {
 			// As the real 4.0.15 server: the domain error, without a code.
 			name := strings.TrimPrefix(req.Receiver, "unit-")
 			if i := strings.LastIndex(name, "-"); i > 0 && strings.HasPrefix(req.Receiver, "unit-") {

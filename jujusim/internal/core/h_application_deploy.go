@@ -311,7 +311,7 @@ func (applicationFacade) Deploy(cx *callCtx, a facades.ApplicationsDeploy) (faca
 		if app != nil {
 			c.attachDeployResources(cx.m, app, d.Resources, nil)
 		}
-		if e, ok := err.(*Error); ok && e.Code == CodeAlreadyExists && c.is4() {
+		if e := AsError(err); e != nil && e.Code == CodeAlreadyExists && c.is4() {
 			// As the real 4.0.15 server's Application.Deploy: the
 			// domain error, without a code.
 			kind := "IAAS"
