@@ -125,7 +125,7 @@ func (rs *replayServer) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	defer ws.CloseNow()
+	defer func() { _ = ws.CloseNow() }() // the client may have closed it already
 	ws.SetReadLimit(-1)
 	rs.mu.Lock()
 	rs.path, rs.headers = r.URL.Path, r.Header.Clone()

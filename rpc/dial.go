@@ -223,7 +223,7 @@ func (d *dialer) dialOne(ctx context.Context, ep endpoint) (*Conn, error) {
 			log.LogAttrs(ctx, slog.LevelDebug, "rpc dial failed", slog.String("addr", ep.addr), slog.String("error", err.Error()))
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%v)", ctxErr, err)
+			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
 		return nil, err
 	}
