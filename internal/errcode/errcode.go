@@ -63,7 +63,10 @@ const noSuchRequestMessage = "no such request "
 
 // Is reports whether a server error with the given code and message matches
 // target, one of the sentinels of this package. Every server error matches
-// ErrRefused.
+// ErrRefused. It is the body of rpc.Error.Is and facades.Error.Is, and so
+// compares target by identity.
+//
+//nolint:errorlint // an Is method's body: target is the sentinel asked about
 func Is(code, message string, target error) bool {
 	if target == ErrRefused {
 		return true
