@@ -203,7 +203,7 @@ func timeoutCause(ctx context.Context, err error) error {
 	if !errors.As(context.Cause(ctx), &te) || errors.As(err, &te) {
 		return err
 	}
-	if err == context.DeadlineExceeded {
+	if err == context.DeadlineExceeded { //nolint:errorlint // the bare sentinel, as said above; a wrapped one is kept below
 		return te
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
