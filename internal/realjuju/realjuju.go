@@ -251,7 +251,7 @@ func startOn(ctx context.Context, dir string, port int) (*Server, error) {
 	runErr := cmd.Run()
 	vars := parseExports(stdout.String())
 	if runErr != nil && vars["REALJUJU_PORT"] == "" {
-		return nil, fmt.Errorf("port %d: %v: %s", port, runErr, oneLine(stderr.String()))
+		return nil, fmt.Errorf("port %d: %w: %s", port, runErr, oneLine(stderr.String()))
 	}
 	s := &Server{script: script, Port: port, Addr: "127.0.0.1:" + strconv.Itoa(port), JujuData: vars["JUJU_DATA"], State: vars["REALJUJU_STATE"]}
 	// From here on the server may be running: stop it on any failure.
@@ -268,7 +268,7 @@ func startOn(ctx context.Context, dir string, port int) (*Server, error) {
 		return fail(err)
 	}
 	if err := json.Unmarshal(raw, &s.Info); err != nil {
-		return fail(fmt.Errorf("cannot read %s: %v", vars["REALJUJU_INFO"], err))
+		return fail(fmt.Errorf("cannot read %s: %w", vars["REALJUJU_INFO"], err))
 	}
 	if s.Info.AdminPassword == "" || s.Info.CACert == "" {
 		return fail(fmt.Errorf("%s lacks the admin password or CA", vars["REALJUJU_INFO"]))
@@ -306,7 +306,7 @@ func (s *Server) Stop() error {
 		defer cancel()
 		out, err := exec.CommandContext(ctx, s.script, "stop", "--port", strconv.Itoa(s.Port)).CombinedOutput()
 		if err != nil {
-			s.stopErr = fmt.Errorf("cannot stop the real Juju server on port %d: %v: %s", s.Port, err, oneLine(string(out)))
+			s.stopErr = fmt.Errorf("cannot stop the real Juju server on port %d: %w: %s", s.Port, err, oneLine(string(out)))
 			return
 		}
 		if s.State != "" {

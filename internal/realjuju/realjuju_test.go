@@ -75,7 +75,11 @@ func TestStartRetriesPortInUse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Start on busy port %d: %v", busy, err)
 	}
-	defer s.Stop()
+	defer func() {
+		if err := s.Stop(); err != nil {
+			t.Error(err)
+		}
+	}()
 	if s.Port == busy {
 		t.Fatalf("server claims the busy port %d", busy)
 	}
