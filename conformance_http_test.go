@@ -97,7 +97,9 @@ func TestConformanceCharmUpload(t *testing.T) {
 		var rec struct {
 			Kind string `json:"kind"`
 		}
-		json.Unmarshal(sc.Bytes(), &rec)
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatalf("deploy.jsonl: %v", err)
+		}
 		if rec.Kind == "http-request" {
 			if err := json.Unmarshal(sc.Bytes(), &cli); err != nil {
 				t.Fatal(err)

@@ -295,8 +295,12 @@ func callNames(calls []recordedCall) []string {
 
 func TestShapeDiff(t *testing.T) {
 	var cli, ours any
-	json.Unmarshal([]byte(`{"a":1,"b":"","c":{"d":[{"e":true}]},"f":null,"g":"x"}`), &cli)
-	json.Unmarshal([]byte(`{"a":2,"c":{"d":[{"e":false,"x":1}]},"f":[],"h":0}`), &ours)
+	if err := json.Unmarshal([]byte(`{"a":1,"b":"","c":{"d":[{"e":true}]},"f":null,"g":"x"}`), &cli); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(`{"a":2,"c":{"d":[{"e":false,"x":1}]},"f":[],"h":0}`), &ours); err != nil {
+		t.Fatal(err)
+	}
 	got := shapeDiff("P", cli, ours)
 	want := []string{
 		"P.c.d[0].x: we send 1, the CLI leaves it out",

@@ -193,7 +193,9 @@ func (e *stoppedError) Error() string {
 }
 
 func (e *stoppedError) Unwrap() []error {
-	if e.cause == e.ctxErr {
+	// The same value, not a match: context.Cause returns ctx.Err() itself
+	// when no cause was given, and it is listed once.
+	if e.cause == e.ctxErr { //nolint:errorlint // identity, as said above
 		return []error{e.ctxErr}
 	}
 	return []error{e.ctxErr, e.cause}

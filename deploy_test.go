@@ -189,7 +189,9 @@ func TestDeployRefusesBadInput(t *testing.T) {
 	neg := -1
 	db := charmArchive(t, "tiny-db")
 	notCharm := filepath.Join(t.TempDir(), "x.charm")
-	os.WriteFile(notCharm, []byte("not a zip"), 0o644)
+	if err := os.WriteFile(notCharm, []byte("not a zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		charm string

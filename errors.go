@@ -174,6 +174,9 @@ func (e *OperationError) Error() string {
 // Unwrap returns the cause.
 func (e *OperationError) Unwrap() error { return e.Err }
 
+// codeIncompatibleBase is the code of a base the charm does not support.
+const codeIncompatibleBase = "incompatible base"
+
 // Is matches the sentinels of controller refusals that the rpc package's
 // code mapping does not cover: the code "incompatible base" (a base the
 // charm does not support) matches ErrNotSupported, and the relation
@@ -184,13 +187,6 @@ func (e *OperationError) Is(target error) bool {
 	if target == nil || !errors.As(e.Err, &se) {
 		return false
 	}
-	return serverErrorIs(se, target)
-}
-
-// codeIncompatibleBase is the code of a base the charm does not support.
-const codeIncompatibleBase = "incompatible base"
-
-func serverErrorIs(se *rpc.Error, target error) bool {
 	switch se.Code {
 	case codeIncompatibleBase:
 		return target == ErrNotSupported

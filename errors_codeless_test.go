@@ -30,7 +30,7 @@ func TestCodelessServerErrors(t *testing.T) {
 			t.Errorf("%q does not match %v", tc.msg, tc.want)
 		}
 		for _, other := range []error{ErrAlreadyExists, ErrNotFound} {
-			if other != tc.want && errors.Is(err, other) {
+			if !errors.Is(other, tc.want) && errors.Is(err, other) {
 				t.Errorf("%q also matches %v", tc.msg, other)
 			}
 		}

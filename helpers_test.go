@@ -197,7 +197,9 @@ func zipFiles(t *testing.T, files map[string]string) []byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.Write([]byte(files[name]))
+		if _, err := w.Write([]byte(files[name])); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -256,12 +258,24 @@ func TestParseCharmArchive(t *testing.T) {
 
 func TestZipCharmDir(t *testing.T) {
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "hooks"), 0o755)
-	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
-	os.WriteFile(filepath.Join(dir, "metadata.yaml"), []byte("name: foo\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "hooks", "install"), []byte("#!/bin/sh\n"), 0o755)
-	os.WriteFile(filepath.Join(dir, ".git", "HEAD"), []byte("ref"), 0o644)
-	os.WriteFile(filepath.Join(dir, "old.charm"), []byte("zip"), 0o644)
+	for _, d := range []string{"hooks", ".git"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []struct {
+		name, data string
+		mode       os.FileMode
+	}{
+		{"metadata.yaml", "name: foo\n", 0o644},
+		{"hooks/install", "#!/bin/sh\n", 0o755},
+		{".git/HEAD", "ref", 0o644},
+		{"old.charm", "zip", 0o644},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f.name)), []byte(f.data), f.mode); err != nil {
+			t.Fatal(err)
+		}
+	}
 	data, err := zipCharmDir(dir)
 	if err != nil {
 		t.Fatal(err)

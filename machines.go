@@ -107,8 +107,6 @@ func (m *Model) addMachines(ctx context.Context, n int, opts *AddMachineOptions)
 			ids = append(ids, r.Machine)
 		}
 	}
-	if len(ids) > 0 {
-	}
 	if err := rpc.BulkError(errs); err != nil {
 		return ids, err
 	}

@@ -70,7 +70,9 @@ func resolveWrite(ctx context.Context, write func() error, applied func() (bool,
 		ok, cerr := applied()
 		switch {
 		case cerr != nil:
-			return fmt.Errorf("%w (and reading the state failed: %v)", unknown, cerr)
+			// The read's error is told, not wrapped: the caller must not
+			// take it for the outcome of the write.
+			return fmt.Errorf("%w (and reading the state failed: %s)", unknown, cerr.Error())
 		case ok:
 			return nil
 		case !isUnknown:
