@@ -103,6 +103,8 @@ func sshTargetTag(target string) (tag string, err error) {
 // or a machine ("0", "0/lxd/1"). The host key is checked against the keys
 // the controller reports; the connection goes through the controller when
 // it says so. Run commands with Run, copy files with Upload and Download.
+// Machine models only: Juju reaches the units of a Kubernetes model
+// through the Kubernetes API, not SSH (ErrNotSupported; use Exec).
 func (m *Model) SSH(ctx context.Context, target string, opts *SSHOptions) (*SSHClient, error) {
 	c, err := m.ssh(ctx, target, opts)
 	return c, opError("ssh to", target, err)
@@ -122,8 +124,10 @@ func (m *Model) ssh(ctx context.Context, target string, opts *SSHOptions) (*SSHC
 	} else if _, err := sshTargetTag(target); err != nil {
 		return nil, err
 	}
-	if IsValidMachineID(target) && m.modelType == ModelCAAS {
-		return nil, invalidf(ErrInvalidArgument, "ssh target", target, "model %q is a Kubernetes model, which has no machines", m.QualifiedName())
+	if m.modelType == ModelCAAS {
+		// Juju reaches Kubernetes units through the Kubernetes API (exec
+		// in the pod), not SSH, and Kubernetes models have no KeyManager.
+		return nil, &codeError{msg: fmt.Sprintf("model %q is a Kubernetes model: its units are not reached with SSH; use Exec", m.QualifiedName()), kind: ErrNotSupported}
 	}
 	keys := opts.Keys
 	if len(keys) == 0 {
