@@ -54,8 +54,10 @@
 // M units in one call; AddUser adds users with model access.
 //
 // Faults, each a method on *Server: DropConnections (every websocket
-// drops at once), DropAfterFrames (the next connection drops after n
-// frames), Restart (listener and connections closed, then the same
+// drops at once), DropAfterFrames (the next connection drops after
+// exactly n frames), DropInFrames (whichever connection carries the nth
+// frame from now drops after it: a request in that frame runs, its reply
+// is lost), Restart (listener and connections closed, then the same
 // address is served again with the state kept), SetLatency (every reply
 // delayed), Stall (calls of a method block until released), FailMethod
 // (the next n calls of a method fail with a chosen error code) and
