@@ -337,6 +337,11 @@ func (c *Controller) newModel(name, qualifier, cloud, region, typ string) *model
 		logs:         newLogBuffer(),
 		changed:      make(chan struct{}),
 	}
+	if c.major >= 4 {
+		// The real 4.0.15 server numbers a model's operations and tasks
+		// from 0 ("Scheduled operation 0 with task 1"); 3.6 from 1.
+		m.actionSeq = -1
+	}
 	if qualifier != "admin" {
 		m.access["admin"] = "admin"
 	}

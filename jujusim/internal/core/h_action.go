@@ -168,6 +168,11 @@ func (actionFacade) EnqueueOperation(cx *callCtx, a facades.Actions) (facades.En
 	}
 	sort.Strings(ns)
 	summary := fmt.Sprintf("%s run on %s", strings.Join(ns, ","), receiversSummary(a.Actions))
+	if cx.is4() {
+		// As the real 4.0.15 server: `action "backup"`, whatever the
+		// receivers.
+		summary = fmt.Sprintf("action %q", strings.Join(ns, ","))
+	}
 	return cx.c.enqueue(cx.m, summary, a.Actions), nil
 }
 

@@ -124,12 +124,13 @@ func TestActions(t *testing.T) {
 		map[string]any{"receiver": "unit-pg-1", "name": "create-backup"},
 		map[string]any{"receiver": "unit-pg-1", "name": "no-such-action"},
 	}})
-	if enq["operation"] != "operation-1" || get(enq, "actions", 0, "action", "tag") != "action-2" ||
+	// Juju 4.0 numbers operations and tasks from 0, as the real 4.0.15 server.
+	if enq["operation"] != "operation-0" || get(enq, "actions", 0, "action", "tag") != "action-1" ||
 		get(enq, "actions", 0, "action", "receiver") != "unit-pg-0" || get(enq, "actions", 0, "status") != "pending" ||
 		get(enq, "actions", 2, "error", "code") != CodeNotValid {
 		t.Fatalf("EnqueueOperation = %v", enq)
 	}
-	w := s.mustCall(ms, "Action", 7, "WatchActionsProgress", map[string]any{"entities": []any{map[string]any{"tag": "action-2"}}})
+	w := s.mustCall(ms, "Action", 7, "WatchActionsProgress", map[string]any{"entities": []any{map[string]any{"tag": "action-1"}}})
 	wid, _ := get(w, "results", 0, "watcher-id").(string)
 	if wid == "" {
 		t.Fatalf("WatchActionsProgress = %v", w)
@@ -146,13 +147,13 @@ func TestActions(t *testing.T) {
 	if errCode(err) != CodeNotFound {
 		t.Errorf("Next after Stop: %v", err)
 	}
-	res := s.mustCall(ms, "Action", 7, "Actions", map[string]any{"entities": []any{map[string]any{"tag": "action-2"}, map[string]any{"tag": "action-3"}, map[string]any{"tag": "action-99"}}})
+	res := s.mustCall(ms, "Action", 7, "Actions", map[string]any{"entities": []any{map[string]any{"tag": "action-1"}, map[string]any{"tag": "action-2"}, map[string]any{"tag": "action-99"}}})
 	if get(res, "results", 0, "status") != "completed" || get(res, "results", 0, "output", "password") != "hunter2" ||
 		get(res, "results", 1, "status") != "failed" || get(res, "results", 1, "message") != "disk full" ||
 		get(res, "results", 2, "error", "code") != CodeNotFound {
 		t.Errorf("Actions = %v", res)
 	}
-	ops := s.mustCall(ms, "Action", 7, "Operations", map[string]any{"entities": []any{map[string]any{"tag": "operation-1"}}})
+	ops := s.mustCall(ms, "Action", 7, "Operations", map[string]any{"entities": []any{map[string]any{"tag": "operation-0"}}})
 	if get(ops, "results", 0, "status") != "failed" || len(get(ops, "results", 0, "actions").([]any)) != 2 {
 		t.Errorf("Operations = %v", ops)
 	}
