@@ -356,7 +356,14 @@ func (modelManagerFacade) ModelInfo(cx *callCtx, a facades.Entities) (facades.Mo
 		if err != nil {
 			return facades.ModelInfoResult{}, err
 		}
-		return facades.ModelInfoResult{Result: c.modelInfo(m)}, nil
+		info := c.modelInfo(m)
+		// As the real 4.0.15 server's ModelInfo (CreateModel's reply has
+		// neither): the credential's validity and the model's secret
+		// backend.
+		info.CloudCredentialValidity = true
+		info.SecretBackends = []facades.SecretBackendResult{{NumSecrets: len(m.secrets), Status: "active",
+			Result: facades.SecretBackend{Name: "internal", BackendType: "controller"}}}
+		return facades.ModelInfoResult{Result: info}, nil
 	})}, nil
 }
 
