@@ -1,0 +1,149 @@
+package clisuite_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/gojuju/juju/internal/cli"
+	"github.com/gojuju/juju/internal/realjuju"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(realjuju.Main(m))
+}
+
+// target is a juju CLI and the controller it talks to.
+type target struct {
+	name string
+	// cli is the CLI version (realjuju.CLI40 or CLI36).
+	cli string
+	// start returns the JUJU_DATA of a running controller, registered as
+	// the current controller, and its name; the test's cleanup stops it.
+	start func(t *testing.T) (jujuData, controller string)
+	// agents: the controller runs agents (units settle, actions
+	// complete, removals finish).
+	agents bool
+}
+
+// The targets, and their bits in step.only and step.hangs.
+const (
+	sim40 = 1 << iota
+	sim36
+	real40
+	all = sim40 | sim36 | real40
+)
+
+var targets = []struct {
+	bit int
+	target
+}{
+	{sim40, target{name: "sim-4.0", cli: realjuju.CLI40, start: startSim("4.0.15"), agents: true}},
+	{sim36, target{name: "sim-3.6", cli: realjuju.CLI36, start: startSim("3.6.28"), agents: true}},
+	{real40, target{name: "real-4.0", cli: realjuju.CLI40, start: startReal, agents: false}},
+}
+
+// readyWriter collects output and closes ready once it holds marker.
+type readyWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	marker string
+	ready  chan struct{}
+	once   sync.Once
+}
+
+func (w *readyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.marker) {
+		w.once.Do(func() { close(w.ready) })
+	}
+	return n, err
+}
+
+func (w *readyWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// startSim runs `gojuju sim` in-process (cli.Run) until the test ends.
+func startSim(version string) func(t *testing.T) (string, string) {
+	return func(t *testing.T) (string, string) {
+		t.Helper()
+		dir := t.TempDir()
+		const name = "sim"
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &readyWriter{marker: "Press Ctrl+C to stop.", ready: make(chan struct{})}
+		var errOut bytes.Buffer
+		done := make(chan error, 1)
+		go func() {
+			done <- cli.Run(ctx, []string{"sim", "--listen", "127.0.0.1:0", "--juju-data", dir, "--juju-version", version,
+				"--speed", "instant", "--controller", name}, strings.NewReader(""), out, &errOut)
+		}()
+		t.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("gojuju sim: %v", err)
+			}
+		})
+		select {
+		case <-out.ready:
+		case err := <-done:
+			done <- err
+			t.Fatalf("gojuju sim exited at start: %v\n%s%s", err, out.String(), errOut.String())
+		case <-time.After(time.Minute):
+			t.Fatalf("gojuju sim did not start:\n%s", out.String())
+		}
+		return dir, name
+	}
+}
+
+// startReal uses the package's real server (started once).
+func startReal(t *testing.T) (string, string) {
+	t.Helper()
+	srv := realjuju.Shared(t)
+	return srv.JujuData, realjuju.ControllerName
+}
+
+// result is what one CLI command did.
+type result struct {
+	exit   int
+	stdout string
+	stderr string
+	killed bool // it did not return and was killed
+}
+
+// runJuju runs the CLI at path with JUJU_DATA dir, killing it after
+// timeout.
+func runJuju(path, dir string, timeout time.Duration, args ...string) result {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Env = append(os.Environ(), "JUJU_DATA="+dir, "NO_COLOR=1", "TERM=dumb")
+	cmd.Stdin = strings.NewReader("")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var ee *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		r.killed, r.exit = true, -1
+	case errors.As(err, &ee):
+		r.exit = ee.ExitCode()
+	case err != nil:
+		r.exit, r.stderr = -1, r.stderr+err.Error()
+	}
+	return r
+}
