@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gojuju/juju/rpc"
 )
@@ -20,7 +22,42 @@ import (
 // uploadCharm uploads a local charm archive with the controller's S3-style
 // endpoint, PUT /model-<uuid>/charms/<name>-<sha256[:7]>, and returns the
 // charm URL the controller assigned ("local:foo-0").
+//
+// The real Juju 4.0.15 server refuses an upload while its object store
+// holds the blob's lock for another upload ("... putting blob and check
+// hash: file locked", seen when several models take the same charm at
+// once); the upload is idempotent (the same content under the same
+// hash), so it is retried a few times after a short pause.
 func (m *Model) uploadCharm(ctx context.Context, conn *apiConn, ch *localCharm) (string, error) {
+	delay := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		curl, err := m.uploadCharmOnce(ctx, conn, ch)
+		if err == nil || attempt == uploadAttempts || !isFileLocked(err) {
+			return curl, err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return "", err
+		case <-t.C:
+		}
+		delay *= 2
+	}
+}
+
+// uploadAttempts bounds the attempts of a charm upload refused with
+// "file locked".
+const uploadAttempts = 6
+
+// isFileLocked reports whether the controller refused an upload because
+// its object store was locked by another one.
+func isFileLocked(err error) bool {
+	var se *rpc.Error
+	return errors.As(err, &se) && strings.HasSuffix(se.Message, "file locked")
+}
+
+func (m *Model) uploadCharmOnce(ctx context.Context, conn *apiConn, ch *localCharm) (string, error) {
 	u := conn.BaseURL() + "/model-" + m.uuid + "/charms/" + url.PathEscape(ch.objectName())
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, bytes.NewReader(ch.archive))
 	if err != nil {
