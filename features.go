@@ -48,20 +48,6 @@ func (c *Controller) features() features {
 // base): only before Juju 4.
 func (f features) allowsSeries() bool { return !f.juju4 }
 
-// setCharmStorageKey returns the key SetCharm takes for storage: Juju 4
-// renamed "storage-constraints" to "storage-directives" from Application
-// version 20 on; a 3.6 server silently ignores the new key.
-func (f features) setCharmStorageKey(applicationVersion int) string {
-	if f.juju4 && applicationVersion >= 20 {
-		return "storage-directives"
-	}
-	return "storage-constraints"
-}
-
-// modelManagerUsesQualifier reports whether a ModelManager version speaks
-// "qualifier" (Juju 4, version 11) rather than "owner-tag".
-func modelManagerUsesQualifier(version int) bool { return version >= 11 }
-
 // seriesError refuses a series on a Juju 4 controller. It names the base to
 // use and matches ErrSeriesNotSupported, ErrNotSupported and
 // ErrInvalidInput.

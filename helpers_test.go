@@ -157,12 +157,6 @@ func TestParseVersionAndFeatures(t *testing.T) {
 	if !f4.juju4 || f36.juju4 || f4.allowsSeries() || !f36.allowsSeries() {
 		t.Errorf("juju4 flags wrong")
 	}
-	if f4.setCharmStorageKey(22) != "storage-directives" || f4.setCharmStorageKey(20) != "storage-directives" || f4.setCharmStorageKey(19) != "storage-constraints" || f36.setCharmStorageKey(22) != "storage-constraints" {
-		t.Errorf("storage keys wrong")
-	}
-	if !modelManagerUsesQualifier(11) || modelManagerUsesQualifier(10) {
-		t.Errorf("qualifier versions wrong")
-	}
 }
 
 func TestHTTPError(t *testing.T) {

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -132,15 +133,20 @@ func loadModel(paths []string, supplementPath string) (*model, error) {
 	return m, nil
 }
 
-// write replaces the generated files in dir and its client directory:
+// write replaces the generated files in dir and the subdirectories the
+// files name (the clients' directory):
 // files carrying the generated header that are no longer generated are
 // removed; other files (hand-written code, tests) stay.
 func write(dir string, files []file) error {
 	keep := map[string]bool{}
+	subs := []string{""}
 	for _, f := range files {
 		keep[filepath.FromSlash(f.Name)] = true
+		if sub := filepath.Dir(filepath.FromSlash(f.Name)); !slices.Contains(subs, sub) && sub != "." {
+			subs = append(subs, sub)
+		}
 	}
-	for _, sub := range []string{"", clientDir} {
+	for _, sub := range subs {
 		d := filepath.Join(dir, sub)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
