@@ -19,7 +19,7 @@ import (
 // recorded against the real Juju 4.0 controller (conformance/juju-4.0-wave2).
 func wave2Request(t *testing.T, flow, method string) json.RawMessage {
 	t.Helper()
-	path := filepath.Join(testshared.Dir(t), "conformance", "juju-4.0-wave2", flow+".jsonl")
+	path := filepath.Join(testshared.ConformanceWave2(t), flow+".jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("skipping: %v", err)

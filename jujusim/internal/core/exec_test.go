@@ -100,7 +100,7 @@ func shapeOf(v any) any {
 // recorded against the real Juju 4.0 controller.
 func wave2Reply(t *testing.T, flow, method string) map[string]any {
 	t.Helper()
-	path := filepath.Join(testshared.Dir(t), "conformance", "juju-4.0-wave2", flow+".jsonl")
+	path := filepath.Join(testshared.ConformanceWave2(t), flow+".jsonl")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Skipf("skipping: %v", err)

@@ -7,7 +7,7 @@ type facadeVersions struct {
 }
 
 // Facade lists served by Juju 4.0.15, copied from the real server's login
-// replies (../shared/conformance/juju-4.0/deploy.jsonl).
+// replies (testdata/conformance/juju-4.0/deploy.jsonl).
 var modelFacades40 = []facadeVersions{
 	{"Action", []int{7}},
 	{"Agent", []int{3}},

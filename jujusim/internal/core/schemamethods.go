@@ -1,7 +1,7 @@
 package core
 
 // schemaMethods lists the methods of the client facades in the Juju 4.0.15
-// and 3.6.28 schemas (../shared/schemas). For a facade without a generated
+// and 3.6.28 schemas (testdata/schemas). For a facade without a generated
 // server interface (server_gen.go), a listed method answers "not
 // simulated" ("not supported") rather than "unknown method".
 var schemaMethods = map[string][]string{
