@@ -1,7 +1,7 @@
 package core
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -116,27 +116,41 @@ func intOf(v any) int {
 // storageRange parses "0-3", "2", "1-" (no maximum: -1).
 func storageRange(r string) (int, int) {
 	lo, hi, ok := strings.Cut(r, "-")
-	var a, b int
-	fmt.Sscan(lo, &a)
+	a := leadingInt(lo)
 	if !ok {
 		return a, a
 	}
 	if hi == "" {
 		return a, -1
 	}
-	fmt.Sscan(hi, &b)
-	return a, b
+	return a, leadingInt(hi)
 }
 
-// sizeMiB parses a minimum size such as "1G" or "512M" into MiB.
-func sizeMiB(s string) int {
-	if s == "" {
+// leadingInt is the number that s starts with (after spaces); 0 when
+// there is none: the simulator does not validate charm metadata.
+func leadingInt(s string) int {
+	s = strings.TrimSpace(s)
+	end := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(s)
+	}
+	n, err := strconv.Atoi(s[:end])
+	if err != nil {
 		return 0
 	}
-	var n float64
-	var unit string
-	fmt.Sscanf(s, "%f%s", &n, &unit)
-	switch strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(unit, "iB"), "B")) {
+	return n
+}
+
+// sizeMiB parses a minimum size such as "1G" or "512M" into MiB (a number
+// that does not parse counts as 0, as in storageRange).
+func sizeMiB(s string) int {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if i < 0 {
+		i = len(s)
+	}
+	n, _ := strconv.ParseFloat(s[:i], 64)
+	switch strings.ToUpper(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s[i:]), "iB"), "B")) {
 	case "G":
 		n *= 1024
 	case "T":
