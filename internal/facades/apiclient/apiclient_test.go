@@ -283,6 +283,13 @@ func TestAdapterShapes(t *testing.T) {
 		{"SetCharm on Juju 5 has no shape", 22, "5.0.0", func(c Caller) error {
 			return NewApplicationClient(c).SetCharm(ctx, setCharm)
 		}, nil, rpc.ErrNotSupported},
+		// The two shapes key storage "storage" (4.0) and "Storage" (3.6).
+		{"DeployFromRepository on Juju 3.6 carries storage under its own key", 20, "3.6.28", func(c Caller) error {
+			_, err := NewApplicationClient(c).DeployFromRepository(ctx, DeployFromRepositoryArgs{Args: []DeployFromRepositoryArg{{
+				CharmName: "pg", Storage: map[string]facades.Directive{"data": {Pool: "rootfs", Count: 1}}}}})
+			return err
+		}, facades.DeployFromRepositoryArgsJuju36{Args: []facades.DeployFromRepositoryArgJuju36{{
+			CharmName: "pg", Storage: map[string]facades.Directive{"data": {Pool: "rootfs", Count: 1}}}}}, nil},
 		{"FullStatus needs no release: both shapes take the same params", 8, "", func(c Caller) error {
 			_, err := NewClientClient(c).FullStatus(ctx, facades.StatusParams{})
 			return err
