@@ -2,7 +2,6 @@ package juju
 
 import (
 	"context"
-	"crypto/sha512"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -475,19 +474,25 @@ func (m *Model) deployLocal(ctx context.Context, p *deployPlan, opts *DeployOpti
 // pending id; Deploy then names the ids. It returns resource name ->
 // pending id.
 func (m *Model) addPendingResources(ctx context.Context, conn *apiConn, p *deployPlan, curl string, origin facades.CharmOrigin) (map[string]string, error) {
-	if len(p.resources) == 0 {
-		return nil, nil
-	}
-	if p.uploads == nil {
-		// A charm uploaded earlier ("local:foo-0"): its resource types
-		// are known now.
+	// The controller wants every resource of a local charm pending: those
+	// not supplied are sent as the juju CLI sends them, origin "store"
+	// and revision -1, placeholders awaiting an upload.
+	declared := map[string]CharmResource{}
+	if p.local != nil {
+		for name, lr := range p.local.resources {
+			declared[name] = CharmResource{Type: lr.typ, Path: lr.path, Description: lr.description}
+		}
+	} else {
+		// A charm uploaded earlier ("local:foo-0"): its resources are
+		// known now.
 		info, err := m.charmInfo(ctx, conn, curl)
 		if err != nil {
 			return nil, err
 		}
+		declared = info.Resources
 		p.uploads = map[string]*resourceUpload{}
 		for name, v := range p.resources {
-			cr, ok := info.Resources[name]
+			cr, ok := declared[name]
 			if !ok {
 				return nil, invalidf(ErrInvalidResource, "resource", name, "the charm declares no such resource")
 			}
@@ -499,20 +504,39 @@ func (m *Model) addPendingResources(ctx context.Context, conn *apiConn, p *deplo
 			p.uploads[name] = up
 		}
 	}
-	return m.pendingUploads(ctx, conn, p.app, curl, origin, p.uploads)
+	if len(declared) == 0 {
+		return nil, nil
+	}
+	var placeholders []facades.CharmResource
+	for _, name := range sortedKeys(declared) {
+		if _, ok := p.uploads[name]; ok {
+			continue
+		}
+		cr := declared[name]
+		placeholders = append(placeholders, facades.CharmResource{Name: name, Type: cr.Type, Path: cr.Path, Description: cr.Description,
+			Origin: "store", Revision: -1, Fingerprint: []byte{}})
+	}
+	return m.pendingUploads(ctx, conn, p.app, curl, origin, p.uploads, placeholders...)
 }
 
 // pendingUploads adds the uploads as pending resources of app for the
 // charm curl and uploads their content; it returns name -> pending id.
-func (m *Model) pendingUploads(ctx context.Context, conn *apiConn, app, curl string, origin facades.CharmOrigin, uploads map[string]*resourceUpload) (map[string]string, error) {
+func (m *Model) pendingUploads(ctx context.Context, conn *apiConn, app, curl string, origin facades.CharmOrigin, uploads map[string]*resourceUpload, others ...facades.CharmResource) (map[string]string, error) {
 	names := sortedKeys(uploads)
 	args := facades.AddPendingResourcesArgsV2{Entity: facades.Entity{Tag: applicationTag(app)}, URL: curl, CharmOrigin: origin}
 	for _, name := range names {
+		// As the juju CLI sends them: no fingerprint and no size. The
+		// controller takes them from what it stores, which for an OCI
+		// image is its own document, not the upload; a declared
+		// fingerprint would stick to the resource instead.
 		up := uploads[name]
-		sum := sha512.Sum384(up.data)
 		args.Resources = append(args.Resources, facades.CharmResource{
-			Name: name, Type: up.typ, Path: up.path, Description: up.description, Origin: "upload", Fingerprint: sum[:], Size: len(up.data),
+			Name: name, Type: up.typ, Path: up.path, Description: up.description, Origin: "upload", Fingerprint: []byte{},
 		})
+	}
+	for _, o := range others {
+		names = append(names, o.Name)
+		args.Resources = append(args.Resources, o)
 	}
 	res, err := apiclient.NewResourcesClient(conn).AddPendingResources(ctx, args)
 	if err != nil {
@@ -526,8 +550,10 @@ func (m *Model) pendingUploads(ctx context.Context, conn *apiConn, app, curl str
 	}
 	out := map[string]string{}
 	for i, name := range names {
-		if err := m.uploadResource(ctx, conn, app, uploads[name], res.PendingIds[i]); err != nil {
-			return nil, err
+		if up, ok := uploads[name]; ok {
+			if err := m.uploadResource(ctx, conn, app, up, res.PendingIds[i]); err != nil {
+				return nil, err
+			}
 		}
 		out[name] = res.PendingIds[i]
 	}

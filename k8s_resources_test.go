@@ -167,8 +167,9 @@ func TestDeployKubernetesCharmWithImage(t *testing.T) {
 					Name, Type, Origin, Description string
 				} `json:"resources"`
 			}
-			if err := json.Unmarshal(b, &sent); err != nil || len(sent.Resources) != 1 || sent.Resources[0].Name != "app-image" ||
-				sent.Resources[0].Type != "oci-image" || sent.Resources[0].Origin != "upload" || sent.Resources[0].Description != "x" {
+			if err := json.Unmarshal(b, &sent); err != nil || len(sent.Resources) != 2 || sent.Resources[0].Name != "app-image" ||
+				sent.Resources[0].Type != "oci-image" || sent.Resources[0].Origin != "upload" || sent.Resources[0].Description != "x" ||
+				sent.Resources[1].Name != "conf" || sent.Resources[1].Origin != "store" {
 				t.Errorf("AddPendingResources params %s", b)
 			}
 			rs, err := app.Resources(ctx)

@@ -95,15 +95,20 @@ func TestDeployLocalWithResources(t *testing.T) {
 				Resources []struct {
 					Name, Type, Path, Origin string
 					Fingerprint              []byte
-					Size                     int
+					Size, Revision           int
 				} `json:"resources"`
 			}
 			if err := json.Unmarshal(b, &sentAdd); err != nil {
 				t.Fatal(err)
 			}
-			if sentAdd.Tag != "application-res" || !strings.HasPrefix(sentAdd.URL, "local:") || len(sentAdd.Resources) != 1 ||
-				sentAdd.Resources[0].Name != "blob" || sentAdd.Resources[0].Origin != "upload" || sentAdd.Resources[0].Size != len(blob) ||
-				!cmp.Equal(sentAdd.Resources[0].Fingerprint, sha384(blob)) {
+			// Every resource of a local charm is pending, as the real server
+			// wants ("not all pending resources for charm provided"); the one
+			// not supplied goes as the juju CLI sends it (setup-deploy-app.jsonl):
+			// origin store, revision -1.
+			if sentAdd.Tag != "application-res" || !strings.HasPrefix(sentAdd.URL, "local:") || len(sentAdd.Resources) != 2 ||
+				sentAdd.Resources[0].Name != "blob" || sentAdd.Resources[0].Origin != "upload" || sentAdd.Resources[0].Size != 0 ||
+				len(sentAdd.Resources[0].Fingerprint) != 0 ||
+				sentAdd.Resources[1].Name != "img" || sentAdd.Resources[1].Origin != "store" || sentAdd.Resources[1].Revision != -1 {
 				t.Errorf("AddPendingResources params %s", b)
 			}
 			dep, _ := r.last("Application", "Deploy")
@@ -122,7 +127,9 @@ func TestDeployLocalWithResources(t *testing.T) {
 			}
 			wantRes := []resourceSummary{
 				{Name: "blob", Type: "file", Origin: "upload", Size: int64(len(blob)), Fingerprint: sha384(blob), Username: "admin", Uploaded: true},
-				{Name: "img", Type: "oci-image", Origin: "upload"},
+				// A placeholder awaiting an upload, stamped when it was added
+				// (resources.jsonl).
+				{Name: "img", Type: "oci-image", Origin: "upload", Uploaded: true},
 			}
 			if diff := cmp.Diff(wantRes, summarise(rs)); diff != "" {
 				t.Errorf("resources (-want +got):\n%s", diff)

@@ -201,7 +201,19 @@ type StartOptions struct {
 	Port int
 	// Attempts is how many ports to try; 0 means 5.
 	Attempts int
+	// KubernetesCloud adds the Kubernetes cloud "caascloud" (credential
+	// "dummy-credential") next to "dummy" (REALJUJU_K8S_CLOUD=1); models
+	// then need a cloud named, as on any controller with two clouds.
+	KubernetesCloud bool
 }
+
+// KubernetesCloud and KubernetesCredential are the Kubernetes cloud a
+// server started with StartOptions.KubernetesCloud has, and its
+// credential.
+const (
+	KubernetesCloud      = "caascloud"
+	KubernetesCredential = "dummy-credential"
+)
 
 // Start starts a real Juju API server from dir (see FindDir). The caller
 // stops it with Stop.
@@ -226,7 +238,7 @@ func Start(ctx context.Context, dir string, opts *StartOptions) (*Server, error)
 			}
 			port = p
 		}
-		s, err := startOn(ctx, dir, port)
+		s, err := startOn(ctx, dir, port, opts.KubernetesCloud)
 		if err == nil {
 			return s, nil
 		}
@@ -240,11 +252,14 @@ func Start(ctx context.Context, dir string, opts *StartOptions) (*Server, error)
 }
 
 // startOn runs realjuju.sh start on port.
-func startOn(ctx context.Context, dir string, port int) (*Server, error) {
+func startOn(ctx context.Context, dir string, port int, k8s bool) (*Server, error) {
 	script := filepath.Join(dir, "realjuju.sh")
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, script, "start", "--port", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if k8s {
+		cmd.Env = append(os.Environ(), "REALJUJU_K8S_CLOUD=1")
+	}
 	// The server runs on in the background, holding the script's output
 	// pipes open: give them up once the script has exited.
 	cmd.WaitDelay = time.Second
@@ -345,16 +360,51 @@ func Shared(t testing.TB) *Server {
 	return shared.srv
 }
 
-// StopShared stops the shared server, if one was started.
-func StopShared() error {
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if shared.srv == nil {
-		return nil
+// The shared server with a Kubernetes cloud.
+var sharedK8s struct {
+	mu  sync.Mutex
+	srv *Server
+	err error
+}
+
+// SharedKubernetes returns a second shared server, started with
+// StartOptions.KubernetesCloud the first time it is asked for; Main stops
+// it. It skips the test when the real Juju tools are absent or unusable.
+func SharedKubernetes(t testing.TB) *Server {
+	t.Helper()
+	sharedK8s.mu.Lock()
+	defer sharedK8s.mu.Unlock()
+	if sharedK8s.srv == nil && sharedK8s.err == nil {
+		dir, err := FindDir()
+		if err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			sharedK8s.srv, err = Start(ctx, dir, &StartOptions{KubernetesCloud: true})
+			cancel()
+		}
+		sharedK8s.err = err
 	}
-	err := shared.srv.Stop()
+	if sharedK8s.err != nil {
+		skip(t, sharedK8s.err)
+	}
+	return sharedK8s.srv
+}
+
+// StopShared stops the shared servers, if they were started.
+func StopShared() error {
+	var errs []error
+	shared.mu.Lock()
+	if shared.srv != nil {
+		errs = append(errs, shared.srv.Stop())
+	}
 	shared.srv, shared.err = nil, nil
-	return err
+	shared.mu.Unlock()
+	sharedK8s.mu.Lock()
+	if sharedK8s.srv != nil {
+		errs = append(errs, sharedK8s.srv.Stop())
+	}
+	sharedK8s.srv, sharedK8s.err = nil, nil
+	sharedK8s.mu.Unlock()
+	return errors.Join(errs...)
 }
 
 // TestingM is what a TestMain runs: *testing.M, or a wrapper of it (the

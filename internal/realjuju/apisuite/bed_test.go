@@ -52,6 +52,13 @@ type limits struct {
 	// DebugLogCloses: a debug-log stream with NoTail ends after the
 	// backlog. The real test bed sends its initial frame and then nothing.
 	DebugLogCloses bool
+	// MixedResourceUploads: the uploads to an application whose charm
+	// declares both a file and an OCI image resource are each stored as
+	// their own type. The real 4.0.15 test bed stores all of them as one
+	// type or the other, changing from run to run (an OCI image as the
+	// uploaded YAML, 53 bytes for "ubuntu:22.04", instead of its image
+	// document, 56 bytes; a file as an empty image document, 44 bytes).
+	MixedResourceUploads bool
 }
 
 // bed is where a test runs.
@@ -82,6 +89,7 @@ var simBed = &bed{
 		StoragePool:           "rootfs",
 		StorageInstances:      false,
 		DebugLogCloses:        true,
+		MixedResourceUploads:  true,
 	},
 	opts: func(*testing.T) *jujutest.Options { return nil },
 	explicit: func(t *testing.T) juju.Config {
@@ -106,6 +114,7 @@ var realBed = &bed{
 		StoragePoolProvider:   "static",
 		StorageInstances:      true,
 		DebugLogCloses:        false,
+		MixedResourceUploads:  false,
 	},
 	opts: func(t *testing.T) *jujutest.Options {
 		srv := realjuju.Shared(t)

@@ -307,6 +307,9 @@ func (applicationFacade) Deploy(cx *callCtx, a facades.ApplicationsDeploy) (faca
 		if err := checkPendingResources(cx.m, d.Application, ch, d.Resources); err != nil {
 			return err
 		}
+		if err := checkAllPending(c, ch, d.Resources); err != nil {
+			return err
+		}
 		app, err := c.deploy(cx.m, spec)
 		if app != nil {
 			c.attachDeployResources(cx.m, app, d.Resources, nil)

@@ -75,3 +75,19 @@ func attachSetCharmResources(m *model, a *application, ids map[string]string) {
 		}
 	}
 }
+
+// checkAllPending refuses, as the real 4.0.15 server does (without an
+// error code), the deploy of a local charm that does not name a pending
+// resource for each resource it declares; the juju CLI adds the ones not
+// supplied as placeholders (origin store, revision -1).
+func checkAllPending(c *Controller, ch *charm, ids map[string]string) error {
+	if ch.schema != "local" || c.major < 4 {
+		return nil
+	}
+	for name := range ch.resources {
+		if _, ok := ids[name]; !ok {
+			return newErr("", "not all pending resources for charm provided")
+		}
+	}
+	return nil
+}

@@ -80,10 +80,22 @@ func TestResourcesLocalPending(t *testing.T) {
 	if err != nil || r.ID != id || r.PendingID != "" || r.Application != "" || r.Size != 3 {
 		t.Fatalf("UploadResource = %+v, %v", r, err)
 	}
+	// img as the juju CLI adds a resource it does not supply: origin store,
+	// revision -1 (setup-deploy-app.jsonl).
+	ph := s.mustCall(ms, "Resources", 3, "AddPendingResources", map[string]any{"tag": "application-p", "url": url, "charm-origin": origin,
+		"resources": []any{map[string]any{"name": "img", "type": "oci-image", "origin": "store", "revision": -1}}})
+	imgID, _ := get(ph, "pending-ids", 0).(string)
 	deploy := func(app, pid string) map[string]any {
 		return s.mustCall(ms, "Application", 22, "Deploy", map[string]any{"applications": []any{map[string]any{
-			"application": app, "charm-url": url, "charm-origin": origin, "num-units": 1, "resources": map[string]string{"blob": pid},
+			"application": app, "charm-url": url, "charm-origin": origin, "num-units": 1, "resources": map[string]string{"blob": pid, "img": imgID},
 		}}})
+	}
+	// Without a pending resource for each declared one, the real 4.0.15
+	// server refuses, without an error code.
+	if res := s.mustCall(ms, "Application", 22, "Deploy", map[string]any{"applications": []any{map[string]any{
+		"application": "p", "charm-url": url, "charm-origin": origin, "num-units": 1, "resources": map[string]string{"blob": id},
+	}}}); get(res, "results", 0, "error", "message") != "not all pending resources for charm provided" || get(res, "results", 0, "error", "code") != nil {
+		t.Errorf("Deploy without img = %v", res)
 	}
 	if res := deploy("q", id); get(res, "results", 0, "error", "code") != CodeNotFound {
 		t.Errorf("Deploy with another application's pending id = %v", res)
