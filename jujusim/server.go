@@ -107,6 +107,7 @@ func startWith(ctx context.Context, cfg Config, ctrl *core.Controller) (*Server,
 	if err != nil {
 		return nil, fmt.Errorf("cannot start simulator: %w", err)
 	}
+	ctrl.SetCACert(certs.caPEM)
 	baseCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s := &Server{
 		cfg:    cfg,

@@ -80,6 +80,8 @@ type Controller struct {
 
 	macaroons map[string]issuedMacaroon // by id; see macaroons.go
 
+	caCert string // the transport's CA certificate, for offer consumers
+
 	done      chan struct{}
 	closeOnce sync.Once
 	closed    bool

@@ -11,6 +11,7 @@ type actionFacade struct{}
 type allWatcherFacade struct{}
 type annotationsFacade struct{}
 type applicationFacade struct{ unimplementedApplication }
+type applicationOffersFacade struct{}
 type charmsFacade struct{ unimplementedCharms }
 type clientFacade struct{}
 type cloudFacade struct{ unimplementedCloud }
@@ -37,7 +38,7 @@ var served = &facadeServers{
 	AllWatcher:        allWatcherFacade{},
 	Annotations:       annotationsFacade{},
 	Application:       applicationFacade{},
-	ApplicationOffers: unimplementedApplicationOffers{},
+	ApplicationOffers: applicationOffersFacade{},
 	Block:             unimplementedBlock{},
 	Bundle:            unimplementedBundle{},
 	Charms:            charmsFacade{},

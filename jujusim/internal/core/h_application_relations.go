@@ -35,9 +35,9 @@ func (c *Controller) inferRelation(m *model, refs []epRef) ([]relEndpoint, error
 	if len(refs) != 2 {
 		return nil, errNotValid("a relation must involve two applications")
 	}
-	apps := make([]*application, 2)
+	apps := make([]relSide, 2)
 	for i, r := range refs {
-		a, ok := m.apps[r.app]
+		a, ok := m.relSide(r.app)
 		if !ok {
 			return nil, errAppNotFound(r.app)
 		}
@@ -50,6 +50,9 @@ func (c *Controller) inferRelation(m *model, refs []epRef) ([]relEndpoint, error
 	}
 	if refs[0].app == refs[1].app {
 		return nil, errNotValid("cannot relate application %q to itself", refs[0].app)
+	}
+	if m.isRemote(refs[0].app) && m.isRemote(refs[1].app) {
+		return nil, errNotValid("cannot add relation between saas applications %q and %q", refs[0].app, refs[1].app)
 	}
 	var cands [][2]relEndpoint
 	for _, e0 := range apps[0].charm.endpointNames() {
@@ -97,6 +100,24 @@ func (c *Controller) inferRelation(m *model, refs []epRef) ([]relEndpoint, error
 		opts = append(opts, fmt.Sprintf("%q", cd[0].app+":"+cd[0].rel.Name+" "+cd[1].app+":"+cd[1].rel.Name))
 	}
 	return nil, errNotValid("ambiguous relation: %q could refer to %s", desc, strings.Join(opts, "; "))
+}
+
+// relSide is one application a relation can be added with: a local
+// application or a consumed (SAAS) one.
+type relSide struct {
+	name  string
+	charm *charm
+	life  string
+}
+
+func (m *model) relSide(name string) (relSide, bool) {
+	if a, ok := m.apps[name]; ok {
+		return relSide{name: a.name, charm: a.charm, life: a.life}, true
+	}
+	if ra, ok := m.remoteApps[name]; ok {
+		return relSide{name: ra.name, charm: ra.charm, life: ra.life}, true
+	}
+	return relSide{}, false
 }
 
 // isImplicit reports whether r is the implicit juju-info provider every
@@ -159,7 +180,7 @@ func (applicationFacade) AddRelation(cx *callCtx, a facades.AddRelation) (facade
 		return facades.AddRelationResults{}, err
 	}
 	for _, e := range eps {
-		if m.apps[e.app].life != lifeAlive {
+		if side, _ := m.relSide(e.app); side.life != lifeAlive {
 			return facades.AddRelationResults{}, errNotValid("cannot add relation %q: application %q is not alive", relationKey(eps), e.app)
 		}
 	}

@@ -312,8 +312,8 @@ func (c *Controller) fullStatus(m *model, patterns []string) facades.FullStatus 
 			Name: m.name, Type: m.typ, CloudTag: "cloud-" + m.cloud, Region: m.region, Version: c.version,
 			ModelStatus: detailed(m.status, ""),
 		},
-		Offers:             map[string]facades.ApplicationOfferStatus{},
-		RemoteApplications: map[string]facades.RemoteApplicationStatus{},
+		Offers:             c.offerStatuses(m),
+		RemoteApplications: c.remoteAppStatuses(m),
 	}
 	for _, n := range m.sortedApps() {
 		if f.appIncluded(n) {

@@ -8,6 +8,9 @@ func (c *Controller) updateRelationStatus(r *relation) {
 		return
 	}
 	for _, ep := range r.endpoints {
+		if m.isRemote(ep.app) {
+			continue // a SAAS counts as joined: its units are in another model
+		}
 		a, ok := m.apps[ep.app]
 		if !ok {
 			return

@@ -122,6 +122,13 @@ func remoteApps(r *relation, u *unit) []*application {
 
 // anyRemoteUnitUp reports whether a unit that u would see in r is up.
 func (c *Controller) anyRemoteUnitUp(r *relation, u *unit) bool {
+	// The units of a consumed (SAAS) application are in another model:
+	// the simulator takes them as up while the SAAS is alive.
+	for _, ep := range r.endpoints {
+		if ra := u.app.m.remoteApps[ep.app]; ra != nil && ra.life == lifeAlive {
+			return true
+		}
+	}
 	for _, a := range remoteApps(r, u) {
 		for o := range r.settled[a.name] {
 			if o != u && o.life == lifeAlive {

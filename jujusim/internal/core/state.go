@@ -100,6 +100,9 @@ type model struct {
 	secrets     map[string]*secret // by id
 	secretOrder []string
 
+	offers     map[string]*offer     // by offer name; see h_offers.go
+	remoteApps map[string]*remoteApp // consumed (SAAS) applications by name; see h_saas.go
+
 	actionSeq  int // shared by actions and operations
 	actions    map[int]*action
 	operations map[int]*operation

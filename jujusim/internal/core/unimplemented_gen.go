@@ -16,18 +16,6 @@ func (unimplementedPinger) Stop(cx *callCtx) error {
 // implement with a "not supported" error naming the call.
 type unimplementedApplication struct{}
 
-func (unimplementedApplication) CharmRelations(cx *callCtx, _ facades.ApplicationCharmRelations) (facades.ApplicationCharmRelationsResults, error) {
-	return facades.ApplicationCharmRelationsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplication) Consume(cx *callCtx, _ facades.ConsumeApplicationArgsV5) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplication) DestroyConsumedApplications(cx *callCtx, _ facades.DestroyConsumedApplicationsParams) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
 func (unimplementedApplication) GetApplicationStorage(cx *callCtx, _ facades.Entities) (facades.ApplicationStorageGetResults, error) {
 	return facades.ApplicationStorageGetResults{}, errUnimplemented(cx)
 }
@@ -166,50 +154,6 @@ func (unimplementedController) WatchCloudSpecsChanges(cx *callCtx, _ facades.Ent
 
 func (unimplementedController) WatchModelSummaries(cx *callCtx) (facades.SummaryWatcherID, error) {
 	return facades.SummaryWatcherID{}, errUnimplemented(cx)
-}
-
-// unimplementedApplicationOffers answers the ApplicationOffers methods applicationOffersFacade does not
-// implement with a "not supported" error naming the call.
-type unimplementedApplicationOffers struct{}
-
-func (unimplementedApplicationOffers) ApplicationOffers(cx *callCtx, _ facades.OfferURLs) (facades.ApplicationOffersResults, error) {
-	return facades.ApplicationOffersResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) DestroyOffers(cx *callCtx, _ facades.DestroyApplicationOffers) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) FindApplicationOffers(cx *callCtx, _ facades.OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
-	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) FindApplicationOffersJuju36(cx *callCtx, _ facades.OfferFiltersJuju36) (facades.QueryApplicationOffersResultsV5, error) {
-	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) GetConsumeDetails(cx *callCtx, _ facades.ConsumeOfferDetailsArg) (facades.ConsumeOfferDetailsResults, error) {
-	return facades.ConsumeOfferDetailsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) ListApplicationOffers(cx *callCtx, _ facades.OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
-	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) ListApplicationOffersJuju36(cx *callCtx, _ facades.OfferFiltersJuju36) (facades.QueryApplicationOffersResultsV5, error) {
-	return facades.QueryApplicationOffersResultsV5{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) ModifyOfferAccess(cx *callCtx, _ facades.ModifyOfferAccessRequest) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) Offer(cx *callCtx, _ facades.AddApplicationOffers) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedApplicationOffers) RemoteApplicationInfo(cx *callCtx, _ facades.OfferURLs) (facades.RemoteApplicationInfoResults, error) {
-	return facades.RemoteApplicationInfoResults{}, errUnimplemented(cx)
 }
 
 // unimplementedModelConfig answers the ModelConfig methods modelConfigFacade does not
@@ -519,9 +463,6 @@ func (unimplementedBundle) GetChangesMapArgs(cx *callCtx, _ facades.BundleChange
 // unimplementedMethods lists, as Facade.GoMethod, the methods above.
 var unimplementedMethods = []string{
 	"Pinger.Stop",
-	"Application.CharmRelations",
-	"Application.Consume",
-	"Application.DestroyConsumedApplications",
 	"Application.GetApplicationStorage",
 	"Application.GetConfig",
 	"Application.MergeBindings",
@@ -554,16 +495,6 @@ var unimplementedMethods = []string{
 	"Controller.WatchAllModelSummaries",
 	"Controller.WatchCloudSpecsChanges",
 	"Controller.WatchModelSummaries",
-	"ApplicationOffers.ApplicationOffers",
-	"ApplicationOffers.DestroyOffers",
-	"ApplicationOffers.FindApplicationOffers",
-	"ApplicationOffers.FindApplicationOffersJuju36",
-	"ApplicationOffers.GetConsumeDetails",
-	"ApplicationOffers.ListApplicationOffers",
-	"ApplicationOffers.ListApplicationOffersJuju36",
-	"ApplicationOffers.ModifyOfferAccess",
-	"ApplicationOffers.Offer",
-	"ApplicationOffers.RemoteApplicationInfo",
 	"ModelConfig.SLALevel",
 	"ModelConfig.Sequences",
 	"ModelConfig.SetSLALevel",
