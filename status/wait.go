@@ -417,6 +417,19 @@ func (ev *idleEval) eval(s *Status) verdict {
 	for _, name := range ev.apps {
 		a := s.Applications[name]
 		if a == nil {
+			if ra := s.RemoteApplications[name]; ra != nil {
+				// A consumed (SAAS) application has no units here: it is
+				// ready while alive and not in error.
+				switch {
+				case ra.Err != nil:
+					busy = append(busy, name+": "+ra.Err.Error())
+				case ra.Life != "" && ra.Life != "alive":
+					busy = append(busy, name+": "+ra.Life)
+				case ra.Status.Current == "error" && !ev.opts.IgnoreErrors:
+					errs = append(errs, name+": SAAS "+describe(ra.Status))
+				}
+				continue
+			}
 			busy = append(busy, name+": not in the model yet")
 			continue
 		}
