@@ -107,8 +107,11 @@
 // ignored.
 //
 // Controller: storage (volumes, filesystems, pools), spaces and subnets
-// beyond a single space, cross-model relations, offers and remote
-// applications, resources, bundles, backups, HighAvailability,
+// beyond a single space, the offering side of a relation with a
+// consumer on another controller (its connections and relation; the
+// consuming side works: a Server consumes another Server's offers with
+// the consume details the other one gives), the macaroons of offers
+// (any consume macaroon is accepted), resources, bundles, backups, HighAvailability,
 // importing SSH keys from Launchpad or GitHub, SFTP and port forwarding
 // other than to machines' port 22 through the jump host (SSH, scp and
 // KeyManager are served: see SSHAddr), Annotations, Block, model migration, upgrades, external

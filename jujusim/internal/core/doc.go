@@ -74,8 +74,10 @@
 // # Not simulated
 //
 // Storage (volumes, filesystems, pools; include-storage returns empty
-// lists), spaces and subnets beyond a single "alpha" space, cross-model
-// relations, offers and remote applications, resources and their upload,
+// lists), spaces and subnets beyond a single "alpha" space, the offering
+// side of cross-controller relations and offer macaroons (offers, access,
+// consumption and relations with SAAS applications are simulated, see
+// h_offers.go and h_saas.go), resources and their upload,
 // bundles, Backups, HighAvailability (except ControllerDetails), KeyManager.ImportKeys, Block,
 // model migration, upgrades, macaroon, JWT and OIDC logins, external users,
 // agent (machine/unit) logins and all agent facades, model branches,
