@@ -402,10 +402,6 @@ func (m *model) emitFacade(fm *facadeModel, header string) (client file, types *
 		if len(mm.Shapes) > 0 {
 			writeDoc(&b, wrap(m.shapesNote(mm), 76))
 		}
-		if mm.Doc != "" {
-			b.WriteString("//\n")
-			writeDoc(&b, mm.Doc)
-		}
 		args := "ctx context.Context"
 		id := `""`
 		if fm.WatcherID {

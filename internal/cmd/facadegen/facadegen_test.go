@@ -380,3 +380,39 @@ func TestAccessTable(t *testing.T) {
 		})
 	}
 }
+
+// TestNoUpstreamDocComments checks that a method description in a schema
+// (upstream's doc comment, as the -latest-comments variants carry) never
+// reaches generated code: gojuju's doc comments are its own.
+func TestNoUpstreamDocComments(t *testing.T) {
+	const upstream = "UPSTREAM-DOC-COMMENT"
+	var schemas []*schemaFile
+	for _, name := range []string{"juju-9.0.1.json", "juju-8.5.3.json"} {
+		s, err := loadSchema(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range s.Facades {
+			for _, p := range f.Schema.Properties {
+				p.Description = upstream
+			}
+		}
+		schemas = append(schemas, s)
+	}
+	m, err := build(schemas, testList)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := m.emit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("nothing generated")
+	}
+	for _, f := range files {
+		if strings.Contains(string(f.Src), upstream) {
+			t.Errorf("%s carries a schema's method description", f.Name)
+		}
+	}
+}

@@ -9,9 +9,8 @@
 //
 // The schema files default to the module's copies,
 // testdata/schemas/juju-4.0.15.json and testdata/schemas/juju-3.6.28.json
-// (testdata/schemas/README.md says where they come from). A
-// "-latest-comments" variant next to a schema file, when present, supplies
-// method doc comments. The generator's own schema for the watcher facades
+// (testdata/schemas/README.md says where they come from). Upstream's doc
+// comments are never copied into generated code. The generator's own schema for the watcher facades
 // upstream does not describe is testdata/schemas/supplement.json (-supplement
 // names another). The facades, their versions and the wire overrides
 // live in facades.go of this directory; the naming rules are documented in

@@ -45,8 +45,6 @@ func (g *goType) rep() *node { return g.Nodes[0] }
 type variantModel struct {
 	variant
 	sf *schemaFacade
-	// comments is the same facade from the -latest-comments schema, if any.
-	comments *schemaFacade
 }
 
 // facadeModel is one facade ready for emission.
@@ -65,7 +63,6 @@ type methodModel struct {
 	Params   string // Go type name, "" when the method takes none
 	Result   string // Go type name, "" when the method returns nothing
 	Versions []int
-	Doc      string
 	Releases []release // schema releases that have this shape of the method
 	// ClientParams and ClientResult are the Go types of the params and
 	// result in the clients' package ("" for none).
@@ -129,9 +126,6 @@ func build(schemas []*schemaFile, list []facade) (*model, error) {
 				return nil, fmt.Errorf("facade %s: not in schema %s", f.Name, s.Base)
 			}
 			vm := variantModel{variant: v, sf: sf}
-			if s.Comments != nil {
-				vm.comments = s.Comments[f.Name]
-			}
 			for meth := range v.Since {
 				if _, ok := sf.Schema.Properties[meth]; !ok {
 					return nil, fmt.Errorf("facade %s: Since names unknown method %s", f.Name, meth)
@@ -403,13 +397,6 @@ func (m *model) buildMethods(fm *facadeModel) error {
 			if len(mm.Versions) == 0 {
 				return fmt.Errorf("facade %s method %s: no versions left after Since", fm.Name, name)
 			}
-			doc := p.Description
-			if doc == "" && v.comments != nil {
-				if cp, ok := v.comments.Schema.Properties[name]; ok {
-					doc = cp.Description
-				}
-			}
-			mm.Doc = doc
 			list := byWire[name]
 			merged := false
 			for _, prev := range list {
@@ -423,9 +410,6 @@ func (m *model) buildMethods(fm *facadeModel) error {
 						}
 					}
 					slices.Sort(prev.Versions)
-					if prev.Doc == "" {
-						prev.Doc = doc
-					}
 					merged = true
 					break
 				}
@@ -447,7 +431,7 @@ func (m *model) buildMethods(fm *facadeModel) error {
 			fm.Methods = append(fm.Methods, mm)
 			continue
 		}
-		a := &methodModel{Wire: name, GoName: name, Shapes: shapes, Doc: shapes[0].Doc}
+		a := &methodModel{Wire: name, GoName: name, Shapes: shapes}
 		// The shapes keep Go names of their own for the simulator's
 		// servers: the newest the wire name, the older ones its release's
 		// suffix.
@@ -467,9 +451,6 @@ func (m *model) buildMethods(fm *facadeModel) error {
 				if !slices.Contains(a.Versions, ver) {
 					a.Versions = append(a.Versions, ver)
 				}
-			}
-			if a.Doc == "" {
-				a.Doc = sh.Doc
 			}
 			params = append(params, sh.Params)
 			results = append(results, sh.Result)

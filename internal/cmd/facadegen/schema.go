@@ -151,14 +151,13 @@ type schemaFile struct {
 	Base    string // file name, used in headers
 	Release release
 	Facades map[string]*schemaFacade
-	// Comments holds the facades of the -latest-comments variant, if found.
-	Comments map[string]*schemaFacade
 }
 
 var releaseRE = regexp.MustCompile(`^juju-(\d+)\.(\d+)\.\d+\.json$`)
 
-// loadSchema reads a schema file and, when present next to it, its
-// -latest-comments variant.
+// loadSchema reads a schema file. Method descriptions (upstream's doc
+// comments, in the -latest-comments variants) are never read: generated
+// doc comments are the generator's own words, never upstream's.
 func loadSchema(path string) (*schemaFile, error) {
 	base := filepath.Base(path)
 	m := releaseRE.FindStringSubmatch(base)
@@ -173,16 +172,7 @@ func loadSchema(path string) (*schemaFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot load schema %s: %w", path, err)
 	}
-	sf := &schemaFile{Path: path, Base: base, Release: release(m[1] + "." + m[2]), Facades: facades}
-	commentsPath := strings.TrimSuffix(path, ".json") + "-latest-comments.json"
-	if data, err := os.ReadFile(commentsPath); err == nil {
-		comments, err := parseFacades(data)
-		if err != nil {
-			return nil, fmt.Errorf("cannot load schema comments %s: %w", commentsPath, err)
-		}
-		sf.Comments = comments
-	}
-	return sf, nil
+	return &schemaFile{Path: path, Base: base, Release: release(m[1] + "." + m[2]), Facades: facades}, nil
 }
 
 func parseFacades(data []byte) (map[string]*schemaFacade, error) {

@@ -20,9 +20,6 @@ func NewActionClient(c Caller) *ActionClient {
 }
 
 // Actions calls Action.Actions, which exists in facade version 7.
-//
-// Actions takes a list of ActionTags, and returns the full Action for
-// each ID.
 func (c *ActionClient) Actions(ctx context.Context, args facades.Entities) (facades.ActionResults, error) {
 	var result facades.ActionResults
 	err := call(ctx, c.caller, "Action", "Actions", "", []int{7}, args, &result)
@@ -30,9 +27,6 @@ func (c *ActionClient) Actions(ctx context.Context, args facades.Entities) (faca
 }
 
 // ApplicationsCharmsActions calls Action.ApplicationsCharmsActions, which exists in facade version 7.
-//
-// ApplicationsCharmsActions returns a slice of charm Actions for a slice of
-// services.
 func (c *ActionClient) ApplicationsCharmsActions(ctx context.Context, args facades.Entities) (facades.ApplicationsCharmActionsResults, error) {
 	var result facades.ApplicationsCharmActionsResults
 	err := call(ctx, c.caller, "Action", "ApplicationsCharmsActions", "", []int{7}, args, &result)
@@ -40,8 +34,6 @@ func (c *ActionClient) ApplicationsCharmsActions(ctx context.Context, args facad
 }
 
 // Cancel calls Action.Cancel, which exists in facade version 7.
-//
-// Cancel attempts to cancel enqueued Actions from running.
 func (c *ActionClient) Cancel(ctx context.Context, args facades.Entities) (facades.ActionResults, error) {
 	var result facades.ActionResults
 	err := call(ctx, c.caller, "Action", "Cancel", "", []int{7}, args, &result)
@@ -49,10 +41,6 @@ func (c *ActionClient) Cancel(ctx context.Context, args facades.Entities) (facad
 }
 
 // EnqueueOperation calls Action.EnqueueOperation, which exists in facade version 7.
-//
-// EnqueueOperation takes a list of Actions and queues them up to be executed as
-// an operation, each action running as a task on the designated ActionReceiver.
-// We return the ID of the overall operation and each individual task.
 func (c *ActionClient) EnqueueOperation(ctx context.Context, args facades.Actions) (facades.EnqueuedActions, error) {
 	var result facades.EnqueuedActions
 	err := call(ctx, c.caller, "Action", "EnqueueOperation", "", []int{7}, args, &result)
@@ -60,8 +48,6 @@ func (c *ActionClient) EnqueueOperation(ctx context.Context, args facades.Action
 }
 
 // ListOperations calls Action.ListOperations, which exists in facade version 7.
-//
-// ListOperations fetches the called operations for specified apps/units.
 func (c *ActionClient) ListOperations(ctx context.Context, args facades.OperationQueryArgs) (facades.OperationResults, error) {
 	var result facades.OperationResults
 	err := call(ctx, c.caller, "Action", "ListOperations", "", []int{7}, args, &result)
@@ -69,8 +55,6 @@ func (c *ActionClient) ListOperations(ctx context.Context, args facades.Operatio
 }
 
 // Operations calls Action.Operations, which exists in facade version 7.
-//
-// Operations fetches the specified operation ids.
 func (c *ActionClient) Operations(ctx context.Context, args facades.Entities) (facades.OperationResults, error) {
 	var result facades.OperationResults
 	err := call(ctx, c.caller, "Action", "Operations", "", []int{7}, args, &result)
@@ -82,9 +66,6 @@ func (c *ActionClient) Operations(ctx context.Context, args facades.Entities) (f
 // controller speaks: sends facades.RunParams (version 7 in Juju 4.0); sends
 // facades.RunParamsJuju36 (version 7 in Juju 3.6). The neutral RunParams holds
 // the fields of every shape; each shape sends its own.
-//
-// Run the commands specified on the machines identified through the
-// list of machines, units and services.
 func (c *ActionClient) Run(ctx context.Context, args RunParams) (facades.EnqueuedActions, error) {
 	var result facades.EnqueuedActions
 	err := callShape(ctx, c.caller, "Action", "Run", "", []shape{
@@ -99,8 +80,6 @@ func (c *ActionClient) Run(ctx context.Context, args RunParams) (facades.Enqueue
 // controller speaks: sends facades.RunParams (version 7 in Juju 4.0); sends
 // facades.RunParamsJuju36 (version 7 in Juju 3.6). The neutral RunParams holds
 // the fields of every shape; each shape sends its own.
-//
-// RunOnAllMachines attempts to run the specified command on all the machines.
 func (c *ActionClient) RunOnAllMachines(ctx context.Context, args RunParams) (facades.EnqueuedActions, error) {
 	var result facades.EnqueuedActions
 	err := callShape(ctx, c.caller, "Action", "RunOnAllMachines", "", []shape{
@@ -111,8 +90,6 @@ func (c *ActionClient) RunOnAllMachines(ctx context.Context, args RunParams) (fa
 }
 
 // WatchActionsProgress calls Action.WatchActionsProgress, which exists in facade version 7.
-//
-// WatchActionsProgress creates a watcher that reports on action log messages.
 func (c *ActionClient) WatchActionsProgress(ctx context.Context, args facades.Entities) (facades.StringsWatchResults, error) {
 	var result facades.StringsWatchResults
 	err := call(ctx, c.caller, "Action", "WatchActionsProgress", "", []int{7}, args, &result)

@@ -20,9 +20,6 @@ func NewAdminClient(c Caller) *AdminClient {
 }
 
 // Login calls Admin.Login, which exists in facade version 3.
-//
-// Login logs in with the provided credentials.  All subsequent requests on the
-// connection will act as the authenticated user.
 func (c *AdminClient) Login(ctx context.Context, args facades.LoginRequest) (facades.LoginResult, error) {
 	var result facades.LoginResult
 	err := call(ctx, c.caller, "Admin", "Login", "", []int{3}, args, &result)
@@ -30,10 +27,6 @@ func (c *AdminClient) Login(ctx context.Context, args facades.LoginRequest) (fac
 }
 
 // RedirectInfo calls Admin.RedirectInfo, which exists in facade version 3.
-//
-// RedirectInfo returns redirected host information for the model.
-// In Juju it always returns an error because the Juju controller
-// does not multiplex controllers.
 func (c *AdminClient) RedirectInfo(ctx context.Context) (facades.RedirectInfoResult, error) {
 	var result facades.RedirectInfoResult
 	err := call(ctx, c.caller, "Admin", "RedirectInfo", "", []int{3}, nil, &result)

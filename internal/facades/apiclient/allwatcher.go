@@ -21,9 +21,6 @@ func NewAllWatcherClient(c Caller) *AllWatcherClient {
 }
 
 // Next calls AllWatcher.Next, which exists in facade version 3.
-//
-// Next will return the current state of everything on the first call
-// and subsequent calls will
 func (c *AllWatcherClient) Next(ctx context.Context, id string) (facades.AllWatcherNextResults, error) {
 	var result facades.AllWatcherNextResults
 	err := call(ctx, c.caller, "AllWatcher", "Next", id, []int{3}, nil, &result)
@@ -31,8 +28,6 @@ func (c *AllWatcherClient) Next(ctx context.Context, id string) (facades.AllWatc
 }
 
 // Stop calls AllWatcher.Stop, which exists in facade version 3.
-//
-// Stop stops the watcher.
 func (c *AllWatcherClient) Stop(ctx context.Context, id string) error {
 	return call(ctx, c.caller, "AllWatcher", "Stop", id, []int{3}, nil, nil)
 }

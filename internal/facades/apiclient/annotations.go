@@ -20,10 +20,6 @@ func NewAnnotationsClient(c Caller) *AnnotationsClient {
 }
 
 // Get calls Annotations.Get, which exists in facade version 2.
-//
-// Get returns annotations for given entities.
-// If annotations cannot be retrieved for a given entity, an error is returned.
-// Each entity is treated independently and, hence, will fail or succeed independently.
 func (c *AnnotationsClient) Get(ctx context.Context, args facades.Entities) (facades.AnnotationsGetResults, error) {
 	var result facades.AnnotationsGetResults
 	err := call(ctx, c.caller, "Annotations", "Get", "", []int{2}, args, &result)
@@ -31,8 +27,6 @@ func (c *AnnotationsClient) Get(ctx context.Context, args facades.Entities) (fac
 }
 
 // Set calls Annotations.Set, which exists in facade version 2.
-//
-// Set stores annotations for given entities
 func (c *AnnotationsClient) Set(ctx context.Context, args facades.AnnotationsSet) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Annotations", "Set", "", []int{2}, args, &result)

@@ -20,8 +20,6 @@ func NewApplicationClient(c Caller) *ApplicationClient {
 }
 
 // AddRelation calls Application.AddRelation, which exists in facade versions 19, 20, 21 and 22.
-//
-// AddRelation adds a relation between the specified endpoints and returns the relation info.
 func (c *ApplicationClient) AddRelation(ctx context.Context, args facades.AddRelation) (facades.AddRelationResults, error) {
 	var result facades.AddRelationResults
 	err := call(ctx, c.caller, "Application", "AddRelation", "", []int{19, 20, 21, 22}, args, &result)
@@ -29,8 +27,6 @@ func (c *ApplicationClient) AddRelation(ctx context.Context, args facades.AddRel
 }
 
 // AddUnits calls Application.AddUnits, which exists in facade versions 19, 20, 21 and 22.
-//
-// AddUnits adds a given number of units to an application.
 func (c *ApplicationClient) AddUnits(ctx context.Context, args facades.AddApplicationUnits) (facades.AddApplicationUnitsResults, error) {
 	var result facades.AddApplicationUnitsResults
 	err := call(ctx, c.caller, "Application", "AddUnits", "", []int{19, 20, 21, 22}, args, &result)
@@ -38,8 +34,6 @@ func (c *ApplicationClient) AddUnits(ctx context.Context, args facades.AddApplic
 }
 
 // ApplicationsInfo calls Application.ApplicationsInfo, which exists in facade versions 19, 20, 21 and 22.
-//
-// ApplicationsInfo returns applications information.
 func (c *ApplicationClient) ApplicationsInfo(ctx context.Context, args facades.Entities) (facades.ApplicationInfoResults, error) {
 	var result facades.ApplicationInfoResults
 	err := call(ctx, c.caller, "Application", "ApplicationsInfo", "", []int{19, 20, 21, 22}, args, &result)
@@ -47,8 +41,6 @@ func (c *ApplicationClient) ApplicationsInfo(ctx context.Context, args facades.E
 }
 
 // CharmConfig calls Application.CharmConfig, which exists in facade versions 19, 20, 21 and 22.
-//
-// CharmConfig returns charm config for the input list of applications.
 func (c *ApplicationClient) CharmConfig(ctx context.Context, args facades.ApplicationGetArgs) (facades.ApplicationGetConfigResults, error) {
 	var result facades.ApplicationGetConfigResults
 	err := call(ctx, c.caller, "Application", "CharmConfig", "", []int{19, 20, 21, 22}, args, &result)
@@ -56,8 +48,6 @@ func (c *ApplicationClient) CharmConfig(ctx context.Context, args facades.Applic
 }
 
 // CharmRelations calls Application.CharmRelations, which exists in facade versions 19, 20, 21 and 22.
-//
-// CharmRelations implements the server side of Application.CharmRelations.
 func (c *ApplicationClient) CharmRelations(ctx context.Context, args facades.ApplicationCharmRelations) (facades.ApplicationCharmRelationsResults, error) {
 	var result facades.ApplicationCharmRelationsResults
 	err := call(ctx, c.caller, "Application", "CharmRelations", "", []int{19, 20, 21, 22}, args, &result)
@@ -65,9 +55,6 @@ func (c *ApplicationClient) CharmRelations(ctx context.Context, args facades.App
 }
 
 // Consume calls Application.Consume, which exists in facade versions 19, 20, 21 and 22.
-//
-// Consume adds remote applications to the model without creating any
-// relations.
 func (c *ApplicationClient) Consume(ctx context.Context, args facades.ConsumeApplicationArgsV5) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "Consume", "", []int{19, 20, 21, 22}, args, &result)
@@ -75,9 +62,6 @@ func (c *ApplicationClient) Consume(ctx context.Context, args facades.ConsumeApp
 }
 
 // Deploy calls Application.Deploy, which exists in facade versions 19, 20, 21 and 22.
-//
-// Deploy fetches the charms from the charm store and deploys them
-// using the specified placement directives.
 func (c *ApplicationClient) Deploy(ctx context.Context, args facades.ApplicationsDeploy) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "Deploy", "", []int{19, 20, 21, 22}, args, &result)
@@ -93,12 +77,6 @@ func (c *ApplicationClient) Deploy(ctx context.Context, args facades.Application
 // Juju 3.6). The neutral DeployFromRepositoryArgs holds the fields of every
 // shape; each shape sends its own. The answer of any shape decodes into the
 // neutral DeployFromRepositoryResults.
-//
-// DeployFromRepository is a one-stop deployment method for repository
-// charms. Only a charm name is required to deploy. If argument validation
-// fails, a list of all errors found in validation will be returned. If a
-// local resource is provided, details required for uploading the validated
-// resource will be returned.
 func (c *ApplicationClient) DeployFromRepository(ctx context.Context, args DeployFromRepositoryArgs) (DeployFromRepositoryResults, error) {
 	var result DeployFromRepositoryResults
 	err := callShape(ctx, c.caller, "Application", "DeployFromRepository", "", []shape{
@@ -109,8 +87,6 @@ func (c *ApplicationClient) DeployFromRepository(ctx context.Context, args Deplo
 }
 
 // DestroyApplication calls Application.DestroyApplication, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyApplication removes a given set of applications.
 func (c *ApplicationClient) DestroyApplication(ctx context.Context, args facades.DestroyApplicationsParams) (facades.DestroyApplicationResults, error) {
 	var result facades.DestroyApplicationResults
 	err := call(ctx, c.caller, "Application", "DestroyApplication", "", []int{19, 20, 21, 22}, args, &result)
@@ -118,8 +94,6 @@ func (c *ApplicationClient) DestroyApplication(ctx context.Context, args facades
 }
 
 // DestroyConsumedApplications calls Application.DestroyConsumedApplications, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyConsumedApplications removes a given set of consumed (remote) applications.
 func (c *ApplicationClient) DestroyConsumedApplications(ctx context.Context, args facades.DestroyConsumedApplicationsParams) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "DestroyConsumedApplications", "", []int{19, 20, 21, 22}, args, &result)
@@ -127,16 +101,11 @@ func (c *ApplicationClient) DestroyConsumedApplications(ctx context.Context, arg
 }
 
 // DestroyRelation calls Application.DestroyRelation, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyRelation removes the relation between the
-// specified endpoints or an id.
 func (c *ApplicationClient) DestroyRelation(ctx context.Context, args facades.DestroyRelation) error {
 	return call(ctx, c.caller, "Application", "DestroyRelation", "", []int{19, 20, 21, 22}, args, nil)
 }
 
 // DestroyUnit calls Application.DestroyUnit, which exists in facade versions 19, 20, 21 and 22.
-//
-// DestroyUnit removes a given set of application units.
 func (c *ApplicationClient) DestroyUnit(ctx context.Context, args facades.DestroyUnitsParams) (facades.DestroyUnitResults, error) {
 	var result facades.DestroyUnitResults
 	err := call(ctx, c.caller, "Application", "DestroyUnit", "", []int{19, 20, 21, 22}, args, &result)
@@ -144,16 +113,11 @@ func (c *ApplicationClient) DestroyUnit(ctx context.Context, args facades.Destro
 }
 
 // Expose calls Application.Expose, which exists in facade versions 19, 20, 21 and 22.
-//
-// Expose changes the juju-managed firewall to expose any ports that
-// were also explicitly marked by units as open.
 func (c *ApplicationClient) Expose(ctx context.Context, args facades.ApplicationExpose) error {
 	return call(ctx, c.caller, "Application", "Expose", "", []int{19, 20, 21, 22}, args, nil)
 }
 
 // Get calls Application.Get, which exists in facade versions 19, 20, 21 and 22.
-//
-// Get returns the charm configuration for an application.
 func (c *ApplicationClient) Get(ctx context.Context, args facades.ApplicationGet) (facades.ApplicationGetResults, error) {
 	var result facades.ApplicationGetResults
 	err := call(ctx, c.caller, "Application", "Get", "", []int{19, 20, 21, 22}, args, &result)
@@ -161,8 +125,6 @@ func (c *ApplicationClient) Get(ctx context.Context, args facades.ApplicationGet
 }
 
 // GetApplicationStorage calls Application.GetApplicationStorage, which exists in facade version 22.
-//
-// GetApplicationStorage returns the current storage constraints for the specified applications in bulk.
 func (c *ApplicationClient) GetApplicationStorage(ctx context.Context, args facades.Entities) (facades.ApplicationStorageGetResults, error) {
 	var result facades.ApplicationStorageGetResults
 	err := call(ctx, c.caller, "Application", "GetApplicationStorage", "", []int{22}, args, &result)
@@ -170,9 +132,6 @@ func (c *ApplicationClient) GetApplicationStorage(ctx context.Context, args faca
 }
 
 // GetCharmURLOrigin calls Application.GetCharmURLOrigin, which exists in facade versions 19, 20, 21 and 22.
-//
-// GetCharmURLOrigin returns the charm URL and charm origin the given
-// application is running at present.
 func (c *ApplicationClient) GetCharmURLOrigin(ctx context.Context, args facades.ApplicationGet) (facades.CharmURLOriginResult, error) {
 	var result facades.CharmURLOriginResult
 	err := call(ctx, c.caller, "Application", "GetCharmURLOrigin", "", []int{19, 20, 21, 22}, args, &result)
@@ -180,8 +139,6 @@ func (c *ApplicationClient) GetCharmURLOrigin(ctx context.Context, args facades.
 }
 
 // GetConfig calls Application.GetConfig, which exists in facade versions 19, 20, 21 and 22.
-//
-// GetConfig returns the charm config for each of the input applications.
 func (c *ApplicationClient) GetConfig(ctx context.Context, args facades.Entities) (facades.ApplicationGetConfigResults, error) {
 	var result facades.ApplicationGetConfigResults
 	err := call(ctx, c.caller, "Application", "GetConfig", "", []int{19, 20, 21, 22}, args, &result)
@@ -189,8 +146,6 @@ func (c *ApplicationClient) GetConfig(ctx context.Context, args facades.Entities
 }
 
 // GetConstraints calls Application.GetConstraints, which exists in facade versions 19, 20, 21 and 22.
-//
-// GetConstraints returns the constraints for a given application.
 func (c *ApplicationClient) GetConstraints(ctx context.Context, args facades.Entities) (facades.ApplicationGetConstraintsResults, error) {
 	var result facades.ApplicationGetConstraintsResults
 	err := call(ctx, c.caller, "Application", "GetConstraints", "", []int{19, 20, 21, 22}, args, &result)
@@ -198,8 +153,6 @@ func (c *ApplicationClient) GetConstraints(ctx context.Context, args facades.Ent
 }
 
 // Leader calls Application.Leader, which exists in facade versions 19, 20, 21 and 22.
-//
-// Leader returns the unit name of the leader for the given application.
 func (c *ApplicationClient) Leader(ctx context.Context, args facades.Entity) (facades.StringResult, error) {
 	var result facades.StringResult
 	err := call(ctx, c.caller, "Application", "Leader", "", []int{19, 20, 21, 22}, args, &result)
@@ -207,9 +160,6 @@ func (c *ApplicationClient) Leader(ctx context.Context, args facades.Entity) (fa
 }
 
 // MergeBindings calls Application.MergeBindings, which exists in facade versions 19, 20, 21 and 22.
-//
-// MergeBindings merges operator-defined bindings with the current bindings for
-// one or more applications.
 func (c *ApplicationClient) MergeBindings(ctx context.Context, args facades.ApplicationMergeBindingsArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "MergeBindings", "", []int{19, 20, 21, 22}, args, &result)
@@ -217,8 +167,6 @@ func (c *ApplicationClient) MergeBindings(ctx context.Context, args facades.Appl
 }
 
 // ResolveUnitErrors calls Application.ResolveUnitErrors, which exists in facade versions 19, 20, 21 and 22.
-//
-// ResolveUnitErrors marks errors on the specified units as resolved.
 func (c *ApplicationClient) ResolveUnitErrors(ctx context.Context, args facades.UnitsResolved) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "ResolveUnitErrors", "", []int{19, 20, 21, 22}, args, &result)
@@ -226,8 +174,6 @@ func (c *ApplicationClient) ResolveUnitErrors(ctx context.Context, args facades.
 }
 
 // ScaleApplications calls Application.ScaleApplications, which exists in facade versions 21 and 22.
-//
-// ScaleApplications scales the specified application to the requested number of units.
 func (c *ApplicationClient) ScaleApplications(ctx context.Context, args facades.ScaleApplicationsParamsV2) (facades.ScaleApplicationResults, error) {
 	var result facades.ScaleApplicationResults
 	err := call(ctx, c.caller, "Application", "ScaleApplications", "", []int{21, 22}, args, &result)
@@ -240,8 +186,6 @@ func (c *ApplicationClient) ScaleApplications(ctx context.Context, args facades.
 // 22 in Juju 4.0); sends facades.ApplicationSetCharm (versions 19, 20, 21 and
 // 22 in Juju 3.6). The neutral ApplicationSetCharmV2 holds the fields of every
 // shape; each shape sends its own.
-//
-// SetCharm sets the charm for a given for the application.
 func (c *ApplicationClient) SetCharm(ctx context.Context, args ApplicationSetCharmV2) error {
 	return callShape(ctx, c.caller, "Application", "SetCharm", "", []shape{
 		{versions: []int{20, 21, 22}, releases: []string{"4.0"}, params: "ApplicationSetCharmV2", convert: reshape[facades.ApplicationSetCharmV2]},
@@ -250,10 +194,6 @@ func (c *ApplicationClient) SetCharm(ctx context.Context, args ApplicationSetCha
 }
 
 // SetConfigs calls Application.SetConfigs, which exists in facade versions 19, 20, 21 and 22.
-//
-// SetConfigs implements the server side of Application.SetConfig.  Both
-// application and charm config are set. It does not unset values in
-// Config map that are set to an empty string. Unset should be used for that.
 func (c *ApplicationClient) SetConfigs(ctx context.Context, args facades.ConfigSetArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "SetConfigs", "", []int{19, 20, 21, 22}, args, &result)
@@ -261,8 +201,6 @@ func (c *ApplicationClient) SetConfigs(ctx context.Context, args facades.ConfigS
 }
 
 // SetConstraints calls Application.SetConstraints, which exists in facade versions 19, 20, 21 and 22.
-//
-// SetConstraints sets the constraints for a given application.
 func (c *ApplicationClient) SetConstraints(ctx context.Context, args facades.SetConstraints) error {
 	return call(ctx, c.caller, "Application", "SetConstraints", "", []int{19, 20, 21, 22}, args, nil)
 }
@@ -276,8 +214,6 @@ func (c *ApplicationClient) SetMetricCredentials(ctx context.Context, args facad
 }
 
 // SetRelationsSuspended calls Application.SetRelationsSuspended, which exists in facade versions 19, 20, 21 and 22.
-//
-// SetRelationsSuspended sets the suspended status of the specified relations.
 func (c *ApplicationClient) SetRelationsSuspended(ctx context.Context, args facades.RelationSuspendedArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "SetRelationsSuspended", "", []int{19, 20, 21, 22}, args, &result)
@@ -285,17 +221,11 @@ func (c *ApplicationClient) SetRelationsSuspended(ctx context.Context, args faca
 }
 
 // Unexpose calls Application.Unexpose, which exists in facade versions 19, 20, 21 and 22.
-//
-// Unexpose changes the juju-managed firewall to unexpose any ports that
-// were also explicitly marked by units as open.
 func (c *ApplicationClient) Unexpose(ctx context.Context, args facades.ApplicationUnexpose) error {
 	return call(ctx, c.caller, "Application", "Unexpose", "", []int{19, 20, 21, 22}, args, nil)
 }
 
 // UnitsInfo calls Application.UnitsInfo, which exists in facade versions 19, 20, 21 and 22.
-//
-// UnitsInfo returns unit information for the given entities (units or
-// applications).
 func (c *ApplicationClient) UnitsInfo(ctx context.Context, args facades.Entities) (facades.UnitInfoResults, error) {
 	var result facades.UnitInfoResults
 	err := call(ctx, c.caller, "Application", "UnitsInfo", "", []int{19, 20, 21, 22}, args, &result)
@@ -303,8 +233,6 @@ func (c *ApplicationClient) UnitsInfo(ctx context.Context, args facades.Entities
 }
 
 // UnsetApplicationsConfig calls Application.UnsetApplicationsConfig, which exists in facade versions 19, 20, 21 and 22.
-//
-// UnsetApplicationsConfig implements the server side of Application.UnsetApplicationsConfig.
 func (c *ApplicationClient) UnsetApplicationsConfig(ctx context.Context, args facades.ApplicationConfigUnsetArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "UnsetApplicationsConfig", "", []int{19, 20, 21, 22}, args, &result)
@@ -313,9 +241,6 @@ func (c *ApplicationClient) UnsetApplicationsConfig(ctx context.Context, args fa
 
 // UpdateApplicationBase calls Application.UpdateApplicationBase, which exists in facade versions 19, 20, 21 and 22.
 // Only the Juju 3.6 schema has it.
-//
-// UpdateApplicationBase updates the application base.
-// Base for subordinates is updated too.
 func (c *ApplicationClient) UpdateApplicationBase(ctx context.Context, args facades.UpdateChannelArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "UpdateApplicationBase", "", []int{19, 20, 21, 22}, args, &result)
@@ -323,12 +248,6 @@ func (c *ApplicationClient) UpdateApplicationBase(ctx context.Context, args faca
 }
 
 // UpdateApplicationStorage calls Application.UpdateApplicationStorage, which exists in facade version 22.
-//
-// UpdateApplicationStorage updates the storage constraints for multiple existing applications in bulk.
-// We do not create new storage constraints since it is handled by addDefaultStorageConstraints during
-// application deployment. The storage constraints passed are validated against the charm's declared storage meta.
-// The following apiserver codes can be returned in each ErrorResult:
-//   - [params.CodeNotSupported]: If the update request includes a storage name not supported by the charm.
 func (c *ApplicationClient) UpdateApplicationStorage(ctx context.Context, args facades.ApplicationStorageUpdateRequest) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Application", "UpdateApplicationStorage", "", []int{22}, args, &result)

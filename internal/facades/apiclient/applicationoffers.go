@@ -20,8 +20,6 @@ func NewApplicationOffersClient(c Caller) *ApplicationOffersClient {
 }
 
 // ApplicationOffers calls ApplicationOffers.ApplicationOffers, which exists in facade versions 5 and 6.
-//
-// ApplicationOffers gets details about remote applications that match given URLs.
 func (c *ApplicationOffersClient) ApplicationOffers(ctx context.Context, args facades.OfferURLs) (facades.ApplicationOffersResults, error) {
 	var result facades.ApplicationOffersResults
 	err := call(ctx, c.caller, "ApplicationOffers", "ApplicationOffers", "", []int{5, 6}, args, &result)
@@ -29,8 +27,6 @@ func (c *ApplicationOffersClient) ApplicationOffers(ctx context.Context, args fa
 }
 
 // DestroyOffers calls ApplicationOffers.DestroyOffers, which exists in facade versions 5 and 6.
-//
-// DestroyOffers removes the offers specified by the given URLs, forcing if necessary.
 func (c *ApplicationOffersClient) DestroyOffers(ctx context.Context, args facades.DestroyApplicationOffers) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ApplicationOffers", "DestroyOffers", "", []int{5, 6}, args, &result)
@@ -42,8 +38,6 @@ func (c *ApplicationOffersClient) DestroyOffers(ctx context.Context, args facade
 // controller speaks: sends facades.OfferFilters (version 6 in Juju 4.0); sends
 // facades.OfferFiltersJuju36 (version 5 in Juju 3.6). The neutral OfferFilters
 // holds the fields of every shape; each shape sends its own.
-//
-// FindApplicationOffers gets details about remote applications that match given filter.
 func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, args OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
 	var result facades.QueryApplicationOffersResultsV5
 	err := callShape(ctx, c.caller, "ApplicationOffers", "FindApplicationOffers", "", []shape{
@@ -54,10 +48,6 @@ func (c *ApplicationOffersClient) FindApplicationOffers(ctx context.Context, arg
 }
 
 // GetConsumeDetails calls ApplicationOffers.GetConsumeDetails, which exists in facade versions 5 and 6.
-//
-// GetConsumeDetails returns the details necessary to pass to another model
-// to allow the specified args user to consume the offers represented by the
-// args URLs.
 func (c *ApplicationOffersClient) GetConsumeDetails(ctx context.Context, args facades.ConsumeOfferDetailsArg) (facades.ConsumeOfferDetailsResults, error) {
 	var result facades.ConsumeOfferDetailsResults
 	err := call(ctx, c.caller, "ApplicationOffers", "GetConsumeDetails", "", []int{5, 6}, args, &result)
@@ -69,10 +59,6 @@ func (c *ApplicationOffersClient) GetConsumeDetails(ctx context.Context, args fa
 // controller speaks: sends facades.OfferFilters (version 6 in Juju 4.0); sends
 // facades.OfferFiltersJuju36 (version 5 in Juju 3.6). The neutral OfferFilters
 // holds the fields of every shape; each shape sends its own.
-//
-// ListApplicationOffers gets deployed details about application offers that
-// match given filter. The results contain details about the deployed
-// applications such as connection count.
 func (c *ApplicationOffersClient) ListApplicationOffers(ctx context.Context, args OfferFilters) (facades.QueryApplicationOffersResultsV5, error) {
 	var result facades.QueryApplicationOffersResultsV5
 	err := callShape(ctx, c.caller, "ApplicationOffers", "ListApplicationOffers", "", []shape{
@@ -83,8 +69,6 @@ func (c *ApplicationOffersClient) ListApplicationOffers(ctx context.Context, arg
 }
 
 // ModifyOfferAccess calls ApplicationOffers.ModifyOfferAccess, which exists in facade versions 5 and 6.
-//
-// ModifyOfferAccess changes the application offer access granted to users.
 func (c *ApplicationOffersClient) ModifyOfferAccess(ctx context.Context, args facades.ModifyOfferAccessRequest) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ApplicationOffers", "ModifyOfferAccess", "", []int{5, 6}, args, &result)
@@ -92,8 +76,6 @@ func (c *ApplicationOffersClient) ModifyOfferAccess(ctx context.Context, args fa
 }
 
 // Offer calls ApplicationOffers.Offer, which exists in facade versions 5 and 6.
-//
-// Offer makes application endpoints available for consumption at a specified URL.
 func (c *ApplicationOffersClient) Offer(ctx context.Context, args facades.AddApplicationOffers) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ApplicationOffers", "Offer", "", []int{5, 6}, args, &result)
@@ -101,9 +83,6 @@ func (c *ApplicationOffersClient) Offer(ctx context.Context, args facades.AddApp
 }
 
 // RemoteApplicationInfo calls ApplicationOffers.RemoteApplicationInfo, which exists in facade versions 5 and 6.
-//
-// RemoteApplicationInfo returns information about the requested remote application.
-// This call currently has no client side API, only there for the Dashboard at this stage.
 func (c *ApplicationOffersClient) RemoteApplicationInfo(ctx context.Context, args facades.OfferURLs) (facades.RemoteApplicationInfoResults, error) {
 	var result facades.RemoteApplicationInfoResults
 	err := call(ctx, c.caller, "ApplicationOffers", "RemoteApplicationInfo", "", []int{5, 6}, args, &result)

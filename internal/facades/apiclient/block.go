@@ -20,8 +20,6 @@ func NewBlockClient(c Caller) *BlockClient {
 }
 
 // List calls Block.List, which exists in facade version 2.
-//
-// List implements Block.List().
 func (c *BlockClient) List(ctx context.Context) (facades.BlockResults, error) {
 	var result facades.BlockResults
 	err := call(ctx, c.caller, "Block", "List", "", []int{2}, nil, &result)
@@ -29,8 +27,6 @@ func (c *BlockClient) List(ctx context.Context) (facades.BlockResults, error) {
 }
 
 // SwitchBlockOff calls Block.SwitchBlockOff, which exists in facade version 2.
-//
-// SwitchBlockOff implements Block.SwitchBlockOff().
 func (c *BlockClient) SwitchBlockOff(ctx context.Context, args facades.BlockSwitchParams) (facades.ErrorResult, error) {
 	var result facades.ErrorResult
 	err := call(ctx, c.caller, "Block", "SwitchBlockOff", "", []int{2}, args, &result)
@@ -38,8 +34,6 @@ func (c *BlockClient) SwitchBlockOff(ctx context.Context, args facades.BlockSwit
 }
 
 // SwitchBlockOn calls Block.SwitchBlockOn, which exists in facade version 2.
-//
-// SwitchBlockOn implements Block.SwitchBlockOn().
 func (c *BlockClient) SwitchBlockOn(ctx context.Context, args facades.BlockSwitchParams) (facades.ErrorResult, error) {
 	var result facades.ErrorResult
 	err := call(ctx, c.caller, "Block", "SwitchBlockOn", "", []int{2}, args, &result)

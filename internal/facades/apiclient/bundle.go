@@ -25,8 +25,6 @@ func NewBundleClient(c Caller) *BundleClient {
 // sends facades.ExportBundleParamsJuju36 (version 6 in Juju 3.6). The neutral
 // ExportBundleParams holds the fields of every shape; each shape sends its
 // own.
-//
-// ExportBundle exports the current model configuration as bundle.
 func (c *BundleClient) ExportBundle(ctx context.Context, args ExportBundleParams) (facades.StringResult, error) {
 	var result facades.StringResult
 	err := callShape(ctx, c.caller, "Bundle", "ExportBundle", "", []shape{
@@ -38,13 +36,6 @@ func (c *BundleClient) ExportBundle(ctx context.Context, args ExportBundleParams
 
 // GetChanges calls Bundle.GetChanges, which exists in facade version 6.
 // Only the Juju 3.6 schema has it.
-//
-// GetChanges returns the list of changes required to deploy the given bundle
-// data. The changes are sorted by requirements, so that they can be applied in
-// order.
-// GetChanges has been superseded in favour of GetChangesMapArgs. It's
-// preferable to use that new method to add new functionality and move clients
-// away from this one.
 func (c *BundleClient) GetChanges(ctx context.Context, args facades.BundleChangesParams) (facades.BundleChangesResults, error) {
 	var result facades.BundleChangesResults
 	err := call(ctx, c.caller, "Bundle", "GetChanges", "", []int{6}, args, &result)
@@ -52,11 +43,6 @@ func (c *BundleClient) GetChanges(ctx context.Context, args facades.BundleChange
 }
 
 // GetChangesMapArgs calls Bundle.GetChangesMapArgs, which exists in facade versions 6 and 8.
-//
-// GetChangesMapArgs returns the list of changes required to deploy the given
-// bundle data. The changes are sorted by requirements, so that they can be
-// applied in order.
-// V4 GetChangesMapArgs is not supported on anything less than v4
 func (c *BundleClient) GetChangesMapArgs(ctx context.Context, args facades.BundleChangesParams) (facades.BundleChangesMapArgsResults, error) {
 	var result facades.BundleChangesMapArgsResults
 	err := call(ctx, c.caller, "Bundle", "GetChangesMapArgs", "", []int{6, 8}, args, &result)

@@ -20,10 +20,6 @@ func NewCharmsClient(c Caller) *CharmsClient {
 }
 
 // AddCharm calls Charms.AddCharm, which exists in facade version 7.
-//
-// AddCharm adds the given charm URL (which must include revision) to the
-// environment, if it does not exist yet. Local charms are not supported,
-// only charm store and charm hub URLs. See also AddLocalCharm().
 func (c *CharmsClient) AddCharm(ctx context.Context, args facades.AddCharmWithOrigin) (facades.CharmOriginResult, error) {
 	var result facades.CharmOriginResult
 	err := call(ctx, c.caller, "Charms", "AddCharm", "", []int{7}, args, &result)
@@ -35,8 +31,6 @@ func (c *CharmsClient) AddCharm(ctx context.Context, args facades.AddCharmWithOr
 // controller speaks: answers facades.Charm (version 7 in Juju 4.0); answers
 // facades.CharmJuju36 (version 7 in Juju 3.6). The answer of any shape decodes
 // into the neutral Charm.
-//
-// CharmInfo returns information about the requested charm.
 func (c *CharmsClient) CharmInfo(ctx context.Context, args facades.CharmURL) (Charm, error) {
 	var result Charm
 	err := callShape(ctx, c.caller, "Charms", "CharmInfo", "", []shape{
@@ -47,12 +41,6 @@ func (c *CharmsClient) CharmInfo(ctx context.Context, args facades.CharmURL) (Ch
 }
 
 // CheckCharmPlacement calls Charms.CheckCharmPlacement, which exists in facade version 7.
-//
-// CheckCharmPlacement checks if a charm is allowed to be placed with in a
-// given application.
-//
-// Deprecated: Remove on next facade bump. These checks should be performed
-// when actually refreshing
 func (c *CharmsClient) CheckCharmPlacement(ctx context.Context, args facades.ApplicationCharmPlacements) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Charms", "CheckCharmPlacement", "", []int{7}, args, &result)
@@ -60,9 +48,6 @@ func (c *CharmsClient) CheckCharmPlacement(ctx context.Context, args facades.App
 }
 
 // GetDownloadInfos calls Charms.GetDownloadInfos, which exists in facade version 7.
-//
-// GetDownloadInfos attempts to get the bundle corresponding to the charm url
-// and origin.
 func (c *CharmsClient) GetDownloadInfos(ctx context.Context, args facades.CharmURLAndOrigins) (facades.DownloadInfoResults, error) {
 	var result facades.DownloadInfoResults
 	err := call(ctx, c.caller, "Charms", "GetDownloadInfos", "", []int{7}, args, &result)
@@ -78,11 +63,6 @@ func (c *CharmsClient) IsMetered(ctx context.Context, args facades.CharmURL) (fa
 }
 
 // List calls Charms.List, which exists in facade version 7.
-//
-// List returns a list of charm URLs currently in the state. If supplied
-// parameter contains any names, the result will be filtered to return only the
-// charms with supplied names. The order of the charms is not guaranteed to be
-// the same as the order of the names passed in.
 func (c *CharmsClient) List(ctx context.Context, args facades.CharmsList) (facades.CharmsListResult, error) {
 	var result facades.CharmsListResult
 	err := call(ctx, c.caller, "Charms", "List", "", []int{7}, args, &result)
@@ -90,8 +70,6 @@ func (c *CharmsClient) List(ctx context.Context, args facades.CharmsList) (facad
 }
 
 // ListCharmResources calls Charms.ListCharmResources, which exists in facade version 7.
-//
-// ListCharmResources returns a series of resources for a given charm.
 func (c *CharmsClient) ListCharmResources(ctx context.Context, args facades.CharmURLAndOrigins) (facades.CharmResourcesResults, error) {
 	var result facades.CharmResourcesResults
 	err := call(ctx, c.caller, "Charms", "ListCharmResources", "", []int{7}, args, &result)
@@ -99,9 +77,6 @@ func (c *CharmsClient) ListCharmResources(ctx context.Context, args facades.Char
 }
 
 // ResolveCharms calls Charms.ResolveCharms, which exists in facade version 7.
-//
-// ResolveCharms resolves the given charm URLs with an optionally specified
-// preferred channel.  Channel provided via CharmOrigin.
 func (c *CharmsClient) ResolveCharms(ctx context.Context, args facades.ResolveCharmsWithChannel) (facades.ResolveCharmWithChannelResults, error) {
 	var result facades.ResolveCharmWithChannelResults
 	err := call(ctx, c.caller, "Charms", "ResolveCharms", "", []int{7}, args, &result)

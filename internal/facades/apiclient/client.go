@@ -24,8 +24,6 @@ func NewClientClient(c Caller) *ClientClient {
 // controller speaks: answers facades.FullStatus (version 8 in Juju 4.0);
 // answers facades.FullStatusJuju36 (version 8 in Juju 3.6). The answer of any
 // shape decodes into the neutral FullStatus.
-//
-// FullStatus gives the information needed for juju status over the api
 func (c *ClientClient) FullStatus(ctx context.Context, args facades.StatusParams) (FullStatus, error) {
 	var result FullStatus
 	err := callShape(ctx, c.caller, "Client", "FullStatus", "", []shape{
@@ -36,8 +34,6 @@ func (c *ClientClient) FullStatus(ctx context.Context, args facades.StatusParams
 }
 
 // StatusHistory calls Client.StatusHistory, which exists in facade version 8.
-//
-// StatusHistory returns a slice of past statuses for several entities.
 func (c *ClientClient) StatusHistory(ctx context.Context, args facades.StatusHistoryRequests) (facades.StatusHistoryResults, error) {
 	var result facades.StatusHistoryResults
 	err := call(ctx, c.caller, "Client", "StatusHistory", "", []int{8}, args, &result)
@@ -45,8 +41,6 @@ func (c *ClientClient) StatusHistory(ctx context.Context, args facades.StatusHis
 }
 
 // WatchAll calls Client.WatchAll, which exists in facade version 8.
-//
-// WatchAll initiates a watcher for entities in the connected model.
 func (c *ClientClient) WatchAll(ctx context.Context) (facades.AllWatcherId, error) {
 	var result facades.AllWatcherId
 	err := call(ctx, c.caller, "Client", "WatchAll", "", []int{8}, nil, &result)

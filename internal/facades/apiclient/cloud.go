@@ -20,18 +20,11 @@ func NewCloudClient(c Caller) *CloudClient {
 }
 
 // AddCloud calls Cloud.AddCloud, which exists in facade versions 7 and 8.
-//
-// AddCloud adds a new cloud, different from the one managed by the controller.
 func (c *CloudClient) AddCloud(ctx context.Context, args facades.AddCloudArgs) error {
 	return call(ctx, c.caller, "Cloud", "AddCloud", "", []int{7, 8}, args, nil)
 }
 
 // AddCredentials calls Cloud.AddCredentials, which exists in facade versions 7 and 8.
-//
-// AddCredentials adds new credentials.
-// In contrast to UpdateCredentials() below, the new credentials can be
-// for a cloud that the controller does not manage (this is required
-// for CAAS models)
 func (c *CloudClient) AddCredentials(ctx context.Context, args facades.TaggedCredentials) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Cloud", "AddCredentials", "", []int{7, 8}, args, &result)
@@ -39,12 +32,6 @@ func (c *CloudClient) AddCredentials(ctx context.Context, args facades.TaggedCre
 }
 
 // CheckCredentialsModels calls Cloud.CheckCredentialsModels, which exists in facade versions 7 and 8.
-//
-// CheckCredentialsModels validates supplied cloud credentials' content against
-// models that currently use these credentials.
-// If there are any models that are using a credential and these models or their
-// cloud instances are not going to be accessible with corresponding credential,
-// there will be detailed validation errors per model.
 func (c *CloudClient) CheckCredentialsModels(ctx context.Context, args facades.TaggedCredentials) (facades.UpdateCredentialResults, error) {
 	var result facades.UpdateCredentialResults
 	err := call(ctx, c.caller, "Cloud", "CheckCredentialsModels", "", []int{7, 8}, args, &result)
@@ -52,8 +39,6 @@ func (c *CloudClient) CheckCredentialsModels(ctx context.Context, args facades.T
 }
 
 // Cloud calls Cloud.Cloud, which exists in facade versions 7 and 8.
-//
-// Cloud returns the cloud definitions for the specified clouds.
 func (c *CloudClient) Cloud(ctx context.Context, args facades.Entities) (facades.CloudResults, error) {
 	var result facades.CloudResults
 	err := call(ctx, c.caller, "Cloud", "Cloud", "", []int{7, 8}, args, &result)
@@ -61,8 +46,6 @@ func (c *CloudClient) Cloud(ctx context.Context, args facades.Entities) (facades
 }
 
 // CloudInfo calls Cloud.CloudInfo, which exists in facade versions 7 and 8.
-//
-// CloudInfo returns information about the specified clouds.
 func (c *CloudClient) CloudInfo(ctx context.Context, args facades.Entities) (facades.CloudInfoResults, error) {
 	var result facades.CloudInfoResults
 	err := call(ctx, c.caller, "Cloud", "CloudInfo", "", []int{7, 8}, args, &result)
@@ -70,9 +53,6 @@ func (c *CloudClient) CloudInfo(ctx context.Context, args facades.Entities) (fac
 }
 
 // Clouds calls Cloud.Clouds, which exists in facade versions 7 and 8.
-//
-// Clouds returns the definitions of all clouds supported by the controller
-// that the logged in user can see.
 func (c *CloudClient) Clouds(ctx context.Context) (facades.CloudsResult, error) {
 	var result facades.CloudsResult
 	err := call(ctx, c.caller, "Cloud", "Clouds", "", []int{7, 8}, nil, &result)
@@ -80,8 +60,6 @@ func (c *CloudClient) Clouds(ctx context.Context) (facades.CloudsResult, error) 
 }
 
 // Credential calls Cloud.Credential, which exists in facade versions 7 and 8.
-//
-// Credential returns the specified cloud credential for each tag, minus secrets.
 func (c *CloudClient) Credential(ctx context.Context, args facades.Entities) (facades.CloudCredentialResults, error) {
 	var result facades.CloudCredentialResults
 	err := call(ctx, c.caller, "Cloud", "Credential", "", []int{7, 8}, args, &result)
@@ -89,13 +67,6 @@ func (c *CloudClient) Credential(ctx context.Context, args facades.Entities) (fa
 }
 
 // CredentialContents calls Cloud.CredentialContents, which exists in facade versions 7 and 8.
-//
-// CredentialContents returns the specified cloud credentials,
-// including the secrets if requested.
-// If no specific credential name/cloud was passed in, all credentials for this user
-// are returned.
-// Only credential owner can see its contents as well as what models use it.
-// Controller admin has no special superpowers here and is treated the same as all other users.
 func (c *CloudClient) CredentialContents(ctx context.Context, args facades.CloudCredentialArgs) (facades.CredentialContentResults, error) {
 	var result facades.CredentialContentResults
 	err := call(ctx, c.caller, "Cloud", "CredentialContents", "", []int{7, 8}, args, &result)
@@ -104,9 +75,6 @@ func (c *CloudClient) CredentialContents(ctx context.Context, args facades.Cloud
 
 // InstanceTypes calls Cloud.InstanceTypes, which exists in facade version 7.
 // Only the Juju 3.6 schema has it.
-//
-// InstanceTypes returns instance type information for the cloud and region
-// in which the current model is deployed.
 func (c *CloudClient) InstanceTypes(ctx context.Context, args facades.CloudInstanceTypesConstraints) (facades.InstanceTypesResults, error) {
 	var result facades.InstanceTypesResults
 	err := call(ctx, c.caller, "Cloud", "InstanceTypes", "", []int{7}, args, &result)
@@ -114,9 +82,6 @@ func (c *CloudClient) InstanceTypes(ctx context.Context, args facades.CloudInsta
 }
 
 // ListCloudInfo calls Cloud.ListCloudInfo, which exists in facade versions 7 and 8.
-//
-// Controller admins (superuser) can list clouds for any user.
-// Other users can only ask about their own clouds.
 func (c *CloudClient) ListCloudInfo(ctx context.Context, args facades.ListCloudsRequest) (facades.ListCloudInfoResults, error) {
 	var result facades.ListCloudInfoResults
 	err := call(ctx, c.caller, "Cloud", "ListCloudInfo", "", []int{7, 8}, args, &result)
@@ -125,11 +90,6 @@ func (c *CloudClient) ListCloudInfo(ctx context.Context, args facades.ListClouds
 
 // ModelConfigSchema calls Cloud.ModelConfigSchema, which exists in facade version 8.
 // Only the Juju 4.0 schema has it.
-//
-// ModelConfigSchema returns the model config schema for the specified provider
-// type.
-// The schema describes the configuration attributes, including provider
-// specific ones, that may be set on a model hosted by that type of cloud.
 func (c *CloudClient) ModelConfigSchema(ctx context.Context, args facades.ModelConfigSchemaArgs) (facades.ModelConfigSchemaResult, error) {
 	var result facades.ModelConfigSchemaResult
 	err := call(ctx, c.caller, "Cloud", "ModelConfigSchema", "", []int{8}, args, &result)
@@ -137,8 +97,6 @@ func (c *CloudClient) ModelConfigSchema(ctx context.Context, args facades.ModelC
 }
 
 // ModifyCloudAccess calls Cloud.ModifyCloudAccess, which exists in facade versions 7 and 8.
-//
-// ModifyCloudAccess changes the model access granted to users.
 func (c *CloudClient) ModifyCloudAccess(ctx context.Context, args facades.ModifyCloudAccessRequest) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Cloud", "ModifyCloudAccess", "", []int{7, 8}, args, &result)
@@ -146,9 +104,6 @@ func (c *CloudClient) ModifyCloudAccess(ctx context.Context, args facades.Modify
 }
 
 // RemoveClouds calls Cloud.RemoveClouds, which exists in facade versions 7 and 8.
-//
-// RemoveClouds removes the specified clouds from the controller.
-// If a cloud is in use (has models deployed to it), the removal will fail.
 func (c *CloudClient) RemoveClouds(ctx context.Context, args facades.Entities) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Cloud", "RemoveClouds", "", []int{7, 8}, args, &result)
@@ -156,10 +111,6 @@ func (c *CloudClient) RemoveClouds(ctx context.Context, args facades.Entities) (
 }
 
 // RevokeCredentialsCheckModels calls Cloud.RevokeCredentialsCheckModels, which exists in facade versions 7 and 8.
-//
-// RevokeCredentialsCheckModels revokes a set of cloud credentials.
-// If the credentials are used by any of the models, the credential deletion will be aborted.
-// If credential-in-use needs to be revoked nonetheless, this method allows the use of force.
 func (c *CloudClient) RevokeCredentialsCheckModels(ctx context.Context, args facades.RevokeCredentialArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Cloud", "RevokeCredentialsCheckModels", "", []int{7, 8}, args, &result)
@@ -167,8 +118,6 @@ func (c *CloudClient) RevokeCredentialsCheckModels(ctx context.Context, args fac
 }
 
 // UpdateCloud calls Cloud.UpdateCloud, which exists in facade versions 7 and 8.
-//
-// UpdateCloud updates an existing cloud that the controller knows about.
 func (c *CloudClient) UpdateCloud(ctx context.Context, args facades.UpdateCloudArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Cloud", "UpdateCloud", "", []int{7, 8}, args, &result)
@@ -176,14 +125,6 @@ func (c *CloudClient) UpdateCloud(ctx context.Context, args facades.UpdateCloudA
 }
 
 // UpdateCredentialsCheckModels calls Cloud.UpdateCredentialsCheckModels, which exists in facade versions 7 and 8.
-//
-// UpdateCredentialsCheckModels updates a set of cloud credentials' content.
-// If there are any models that are using a credential and these models
-// are not going to be visible with updated credential content,
-// there will be detailed validation errors per model.  Such model errors are returned
-// separately and do not contribute to the overall method error status.
-// Controller admins can 'force' an update of the credential
-// regardless of whether it is deemed valid or not.
 func (c *CloudClient) UpdateCredentialsCheckModels(ctx context.Context, args facades.UpdateCredentialArgs) (facades.UpdateCredentialResults, error) {
 	var result facades.UpdateCredentialResults
 	err := call(ctx, c.caller, "Cloud", "UpdateCredentialsCheckModels", "", []int{7, 8}, args, &result)
@@ -191,8 +132,6 @@ func (c *CloudClient) UpdateCredentialsCheckModels(ctx context.Context, args fac
 }
 
 // UserCredentials calls Cloud.UserCredentials, which exists in facade versions 7 and 8.
-//
-// UserCredentials returns the cloud credentials for a set of users.
 func (c *CloudClient) UserCredentials(ctx context.Context, args facades.UserClouds) (facades.StringsResults, error) {
 	var result facades.StringsResults
 	err := call(ctx, c.caller, "Cloud", "UserCredentials", "", []int{7, 8}, args, &result)

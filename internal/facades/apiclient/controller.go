@@ -24,9 +24,6 @@ func NewControllerClient(c Caller) *ControllerClient {
 // controller speaks: answers facades.UserModelList (versions 13 and 14 in Juju
 // 4.0); answers facades.UserModelListJuju36 (version 12 in Juju 3.6). The
 // answer of any shape decodes into the neutral UserModelList.
-//
-// AllModels allows controller administrators to get the list of all the
-// models in the controller.
 func (c *ControllerClient) AllModels(ctx context.Context) (UserModelList, error) {
 	var result UserModelList
 	err := callShape(ctx, c.caller, "Controller", "AllModels", "", []shape{
@@ -37,8 +34,6 @@ func (c *ControllerClient) AllModels(ctx context.Context) (UserModelList, error)
 }
 
 // CloudSpec calls Controller.CloudSpec, which exists in facade versions 12 and 14.
-//
-// CloudSpec returns cloud specifications for the specified models.
 func (c *ControllerClient) CloudSpec(ctx context.Context, args facades.Entities) (facades.CloudSpecResults, error) {
 	var result facades.CloudSpecResults
 	err := call(ctx, c.caller, "Controller", "CloudSpec", "", []int{12, 14}, args, &result)
@@ -46,17 +41,11 @@ func (c *ControllerClient) CloudSpec(ctx context.Context, args facades.Entities)
 }
 
 // ConfigSet calls Controller.ConfigSet, which exists in facade versions 12, 13 and 14.
-//
-// ConfigSet changes the value of specified controller configuration
-// settings. Only some settings can be changed after bootstrap.
-// Settings that aren't specified in the params are left unchanged.
 func (c *ControllerClient) ConfigSet(ctx context.Context, args facades.ControllerConfigSet) error {
 	return call(ctx, c.caller, "Controller", "ConfigSet", "", []int{12, 13, 14}, args, nil)
 }
 
 // ControllerAPIInfoForModels calls Controller.ControllerAPIInfoForModels, which exists in facade versions 12, 13 and 14.
-//
-// ControllerAPIInfoForModels returns the controller api connection details for the specified models.
 func (c *ControllerClient) ControllerAPIInfoForModels(ctx context.Context, args facades.Entities) (facades.ControllerAPIInfoResults, error) {
 	var result facades.ControllerAPIInfoResults
 	err := call(ctx, c.caller, "Controller", "ControllerAPIInfoForModels", "", []int{12, 13, 14}, args, &result)
@@ -64,8 +53,6 @@ func (c *ControllerClient) ControllerAPIInfoForModels(ctx context.Context, args 
 }
 
 // ControllerConfig calls Controller.ControllerConfig, which exists in facade versions 12, 13 and 14.
-//
-// ControllerConfig returns the controller's configuration.
 func (c *ControllerClient) ControllerConfig(ctx context.Context) (facades.ControllerConfigResult, error) {
 	var result facades.ControllerConfigResult
 	err := call(ctx, c.caller, "Controller", "ControllerConfig", "", []int{12, 13, 14}, nil, &result)
@@ -73,12 +60,6 @@ func (c *ControllerClient) ControllerConfig(ctx context.Context) (facades.Contro
 }
 
 // ControllerVersion calls Controller.ControllerVersion, which exists in facade versions 12, 13 and 14.
-//
-// ControllerVersion returns the version information associated with this
-// controller binary.
-//
-// NOTE: the implementation intentionally does not check for SuperuserAccess
-// as the Version is known even to users with login access.
 func (c *ControllerClient) ControllerVersion(ctx context.Context) (facades.ControllerVersionResults, error) {
 	var result facades.ControllerVersionResults
 	err := call(ctx, c.caller, "Controller", "ControllerVersion", "", []int{12, 13, 14}, nil, &result)
@@ -86,9 +67,6 @@ func (c *ControllerClient) ControllerVersion(ctx context.Context) (facades.Contr
 }
 
 // DashboardConnectionInfo calls Controller.DashboardConnectionInfo, which exists in facade versions 12, 13 and 14.
-//
-// DashboardConnectionInfo returns the connection information for a client to
-// connect to the Juju Dashboard including any proxying information.
 func (c *ControllerClient) DashboardConnectionInfo(ctx context.Context) (facades.DashboardConnectionInfo, error) {
 	var result facades.DashboardConnectionInfo
 	err := call(ctx, c.caller, "Controller", "DashboardConnectionInfo", "", []int{12, 13, 14}, nil, &result)
@@ -96,21 +74,12 @@ func (c *ControllerClient) DashboardConnectionInfo(ctx context.Context) (facades
 }
 
 // DestroyController calls Controller.DestroyController, which exists in facade versions 12, 13 and 14.
-//
-// DestroyController destroys the controller.
-//
-// If the args specify the destruction of the models, this method will
-// attempt to do so. Otherwise, if the controller has any non-empty,
-// non-Dead hosted models, then an error with the code
-// params.CodeHasHostedModels will be transmitted.
 func (c *ControllerClient) DestroyController(ctx context.Context, args facades.DestroyControllerArgs) error {
 	return call(ctx, c.caller, "Controller", "DestroyController", "", []int{12, 13, 14}, args, nil)
 }
 
 // GetCloudSpec calls Controller.GetCloudSpec, which exists in facade version 12.
 // Only the Juju 3.6 schema has it.
-//
-// GetCloudSpec constructs the CloudSpec for a validated and authorized model.
 func (c *ControllerClient) GetCloudSpec(ctx context.Context, args facades.ModelTag) (facades.CloudSpecResult, error) {
 	var result facades.CloudSpecResult
 	err := call(ctx, c.caller, "Controller", "GetCloudSpec", "", []int{12}, args, &result)
@@ -118,9 +87,6 @@ func (c *ControllerClient) GetCloudSpec(ctx context.Context, args facades.ModelT
 }
 
 // GetControllerAccess calls Controller.GetControllerAccess, which exists in facade versions 12, 13 and 14.
-//
-// GetControllerAccess returns the level of access the specified users
-// have on the controller.
 func (c *ControllerClient) GetControllerAccess(ctx context.Context, args facades.Entities) (facades.UserAccessResults, error) {
 	var result facades.UserAccessResults
 	err := call(ctx, c.caller, "Controller", "GetControllerAccess", "", []int{12, 13, 14}, args, &result)
@@ -133,10 +99,6 @@ func (c *ControllerClient) GetControllerAccess(ctx context.Context, args facades
 // and 14 in Juju 4.0); answers facades.HostedModelConfigsResultsJuju36
 // (version 12 in Juju 3.6). The answer of any shape decodes into the neutral
 // HostedModelConfigsResults.
-//
-// HostedModelConfigs returns all the information that the client needs in
-// order to connect directly with the host model's provider and destroy it
-// directly.
 func (c *ControllerClient) HostedModelConfigs(ctx context.Context) (HostedModelConfigsResults, error) {
 	var result HostedModelConfigsResults
 	err := callShape(ctx, c.caller, "Controller", "HostedModelConfigs", "", []shape{
@@ -147,13 +109,6 @@ func (c *ControllerClient) HostedModelConfigs(ctx context.Context) (HostedModelC
 }
 
 // IdentityProviderURL calls Controller.IdentityProviderURL, which exists in facade versions 12, 13 and 14.
-//
-// IdentityProviderURL returns the URL of the configured external identity
-// provider for this controller or an empty string if no external identity
-// provider has been configured when the controller was bootstrapped.
-//
-// NOTE: the implementation intentionally does not check for SuperuserAccess
-// as the URL is known even to users with login access.
 func (c *ControllerClient) IdentityProviderURL(ctx context.Context) (facades.StringResult, error) {
 	var result facades.StringResult
 	err := call(ctx, c.caller, "Controller", "IdentityProviderURL", "", []int{12, 13, 14}, nil, &result)
@@ -161,9 +116,6 @@ func (c *ControllerClient) IdentityProviderURL(ctx context.Context) (facades.Str
 }
 
 // InitiateMigration calls Controller.InitiateMigration, which exists in facade versions 12, 13 and 14.
-//
-// InitiateMigration attempts to begin the migration of one or
-// more models to other controllers.
 func (c *ControllerClient) InitiateMigration(ctx context.Context, args facades.InitiateMigrationArgs) (facades.InitiateMigrationResults, error) {
 	var result facades.InitiateMigrationResults
 	err := call(ctx, c.caller, "Controller", "InitiateMigration", "", []int{12, 13, 14}, args, &result)
@@ -175,11 +127,6 @@ func (c *ControllerClient) InitiateMigration(ctx context.Context, args facades.I
 // controller speaks: answers facades.ModelBlockInfoList (versions 13 and 14 in
 // Juju 4.0); answers facades.ModelBlockInfoListJuju36 (version 12 in Juju
 // 3.6). The answer of any shape decodes into the neutral ModelBlockInfoList.
-//
-// ListBlockedModels returns a list of all models on the controller
-// which have a block in place.  The resulting slice is sorted by model
-// name, then owner. Callers must be controller administrators to retrieve the
-// list.
 func (c *ControllerClient) ListBlockedModels(ctx context.Context) (ModelBlockInfoList, error) {
 	var result ModelBlockInfoList
 	err := callShape(ctx, c.caller, "Controller", "ListBlockedModels", "", []shape{
@@ -194,8 +141,6 @@ func (c *ControllerClient) ListBlockedModels(ctx context.Context) (ModelBlockInf
 // controller speaks: answers facades.ModelStatusResults (versions 13 and 14 in
 // Juju 4.0); answers facades.ModelStatusResultsJuju36 (version 12 in Juju
 // 3.6). The answer of any shape decodes into the neutral ModelStatusResults.
-//
-// ModelStatus returns a summary of the model.
 func (c *ControllerClient) ModelStatus(ctx context.Context, args facades.Entities) (ModelStatusResults, error) {
 	var result ModelStatusResults
 	err := callShape(ctx, c.caller, "Controller", "ModelStatus", "", []shape{
@@ -206,8 +151,6 @@ func (c *ControllerClient) ModelStatus(ctx context.Context, args facades.Entitie
 }
 
 // ModifyControllerAccess calls Controller.ModifyControllerAccess, which exists in facade versions 12, 13 and 14.
-//
-// ModifyControllerAccess changes the model access granted to users.
 func (c *ControllerClient) ModifyControllerAccess(ctx context.Context, args facades.ModifyControllerAccessRequest) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Controller", "ModifyControllerAccess", "", []int{12, 13, 14}, args, &result)
@@ -215,8 +158,6 @@ func (c *ControllerClient) ModifyControllerAccess(ctx context.Context, args faca
 }
 
 // MongoVersion calls Controller.MongoVersion, which exists in facade versions 12, 13 and 14.
-//
-// MongoVersion allows the introspection of the mongo version per controller
 func (c *ControllerClient) MongoVersion(ctx context.Context) (facades.StringResult, error) {
 	var result facades.StringResult
 	err := call(ctx, c.caller, "Controller", "MongoVersion", "", []int{12, 13, 14}, nil, &result)
@@ -224,17 +165,11 @@ func (c *ControllerClient) MongoVersion(ctx context.Context) (facades.StringResu
 }
 
 // RemoveBlocks calls Controller.RemoveBlocks, which exists in facade versions 12, 13 and 14.
-//
-// RemoveBlocks removes all the blocks in the controller.
 func (c *ControllerClient) RemoveBlocks(ctx context.Context, args facades.RemoveBlocksArgs) error {
 	return call(ctx, c.caller, "Controller", "RemoveBlocks", "", []int{12, 13, 14}, args, nil)
 }
 
 // WatchAllModelSummaries calls Controller.WatchAllModelSummaries, which exists in facade versions 12, 13 and 14.
-//
-// WatchAllModelSummaries starts watching the summary updates from the cache.
-// This method is superuser access only, and watches all models in the
-// controller.
 func (c *ControllerClient) WatchAllModelSummaries(ctx context.Context) (facades.SummaryWatcherID, error) {
 	var result facades.SummaryWatcherID
 	err := call(ctx, c.caller, "Controller", "WatchAllModelSummaries", "", []int{12, 13, 14}, nil, &result)
@@ -242,10 +177,6 @@ func (c *ControllerClient) WatchAllModelSummaries(ctx context.Context) (facades.
 }
 
 // WatchAllModels calls Controller.WatchAllModels, which exists in facade versions 12, 13 and 14.
-//
-// WatchAllModels starts watching events for all models in the
-// controller. The returned AllWatcherId should be used with Next on the
-// AllModelWatcher endpoint to receive deltas.
 func (c *ControllerClient) WatchAllModels(ctx context.Context) (facades.AllWatcherId, error) {
 	var result facades.AllWatcherId
 	err := call(ctx, c.caller, "Controller", "WatchAllModels", "", []int{12, 13, 14}, nil, &result)
@@ -254,8 +185,6 @@ func (c *ControllerClient) WatchAllModels(ctx context.Context) (facades.AllWatch
 
 // WatchCloudSpecsChanges calls Controller.WatchCloudSpecsChanges, which exists in facade version 12.
 // Only the Juju 3.6 schema has it.
-//
-// WatchCloudSpecsChanges returns a watcher for cloud spec changes.
 func (c *ControllerClient) WatchCloudSpecsChanges(ctx context.Context, args facades.Entities) (facades.NotifyWatchResults, error) {
 	var result facades.NotifyWatchResults
 	err := call(ctx, c.caller, "Controller", "WatchCloudSpecsChanges", "", []int{12}, args, &result)
@@ -263,9 +192,6 @@ func (c *ControllerClient) WatchCloudSpecsChanges(ctx context.Context, args faca
 }
 
 // WatchModelSummaries calls Controller.WatchModelSummaries, which exists in facade versions 12, 13 and 14.
-//
-// WatchModelSummaries starts watching the summary updates from the cache.
-// Only models that the user has access to are returned.
 func (c *ControllerClient) WatchModelSummaries(ctx context.Context) (facades.SummaryWatcherID, error) {
 	var result facades.SummaryWatcherID
 	err := call(ctx, c.caller, "Controller", "WatchModelSummaries", "", []int{12, 13, 14}, nil, &result)

@@ -21,8 +21,6 @@ func NewHighAvailabilityClient(c Caller) *HighAvailabilityClient {
 
 // ControllerDetails calls HighAvailability.ControllerDetails, which exists in facade version 3.
 // Only the Juju 4.0 schema has it.
-//
-// ControllerDetails returns details about each controller node.
 func (c *HighAvailabilityClient) ControllerDetails(ctx context.Context) (facades.ControllerDetailsResults, error) {
 	var result facades.ControllerDetailsResults
 	err := call(ctx, c.caller, "HighAvailability", "ControllerDetails", "", []int{3}, nil, &result)
@@ -30,9 +28,6 @@ func (c *HighAvailabilityClient) ControllerDetails(ctx context.Context) (facades
 }
 
 // EnableHA calls HighAvailability.EnableHA, which exists in facade versions 2 and 3.
-//
-// EnableHA adds controller machines as necessary to ensure the
-// controller has the number of machines specified.
 func (c *HighAvailabilityClient) EnableHA(ctx context.Context, args facades.ControllersSpecs) (facades.ControllersChangeResults, error) {
 	var result facades.ControllersChangeResults
 	err := call(ctx, c.caller, "HighAvailability", "EnableHA", "", []int{2, 3}, args, &result)

@@ -20,8 +20,6 @@ func NewKeyManagerClient(c Caller) *KeyManagerClient {
 }
 
 // AddKeys calls KeyManager.AddKeys, which exists in facade version 1.
-//
-// AddKeys adds new authorised ssh keys for the specified user.
 func (c *KeyManagerClient) AddKeys(ctx context.Context, args facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "KeyManager", "AddKeys", "", []int{1}, args, &result)
@@ -29,8 +27,6 @@ func (c *KeyManagerClient) AddKeys(ctx context.Context, args facades.ModifyUserS
 }
 
 // DeleteKeys calls KeyManager.DeleteKeys, which exists in facade version 1.
-//
-// DeleteKeys deletes the authorised ssh keys for the specified user.
 func (c *KeyManagerClient) DeleteKeys(ctx context.Context, args facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "KeyManager", "DeleteKeys", "", []int{1}, args, &result)
@@ -38,9 +34,6 @@ func (c *KeyManagerClient) DeleteKeys(ctx context.Context, args facades.ModifyUs
 }
 
 // ImportKeys calls KeyManager.ImportKeys, which exists in facade version 1.
-//
-// ImportKeys imports new authorised ssh keys from the specified key ids for the
-// specified user.
 func (c *KeyManagerClient) ImportKeys(ctx context.Context, args facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "KeyManager", "ImportKeys", "", []int{1}, args, &result)
@@ -48,8 +41,6 @@ func (c *KeyManagerClient) ImportKeys(ctx context.Context, args facades.ModifyUs
 }
 
 // ListKeys calls KeyManager.ListKeys, which exists in facade version 1.
-//
-// ListKeys returns the authorised ssh keys for the specified users.
 func (c *KeyManagerClient) ListKeys(ctx context.Context, args facades.ListSSHKeys) (facades.StringsResults, error) {
 	var result facades.StringsResults
 	err := call(ctx, c.caller, "KeyManager", "ListKeys", "", []int{1}, args, &result)

@@ -20,9 +20,6 @@ func NewMachineManagerClient(c Caller) *MachineManagerClient {
 }
 
 // AddMachines calls MachineManager.AddMachines, which exists in facade versions 10 and 11.
-//
-// AddMachines adds new machines with the supplied parameters.
-// The args will contain Base info.
 func (c *MachineManagerClient) AddMachines(ctx context.Context, args facades.AddMachines) (facades.AddMachinesResults, error) {
 	var result facades.AddMachinesResults
 	err := call(ctx, c.caller, "MachineManager", "AddMachines", "", []int{10, 11}, args, &result)
@@ -30,8 +27,6 @@ func (c *MachineManagerClient) AddMachines(ctx context.Context, args facades.Add
 }
 
 // DestroyMachineWithParams calls MachineManager.DestroyMachineWithParams, which exists in facade versions 10 and 11.
-//
-// DestroyMachineWithParams removes a set of machines from the model.
 func (c *MachineManagerClient) DestroyMachineWithParams(ctx context.Context, args facades.DestroyMachinesParams) (facades.DestroyMachineResults, error) {
 	var result facades.DestroyMachineResults
 	err := call(ctx, c.caller, "MachineManager", "DestroyMachineWithParams", "", []int{10, 11}, args, &result)
@@ -40,10 +35,6 @@ func (c *MachineManagerClient) DestroyMachineWithParams(ctx context.Context, arg
 
 // GetUpgradeSeriesMessages calls MachineManager.GetUpgradeSeriesMessages, which exists in facade version 10.
 // Only the Juju 3.6 schema has it.
-//
-// GetUpgradeSeriesMessages returns all new messages associated with upgrade
-// series events. Messages that have already been retrieved once are not
-// returned by this method.
 func (c *MachineManagerClient) GetUpgradeSeriesMessages(ctx context.Context, args facades.UpgradeSeriesNotificationParams) (facades.StringsResults, error) {
 	var result facades.StringsResults
 	err := call(ctx, c.caller, "MachineManager", "GetUpgradeSeriesMessages", "", []int{10}, args, &result)
@@ -51,9 +42,6 @@ func (c *MachineManagerClient) GetUpgradeSeriesMessages(ctx context.Context, arg
 }
 
 // InstanceTypes calls MachineManager.InstanceTypes, which exists in facade versions 10 and 11.
-//
-// InstanceTypes returns instance type information for the cloud and region
-// in which the current model is deployed.
 func (c *MachineManagerClient) InstanceTypes(ctx context.Context, args facades.ModelInstanceTypesConstraints) (facades.InstanceTypesResults, error) {
 	var result facades.InstanceTypesResults
 	err := call(ctx, c.caller, "MachineManager", "InstanceTypes", "", []int{10, 11}, args, &result)
@@ -61,9 +49,6 @@ func (c *MachineManagerClient) InstanceTypes(ctx context.Context, args facades.M
 }
 
 // ProvisioningScript calls MachineManager.ProvisioningScript, which exists in facade versions 10 and 11.
-//
-// ProvisioningScript returns a shell script that, when run,
-// provisions a machine agent on the machine executing the script.
 func (c *MachineManagerClient) ProvisioningScript(ctx context.Context, args facades.ProvisioningScriptParams) (facades.ProvisioningScriptResult, error) {
 	var result facades.ProvisioningScriptResult
 	err := call(ctx, c.caller, "MachineManager", "ProvisioningScript", "", []int{10, 11}, args, &result)
@@ -71,8 +56,6 @@ func (c *MachineManagerClient) ProvisioningScript(ctx context.Context, args faca
 }
 
 // RetryProvisioning calls MachineManager.RetryProvisioning, which exists in facade versions 10 and 11.
-//
-// RetryProvisioning marks a provisioning error as transient on the machines.
 func (c *MachineManagerClient) RetryProvisioning(ctx context.Context, args facades.RetryProvisioningArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "MachineManager", "RetryProvisioning", "", []int{10, 11}, args, &result)
@@ -81,9 +64,6 @@ func (c *MachineManagerClient) RetryProvisioning(ctx context.Context, args facad
 
 // UpgradeSeriesComplete calls MachineManager.UpgradeSeriesComplete, which exists in facade version 10.
 // Only the Juju 3.6 schema has it.
-//
-// UpgradeSeriesComplete marks a machine as having completed a managed series
-// upgrade.
 func (c *MachineManagerClient) UpgradeSeriesComplete(ctx context.Context, args facades.UpdateChannelArg) (facades.ErrorResult, error) {
 	var result facades.ErrorResult
 	err := call(ctx, c.caller, "MachineManager", "UpgradeSeriesComplete", "", []int{10}, args, &result)
@@ -92,8 +72,6 @@ func (c *MachineManagerClient) UpgradeSeriesComplete(ctx context.Context, args f
 
 // UpgradeSeriesPrepare calls MachineManager.UpgradeSeriesPrepare, which exists in facade version 10.
 // Only the Juju 3.6 schema has it.
-//
-// UpgradeSeriesPrepare prepares a machine for a OS series upgrade.
 func (c *MachineManagerClient) UpgradeSeriesPrepare(ctx context.Context, args facades.UpdateChannelArg) (facades.ErrorResult, error) {
 	var result facades.ErrorResult
 	err := call(ctx, c.caller, "MachineManager", "UpgradeSeriesPrepare", "", []int{10}, args, &result)
@@ -102,11 +80,6 @@ func (c *MachineManagerClient) UpgradeSeriesPrepare(ctx context.Context, args fa
 
 // UpgradeSeriesValidate calls MachineManager.UpgradeSeriesValidate, which exists in facade version 10.
 // Only the Juju 3.6 schema has it.
-//
-// UpgradeSeriesValidate validates that the incoming arguments correspond to a
-// valid series upgrade for the target machine.
-// If they do, a list of the machine's current units is returned for use in
-// soliciting user confirmation of the command.
 func (c *MachineManagerClient) UpgradeSeriesValidate(ctx context.Context, args facades.UpdateChannelArgs) (facades.UpgradeSeriesUnitsResults, error) {
 	var result facades.UpgradeSeriesUnitsResults
 	err := call(ctx, c.caller, "MachineManager", "UpgradeSeriesValidate", "", []int{10}, args, &result)
@@ -115,9 +88,6 @@ func (c *MachineManagerClient) UpgradeSeriesValidate(ctx context.Context, args f
 
 // WatchUpgradeSeriesNotifications calls MachineManager.WatchUpgradeSeriesNotifications, which exists in facade version 10.
 // Only the Juju 3.6 schema has it.
-//
-// WatchUpgradeSeriesNotifications returns a watcher that fires on upgrade
-// series events.
 func (c *MachineManagerClient) WatchUpgradeSeriesNotifications(ctx context.Context, args facades.Entities) (facades.NotifyWatchResults, error) {
 	var result facades.NotifyWatchResults
 	err := call(ctx, c.caller, "MachineManager", "WatchUpgradeSeriesNotifications", "", []int{10}, args, &result)

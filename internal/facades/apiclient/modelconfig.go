@@ -20,8 +20,6 @@ func NewModelConfigClient(c Caller) *ModelConfigClient {
 }
 
 // GetModelConstraints calls ModelConfig.GetModelConstraints, which exists in facade versions 3 and 4.
-//
-// GetModelConstraints returns the constraints for the model.
 func (c *ModelConfigClient) GetModelConstraints(ctx context.Context) (facades.GetConstraintsResults, error) {
 	var result facades.GetConstraintsResults
 	err := call(ctx, c.caller, "ModelConfig", "GetModelConstraints", "", []int{3, 4}, nil, &result)
@@ -30,10 +28,6 @@ func (c *ModelConfigClient) GetModelConstraints(ctx context.Context) (facades.Ge
 
 // GetModelSecretBackend calls ModelConfig.GetModelSecretBackend, which exists in facade version 4.
 // Only the Juju 4.0 schema has it.
-//
-// GetModelSecretBackend returns the secret backend for the model,
-// returning an error satisfying [authentication.ErrorEntityMissingPermission] if the user does not have read access to the model,
-// returning [params.CodeModelNotFound] if the model does not exist.
 func (c *ModelConfigClient) GetModelSecretBackend(ctx context.Context) (facades.StringResult, error) {
 	var result facades.StringResult
 	err := call(ctx, c.caller, "ModelConfig", "GetModelSecretBackend", "", []int{4}, nil, &result)
@@ -41,9 +35,6 @@ func (c *ModelConfigClient) GetModelSecretBackend(ctx context.Context) (facades.
 }
 
 // ModelGet calls ModelConfig.ModelGet, which exists in facade versions 3 and 4.
-//
-// ModelGet implements the server-side part of the
-// model-config CLI command.
 func (c *ModelConfigClient) ModelGet(ctx context.Context) (facades.ModelConfigResults, error) {
 	var result facades.ModelConfigResults
 	err := call(ctx, c.caller, "ModelConfig", "ModelGet", "", []int{3, 4}, nil, &result)
@@ -51,24 +42,17 @@ func (c *ModelConfigClient) ModelGet(ctx context.Context) (facades.ModelConfigRe
 }
 
 // ModelSet calls ModelConfig.ModelSet, which exists in facade versions 3 and 4.
-//
-// ModelSet implements the server-side part of the
-// set-model-config CLI command.
 func (c *ModelConfigClient) ModelSet(ctx context.Context, args facades.ModelSet) error {
 	return call(ctx, c.caller, "ModelConfig", "ModelSet", "", []int{3, 4}, args, nil)
 }
 
 // ModelUnset calls ModelConfig.ModelUnset, which exists in facade versions 3 and 4.
-//
-// ModelUnset implements the server-side part of the set-model-config CLI command.
 func (c *ModelConfigClient) ModelUnset(ctx context.Context, args facades.ModelUnset) error {
 	return call(ctx, c.caller, "ModelConfig", "ModelUnset", "", []int{3, 4}, args, nil)
 }
 
 // SLALevel calls ModelConfig.SLALevel, which exists in facade version 3.
 // Only the Juju 3.6 schema has it.
-//
-// SLALevel returns the current sla level for the model.
 func (c *ModelConfigClient) SLALevel(ctx context.Context) (facades.StringResult, error) {
 	var result facades.StringResult
 	err := call(ctx, c.caller, "ModelConfig", "SLALevel", "", []int{3}, nil, &result)
@@ -76,8 +60,6 @@ func (c *ModelConfigClient) SLALevel(ctx context.Context) (facades.StringResult,
 }
 
 // Sequences calls ModelConfig.Sequences, which exists in facade versions 3 and 4.
-//
-// Sequences returns the model's sequence names and next values.
 func (c *ModelConfigClient) Sequences(ctx context.Context) (facades.ModelSequencesResult, error) {
 	var result facades.ModelSequencesResult
 	err := call(ctx, c.caller, "ModelConfig", "Sequences", "", []int{3, 4}, nil, &result)
@@ -85,20 +67,12 @@ func (c *ModelConfigClient) Sequences(ctx context.Context) (facades.ModelSequenc
 }
 
 // SetModelConstraints calls ModelConfig.SetModelConstraints, which exists in facade versions 3 and 4.
-//
-// SetModelConstraints sets the constraints for the model.
 func (c *ModelConfigClient) SetModelConstraints(ctx context.Context, args facades.SetConstraints) error {
 	return call(ctx, c.caller, "ModelConfig", "SetModelConstraints", "", []int{3, 4}, args, nil)
 }
 
 // SetModelSecretBackend calls ModelConfig.SetModelSecretBackend, which exists in facade version 4.
 // Only the Juju 4.0 schema has it.
-//
-// SetModelSecretBackend sets the secret backend for the model,
-// returning an error satisfying [authentication.ErrorEntityMissingPermission] if the user does not have write access to the model,
-// returning [params.CodeModelNotFound] if the model does not exist,
-// returning [params.CodeSecretBackendNotFound] if the secret backend does not exist,
-// returning [params.CodeSecretBackendNotValid] if the secret backend name is not valid.
 func (c *ModelConfigClient) SetModelSecretBackend(ctx context.Context, args facades.SetModelSecretBackendArg) (facades.ErrorResult, error) {
 	var result facades.ErrorResult
 	err := call(ctx, c.caller, "ModelConfig", "SetModelSecretBackend", "", []int{4}, args, &result)
@@ -107,8 +81,6 @@ func (c *ModelConfigClient) SetModelSecretBackend(ctx context.Context, args faca
 
 // SetSLALevel calls ModelConfig.SetSLALevel, which exists in facade version 3.
 // Only the Juju 3.6 schema has it.
-//
-// SetSLALevel sets the sla level on the model.
 func (c *ModelConfigClient) SetSLALevel(ctx context.Context, args facades.ModelSLA) error {
 	return call(ctx, c.caller, "ModelConfig", "SetSLALevel", "", []int{3}, args, nil)
 }

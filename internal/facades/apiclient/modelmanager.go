@@ -20,9 +20,6 @@ func NewModelManagerClient(c Caller) *ModelManagerClient {
 }
 
 // ChangeModelCredential calls ModelManager.ChangeModelCredential, which exists in facade versions 9, 10 and 11.
-//
-// ChangeModelCredential changes cloud credential reference for models.
-// These new cloud credentials must already exist on the controller.
 func (c *ModelManagerClient) ChangeModelCredential(ctx context.Context, args facades.ChangeModelCredentialsParams) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ModelManager", "ChangeModelCredential", "", []int{9, 10, 11}, args, &result)
@@ -37,9 +34,6 @@ func (c *ModelManagerClient) ChangeModelCredential(ctx context.Context, args fac
 // 9 and 10 in Juju 3.6). The neutral ModelCreateArgs holds the fields of every
 // shape; each shape sends its own. The answer of any shape decodes into the
 // neutral ModelInfo.
-//
-// CreateModel creates a new model using the account and
-// model config specified in the args.
 func (c *ModelManagerClient) CreateModel(ctx context.Context, args ModelCreateArgs) (ModelInfo, error) {
 	var result ModelInfo
 	err := callShape(ctx, c.caller, "ModelManager", "CreateModel", "", []shape{
@@ -50,9 +44,6 @@ func (c *ModelManagerClient) CreateModel(ctx context.Context, args ModelCreateAr
 }
 
 // DestroyModels calls ModelManager.DestroyModels, which exists in facade versions 9, 10 and 11.
-//
-// DestroyModels will try to destroy the specified models. If there is a block
-// on destruction, this method will return an error.
 func (c *ModelManagerClient) DestroyModels(ctx context.Context, args facades.DestroyModelsParams) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ModelManager", "DestroyModels", "", []int{9, 10, 11}, args, &result)
@@ -60,10 +51,6 @@ func (c *ModelManagerClient) DestroyModels(ctx context.Context, args facades.Des
 }
 
 // DumpModels calls ModelManager.DumpModels, which exists in facade versions 9, 10 and 11.
-//
-// DumpModels will export the models into the database agnostic
-// representation. The user needs to either be a controller admin, or have
-// admin privileges on the model itself.
 func (c *ModelManagerClient) DumpModels(ctx context.Context, args facades.DumpModelRequest) (facades.StringResults, error) {
 	var result facades.StringResults
 	err := call(ctx, c.caller, "ModelManager", "DumpModels", "", []int{9, 10, 11}, args, &result)
@@ -71,10 +58,6 @@ func (c *ModelManagerClient) DumpModels(ctx context.Context, args facades.DumpMo
 }
 
 // DumpModelsDB calls ModelManager.DumpModelsDB, which exists in facade versions 9, 10 and 11.
-//
-// DumpModelsDB will gather all documents from all model collections
-// for the specified model. The map result contains a map of collection
-// names to lists of documents represented as maps.
 func (c *ModelManagerClient) DumpModelsDB(ctx context.Context, args facades.Entities) (facades.MapResults, error) {
 	var result facades.MapResults
 	err := call(ctx, c.caller, "ModelManager", "DumpModelsDB", "", []int{9, 10, 11}, args, &result)
@@ -86,11 +69,6 @@ func (c *ModelManagerClient) DumpModelsDB(ctx context.Context, args facades.Enti
 // controller speaks: answers facades.ModelSummaryResults (version 11 in Juju
 // 4.0); answers facades.ModelSummaryResultsJuju36 (versions 9 and 10 in Juju
 // 3.6). The answer of any shape decodes into the neutral ModelSummaryResults.
-//
-// ListModelSummaries returns models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
 func (c *ModelManagerClient) ListModelSummaries(ctx context.Context, args facades.ModelSummariesRequest) (ModelSummaryResults, error) {
 	var result ModelSummaryResults
 	err := callShape(ctx, c.caller, "ModelManager", "ListModelSummaries", "", []shape{
@@ -105,11 +83,6 @@ func (c *ModelManagerClient) ListModelSummaries(ctx context.Context, args facade
 // controller speaks: answers facades.UserModelList (version 11 in Juju 4.0);
 // answers facades.UserModelListJuju36 (versions 9 and 10 in Juju 3.6). The
 // answer of any shape decodes into the neutral UserModelList.
-//
-// ListModels returns the models that the specified user
-// has access to in the current server.  Controller admins (superuser)
-// can list models for any user.  Other users
-// can only ask about their own models.
 func (c *ModelManagerClient) ListModels(ctx context.Context, args facades.Entity) (UserModelList, error) {
 	var result UserModelList
 	err := callShape(ctx, c.caller, "ModelManager", "ListModels", "", []shape{
@@ -120,9 +93,6 @@ func (c *ModelManagerClient) ListModels(ctx context.Context, args facades.Entity
 }
 
 // ModelDefaultsForClouds calls ModelManager.ModelDefaultsForClouds, which exists in facade versions 9, 10 and 11.
-//
-// ModelDefaultsForClouds returns the default config values for the specified
-// clouds.
 func (c *ModelManagerClient) ModelDefaultsForClouds(ctx context.Context, args facades.Entities) (facades.ModelDefaultsResults, error) {
 	var result facades.ModelDefaultsResults
 	err := call(ctx, c.caller, "ModelManager", "ModelDefaultsForClouds", "", []int{9, 10, 11}, args, &result)
@@ -134,8 +104,6 @@ func (c *ModelManagerClient) ModelDefaultsForClouds(ctx context.Context, args fa
 // controller speaks: answers facades.ModelInfoResults (version 11 in Juju
 // 4.0); answers facades.ModelInfoResultsJuju36 (versions 9 and 10 in Juju
 // 3.6). The answer of any shape decodes into the neutral ModelInfoResults.
-//
-// ModelInfo returns information about the specified models.
 func (c *ModelManagerClient) ModelInfo(ctx context.Context, args facades.Entities) (ModelInfoResults, error) {
 	var result ModelInfoResults
 	err := callShape(ctx, c.caller, "ModelManager", "ModelInfo", "", []shape{
@@ -150,8 +118,6 @@ func (c *ModelManagerClient) ModelInfo(ctx context.Context, args facades.Entitie
 // controller speaks: answers facades.ModelStatusResults (version 11 in Juju
 // 4.0); answers facades.ModelStatusResultsJuju36 (versions 9 and 10 in Juju
 // 3.6). The answer of any shape decodes into the neutral ModelStatusResults.
-//
-// ModelStatus returns a summary of the model.
 func (c *ModelManagerClient) ModelStatus(ctx context.Context, args facades.Entities) (ModelStatusResults, error) {
 	var result ModelStatusResults
 	err := callShape(ctx, c.caller, "ModelManager", "ModelStatus", "", []shape{
@@ -162,8 +128,6 @@ func (c *ModelManagerClient) ModelStatus(ctx context.Context, args facades.Entit
 }
 
 // ModifyModelAccess calls ModelManager.ModifyModelAccess, which exists in facade versions 9, 10 and 11.
-//
-// ModifyModelAccess changes the model access granted to users.
 func (c *ModelManagerClient) ModifyModelAccess(ctx context.Context, args facades.ModifyModelAccessRequest) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ModelManager", "ModifyModelAccess", "", []int{9, 10, 11}, args, &result)
@@ -171,8 +135,6 @@ func (c *ModelManagerClient) ModifyModelAccess(ctx context.Context, args facades
 }
 
 // SetModelDefaults calls ModelManager.SetModelDefaults, which exists in facade versions 9, 10 and 11.
-//
-// SetModelDefaults writes new values for the specified default model settings.
 func (c *ModelManagerClient) SetModelDefaults(ctx context.Context, args facades.SetModelDefaults) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ModelManager", "SetModelDefaults", "", []int{9, 10, 11}, args, &result)
@@ -180,8 +142,6 @@ func (c *ModelManagerClient) SetModelDefaults(ctx context.Context, args facades.
 }
 
 // UnsetModelDefaults calls ModelManager.UnsetModelDefaults, which exists in facade versions 9, 10 and 11.
-//
-// UnsetModelDefaults removes the specified default model settings.
 func (c *ModelManagerClient) UnsetModelDefaults(ctx context.Context, args facades.UnsetModelDefaults) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "ModelManager", "UnsetModelDefaults", "", []int{9, 10, 11}, args, &result)

@@ -20,16 +20,11 @@ func NewModelUpgraderClient(c Caller) *ModelUpgraderClient {
 }
 
 // AbortModelUpgrade calls ModelUpgrader.AbortModelUpgrade, which exists in facade versions 1 and 2.
-//
-// AbortModelUpgrade aborts and archives the model upgrade
-// synchronisation record, if any.
 func (c *ModelUpgraderClient) AbortModelUpgrade(ctx context.Context, args facades.ModelParam) error {
 	return call(ctx, c.caller, "ModelUpgrader", "AbortModelUpgrade", "", []int{1, 2}, args, nil)
 }
 
 // UpgradeModel calls ModelUpgrader.UpgradeModel, which exists in facade versions 1 and 2.
-//
-// UpgradeModel upgrades a model.
 func (c *ModelUpgraderClient) UpgradeModel(ctx context.Context, args facades.UpgradeModelParams) (facades.UpgradeModelResult, error) {
 	var result facades.UpgradeModelResult
 	err := call(ctx, c.caller, "ModelUpgrader", "UpgradeModel", "", []int{1, 2}, args, &result)

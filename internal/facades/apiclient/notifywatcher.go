@@ -19,15 +19,11 @@ func NewNotifyWatcherClient(c Caller) *NotifyWatcherClient {
 }
 
 // Next calls NotifyWatcher.Next, which exists in facade version 1.
-//
-// Next blocks until the watched entity changes.
 func (c *NotifyWatcherClient) Next(ctx context.Context, id string) error {
 	return call(ctx, c.caller, "NotifyWatcher", "Next", id, []int{1}, nil, nil)
 }
 
 // Stop calls NotifyWatcher.Stop, which exists in facade version 1.
-//
-// Stop stops the watcher; a pending or later Next fails.
 func (c *NotifyWatcherClient) Stop(ctx context.Context, id string) error {
 	return call(ctx, c.caller, "NotifyWatcher", "Stop", id, []int{1}, nil, nil)
 }

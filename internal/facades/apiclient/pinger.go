@@ -18,15 +18,11 @@ func NewPingerClient(c Caller) *PingerClient {
 }
 
 // Ping calls Pinger.Ping, which exists in facade version 1.
-//
-// Ping is used by the client heartbeat monitor and resets.
 func (c *PingerClient) Ping(ctx context.Context) error {
 	return call(ctx, c.caller, "Pinger", "Ping", "", []int{1}, nil, nil)
 }
 
 // Stop calls Pinger.Stop, which exists in facade version 1.
-//
-// Stop stops the pinger.
 func (c *PingerClient) Stop(ctx context.Context) error {
 	return call(ctx, c.caller, "Pinger", "Stop", "", []int{1}, nil, nil)
 }

@@ -20,15 +20,6 @@ func NewResourcesClient(c Caller) *ResourcesClient {
 }
 
 // AddPendingResources calls Resources.AddPendingResources, which exists in facade version 3.
-//
-// AddPendingResources handles 2 scenarios
-//  1. Adds the provided resources (info) to the Juju model before the
-//     application exists. These resources are resolved when the
-//     application is created using the returned Resource UUIDs.
-//  2. Updates which resource revision an application uses, changing the
-//     origin to store. No Resource IDs are returned.
-//
-// Handles CharmHub and Local charms.
 func (c *ResourcesClient) AddPendingResources(ctx context.Context, args facades.AddPendingResourcesArgsV2) (facades.AddPendingResourcesResult, error) {
 	var result facades.AddPendingResourcesResult
 	err := call(ctx, c.caller, "Resources", "AddPendingResources", "", []int{3}, args, &result)
@@ -36,8 +27,6 @@ func (c *ResourcesClient) AddPendingResources(ctx context.Context, args facades.
 }
 
 // ListResources calls Resources.ListResources, which exists in facade version 3.
-//
-// ListResources returns the list of resources for the given application.
 func (c *ResourcesClient) ListResources(ctx context.Context, args facades.ListResourcesArgs) (facades.ResourcesResults, error) {
 	var result facades.ResourcesResults
 	err := call(ctx, c.caller, "Resources", "ListResources", "", []int{3}, args, &result)

@@ -20,8 +20,6 @@ func NewSecretBackendsClient(c Caller) *SecretBackendsClient {
 }
 
 // AddSecretBackends calls SecretBackends.AddSecretBackends, which exists in facade version 1.
-//
-// AddSecretBackends adds new secret backends.
 func (c *SecretBackendsClient) AddSecretBackends(ctx context.Context, args facades.AddSecretBackendArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "SecretBackends", "AddSecretBackends", "", []int{1}, args, &result)
@@ -29,8 +27,6 @@ func (c *SecretBackendsClient) AddSecretBackends(ctx context.Context, args facad
 }
 
 // ListSecretBackends calls SecretBackends.ListSecretBackends, which exists in facade version 1.
-//
-// ListSecretBackends lists available secret backends.
 func (c *SecretBackendsClient) ListSecretBackends(ctx context.Context, args facades.ListSecretBackendsArgs) (facades.ListSecretBackendsResults, error) {
 	var result facades.ListSecretBackendsResults
 	err := call(ctx, c.caller, "SecretBackends", "ListSecretBackends", "", []int{1}, args, &result)
@@ -38,8 +34,6 @@ func (c *SecretBackendsClient) ListSecretBackends(ctx context.Context, args faca
 }
 
 // RemoveSecretBackends calls SecretBackends.RemoveSecretBackends, which exists in facade version 1.
-//
-// RemoveSecretBackends removes secret backends.
 func (c *SecretBackendsClient) RemoveSecretBackends(ctx context.Context, args facades.RemoveSecretBackendArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "SecretBackends", "RemoveSecretBackends", "", []int{1}, args, &result)
@@ -47,8 +41,6 @@ func (c *SecretBackendsClient) RemoveSecretBackends(ctx context.Context, args fa
 }
 
 // UpdateSecretBackends calls SecretBackends.UpdateSecretBackends, which exists in facade version 1.
-//
-// UpdateSecretBackends updates secret backends.
 func (c *SecretBackendsClient) UpdateSecretBackends(ctx context.Context, args facades.UpdateSecretBackendArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "SecretBackends", "UpdateSecretBackends", "", []int{1}, args, &result)

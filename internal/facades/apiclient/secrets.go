@@ -20,8 +20,6 @@ func NewSecretsClient(c Caller) *SecretsClient {
 }
 
 // CreateSecrets calls Secrets.CreateSecrets, which exists in facade version 2.
-//
-// CreateSecrets creates new secrets.
 func (c *SecretsClient) CreateSecrets(ctx context.Context, args facades.CreateSecretArgs) (facades.StringResults, error) {
 	var result facades.StringResults
 	err := call(ctx, c.caller, "Secrets", "CreateSecrets", "", []int{2}, args, &result)
@@ -29,8 +27,6 @@ func (c *SecretsClient) CreateSecrets(ctx context.Context, args facades.CreateSe
 }
 
 // GrantSecret calls Secrets.GrantSecret, which exists in facade version 2.
-//
-// GrantSecret grants access to a user secret.
 func (c *SecretsClient) GrantSecret(ctx context.Context, args facades.GrantRevokeUserSecretArg) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Secrets", "GrantSecret", "", []int{2}, args, &result)
@@ -38,10 +34,6 @@ func (c *SecretsClient) GrantSecret(ctx context.Context, args facades.GrantRevok
 }
 
 // ListSecrets calls Secrets.ListSecrets, which exists in facade versions 1 and 2.
-//
-// ListSecrets lists available secrets.
-// If args specifies secret owners, then only charm secrets are queried because user secret don't have owners as such.
-// If no owners are specified, we use the more generic list method when returns all types of secret.
 func (c *SecretsClient) ListSecrets(ctx context.Context, args facades.ListSecretsArgs) (facades.ListSecretResults, error) {
 	var result facades.ListSecretResults
 	err := call(ctx, c.caller, "Secrets", "ListSecrets", "", []int{1, 2}, args, &result)
@@ -49,8 +41,6 @@ func (c *SecretsClient) ListSecrets(ctx context.Context, args facades.ListSecret
 }
 
 // RemoveSecrets calls Secrets.RemoveSecrets, which exists in facade version 2.
-//
-// RemoveSecrets remove user secret.
 func (c *SecretsClient) RemoveSecrets(ctx context.Context, args facades.DeleteSecretArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Secrets", "RemoveSecrets", "", []int{2}, args, &result)
@@ -58,8 +48,6 @@ func (c *SecretsClient) RemoveSecrets(ctx context.Context, args facades.DeleteSe
 }
 
 // RevokeSecret calls Secrets.RevokeSecret, which exists in facade version 2.
-//
-// RevokeSecret revokes access to a user secret.
 func (c *SecretsClient) RevokeSecret(ctx context.Context, args facades.GrantRevokeUserSecretArg) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Secrets", "RevokeSecret", "", []int{2}, args, &result)
@@ -67,8 +55,6 @@ func (c *SecretsClient) RevokeSecret(ctx context.Context, args facades.GrantRevo
 }
 
 // UpdateSecrets calls Secrets.UpdateSecrets, which exists in facade version 2.
-//
-// UpdateSecrets updates user secrets.
 func (c *SecretsClient) UpdateSecrets(ctx context.Context, args facades.UpdateUserSecretArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Secrets", "UpdateSecrets", "", []int{2}, args, &result)

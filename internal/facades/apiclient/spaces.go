@@ -20,9 +20,6 @@ func NewSpacesClient(c Caller) *SpacesClient {
 }
 
 // CreateSpaces calls Spaces.CreateSpaces, which exists in facade version 6.
-//
-// CreateSpaces creates a new Juju network space, associating the
-// specified subnets with it (optional; can be empty).
 func (c *SpacesClient) CreateSpaces(ctx context.Context, args facades.CreateSpacesParams) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Spaces", "CreateSpaces", "", []int{6}, args, &result)
@@ -34,8 +31,6 @@ func (c *SpacesClient) CreateSpaces(ctx context.Context, args facades.CreateSpac
 // controller speaks: answers facades.ListSpacesResults (version 6 in Juju
 // 4.0); answers facades.ListSpacesResultsJuju36 (version 6 in Juju 3.6). The
 // answer of any shape decodes into the neutral ListSpacesResults.
-//
-// ListSpaces lists all the available spaces and their associated subnets.
 func (c *SpacesClient) ListSpaces(ctx context.Context) (ListSpacesResults, error) {
 	var result ListSpacesResults
 	err := callShape(ctx, c.caller, "Spaces", "ListSpaces", "", []shape{
@@ -46,8 +41,6 @@ func (c *SpacesClient) ListSpaces(ctx context.Context) (ListSpacesResults, error
 }
 
 // MoveSubnets calls Spaces.MoveSubnets, which exists in facade version 6.
-//
-// MoveSubnets ensures that the input subnets are in the input space.
 func (c *SpacesClient) MoveSubnets(ctx context.Context, args facades.MoveSubnetsParams) (facades.MoveSubnetsResults, error) {
 	var result facades.MoveSubnetsResults
 	err := call(ctx, c.caller, "Spaces", "MoveSubnets", "", []int{6}, args, &result)
@@ -55,16 +48,11 @@ func (c *SpacesClient) MoveSubnets(ctx context.Context, args facades.MoveSubnets
 }
 
 // ReloadSpaces calls Spaces.ReloadSpaces, which exists in facade version 6.
-//
-// ReloadSpaces refreshes spaces from substrate
 func (c *SpacesClient) ReloadSpaces(ctx context.Context) error {
 	return call(ctx, c.caller, "Spaces", "ReloadSpaces", "", []int{6}, nil, nil)
 }
 
 // RemoveSpace calls Spaces.RemoveSpace, which exists in facade version 6.
-//
-// RemoveSpace removes a space.
-// Returns SpaceResults if entities/settings are found which makes the deletion not possible.
 func (c *SpacesClient) RemoveSpace(ctx context.Context, args facades.RemoveSpaceParams) (facades.RemoveSpaceResults, error) {
 	var result facades.RemoveSpaceResults
 	err := call(ctx, c.caller, "Spaces", "RemoveSpace", "", []int{6}, args, &result)
@@ -72,8 +60,6 @@ func (c *SpacesClient) RemoveSpace(ctx context.Context, args facades.RemoveSpace
 }
 
 // RenameSpace calls Spaces.RenameSpace, which exists in facade version 6.
-//
-// RenameSpace renames a space.
 func (c *SpacesClient) RenameSpace(ctx context.Context, args facades.RenameSpacesParams) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Spaces", "RenameSpace", "", []int{6}, args, &result)
@@ -85,8 +71,6 @@ func (c *SpacesClient) RenameSpace(ctx context.Context, args facades.RenameSpace
 // controller speaks: answers facades.ShowSpaceResults (version 6 in Juju 4.0);
 // answers facades.ShowSpaceResultsJuju36 (version 6 in Juju 3.6). The answer
 // of any shape decodes into the neutral ShowSpaceResults.
-//
-// ShowSpace shows the spaces for a set of given entities.
 func (c *SpacesClient) ShowSpace(ctx context.Context, args facades.Entities) (ShowSpaceResults, error) {
 	var result ShowSpaceResults
 	err := callShape(ctx, c.caller, "Spaces", "ShowSpace", "", []shape{

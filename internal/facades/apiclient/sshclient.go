@@ -20,10 +20,6 @@ func NewSSHClientClient(c Caller) *SSHClientClient {
 }
 
 // AllAddresses calls SSHClient.AllAddresses, which exists in facade versions 4 and 5.
-//
-// AllAddresses reports all addresses that might have SSH listening for each
-// entity in args. The result is sorted with public addresses first.
-// Machines and units are supported as entity types.
 func (c *SSHClientClient) AllAddresses(ctx context.Context, args facades.Entities) (facades.SSHAddressesResults, error) {
 	var result facades.SSHAddressesResults
 	err := call(ctx, c.caller, "SSHClient", "AllAddresses", "", []int{4, 5}, args, &result)
@@ -31,9 +27,6 @@ func (c *SSHClientClient) AllAddresses(ctx context.Context, args facades.Entitie
 }
 
 // ModelCredentialForSSH calls SSHClient.ModelCredentialForSSH, which exists in facade versions 4 and 5.
-//
-// ModelCredentialForSSH returns a cloud spec for ssh purpose.
-// This facade call is only used for k8s model.
 func (c *SSHClientClient) ModelCredentialForSSH(ctx context.Context) (facades.CloudSpecResult, error) {
 	var result facades.CloudSpecResult
 	err := call(ctx, c.caller, "SSHClient", "ModelCredentialForSSH", "", []int{4, 5}, nil, &result)
@@ -41,9 +34,6 @@ func (c *SSHClientClient) ModelCredentialForSSH(ctx context.Context) (facades.Cl
 }
 
 // PrivateAddress calls SSHClient.PrivateAddress, which exists in facade versions 4 and 5.
-//
-// PrivateAddress reports the preferred private network address for one or
-// more entities. Machines and units are supported.
 func (c *SSHClientClient) PrivateAddress(ctx context.Context, args facades.Entities) (facades.SSHAddressResults, error) {
 	var result facades.SSHAddressResults
 	err := call(ctx, c.caller, "SSHClient", "PrivateAddress", "", []int{4, 5}, args, &result)
@@ -51,9 +41,6 @@ func (c *SSHClientClient) PrivateAddress(ctx context.Context, args facades.Entit
 }
 
 // Proxy calls SSHClient.Proxy, which exists in facade versions 4 and 5.
-//
-// Proxy returns whether SSH connections should be proxied through the
-// controller hosts for the model associated with the API connection.
 func (c *SSHClientClient) Proxy(ctx context.Context) (facades.SSHProxyResult, error) {
 	var result facades.SSHProxyResult
 	err := call(ctx, c.caller, "SSHClient", "Proxy", "", []int{4, 5}, nil, &result)
@@ -61,9 +48,6 @@ func (c *SSHClientClient) Proxy(ctx context.Context) (facades.SSHProxyResult, er
 }
 
 // PublicAddress calls SSHClient.PublicAddress, which exists in facade versions 4 and 5.
-//
-// PublicAddress reports the preferred public network address for one
-// or more entities. Machines and units are supported.
 func (c *SSHClientClient) PublicAddress(ctx context.Context, args facades.Entities) (facades.SSHAddressResults, error) {
 	var result facades.SSHAddressResults
 	err := call(ctx, c.caller, "SSHClient", "PublicAddress", "", []int{4, 5}, args, &result)
@@ -71,9 +55,6 @@ func (c *SSHClientClient) PublicAddress(ctx context.Context, args facades.Entiti
 }
 
 // PublicKeys calls SSHClient.PublicKeys, which exists in facade versions 4 and 5.
-//
-// PublicKeys returns the public SSH hosts for one or more
-// entities. Machines and units are supported.
 func (c *SSHClientClient) PublicKeys(ctx context.Context, args facades.Entities) (facades.SSHPublicKeysResults, error) {
 	var result facades.SSHPublicKeysResults
 	err := call(ctx, c.caller, "SSHClient", "PublicKeys", "", []int{4, 5}, args, &result)
@@ -82,8 +63,6 @@ func (c *SSHClientClient) PublicKeys(ctx context.Context, args facades.Entities)
 
 // VirtualHostname calls SSHClient.VirtualHostname, which exists in facade version 5.
 // Only the Juju 4.0 schema has it.
-//
-// VirtualHostname returns the virtual hostname for the given entity.
 func (c *SSHClientClient) VirtualHostname(ctx context.Context, args facades.VirtualHostnameTargetArg) (facades.SSHAddressResult, error) {
 	var result facades.SSHAddressResult
 	err := call(ctx, c.caller, "SSHClient", "VirtualHostname", "", []int{5}, args, &result)

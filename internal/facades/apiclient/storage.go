@@ -20,9 +20,6 @@ func NewStorageClient(c Caller) *StorageClient {
 }
 
 // AddToUnit calls Storage.AddToUnit, which exists in facade versions 6 and 7.
-//
-// AddToUnit validates and creates additional storage instances for units.
-// A "CHANGE" block can block this operation.
 func (c *StorageClient) AddToUnit(ctx context.Context, args facades.StoragesAddParams) (facades.AddStorageResults, error) {
 	var result facades.AddStorageResults
 	err := call(ctx, c.caller, "Storage", "AddToUnit", "", []int{6, 7}, args, &result)
@@ -30,8 +27,6 @@ func (c *StorageClient) AddToUnit(ctx context.Context, args facades.StoragesAddP
 }
 
 // Attach calls Storage.Attach, which exists in facade versions 6 and 7.
-//
-// Attach attaches existing storage instances to units.
 func (c *StorageClient) Attach(ctx context.Context, args facades.StorageAttachmentIds) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Storage", "Attach", "", []int{6, 7}, args, &result)
@@ -39,21 +34,6 @@ func (c *StorageClient) Attach(ctx context.Context, args facades.StorageAttachme
 }
 
 // CreatePool calls Storage.CreatePool, which exists in facade versions 6 and 7.
-//
-// CreatePool creates a new storage pool in the model with specified parameters.
-//
-// If the user does not have write permission on the model then they can expect
-// back an error with [params.CodeUnauthorized] and an empty
-// [params.ErrorResult]. The request will not be entertained further.
-//
-// For each storage pool create arg supplied the caller can expected the
-// following params error codes:
-// - [params.CodeNotValid] when either the storage pool name is invalid, the
-// provider type name supplied is invalid or an attribute value is invalid.
-// - [params.CodeNotFound] when the supplied provider type does not exist in the
-// model.
-// - [params.CodeAlreadyExists] when a storage pool for the supplied name
-// already exists in the model.
 func (c *StorageClient) CreatePool(ctx context.Context, args facades.StoragePoolArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Storage", "CreatePool", "", []int{6, 7}, args, &result)
@@ -61,31 +41,6 @@ func (c *StorageClient) CreatePool(ctx context.Context, args facades.StoragePool
 }
 
 // DetachStorage calls Storage.DetachStorage, which exists in facade versions 6 and 7.
-//
-// DetachStorage sets the specified storage attachment(s) to Dying, unless they
-// are already Dying or Dead. Any associated, persistent storage will remain
-// alive. This call can be forced to only remove the attachment. Force will not
-// bypass business logic or safety checks.
-//
-// For long term Juju version reasons this facade endpoint can be used in
-// with different compositions. A caller can choose to specify a storage id and
-// a unit for which the storage is to be removed from.
-//
-// Alternatively the caller is free to not provide a specific unit for the
-// storage to be detached from. In this case all attachments of the storage
-// instances will be removed with the end result being the storage is not used
-// by any unit in the model.
-//
-// NOTE (tlm): As of this writing the Juju client will not supply a unit for the
-// detach operation. Other known Juju clients like python-libjuju will supply
-// a unit for the removal.
-//
-// When considering a future redesign of this API this dual execution path
-// should be removed with explicit endpoints to support both operations. This
-// API also supports batch operations. The implementation is currently such that
-// each detach is performed as its own operation. Ideally they should be a
-// single atomic operation giving the caller confidence that a half finished
-// state is not possible at the end of the call.
 func (c *StorageClient) DetachStorage(ctx context.Context, args facades.StorageDetachmentParams) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Storage", "DetachStorage", "", []int{6, 7}, args, &result)
@@ -93,9 +48,6 @@ func (c *StorageClient) DetachStorage(ctx context.Context, args facades.StorageD
 }
 
 // Import calls Storage.Import, which exists in facade versions 6 and 7.
-//
-// Import adopts existing storage into the model.
-// A "CHANGE" block can block this operation.
 func (c *StorageClient) Import(ctx context.Context, args facades.BulkImportStorageParamsV2) (facades.ImportStorageResults, error) {
 	var result facades.ImportStorageResults
 	err := call(ctx, c.caller, "Storage", "Import", "", []int{6, 7}, args, &result)
@@ -103,10 +55,6 @@ func (c *StorageClient) Import(ctx context.Context, args facades.BulkImportStora
 }
 
 // ListFilesystems calls Storage.ListFilesystems, which exists in facade versions 6 and 7.
-//
-// ListFilesystems returns a list of filesystems in the environment matching
-// the provided filter. Each result describes a filesystem in detail, including
-// the filesystem's attachments.
 func (c *StorageClient) ListFilesystems(ctx context.Context, args facades.FilesystemFilters) (facades.FilesystemDetailsListResults, error) {
 	var result facades.FilesystemDetailsListResults
 	err := call(ctx, c.caller, "Storage", "ListFilesystems", "", []int{6, 7}, args, &result)
@@ -114,15 +62,6 @@ func (c *StorageClient) ListFilesystems(ctx context.Context, args facades.Filesy
 }
 
 // ListPools calls Storage.ListPools, which exists in facade versions 6 and 7.
-//
-// ListPools returns a list of pools.
-// If filter is provided, returned list only contains pools that match
-// the filter.
-// Pools can be filtered on names and provider types.
-// If both names and types are provided as filter,
-// pools that match either are returned.
-// This method lists union of pools and environment provider types.
-// If no filter is provided, all pools are returned.
 func (c *StorageClient) ListPools(ctx context.Context, args facades.StoragePoolFilters) (facades.StoragePoolsResults, error) {
 	var result facades.StoragePoolsResults
 	err := call(ctx, c.caller, "Storage", "ListPools", "", []int{6, 7}, args, &result)
@@ -130,11 +69,6 @@ func (c *StorageClient) ListPools(ctx context.Context, args facades.StoragePoolF
 }
 
 // ListStorageDetails calls Storage.ListStorageDetails, which exists in facade versions 6 and 7.
-//
-// ListStorageDetails returns detailed information for every storage instance
-// within the model. ListStorageDetails does not currently support any filtering
-// of the information returned. At least one filter arg is required to be
-// supplied by the caller.
 func (c *StorageClient) ListStorageDetails(ctx context.Context, args facades.StorageFilters) (facades.StorageDetailsListResults, error) {
 	var result facades.StorageDetailsListResults
 	err := call(ctx, c.caller, "Storage", "ListStorageDetails", "", []int{6, 7}, args, &result)
@@ -142,10 +76,6 @@ func (c *StorageClient) ListStorageDetails(ctx context.Context, args facades.Sto
 }
 
 // ListVolumes calls Storage.ListVolumes, which exists in facade versions 6 and 7.
-//
-// ListVolumes lists volumes with the given filters. Each filter produces
-// an independent list of volumes, or an error if the filter is invalid
-// or the volumes could not be listed.
 func (c *StorageClient) ListVolumes(ctx context.Context, args facades.VolumeFilters) (facades.VolumeDetailsListResults, error) {
 	var result facades.VolumeDetailsListResults
 	err := call(ctx, c.caller, "Storage", "ListVolumes", "", []int{6, 7}, args, &result)
@@ -153,12 +83,6 @@ func (c *StorageClient) ListVolumes(ctx context.Context, args facades.VolumeFilt
 }
 
 // Remove calls Storage.Remove, which exists in facade versions 6 and 7.
-//
-// Remove sets the specified storage entities to Dying, unless they are
-// already Dying or Dead, such that the storage will eventually be removed
-// from the model. If the arguments specify that the storage should be
-// destroyed, then the associated cloud storage will be destroyed first;
-// otherwise it will only be released from Juju's control.
 func (c *StorageClient) Remove(ctx context.Context, args facades.RemoveStorage) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Storage", "Remove", "", []int{6, 7}, args, &result)
@@ -166,8 +90,6 @@ func (c *StorageClient) Remove(ctx context.Context, args facades.RemoveStorage) 
 }
 
 // RemovePool calls Storage.RemovePool, which exists in facade versions 6 and 7.
-//
-// RemovePool deletes the named pool
 func (c *StorageClient) RemovePool(ctx context.Context, args facades.StoragePoolDeleteArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Storage", "RemovePool", "", []int{6, 7}, args, &result)
@@ -175,10 +97,6 @@ func (c *StorageClient) RemovePool(ctx context.Context, args facades.StoragePool
 }
 
 // StorageDetails calls Storage.StorageDetails, which exists in facade versions 6 and 7.
-//
-// StorageDetails retrieves and returns detailed information about desired
-// storage identified by supplied tags. If specified storage cannot be
-// retrieved, individual error is returned instead of storage information.
 func (c *StorageClient) StorageDetails(ctx context.Context, args facades.Entities) (facades.StorageDetailsResults, error) {
 	var result facades.StorageDetailsResults
 	err := call(ctx, c.caller, "Storage", "StorageDetails", "", []int{6, 7}, args, &result)
@@ -186,8 +104,6 @@ func (c *StorageClient) StorageDetails(ctx context.Context, args facades.Entitie
 }
 
 // UpdatePool calls Storage.UpdatePool, which exists in facade versions 6 and 7.
-//
-// UpdatePool deletes the named pool
 func (c *StorageClient) UpdatePool(ctx context.Context, args facades.StoragePoolArgs) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "Storage", "UpdatePool", "", []int{6, 7}, args, &result)

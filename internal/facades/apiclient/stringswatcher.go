@@ -21,8 +21,6 @@ func NewStringsWatcherClient(c Caller) *StringsWatcherClient {
 }
 
 // Next calls StringsWatcher.Next, which exists in facade version 1.
-//
-// Next blocks until the watched collection changes and returns the changed entities.
 func (c *StringsWatcherClient) Next(ctx context.Context, id string) (facades.StringsWatchResult, error) {
 	var result facades.StringsWatchResult
 	err := call(ctx, c.caller, "StringsWatcher", "Next", id, []int{1}, nil, &result)
@@ -30,8 +28,6 @@ func (c *StringsWatcherClient) Next(ctx context.Context, id string) (facades.Str
 }
 
 // Stop calls StringsWatcher.Stop, which exists in facade version 1.
-//
-// Stop stops the watcher; a pending or later Next fails.
 func (c *StringsWatcherClient) Stop(ctx context.Context, id string) error {
 	return call(ctx, c.caller, "StringsWatcher", "Stop", id, []int{1}, nil, nil)
 }

@@ -20,10 +20,6 @@ func NewSubnetsClient(c Caller) *SubnetsClient {
 }
 
 // AllZones calls Subnets.AllZones, which exists in facade version 5.
-//
-// AllZones returns all availability zones known to Juju. If a
-// zone is unusable, unavailable, or deprecated the Available
-// field will be false.
 func (c *SubnetsClient) AllZones(ctx context.Context) (facades.ZoneResults, error) {
 	var result facades.ZoneResults
 	err := call(ctx, c.caller, "Subnets", "AllZones", "", []int{5}, nil, &result)
@@ -35,9 +31,6 @@ func (c *SubnetsClient) AllZones(ctx context.Context) (facades.ZoneResults, erro
 // controller speaks: answers facades.ListSubnetsResults (version 5 in Juju
 // 4.0); answers facades.ListSubnetsResultsJuju36 (version 5 in Juju 3.6). The
 // answer of any shape decodes into the neutral ListSubnetsResults.
-//
-// ListSubnets returns the matching subnets after applying
-// optional filters.
 func (c *SubnetsClient) ListSubnets(ctx context.Context, args facades.SubnetsFilters) (ListSubnetsResults, error) {
 	var result ListSubnetsResults
 	err := callShape(ctx, c.caller, "Subnets", "ListSubnets", "", []shape{
@@ -52,8 +45,6 @@ func (c *SubnetsClient) ListSubnets(ctx context.Context, args facades.SubnetsFil
 // controller speaks: answers facades.SubnetsResults (version 5 in Juju 4.0);
 // answers facades.SubnetsResultsJuju36 (version 5 in Juju 3.6). The answer of
 // any shape decodes into the neutral SubnetsResults.
-//
-// SubnetsByCIDR returns the collection of subnets matching each CIDR in the input.
 func (c *SubnetsClient) SubnetsByCIDR(ctx context.Context, args facades.CIDRParams) (SubnetsResults, error) {
 	var result SubnetsResults
 	err := callShape(ctx, c.caller, "Subnets", "SubnetsByCIDR", "", []shape{

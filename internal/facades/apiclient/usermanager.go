@@ -20,9 +20,6 @@ func NewUserManagerClient(c Caller) *UserManagerClient {
 }
 
 // AddUser calls UserManager.AddUser, which exists in facade version 3.
-//
-// AddUser adds a user with a username, and either a password or
-// a randomly generated secret key which will be returned.
 func (c *UserManagerClient) AddUser(ctx context.Context, args facades.AddUsers) (facades.AddUserResults, error) {
 	var result facades.AddUserResults
 	err := call(ctx, c.caller, "UserManager", "AddUser", "", []int{3}, args, &result)
@@ -30,9 +27,6 @@ func (c *UserManagerClient) AddUser(ctx context.Context, args facades.AddUsers) 
 }
 
 // DisableUser calls UserManager.DisableUser, which exists in facade version 3.
-//
-// DisableUser disables one or more users.  If the user is already disabled,
-// the action is considered a success.
 func (c *UserManagerClient) DisableUser(ctx context.Context, args facades.Entities) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "UserManager", "DisableUser", "", []int{3}, args, &result)
@@ -40,9 +34,6 @@ func (c *UserManagerClient) DisableUser(ctx context.Context, args facades.Entiti
 }
 
 // EnableUser calls UserManager.EnableUser, which exists in facade version 3.
-//
-// EnableUser enables one or more users.  If the user is already enabled,
-// the action is considered a success.
 func (c *UserManagerClient) EnableUser(ctx context.Context, args facades.Entities) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "UserManager", "EnableUser", "", []int{3}, args, &result)
@@ -50,8 +41,6 @@ func (c *UserManagerClient) EnableUser(ctx context.Context, args facades.Entitie
 }
 
 // ModelUserInfo calls UserManager.ModelUserInfo, which exists in facade version 3.
-//
-// ModelUserInfo returns information on all users in the model.
 func (c *UserManagerClient) ModelUserInfo(ctx context.Context, args facades.Entities) (facades.ModelUserInfoResults, error) {
 	var result facades.ModelUserInfoResults
 	err := call(ctx, c.caller, "UserManager", "ModelUserInfo", "", []int{3}, args, &result)
@@ -66,11 +55,6 @@ func (c *UserManagerClient) RemoveUser(ctx context.Context, args facades.Entitie
 }
 
 // ResetPassword calls UserManager.ResetPassword, which exists in facade version 3.
-//
-// ResetPassword resets password for supplied users by
-// invalidating current passwords (if any) and generating
-// new random secret keys which will be returned.
-// Users cannot reset their own password.
 func (c *UserManagerClient) ResetPassword(ctx context.Context, args facades.Entities) (facades.AddUserResults, error) {
 	var result facades.AddUserResults
 	err := call(ctx, c.caller, "UserManager", "ResetPassword", "", []int{3}, args, &result)
@@ -78,8 +62,6 @@ func (c *UserManagerClient) ResetPassword(ctx context.Context, args facades.Enti
 }
 
 // SetPassword calls UserManager.SetPassword, which exists in facade version 3.
-//
-// SetPassword changes the stored password for the specified users.
 func (c *UserManagerClient) SetPassword(ctx context.Context, args facades.EntityPasswords) (facades.ErrorResults, error) {
 	var result facades.ErrorResults
 	err := call(ctx, c.caller, "UserManager", "SetPassword", "", []int{3}, args, &result)
@@ -87,8 +69,6 @@ func (c *UserManagerClient) SetPassword(ctx context.Context, args facades.Entity
 }
 
 // UserInfo calls UserManager.UserInfo, which exists in facade version 3.
-//
-// UserInfo returns information on a user.
 func (c *UserManagerClient) UserInfo(ctx context.Context, args facades.UserInfoRequest) (facades.UserInfoResults, error) {
 	var result facades.UserInfoResults
 	err := call(ctx, c.caller, "UserManager", "UserInfo", "", []int{3}, args, &result)
