@@ -2,6 +2,8 @@ package clisuite_test
 
 import (
 	"archive/zip"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/gojuju/juju/internal/realjuju"
 )
@@ -156,6 +159,8 @@ func TestCLI(t *testing.T) {
 	}
 	vars["db_charm"] = charmArchive(t, charms, "suite-db")
 	vars["app_charm"] = charmArchive(t, charms, "suite-app")
+	vars["ssh_key"], vars["ssh_fingerprint"] = sshKey(t, "suite@clisuite")
+	vars["tmp"] = t.TempDir()
 	got := &outputs{by: map[int]map[string]string{}}
 	t.Run("targets", func(t *testing.T) {
 		for _, tg := range targets {
@@ -256,4 +261,19 @@ func runTable(t *testing.T, bit int, tg target, base map[string]string, got *out
 		}
 	}
 	t.Logf("%s: %d commands passed", tg.name, passed)
+}
+
+// sshKey makes an SSH public key: its authorized_keys line (with comment)
+// and its SHA256 fingerprint.
+func sshKey(t *testing.T, comment string) (line, fingerprint string) {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + comment, ssh.FingerprintSHA256(k)
 }

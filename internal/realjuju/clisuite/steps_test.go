@@ -59,6 +59,46 @@ var table = []step{
 	{args: []string{"operations", "-m", "{model}"}, out: []string{"Summary", "backup"}},
 	{args: []string{"show-operation", "-m", "{model}", "{op}"}, out: []string{"backup", "target: /x"}},
 
+	// Exec: the simulator's agents run it (a handler answers, see
+	// jujusim.ExecHandler); on the real server the task stays pending and
+	// the CLI's wait times out.
+	{args: []string{"exec", "-m", "{model}", "--unit", "db/0", "--", "hostname"}, only: sim40 | sim36, out: []string{"juju-"}},
+	{args: []string{"exec", "-m", "{model}", "--unit", "db/leader", "--", "whoami"}, only: sim40 | sim36, out: []string{"root"}},
+	{args: []string{"exec", "-m", "{model}", "--machine", "0", "--", "uptime"}, only: sim40 | sim36, out: []string{"load average"}},
+	{args: []string{"exec", "-m", "{model}", "--all", "--", "echo", "hi"}, only: sim40 | sim36, out: []string{"hi"}},
+	{args: []string{"exec", "-m", "{model}", "--unit", "db/0", "--", "false"}, only: sim40 | sim36, exit: 1,
+		out: []string{"the following task failed", "with return code 1"}},
+	{args: []string{"exec", "-m", "{model}", "--unit", "db/0", "--format", "json", "--", "echo", "x"}, only: sim40 | sim36, json: true,
+		out: []string{`"return-code":0`, `"stdout":"x\n"`}},
+	{args: []string{"exec", "-m", "{model}", "--wait", "2s", "--unit", "db/0", "--", "hostname"}, only: real40, exit: 1,
+		out: []string{"timed out waiting for results from: unit db/0"}},
+	{args: []string{"exec", "-m", "{model}", "--unit", "db/7", "--", "true"}, out: []string{"failed to schedule any tasks", `unit "db/7" not found`}},
+	{args: []string{"exec", "-m", "{model}", "--background", "--unit", "db/0", "--", "hostname"}, out: []string{"Scheduled operation"},
+		capture: map[string]string{"execop": `Scheduled operation (\d+)`, "exectask": `with task (\d+)`}},
+	{args: []string{"show-task", "-m", "{model}", "{exectask}"}, outBy: map[int][]string{real40: {"pending"}, sim40: {"juju-"}, sim36: {"juju-"}}},
+	{args: []string{"show-operation", "-m", "{model}", "{execop}"}, out: []string{`summary: exec "hostname"`, "name: juju-exec", "command: hostname"}},
+	{args: []string{"operations", "-m", "{model}"}, out: []string{`exec "hostname"`}},
+
+	// Relation data as show-unit prints it: with agents, the units in
+	// scope and the address keys their agents write.
+	{args: []string{"show-unit", "-m", "{model}", "web/0"}, out: []string{"endpoint: db", "related-endpoint: db", "related-units:", "db/0:"},
+		outBy: map[int][]string{sim40: {"in-scope: true", "private-address:"}, sim36: {"in-scope: true", "private-address:"}, real40: {"in-scope: false"}}},
+	{args: []string{"show-unit", "-m", "{model}", "web/0", "--format", "json"}, json: true, out: []string{`"relation-info"`, `"related-units"`}},
+
+	// SSH keys, and ssh/scp: the real test bed's machines have no
+	// address; the real CLI's ssh (OpenSSH, port 22) cannot reach the
+	// simulator's jump host (the library can: see juju.SSHOptions).
+	{args: []string{"add-ssh-key", "-m", "{model}", "{ssh_key}"}, compare: true},
+	{args: []string{"ssh-keys", "-m", "{model}"}, out: []string{"Keys used in model: {model}", "{ssh_fingerprint}"}, compare: true},
+	{args: []string{"ssh-keys", "-m", "{model}", "--full"}, out: []string{"{ssh_key}"}, compare: true},
+	// A key refused by the controller is reported, yet juju exits 0.
+	{args: []string{"add-ssh-key", "-m", "{model}", "{ssh_key}"}, out: []string{"already exist"}, compare: true},
+	{args: []string{"add-ssh-key", "-m", "{model}", "not-a-key"}, out: []string{"is invalid"}, compare: true},
+	{args: []string{"remove-ssh-key", "-m", "{model}", "suite@clisuite"}, compare: true},
+	{args: []string{"ssh-keys", "-m", "{model}"}, out: []string{"No keys to display."}, compare: true},
+	{args: []string{"ssh", "-m", "{model}", "db/0", "true"}, only: real40, exit: 1, out: []string{"no available address(es)"}},
+	{args: []string{"scp", "-m", "{model}", "db/0:/etc/hostname", "{tmp}/hostname"}, only: real40, exit: 1, out: []string{"no available address(es)"}},
+
 	// User secrets.
 	{args: []string{"add-secret", "-m", "{model}", "apikey", "token=s3cr3t", "--info", "the API key"}, out: []string{"secret:"},
 		capture: map[string]string{"secret": `secret:([0-9a-v]{20})`}},
