@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gojuju/juju/rpc"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -271,5 +273,55 @@ func TestIntegrateUnknownEndpoint(t *testing.T) {
 				t.Fatalf("Integrate with an unknown endpoint: %v, want ErrInvalidEndpoint and ErrNotFound", err)
 			}
 		})
+	}
+}
+
+// loginCounter is a tracer that counts Admin.Login calls.
+type loginCounter struct{ n atomic.Int32 }
+
+func (l *loginCounter) TraceCallStart(ctx context.Context, d rpc.CallStartData) context.Context {
+	if d.Facade == "Admin" && d.Method == "Login" {
+		l.n.Add(1)
+	}
+	return ctx
+}
+func (l *loginCounter) TraceCallEnd(context.Context, rpc.CallEndData) {}
+
+// Calls made while the connection is being re-established wait for that
+// one redial, and then all succeed.
+func TestCallsWaitForTheRedial(t *testing.T) {
+	srv := startSim(t, "")
+	var logins loginCounter
+	cfg := simConfig(srv)
+	cfg.Tracer = &logins
+	c, err := Connect(testCtx(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	m := defaultModel(t, c)
+	if _, err := m.Config(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	before := logins.n.Load()
+	release := srv.Stall("Admin", "Login")
+	srv.DropConnections()
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := m.Config(testCtx(t))
+			errs <- err
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // the calls queue behind the stalled login
+	release()
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("call made during the redial: %v", err)
+		}
+	}
+	if got := logins.n.Load() - before; got != 1 {
+		t.Errorf("%d logins for %d calls made during one redial, want 1", got, n)
 	}
 }

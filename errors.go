@@ -48,6 +48,10 @@ var (
 // inside their *OperationError, which names the operation.
 type OutcomeUnknownError = rpc.OutcomeUnknownError
 
+// NotSentError is the error (found with errors.As) of a call whose request
+// never left the client; it names the call.
+type NotSentError = rpc.NotSentError
+
 // IsRetryable reports whether err is transient and trying the same
 // operation again cannot repeat a change: nothing was sent because the
 // connection could not be made or had failed, the controller said "try
