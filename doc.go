@@ -93,6 +93,14 @@
 //	RemoveMachines, Machine.Remove     reading status: the machines are gone or dying
 //	RemoveRelation, RemoveRelationByID reading status: the relation is gone or dying
 //	RemoveSecret                       reading the secret: it (or the revision) is gone
+//	Offer                              reading the offer: it exists for that application
+//	                                   with as many endpoints
+//	RemoveOffer                        reading the offer: it is not found
+//	GrantOffer, RevokeOffer            reading the offer: the user has the access the
+//	                                   change leaves (at least it for a grant, less
+//	                                   for a revoke)
+//	Consume                            reading status: the SAAS exists and is alive
+//	RemoveSAAS                         reading status: the SAAS is gone or dying
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once

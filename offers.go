@@ -350,17 +350,26 @@ func offerError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if msg := err.Error(); strings.Contains(msg, "cannot delete application offer") && strings.Contains(msg, "relation") {
-		return &offerInUseError{err: err}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "cannot delete application offer") && strings.Contains(msg, "relation"):
+		return &matchedError{err: err, kind: ErrOfferInUse}
+	case strings.HasSuffix(msg, "offer not found"):
+		return &matchedError{err: err, kind: ErrNotFound}
 	}
 	return err
 }
 
-type offerInUseError struct{ err error }
+// matchedError is a controller's refusal that matches a sentinel its code
+// does not give.
+type matchedError struct {
+	err  error
+	kind error
+}
 
-func (e *offerInUseError) Error() string        { return e.err.Error() }
-func (e *offerInUseError) Unwrap() error        { return e.err }
-func (e *offerInUseError) Is(target error) bool { return target == ErrOfferInUse }
+func (e *matchedError) Error() string        { return e.err.Error() }
+func (e *matchedError) Unwrap() error        { return e.err }
+func (e *matchedError) Is(target error) bool { return target == e.kind }
 
 // RemoveOfferOptions are the options of Controller.RemoveOffer.
 type RemoveOfferOptions struct {
@@ -448,7 +457,7 @@ func (c *Controller) modifyOfferAccess(ctx context.Context, action, user, access
 		return err
 	}
 	return resolveWrite(ctx, func() error {
-		return errorResults(apiclient.NewApplicationOffersClient(conn).ModifyOfferAccess(ctx, facades.ModifyOfferAccessRequest{Changes: changes}))
+		return offerError(errorResults(apiclient.NewApplicationOffersClient(conn).ModifyOfferAccess(ctx, facades.ModifyOfferAccessRequest{Changes: changes})))
 	}, func() (bool, error) {
 		// Applied when every offer shows the user at the level the
 		// action leaves.
@@ -532,7 +541,7 @@ func (m *Model) consume(ctx context.Context, url string, opts *ConsumeOptions) (
 		return "", errors.New("the controller answered " + strconv.Itoa(len(res.Results)) + " results for one offer")
 	}
 	if e := res.Results[0].Error; e != nil {
-		return "", apiclient.ServerError(e)
+		return "", offerError(apiclient.ServerError(e))
 	}
 	details := res.Results[0].ConsumeOfferDetails
 	if details.Offer == nil {
