@@ -59,6 +59,12 @@ type limits struct {
 	// uploaded YAML, 53 bytes for "ubuntu:22.04", instead of its image
 	// document, 56 bytes; a file as an empty image document, 44 bytes).
 	MixedResourceUploads bool
+	// OfferConnections: an offer lists the relations consuming models
+	// have with it (its connections, and the connected counts in the
+	// offering model's status), so removing it without force is refused.
+	// The real test bed runs no workers to register them: its offers
+	// never have connections.
+	OfferConnections bool
 }
 
 // bed is where a test runs.
@@ -90,6 +96,7 @@ var simBed = &bed{
 		StorageInstances:      false,
 		DebugLogCloses:        true,
 		MixedResourceUploads:  true,
+		OfferConnections:      true,
 	},
 	opts: func(*testing.T) *jujutest.Options { return nil },
 	explicit: func(t *testing.T) juju.Config {
@@ -115,6 +122,7 @@ var realBed = &bed{
 		StorageInstances:      true,
 		DebugLogCloses:        false,
 		MixedResourceUploads:  false,
+		OfferConnections:      false,
 	},
 	opts: func(t *testing.T) *jujutest.Options {
 		srv := realjuju.Shared(t)
