@@ -335,3 +335,39 @@ func TestApplicationServerErrors(t *testing.T) {
 		}
 	})
 }
+
+// Bad deploy input is refused with a typed error before anything is sent;
+// a series is refused on Juju 4 with the base to use.
+func TestDeployBadInput(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		ctx := testCtx(t)
+		m, calls := b.tracedModel(t)
+		// Connected and logged in before counting.
+		if _, err := m.Status(ctx, nil); err != nil {
+			t.Fatalf("Status: %v", err)
+		}
+		dir := charmDir(t, "suite-db")
+		for _, tc := range []struct {
+			name string
+			opts *juju.DeployOptions
+			err  error
+		}{
+			{"series", &juju.DeployOptions{Series: "jammy"}, juju.ErrSeriesNotSupported},
+			{"base", &juju.DeployOptions{Base: "ubuntu22.04"}, juju.ErrInvalidBase},
+			{"constraints", &juju.DeployOptions{Constraints: "mem=lots"}, juju.ErrInvalidConstraints},
+			{"placement", &juju.DeployOptions{To: []string{"lxd:"}, NumUnits: 1}, juju.ErrInvalidPlacement},
+			{"name", &juju.DeployOptions{Name: "Bad_Name"}, juju.ErrInvalidName},
+			{"units", &juju.DeployOptions{NumUnits: -1}, juju.ErrInvalidArgument},
+		} {
+			calls.expectNone(t, tc.name, func() {
+				_, err := m.Deploy(ctx, dir, tc.opts)
+				if !errors.Is(err, tc.err) || !errors.Is(err, juju.ErrInvalidInput) {
+					t.Errorf("%s: err = %v, want %v (and ErrInvalidInput)", tc.name, err, tc.err)
+				}
+				if tc.err == juju.ErrSeriesNotSupported && !strings.Contains(err.Error(), "ubuntu@22.04") {
+					t.Errorf("series: %q does not name the base to use", err)
+				}
+			})
+		}
+	})
+}

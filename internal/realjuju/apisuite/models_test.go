@@ -110,7 +110,8 @@ func TestModelLifecycle(t *testing.T) {
 func TestModelBadInput(t *testing.T) {
 	run(t, func(t *testing.T, b *bed) {
 		ctx := testCtx(t)
-		c := b.newController(t)
+		m, calls := b.tracedModel(t)
+		c := m.Controller()
 		for _, tc := range []struct {
 			name string
 			err  error
@@ -127,10 +128,12 @@ func TestModelBadInput(t *testing.T) {
 			}},
 			{"destroy model ref", juju.ErrInvalidInput, func() error { return c.DestroyModel(ctx, "a/b/c", nil) }},
 		} {
-			err := tc.f()
-			if !errors.Is(err, tc.err) || !errors.Is(err, juju.ErrInvalidInput) {
-				t.Errorf("%s: err = %v, want %v (and ErrInvalidInput)", tc.name, err, tc.err)
-			}
+			calls.expectNone(t, tc.name, func() {
+				err := tc.f()
+				if !errors.Is(err, tc.err) || !errors.Is(err, juju.ErrInvalidInput) {
+					t.Errorf("%s: err = %v, want %v (and ErrInvalidInput)", tc.name, err, tc.err)
+				}
+			})
 		}
 	})
 }
