@@ -232,10 +232,11 @@ func (t ExecTargets) String() string {
 }
 
 // StartExec enqueues command on the targets and returns the tasks without
-// waiting, as "juju exec --background" does. Wait on each and read its
-// ActionResult.ExecResult.
+// waiting, as "juju exec --background" does: a zero ExecOptions.Timeout
+// sets no limit. Wait on each and read its ActionResult.ExecResult (a
+// machine task's Action.Unit is its receiver, "machine-0").
 func (m *Model) StartExec(ctx context.Context, targets ExecTargets, command string, opts *ExecOptions) ([]*Action, error) {
-	tasks, _, err := m.startExec(ctx, targets, command, opts)
+	tasks, _, err := m.startExec(ctx, targets, command, opts, true)
 	return tasks, opError("exec "+strconv.Quote(command)+" on", targets.String(), err)
 }
 
@@ -280,16 +281,19 @@ func (m *Model) checkExec(t ExecTargets, command string, opts *ExecOptions) erro
 	return nil
 }
 
-func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, opts *ExecOptions) ([]*Action, time.Duration, error) {
+// startExec enqueues the tasks. In the background (StartExec) a zero
+// Timeout is sent as it is, no limit, as "juju exec --background" does;
+// otherwise it means DefaultExecTimeout.
+func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, opts *ExecOptions, background bool) ([]*Action, time.Duration, error) {
 	if err := m.checkExec(t, command, opts); err != nil {
 		return nil, 0, err
 	}
-	timeout := DefaultExecTimeout
 	if opts == nil {
 		opts = &ExecOptions{}
 	}
-	if opts.Timeout > 0 {
-		timeout = opts.Timeout
+	timeout := opts.Timeout
+	if timeout == 0 && !background {
+		timeout = DefaultExecTimeout
 	}
 	args := apiclient.RunParams{Commands: command, Timeout: timeout, Units: t.Units, Applications: t.Applications,
 		Machines: t.Machines, Parallel: opts.Parallel}
@@ -338,7 +342,7 @@ func (m *Model) startExec(ctx context.Context, t ExecTargets, command string, op
 }
 
 func (m *Model) execMany(ctx context.Context, t ExecTargets, command string, opts *ExecOptions) ([]*ExecResult, error) {
-	tasks, timeout, err := m.startExec(ctx, t, command, opts)
+	tasks, timeout, err := m.startExec(ctx, t, command, opts, false)
 	if err != nil {
 		if len(tasks) > 0 {
 			// Some targets were refused: the others run anyway; report

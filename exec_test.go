@@ -99,6 +99,24 @@ func TestExecRequestsMatchRealCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameJSON(t, "exec --all", lastParams(t, r, "Action", "RunOnAllMachines"), wave2Request(t, "exec-all", "RunOnAllMachines"))
+	if _, err := m.StartExec(ctx, ExecTargets{Units: []string{"app/0"}}, "hostname", nil); err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "exec --background", lastParams(t, r, "Action", "Run"), wave2Request(t, "exec-background", "Run"))
+
+	// The options the CLI did not use, as the schema spells them; the
+	// controller echoes them in the tasks.
+	yes := true
+	res, err := m.Exec(ctx, "app/1", "true", &ExecOptions{Timeout: time.Second, Parallel: &yes, ExecutionGroup: "db"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "parallel and execution group", lastParams(t, r, "Action", "Run"),
+		[]byte(`{"commands":"true","execution-group":"db","parallel":true,"timeout":1000000000,"units":["app/1"]}`))
+	op, err := m.Operation(ctx, res.OperationID)
+	if err != nil || len(op.Tasks) != 1 || op.Tasks[0].Parameters["timeout"] != float64(time.Second) {
+		t.Errorf("operation %+v, %v", op, err)
+	}
 }
 
 func TestExec(t *testing.T) {
