@@ -161,8 +161,20 @@ func (m *Model) Deploy(ctx context.Context, charm string, opts *DeployOptions) (
 		if err != nil {
 			return false, err
 		}
-		exists, _ := ps.appAlive(p.app)
-		return exists, nil
+		as, ok := ps.Applications[p.app]
+		if !ok {
+			return false, nil
+		}
+		// The application of that name must run the charm asked for: one
+		// that existed before with another charm is not this deploy.
+		want := charmName(p.charm)
+		if p.local != nil {
+			want = p.local.name
+		}
+		if got := charmName(as.Charm); as.Charm != "" && got != want {
+			return false, fmt.Errorf("application %q exists with charm %q, not %q", p.app, got, want)
+		}
+		return true, nil
 	})
 	if err != nil {
 		return nil, opError("deploy", name, err)

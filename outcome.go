@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // How each operation ends when its connection fails after the request
@@ -85,6 +87,7 @@ func resolveWrite(ctx context.Context, write func() error, applied func() (bool,
 // outcomes reads; the same in the Juju 4.0 and 3.6 shapes.
 type probeStatus struct {
 	Applications map[string]struct {
+		Charm string                     `json:"charm"`
 		Life  string                     `json:"life"`
 		Units map[string]probeUnitStatus `json:"units"`
 	} `json:"applications"`
@@ -207,4 +210,21 @@ func (ps *probeStatus) relation(endpoints []Endpoint, id int) int {
 		}
 	}
 	return -1
+}
+
+// charmName returns the name in a charm URL ("ch:amd64/jammy/wordpress-4",
+// "local:tiny-db-0", "wordpress"): "wordpress", "tiny-db".
+func charmName(url string) string {
+	if i := strings.Index(url, ":"); i >= 0 {
+		url = url[i+1:]
+	}
+	if i := strings.LastIndex(url, "/"); i >= 0 {
+		url = url[i+1:]
+	}
+	if i := strings.LastIndex(url, "-"); i > 0 {
+		if _, err := strconv.Atoi(url[i+1:]); err == nil {
+			url = url[:i]
+		}
+	}
+	return url
 }

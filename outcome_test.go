@@ -191,3 +191,18 @@ func TestWriteReplyOutlivesDeadline(t *testing.T) {
 		t.Fatalf("read past its deadline: %v, want DeadlineExceeded only", err)
 	}
 }
+
+func TestCharmName(t *testing.T) {
+	for url, want := range map[string]string{
+		"ch:amd64/jammy/wordpress-4": "wordpress",
+		"ch:wordpress":               "wordpress",
+		"local:tiny-db-0":            "tiny-db",
+		"wordpress":                  "wordpress",
+		"grafana-agent":              "grafana-agent",
+		"ch:amd64/grafana-agent-260": "grafana-agent",
+	} {
+		if got := charmName(url); got != want {
+			t.Errorf("charmName(%q) = %q, want %q", url, got, want)
+		}
+	}
+}

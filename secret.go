@@ -533,9 +533,7 @@ func (m *Model) updateSecret(ctx context.Context, nameOrURI string, content map[
 	if err != nil {
 		return err
 	}
-	if err := resolveWrite(ctx, func() error {
-		return errorResults(apiclient.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}}))
-	}, func() (bool, error) {
+	applied := func() (bool, error) {
 		// Applied when the secret shows every change asked for.
 		target := nameOrURI
 		if opts.Name != "" && ref.uri == "" {
@@ -552,10 +550,15 @@ func (m *Model) updateSecret(ctx context.Context, nameOrURI string, content map[
 			(opts.Name == "" || s.Name == opts.Name) &&
 			(opts.Description == nil || s.Description == *opts.Description)
 		return ok, nil
-	}); err != nil {
-		return err
 	}
-	return nil
+	if content == nil && opts.Name == "" && opts.Description == nil {
+		// Only auto-prune, which a read does not show: setting it
+		// again is harmless.
+		applied = nil
+	}
+	return resolveWrite(ctx, func() error {
+		return errorResults(apiclient.NewSecretsClient(conn).UpdateSecrets(ctx, facades.UpdateUserSecretArgs{Args: []facades.UpdateUserSecretArg{arg}}))
+	}, applied)
 }
 
 // RemoveSecretOptions are the options of Model.RemoveSecret.
