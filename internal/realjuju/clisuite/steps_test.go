@@ -124,6 +124,41 @@ var table = []step{
 	// The debug log: the real test bed never closes it.
 	{args: []string{"debug-log", "-m", "{model}", "--replay", "--no-tail"}, hangs: real40},
 
+	// Cross-model relations: offer db's endpoint, consume it in a second
+	// model, relate to the SAAS, grant and revoke access, remove the SAAS
+	// and the offer. The real test bed runs no workers, so its offers
+	// have no connections and its SAAS stays listed (dying) once removed.
+	{args: []string{"offer", "{model}.db:db", "dbo"}, out: []string{`Application "db" endpoints [db] available at "admin/{model}.dbo"`}, compare: true},
+	{args: []string{"offer", "{model}.db:nope", "dbo2"}, exit: 1, out: []string{"nope"}},
+	{args: []string{"offers", "-m", "{model}"}, out: []string{"Offer", "dbo"}},
+	{args: []string{"offers", "-m", "{model}", "--format", "json"}, json: true, out: []string{`"dbo"`, `"application":"db"`}},
+	// (show-offer and find-offers print the controller name in a column,
+	// padded to its width: the outputs are not compared.)
+	{args: []string{"show-offer", "admin/{model}.dbo"}, out: []string{"admin/{model}.dbo", "admin", "db", "suite-db", "provider"}},
+	{args: []string{"find-offers", "--url", "admin/{model}"}, out: []string{"admin/{model}.dbo", "suite-db:db"}},
+	{args: []string{"find-offers", "--interface", "suite-db"}, out: []string{"admin/{model}.dbo"}},
+	{args: []string{"add-model", "{model}-cmr"}, out: []string{"Added '{model}-cmr' model"}},
+	{args: []string{"deploy", "-m", "{model}-cmr", "{app_charm}", "web2"}, out: []string{`Deploying "web2" from local charm "suite-app"`}},
+	{args: []string{"consume", "-m", "{model}-cmr", "admin/{model}.dbo"}, out: []string{"Added admin/{model}.dbo as dbo"}, compare: true},
+	{args: []string{"consume", "-m", "{model}-cmr", "admin/{model}.nope"}, exit: 1, out: []string{"not found"}},
+	{args: []string{"integrate", "-m", "{model}-cmr", "web2", "dbo"}, compare: true},
+	{args: []string{"status", "-m", "{model}-cmr"}, out: []string{"SAAS", "dbo", "admin/{model}.dbo", "web2"}},
+	{args: []string{"status", "-m", "{model}-cmr", "--relations"}, out: []string{"dbo:db", "web2:db"}},
+	{args: []string{"status", "-m", "{model}-cmr", "--format", "json"}, json: true, out: []string{`"application-endpoints"`, `"dbo"`, `admin/{model}.dbo"`}},
+	{args: []string{"status", "-m", "{model}"}, out: []string{"Offer", "dbo", "suite-db"}},
+	{args: []string{"offers", "-m", "{model}"}, out: []string{"dbo"}, outBy: map[int][]string{sim40: {"joined"}, sim36: {"joined"}}},
+	{args: []string{"add-user", "cmruser"}, out: []string{"User \"cmruser\" added"}},
+	{args: []string{"grant", "cmruser", "consume", "admin/{model}.dbo"}, compare: true},
+	{args: []string{"show-offer", "admin/{model}.dbo", "--format", "yaml"}, out: []string{"cmruser:", "access: consume"}},
+	{args: []string{"revoke", "cmruser", "consume", "admin/{model}.dbo"}, compare: true},
+	{args: []string{"show-offer", "admin/{model}.dbo", "--format", "yaml"}, out: []string{"cmruser:", "access: read"}},
+	{args: []string{"remove-offer", "admin/{model}.dbo", "-y"}, only: sim40 | sim36, exit: 1, out: []string{"offer has 1 relation"}},
+	{args: []string{"remove-saas", "-m", "{model}-cmr", "dbo"}, compare: true},
+	{args: []string{"remove-offer", "admin/{model}.dbo", "--force", "-y"}, compare: true},
+	{args: []string{"remove-offer", "admin/{model}.dbo", "--force", "-y"}, exit: 1, out: []string{"not found"}},
+	{args: []string{"offers", "-m", "{model}"}, absent: []string{"dbo"}},
+	{args: []string{"destroy-model", "{model}-cmr", "--no-prompt"}, hangs: real40, out: []string{"Destroying model"}},
+
 	// Removals: accepted; without agents they never complete.
 	{args: []string{"remove-application", "-m", "{model}", "web", "--no-prompt"}, out: []string{"will remove application web"}, compare: true},
 	{args: []string{"destroy-model", "{model}", "--no-prompt", "--destroy-storage"}, hangs: real40, out: []string{"Destroying model"}},

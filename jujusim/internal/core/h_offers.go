@@ -1,6 +1,8 @@
 package core
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"sort"
 	"strconv"
@@ -522,7 +524,7 @@ func (applicationOffersFacade) GetConsumeDetails(cx *callCtx, a facades.ConsumeO
 		if err := c.needOfferAccess(u, o, "consume"); err != nil {
 			return facades.ConsumeOfferDetailsResult{}, err
 		}
-		mac, _ := json.Marshal(map[string]any{"c": []any{}, "l": "", "i64": "", "s64": "simulated-offer-macaroon"})
+		mac := offerMacaroon(o)
 		return facades.ConsumeOfferDetailsResult{ConsumeOfferDetails: facades.ConsumeOfferDetails{
 			Offer: &facades.ApplicationOfferDetailsV5{
 				Endpoints: o.remoteEndpoints(), OfferName: o.name, OfferURL: o.url(), OfferUUID: o.uuid,
@@ -596,4 +598,15 @@ func (c *Controller) SetCACert(pem string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.caCert = pem
+}
+
+// offerMacaroon is the macaroon of GetConsumeDetails, in the JSON form of
+// gopkg.in/macaroon.v2 (so that the juju CLI can decode it), with a
+// random signature: the simulator checks no macaroon of Consume.
+func offerMacaroon(o *offer) json.RawMessage {
+	sig := make([]byte, 32)
+	_, _ = rand.Read(sig)
+	b, _ := json.Marshal(map[string]any{"i": "jujusim-offer-" + o.uuid, "l": "juju offer " + o.url(), "c": []any{},
+		"s64": base64.RawURLEncoding.EncodeToString(sig)})
+	return b
 }
