@@ -166,16 +166,23 @@ func TestCLI(t *testing.T) {
 		for _, tg := range targets {
 			t.Run(tg.name, func(t *testing.T) {
 				t.Parallel()
-				runTable(t, tg.bit, tg.target, vars, got)
+				runTable(t, table, tg.bit, tg.target, vars, got)
 			})
 		}
 	})
+	compareOutputs(t, table, got)
+}
+
+// compareOutputs compares what juju 4.0 printed for the compared steps of
+// tbl against the simulator and against the real server.
+func compareOutputs(t *testing.T, tbl []step, got *outputs) {
+	t.Helper()
 	sim, real := got.by[sim40], got.by[real40]
 	if sim == nil || real == nil {
 		return // a target did not run
 	}
 	compared := 0
-	for _, s := range table {
+	for _, s := range tbl {
 		if !s.compare {
 			continue
 		}
@@ -193,8 +200,8 @@ func TestCLI(t *testing.T) {
 	t.Logf("%d commands print the same on the simulator as on the real server", compared)
 }
 
-// runTable runs every step of the table for one target, in order.
-func runTable(t *testing.T, bit int, tg target, base map[string]string, got *outputs) {
+// runTable runs every step of tbl for one target, in order.
+func runTable(t *testing.T, tbl []step, bit int, tg target, base map[string]string, got *outputs) {
 	juju := realjuju.CLI(t, tg.cli)
 	jujuData, controller := tg.start(t)
 	vars := map[string]string{"controller": controller}
@@ -202,7 +209,7 @@ func runTable(t *testing.T, bit int, tg target, base map[string]string, got *out
 		vars[k] = v
 	}
 	passed := 0
-	for _, s := range table {
+	for _, s := range tbl {
 		if s.only != 0 && s.only&bit == 0 {
 			continue
 		}

@@ -76,8 +76,9 @@ func (w *readyWriter) String() string {
 	return w.buf.String()
 }
 
-// startSim runs `gojuju sim` in-process (cli.Run) until the test ends.
-func startSim(version string) func(t *testing.T) (string, string) {
+// startSim runs `gojuju sim` in-process (cli.Run) until the test ends,
+// with extra flags if any.
+func startSim(version string, extra ...string) func(t *testing.T) (string, string) {
 	return func(t *testing.T) (string, string) {
 		t.Helper()
 		dir := t.TempDir()
@@ -87,8 +88,8 @@ func startSim(version string) func(t *testing.T) (string, string) {
 		var errOut bytes.Buffer
 		done := make(chan error, 1)
 		go func() {
-			done <- cli.Run(ctx, []string{"sim", "--listen", "127.0.0.1:0", "--juju-data", dir, "--juju-version", version,
-				"--speed", "instant", "--controller", name}, strings.NewReader(""), out, &errOut)
+			done <- cli.Run(ctx, append([]string{"sim", "--listen", "127.0.0.1:0", "--juju-data", dir, "--juju-version", version,
+				"--speed", "instant", "--controller", name}, extra...), strings.NewReader(""), out, &errOut)
 		}()
 		t.Cleanup(func() {
 			cancel()

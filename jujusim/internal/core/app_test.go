@@ -126,12 +126,13 @@ actions:
 	if err != nil || url != "local:webapp-0" {
 		t.Fatalf("UploadCharm = %q, %v", url, err)
 	}
-	// Same content again: same URL. Different content: next revision.
-	if again, err := s.c.UploadCharm(context.Background(), m, "webapp-"+sha, "local:webapp-0", archive); err != nil || again != url {
+	// Every upload is a new revision, the same content too, as on the
+	// real 4.0.15 server (refresh-path-resource.jsonl).
+	if again, err := s.c.UploadCharm(context.Background(), m, "webapp-"+sha, "local:webapp-0", archive); err != nil || again != "local:webapp-1" {
 		t.Errorf("re-upload = %q, %v", again, err)
 	}
 	other, sha2 := charmZip(t, map[string]string{"metadata.yaml": "name: webapp\nsummary: v2\n"})
-	if u2, err := s.c.UploadCharm(context.Background(), m, "webapp-"+sha2, "local:webapp-0", other); err != nil || u2 != "local:webapp-1" {
+	if u2, err := s.c.UploadCharm(context.Background(), m, "webapp-"+sha2, "local:webapp-0", other); err != nil || u2 != "local:webapp-2" {
 		t.Errorf("new content = %q, %v", u2, err)
 	}
 	ms := s.admin(m)

@@ -222,15 +222,13 @@ func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, cur
 	if rev < 0 {
 		rev = ch.revision
 	}
-	// Same content: same charm. Same revision, different content: next
-	// revision.
+	// Every upload is a new revision, the same content too, as on the
+	// real 4.0.15 server (refresh-path-resource.jsonl re-uploads app.charm
+	// as local:app-2).
 	maxRev := -1
 	for _, existing := range m.charms {
 		if existing.schema != u.schema || existing.name != ch.name {
 			continue
-		}
-		if existing.sha256 == hexSum {
-			return existing.url, nil
 		}
 		if existing.revision > maxRev {
 			maxRev = existing.revision

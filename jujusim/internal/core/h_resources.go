@@ -209,6 +209,12 @@ func (c *Controller) addPending(cx *callCtx, a facades.AddPendingResourcesArgsV2
 	if !ok || !validAppName(app) {
 		return nil, errNotValid("%q is not a valid application tag", a.Tag)
 	}
+	if a.URL == "" {
+		// The 3.6 CLI uploads an OCI image resource of a local charm as a
+		// pending resource named by the application alone, before the
+		// charm is known: the resource describes itself.
+		return c.addPendingUnbound(cx, app, a.Resources)
+	}
 	ch, ok := m.charms[a.URL]
 	if !ok {
 		ch = c.findCharm(m, a.URL)
@@ -268,6 +274,14 @@ func (resourcesFacade) ListResources(cx *callCtx, a facades.ListResourcesArgs) (
 			}
 			if app.charm.schema == "ch" {
 				res.CharmStoreResources = append(res.CharmStoreResources, storeResource(app.name, app.charm.resources[name], 1).wire().CharmResource)
+			} else if !cx.is4() {
+				// The 3.6 CLI wants a charm-store entry for each of the
+				// application's resources ("have fewer charm store resources
+				// than application resources"); a local charm's are its
+				// declared resources, uploaded.
+				cr := app.charm.resources[name]
+				res.CharmStoreResources = append(res.CharmStoreResources, facades.CharmResource{
+					Name: name, Type: cr.Type, Path: cr.Path, Description: cr.Description, Origin: "upload", Fingerprint: []byte{}})
 			}
 		}
 		res.UnitResources = []facades.UnitResources{}

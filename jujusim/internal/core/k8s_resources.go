@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/gojuju/juju/internal/facades"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -90,4 +92,21 @@ func checkAllPending(c *Controller, ch *charm, ids map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// addPendingUnbound adds pending resources that name no charm, as the
+// 3.6 CLI sends an OCI image resource: the records take their type and
+// description from the request; Deploy checks them against the charm.
+func (c *Controller) addPendingUnbound(cx *callCtx, app string, rs []facades.CharmResource) ([]string, error) {
+	ids := make([]string, 0, len(rs))
+	for _, r := range rs {
+		if r.Origin != "upload" {
+			return nil, errNotValid("resource %q: a pending resource without a charm must be uploaded, not %q", r.Name, r.Origin)
+		}
+		rec := &resourceRecord{id: newUUID(), pendingID: newUUID(), app: app, name: r.Name, typ: r.Type, path: r.Path,
+			description: r.Description, origin: "upload", username: cx.u.name}
+		cx.m.res().pending[rec.pendingID] = rec
+		ids = append(ids, rec.pendingID)
+	}
+	return ids, nil
 }
