@@ -1,9 +1,19 @@
 package status
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/internal/testshared"
 )
 
 func cmrStatus(relStatus, saasLife, saasStatus string) *Status {
@@ -76,5 +86,71 @@ func TestWaitForIdleSAAS(t *testing.T) {
 	}
 	if v := ev("alive", "error"); !errors.Is(v.fail, ErrError) {
 		t.Errorf("a SAAS in error does not fail the wait: %+v", v)
+	}
+}
+
+// wave2Flow returns the FullStatus reply and the CLI's stdout of a flow
+// recorded on the real Juju 4.0.15 controller (conformance/juju-4.0-wave2).
+func wave2Flow(t *testing.T, flow string) (*Status, string) {
+	t.Helper()
+	dir := testshared.ConformanceWave2(t)
+	f, err := os.Open(filepath.Join(dir, flow+".jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var reply json.RawMessage
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var rec struct {
+			Kind, Dir string
+			Msg       struct {
+				Response json.RawMessage `json:"response"`
+			} `json:"msg"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Kind == "ws-frame" && rec.Dir == "server->client" && bytes.Contains(rec.Msg.Response, []byte(`"controller-timestamp"`)) {
+			reply = rec.Msg.Response
+		}
+	}
+	s, err := ParseFullStatus(reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "cli-results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Flows map[string]struct {
+			Stdout string `json:"stdout"`
+		} `json:"flows"`
+	}
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	return s, res.Flows[flow].Stdout
+}
+
+// The SAAS and Offer sections print as "juju status" printed the real
+// server's replies for both sides of a cross-model relation.
+func TestCMRTableMatchesRealCLI(t *testing.T) {
+	for _, tc := range []struct {
+		flow      string
+		relations bool
+	}{{"status-cmr-saas", true}, {"status-w2-offers", true}, {"status-cmr-after-remove-saas", false}} {
+		t.Run(tc.flow, func(t *testing.T) {
+			s, stdout := wave2Flow(t, tc.flow)
+			var b strings.Builder
+			if err := s.WriteTable(&b, &TableOptions{Controller: "realjuju", Relations: tc.relations}); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tableLines(stdout), tableLines(b.String())); diff != "" {
+				t.Errorf("table differs from the real CLI's (-real +gojuju):\n%s", diff)
+			}
+		})
 	}
 }

@@ -164,27 +164,27 @@ func (s *Status) writeTable(w io.Writer, opts *TableOptions) {
 
 	if len(s.Offers) > 0 {
 		fmt.Fprintln(w)
+		// As juju status prints it: the charm's name and revision in
+		// columns of their own (the revision left-aligned, unlike the
+		// application section's).
 		t := &table{}
-		t.add("Offer", "Application", "Charm", "Connected", "Endpoint", "Interface", "Role")
+		t.add("Offer", "Application", "Charm", "Rev", "Connected", "Endpoint", "Interface", "Role")
 		for _, name := range slices.Sorted(maps.Keys(s.Offers)) {
 			o := s.Offers[name]
-			charmName := o.Charm
-			if i := strings.LastIndexByte(charmName, '/'); i >= 0 {
-				charmName = charmName[i+1:]
-			}
+			charmName, rev, _ := parseCharmURL(o.Charm)
 			connected := fmt.Sprintf("%d/%d", o.ActiveConnected, o.TotalConnected)
 			first := true
 			for _, alias := range slices.Sorted(maps.Keys(o.Endpoints)) {
 				e := o.Endpoints[alias]
 				if first {
-					t.add(name, o.Application, charmName, connected, alias, e.Interface, e.Role)
+					t.add(name, o.Application, charmName, strconv.Itoa(rev), connected, alias, e.Interface, e.Role)
 					first = false
 				} else {
-					t.add("", "", "", "", alias, e.Interface, e.Role)
+					t.add("", "", "", "", "", alias, e.Interface, e.Role)
 				}
 			}
 			if first {
-				t.add(name, o.Application, charmName, connected, "", "", "")
+				t.add(name, o.Application, charmName, strconv.Itoa(rev), connected, "", "", "")
 			}
 		}
 		t.write(w)

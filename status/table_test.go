@@ -42,8 +42,8 @@ var settledTable = []string{
 	"  0/lxd/0  started  10.0.3.5   juju-0-lxd-0  ubuntu@22.04",
 	"1          started  10.0.0.11  juju-1        ubuntu@22.04",
 	"",
-	"Offer  Application  Charm           Connected  Endpoint  Interface  Role",
-	"pgdb   pg           postgresql-345  1/2        db        pgsql      provider",
+	"Offer  Application  Charm       Rev  Connected  Endpoint  Interface  Role",
+	"pgdb   pg           postgresql  345  1/2        db        pgsql      provider",
 }
 
 var settledRelations = []string{
@@ -119,8 +119,8 @@ func TestStatusWriteTable(t *testing.T) {
 			"2               10.1.1.2",
 			"10                                       z1",
 			"",
-			"Offer  Application  Charm  Connected  Endpoint  Interface  Role",
-			"o      a            a-1    0/0",
+			"Offer  Application  Charm  Rev  Connected  Endpoint  Interface  Role",
+			"o      a            a      1    0/0",
 		},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
