@@ -32,8 +32,9 @@ import (
 //   - duplicated: a change is there more times than operations made it
 //     (units, secret revisions);
 //   - phantom: a change is there that no successful operation made;
-//   - unknown: operations whose outcome was unknown; only AddUnits may
-//     leave one (the rule of outcome.go), any other is unexplained;
+//   - unknown: operations whose outcome was unknown; only AddUnits and
+//     RunAction may leave one (the rule in the package doc), any other is
+//     unexplained;
 //   - hung: an operation that ran past its timeout + 1s (waits have a
 //     timeout of waitTimeout; the longest wait is reported);
 //   - leaked: goroutines left after the run's connections and simulator
@@ -144,6 +145,9 @@ type faultRun struct {
 	secrets   map[string]*ledgerSecret
 	logging   string // model config logging-config last set
 	next      int    // name counter
+	// actions run: known to have been enqueued, and with an unknown
+	// outcome.
+	actions, unknownActions int
 }
 
 type ledgerApp struct {
@@ -355,7 +359,7 @@ func randomContent(rnd *rand.Rand) map[string]string {
 func (fr *faultRun) operate(ctx context.Context) (string, time.Duration, error) {
 	m := fr.m
 	for {
-		switch fr.rnd.IntN(13) {
+		switch fr.rnd.IntN(14) {
 		case 0, 1: // deploy
 			charm := "mysql"
 			if fr.rnd.IntN(2) == 0 {
@@ -487,6 +491,24 @@ func (fr *faultRun) operate(ctx context.Context) (string, time.Duration, error) 
 			op := "status"
 			fr.outcome(op, err, false)
 			return op, 0, err
+		case 13: // run an action
+			name, a := fr.pickApp("mysql")
+			if a == nil || len(a.units) == 0 {
+				continue
+			}
+			units := slices.Sorted(maps.Keys(a.units))
+			u := units[fr.rnd.IntN(len(units))]
+			_, err := m.RunAction(ctx, u, "get-primary", nil, nil)
+			op := "run action on " + u
+			ok, unknown := fr.outcome(op, err, true)
+			switch {
+			case ok:
+				fr.actions++
+			case unknown:
+				fr.unknownActions++
+			}
+			_ = name
+			return op, 0, err
 		case 12: // wait for idle
 			_, err := m.WaitForIdle(ctx, &status.WaitForIdleOptions{Timeout: waitTimeout, IdlePeriod: 100 * time.Millisecond})
 			op := "wait for idle"
@@ -613,6 +635,17 @@ func (fr *faultRun) check(ctx context.Context) {
 		if !seen[name] {
 			fr.errorf(&fr.figures.Lost, "secret %q is missing, but adding it succeeded", name)
 		}
+	}
+	// Actions: each run that succeeded is there once; those whose outcome
+	// was unknown, at most once.
+	ops, _, err := m.Operations(ctx, &ListOperationsOptions{Actions: []string{"get-primary"}})
+	if err != nil {
+		fr.t.Fatalf("[seed %d] fresh Operations: %v", fr.seed, err)
+	}
+	if n := len(ops); n < fr.actions {
+		fr.errorf(&fr.figures.Lost, "%d actions ran, want at least the %d that succeeded", n, fr.actions)
+	} else if n > fr.actions+fr.unknownActions {
+		fr.errorf(&fr.figures.Duplicated, "%d actions ran, want at most %d (%d succeeded, %d unknown)", n, fr.actions+fr.unknownActions, fr.actions, fr.unknownActions)
 	}
 	// Model config.
 	if fr.logging != "" {
