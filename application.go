@@ -661,18 +661,18 @@ func (a *Application) constraints(ctx context.Context) (Constraints, error) {
 	return constraintsFromWire(res.Results[0].Constraints), nil
 }
 
-// SetConstraints replaces the application's constraints with cons, a
-// constraints string ("mem=4G cores=2"); "" clears them.
-func (a *Application) SetConstraints(ctx context.Context, cons string) error {
+// SetConstraints replaces the application's constraints with cons
+// (Application.SetConstraints); zero Constraints clear them. To set them
+// from the CLI's language, see ParseConstraints.
+func (a *Application) SetConstraints(ctx context.Context, cons Constraints) error {
 	return opError("set constraints of application", a.name, a.setConstraints(ctx, cons))
 }
 
-func (a *Application) setConstraints(ctx context.Context, cons string) error {
+func (a *Application) setConstraints(ctx context.Context, c Constraints) error {
 	if err := checkApplicationName(a.name); err != nil {
 		return err
 	}
-	c, err := ParseConstraints(cons)
-	if err != nil {
+	if err := c.check(); err != nil {
 		return err
 	}
 	conn, err := a.m.conn(ctx)

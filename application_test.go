@@ -167,7 +167,7 @@ func TestApplicationConfigConstraintsExpose(t *testing.T) {
 			if cfg["trust"].Value != true {
 				t.Errorf("trust: %+v", cfg["trust"])
 			}
-			if err := app.SetConstraints(ctx, "cores=4 mem=8G"); err != nil {
+			if err := app.SetConstraints(ctx, Constraints{Cores: 4, Mem: 8 * 1024}); err != nil {
 				t.Fatal(err)
 			}
 			cons, err := app.Constraints(ctx)
@@ -234,7 +234,7 @@ func TestApplicationInputRefused(t *testing.T) {
 		{"config bad name", func() error { return bad.SetConfig(ctx, map[string]any{"a": "b"}) }, ErrInvalidName, `cannot set config of application "Bad"`},
 		{"config empty key", func() error { return app.SetConfig(ctx, map[string]any{"": "b"}) }, ErrInvalidConfig, `cannot set config of application "ubuntu": invalid config key ""`},
 		{"unset empty key", func() error { return app.UnsetConfig(ctx, "") }, ErrInvalidConfig, `cannot unset config of application "ubuntu": invalid config key ""`},
-		{"bad constraints", func() error { return app.SetConstraints(ctx, "cores=many") }, ErrInvalidConstraints, `cannot set constraints of application "ubuntu": invalid constraints "cores=many"`},
+		{"bad constraints", func() error { return app.SetConstraints(ctx, Constraints{Arch: "i386"}) }, ErrInvalidConstraints, `cannot set constraints of application "ubuntu": invalid constraints "arch=i386"`},
 		{"expose bad cidr", func() error { return app.Expose(ctx, &ExposeOptions{CIDRs: []string{"10.0.0.0"}}) }, ErrInvalidArgument, `cannot expose "ubuntu": invalid CIDR "10.0.0.0"`},
 		{"expose bad endpoint", func() error { return app.Expose(ctx, &ExposeOptions{Endpoints: []string{"Web"}}) }, ErrInvalidEndpoint, `cannot expose "ubuntu": invalid endpoint "Web"`},
 		{"unexpose bad endpoint", func() error { return app.Unexpose(ctx, "a b") }, ErrInvalidEndpoint, `cannot unexpose "ubuntu": invalid endpoint "a b"`},
@@ -252,6 +252,10 @@ func TestApplicationInputRefused(t *testing.T) {
 			_, err := m.AddMachines(ctx, 1, &AddMachineOptions{Disks: []string{"x,y,z"}})
 			return err
 		}, ErrInvalidArgument, `cannot add machine to model "admin/default": invalid storage directive "x,y,z"`},
+		{"add machine bad constraints", func() error {
+			_, err := m.AddMachines(ctx, 1, &AddMachineOptions{Constraints: Constraints{Zones: []string{"a,b"}}})
+			return err
+		}, ErrInvalidConstraints, `cannot add machine to model "admin/default": invalid constraints "zones=a,b"`},
 		{"remove bad machine", func() error { return m.RemoveMachines(ctx, []string{"0/lxd"}, nil) }, ErrInvalidName, `cannot remove machine "0/lxd": invalid machine id "0/lxd"`},
 	}
 	for _, tt := range tests {
@@ -329,7 +333,7 @@ func TestMachines(t *testing.T) {
 			_, c, m := simModel(t, v)
 			ctx := testCtx(t)
 			r := record(c)
-			ids, err := m.AddMachines(ctx, 2, &AddMachineOptions{Base: "ubuntu@24.04", Constraints: "mem=4G"})
+			ids, err := m.AddMachines(ctx, 2, &AddMachineOptions{Base: "ubuntu@24.04", Constraints: Constraints{Mem: 4 * 1024}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -45,7 +45,7 @@ func TestChangeLogRecordsMutatingCalls(t *testing.T) {
 				{"add units", func() error { _, err := m.Application("pg").AddUnits(ctx, 1, nil); return err }, []string{"pg"}},
 				{"set config", func() error { return m.Application("blog").SetConfig(ctx, map[string]any{"blog-name": "x"}) }, []string{"blog"}},
 				{"unset config", func() error { return m.Application("blog").UnsetConfig(ctx, "blog-name") }, []string{"blog"}},
-				{"set constraints", func() error { return m.Application("pg").SetConstraints(ctx, "mem=4G") }, []string{"pg"}},
+				{"set constraints", func() error { return m.Application("pg").SetConstraints(ctx, Constraints{Mem: 4 * 1024}) }, []string{"pg"}},
 				{"expose", func() error { return m.Application("blog").Expose(ctx, nil) }, []string{"blog"}},
 				{"unexpose", func() error { return m.Application("blog").Unexpose(ctx) }, []string{"blog"}},
 				{"integrate", func() error { _, err := m.Integrate(ctx, "ntp:juju-info", "ubuntu:juju-info", nil); return err }, []string{"ntp", "ubuntu"}},
@@ -62,7 +62,7 @@ func TestChangeLogRecordsMutatingCalls(t *testing.T) {
 				{"revoke secret", func() error { return m.RevokeSecret(ctx, secret.String(), "blog") }, []string{"blog"}},
 				{"remove secret", func() error { return m.RemoveSecret(ctx, secret.String(), nil) }, []string{""}},
 				{"add machine", func() error { _, err := m.AddMachines(ctx, 1, nil); return err }, []string{""}},
-				{"model constraints (only new machines)", func() error { return m.SetConstraints(ctx, "mem=2G") }, nil},
+				{"model constraints (only new machines)", func() error { return m.SetConstraints(ctx, Constraints{Mem: 2 * 1024}) }, nil},
 				{"raw Model.Call", func() error {
 					return m.Call(ctx, "Application", "SetConfigs", "", map[string]any{
 						"Args": []map[string]any{{"application": "pg", "config": map[string]string{"application-web": "unit-web-0"}}},

@@ -2,15 +2,20 @@ package juju
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 )
 
 // Constraints are the hardware and placement requirements of machines, as
-// the juju CLI writes them: "mem=4G cores=2 arch=amd64". Parse them with
-// ParseConstraints; String writes them back in the same language. Sizes are
-// in MiB. A zero field is unset.
+// the juju CLI writes them: "mem=4G cores=2 arch=amd64". Build them as a
+// struct (Constraints{Mem: 4096, Cores: 2}) or parse the CLI's language
+// with ParseConstraints; String writes them back in that language. Sizes
+// are in MiB. A zero field is unset. The methods that take Constraints
+// (SetConstraints, DeployOptions, AddMachineOptions) refuse, before
+// sending anything and with an error matching ErrInvalidConstraints, what
+// ParseConstraints would refuse and what the language cannot carry.
 type Constraints struct {
 	Arch             string   // "amd64", "arm64", "ppc64el", "s390x", "riscv64"
 	Container        string   // "lxd", "kvm" or "none"
@@ -59,6 +64,35 @@ func ParseConstraints(s string) (Constraints, error) {
 		}
 	}
 	return c, nil
+}
+
+// check refuses constraints that ParseConstraints would refuse (an unknown
+// architecture or container type, a bad space name, a size too large) or
+// that the constraints language cannot carry (an empty list item, a comma
+// inside one, a tab or newline in a value), so that what is sent is what
+// ParseConstraints(c.String()) gives back.
+func (c Constraints) check() error {
+	s := c.String()
+	back, err := ParseConstraints(s)
+	if err != nil {
+		return err
+	}
+	if !c.equal(back) {
+		return invalid(ErrInvalidConstraints, "constraints", s,
+			"a value holds what the constraints language cannot carry (an empty list item, a comma inside one, a tab or newline)")
+	}
+	return nil
+}
+
+// equal reports whether c and d say the same (a nil list and an empty one
+// are the same).
+func (c Constraints) equal(d Constraints) bool {
+	for _, l := range []*[]string{&c.Tags, &c.Spaces, &c.Zones, &d.Tags, &d.Spaces, &d.Zones} {
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
+	return reflect.DeepEqual(c, d)
 }
 
 // splitConstraints splits on unescaped whitespace, turning "\ " into a

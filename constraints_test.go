@@ -3,6 +3,8 @@ package juju
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -69,6 +71,44 @@ func TestParseConstraints(t *testing.T) {
 	}
 }
 
+// TestConstraintsCheck checks what the methods taking Constraints refuse
+// before sending: what ParseConstraints refuses and what the constraints
+// language cannot carry.
+func TestConstraintsCheck(t *testing.T) {
+	no := false
+	ok := []Constraints{
+		{},
+		{Arch: "arm64", Container: "lxd", Cores: 2, CPUPower: 100, Mem: 1536, RootDisk: 1 << 20, RootDiskSource: "ds",
+			Tags: []string{"a b", "c"}, InstanceRole: "auto", InstanceType: "m5.large", Spaces: []string{"db", "^dmz"},
+			VirtType: "kvm", Zones: []string{"z1"}, AllocatePublicIP: &no, ImageID: "ami-1"},
+		{Tags: []string{}},
+		{InstanceType: "m5=large"},
+	}
+	for _, c := range ok {
+		if err := c.check(); err != nil {
+			t.Errorf("check(%q): %v", c.String(), err)
+		}
+	}
+	bad := []struct {
+		c    Constraints
+		want string
+	}{
+		{Constraints{Arch: "i386"}, `invalid constraints "arch=i386": bad "arch": unknown architecture "i386"`},
+		{Constraints{Container: "docker"}, `invalid constraints "container=docker": bad "container"`},
+		{Constraints{Spaces: []string{"Bad"}}, `invalid constraints "spaces=Bad": bad "spaces"`},
+		{Constraints{Mem: math.MaxUint64}, `invalid constraints "mem=18446744073709551615M": bad "mem"`},
+		{Constraints{Tags: []string{"a,b"}}, `invalid constraints "tags=a,b": a value holds what the constraints language cannot carry`},
+		{Constraints{Tags: []string{""}}, `invalid constraints "": a value holds`},
+		{Constraints{InstanceType: "m5\tlarge"}, `invalid constraints "instance-type=m5\tlarge": "large" is not key=value`},
+	}
+	for _, tt := range bad {
+		err := tt.c.check()
+		if !errors.Is(err, ErrInvalidConstraints) || !strings.HasPrefix(fmt.Sprint(err), tt.want) {
+			t.Errorf("check(%#v):\n got %v\nwant prefix %s (matching ErrInvalidConstraints)", tt.c, err, tt.want)
+		}
+	}
+}
+
 func FuzzParseConstraints(f *testing.F) {
 	for _, s := range []string{"mem=4G cores=2", `tags=a\ b,c`, "zones=a,,b", "allocate-public-ip=false", "root-disk=1.5P", "spaces=^x"} {
 		f.Add(s)
@@ -123,7 +163,8 @@ func TestAllocatePublicIPFalseOverridesModel(t *testing.T) {
 			t.Parallel()
 			_, c, m := simModel(t, v)
 			ctx := testCtx(t)
-			if err := m.SetConstraints(ctx, "allocate-public-ip=true"); err != nil {
+			yes, no := true, false
+			if err := m.SetConstraints(ctx, Constraints{AllocatePublicIP: &yes}); err != nil {
 				t.Fatal(err)
 			}
 			app, err := m.Deploy(ctx, "postgresql", &DeployOptions{Name: "pg", NumUnits: 0})
@@ -131,7 +172,7 @@ func TestAllocatePublicIPFalseOverridesModel(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := record(c)
-			if err := app.SetConstraints(ctx, "allocate-public-ip=false"); err != nil {
+			if err := app.SetConstraints(ctx, Constraints{AllocatePublicIP: &no}); err != nil {
 				t.Fatal(err)
 			}
 			call, ok := r.last("Application", "SetConstraints")

@@ -40,8 +40,9 @@ type DeployOptions struct {
 	// floats), sent as strings. For a local charm they are checked
 	// against the charm's declared options first.
 	Config map[string]any
-	// Constraints is a constraints string ("mem=4G cores=2").
-	Constraints string
+	// Constraints are the application's constraints; see ParseConstraints
+	// for the CLI's language ("mem=4G cores=2").
+	Constraints Constraints
 	// To places the units, one --to directive per unit (see
 	// ParsePlacement).
 	To []string
@@ -248,9 +249,10 @@ func (m *Model) planDeploy(ctx context.Context, charm string, opts *DeployOption
 			return p, err
 		}
 	}
-	if p.cons, err = ParseConstraints(opts.Constraints); err != nil {
+	if err = opts.Constraints.check(); err != nil {
 		return p, err
 	}
+	p.cons = opts.Constraints
 	if p.placements, err = parsePlacements(opts.To); err != nil {
 		return p, err
 	}
@@ -323,7 +325,7 @@ func (m *Model) planDeploy(ctx context.Context, charm string, opts *DeployOption
 				return p, invalid(ErrInvalidPlacement, "placement", strings.Join(opts.To, ","), "a subordinate charm takes no placement")
 			}
 			if !p.cons.IsEmpty() {
-				return p, invalid(ErrInvalidConstraints, "constraints", opts.Constraints, "a subordinate charm takes no constraints")
+				return p, invalid(ErrInvalidConstraints, "constraints", opts.Constraints.String(), "a subordinate charm takes no constraints")
 			}
 		}
 	}

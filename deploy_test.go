@@ -66,7 +66,7 @@ func TestDeployCharmhub(t *testing.T) {
 			app, err := m.Deploy(ctx, "postgresql", &DeployOptions{
 				Name: "pg", Channel: "14/stable", Revision: &rev, Base: "ubuntu@22.04", NumUnits: 2,
 				Config:      map[string]any{"profile": "testing", "plugin_pg_trgm_enable": true, "experimental_max_connections": 50},
-				Constraints: "mem=2G", Trust: true,
+				Constraints: Constraints{Mem: 2 * 1024}, Trust: true,
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -209,7 +209,7 @@ func TestDeployRefusesBadInput(t *testing.T) {
 		{"base and series", "postgresql", &DeployOptions{Base: "ubuntu@22.04", Series: "jammy"}, ErrInvalidArgument, `cannot deploy "postgresql": invalid arguments "base=ubuntu@22.04 series=jammy": give a base or a series, not both`},
 		{"revision without channel", "postgresql", &DeployOptions{Revision: new(int)}, ErrInvalidArgument, `cannot deploy "postgresql": invalid revision "0": needs a channel too`},
 		{"negative revision", "postgresql", &DeployOptions{Revision: &neg, Channel: "stable"}, ErrInvalidArgument, `cannot deploy "postgresql": invalid revision "-1"`},
-		{"bad constraints", "postgresql", &DeployOptions{Constraints: "mem=lots"}, ErrInvalidConstraints, `cannot deploy "postgresql": invalid constraints "mem=lots"`},
+		{"bad constraints", "postgresql", &DeployOptions{Constraints: Constraints{Container: "docker"}}, ErrInvalidConstraints, `cannot deploy "postgresql": invalid constraints "container=docker"`},
 		{"bad placement", "postgresql", &DeployOptions{To: []string{"lxd:x"}}, ErrInvalidPlacement, `cannot deploy "postgresql": invalid placement "lxd:x"`},
 		{"too many placements", "postgresql", &DeployOptions{To: []string{"0", "1"}}, ErrInvalidPlacement, `cannot deploy "postgresql": invalid placement "0,1": 2 directives for 1 units`},
 		{"bad storage", "postgresql", &DeployOptions{Storage: map[string]string{"data": "ebs,ten"}}, ErrInvalidArgument, `cannot deploy "postgresql": invalid storage directive "ebs,ten"`},

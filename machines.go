@@ -19,8 +19,9 @@ type AddMachineOptions struct {
 	// Series is the legacy name of the base; refused by Juju 4
 	// controllers (see DeployOptions.Series).
 	Series string
-	// Constraints is a constraints string ("mem=8G cores=4").
-	Constraints string
+	// Constraints are the machines' constraints; see ParseConstraints for
+	// the CLI's language ("mem=8G cores=4").
+	Constraints Constraints
 	// To says where: "lxd" (a container on a new machine), "lxd:3" (a
 	// container on machine 3), or a provider directive
 	// ("zone=us-east-1a"). Empty means a new machine.
@@ -47,8 +48,8 @@ func (m *Model) addMachines(ctx context.Context, n int, opts *AddMachineOptions)
 	if err != nil {
 		return nil, err
 	}
-	cons, err := ParseConstraints(opts.Constraints)
-	if err != nil {
+	cons := opts.Constraints
+	if err := cons.check(); err != nil {
 		return nil, err
 	}
 	var placement *facades.Placement

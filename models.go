@@ -545,15 +545,15 @@ func (m *Model) Constraints(ctx context.Context) (Constraints, error) {
 	return constraintsFromWire(res.Constraints), nil
 }
 
-// SetConstraints replaces the model's constraints with cons, a
-// constraints string ("mem=4G cores=2"); "" clears them.
-func (m *Model) SetConstraints(ctx context.Context, cons string) error {
+// SetConstraints replaces the model's constraints with cons
+// (ModelConfig.SetModelConstraints); zero Constraints clear them. To set
+// them from the CLI's language, see ParseConstraints.
+func (m *Model) SetConstraints(ctx context.Context, cons Constraints) error {
 	return opError("set constraints of model", m.QualifiedName(), m.setConstraints(ctx, cons))
 }
 
-func (m *Model) setConstraints(ctx context.Context, cons string) error {
-	c, err := ParseConstraints(cons)
-	if err != nil {
+func (m *Model) setConstraints(ctx context.Context, c Constraints) error {
+	if err := c.check(); err != nil {
 		return err
 	}
 	conn, err := m.conn(ctx)

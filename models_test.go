@@ -168,11 +168,11 @@ func TestModelConfigAndConstraints(t *testing.T) {
 				if err := m.UnsetConfig(ctx, ""); !errors.Is(err, ErrInvalidConfig) {
 					t.Errorf("UnsetConfig(\"\"): %v", err)
 				}
-				if err := m.SetConstraints(ctx, "mem=lots"); !errors.Is(err, ErrInvalidConstraints) {
-					t.Errorf("SetConstraints(mem=lots): %v", err)
+				if err := m.SetConstraints(ctx, Constraints{Tags: []string{""}}); !errors.Is(err, ErrInvalidConstraints) {
+					t.Errorf("SetConstraints(an empty tag): %v", err)
 				}
 			})
-			if err := m.SetConstraints(ctx, "mem=4G cores=2"); err != nil {
+			if err := m.SetConstraints(ctx, Constraints{Mem: 4 * 1024, Cores: 2}); err != nil {
 				t.Fatal(err)
 			}
 			cons, err := m.Constraints(ctx)
@@ -182,7 +182,7 @@ func TestModelConfigAndConstraints(t *testing.T) {
 			if cons.String() != "cores=2 mem=4G" {
 				t.Errorf("constraints = %q", cons.String())
 			}
-			if err := m.SetConstraints(ctx, ""); err != nil {
+			if err := m.SetConstraints(ctx, Constraints{}); err != nil {
 				t.Fatal(err)
 			}
 			if cons, err := m.Constraints(ctx); err != nil || !cons.IsEmpty() {

@@ -70,7 +70,7 @@ func TestDeployDirectory(t *testing.T) {
 			Base:        "ubuntu@24.04",
 			NumUnits:    2,
 			Config:      map[string]any{"greeting": "hi", "workers": 3},
-			Constraints: "mem=1G",
+			Constraints: juju.Constraints{Mem: 1024},
 			Storage:     map[string]string{"data": b.storagePool(t, m) + ",1M"},
 		})
 		if err != nil {
@@ -128,7 +128,7 @@ func TestDeployArchivePlacement(t *testing.T) {
 	run(t, func(t *testing.T, b *bed) {
 		ctx := testCtx(t)
 		m := b.newModel(t)
-		ids, err := m.AddMachines(ctx, 1, &juju.AddMachineOptions{Base: "ubuntu@22.04", Constraints: "cores=2"})
+		ids, err := m.AddMachines(ctx, 1, &juju.AddMachineOptions{Base: "ubuntu@22.04", Constraints: juju.Constraints{Cores: 2}})
 		if err != nil {
 			t.Fatalf("AddMachines: %v", err)
 		}
@@ -224,7 +224,7 @@ func TestApplicationFlows(t *testing.T) {
 		}
 
 		// Constraints.
-		if err := db.SetConstraints(ctx, "cores=4 mem=4G"); err != nil {
+		if err := db.SetConstraints(ctx, juju.Constraints{Cores: 4, Mem: 4 * 1024}); err != nil {
 			t.Fatalf("SetConstraints: %v", err)
 		}
 		cons, err := db.Constraints(ctx)
@@ -318,7 +318,7 @@ func TestApplicationServerErrors(t *testing.T) {
 		if _, err := ghost.Config(ctx); !errors.Is(err, juju.ErrNotFound) {
 			t.Errorf("Config of a missing application = %v, want ErrNotFound", err)
 		}
-		if err := ghost.SetConstraints(ctx, "mem=1G"); !errors.Is(err, juju.ErrNotFound) {
+		if err := ghost.SetConstraints(ctx, juju.Constraints{Mem: 1024}); !errors.Is(err, juju.ErrNotFound) {
 			t.Errorf("SetConstraints of a missing application = %v, want ErrNotFound", err)
 		}
 		if _, err := ghost.AddUnits(ctx, 1, nil); !errors.Is(err, juju.ErrNotFound) {

@@ -73,7 +73,7 @@ func TestModelLifecycle(t *testing.T) {
 			t.Errorf("after UnsetConfig: %+v", v)
 		}
 
-		if err := m.SetConstraints(ctx, "mem=2G cores=2"); err != nil {
+		if err := m.SetConstraints(ctx, juju.Constraints{Mem: 2 * 1024, Cores: 2}); err != nil {
 			t.Fatalf("SetConstraints: %v", err)
 		}
 		cons, err := m.Constraints(ctx)
