@@ -33,6 +33,8 @@ type CharmInfo struct {
 	// Containers holds the workload containers of a Kubernetes charm, by
 	// name; a charm that declares any is a Kubernetes charm.
 	Containers map[string]CharmContainer
+	// Storage holds the storage the charm declares, by name.
+	Storage map[string]CharmStorage
 }
 
 // CharmEndpoint is one endpoint a charm declares.
@@ -77,6 +79,7 @@ func (m *Model) charmInfo(ctx context.Context, conn *apiConn, url string) (*Char
 		info.Name, info.Summary, info.Description, info.Subordinate = c.Meta.Name, c.Meta.Summary, c.Meta.Description, c.Meta.Subordinate
 		info.Provides, info.Requires, info.Peers = endpointsFromWire(c.Meta.Provides), endpointsFromWire(c.Meta.Requires), endpointsFromWire(c.Meta.Peers)
 		info.Resources, info.Containers = charmResourcesFromWire(c.Meta.Resources), charmContainersFromWire(c.Meta.Containers)
+		info.Storage = charmStorageFromWire(c.Meta.Storage)
 	}
 	if c.Actions != nil {
 		info.Actions = map[string]string{}

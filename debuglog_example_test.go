@@ -52,6 +52,6 @@ func ExampleModel_DebugLog() {
 	}
 	// Output:
 	// unit-pg-0 INFO unit "pg/0" started
+	// unit-pg-0 INFO ran "pgdata-storage-attached" hook (via hook dispatching script: dispatch)
 	// unit-pg-0 INFO ran "install" hook (via hook dispatching script: dispatch)
-	// unit-pg-0 INFO ran "database-peers-relation-created" hook (via hook dispatching script: dispatch)
 }

@@ -101,14 +101,20 @@
 //	                                   for a revoke)
 //	Consume                            reading status: the SAAS exists and is alive
 //	RemoveSAAS                         reading status: the SAAS is gone or dying
+//	AttachStorage                      reading the storage: attached to the unit
+//	DetachStorage                      reading the storage: its attachments are dying or gone
+//	RemoveStorage                      reading the storage: it is gone or dying
+//	CreateStoragePool,                 reading the pools: the pool exists (with that
+//	RemoveStoragePool                  provider) or is gone
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once
 //	(Kubernetes), GrantSecret,
-//	RevokeSecret
+//	RevokeSecret, UpdateStoragePool
 //	AddUnits, AddMachines, RunAction,  nothing: the error matches ErrOutcomeUnknown
 //	EnqueueActions, Exec, Refresh,     (state cannot tell the change from another
-//	AddModel, DestroyModel, Call       one like it)
+//	AddModel, DestroyModel, Call,      one like it)
+//	AddStorage
 //
 // The layers below are package rpc (the websocket JSON-RPC connection),
 // package jujudata (the juju CLI's local store) and the facade clients

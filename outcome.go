@@ -40,6 +40,7 @@ var idempotent = map[string]bool{
 	"ModelConfig.SetModelConstraints":     true,
 	"Secrets.GrantSecret":                 true,
 	"Secrets.RevokeSecret":                true,
+	"Storage.UpdatePool":                  true,
 }
 
 // resolveWrite runs write, an operation's mutating call(s), making an

@@ -106,8 +106,9 @@
 // debug-log fan-out); ping timeouts for agent connections; trace ids are
 // ignored.
 //
-// Controller: storage (volumes, filesystems, pools), spaces and subnets
-// beyond a single space, the offering side of a relation with a
+// Controller: storage import (Storage.Import), storage providers other
+// than rootfs, tmpfs and loop (kubernetes on a Kubernetes model), spaces
+// and subnets beyond a single space, the offering side of a relation with a
 // consumer on another controller (its connections and relation; the
 // consuming side works: a Server consumes another Server's offers with
 // the consume details the other one gives), the macaroons of offers
@@ -121,7 +122,7 @@
 // other valid name deploys a generic charm), and secret backends other
 // than the built-in one. A method of the real schema that the simulator
 // does not implement answers with code "not supported" and a message
-// naming facade, version and method, e.g. "Storage.ListPools (facade
-// version 7) is not simulated by jujusim"; internal/core/unimplemented_gen.go
+// naming facade, version and method, e.g. "Spaces.CreateSpaces (facade
+// version 6) is not simulated by jujusim"; internal/core/unimplemented_gen.go
 // lists them.
 package jujusim

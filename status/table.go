@@ -18,6 +18,9 @@ type TableOptions struct {
 	Controller string
 	// Relations adds the integrations section ("juju status --relations").
 	Relations bool
+	// Storage adds the storage section ("juju status --storage"); it
+	// needs a snapshot taken with Options.IncludeStorage.
+	Storage bool
 }
 
 // WriteTable writes the snapshot to w as the tabular output of
@@ -221,6 +224,11 @@ func (s *Status) writeTable(w io.Writer, opts *TableOptions) {
 			t.add(provider, requirer, r.Interface, kind, msg)
 		}
 		t.write(w)
+	}
+
+	if opts.Storage && len(s.Storage) > 0 {
+		fmt.Fprintln(w)
+		s.storageTable().write(w)
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 	"github.com/gojuju/juju/status"
 )
 
-const statusUsage = `usage: gojuju status [-m [controller:]model] [--format tabular|json|yaml] [--relations] [--watch DURATION] [APP_OR_UNIT_OR_MACHINE...]
+const statusUsage = `usage: gojuju status [-m [controller:]model] [--format tabular|json|yaml] [--relations] [--storage] [--watch DURATION] [APP_OR_UNIT_OR_MACHINE...]
 
 Show the status of a model, as "juju status" does. JSON and YAML use the key
 names of "juju status --format=json", so tools that read those read these.
@@ -38,6 +38,7 @@ type statusFlags struct {
 	model     string
 	format    string
 	relations bool
+	storage   bool
 	watch     time.Duration
 	patterns  []string
 }
@@ -72,6 +73,7 @@ func parseStatusFlags(args []string, stderr io.Writer) (*statusFlags, error) {
 	fs.StringVar(&f.format, "format", "tabular", "output format: tabular, json or yaml")
 	fs.BoolVar(&f.relations, "relations", false, "show the integrations section in tabular output")
 	fs.BoolVar(&f.relations, "integrations", false, "same as --relations")
+	fs.BoolVar(&f.storage, "storage", false, "show the storage section in tabular output")
 	fs.DurationVar(&f.watch, "watch", 0, "show the status again every DURATION until interrupted")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -120,7 +122,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer m.Close()
 	term := isTerminal(stdout)
 	for first := true; ; first = false {
-		s, err := m.Status(ctx, &status.Options{Patterns: f.patterns, IncludeStorage: f.format != "tabular"})
+		s, err := m.Status(ctx, &status.Options{Patterns: f.patterns, IncludeStorage: f.format != "tabular" || f.storage})
 		if err != nil {
 			if !first && ctx.Err() != nil {
 				return nil // --watch ended by an interrupt
@@ -136,7 +138,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if noMatch && f.watch == 0 {
 			return fmt.Errorf("cannot show the status of model %q: %w %s", m.QualifiedName(), ErrNoMatch, strings.Join(f.patterns, " "))
 		}
-		if err := writeStatus(stdout, stderr, s, f.format, m, f.relations, len(f.patterns) > 0); err != nil {
+		if err := writeStatus(stdout, stderr, s, f.format, m, status.TableOptions{Relations: f.relations, Storage: f.storage}, len(f.patterns) > 0); err != nil {
 			return err
 		}
 		if noMatch {
@@ -169,7 +171,7 @@ func isTerminal(w io.Writer) bool {
 
 // writeStatus writes s in format; filtered says the status was restricted
 // by patterns (so an empty one does not mean an empty model).
-func writeStatus(stdout, stderr io.Writer, s *status.Status, format string, m *juju.Model, relations, filtered bool) error {
+func writeStatus(stdout, stderr io.Writer, s *status.Status, format string, m *juju.Model, tbl status.TableOptions, filtered bool) error {
 	switch format {
 	case "json":
 		doc := statusDocument(s, m.Controller().Name())
@@ -188,7 +190,8 @@ func writeStatus(stdout, stderr io.Writer, s *status.Status, format string, m *j
 		_, err = stdout.Write(data)
 		return err
 	default:
-		if err := s.WriteTable(stdout, &status.TableOptions{Controller: m.Controller().Name(), Relations: relations}); err != nil {
+		tbl.Controller = m.Controller().Name()
+		if err := s.WriteTable(stdout, &tbl); err != nil {
 			return err
 		}
 		if statusEmpty(s) && len(s.Offers) == 0 && !filtered {

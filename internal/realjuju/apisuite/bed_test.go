@@ -46,9 +46,18 @@ type limits struct {
 	// the real test bed's dummy provider has no default pools.
 	StoragePoolProvider string
 	// StorageInstances: the controller records storage instances (and
-	// reports them in status). The simulator does not simulate storage;
-	// its package doc says so.
+	// reports them in status).
 	StorageInstances bool
+	// StorageProvider is a storage provider a new pool can be created
+	// with (the real test bed's dummy registry has no rootfs).
+	StorageProvider string
+	// DefaultStoragePools: the model has its providers' default pools
+	// (rootfs, tmpfs, loop). The real test bed has none.
+	DefaultStoragePools bool
+	// StorageDetachCompletes: detached storage leaves its unit (the unit
+	// agent runs storage-detaching). The real test bed reports success
+	// and leaves the attachment dying, so the storage stays attached.
+	StorageDetachCompletes bool
 	// DebugLogCloses: a debug-log stream with NoTail ends after the
 	// backlog. The real test bed sends its initial frame and then nothing.
 	DebugLogCloses bool
@@ -88,15 +97,18 @@ type bed struct {
 var simBed = &bed{
 	name: "sim",
 	limits: limits{
-		Agents:                true,
-		RemovalsComplete:      true,
-		SecretRemovalComplete: true,
-		CancelAction:          true,
-		StoragePool:           "rootfs",
-		StorageInstances:      false,
-		DebugLogCloses:        true,
-		MixedResourceUploads:  true,
-		OfferConnections:      true,
+		Agents:                 true,
+		RemovalsComplete:       true,
+		SecretRemovalComplete:  true,
+		CancelAction:           true,
+		StoragePool:            "rootfs",
+		StorageInstances:       true,
+		StorageProvider:        "tmpfs",
+		DefaultStoragePools:    true,
+		StorageDetachCompletes: true,
+		DebugLogCloses:         true,
+		MixedResourceUploads:   true,
+		OfferConnections:       true,
 	},
 	opts: func(*testing.T) *jujutest.Options { return nil },
 	explicit: func(t *testing.T) juju.Config {
@@ -113,16 +125,19 @@ var simBed = &bed{
 var realBed = &bed{
 	name: "real",
 	limits: limits{
-		Agents:                false,
-		RemovalsComplete:      false,
-		SecretRemovalComplete: false,
-		CancelAction:          false,
-		StoragePool:           "suite",
-		StoragePoolProvider:   "static",
-		StorageInstances:      true,
-		DebugLogCloses:        false,
-		MixedResourceUploads:  false,
-		OfferConnections:      false,
+		Agents:                 false,
+		RemovalsComplete:       false,
+		SecretRemovalComplete:  false,
+		CancelAction:           false,
+		StoragePool:            "suite",
+		StoragePoolProvider:    "static",
+		StorageInstances:       true,
+		StorageProvider:        "machinescoped",
+		DefaultStoragePools:    false,
+		StorageDetachCompletes: false,
+		DebugLogCloses:         false,
+		MixedResourceUploads:   false,
+		OfferConnections:       false,
 	},
 	opts: func(t *testing.T) *jujutest.Options {
 		srv := realjuju.Shared(t)
@@ -191,18 +206,8 @@ func (b *bed) storagePool(t *testing.T, m *juju.Model) string {
 	if b.StoragePoolProvider == "" {
 		return b.StoragePool
 	}
-	// The library has no call for pools: the escape hatch.
-	args := map[string]any{"pools": []map[string]any{{"name": b.StoragePool, "provider": b.StoragePoolProvider, "attrs": map[string]any{}}}}
-	var res struct {
-		Results []struct {
-			Error *struct{ Message string } `json:"error"`
-		} `json:"results"`
-	}
-	if err := m.Call(testCtx(t), "Storage", "CreatePool", "", args, &res); err != nil {
-		t.Fatalf("Storage.CreatePool: %v", err)
-	}
-	if len(res.Results) != 1 || res.Results[0].Error != nil {
-		t.Fatalf("Storage.CreatePool: %+v", res.Results)
+	if err := m.CreateStoragePool(testCtx(t), b.StoragePool, b.StoragePoolProvider, nil); err != nil {
+		t.Fatalf("CreateStoragePool: %v", err)
 	}
 	return b.StoragePool
 }

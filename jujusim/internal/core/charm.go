@@ -587,6 +587,7 @@ func (h hubCharm) toCharm(arch string, revision int) *charm {
 	for _, ch := range h.bases {
 		c.bases = append(c.bases, charmBase{Name: "ubuntu", Channel: ch + "/stable", Architectures: []string{"amd64", "arm64"}})
 	}
+	c.extras.storage = hubStorage[h.name]
 	c.url = curl{schema: "ch", arch: arch, name: h.name, revision: revision}.String()
 	return c
 }

@@ -27,6 +27,7 @@ type resourcesFacade struct{}
 type secretBackendsFacade struct{}
 type sshClientFacade struct{ unimplementedSSHClient }
 type secretsFacade struct{}
+type storageFacade struct{}
 type stringsWatcherFacade struct{}
 type userManagerFacade struct{ unimplementedUserManager }
 
@@ -58,7 +59,7 @@ var served = &facadeServers{
 	SecretBackends:    secretBackendsFacade{},
 	Secrets:           secretsFacade{},
 	Spaces:            unimplementedSpaces{},
-	Storage:           unimplementedStorage{},
+	Storage:           storageFacade{},
 	StringsWatcher:    stringsWatcherFacade{},
 	Subnets:           unimplementedSubnets{},
 	UserManager:       userManagerFacade{},

@@ -25,6 +25,8 @@ type deploySpec struct {
 	bindings   map[string]string
 	trust      bool
 	base       base
+	storage    map[string]facades.Directive
+	attach     []string // existing storage tags for the (single) unit
 }
 
 func errAppNotFound(name string) *Error {
@@ -124,6 +126,17 @@ func (c *Controller) deploy(m *model, s deploySpec) (*application, error) {
 			return nil, errNotFound("space %q not found", sp)
 		}
 	}
+	stor, err := checkDeployStorage(m, s.name, s.ch, s.storage)
+	if err != nil {
+		return nil, err
+	}
+	attach, err := c.checkAttachNew(m, s.name, s.ch, s.attach)
+	if err != nil {
+		return nil, err
+	}
+	if len(attach) > 0 && s.numUnits != 1 {
+		return nil, errNotValid("cannot deploy %q: AttachStorage is non-empty, but NumUnits is %d", s.name, s.numUnits)
+	}
 	// Check placement before changing anything.
 	if m.typ != "caas" {
 		for _, p := range s.placement {
@@ -136,7 +149,7 @@ func (c *Controller) deploy(m *model, s deploySpec) (*application, error) {
 	a := &application{
 		m: m, name: s.name, charm: s.ch, charmURL: s.ch.url, origin: s.origin, base: s.base, channel: s.channel,
 		life: lifeAlive, created: now, config: cfg, trust: s.trust, cons: s.cons, units: map[string]*unit{},
-		bindings: map[string]string{"": "alpha"},
+		bindings: map[string]string{"": "alpha"}, storage: stor, attachNext: attach,
 	}
 	if a.cons.Arch == "" && m.typ != "caas" {
 		a.cons.Arch = "amd64"
@@ -303,7 +316,8 @@ func (applicationFacade) Deploy(cx *callCtx, a facades.ApplicationsDeploy) (faca
 			d.Application = ch.name
 		}
 		spec := deploySpec{name: d.Application, ch: ch, origin: origin, channel: d.Channel, numUnits: d.NumUnits,
-			config: d.Config, configYAML: d.ConfigYAML, cons: d.Constraints, placement: d.Placement, bindings: d.EndpointBindings, base: b}
+			config: d.Config, configYAML: d.ConfigYAML, cons: d.Constraints, placement: d.Placement, bindings: d.EndpointBindings, base: b,
+			storage: d.Storage, attach: d.AttachStorage}
 		if err := checkPendingResources(cx.m, d.Application, ch, d.Resources); err != nil {
 			return err
 		}
@@ -456,7 +470,8 @@ func (applicationFacade) DeployFromRepository(cx *callCtx, a facades.DeployFromR
 			origin.Track = &track
 		}
 		spec := deploySpec{name: appName, ch: ch, origin: origin, channel: channel, numUnits: numUnits, configYAML: d.ConfigYAML,
-			cons: d.Cons, placement: d.Placement, bindings: d.EndpointBindings, trust: d.Trust, base: b}
+			cons: d.Cons, placement: d.Placement, bindings: d.EndpointBindings, trust: d.Trust, base: b,
+			storage: d.Storage, attach: d.AttachStorage}
 		app, err := c.deploy(m, spec)
 		if err != nil {
 			fail(err)
@@ -528,6 +543,14 @@ func (applicationFacade) AddUnits(cx *callCtx, a facades.AddApplicationUnits) (f
 			return facades.AddApplicationUnitsResults{}, err
 		}
 	}
+	attach, err := c.checkAttachNew(cx.m, app.name, app.charm, a.AttachStorage)
+	if err != nil {
+		return facades.AddApplicationUnitsResults{}, err
+	}
+	if len(attach) > 0 && a.NumUnits != 1 {
+		return facades.AddApplicationUnitsResults{}, errNotValid("AttachStorage is non-empty, but NumUnits is %d", a.NumUnits)
+	}
+	app.attachNext = attach
 	out := facades.AddApplicationUnitsResults{Units: []string{}}
 	for i := 0; i < a.NumUnits; i++ {
 		var pl *facades.Placement
@@ -585,9 +608,17 @@ func (applicationFacade) DestroyUnit(cx *callCtx, a facades.DestroyUnitsParams) 
 			return facades.DestroyUnitResult{}, errNotValid("unit %q is a subordinate, to remove use remove-relation", u.name)
 		}
 		res := facades.DestroyUnitResult{Info: &facades.DestroyUnitInfo{}}
+		for _, si := range unitStorage(u, "") {
+			if d.DestroyStorage {
+				res.Info.DestroyedStorage = append(res.Info.DestroyedStorage, facades.Entity{Tag: storageTag(si.id)})
+			} else {
+				res.Info.DetachedStorage = append(res.Info.DetachedStorage, facades.Entity{Tag: storageTag(si.id)})
+			}
+		}
 		if d.DryRun {
 			return res, nil
 		}
+		u.destroyStorage = d.DestroyStorage
 		c.destroyUnit(u, d.Force)
 		if d.Force && d.MaxWait != nil && *d.MaxWait == 0 {
 			c.removeUnitNow(u)

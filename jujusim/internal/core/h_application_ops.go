@@ -252,6 +252,11 @@ func (applicationFacade) SetCharm(cx *callCtx, a facades.ApplicationSetCharmV2) 
 	if err != nil {
 		return err
 	}
+	stor, err := refreshStorage(cx.m, app, ch, a.StorageDirectives)
+	if err != nil {
+		return err
+	}
+	app.storage = stor
 	app.charm = ch
 	app.charmURL = ch.url
 	attachSetCharmResources(cx.m, app, a.ResourceIds)

@@ -383,14 +383,22 @@ func (clientFacade) FullStatus(cx *callCtx, a facades.StatusParams) (facades.Ful
 	if err := cx.check("read"); err != nil {
 		return facades.FullStatus{}, err
 	}
-	return cx.c.fullStatus(cx.m, a.Patterns), nil
+	fs := cx.c.fullStatus(cx.m, a.Patterns)
+	if a.IncludeStorage {
+		fs.Storage, fs.Filesystems, fs.Volumes = cx.c.storageStatus(cx.m)
+	}
+	return fs, nil
 }
 
 func (clientFacade) FullStatusJuju36(cx *callCtx, a facades.StatusParams) (facades.FullStatusJuju36, error) {
 	if err := cx.check("read"); err != nil {
 		return facades.FullStatusJuju36{}, err
 	}
-	return fullStatus36(cx.c.fullStatus(cx.m, a.Patterns)), nil
+	fs := fullStatus36(cx.c.fullStatus(cx.m, a.Patterns))
+	if a.IncludeStorage {
+		fs.Storage, fs.Filesystems, fs.Volumes = cx.c.storageStatus(cx.m)
+	}
+	return fs, nil
 }
 
 // ---- StatusHistory ----

@@ -36,7 +36,8 @@ func ranHooks(t *testing.T, s *sim, model, unit string) []string {
 }
 
 // TestHookOrder checks the order a real controller runs a new unit's hooks
-// in: install, relation-created for existing relations, leader-elected,
+// in: storage-attached for the storage it has from the start, install,
+// relation-created for existing relations, leader-elected,
 // config-changed, start, then joined and changed; a lone unit has no peer to
 // join.
 func TestHookOrder(t *testing.T) {
@@ -45,8 +46,9 @@ func TestHookOrder(t *testing.T) {
 	ms := s.admin(m)
 	deployHub(s, ms, "postgresql", "pg", 1)
 	s.advance(5 * time.Second)
-	// The postgresql charm has two peer relations: database-peers and restart.
-	want := []string{"install", "database-peers-relation-created", "restart-relation-created",
+	// The postgresql charm has storage (pgdata) and two peer relations:
+	// database-peers and restart.
+	want := []string{"pgdata-storage-attached", "install", "database-peers-relation-created", "restart-relation-created",
 		"leader-elected", "config-changed", "start"}
 	if diff := cmp.Diff(want, ranHooks(t, s, m, "pg/0")); diff != "" {
 		t.Errorf("hooks of a lone unit (-want +got):\n%s", diff)
@@ -54,14 +56,14 @@ func TestHookOrder(t *testing.T) {
 
 	s.mustCall(ms, "Application", 22, "AddUnits", map[string]any{"application": "pg", "num-units": 1})
 	s.advance(5 * time.Second)
-	want = []string{"install", "database-peers-relation-created", "restart-relation-created",
+	want = []string{"pgdata-storage-attached", "install", "database-peers-relation-created", "restart-relation-created",
 		"config-changed", "start", "database-peers-relation-joined", "database-peers-relation-changed",
 		"restart-relation-joined", "restart-relation-changed"}
 	if diff := cmp.Diff(want, ranHooks(t, s, m, "pg/1")); diff != "" {
 		t.Errorf("hooks of a second unit (-want +got):\n%s", diff)
 	}
 	// The first unit sees the newcomer join its peer relations.
-	lone := []string{"install", "database-peers-relation-created", "restart-relation-created",
+	lone := []string{"pgdata-storage-attached", "install", "database-peers-relation-created", "restart-relation-created",
 		"leader-elected", "config-changed", "start"}
 	joinedPeers := []string{"database-peers-relation-joined", "database-peers-relation-changed",
 		"restart-relation-joined", "restart-relation-changed"}

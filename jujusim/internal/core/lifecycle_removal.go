@@ -92,6 +92,7 @@ func (c *Controller) removeUnitNow(u *unit) {
 	u.removeEv.cancel()
 	delete(a.units, u.name)
 	m.unitCount--
+	c.unitStorageGone(u, u.destroyStorage)
 	if u.machine != nil && u.principal == nil {
 		delete(u.machine.units, u.name)
 		mc := u.machine

@@ -32,6 +32,7 @@ func (c *Controller) newUnit(a *application, host *machine) *unit {
 	a.m.unitCount++
 	c.record(a.m, "juju-unit", unitTag(u.name), u.agent)
 	c.record(a.m, "workload", unitTag(u.name), u.workload)
+	c.newUnitStorage(u)
 	if host != nil {
 		u.machine = host
 		host.units[u.name] = u
@@ -63,7 +64,7 @@ func (c *Controller) unitHostReady(u *unit) {
 	// As on a real controller: install, relation-created for the relations
 	// that already exist, leader-elected, config-changed, start, and then
 	// the relations' joined and changed hooks.
-	q := []string{"install"}
+	q := append(c.storageHooksOnReady(u), "install")
 	var joins []string
 	for _, r := range a.m.sortedRelations() {
 		if r.life == lifeAlive && r.involves(a.name) {

@@ -111,6 +111,7 @@ type model struct {
 	annotations map[string]map[string]string
 	logs        *logBuffer
 	resources   *modelResources
+	storage     *modelStorage // nil until first used; see stor()
 
 	changed chan struct{} // closed and replaced on every change
 	version uint64
@@ -147,6 +148,12 @@ type application struct {
 	scale      int // caas desired scale
 	minUnits   int
 	removeEv   *event
+	// storage is the application's storage directives, by storage name,
+	// for the instances each new unit gets; attachNext is existing
+	// storage the next new unit takes instead (deploy/add-unit
+	// --attach-storage).
+	storage    map[string]storageDirective
+	attachNext []*storageInstance
 }
 
 type exposedEndpoint struct {
@@ -184,6 +191,7 @@ type unit struct {
 	maintEv         *event       // the end of MaintenanceFor
 	flapState       bool
 	removeEv        *event
+	destroyStorage  bool             // its storage goes with it (remove-unit --destroy-storage)
 	principal       *unit            // for subordinate units
 	subs            map[string]*unit // subordinate units of a principal
 }

@@ -208,62 +208,6 @@ func (unimplementedMachineManager) WatchUpgradeSeriesNotifications(cx *callCtx, 
 	return facades.NotifyWatchResults{}, errUnimplemented(cx)
 }
 
-// unimplementedStorage answers the Storage methods storageFacade does not
-// implement with a "not supported" error naming the call.
-type unimplementedStorage struct{}
-
-func (unimplementedStorage) AddToUnit(cx *callCtx, _ facades.StoragesAddParams) (facades.AddStorageResults, error) {
-	return facades.AddStorageResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) Attach(cx *callCtx, _ facades.StorageAttachmentIds) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) CreatePool(cx *callCtx, _ facades.StoragePoolArgs) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) DetachStorage(cx *callCtx, _ facades.StorageDetachmentParams) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) Import(cx *callCtx, _ facades.BulkImportStorageParamsV2) (facades.ImportStorageResults, error) {
-	return facades.ImportStorageResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) ListFilesystems(cx *callCtx, _ facades.FilesystemFilters) (facades.FilesystemDetailsListResults, error) {
-	return facades.FilesystemDetailsListResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) ListPools(cx *callCtx, _ facades.StoragePoolFilters) (facades.StoragePoolsResults, error) {
-	return facades.StoragePoolsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) ListStorageDetails(cx *callCtx, _ facades.StorageFilters) (facades.StorageDetailsListResults, error) {
-	return facades.StorageDetailsListResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) ListVolumes(cx *callCtx, _ facades.VolumeFilters) (facades.VolumeDetailsListResults, error) {
-	return facades.VolumeDetailsListResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) Remove(cx *callCtx, _ facades.RemoveStorage) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) RemovePool(cx *callCtx, _ facades.StoragePoolDeleteArgs) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) StorageDetails(cx *callCtx, _ facades.Entities) (facades.StorageDetailsResults, error) {
-	return facades.StorageDetailsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedStorage) UpdatePool(cx *callCtx, _ facades.StoragePoolArgs) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
 // unimplementedUserManager answers the UserManager methods userManagerFacade does not
 // implement with a "not supported" error naming the call.
 type unimplementedUserManager struct{}
@@ -506,19 +450,6 @@ var unimplementedMethods = []string{
 	"MachineManager.UpgradeSeriesPrepare",
 	"MachineManager.UpgradeSeriesValidate",
 	"MachineManager.WatchUpgradeSeriesNotifications",
-	"Storage.AddToUnit",
-	"Storage.Attach",
-	"Storage.CreatePool",
-	"Storage.DetachStorage",
-	"Storage.Import",
-	"Storage.ListFilesystems",
-	"Storage.ListPools",
-	"Storage.ListStorageDetails",
-	"Storage.ListVolumes",
-	"Storage.Remove",
-	"Storage.RemovePool",
-	"Storage.StorageDetails",
-	"Storage.UpdatePool",
 	"UserManager.ModelUserInfo",
 	"UserManager.RemoveUser",
 	"UserManager.ResetPassword",
