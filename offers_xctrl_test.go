@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/status"
 )
 
@@ -97,4 +98,51 @@ func toJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// On Juju 3.6 the AllWatcher source sees a SAAS arrive and go (the
+// simulator sends remoteApplication and applicationOffer deltas; the
+// source resyncs on them).
+func TestAllWatcherSourceSAAS(t *testing.T) {
+	parallel(t)
+	_, _, m, cm := cmrModels(t, jujusim.Juju36)
+	ctx := testCtx(t)
+	src, err := cm.AllWatcherSource(ctx, status.AllWatcherSourceConfig{Interval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	w := &status.Waiter{Source: src}
+	if _, err := m.Offer(ctx, "db", []string{"database"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// First the SAAS alone (no relation: nothing else changes).
+	if _, err := w.WaitForIdle(ctx, &status.WaitForIdleOptions{IdlePeriod: time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cm.Consume(ctx, "admin/default.db", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Wait(ctx, status.Cond("SAAS listed", func(s *status.Status) bool { return s.RemoteApplications["db"] != nil }),
+		&status.WaitOptions{Timeout: 10 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cm.Integrate(ctx, "wp:database", "db", nil); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.Wait(ctx, status.All(status.Integrated("wp", "db"), status.Cond("SAAS listed", func(s *status.Status) bool {
+		return s.RemoteApplications["db"] != nil
+	})), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := st.RemoteApplications["db"]; s.OfferURL != "admin/default.db" || len(s.Relations["database"]) != 1 {
+		t.Errorf("SAAS over the AllWatcher: %+v", s)
+	}
+	if err := cm.RemoveSAAS(ctx, "db", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Wait(ctx, status.Gone("db", "wp:database db:database"), nil); err != nil {
+		t.Fatal(err)
+	}
 }

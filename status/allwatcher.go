@@ -503,6 +503,11 @@ func (s *AllWatcherSource) apply(b watchBatch) error {
 			if json.Unmarshal(d[2], &v) == nil {
 				s.needResync = putDelta(s.relations, v.Key, &v, rm) || s.needResync
 			}
+		case "remoteApplication", "applicationOffer":
+			// Consumed applications and offers are taken from the
+			// resync's FullStatus (which has their endpoints and
+			// relations): any change to them asks for one.
+			s.needResync = true
 		}
 	}
 	return nil

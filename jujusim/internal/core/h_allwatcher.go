@@ -41,7 +41,8 @@ func toAWStatus(s status) awStatus {
 	return awStatus{Current: s.Status, Message: s.Message, Since: since, Data: d}
 }
 
-var kindOrder = map[string]int{"model": 0, "charm": 1, "machine": 2, "application": 3, "unit": 4, "relation": 5, "action": 6}
+var kindOrder = map[string]int{"model": 0, "charm": 1, "machine": 2, "application": 3, "unit": 4, "relation": 5, "action": 6,
+	"remoteApplication": 7, "applicationOffer": 8}
 
 func (c *Controller) allWatcherDocs(m *model) []awDoc {
 	var docs []awDoc
@@ -121,6 +122,23 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 		}
 		add("relation", r.key, map[string]any{"model-uuid": m.uuid, "key": r.key, "id": r.id, "endpoints": eps},
 			map[string]any{"model-uuid": m.uuid, "key": r.key})
+	}
+	for _, ra := range m.sortedRemoteApps() {
+		add("remoteApplication", ra.name, map[string]any{
+			"model-uuid": m.uuid, "name": ra.name, "offer-uuid": ra.offerUUID, "offer-url": ra.offerURL, "life": ra.life,
+			"status": toAWStatus(c.saasStatus(ra)),
+		}, map[string]any{"model-uuid": m.uuid, "name": ra.name})
+	}
+	for name, st := range c.offerStatuses(m) {
+		o := m.offers[name]
+		charmName := ""
+		if a := m.apps[o.app]; a != nil && a.charm != nil {
+			charmName = a.charm.name
+		}
+		add("applicationOffer", o.uuid, map[string]any{
+			"model-uuid": m.uuid, "offer-name": o.name, "offer-uuid": o.uuid, "application-name": o.app, "charm-name": charmName,
+			"total-connected-count": st.TotalConnectedCount, "active-connected-count": st.ActiveConnectedCount,
+		}, map[string]any{"model-uuid": m.uuid, "offer-uuid": o.uuid})
 	}
 	for id, a := range m.actions {
 		add("action", strconv.Itoa(id), map[string]any{

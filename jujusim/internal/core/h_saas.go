@@ -168,14 +168,7 @@ func (applicationFacade) DestroyConsumedApplications(cx *callCtx, a facades.Dest
 func (c *Controller) remoteAppStatuses(m *model) map[string]facades.RemoteApplicationStatus {
 	out := map[string]facades.RemoteApplicationStatus{}
 	for _, ra := range m.sortedRemoteApps() {
-		st := ra.status
-		if o := c.localOffer(ra); o != nil && ra.life == lifeAlive {
-			if a := o.m.apps[o.app]; a != nil {
-				if s := c.appDisplayStatus(a); s.Status != "" {
-					st = s
-				}
-			}
-		}
+		st := c.saasStatus(ra)
 		rels := map[string][]string{}
 		for _, r := range m.sortedRelations() {
 			ep, ok := r.endpointFor(ra.name)
@@ -190,6 +183,19 @@ func (c *Controller) remoteAppStatuses(m *model) map[string]facades.RemoteApplic
 		}
 	}
 	return out
+}
+
+// saasStatus is a SAAS's status: its offered application's when the offer
+// is on this controller, its own otherwise.
+func (c *Controller) saasStatus(ra *remoteApp) status {
+	if o := c.localOffer(ra); o != nil && ra.life == lifeAlive {
+		if a := o.m.apps[o.app]; a != nil {
+			if s := c.appDisplayStatus(a); s.Status != "" {
+				return s
+			}
+		}
+	}
+	return ra.status
 }
 
 // isRemote reports whether name is a consumed (SAAS) application of m.
