@@ -35,6 +35,7 @@ type localCharm struct {
 	resources   map[string]localResource // by resource name
 	containers  bool                     // it declares containers: a Kubernetes charm
 	bases       []Base
+	endpoints   map[string]bool // every endpoint it declares, juju-info included
 	archive     []byte
 	sha256      string
 }
@@ -126,6 +127,9 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 			Description string `yaml:"description"`
 		} `yaml:"resources"`
 		Containers map[string]any `yaml:"containers"`
+		Provides   map[string]any `yaml:"provides"`
+		Requires   map[string]any `yaml:"requires"`
+		Peers      map[string]any `yaml:"peers"`
 	}
 	if err := yaml.Unmarshal(meta, &md); err != nil {
 		return nil, charmError(p, "cannot parse metadata.yaml: %v", err)
@@ -139,7 +143,13 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 	if !hasHooks {
 		return nil, charmError(p, "it has neither hooks nor a dispatch script")
 	}
-	c := &localCharm{name: md.Name, subordinate: md.Subordinate, archive: data, containers: len(md.Containers) > 0}
+	c := &localCharm{name: md.Name, subordinate: md.Subordinate, archive: data, containers: len(md.Containers) > 0,
+		endpoints: map[string]bool{"juju-info": true}}
+	for _, eps := range []map[string]any{md.Provides, md.Requires, md.Peers} {
+		for ep := range eps {
+			c.endpoints[ep] = true
+		}
+	}
 	for name, r := range md.Resources {
 		if c.resources == nil {
 			c.resources = map[string]localResource{}

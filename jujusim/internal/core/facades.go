@@ -13,6 +13,7 @@ type annotationsFacade struct{}
 type applicationFacade struct{ unimplementedApplication }
 type applicationOffersFacade struct{}
 type charmsFacade struct{ unimplementedCharms }
+type bundleFacade struct{ unimplementedBundle }
 type clientFacade struct{}
 type cloudFacade struct{ unimplementedCloud }
 type controllerFacade struct{ unimplementedController }
@@ -41,7 +42,7 @@ var served = &facadeServers{
 	Application:       applicationFacade{},
 	ApplicationOffers: applicationOffersFacade{},
 	Block:             unimplementedBlock{},
-	Bundle:            unimplementedBundle{},
+	Bundle:            bundleFacade{},
 	Charms:            charmsFacade{},
 	Client:            clientFacade{},
 	Cloud:             cloudFacade{},

@@ -1,0 +1,337 @@
+package juju
+
+import (
+	"encoding/base64"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// bundleDir copies the test charms next to a bundle file and returns the
+// bundle's path.
+func bundleDir(t *testing.T, bundleYAML string, extra map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, c := range []string{"tiny-db", "tiny-app"} {
+		if out, err := exec.Command("cp", "-r", filepath.Join("testdata", "charms", c), filepath.Join(dir, c)).CombinedOutput(); err != nil {
+			t.Fatalf("copy charm: %v %s", err, out)
+		}
+	}
+	for name, content := range extra {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(dir, "bundle.yaml")
+	if err := os.WriteFile(p, []byte(bundleYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const testBundle = `default-base: ubuntu@22.04
+applications:
+  db:
+    charm: ./tiny-db
+    num_units: 2
+    to: ["0", "new"]
+    options:
+      greeting: hola
+      workers: 4
+    expose: true
+  web:
+    charm: ./tiny-app
+    num_units: 1
+machines:
+  "0": {}
+relations:
+- - web:db
+  - db:db
+`
+
+func descriptions(cs []BundleChange) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Description
+	}
+	return out
+}
+
+func TestDeployBundle(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, c, m := simModel(t, v)
+			ctx := testCtx(t)
+			path := bundleDir(t, testBundle, nil)
+			r := record(c)
+			dry, err := m.DeployBundle(ctx, path, &BundleOptions{DryRun: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"upload charm ./tiny-db for base ubuntu@22.04/stable",
+				"deploy application db on ubuntu@22.04/stable",
+				"expose all endpoints of db and allow access from CIDRs 0.0.0.0/0 and ::/0",
+				"upload charm ./tiny-app for base ubuntu@22.04/stable",
+				"deploy application web on ubuntu@22.04/stable",
+				"add new machine 0",
+				"add relation web:db - db:db",
+				"add unit db/0 to new machine 0",
+				"add unit db/1 to new machine 1",
+				"add unit web/0 to new machine 2",
+			}
+			if diff := cmp.Diff(want, descriptions(dry.Changes)); diff != "" {
+				t.Errorf("dry run (-want +got):\n%s", diff)
+			}
+			if len(dry.Applied) != 0 {
+				t.Errorf("dry run applied %v", dry.Applied)
+			}
+			if diff := cmp.Diff([]string{"Client.FullStatus"}, r.methods(0)); diff != "" {
+				t.Errorf("a dry run only reads (-want +got):\n%s", diff)
+			}
+			res, err := m.DeployBundle(ctx, path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Applied) != len(want) {
+				t.Errorf("applied %v", res.Applied)
+			}
+			st, err := m.Status(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.Applications["db"].Units) != 2 || len(st.Applications["web"].Units) != 1 {
+				t.Errorf("units: db %d web %d", len(st.Applications["db"].Units), len(st.Applications["web"].Units))
+			}
+			if !st.Applications["db"].Exposed {
+				t.Error("db not exposed")
+			}
+			if len(st.Relations) != 1 {
+				t.Errorf("relations %d", len(st.Relations))
+			}
+			if u := st.Applications["db"].Units["db/0"]; u == nil || u.Machine != "0" {
+				t.Errorf("db/0 not on machine 0: %+v", u)
+			}
+			cfg, err := m.Application("db").Config(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg["greeting"].Value != "hola" {
+				t.Errorf("greeting %v", cfg["greeting"].Value)
+			}
+			// Deployed again: nothing left to do but the bundle's machine.
+			again, err := m.DeployBundle(ctx, path, &BundleOptions{DryRun: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range again.Changes {
+				if ch.Method != "addMachines" && ch.Method != "addUnit" {
+					t.Errorf("second dry run: %s", ch.Description)
+				}
+			}
+			d, err := m.DiffBundle(ctx, path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Applications) != 0 || len(d.BundleOnly) != 0 || len(d.ModelOnly) != 0 {
+				t.Errorf("diff after deploy: %+v", d)
+			}
+			// A different bundle differs.
+			other := bundleDir(t, strings.Replace(testBundle, "workers: 4", "workers: 5", 1), nil)
+			d, err = m.DiffBundle(ctx, other, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ad := d.Applications["db"]; ad == nil || ad.Options["workers"].Bundle != 5 {
+				t.Errorf("diff: %+v", d.Applications["db"])
+			}
+		})
+	}
+}
+
+func TestDeployBundleOverlays(t *testing.T) {
+	_, _, m := simModel(t, simVersions[0])
+	ctx := testCtx(t)
+	bundleYAML := testBundle + `--- # overlay in the same file
+applications:
+  web:
+`
+	path := bundleDir(t, bundleYAML, map[string]string{
+		"overlay.yaml": "applications:\n  db:\n    options:\n      greeting: include-file://greeting.txt\n      workers: 7\n",
+		"greeting.txt": "salut",
+	})
+	res, err := m.DeployBundle(ctx, path, &BundleOptions{Overlays: []string{filepath.Join(filepath.Dir(path), "overlay.yaml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range res.Changes {
+		if strings.Contains(ch.Description, "web") {
+			t.Errorf("removed application still in the changes: %s", ch.Description)
+		}
+	}
+	cfg, err := m.Application("db").Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg["greeting"].Value != "salut" || cfg["workers"].Value != 7 && cfg["workers"].Value != int64(7) && cfg["workers"].Value != float64(7) {
+		t.Errorf("config %v %v", cfg["greeting"].Value, cfg["workers"].Value)
+	}
+	// include-base64.
+	p2 := bundleDir(t, "applications:\n  b64:\n    charm: ./tiny-db\n    num_units: 0\n    options:\n      greeting: include-base64://g.txt\n", map[string]string{"g.txt": "hi"})
+	if _, err := m.DeployBundle(ctx, p2, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = m.Application("b64").Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg["greeting"].Value != base64.StdEncoding.EncodeToString([]byte("hi")) {
+		t.Errorf("base64 greeting %v", cfg["greeting"].Value)
+	}
+}
+
+func TestDeployBundleRefusals(t *testing.T) {
+	_, c, m := simModel(t, simVersions[0])
+	ctx := testCtx(t)
+	cases := []struct {
+		name, yaml string
+		overlay    string
+		kind       error
+		line       int
+	}{
+		{"not yaml", "applications: [\n", "", ErrInvalidBundle, 1},
+		{"not a bundle", "foo: bar\n", "", ErrInvalidBundle, 1},
+		{"no applications", "machines: {}\n", "", ErrInvalidBundle, 1},
+		{"unknown field", "applications:\n  a:\n    charm: ./tiny-db\n    colour: red\n", "", ErrInvalidBundle, 4},
+		{"missing local charm", "applications:\n  a:\n    charm: ./nope\n", "", ErrBundleCharm, 3},
+		{"relation to unknown app", "applications:\n  a:\n    charm: ./tiny-db\nrelations:\n- [a:db, b:db]\n", "", ErrBundleUnknownApplication, 5},
+		{"undeclared endpoint", "applications:\n  a:\n    charm: ./tiny-db\n  w:\n    charm: ./tiny-app\nrelations:\n- [a:nosuch, w:db]\n", "", ErrBundleUnknownEndpoint, 7},
+		{"placement on undeclared machine", "applications:\n  a:\n    charm: ./tiny-db\n    num_units: 1\n    to: [\"3\"]\n", "", ErrBundlePlacement, 5},
+		{"bad placement", "applications:\n  a:\n    charm: ./tiny-db\n    num_units: 1\n    to: [\"zone=x\"]\n", "", ErrBundlePlacement, 5},
+		{"placement with unknown app", "applications:\n  a:\n    charm: ./tiny-db\n    num_units: 1\n    to: [\"other/0\"]\n", "", ErrBundleUnknownApplication, 5},
+		{"overlay removes absent app", "applications:\n  a:\n    charm: ./tiny-db\n", "applications:\n  ghost:\n", ErrBundleOverlay, 2},
+		{"missing include", "applications:\n  a:\n    charm: ./tiny-db\n    options:\n      greeting: include-file://nope.txt\n", "", ErrBundleInclude, 5},
+		{"negative units", "applications:\n  a:\n    charm: ./tiny-db\n    num_units: -1\n", "", ErrInvalidBundle, 4},
+		{"bad constraints", "applications:\n  a:\n    charm: ./tiny-db\n    constraints: mem=lots\n", "", ErrInvalidBundle, 2},
+		{"bad machine base", "applications:\n  a:\n    charm: ./tiny-db\nmachines:\n  \"0\":\n    base: plan9\n", "", ErrInvalidBundle, 5},
+		{"series", "series: jammy\napplications:\n  a:\n    charm: ./tiny-db\n", "", ErrInvalidBundle, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			extra := map[string]string{}
+			var opts *BundleOptions
+			if tc.overlay != "" {
+				extra["ov.yaml"] = tc.overlay
+			}
+			path := bundleDir(t, tc.yaml, extra)
+			if tc.overlay != "" {
+				opts = &BundleOptions{Overlays: []string{filepath.Join(filepath.Dir(path), "ov.yaml")}}
+			}
+			r := record(c)
+			_, err := m.DeployBundle(ctx, path, opts)
+			if !errors.Is(err, tc.kind) || !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("err %v, want %v", err, tc.kind)
+			}
+			var be *BundleError
+			if !errors.As(err, &be) || be.Line != tc.line {
+				t.Errorf("error %v: line %d, want %d", err, be.Line, tc.line)
+			}
+			if !strings.HasSuffix(be.File, ".yaml") {
+				t.Errorf("error names file %q", be.File)
+			}
+			if n := r.count(); n != 0 {
+				t.Errorf("%d calls sent", n)
+			}
+		})
+	}
+}
+
+func TestDeployBundleFailsHalfway(t *testing.T) {
+	_, _, m := simModel(t, simVersions[0])
+	ctx := testCtx(t)
+	// "web" is taken by an application of another charm: the bundle
+	// deploys db and its units, then fails on web's relation.
+	if _, err := m.Deploy(ctx, charmArchive(t, "tiny-db"), &DeployOptions{Name: "web", NumUnits: 1}); err != nil {
+		t.Fatal(err)
+	}
+	path := bundleDir(t, testBundle, nil)
+	_, err := m.DeployBundle(ctx, path, nil)
+	var de *BundleDeployError
+	if !errors.As(err, &de) {
+		t.Fatalf("err %v, want a *BundleDeployError", err)
+	}
+	if de.Failed.Method != "addRelation" || de.Unknown {
+		t.Errorf("failed %+v unknown %v", de.Failed, de.Unknown)
+	}
+	var ids []string
+	for _, a := range de.Applied {
+		ids = append(ids, a.Method)
+	}
+	if diff := cmp.Diff([]string{"addCharm", "deploy", "expose", "addMachines"}, ids); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	if !errors.Is(err, ErrRefused) {
+		t.Errorf("err %v does not match ErrRefused", err)
+	}
+}
+
+func TestExportBundle(t *testing.T) {
+	_, _, m := simModel(t, simVersions[0])
+	_, err := m.ExportBundle(testCtx(t))
+	if !errors.Is(err, ErrNotSupported) || !errors.Is(err, ErrNotImplemented) {
+		t.Fatalf("err %v, want ErrNotSupported", err)
+	}
+	if !strings.Contains(err.Error(), "Juju 4.0 doesn't support exporting bundles") {
+		t.Errorf("err %v", err)
+	}
+	// Juju 3.6 exports; the export deploys again as the same model.
+	_, _, m36 := simModel(t, simVersions[1])
+	ctx := testCtx(t)
+	if _, err := m36.DeployBundle(ctx, bundleDir(t, testBundle, nil), nil); err != nil {
+		t.Fatal(err)
+	}
+	y, err := m36.ExportBundle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"db:", "web:", "num_units: 2", "greeting: hola", "- web:db", "expose: true"} {
+		if !strings.Contains(y, want) {
+			t.Errorf("export lacks %q:\n%s", want, y)
+		}
+	}
+}
+
+func TestBundleChangesFromController(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, _, m := simModel(t, v)
+			ctx := testCtx(t)
+			cs, err := m.BundleChanges(ctx, []byte("applications:\n  pg:\n    charm: postgresql\n    channel: 14/stable\n    num_units: 1\n    base: ubuntu@22.04\n  app:\n    charm: tiny-app\n    num_units: 1\nrelations:\n- [app:db, pg:db]\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			want := []string{"addCharm-0", "deploy-1", "addCharm-2", "deploy-3", "addRelation-4", "addUnit-5", "addUnit-6"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			if cs[3].Args["charm"] != "$addCharm-2" || cs[3].Args["application"] != "pg" || cs[4].Args["endpoint2"] != "$deploy-3:db" {
+				t.Errorf("args %v %v", cs[3].Args, cs[4].Args)
+			}
+			_, err = m.BundleChanges(ctx, []byte("applications:\n  a:\n    charm: x\nrelations:\n- [a, b]\n"))
+			if !errors.Is(err, ErrInvalidBundle) || !strings.Contains(err.Error(), `application "b"`) {
+				t.Errorf("err %v", err)
+			}
+		})
+	}
+}
