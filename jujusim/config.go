@@ -89,6 +89,11 @@ type Config struct {
 	// then wants a cloud named in add-model, as on any controller with
 	// two clouds. "" registers none (Server.AddCloud adds one later).
 	KubernetesCloud string
+
+	// Charms are charms added to the simulated Charmhub at start from
+	// their real metadata (see Server.AddCharmhubCharm): .charm archives,
+	// charm directories, or metadata.yaml/charmcraft.yaml files.
+	Charms []string
 }
 
 // DefaultKubernetesCloud is a name for Config.KubernetesCloud.

@@ -112,14 +112,19 @@
 // consumer on another controller (its connections and relation; the
 // consuming side works: a Server consumes another Server's offers with
 // the consume details the other one gives), the macaroons of offers
-// (any consume macaroon is accepted), resources, bundles, backups, HighAvailability,
+// (any consume macaroon is accepted), resource downloads by units and
+// Charmhub resource content (resources are stored and listed: uploads,
+// OCI images, revisions), bundles, backups, HighAvailability,
 // importing SSH keys from Launchpad or GitHub, SFTP and port forwarding
 // other than to machines' port 22 through the jump host (SSH, scp and
 // KeyManager are served: see SSHAddr), Annotations, Block, model migration, upgrades, external
 // users, agent facades, model branches, Kubernetes pod details beyond
 // addresses, automatic hook retries (a failed hook waits for
-// ResolveUnitErrors), Charmhub itself (a small built-in catalogue, and any
-// other valid name deploys a generic charm), and secret backends other
+// ResolveUnitErrors), Charmhub itself (a small built-in catalogue, charms
+// given with their real metadata through Config.Charms or
+// AddCharmhubCharm, and any other valid name deploys a generic charm),
+// Cloud.CloudInfo (Kubernetes clouds are: Config.KubernetesCloud), and
+// secret backends other
 // than the built-in one. A method of the real schema that the simulator
 // does not implement answers with code "not supported" and a message
 // naming facade, version and method, e.g. "Spaces.CreateSpaces (facade

@@ -82,6 +82,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		_ = ctrl.Close()
 		return nil, err
 	}
+	for _, p := range cfg.Charms {
+		if _, err := s.AddCharmhubCharm(p); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("cannot start simulator: %w", err)
+		}
+	}
 	return s, nil
 }
 

@@ -41,7 +41,14 @@ type simOptions struct {
 	behaviour     *jujusim.BehaviourFile // --behaviour, nil if none
 	behaviourPath string
 	k8sCloud      string
+	charms        stringList
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 	fs := flag.NewFlagSet("gojuju sim", flag.ContinueOnError)
@@ -59,6 +66,7 @@ func parseSimFlags(args []string, stderr io.Writer) (*simOptions, error) {
 	fs.StringVar(&speed, "speed", "fast", "agent speed: realistic, fast or instant")
 	fs.StringVar(&seed, "seed", "", "deploy `APP=UNITS,...` into the default model at start")
 	fs.BoolVar(&o.keep, "keep", false, "keep the JUJU_DATA entries on exit")
+	fs.Var(&o.charms, "charm", "add a charm to the simulated Charmhub from its real metadata: a .charm `path`, a charm directory or a metadata.yaml/charmcraft.yaml (repeatable)")
 	fs.StringVar(&o.k8sCloud, "k8s-cloud", "", "register a Kubernetes cloud of this `name` (models added on it are Kubernetes models; juju add-model then needs a cloud)")
 	fs.StringVar(&behaviour, "behaviour", "", "YAML `file` steering the simulated charms of every model, by application: statuses, hook failures, exec and action results, relation data")
 	if err := fs.Parse(args); err != nil {
@@ -149,6 +157,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Speed:           o.speed,
 		ControllerName:  o.controller,
 		KubernetesCloud: o.k8sCloud,
+		Charms:          o.charms,
 	})
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("%w (another gojuju sim? choose a free address with --listen 127.0.0.1:0)", err)

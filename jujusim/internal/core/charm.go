@@ -474,6 +474,7 @@ type hubCharm struct {
 	k8s             bool
 	bases           []string // channels of ubuntu
 	resources       map[string]charmResource
+	tmpl            *charm // real metadata given to the simulator (Controller.AddHubCharm)
 }
 
 var charmhub = map[string]hubCharm{
@@ -545,6 +546,9 @@ func hubLookup(name string) (hubCharm, bool) {
 func (h hubCharm) toCharm(arch string, revision int) *charm {
 	if revision < 0 {
 		revision = h.revision
+	}
+	if h.tmpl != nil {
+		return h.tmpl.hubCopy(arch, revision, h.channel)
 	}
 	c := &charm{
 		schema:      "ch",

@@ -77,6 +77,7 @@ type Controller struct {
 
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef
+	hubExtra    map[string]hubCharm // Charmhub charms from real metadata (AddHubCharm)
 
 	macaroons map[string]issuedMacaroon // by id; see macaroons.go
 

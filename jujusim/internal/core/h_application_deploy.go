@@ -365,7 +365,7 @@ func (applicationFacade) DeployFromRepository(cx *callCtx, a facades.DeployFromR
 	for i, d := range a.Args {
 		res := &out.Results[i]
 		fail := func(err error) { appendErr(&res.Errors, err) }
-		h, ok := hubLookup(d.CharmName)
+		h, ok := c.hubLookup(d.CharmName)
 		if !ok {
 			fail(errNotFound("charm or bundle %q not found", d.CharmName))
 			continue

@@ -75,7 +75,7 @@ func (charmsFacade) CharmInfo(cx *callCtx, a facades.CharmURL) (facades.Charm, e
 }
 
 // hubResolve resolves a Charmhub reference and origin to a charm.
-func hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin, error) {
+func (c *Controller) hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin, error) {
 	u, err := parseCurl(ref)
 	if err != nil {
 		return nil, o, errNotValid("%v", err)
@@ -83,7 +83,7 @@ func hubResolve(ref string, o facades.CharmOrigin) (*charm, facades.CharmOrigin,
 	if u.schema == "local" {
 		return nil, o, errNotValid("cannot resolve local charm %q from Charmhub", ref)
 	}
-	h, ok := hubLookup(u.name)
+	h, ok := c.hubLookup(u.name)
 	if !ok {
 		return nil, o, errNotFound("charm or bundle %q not found", u.name)
 	}
@@ -137,7 +137,7 @@ func (charmsFacade) ResolveCharms(cx *callCtx, a facades.ResolveCharmsWithChanne
 	}
 	out := facades.ResolveCharmWithChannelResults{Results: eachItem(a.Resolve, func(r facades.ResolveCharmWithChannel) (facades.ResolveCharmWithChannelResult, error) {
 		var res facades.ResolveCharmWithChannelResult
-		ch, origin, err := hubResolve(r.Reference, r.CharmOrigin)
+		ch, origin, err := cx.c.hubResolve(r.Reference, r.CharmOrigin)
 		if err != nil {
 			return res, err
 		}
@@ -157,7 +157,7 @@ func (charmsFacade) AddCharm(cx *callCtx, a facades.AddCharmWithOrigin) (facades
 		return facades.CharmOriginResult{}, err
 	}
 	var out facades.CharmOriginResult
-	ch, origin, err := hubResolve(a.URL, a.CharmOrigin)
+	ch, origin, err := cx.c.hubResolve(a.URL, a.CharmOrigin)
 	if err != nil {
 		setErr(&out.Error, err)
 		return out, nil

@@ -31,7 +31,7 @@ func (c *Controller) Seed(modelUUID string, apps map[string]int) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		h, _ := hubLookup(n)
+		h, _ := c.hubLookup(n)
 		ch := h.toCharm("amd64", -1)
 		if existing, ok := m.charms[ch.url]; ok {
 			ch = existing
