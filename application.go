@@ -628,7 +628,10 @@ func (a *Application) unsetConfig(ctx context.Context, keys []string) error {
 }
 
 // SetTrust grants (true) or revokes (false) the application's access to
-// the cloud credential ("juju trust").
+// the cloud credential ("juju trust"). On a Kubernetes model that access
+// is to the cluster itself: SetTrust(ctx, true) there is what "juju trust
+// --scope=cluster" does (the juju CLI wants the scope named to confirm
+// it; the controller gets the same trust=true either way).
 func (a *Application) SetTrust(ctx context.Context, trust bool) error {
 	return opError("set trust of application", a.name, a.setConfig(ctx, map[string]any{"trust": trust}))
 }
