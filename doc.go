@@ -106,6 +106,12 @@
 //	RemoveStorage                      reading the storage: it is gone or dying
 //	CreateStoragePool,                 reading the pools: the pool exists (with that
 //	RemoveStoragePool                  provider) or is gone
+//	RemoveUser                         reading the user: it is not found
+//	GrantController, RevokeController  reading the user: the access the change leaves
+//	GrantModel, RevokeModel            reading the models: the user has the access the
+//	                                   change leaves
+//	SetPassword, DisableUser,          sending it again: they set state to the values
+//	EnableUser                         given
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once
@@ -113,8 +119,8 @@
 //	RevokeSecret, UpdateStoragePool
 //	AddUnits, AddMachines, RunAction,  nothing: the error matches ErrOutcomeUnknown
 //	EnqueueActions, Exec, Refresh,     (state cannot tell the change from another
-//	AddModel, DestroyModel, Call,      one like it)
-//	AddStorage
+//	AddModel, DestroyModel, AddUser,   one like it, or the secret key it made)
+//	ResetPassword, AddStorage, Call
 //
 // The layers below are package rpc (the websocket JSON-RPC connection),
 // package jujudata (the juju CLI's local store) and the facade clients

@@ -606,9 +606,18 @@ func (controllerFacade) ModifyControllerAccess(cx *callCtx, a facades.ModifyCont
 		}
 		switch ch.Action {
 		case "grant":
+			// Access the user has or exceeds is refused, never lowered.
+			if accessRank[u.controllerAccess] >= accessRank[ch.Access] {
+				return errAlreadyExists("user %q already has %q access or greater", u.name, ch.Access)
+			}
 			u.controllerAccess = ch.Access
 		case "revoke":
-			u.controllerAccess = "login"
+			// Revoking superuser leaves login; revoking login leaves none.
+			if ch.Access == "superuser" {
+				u.controllerAccess = "login"
+			} else {
+				u.controllerAccess = ""
+			}
 		default:
 			return errNotValid("unknown action %q", ch.Action)
 		}

@@ -216,14 +216,6 @@ func (unimplementedUserManager) ModelUserInfo(cx *callCtx, _ facades.Entities) (
 	return facades.ModelUserInfoResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedUserManager) RemoveUser(cx *callCtx, _ facades.Entities) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedUserManager) ResetPassword(cx *callCtx, _ facades.Entities) (facades.AddUserResults, error) {
-	return facades.AddUserResults{}, errUnimplemented(cx)
-}
-
 // unimplementedCloud answers the Cloud methods cloudFacade does not
 // implement with a "not supported" error naming the call.
 type unimplementedCloud struct{}
@@ -451,8 +443,6 @@ var unimplementedMethods = []string{
 	"MachineManager.UpgradeSeriesValidate",
 	"MachineManager.WatchUpgradeSeriesNotifications",
 	"UserManager.ModelUserInfo",
-	"UserManager.RemoveUser",
-	"UserManager.ResetPassword",
 	"Cloud.AddCloud",
 	"Cloud.AddCredentials",
 	"Cloud.CheckCredentialsModels",
