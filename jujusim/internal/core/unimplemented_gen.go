@@ -380,20 +380,8 @@ func (unimplementedModelUpgrader) UpgradeModel(cx *callCtx, _ facades.UpgradeMod
 // implement with a "not supported" error naming the call.
 type unimplementedBundle struct{}
 
-func (unimplementedBundle) ExportBundle(cx *callCtx, _ facades.ExportBundleParams) (facades.StringResult, error) {
-	return facades.StringResult{}, errUnimplemented(cx)
-}
-
-func (unimplementedBundle) ExportBundleJuju36(cx *callCtx, _ facades.ExportBundleParamsJuju36) (facades.StringResult, error) {
-	return facades.StringResult{}, errUnimplemented(cx)
-}
-
 func (unimplementedBundle) GetChanges(cx *callCtx, _ facades.BundleChangesParams) (facades.BundleChangesResults, error) {
 	return facades.BundleChangesResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedBundle) GetChangesMapArgs(cx *callCtx, _ facades.BundleChangesParams) (facades.BundleChangesMapArgsResults, error) {
-	return facades.BundleChangesMapArgsResults{}, errUnimplemented(cx)
 }
 
 // unimplementedMethods lists, as Facade.GoMethod, the methods above.
@@ -477,8 +465,5 @@ var unimplementedMethods = []string{
 	"Block.SwitchBlockOn",
 	"ModelUpgrader.AbortModelUpgrade",
 	"ModelUpgrader.UpgradeModel",
-	"Bundle.ExportBundle",
-	"Bundle.ExportBundleJuju36",
 	"Bundle.GetChanges",
-	"Bundle.GetChangesMapArgs",
 }
