@@ -39,9 +39,56 @@
 // are written to the test log, for debugging; GOJUJU_KEEP_MODELS=failed keeps
 // only the models of failed tests.
 //
+// # On failure
+//
 // When the test has failed, the cleanup first writes the model's status, as a
 // table, and the last lines of its debug log to the test log, so that a CI
-// failure explains itself.
+// failure explains itself. With GOJUJU_DUMP_DIR (or Options.DumpDir) naming a
+// directory, it also dumps the model there for CI to keep as artifacts:
+// <dir>/<model>/status.txt, status.json, show-unit.json (every unit with its
+// relation data) and debug-log.txt.
+//
+// # Iterating on a test
+//
+// GOJUJU_MODEL (or Options.Model) reuses an existing model instead of
+// creating one, and never destroys it: deploy once with GOJUJU_KEEP_MODELS=1,
+// then rerun against the kept model, skipping the setup where Reused says so.
+//
+// # A model per package
+//
+// SharedModel gives the tests of a package one model (pytest's module
+// scope), created by the first test that asks and destroyed by Main after
+// the last.
+//
+// # Charms
+//
+// DeployCharm deploys a charm, packing it first when it is a source
+// directory, and waits for its application to settle, in one call;
+// PackCharm only packs.
+//
+// # Cloud and controller per test or per package
+//
+// The same test code runs on the simulator and on a real controller.
+// GOJUJU_CONTROLLER picks the controller for a whole test run; per test (or
+// per package, through SharedModel's options), Options.Controller or
+// Options.Simulator pick another, Options.Kubernetes makes the model a
+// Kubernetes model (on the controller's Kubernetes cloud, added on demand on
+// a simulator) and Options.AddModel names any other cloud, region or
+// credential.
+//
+// # Environment variables
+//
+// Every variable the package reads, each with the option that overrides it
+// for one test:
+//
+//	GOJUJU_CONTROLLER   controller in JUJU_DATA to create models on      Options.Controller, Options.Simulator
+//	                    (default: an in-process simulator)
+//	GOJUJU_MODEL        existing model to reuse, never destroyed           Options.Model
+//	GOJUJU_KEEP_MODELS  1 keeps every model, failed those of failed tests Options.Keep
+//	GOJUJU_DUMP_DIR     directory to dump failed tests' models into       Options.DumpDir
+//
+// JUJU_DATA (else ~/.local/share/juju) is where the controller named by
+// GOJUJU_CONTROLLER is looked up, as the juju CLI does.
 //
 // # The shared simulator and goleak
 //
@@ -63,6 +110,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -84,6 +132,9 @@ const (
 	// EnvKeepModels keeps the models after the tests: "1" (or "true",
 	// "all") keeps every model, "failed" those of failed tests.
 	EnvKeepModels = "GOJUJU_KEEP_MODELS"
+	// EnvModel names an existing model to reuse instead of creating one
+	// (see Options.Model).
+	EnvModel = "GOJUJU_MODEL"
 )
 
 // Defaults of Options.
@@ -145,6 +196,21 @@ type Options struct {
 	// Logger is the connection's logger (juju.Config.Logger); nil is
 	// silent.
 	Logger *slog.Logger
+	// DumpDir, when set, is a directory where a failed test's model is
+	// dumped for CI to keep as artifacts, in a subdirectory named after
+	// the model: status.txt (as juju status prints it), status.json,
+	// show-unit.json (juju show-unit of every unit, relation data
+	// included) and debug-log.txt (its last DefaultDumpDebugLogLines
+	// lines). "" means GOJUJU_DUMP_DIR, and no dump when that is unset
+	// too.
+	DumpDir string
+	// Model, when set, names an existing model ("name" or
+	// "qualifier/name") to reuse instead of creating one, as
+	// GOJUJU_MODEL does: NewModel connects to it and the cleanup never
+	// destroys it (diagnostics and dumps still happen on failure).
+	// Reused reports whether a model was reused, so that a test can skip
+	// its setup.
+	Model string
 }
 
 // TestingM is what a TestMain runs: *testing.M, or the value Main returns.
@@ -160,6 +226,7 @@ func Main(m TestingM) TestingM { return mainM{m} }
 type mainM struct{ m TestingM }
 
 func (w mainM) Run() int {
+	mainStarted.Store(true)
 	code := w.m.Run()
 	if err := Close(); err != nil {
 		fmt.Fprintf(os.Stderr, "jujutest: %v\n", err)
@@ -176,21 +243,23 @@ var shared struct {
 	sim *jujusim.Server
 }
 
-// Close closes the shared simulator, if one was started, and returns once its
-// goroutines have exited. It is idempotent; a later NewModel starts a new
+// Close destroys the package's shared models (SharedModel), closes the
+// shared simulator, if one was started, and returns once its goroutines
+// have exited. It is idempotent; a later NewModel starts a new
 // simulator. Models created on it are gone with it.
 func Close() error {
+	serr := closeShared()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.sim == nil {
-		return nil
+		return serr
 	}
 	err := shared.sim.Close()
 	shared.sim = nil
 	if err != nil {
-		return fmt.Errorf("cannot close the shared simulator: %w", err)
+		return errors.Join(serr, fmt.Errorf("cannot close the shared simulator: %w", err))
 	}
-	return nil
+	return serr
 }
 
 // sharedSimulator returns the shared simulator, starting it if needed.
@@ -322,6 +391,21 @@ func NewModel(t testing.TB, opts *Options) *juju.Model {
 	if err != nil {
 		t.Fatalf("jujutest: %v", err)
 	}
+	if reuse := opts.reuse(); reuse != "" {
+		m, err := ctrl.Model(ctx, reuse)
+		if err != nil {
+			_ = ctrl.Close()
+			t.Fatalf("jujutest: cannot reuse model %q (%s or Options.Model): %v", reuse, EnvModel, err)
+		}
+		reusedModels.Store(m, true)
+		if tg.sim != nil {
+			simulatorModels.Store(m, true)
+		}
+		t.Logf("jujutest: reusing model %q on controller %q", m.QualifiedName(), tg.controller)
+		mc := &modelCleanup{t: t, opts: opts, tg: tg, ctrl: ctrl, model: m, reused: true}
+		t.Cleanup(mc.cleanup)
+		return m
+	}
 	stem := opts.Name
 	if stem == "" {
 		stem = t.Name()
@@ -339,11 +423,38 @@ func NewModel(t testing.TB, opts *Options) *juju.Model {
 		_ = ctrl.Close()
 		t.Fatalf("jujutest: %v", err)
 	}
+	if tg.sim != nil {
+		simulatorModels.Store(m, true)
+	}
 	t.Logf("jujutest: created model %q on controller %q", m.QualifiedName(), tg.controller)
 	mc := &modelCleanup{t: t, opts: opts, tg: tg, ctrl: ctrl, model: m}
 	mc.armDeadline()
 	t.Cleanup(mc.cleanup)
 	return m
+}
+
+// reuse returns the name of the model to reuse, or "".
+func (o *Options) reuse() string {
+	if o.Model != "" {
+		return o.Model
+	}
+	return os.Getenv(EnvModel)
+}
+
+// reusedModels holds the models NewModel reused rather than created.
+var reusedModels sync.Map // *juju.Model -> true
+
+// Reused reports whether m is an existing model NewModel or SharedModel
+// reused (Options.Model or GOJUJU_MODEL) rather than a fresh one, so that a
+// test iterating on a model deployed by an earlier run can skip its setup:
+//
+//	m := jujutest.NewModel(t, nil)
+//	if !jujutest.Reused(m) {
+//		deploy(t, m)
+//	}
+func Reused(m *juju.Model) bool {
+	_, ok := reusedModels.Load(m)
+	return ok
 }
 
 // NewController returns a connection to the controller NewModel would
@@ -418,6 +529,10 @@ type modelCleanup struct {
 	ctrl  *juju.Controller
 	model *juju.Model
 
+	reused bool         // an existing model (Options.Model): never destroyed
+	shared *sharedModel // the package's model (SharedModel): destroyed by Main
+	dumped bool         // the model was dumped to DumpDir
+
 	mu        sync.Mutex
 	timer     *time.Timer
 	early     chan struct{} // closed once the deadline destruction has finished
@@ -470,6 +585,10 @@ func (mc *modelCleanup) destroyBeforeDeadline() {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(mc.t.Context()), 10*time.Second)
 	defer cancel()
 	mc.diagnose(ctx)
+	mc.dump(ctx)
+	if mc.reused {
+		return
+	}
 	yes := true
 	err := mc.ctrl.DestroyModel(ctx, name, &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true, NoWait: true})
 	if err != nil {
@@ -499,7 +618,9 @@ func (mc *modelCleanup) cleanup() {
 	}
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	defer func() { _ = mc.ctrl.Close() }()
+	if mc.shared == nil {
+		defer func() { _ = mc.ctrl.Close() }()
+	}
 	t := mc.t
 	// t.Context is done by now; cleanup work gets its own deadline.
 	timeout := mc.opts.DestroyTimeout
@@ -518,7 +639,22 @@ func (mc *modelCleanup) cleanup() {
 	if failed && !mc.destroyed {
 		mc.diagnose(ctx)
 	}
+	if failed {
+		mc.dump(ctx)
+	}
+	if mc.shared != nil {
+		if failed {
+			mc.shared.mu.Lock()
+			mc.shared.failed = true
+			mc.shared.mu.Unlock()
+		}
+		return
+	}
 	if mc.destroyed {
+		return
+	}
+	if mc.reused {
+		t.Logf("jujutest: leaving the reused model %q on controller %q (%s or Options.Model)", name, mc.tg.controller, EnvModel)
 		return
 	}
 	if mc.keep(failed) {
@@ -574,6 +710,25 @@ func panicking() bool {
 			return false
 		}
 	}
+}
+
+// dump writes the model to the dump directory, once, when one is set.
+func (mc *modelCleanup) dump(ctx context.Context) {
+	dir := mc.opts.dumpDir()
+	if dir == "" || mc.dumped {
+		return
+	}
+	mc.dumped = true
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	out := filepath.Join(dir, mc.model.Name())
+	if mc.shared != nil {
+		out = sharedDumpDir(dir, mc.model, mc.t)
+	}
+	if err := dump(dctx, mc.tg, mc.model, out); err != nil {
+		mc.t.Logf("jujutest: %v", err)
+	}
+	mc.t.Logf("jujutest: dumped model %q to %s", mc.model.QualifiedName(), out)
 }
 
 // diagnose writes the model's status and the end of its debug log to the
