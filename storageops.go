@@ -461,9 +461,10 @@ func checkStorageName(cs map[string]CharmStorage, unit, name string) error {
 // instances' ids. The directive is in the --storage syntax ("ebs,10G,2",
 // "1G", "" for one instance from the pool the unit's existing instances
 // use or the default pool); a storage name the unit's charm does not
-// declare, a bad directive or a size below the charm's minimum is refused
-// before anything is sent. A count beyond the charm's maximum is refused
-// by the controller (ErrNotValid).
+// declare, a bad directive, a size below the charm's minimum or a count
+// above its maximum is refused before anything is sent. A total beyond
+// the charm's maximum (with the unit's existing instances) is refused by
+// the controller (ErrNotValid).
 func (m *Model) AddStorage(ctx context.Context, unit, name, directive string) ([]string, error) {
 	ids, err := m.addStorage(ctx, unit, name, directive)
 	return ids, opError("add storage "+strconv.Quote(name)+" to", unit, err)
@@ -495,6 +496,9 @@ func (m *Model) addStorage(ctx context.Context, unit, name, directive string) ([
 	}
 	if d.Count == 0 {
 		d.Count = 1
+	}
+	if max := cs[name].CountMax; max >= 0 && d.Count > uint64(max) {
+		return nil, invalidf(ErrInvalidArgument, "storage directive", directive, "the charm allows at most %d instances of %q", max, name)
 	}
 	conn, err := m.conn(ctx)
 	if err != nil {

@@ -212,8 +212,11 @@ func TestStorageLifecycle(t *testing.T) {
 				!strings.Contains(err.Error(), `request count 2 exceeds the charm's maximum count of 1`) {
 				t.Errorf("adding to single storage: %v", err)
 			}
-			if _, err := m.AddStorage(ctx, u0, "logs", "3"); !errors.Is(err, ErrNotValid) {
+			if _, err := m.AddStorage(ctx, u0, "logs", "3"); !errors.Is(err, ErrNotValid) || errors.Is(err, ErrInvalidInput) {
 				t.Errorf("adding beyond the maximum: %v", err)
+			}
+			if _, err := m.AddStorage(ctx, u0, "logs", "4"); !errors.Is(err, ErrInvalidInput) {
+				t.Errorf("a count above the charm's maximum: %v", err)
 			}
 			if err := m.DetachStorage(ctx, []string{"data/0"}, nil); !errors.Is(err, ErrNotValid) ||
 				!strings.Contains(err.Error(), `minimum 1 storage instances`) {
@@ -311,13 +314,33 @@ func TestStorageDeployDefaults(t *testing.T) {
 			parallel(t)
 			_, _, m := simModel(t, v)
 			ctx := testCtx(t)
-			if _, err := m.Deploy(ctx, charmArchive(t, "tiny-stor"), nil); err != nil {
+			app, err := m.Deploy(ctx, charmArchive(t, "tiny-stor"), nil)
+			if err != nil {
 				t.Fatal(err)
 			}
 			// Default pool and count: one rootfs data instance.
 			st := waitStorage(t, m, "created", func(st []StorageInstance) bool { return len(st) == 1 })
-			if st[0].ID != "data/0" {
+			if st[0].ID != "data/0" || st[0].Pool != "rootfs" {
 				t.Errorf("storage %+v", st)
+			}
+			// Refresh with directives for the new units: one logs instance
+			// on tmpfs each.
+			if err := app.Refresh(ctx, &RefreshOptions{Path: charmArchive(t, "tiny-stor"), Storage: map[string]string{"logs": "tmpfs,1G,1"}}); err != nil {
+				t.Fatal(err)
+			}
+			units, err := app.AddUnits(ctx, 1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st = waitStorage(t, m, "created for the new unit", func(st []StorageInstance) bool { return len(st) == 3 })
+			var logs []StorageInstance
+			for _, s := range st {
+				if s.Name == "logs" {
+					logs = append(logs, s)
+				}
+			}
+			if len(logs) != 1 || logs[0].Pool != "tmpfs" || logs[0].Owner != units[0] {
+				t.Errorf("logs after refresh: %+v", logs)
 			}
 			if _, err := m.Deploy(ctx, charmArchive(t, "tiny-stor"), &DeployOptions{Name: "s2", Storage: map[string]string{"nope": "1G"}}); err == nil {
 				t.Errorf("deploy with storage the charm lacks succeeded")
@@ -556,4 +579,36 @@ func wave2Response(t *testing.T, dir, flow string, id int) any {
 	}
 	t.Fatalf("%s: no response to request %d", flow, id)
 	return nil
+}
+
+func TestStorageKubernetes(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, m := k8sModel(t, v)
+			ctx := testCtx(t)
+			pools, err := m.StoragePools(ctx, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]StoragePool{{Name: "kubernetes", Provider: "kubernetes"}}, pools); diff != "" {
+				t.Errorf("pools (-want +got):\n%s", diff)
+			}
+			if err := m.CreateStoragePool(ctx, "fast", "rootfs", nil); !errors.Is(err, ErrNotFound) {
+				t.Errorf("a machine provider on a Kubernetes model: %v", err)
+			}
+			if _, err := m.Deploy(ctx, "postgresql-k8s", &DeployOptions{Name: "pg", Storage: map[string]string{"pgdata": "2G"}}); err != nil {
+				t.Fatal(err)
+			}
+			st := waitStorage(t, m, "attached", func(st []StorageInstance) bool { return attachedTo(st, "pgdata/0", "pg/0") })
+			if s := st[0]; s.Pool != "kubernetes" || s.SizeMiB != 2048 || s.Attachments["pg/0"].Machine != "" ||
+				s.Attachments["pg/0"].Location != "/var/lib/postgresql/data" {
+				t.Errorf("pgdata/0 = %+v", s)
+			}
+			fss, err := m.Filesystems(ctx)
+			if err != nil || len(fss) != 1 || fss[0].UnitAttachments["pg/0"] != "/var/lib/postgresql/data" || len(fss[0].MachineAttachments) != 0 {
+				t.Errorf("Filesystems = %+v, %v", fss, err)
+			}
+		})
+	}
 }

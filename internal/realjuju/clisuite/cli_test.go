@@ -159,6 +159,7 @@ func TestCLI(t *testing.T) {
 	}
 	vars["db_charm"] = charmArchive(t, charms, "suite-db")
 	vars["app_charm"] = charmArchive(t, charms, "suite-app")
+	vars["logs_charm"] = charmArchive(t, charms, "suite-logs")
 	vars["ssh_key"], vars["ssh_fingerprint"] = sshKey(t, "suite@clisuite")
 	vars["tmp"] = t.TempDir()
 	got := &outputs{by: map[int]map[string]string{}}

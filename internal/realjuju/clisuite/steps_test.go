@@ -159,6 +159,36 @@ var table = []step{
 	{args: []string{"offers", "-m", "{model}"}, absent: []string{"dbo"}},
 	{args: []string{"destroy-model", "{model}-cmr", "--no-prompt"}, hangs: real40, out: []string{"Destroying model"}},
 
+	// Storage: pools, storage at deploy, add, show, detach, attach to a
+	// new unit, remove, and the status section. The real test bed's
+	// storage registry has no rootfs and no default pools, and its
+	// detachments never complete (no agents).
+	{args: []string{"storage-pools", "-m", "{model}"}, outBy: map[int][]string{sim40: {"rootfs", "tmpfs", "loop"}, sim36: {"rootfs", "tmpfs", "loop"},
+		real40: {"No storage pools to display."}}},
+	{args: []string{"create-storage-pool", "-m", "{model}", "spool", "rootfs"}, only: sim40 | sim36},
+	{args: []string{"create-storage-pool", "-m", "{model}", "spool", "machinescoped"}, only: real40},
+	{args: []string{"create-storage-pool", "-m", "{model}", "spool2", "nosuch"}, exit: 1, out: []string{`no storage provider "nosuch" exists in the current model`}, compare: true},
+	{args: []string{"storage-pools", "-m", "{model}", "--name", "spool"}, out: []string{"Name", "Provider", "spool"}},
+	{args: []string{"deploy", "-m", "{model}", "{logs_charm}", "logs", "--storage", "logs=spool,1G,1"}, out: []string{`Deploying "logs" from local charm "suite-logs"`}, compare: true},
+	// (Storage ids are numbered model-wide: the simulators' postgresql
+	// has pgdata/0, so the ids are captured.)
+	{args: []string{"storage", "-m", "{model}"}, out: []string{"Unit", "Storage ID", "logs/0", "filesystem", "spool"},
+		capture: map[string]string{"logs1": `logs/0\s+(logs/\d+)`}},
+	{args: []string{"storage", "-m", "{model}", "--format", "json"}, json: true, out: []string{`"{logs1}"`, `"filesystems"`}},
+	{args: []string{"add-storage", "-m", "{model}", "logs/0", "logs=spool,1G"}, out: []string{"added storage logs/", "to logs/0"},
+		capture: map[string]string{"logs2": `added storage (logs/\d+)`}},
+	{args: []string{"add-storage", "-m", "{model}", "db/0", "data=1G"}, exit: 1, out: []string{`storage name "data" not supported by charm`}, compare: true},
+	{args: []string{"show-storage", "-m", "{model}", "{logs1}"}, out: []string{"{logs1}:", "kind: filesystem", "logs/0:"}},
+	{args: []string{"show-storage", "-m", "{model}", "logs/9"}, exit: 1, out: []string{`storage instance "logs/9" not found`}, compare: true},
+	{args: []string{"detach-storage", "-m", "{model}", "{logs2}"}, out: []string{"detaching {logs2}"}},
+	{args: []string{"detach-storage", "-m", "{model}", "logs/9"}, exit: 1, out: []string{`storage "logs/9" does not exist`}, compare: true},
+	{args: []string{"add-unit", "-m", "{model}", "logs", "--attach-storage", "{logs2}"}, only: sim40 | sim36},
+	{args: []string{"show-storage", "-m", "{model}", "{logs2}"}, outBy: map[int][]string{sim40: {"logs/1:"}, sim36: {"logs/1:"}, real40: {"logs/0:", "life: dying"}}},
+	{args: []string{"attach-storage", "-m", "{model}", "logs/0", "logs/9"}, exit: 1, out: []string{"logs/9"}},
+	{args: []string{"remove-storage", "-m", "{model}", "{logs1}", "--force"}, only: sim40 | sim36, out: []string{"removing {logs1}"}},
+	{args: []string{"remove-storage", "-m", "{model}", "{logs2}", "--force"}, only: real40, exit: 1, out: []string{"storage instance still attached"}},
+	{args: []string{"status", "-m", "{model}", "--storage"}, out: []string{"Storage Unit", "Storage ID", "Mountpoint", "{logs2}"}},
+
 	// Removals: accepted; without agents they never complete.
 	{args: []string{"remove-application", "-m", "{model}", "web", "--no-prompt"}, out: []string{"will remove application web"}, compare: true},
 	{args: []string{"destroy-model", "{model}", "--no-prompt", "--destroy-storage"}, hangs: real40, out: []string{"Destroying model"}},

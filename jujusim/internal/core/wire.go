@@ -178,7 +178,15 @@ func (f applicationFacade) DeployFromRepositoryJuju36(cx *callCtx, a facades.Dep
 }
 
 func (f applicationFacade) SetCharmJuju36(cx *callCtx, a facades.ApplicationSetCharm) error {
-	return f.SetCharm(cx, reshape[facades.ApplicationSetCharmV2](a))
+	v2 := reshape[facades.ApplicationSetCharmV2](a)
+	// 3.6 calls the directives storage constraints.
+	for name, c := range a.StorageConstraints {
+		if v2.StorageDirectives == nil {
+			v2.StorageDirectives = map[string]facades.StorageDirectives{}
+		}
+		v2.StorageDirectives[name] = facades.StorageDirectives(c)
+	}
+	return f.SetCharm(cx, v2)
 }
 
 func (f charmsFacade) CharmInfoJuju36(cx *callCtx, a facades.CharmURL) (facades.CharmJuju36, error) {
