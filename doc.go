@@ -81,7 +81,11 @@
 // made); elsewhere the error matches ErrOutcomeUnknown (errors.As gives
 // an *OutcomeUnknownError naming the call, inside the *OperationError
 // naming the operation). When ctx has ended nothing can be read, and any
-// write that was sent says its outcome is unknown. Per operation:
+// write that was sent says its outcome is unknown. The read happens after
+// reconnecting, so it sees every request the controller ran on the dropped
+// connection; a controller that still ran a request of a dead connection
+// after that read would escape it (jujusim never does: it runs no request
+// of a connection after the drop). Per operation:
 //
 //	operation                          an unknown outcome is resolved by
 //	Deploy                             reading status: the application exists

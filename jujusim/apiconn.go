@@ -122,6 +122,7 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 		cancel:    cancel,
 		remote:    r.RemoteAddr,
 	}
+	g.setAbort(ws, cancel)
 	c.unknownModel = modelUUID != "" && !s.core.ModelExists(modelUUID)
 	c.budget = int64(s.faults.takeDropAfter())
 	s.logger.Debug("api connection opened", "remote", c.remote, "model", modelUUID)
@@ -226,6 +227,7 @@ func (c *apiConn) passFrame() (pass, last bool) {
 func (c *apiConn) drop() {
 	if c.dropped.CompareAndSwap(false, true) {
 		c.srv.logger.Info("jujusim dropping connection after frame budget", "remote", c.remote)
+		c.cancel() // requests not run yet never will be
 		_ = c.ws.CloseNow()
 	}
 }

@@ -54,7 +54,7 @@ type generation struct {
 	served  chan struct{} // closed when httpSrv.Serve returned
 
 	mu    sync.Mutex
-	conns map[*websocket.Conn]struct{}
+	conns map[*websocket.Conn]func()
 	wg    sync.WaitGroup // handlers of this generation
 	done  bool
 }
@@ -152,7 +152,7 @@ func (s *Server) serve(ln net.Listener) *generation {
 	g := &generation{
 		ln:     ln,
 		served: make(chan struct{}),
-		conns:  make(map[*websocket.Conn]struct{}),
+		conns:  make(map[*websocket.Conn]func()),
 	}
 	g.httpSrv = &http.Server{
 		Handler:           s.handler(g),
@@ -178,7 +178,10 @@ func (g *generation) stop() {
 	g.mu.Lock()
 	g.done = true
 	conns := make([]*websocket.Conn, 0, len(g.conns))
-	for c := range g.conns {
+	for c, abort := range g.conns {
+		if abort != nil {
+			abort()
+		}
 		conns = append(conns, c)
 	}
 	g.mu.Unlock()
@@ -196,8 +199,19 @@ func (g *generation) track(c *websocket.Conn) bool {
 	if g.done {
 		return false
 	}
-	g.conns[c] = struct{}{}
+	g.conns[c] = nil
 	return true
+}
+
+// setAbort records abort, called when c is dropped or the generation
+// stops, before c is closed: it stops the connection's requests that have
+// not run yet, so that none runs after the client saw the drop.
+func (g *generation) setAbort(c *websocket.Conn, abort func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, ok := g.conns[c]; ok {
+		g.conns[c] = abort
+	}
 }
 
 func (g *generation) untrack(c *websocket.Conn) {
@@ -210,7 +224,10 @@ func (g *generation) untrack(c *websocket.Conn) {
 func (g *generation) dropAll() int {
 	g.mu.Lock()
 	conns := make([]*websocket.Conn, 0, len(g.conns))
-	for c := range g.conns {
+	for c, abort := range g.conns {
+		if abort != nil {
+			abort()
+		}
 		conns = append(conns, c)
 	}
 	g.mu.Unlock()
@@ -270,7 +287,7 @@ func (s *Server) Restart(ctx context.Context) error {
 		if attempt >= 50 || ctx.Err() != nil {
 			// Leave the server closed for business but consistent:
 			// a later Restart may succeed.
-			s.gen = &generation{httpSrv: &http.Server{}, served: closedChan(), conns: map[*websocket.Conn]struct{}{}}
+			s.gen = &generation{httpSrv: &http.Server{}, served: closedChan(), conns: map[*websocket.Conn]func(){}}
 			return fmt.Errorf("cannot restart simulator on %s: %w", s.addr, err)
 		}
 		select {

@@ -156,6 +156,13 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	if c.closed {
 		return nil, &Error{Code: CodeTryAgain, Message: "controller is shutting down"}
 	}
+	if ctx.Err() != nil {
+		// The connection went before the call ran: it never will (a
+		// call that got the lock first has run entirely, so that a
+		// client reading the state after the drop sees every call
+		// that will ever run).
+		return nil, &Error{Message: "connection closed"}
+	}
 	cx, err := c.newCallCtxLocked(ctx, sess, facade, version, method, id)
 	if err != nil {
 		return nil, err
