@@ -18,10 +18,12 @@ import (
 
 const demoUsage = `usage: gojuju demo [flags]
 
-Runs the main job of a charm integration test from start to end: creates a
+Runs the job of a charm integration test from start to end: creates a
 model, deploys mysql and wordpress on a base, integrates them, sets config,
-waits for the model to settle while showing its progress, prints the status
-and destroys the model.
+waits for the model to settle while showing its progress, runs a command on
+a unit, reads a unit's relation data, runs an action and reads its result,
+creates a secret and grants it, removes a unit and waits for it to be gone,
+prints the status and destroys the model.
 
 By default it runs against a simulated Juju controller started in-process
 (nothing to install, done in seconds). With --controller it runs against a
@@ -155,8 +157,9 @@ type demo struct {
 	step     int
 	ctrl     *juju.Controller
 	model    *juju.Model
-	target   string // what we run against, for the closing line
-	ctrlName string // the controller's name, for the status table
+	sim      *jujusim.Server // the in-process simulator, nil with --controller
+	target   string          // what we run against, for the closing line
+	ctrlName string          // the controller's name, for the status table
 }
 
 // say prints one step of the demo.
@@ -198,6 +201,7 @@ func (d *demo) run(ctx context.Context) (err error) {
 			return fmt.Errorf("cannot start the simulated controller: %w", err)
 		}
 		defer func() { _ = sim.Close() }()
+		d.sim = sim
 		d.say("Started a simulated Juju %s controller in-process on %s (agent speed %q).", sim.JujuVersion(), sim.Addr(), d.o.timing.Name)
 		d.ctrl, err = juju.Connect(ctx, juju.Config{
 			Addrs:    sim.APIAddresses(),
@@ -264,7 +268,13 @@ func (d *demo) run(ctx context.Context) (err error) {
 	}
 	d.say("Set wordpress config: blog-name=%q, tuning=%q.", blog["blog-name"], blog["tuning"])
 
-	st, err := d.wait(ctx)
+	if _, err := d.wait(ctx); err != nil {
+		return err
+	}
+	if err := d.job(ctx); err != nil {
+		return err
+	}
+	st, err := d.model.Status(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -343,6 +353,8 @@ type demoProgress struct {
 	live    bool
 	started time.Time
 	drawn   int // lines of the block currently on screen
+	// unitsOnly leaves machines and relations out of the plain view.
+	unitsOnly bool
 }
 
 func (v *demoProgress) update(p status.WaitProgress) {
@@ -352,6 +364,9 @@ func (v *demoProgress) update(p status.WaitProgress) {
 	elapsed := time.Since(v.started)
 	if !v.live {
 		for _, c := range p.Changes {
+			if v.unitsOnly && c.Kind != "unit" {
+				continue
+			}
 			if line := demoChangeLine(p.Status, c); line != "" {
 				fmt.Fprintf(v.out, "      [%4.1fs] %s\n", elapsed.Seconds(), line)
 			}

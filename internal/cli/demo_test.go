@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,15 @@ func checkDemoOutput(t *testing.T, out string, juju4 bool) {
 		"Set wordpress config: blog-name=",
 		"Waiting until every unit is active",
 		"Settled after",
+		`Ran "hostname" on wordpress/0: exit code 0, output "juju-`,
+		"Read wordpress/0's data of relation ",
+		"(database with mysql:database), as juju show-unit shows it:",
+		"mysql/0: egress-subnets, ingress-address, private-address",
+		"Ran action get-password on mysql/0 (the leader), completed",
+		`Created secret "wordpress-admin" (secret:`,
+		"and granted it to wordpress.",
+		"Removed wordpress/1; waiting until it is gone",
+		"Gone after",
 		"Final status:",
 		"Destroyed model \"admin/gojuju-demo-",
 		"Done in ",
@@ -46,11 +56,15 @@ func checkDemoOutput(t *testing.T, out string, juju4 bool) {
 			t.Errorf("demo output lacks %q", w)
 		}
 	}
-	// The final table shows the settled model.
-	for _, unit := range []string{"mysql/0", "wordpress/0", "wordpress/1"} {
-		if !demoTableHasActiveUnit(out, unit) {
+	// The final table shows the settled model, without the removed unit.
+	final := out[strings.Index(out, "Final status:"):]
+	for _, unit := range []string{"mysql/0", "wordpress/0"} {
+		if !demoTableHasActiveUnit(final, unit) {
 			t.Errorf("final status has no active, idle row for %s", unit)
 		}
+	}
+	if strings.Contains(final, "wordpress/1") {
+		t.Error("final status still shows the removed wordpress/1")
 	}
 	if t.Failed() {
 		t.Logf("output:\n%s", out)
@@ -70,23 +84,32 @@ func demoTableHasActiveUnit(out, unit string) bool {
 }
 
 // checkPlainProgress checks the plain progress lines: each unit is seen
-// at least once, and its last line shows it active and idle.
-func checkPlainProgress(t *testing.T, out string) {
+// at least once and settles active and idle; the last line of the removed
+// wordpress/1 says it is gone (unless instant agents removed it before the
+// wait's first look), the others' show them active and idle.
+func checkPlainProgress(t *testing.T, out string, instant bool) {
 	t.Helper()
 	for _, unit := range []string{"mysql/0", "wordpress/0", "wordpress/1"} {
-		var seen, settled bool
+		var seen, settled, gone bool
 		for _, line := range strings.Split(out, "\n") {
 			if !strings.HasPrefix(strings.TrimSpace(line), "[") {
 				continue
 			}
 			f := strings.Fields(line[strings.Index(line, "]")+1:])
-			if len(f) >= 3 && f[0] == unit {
+			if len(f) >= 2 && f[0] == unit {
 				seen = true
-				settled = f[1] == "active" && f[2] == "idle"
+				gone = f[1] == "gone"
+				if len(f) >= 3 && f[1] == "active" && f[2] == "idle" {
+					settled = true
+				}
 			}
 		}
-		if !seen || !settled {
-			t.Errorf("progress lines for %s: seen %v, last active/idle %v", unit, seen, settled)
+		wantGone := unit == "wordpress/1"
+		if instant && wantGone {
+			wantGone = gone
+		}
+		if !seen || !settled || gone != wantGone {
+			t.Errorf("progress lines for %s: seen %v, active/idle %v, last gone %v", unit, seen, settled, gone)
 		}
 	}
 }
@@ -109,7 +132,7 @@ func TestDemoOnSimulator(t *testing.T) {
 				t.Fatalf("demo: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errOut.String())
 			}
 			checkDemoOutput(t, out.String(), tt.juju4)
-			checkPlainProgress(t, out.String())
+			checkPlainProgress(t, out.String(), slices.Contains(tt.args, "instant"))
 			if strings.Contains(out.String(), "\x1b[") {
 				t.Error("plain output (not a terminal) contains escape sequences")
 			}
