@@ -339,7 +339,8 @@ func (c *Controller) UploadResource(ctx context.Context, userName, modelUUID, ap
 		}
 		cr, ok := a.charm.resources[name]
 		if !ok {
-			return facades.Resource{}, errNotFound("resource %q of application %q not found", name, app)
+			// The real 4.0.15 server's message (clisuite TestCLIKubernetes).
+			return facades.Resource{}, errNotFound("getting resource uuid: application %q, resource %q not found", app, name)
 		}
 		if mr.apps[app] == nil {
 			mr.apps[app] = map[string]*resourceRecord{}
