@@ -172,7 +172,9 @@ func (sm *sharedModel) destroy() error {
 			timeout = DefaultSimulatorDestroyTimeout
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	// Close runs this after the package's tests, from TestMain: there is no
+	// caller's context, only the timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), timeout) //nolint:forbidigo // no caller's context at the end of the test binary, as said above
 	defer cancel()
 	yes := true
 	err := sm.ctrl.DestroyModel(ctx, name, &juju.DestroyModelOptions{DestroyStorage: &yes, Force: true, NoWait: sm.opts.DestroyNoWait})
