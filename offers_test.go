@@ -3,6 +3,7 @@ package juju
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,9 +191,20 @@ func TestOffersLifecycle(t *testing.T) {
 			if err != nil || len(shown.Connections) != 1 || shown.Connections[0].ModelUUID != cm.UUID() || shown.Connections[0].Endpoint != "database" {
 				t.Fatalf("connections %+v, %v", shown, err)
 			}
-			ost, err := m.Status(ctx, nil)
+			// The offering model has the relation's other half, with a
+			// stand-in for the consumer (not listed as a SAAS), and the
+			// offered application's units join it.
+			ost, err := m.Wait(ctx, status.Cond("offering side joined", func(s *status.Status) bool {
+				return len(s.Relations) == 2 && s.Relations[1].Status.Current == "joined"
+			}), nil)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if r := ost.Relations[1]; len(r.Endpoints) != 2 || !strings.HasPrefix(r.Key, "remote-") || !strings.HasSuffix(r.Key, " db:database") {
+				t.Errorf("offering side relation %+v", r)
+			}
+			if len(ost.RemoteApplications) != 0 || len(ost.Applications["db"].Relations["database"]) != 1 {
+				t.Errorf("offering side: SAAS %+v, db relations %+v", ost.RemoteApplications, ost.Applications["db"].Relations)
 			}
 			if of := ost.Offers["dbo"]; of == nil || of.Application != "db" || of.TotalConnected != 1 || of.ActiveConnected != 1 || len(of.Endpoints) != 2 {
 				t.Errorf("offer in status %+v", ost.Offers["dbo"])
@@ -222,6 +234,9 @@ func TestOffersLifecycle(t *testing.T) {
 				t.Errorf("DestroyConsumedApplications params %s", b)
 			}
 			if _, err := cm.Wait(ctx, status.Gone("dbo", "wp:database dbo:database"), nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Wait(ctx, status.Cond("offering side gone", func(s *status.Status) bool { return len(s.Relations) == 1 }), nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := cm.RemoveSAAS(ctx, "dbo", nil); !errors.Is(err, ErrNotFound) {

@@ -124,6 +124,9 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 			map[string]any{"model-uuid": m.uuid, "key": r.key})
 	}
 	for _, ra := range m.sortedRemoteApps() {
+		if ra.consumerProxy {
+			continue
+		}
 		add("remoteApplication", ra.name, map[string]any{
 			"model-uuid": m.uuid, "name": ra.name, "offer-uuid": ra.offerUUID, "offer-url": ra.offerURL, "life": ra.life,
 			"status": toAWStatus(c.saasStatus(ra)),

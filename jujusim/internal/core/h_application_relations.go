@@ -195,7 +195,7 @@ func (applicationFacade) AddRelation(cx *callCtx, a facades.AddRelation) (facade
 			return facades.AddRelationResults{}, errAlreadyExists("relation %s already exists", key)
 		}
 	}
-	c.addRelation(m, eps)
+	c.mirrorRelation(m, c.addRelation(m, eps))
 	c.ensureSubordinates(m)
 	out := facades.AddRelationResults{Endpoints: map[string]facades.CharmRelation{}}
 	for _, e := range eps {

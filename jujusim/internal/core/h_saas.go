@@ -2,6 +2,7 @@ package core
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -25,6 +26,10 @@ type remoteApp struct {
 	status      status
 	created     time.Time
 	removeEv    *event
+	// consumerProxy marks the offering side's stand-in for a consuming
+	// model's application (Juju's "remote-..." application): it has
+	// relations but is not listed in status.
+	consumerProxy bool
 }
 
 func (m *model) sortedRemoteApps() []*remoteApp {
@@ -168,6 +173,9 @@ func (applicationFacade) DestroyConsumedApplications(cx *callCtx, a facades.Dest
 func (c *Controller) remoteAppStatuses(m *model) map[string]facades.RemoteApplicationStatus {
 	out := map[string]facades.RemoteApplicationStatus{}
 	for _, ra := range m.sortedRemoteApps() {
+		if ra.consumerProxy {
+			continue
+		}
 		st := c.saasStatus(ra)
 		rels := map[string][]string{}
 		for _, r := range m.sortedRelations() {
@@ -217,4 +225,89 @@ func (applicationFacade) CharmRelations(cx *callCtx, a facades.ApplicationCharmR
 	}
 	sort.Strings(names)
 	return facades.ApplicationCharmRelationsResults{CharmRelations: names}, nil
+}
+
+// mirrorRelation gives a relation with a SAAS whose offer is on this
+// controller its other half in the offering model: a relation between the
+// offered application and a stand-in for the consumer (as Juju's
+// "remote-<id>" application), whose hooks the offered units run.
+func (c *Controller) mirrorRelation(m *model, r *relation) {
+	var ra *remoteApp
+	var local relEndpoint
+	for _, e := range r.endpoints {
+		if x := m.remoteApps[e.app]; x != nil {
+			ra = x
+		} else {
+			local = e
+		}
+	}
+	if ra == nil {
+		return
+	}
+	o := c.localOffer(ra)
+	if o == nil || o.m.apps[o.app] == nil {
+		return
+	}
+	om := o.m
+	remoteEP, _ := r.endpointFor(ra.name)
+	appEP := o.endpoints[remoteEP.rel.Name]
+	if remoteEP.rel.Name == "juju-info" {
+		appEP = "juju-info"
+	}
+	rel, ok := om.apps[o.app].charm.relations[appEP]
+	if !ok {
+		return
+	}
+	proxy := "remote-" + strings.ReplaceAll(m.uuid, "-", "")[:32]
+	if om.remoteApps == nil {
+		om.remoteApps = map[string]*remoteApp{}
+	}
+	px := om.remoteApps[proxy]
+	if px == nil {
+		px = &remoteApp{name: proxy, consumerProxy: true, life: lifeAlive, created: c.now(), consumer: ra.consumer,
+			charm: &charm{name: proxy, relations: map[string]charmRelation{}}, sourceModel: m.uuid}
+		om.remoteApps[proxy] = px
+	}
+	pr := local.rel
+	pr.Name = local.rel.Name
+	px.charm.relations[pr.Name] = pr
+	mr := c.addRelation(om, []relEndpoint{{app: o.app, rel: rel}, {app: proxy, rel: pr}})
+	r.mirror, mr.mirror = mr, r
+}
+
+// unmirror ends the other half of a cross-model relation as r ends.
+func (c *Controller) unmirror(r *relation, remove bool) {
+	mr := r.mirror
+	if mr == nil {
+		return
+	}
+	r.mirror, mr.mirror = nil, nil
+	mm := c.relationModel(mr)
+	if mm == nil {
+		return
+	}
+	if remove {
+		c.removeRelationNow(mr, mm)
+	} else {
+		c.destroyRelation(mr, mm)
+	}
+
+}
+
+// dropIdleProxies removes the consumer stand-ins of r's endpoints that no
+// relation of m uses any more.
+func (c *Controller) dropIdleProxies(r *relation, m *model) {
+	for _, e := range r.endpoints {
+		px := m.remoteApps[e.app]
+		if px == nil || !px.consumerProxy {
+			continue
+		}
+		inUse := false
+		for _, x := range m.relations {
+			inUse = inUse || x.involves(px.name)
+		}
+		if !inUse {
+			delete(m.remoteApps, px.name)
+		}
+	}
 }

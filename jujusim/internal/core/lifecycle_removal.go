@@ -175,6 +175,7 @@ func (c *Controller) destroyRelation(r *relation, m *model) {
 	}
 	r.life = lifeDying
 	m.notify()
+	c.unmirror(r, false)
 	for _, ep := range r.endpoints {
 		if a, ok := m.apps[ep.app]; ok {
 			for _, u := range a.sortedUnits() {
@@ -194,6 +195,8 @@ func (c *Controller) removeRelationNow(r *relation, m *model) {
 	}
 	r.removeEv.cancel()
 	delete(m.relations, r.id)
+	c.unmirror(r, true)
+	c.dropIdleProxies(r, m)
 	for _, a := range m.apps {
 		for _, u := range a.units {
 			delete(u.joined, r.id)

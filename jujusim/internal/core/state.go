@@ -236,6 +236,10 @@ type relation struct {
 	status    status
 	created   time.Time
 	removeEv  *event
+	// mirror is the relation's other half in the other model of a
+	// cross-model relation on this controller (the offering side's for a
+	// relation with a SAAS, and back); nil otherwise. See h_saas.go.
+	mirror *relation
 	// settled holds, per application, the units in the relation's scope
 	// with no joined/changed hooks queued for it: the units that run them
 	// when a newcomer comes up.
