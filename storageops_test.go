@@ -612,3 +612,43 @@ func TestStorageKubernetes(t *testing.T) {
 		})
 	}
 }
+
+// TestStorageOutlivesUnit is the database charm's recovery test: the unit
+// goes, its storage stays detached, a new unit takes it over; with
+// DestroyStorage the storage goes with the unit.
+func TestStorageOutlivesUnit(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, _, m := simModel(t, v)
+			ctx := testCtx(t)
+			app, err := m.Deploy(ctx, charmArchive(t, "tiny-stor"), &DeployOptions{NumUnits: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitStorage(t, m, "attached", func(st []StorageInstance) bool {
+				return attachedTo(st, "data/0", "tiny-stor/0") && attachedTo(st, "data/1", "tiny-stor/1")
+			})
+			if err := m.RemoveUnits(ctx, []string{"tiny-stor/0"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.RemoveUnits(ctx, []string{"tiny-stor/1"}, &RemoveOptions{DestroyStorage: true}); err != nil {
+				t.Fatal(err)
+			}
+			st := waitStorage(t, m, "detached and destroyed", func(st []StorageInstance) bool {
+				return len(st) == 1 && st[0].ID == "data/0" && st[0].Status.Current == "detached"
+			})
+			if len(st[0].Attachments) != 0 || st[0].Owner != "tiny-stor/0" {
+				t.Errorf("data/0 after its unit went: %+v", st[0])
+			}
+			units, err := app.AddUnits(ctx, 1, &AddUnitsOptions{AttachStorage: []string{"data/0"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st = waitStorage(t, m, "attached to the new unit", func(st []StorageInstance) bool { return attachedTo(st, "data/0", units[0]) })
+			if len(st) != 1 || st[0].Owner != units[0] {
+				t.Errorf("the new unit got storage of its own besides data/0, or does not own it: %+v", st)
+			}
+		})
+	}
+}

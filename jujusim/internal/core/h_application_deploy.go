@@ -640,10 +640,20 @@ func (applicationFacade) DestroyApplication(cx *callCtx, a facades.DestroyApplic
 		info := &facades.DestroyApplicationInfo{}
 		for _, u := range app.sortedUnits() {
 			info.DestroyedUnits = append(info.DestroyedUnits, facades.Entity{Tag: unitTag(u.name)})
+			for _, si := range unitStorage(u, "") {
+				if d.DestroyStorage {
+					info.DestroyedStorage = append(info.DestroyedStorage, facades.Entity{Tag: storageTag(si.id)})
+				} else {
+					info.DetachedStorage = append(info.DetachedStorage, facades.Entity{Tag: storageTag(si.id)})
+				}
+			}
 		}
 		res := facades.DestroyApplicationResult{Info: info}
 		if d.DryRun {
 			return res, nil
+		}
+		for _, u := range app.sortedUnits() {
+			u.destroyStorage = d.DestroyStorage
 		}
 		c.destroyApp(app, d.Force)
 		if d.Force && d.MaxWait != nil && *d.MaxWait == 0 {

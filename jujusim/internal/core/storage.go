@@ -253,9 +253,7 @@ func storageLocation(u *unit, si *storageInstance) string {
 // storage-attached hook) once u's agent is up.
 func (c *Controller) attachStorage(si *storageInstance, u *unit) {
 	si.att = &storageAttachment{unit: u, life: lifeAlive, location: storageLocation(u, si)}
-	if si.owner == "" {
-		si.owner = u.name
-	}
+	si.owner = u.name // unit-owned storage belongs to the unit it is attached to
 	if u.ready {
 		c.storageAttached(si)
 		c.queueHooks(u, si.name+"-storage-attached")
