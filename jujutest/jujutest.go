@@ -69,23 +69,26 @@
 // # Cloud and controller per test or per package
 //
 // The same test code runs on the simulator and on a real controller.
-// GOJUJU_CONTROLLER picks the controller for a whole test run; per test (or
-// per package, through SharedModel's options), Options.Controller or
-// Options.Simulator pick another, Options.Kubernetes makes the model a
-// Kubernetes model (on the controller's Kubernetes cloud, added on demand on
-// a simulator) and Options.AddModel names any other cloud, region or
-// credential.
+// GOJUJU_CONTROLLER picks the controller and GOJUJU_CLOUD the kind of model
+// ("kubernetes", "machine" or a cloud's name) for a whole test run; per test
+// (or per package, through SharedModel's options), Options.Controller or
+// Options.Simulator pick another controller, Options.Cloud or
+// Options.Kubernetes another kind of model (a Kubernetes model goes on the
+// controller's Kubernetes cloud, added on demand on a simulator), and
+// Options.AddModel any cloud, region, credential or config.
 //
 // # Environment variables
 //
 // Every variable the package reads, each with the option that overrides it
 // for one test:
 //
-//	GOJUJU_CONTROLLER   controller in JUJU_DATA to create models on      Options.Controller, Options.Simulator
+//	GOJUJU_CONTROLLER   controller in JUJU_DATA to create models on        Options.Controller, Options.Simulator
 //	                    (default: an in-process simulator)
+//	GOJUJU_CLOUD        kubernetes (k8s), machine, or a cloud's name       Options.Cloud, Options.Kubernetes
+//	                    (default: the controller's default cloud)
 //	GOJUJU_MODEL        existing model to reuse, never destroyed           Options.Model
-//	GOJUJU_KEEP_MODELS  1 keeps every model, failed those of failed tests Options.Keep
-//	GOJUJU_DUMP_DIR     directory to dump failed tests' models into       Options.DumpDir
+//	GOJUJU_KEEP_MODELS  1 keeps every model, failed those of failed tests  Options.Keep
+//	GOJUJU_DUMP_DIR     directory to dump failed tests' models into        Options.DumpDir
 //
 // JUJU_DATA (else ~/.local/share/juju) is where the controller named by
 // GOJUJU_CONTROLLER is looked up, as the juju CLI does.
@@ -135,6 +138,9 @@ const (
 	// EnvModel names an existing model to reuse instead of creating one
 	// (see Options.Model).
 	EnvModel = "GOJUJU_MODEL"
+	// EnvCloud picks the kind of model or its cloud for the tests that do
+	// not choose (see Options.Cloud).
+	EnvCloud = "GOJUJU_CLOUD"
 )
 
 // Defaults of Options.
@@ -167,6 +173,14 @@ type Options struct {
 	// when set, is used as it is. The test fails when the controller has
 	// no Kubernetes cloud.
 	Kubernetes bool
+	// Cloud picks the kind of model, or its cloud, for tests whose code
+	// is the same on every cloud: "kubernetes" (or "k8s") as Kubernetes
+	// does, "machine" for a machine model on the controller's first
+	// machine cloud, any other value the cloud of that name, with AddModel's
+	// Credential, else the user's first credential for it. "" means
+	// GOJUJU_CLOUD, and the controller's default cloud when that is unset
+	// too. Kubernetes and AddModel's Cloud take precedence.
+	Cloud string
 	// Simulator, when set, is the simulator to create the model on instead
 	// of the shared one, for tests that need a simulator of their own (a
 	// FakeClock, Juju 3.6, another speed). It takes precedence over
@@ -411,12 +425,10 @@ func NewModel(t testing.TB, opts *Options) *juju.Model {
 		stem = t.Name()
 	}
 	name := modelName(stem)
-	addOpts := opts.AddModel
-	if opts.Kubernetes {
-		if addOpts, err = kubernetesModelOptions(ctx, tg, ctrl, addOpts); err != nil {
-			_ = ctrl.Close()
-			t.Fatalf("jujutest: %v", err)
-		}
+	addOpts, err := opts.addModelOptions(ctx, tg, ctrl)
+	if err != nil {
+		_ = ctrl.Close()
+		t.Fatalf("jujutest: %v", err)
 	}
 	m, err := ctrl.AddModel(ctx, name, addOpts)
 	if err != nil {

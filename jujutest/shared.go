@@ -114,12 +114,10 @@ func (sm *sharedModel) create(t testing.TB) error {
 		t.Logf("jujutest: reusing model %q on controller %q for the package's tests", sm.model.QualifiedName(), tg.controller)
 		return nil
 	}
-	addOpts := sm.opts.AddModel
-	if sm.opts.Kubernetes {
-		if addOpts, err = kubernetesModelOptions(ctx, tg, ctrl, addOpts); err != nil {
-			_ = ctrl.Close()
-			return err
-		}
+	addOpts, err := sm.opts.addModelOptions(ctx, tg, ctrl)
+	if err != nil {
+		_ = ctrl.Close()
+		return err
 	}
 	if sm.model, err = ctrl.AddModel(ctx, modelName(sm.opts.Name), addOpts); err != nil {
 		_ = ctrl.Close()

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gojuju/juju"
+	"github.com/gojuju/juju/internal/realjuju"
 	"github.com/gojuju/juju/jujutest"
 	"github.com/gojuju/juju/status"
 )
@@ -146,5 +147,50 @@ func TestJujutestSharedModel(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	})
+}
+
+// TestJujutestCloudChoice checks that one option (GOJUJU_CLOUD's) picks a
+// Kubernetes or a machine model on a controller with both kinds of cloud:
+// the simulator (Kubernetes cloud added on demand) and a real server
+// started with a Kubernetes cloud.
+func TestJujutestCloudChoice(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		for _, tt := range []struct{ cloud, wantType string }{
+			{"kubernetes", juju.ModelCAAS},
+			{"machine", "iaas"},
+		} {
+			t.Run(tt.cloud, func(t *testing.T) {
+				opts := &jujutest.Options{Cloud: tt.cloud}
+				if b == realBed {
+					srv := realjuju.SharedKubernetes(t)
+					opts.Controller = &juju.Config{Controller: realjuju.ControllerName, JujuData: srv.JujuData}
+					opts.DestroyNoWait = true
+				}
+				m := jujutest.NewModel(t, opts)
+				if m.Type() != tt.wantType {
+					t.Errorf("model type %q, want %q", m.Type(), tt.wantType)
+				}
+				// The model list, not ModelInfo: the real server's
+				// ModelInfo of a Kubernetes model fails listing its
+				// secret backends.
+				models, err := m.Controller().Models(testCtx(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var info juju.ModelSummary
+				for _, s := range models {
+					if s.UUID == m.UUID() {
+						info = s
+					}
+				}
+				if tt.cloud == "kubernetes" && b == realBed && info.Cloud != realjuju.KubernetesCloud {
+					t.Errorf("model on cloud %q, want %q", info.Cloud, realjuju.KubernetesCloud)
+				}
+				if tt.cloud == "machine" && info.Cloud != "dummy" {
+					t.Errorf("model on cloud %q, want dummy", info.Cloud)
+				}
+			})
+		}
 	})
 }
