@@ -114,6 +114,7 @@
 //	GrantController, RevokeController  reading the user: the access the change leaves
 //	GrantModel, RevokeModel            reading the models: the user has the access the
 //	                                   change leaves
+//	AddSpace                           reading the spaces: the space exists
 //	SetPassword, DisableUser,          sending it again: they set state to the values
 //	EnableUser                         given
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the

@@ -108,7 +108,10 @@
 //
 // Controller: storage import (Storage.Import), storage providers other
 // than rootfs, tmpfs and loop (kubernetes on a Kubernetes model), spaces
-// and subnets beyond a single space, the offering side of a relation with a
+// (the simulated clouds are the dummy provider, which has none: every
+// Spaces call answers "spaces not supported", as on the real test bed),
+// subnets, adding clouds and credentials (each user has one credential
+// "default" per cloud), the offering side of a relation with a
 // consumer on another controller (its connections and relation; the
 // consuming side works: a Server consumes another Server's offers with
 // the consume details the other one gives), the macaroons of offers
@@ -127,7 +130,7 @@
 // secret backends other
 // than the built-in one. A method of the real schema that the simulator
 // does not implement answers with code "not supported" and a message
-// naming facade, version and method, e.g. "Spaces.CreateSpaces (facade
-// version 6) is not simulated by jujusim"; internal/core/unimplemented_gen.go
+// naming facade, version and method, e.g. "Subnets.AllZones (facade
+// version 5) is not simulated by jujusim"; internal/core/unimplemented_gen.go
 // lists them.
 package jujusim

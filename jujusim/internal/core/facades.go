@@ -26,6 +26,7 @@ type notifyWatcherFacade struct{}
 type pingerFacade struct{ unimplementedPinger }
 type resourcesFacade struct{}
 type secretBackendsFacade struct{}
+type spacesFacade struct{}
 type sshClientFacade struct{ unimplementedSSHClient }
 type secretsFacade struct{}
 type storageFacade struct{}
@@ -59,7 +60,7 @@ var served = &facadeServers{
 	SSHClient:         sshClientFacade{},
 	SecretBackends:    secretBackendsFacade{},
 	Secrets:           secretsFacade{},
-	Spaces:            unimplementedSpaces{},
+	Spaces:            spacesFacade{},
 	Storage:           storageFacade{},
 	StringsWatcher:    stringsWatcherFacade{},
 	Subnets:           unimplementedSubnets{},

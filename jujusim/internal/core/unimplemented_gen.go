@@ -240,10 +240,6 @@ func (unimplementedCloud) Credential(cx *callCtx, _ facades.Entities) (facades.C
 	return facades.CloudCredentialResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedCloud) CredentialContents(cx *callCtx, _ facades.CloudCredentialArgs) (facades.CredentialContentResults, error) {
-	return facades.CredentialContentResults{}, errUnimplemented(cx)
-}
-
 func (unimplementedCloud) InstanceTypes(cx *callCtx, _ facades.CloudInstanceTypesConstraints) (facades.InstanceTypesResults, error) {
 	return facades.InstanceTypesResults{}, errUnimplemented(cx)
 }
@@ -274,46 +270,6 @@ func (unimplementedCloud) UpdateCloud(cx *callCtx, _ facades.UpdateCloudArgs) (f
 
 func (unimplementedCloud) UpdateCredentialsCheckModels(cx *callCtx, _ facades.UpdateCredentialArgs) (facades.UpdateCredentialResults, error) {
 	return facades.UpdateCredentialResults{}, errUnimplemented(cx)
-}
-
-// unimplementedSpaces answers the Spaces methods spacesFacade does not
-// implement with a "not supported" error naming the call.
-type unimplementedSpaces struct{}
-
-func (unimplementedSpaces) CreateSpaces(cx *callCtx, _ facades.CreateSpacesParams) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) ListSpaces(cx *callCtx) (facades.ListSpacesResults, error) {
-	return facades.ListSpacesResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) ListSpacesJuju36(cx *callCtx) (facades.ListSpacesResultsJuju36, error) {
-	return facades.ListSpacesResultsJuju36{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) MoveSubnets(cx *callCtx, _ facades.MoveSubnetsParams) (facades.MoveSubnetsResults, error) {
-	return facades.MoveSubnetsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) ReloadSpaces(cx *callCtx) error {
-	return errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) RemoveSpace(cx *callCtx, _ facades.RemoveSpaceParams) (facades.RemoveSpaceResults, error) {
-	return facades.RemoveSpaceResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) RenameSpace(cx *callCtx, _ facades.RenameSpacesParams) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) ShowSpace(cx *callCtx, _ facades.Entities) (facades.ShowSpaceResults, error) {
-	return facades.ShowSpaceResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSpaces) ShowSpaceJuju36(cx *callCtx, _ facades.Entities) (facades.ShowSpaceResultsJuju36, error) {
-	return facades.ShowSpaceResultsJuju36{}, errUnimplemented(cx)
 }
 
 // unimplementedSubnets answers the Subnets methods subnetsFacade does not
@@ -436,7 +392,6 @@ var unimplementedMethods = []string{
 	"Cloud.CheckCredentialsModels",
 	"Cloud.CloudInfo",
 	"Cloud.Credential",
-	"Cloud.CredentialContents",
 	"Cloud.InstanceTypes",
 	"Cloud.ListCloudInfo",
 	"Cloud.ModelConfigSchema",
@@ -445,15 +400,6 @@ var unimplementedMethods = []string{
 	"Cloud.RevokeCredentialsCheckModels",
 	"Cloud.UpdateCloud",
 	"Cloud.UpdateCredentialsCheckModels",
-	"Spaces.CreateSpaces",
-	"Spaces.ListSpaces",
-	"Spaces.ListSpacesJuju36",
-	"Spaces.MoveSubnets",
-	"Spaces.ReloadSpaces",
-	"Spaces.RemoveSpace",
-	"Spaces.RenameSpace",
-	"Spaces.ShowSpace",
-	"Spaces.ShowSpaceJuju36",
 	"Subnets.AllZones",
 	"Subnets.ListSubnets",
 	"Subnets.ListSubnetsJuju36",
