@@ -305,13 +305,17 @@ func (m *Model) deployBundle(ctx context.Context, path string, data []byte, dir 
 	}
 	changes := bundle.Changes(b, ms, localBaseFunc(locals))
 	res := &BundleResult{Changes: make([]BundleChange, len(changes))}
+	predicted := map[string]string{}
 	for i, c := range changes {
-		res.Changes[i] = BundleChange(c)
+		res.Changes[i] = BundleChange{ID: c.ID, Method: c.Method, Args: c.Args, Requires: c.Requires, Description: c.Description}
+		if c.Unit != "" {
+			predicted[c.ID] = c.Unit
+		}
 	}
 	if opts.DryRun {
 		return res, nil
 	}
-	x := &bundleExec{m: m, b: b, locals: locals, machines: map[string]string{}, units: map[string]string{}}
+	x := &bundleExec{m: m, b: b, locals: locals, machines: map[string]string{}, units: map[string]string{}, predicted: predicted}
 	var applied []BundleChange
 	for _, c := range res.Changes {
 		if err := x.apply(ctx, c); err != nil {
@@ -331,6 +335,9 @@ type bundleExec struct {
 	machines map[string]string // addMachines ID -> machine
 	units    map[string]string // addUnit ID -> unit
 	deployed map[string]string // deploy ID -> application
+	// predicted maps addUnit IDs to the unit each should make, which
+	// resolves a lost AddUnits reply by reading the model.
+	predicted map[string]string
 }
 
 // appOf resolves "$deploy-N" (or a plain name) to an application name.
@@ -417,6 +424,15 @@ func (x *bundleExec) apply(ctx context.Context, c BundleChange) error {
 			o.To = []string{mach}
 		}
 		units, err := m.Application(app).AddUnits(ctx, 1, o)
+		if err != nil && errors.Is(err, ErrOutcomeUnknown) && x.predicted[c.ID] != "" {
+			// The reply was lost: the unit the change makes is known, so
+			// the model says whether it was made.
+			if st, serr := m.fetchStatus(ctx, nil); serr == nil {
+				if a := st.Applications[app]; a != nil && a.Units[x.predicted[c.ID]] != nil {
+					units, err = []string{x.predicted[c.ID]}, nil
+				}
+			}
+		}
 		if err != nil {
 			return err
 		}

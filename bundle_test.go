@@ -335,3 +335,66 @@ func TestBundleChangesFromController(t *testing.T) {
 		})
 	}
 }
+
+// A lost reply in the middle of a bundle: a deployment's, a relation's
+// and a unit's are resolved by reading the model (each made once, the
+// deployment goes on).
+func TestDeployBundleLostReplies(t *testing.T) {
+	for _, method := range []string{"Deploy", "AddRelation", "AddUnits"} {
+		t.Run(method, func(t *testing.T) {
+			srv := startSim(t, simVersions[0])
+			c := connectSim(t, srv)
+			m := defaultModel(t, c)
+			ctx := testCtx(t)
+			facade := "Application"
+			if method == "AddMachines" {
+				facade = "MachineManager"
+			}
+			sent := dropReplyOf(c, srv, facade, method)
+			res, err := m.DeployBundle(ctx, bundleDir(t, testBundle, nil), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sent.Load() == 0 {
+				t.Fatalf("%s never sent", method)
+			}
+			if len(res.Applied) != len(res.Changes) {
+				t.Errorf("applied %d of %d", len(res.Applied), len(res.Changes))
+			}
+			st, err := m.Status(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.Applications["db"].Units) != 2 || len(st.Applications["web"].Units) != 1 || len(st.Relations) != 1 || len(st.Machines) != 3 {
+				t.Errorf("after the lost reply: db %d units, web %d, %d relations, %d machines",
+					len(st.Applications["db"].Units), len(st.Applications["web"].Units), len(st.Relations), len(st.Machines))
+			}
+		})
+	}
+}
+
+// A lost AddMachines reply cannot be resolved (which machine is the
+// bundle's is not in the model): the error says exactly what was applied
+// and which change is unknown, and nothing after it was attempted.
+func TestDeployBundleUnknownOutcome(t *testing.T) {
+	srv := startSim(t, simVersions[0])
+	c := connectSim(t, srv)
+	m := defaultModel(t, c)
+	ctx := testCtx(t)
+	dropReplyOf(c, srv, "MachineManager", "AddMachines")
+	_, err := m.DeployBundle(ctx, bundleDir(t, testBundle, nil), nil)
+	var de *BundleDeployError
+	if !errors.As(err, &de) || !de.Unknown || de.Failed.ID != "addMachines-5" || len(de.Applied) != 5 {
+		t.Fatalf("err %v", err)
+	}
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		t.Errorf("err %v does not match ErrOutcomeUnknown", err)
+	}
+	st, err := m.Status(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Relations) != 0 || len(st.Applications["db"].Units) != 0 {
+		t.Errorf("changes after the unknown one were made: %d relations, %d units", len(st.Relations), len(st.Applications["db"].Units))
+	}
+}

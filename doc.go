@@ -126,6 +126,12 @@
 //	EnqueueActions, Exec, Refresh,     (state cannot tell the change from another
 //	AddModel, DestroyModel, AddUser,   one like it, or the secret key it made)
 //	ResetPassword, AddStorage, Call
+//	DeployBundle                       each change as its operation above; an addUnit
+//	                                   change by reading status: the unit it makes
+//	                                   (numbered on from the application's) exists.
+//	                                   An unresolved change stops the deployment with
+//	                                   a *BundleDeployError: Applied lists what was
+//	                                   made, Failed the change whose outcome is unknown
 //
 // The layers below are package rpc (the websocket JSON-RPC connection),
 // package jujudata (the juju CLI's local store) and the facade clients

@@ -117,7 +117,10 @@
 // the consume details the other one gives), the macaroons of offers
 // (any consume macaroon is accepted), resource downloads by units and
 // Charmhub resource content (resources are stored and listed: uploads,
-// OCI images, revisions), bundles, backups, HighAvailability,
+// OCI images, revisions), bundle URLs (Bundle.GetChangesMapArgs
+// computes the change list of a bundle's YAML as the controller does; GetChanges,
+// the 3.6-only older form, is not served; ExportBundle answers "not implemented"
+// on 4.0 as the real server does and exports on 3.6), backups, HighAvailability,
 // importing SSH keys from Launchpad or GitHub, SFTP and port forwarding
 // other than to machines' port 22 through the jump host (SSH, scp and
 // KeyManager are served: see SSHAddr), Annotations, Block, model migration, upgrades, external

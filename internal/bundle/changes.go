@@ -15,6 +15,10 @@ type Change struct {
 	Args        map[string]any
 	Requires    []string
 	Description string
+	// Unit is the name an addUnit change's unit gets ("db/1") where the
+	// model's unit numbering is known (units are numbered on from the
+	// application's count).
+	Unit string
 }
 
 // ModelApp is an application already in the model.
@@ -275,7 +279,8 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 			}
 			sort.Strings(req)
 			uid := "addUnit-" + strconv.Itoa(uidNum)
-			out = append(out, Change{ID: uid, Method: "addUnit", Args: args, Requires: req, Description: fmt.Sprintf("add unit %s/%d to %s", n, i, where)})
+			unit := fmt.Sprintf("%s/%d", n, i)
+			out = append(out, Change{ID: uid, Method: "addUnit", Args: args, Requires: req, Description: "add unit " + unit + " to " + where, Unit: unit})
 			unitIDs[n] = append(unitIDs[n], uid)
 			unitMachine[n] = append(unitMachine[n], where)
 		}

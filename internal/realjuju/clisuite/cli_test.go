@@ -160,6 +160,8 @@ func TestCLI(t *testing.T) {
 	vars["db_charm"] = charmArchive(t, charms, "suite-db")
 	vars["app_charm"] = charmArchive(t, charms, "suite-app")
 	vars["logs_charm"] = charmArchive(t, charms, "suite-logs")
+	vars["bundle"] = writeFile(t, charms, "bundle.yaml", cliBundle)
+	vars["bundle_bad"] = writeFile(t, charms, "bad.yaml", strings.Replace(cliBundle, "web:db", "web:nosuch", 1))
 	vars["ssh_key"], vars["ssh_fingerprint"] = sshKey(t, "suite@clisuite")
 	vars["tmp"] = t.TempDir()
 	got := &outputs{by: map[int]map[string]string{}}
@@ -284,4 +286,34 @@ func sshKey(t *testing.T, comment string) (line, fingerprint string) {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + comment, ssh.FingerprintSHA256(k)
+}
+
+// cliBundle is the bundle the bundle steps deploy, next to the charm
+// archives.
+const cliBundle = `default-base: ubuntu@22.04
+applications:
+  db:
+    charm: ./suite-db.charm
+    num_units: 2
+    to: ["0"]
+    options:
+      greeting: hola
+    expose: true
+  web:
+    charm: ./suite-app.charm
+    num_units: 1
+machines:
+  "0": {}
+relations:
+- [web:db, db:db]
+`
+
+// writeFile writes a file into dir and returns its path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

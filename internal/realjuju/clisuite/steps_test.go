@@ -189,6 +189,23 @@ var table = []step{
 	{args: []string{"remove-storage", "-m", "{model}", "{logs2}", "--force"}, only: real40, exit: 1, out: []string{"storage instance still attached"}},
 	{args: []string{"status", "-m", "{model}", "--storage"}, out: []string{"Storage Unit", "Storage ID", "Mountpoint", "{logs2}"}},
 
+	// Bundles, in a model of their own: local charms beside the bundle,
+	// options, a relation, a machine and placement, expose.
+	{args: []string{"add-model", "{model}-bun"}, out: []string{"Added '{model}-bun' model"}},
+	{args: []string{"deploy", "-m", "{model}-bun", "{bundle}", "--dry-run"}, compare: true,
+		out: []string{"Changes to deploy bundle:", "suite-db.charm for base ubuntu@22.04/stable", "- deploy application db on ubuntu@22.04/stable",
+			"- expose all endpoints of db and allow access from CIDRs 0.0.0.0/0 and ::/0", "- add new machine 0", "- add relation web:db - db:db",
+			"- add unit db/0 to new machine 0", "- add unit db/1 to new machine 1", "- add unit web/0 to new machine 2"}},
+	{args: []string{"deploy", "-m", "{model}-bun", "{bundle}"}, compare: true, out: []string{"Executing changes:", "Deploy of bundle completed."}},
+	{args: []string{"status", "-m", "{model}-bun"}, out: []string{"db", "web", "suite-db", "suite-app"}},
+	{args: []string{"config", "-m", "{model}-bun", "db", "greeting"}, out: []string{"hola"}, compare: true},
+	{args: []string{"deploy", "-m", "{model}-bun", "{bundle}", "--dry-run"}, compare: true, out: []string{"Changes to deploy bundle:"}},
+	{args: []string{"diff-bundle", "-m", "{model}-bun", "{bundle}"}, compare: true},
+	{args: []string{"diff-bundle", "-m", "{model}-bun", "{bundle_bad}"}, out: []string{"bundle-additions:", "web:nosuch"}, compare: true},
+	{args: []string{"export-bundle", "-m", "{model}-bun"}, only: sim40 | real40, exit: 1, out: []string{"Juju 4.0 doesn't support exporting bundles (not implemented)"}, compare: true},
+	{args: []string{"export-bundle", "-m", "{model}-bun"}, only: sim36, out: []string{"applications:", "db:", "web:", "num_units: 2"}},
+	{args: []string{"destroy-model", "{model}-bun", "--no-prompt"}, hangs: real40, out: []string{"Destroying model"}},
+
 	// Removals: accepted; without agents they never complete.
 	{args: []string{"remove-application", "-m", "{model}", "web", "--no-prompt"}, out: []string{"will remove application web"}, compare: true},
 	{args: []string{"destroy-model", "{model}", "--no-prompt", "--destroy-storage"}, hangs: real40, out: []string{"Destroying model"}},

@@ -125,3 +125,13 @@ func (bundleFacade) ExportBundleJuju36(cx *callCtx, a facades.ExportBundleParams
 	}
 	return facades.StringResult{Result: strings.TrimSpace(string(out)) + "\n"}, nil
 }
+
+// Sequences answers as the real 4.0.15 server does for every model the
+// recorded flows show (before and after a bundle deployment): no
+// sequences. The juju CLI reads them when it deploys or diffs a bundle.
+func (modelConfigFacade) Sequences(cx *callCtx) (facades.ModelSequencesResult, error) {
+	if err := cx.check("read"); err != nil {
+		return facades.ModelSequencesResult{}, err
+	}
+	return facades.ModelSequencesResult{}, nil
+}
