@@ -398,3 +398,76 @@ func TestDeployBundleUnknownOutcome(t *testing.T) {
 		t.Errorf("changes after the unknown one were made: %d relations, %d units", len(st.Relations), len(st.Applications["db"].Units))
 	}
 }
+
+// A Charmhub bundle: channels, a pinned revision, a machine with a
+// container on it, placement beside another application's unit, trust
+// and constraints.
+func TestDeployBundleCharmhub(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, _, m := simModel(t, v)
+			ctx := testCtx(t)
+			data := []byte(`default-base: ubuntu@22.04
+applications:
+  pg:
+    charm: mysql
+    channel: 8.0/stable
+    revision: 313
+    num_units: 2
+    to: ["0", "lxd:0"]
+    constraints: mem=2G
+    trust: true
+  wp:
+    charm: wordpress
+    num_units: 1
+    to: ["pg/0"]
+machines:
+  "0":
+    constraints: cores=2
+relations:
+- [wp:db, pg:mysql]
+`)
+			res, err := m.DeployBundleData(ctx, data, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				"upload charm mysql from charm-hub for base ubuntu@22.04/stable with channel 8.0/stable",
+				"deploy application pg on ubuntu@22.04/stable with 8.0/stable",
+				"upload charm wordpress from charm-hub for base ubuntu@22.04/stable",
+				"deploy application wp on ubuntu@22.04/stable",
+				"add new machine 0",
+				"add relation wp:db - pg:mysql",
+				"add unit pg/0 to new machine 0",
+				"add lxd container on new machine 0",
+				"add unit pg/1 to new lxd container on new machine 0",
+				"add unit wp/0 to new machine 0",
+			}
+			if diff := cmp.Diff(want, descriptions(res.Changes)); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			st, err := m.Status(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pg, wp := st.Applications["pg"], st.Applications["wp"]
+			if pg == nil || wp == nil || len(pg.Units) != 2 || len(wp.Units) != 1 {
+				t.Fatalf("status %+v", st.Applications)
+			}
+			if pg.CharmChannel != "8.0/stable" || pg.CharmRev != 313 {
+				t.Errorf("pg channel %q", pg.CharmChannel)
+			}
+			if pg.Units["pg/0"].Machine != "0" || pg.Units["pg/1"].Machine != "0/lxd/0" || wp.Units["wp/0"].Machine != "0" {
+				t.Errorf("machines: pg/0 %s pg/1 %s wp/0 %s", pg.Units["pg/0"].Machine, pg.Units["pg/1"].Machine, wp.Units["wp/0"].Machine)
+			}
+			cons, err := m.Application("pg").Constraints(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(cons.String(), "mem=2048M") && !strings.Contains(cons.String(), "mem=2G") {
+				t.Errorf("pg constraints %s", cons)
+			}
+		})
+	}
+}
