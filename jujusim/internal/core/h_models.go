@@ -528,6 +528,11 @@ func (modelManagerFacade) ModifyModelAccess(cx *callCtx, a facades.ModifyModelAc
 		switch ch.Action {
 		case "grant":
 			if accessRank[m.access[u.name]] >= accessRank[ch.Access] {
+				if cx.is4() {
+					// Juju 4.0 sends it without a code (the CLI prints it
+					// as an error; 3.6's code makes it a warning).
+					return newErr("", "user %q already has %q access or greater", u.name, ch.Access)
+				}
 				return errAlreadyExists("user already has %q access or greater", ch.Access)
 			}
 			m.access[u.name] = ch.Access
