@@ -164,10 +164,6 @@ func (unimplementedModelConfig) SLALevel(cx *callCtx) (facades.StringResult, err
 	return facades.StringResult{}, errUnimplemented(cx)
 }
 
-func (unimplementedModelConfig) Sequences(cx *callCtx) (facades.ModelSequencesResult, error) {
-	return facades.ModelSequencesResult{}, errUnimplemented(cx)
-}
-
 func (unimplementedModelConfig) SetSLALevel(cx *callCtx, _ facades.ModelSLA) error {
 	return errUnimplemented(cx)
 }
@@ -376,7 +372,6 @@ var unimplementedMethods = []string{
 	"Controller.WatchCloudSpecsChanges",
 	"Controller.WatchModelSummaries",
 	"ModelConfig.SLALevel",
-	"ModelConfig.Sequences",
 	"ModelConfig.SetSLALevel",
 	"MachineManager.GetUpgradeSeriesMessages",
 	"MachineManager.InstanceTypes",
