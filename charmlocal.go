@@ -222,7 +222,9 @@ func parseCharmArchive(p string, data []byte) (*localCharm, error) {
 
 // zipCharmDir zips a charm directory the way charm archives are laid out,
 // leaving out version control directories and built archives. File modes
-// (the executable bit of hooks) are kept.
+// (the executable bit of hooks) are kept. A directory whose metadata is in
+// a unified charmcraft.yaml gets the metadata.yaml, config.yaml,
+// actions.yaml and manifest.yaml charmcraft pack would write.
 func zipCharmDir(dir string) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -275,6 +277,9 @@ func zipCharmDir(dir string) ([]byte, error) {
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := addCharmcraftFiles(zw, dir); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {

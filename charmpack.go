@@ -13,7 +13,10 @@ import (
 // Packing is zipping: the directory's files with their modes (the
 // executable bit of hooks and dispatch), without version-control
 // directories, .tox, .venv, build, __pycache__, symlinks and .charm files.
-// Nothing is built: a charm whose source needs a build step (Python
+// A charm whose metadata is in a unified charmcraft.yaml (with its name,
+// and no metadata.yaml) gets the metadata.yaml, config.yaml, actions.yaml
+// and manifest.yaml (bases from base and platforms, or bases) that
+// charmcraft pack would generate from it. Nothing is built: a charm whose source needs a build step (Python
 // dependencies installed into venv/, a compiled binary) must have been
 // built into dir first, as charmcraft would. A directory that is not a
 // deployable charm (no metadata.yaml, no name, no hooks or dispatch) is

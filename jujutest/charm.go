@@ -18,7 +18,8 @@ import (
 // archive's path, for a test that deploys it several times or inspects it.
 // It fails the test with t.Fatal when dir is not a deployable charm.
 //
-// Packing zips the directory as it is: a charm whose source needs a build
+// Packing zips the directory as it is, with the metadata files charmcraft
+// generates from a unified charmcraft.yaml: a charm whose source needs a build
 // step (charmcraft pack installing Python dependencies) must be built
 // first; its built directory, or the .charm charmcraft made, is deployed
 // the same way.

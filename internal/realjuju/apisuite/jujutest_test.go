@@ -194,3 +194,39 @@ func TestJujutestCloudChoice(t *testing.T) {
 		}
 	})
 }
+
+// TestJujutestCharmcraftYAML deploys a charm source directory whose
+// metadata is in a unified charmcraft.yaml (packed with the files
+// charmcraft would generate) and checks that the controller read them:
+// its config options, its endpoint, its base.
+func TestJujutestCharmcraftYAML(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		m := b.newModel(t)
+		ctx := testCtx(t)
+		p := jujutest.PackCharm(t, charmDir(t, "suite-cc"))
+		app, err := m.Deploy(ctx, p, &juju.DeployOptions{Config: map[string]any{"port": 9000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := app.Config(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := cfg["port"].Value; v != 9000 && v != int64(9000) && v != float64(9000) {
+			t.Errorf("port = %#v, want 9000", v)
+		}
+		if _, err := m.Deploy(ctx, charmDir(t, "suite-db"), &juju.DeployOptions{Name: "db"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Integrate(ctx, "suite-cc:db", "db:db", nil); err != nil {
+			t.Fatalf("integrate on the endpoint from charmcraft.yaml: %v", err)
+		}
+		st, err := m.Status(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := st.Applications["suite-cc"]; a == nil || a.Base.String() != "ubuntu@22.04" {
+			t.Errorf("suite-cc in status: %+v", a)
+		}
+	})
+}
