@@ -29,6 +29,7 @@ type scriptStep struct {
 	at     time.Duration
 	mutate func(s *Status)
 	err    error
+	delay  time.Duration // how long the fetch takes
 }
 
 // script is a PollingSourceConfig.Fetch that serves the steps in
@@ -48,6 +49,7 @@ func (sc *script) fetch(_ context.Context, patterns []string) (*Status, error) {
 	sc.calls++
 	sc.pattern = append(sc.pattern, patterns)
 	step := sc.steps[i]
+	time.Sleep(step.delay)
 	if step.err != nil {
 		return nil, step.err
 	}
@@ -976,15 +978,23 @@ func TestGuardEstimateShared(t *testing.T) {
 // the model settled).
 func TestWaitBackoffEndsBeforeDeadline(t *testing.T) {
 	t.Parallel()
+	// Three failed fetches of 500ms each, with back-offs of 200ms and
+	// 400ms between them, end at 2.1s; the next back-off (800ms) would
+	// sleep past the 2.8s deadline, so a wait that slept it out would
+	// time out although the model has settled. The back-off is cut so
+	// that the last attempt starts one fetch's duration before the
+	// deadline (at 2.3s), which leaves the fast settled fetch 500ms of
+	// slack on a loaded machine (the test used to leave it microseconds).
 	broken := fmt.Errorf("cannot call Client.FullStatus: %w", rpc.ErrBroken)
-	sc := &script{t: t, steps: []scriptStep{{err: broken}, {err: broken}, {err: broken}, {err: broken}, {at: 60 * time.Second}}}
+	slow := 500 * time.Millisecond
+	sc := &script{t: t, steps: []scriptStep{{err: broken, delay: slow}, {err: broken, delay: slow}, {err: broken, delay: slow}, {at: 60 * time.Second}}}
 	src, err := NewPollingSource(PollingSourceConfig{Fetch: sc.fetch, Interval: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
 	w := &Waiter{Source: src}
-	if _, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Timeout: 1500 * time.Millisecond}); err != nil {
+	if _, err := w.WaitForIdle(context.Background(), &WaitForIdleOptions{Timeout: 2800 * time.Millisecond}); err != nil {
 		t.Fatalf("WaitForIdle: %v (after %d fetches)", err, sc.fetches())
 	}
 }
