@@ -334,7 +334,7 @@ type bundleExec struct {
 	locals   map[string]*localCharm
 	machines map[string]string // addMachines ID -> machine
 	units    map[string]string // addUnit ID -> unit
-	deployed map[string]string // deploy ID -> application
+	deployed map[string]string // deploy or consumeOffer ID -> application or SAAS
 	// predicted maps addUnit IDs to the unit each should make, which
 	// resolves a lost AddUnits reply by reading the model.
 	predicted map[string]string
@@ -441,12 +441,56 @@ func (x *bundleExec) apply(ctx context.Context, c BundleChange) error {
 		}
 		return nil
 	case "expose":
-		return m.Application(x.appOf(c.Args["application"].(string), nil)).Expose(ctx, nil)
+		app := m.Application(x.appOf(c.Args["application"].(string), nil))
+		eps, _ := c.Args["exposed-endpoints"].(map[string]bundle.ExposedEndpoint)
+		if len(eps) == 0 {
+			return app.Expose(ctx, nil)
+		}
+		for _, ep := range sortedKeys(eps) {
+			o := &ExposeOptions{Spaces: eps[ep].Spaces, CIDRs: eps[ep].CIDRs}
+			if ep != "" {
+				o.Endpoints = []string{ep}
+			}
+			if err := app.Expose(ctx, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "setAnnotations":
+		app := x.appOf(c.Args["id"].(string), nil)
+		ann, _ := c.Args["annotations"].(map[string]string)
+		conn, err := m.conn(ctx)
+		if err != nil {
+			return err
+		}
+		// Setting annotations sets state to the values given: sending
+		// it again after a lost reply is applying it once.
+		res, err := apiclient.NewAnnotationsClient(conn).Set(ctx, facades.AnnotationsSet{Annotations: []facades.EntityAnnotations{{Entity: "application-" + app, Annotations: ann}}})
+		if err != nil {
+			return err
+		}
+		if len(res.Results) > 0 && res.Results[0].Error != nil {
+			return res.Results[0].Error
+		}
+		return nil
+	case "consumeOffer":
+		name, err := m.Consume(ctx, c.Args["url"].(string), &ConsumeOptions{Alias: c.Args["application-name"].(string)})
+		if err != nil {
+			return err
+		}
+		if x.deployed == nil {
+			x.deployed = map[string]string{}
+		}
+		x.deployed[c.ID] = name
+		return nil
 	case "createOffer":
 		app := x.appOf(c.Args["application"].(string), nil)
 		eps, _ := c.Args["endpoints"].([]string)
 		_, err := m.Offer(ctx, app, eps, &OfferOptions{Name: c.Args["offer-name"].(string)})
 		return err
+	case "grantOfferAccess":
+		url := m.QualifiedName() + "." + c.Args["offer"].(string)
+		return m.ctrl.GrantOffer(ctx, c.Args["user"].(string), c.Args["access"].(string), url)
 	}
 	return fmt.Errorf("bundle change %s: unknown method %q", c.ID, c.Method)
 }

@@ -471,3 +471,89 @@ relations:
 		})
 	}
 }
+
+// Offers with an ACL and exposed endpoints (overlay only), annotations,
+// and a SAAS the bundle consumes and relates to.
+func TestDeployBundleOffersAndSAAS(t *testing.T) {
+	_, c, m := simModel(t, simVersions[0])
+	ctx := testCtx(t)
+	if _, err := c.AddUser(ctx, "bob", nil); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte(`applications:
+  db:
+    charm: mysql
+    num_units: 1
+    annotations: {gui-x: "10"}
+---
+applications:
+  db:
+    offers:
+      dbo:
+        endpoints: [database]
+        acl:
+          bob: consume
+    exposed-endpoints:
+      database:
+        expose-to-cidrs: [10.0.0.0/8]
+`)
+	if _, err := m.DeployBundleData(ctx, data, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	offers, err := m.Offers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(offers) != 1 || offers[0].Name != "dbo" {
+		t.Fatalf("offers %+v", offers)
+	}
+	st, err := m.Status(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ee := st.Applications["db"].ExposedEndpoints["database"]; len(ee.ToCIDRs) != 1 || ee.ToCIDRs[0] != "10.0.0.0/8" {
+		t.Errorf("exposed endpoints %+v", st.Applications["db"].ExposedEndpoints)
+	}
+	var ann struct {
+		Results []struct {
+			Annotations map[string]string `json:"annotations"`
+		} `json:"results"`
+	}
+	if err := m.Call(ctx, "Annotations", "Get", "", map[string]any{"entities": []map[string]string{{"tag": "application-db"}}}, &ann); err != nil {
+		t.Fatal(err)
+	}
+	if len(ann.Results) != 1 || ann.Results[0].Annotations["gui-x"] != "10" {
+		t.Errorf("annotations %+v", ann)
+	}
+	// Offers outside an overlay are refused, as the controller does.
+	_, err = m.DeployBundleData(ctx, []byte("applications:\n  x:\n    charm: mysql\n    offers:\n      o:\n        endpoints: [database]\n"), "", nil)
+	var be *BundleError
+	if !errors.As(err, &be) || be.Line != 4 || !errors.Is(err, ErrInvalidBundle) {
+		t.Errorf("offers outside an overlay: %v", err)
+	}
+
+	// Another model consumes the offer as a SAAS and relates to it.
+	cm, err := c.AddModel(ctx, "cmr", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cm.Close() })
+	res, err := cm.DeployBundleData(ctx, []byte("saas:\n  dbo:\n    url: "+m.QualifiedName()+".dbo\napplications:\n  wp:\n    charm: wordpress\n    num_units: 1\nrelations:\n- [wp:database, dbo]\n"), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var methods []string
+	for _, ch := range res.Changes {
+		methods = append(methods, ch.Method)
+	}
+	if diff := cmp.Diff([]string{"addCharm", "deploy", "consumeOffer", "addRelation", "addUnit"}, methods); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	cst, err := cm.Status(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cst.RemoteApplications["dbo"] == nil || len(cst.Relations) != 1 {
+		t.Errorf("SAAS %v, %d relations", cst.RemoteApplications, len(cst.Relations))
+	}
+}

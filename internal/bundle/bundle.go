@@ -93,7 +93,24 @@ type Application struct {
 	Expose      bool
 	Trust       bool
 	Offers      map[string]Offer
-	toLine      int
+	// ExposedEndpoints maps endpoints ("" for all) to the spaces and
+	// CIDRs they are exposed to (overlays only).
+	ExposedEndpoints map[string]ExposedEndpoint
+	Annotations      map[string]string
+	toLine           int
+}
+
+// ExposedEndpoint is where an endpoint is exposed to.
+type ExposedEndpoint struct {
+	Spaces []string `yaml:"expose-to-spaces,omitempty" json:"expose-to-spaces,omitempty"`
+	CIDRs  []string `yaml:"expose-to-cidrs,omitempty" json:"expose-to-cidrs,omitempty"`
+}
+
+// SAAS is an offer the bundle consumes.
+type SAAS struct {
+	Name string
+	URL  string
+	Line int
 }
 
 // Offer is an offer declared under an application.
@@ -125,6 +142,7 @@ type Bundle struct {
 	Applications map[string]*Application
 	Machines     map[string]*Machine
 	Relations    []Relation
+	SAAS         map[string]*SAAS
 }
 
 // AppNames returns the application names in order.
@@ -171,7 +189,7 @@ func Read(src Source, overlays ...Source) (*Bundle, error) {
 	if len(docs) == 0 {
 		return nil, &Error{File: src.File, Kind: ErrSyntax, Msg: "empty bundle"}
 	}
-	b := &Bundle{File: src.File, Dir: src.Dir, Applications: map[string]*Application{}, Machines: map[string]*Machine{}}
+	b := &Bundle{File: src.File, Dir: src.Dir, Applications: map[string]*Application{}, Machines: map[string]*Machine{}, SAAS: map[string]*SAAS{}}
 	if err := b.apply(docs[0], src, false); err != nil {
 		return nil, err
 	}
@@ -301,6 +319,33 @@ func (b *Bundle) apply(doc *yaml.Node, src Source, overlay bool) error {
 				if md.Constraints != "" {
 					m.Constraints = md.Constraints
 				}
+			}
+		case "saas":
+			if isNull(v) {
+				continue
+			}
+			if v.Kind != yaml.MappingNode {
+				return errAt(file, v, ErrSyntax, "saas must be a mapping")
+			}
+			for _, skv := range mapping(v) {
+				name := skv[0].Value
+				if !validApp.MatchString(name) {
+					return errAt(file, skv[0], ErrSyntax, "invalid SAAS name %q", name)
+				}
+				if isNull(skv[1]) && overlay {
+					if _, ok := b.SAAS[name]; !ok {
+						return errAt(file, skv[0], ErrOverlay, "removes SAAS %q, which the bundle does not declare", name)
+					}
+					delete(b.SAAS, name)
+					continue
+				}
+				var sd struct {
+					URL string `yaml:"url"`
+				}
+				if err := skv[1].Decode(&sd); err != nil || sd.URL == "" {
+					return errAt(file, skv[1], ErrSyntax, "SAAS %q needs an offer url", name)
+				}
+				b.SAAS[name] = &SAAS{Name: name, URL: sd.URL, Line: skv[0].Line}
 			}
 		case "relations":
 			if v.Kind != yaml.SequenceNode {
@@ -453,7 +498,23 @@ func (b *Bundle) applyApp(k, v *yaml.Node, src Source, overlay bool) error {
 			if err := fv.Decode(&a.Trust); err != nil {
 				return bad("true or false")
 			}
+		case "annotations":
+			if err := fv.Decode(&a.Annotations); err != nil {
+				return bad("a mapping of strings")
+			}
+		case "exposed-endpoints":
+			if !overlay {
+				return errAt(file, fk, ErrSyntax, "application %q: exposed-endpoints can only appear in an overlay", name)
+			}
+			if err := fv.Decode(&a.ExposedEndpoints); err != nil {
+				return bad("a mapping of endpoints to expose-to-spaces and expose-to-cidrs")
+			}
+		case "devices", "plan", "placement":
+			return errAt(file, fk, ErrSyntax, "application %q: %s is not supported", name, fk.Value)
 		case "offers":
+			if !overlay {
+				return errAt(file, fk, ErrSyntax, "application %q: offers can only appear in an overlay", name)
+			}
 			var offers map[string]struct {
 				Endpoints []string          `yaml:"endpoints"`
 				ACL       map[string]string `yaml:"acl"`
@@ -597,6 +658,9 @@ func (b *Bundle) check() error {
 	for _, r := range b.Relations {
 		for _, ep := range []string{r.A, r.B} {
 			app, e := SplitEndpoint(ep)
+			if _, ok := b.SAAS[app]; ok {
+				continue
+			}
 			if _, ok := b.Applications[app]; !ok {
 				return &Error{File: r.File, Line: r.Line, Kind: ErrUnknownApplication, Msg: fmt.Sprintf("relation %s - %s names application %q, which the bundle does not declare", r.A, r.B, app)}
 			}

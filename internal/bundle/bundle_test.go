@@ -13,7 +13,13 @@ import (
 // argument, the one the real 4.0.15 controller answered for the same
 // bundle (machines, containers, placement, options, channel, expose).
 func TestChangesMatchRealController(t *testing.T) {
-	data, err := os.ReadFile("testdata/getchanges-real-4.0.15.json")
+	for _, f := range []string{"getchanges-real-4.0.15.json", "getchanges-real-4.0.15-saas.json", "getchanges-real-4.0.15-overlay-offers.json"} {
+		t.Run(f, func(t *testing.T) { matchReal(t, "testdata/"+f) })
+	}
+}
+
+func matchReal(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}

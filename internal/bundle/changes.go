@@ -148,13 +148,38 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 			ddesc += " with " + a.Channel
 		}
 		deployID[n] = add("deploy", dargs, ddesc, cid)
-		// The controller lists an application's exposure right after it.
-		if a.Expose {
-			add("expose", map[string]any{"application": "$" + deployID[n]}, "expose all endpoints of "+n+" and allow access from CIDRs 0.0.0.0/0 and ::/0", deployID[n])
+		// The controller lists an application's annotations and exposure
+		// right after it.
+		if len(a.Annotations) > 0 {
+			add("setAnnotations", map[string]any{"annotations": a.Annotations, "entity-type": "application", "id": "$" + deployID[n]}, "set annotations for "+n, deployID[n])
 		}
+		if a.Expose || len(a.ExposedEndpoints) > 0 {
+			eargs := map[string]any{"application": "$" + deployID[n]}
+			desc := "expose all endpoints of " + n + " and allow access from CIDRs 0.0.0.0/0 and ::/0"
+			if len(a.ExposedEndpoints) > 0 {
+				eargs["exposed-endpoints"] = a.ExposedEndpoints
+				desc = "expose endpoints of " + n
+			}
+			add("expose", eargs, desc, deployID[n])
+		}
+	}
+	saasNames := make([]string, 0, len(b.SAAS))
+	for sn := range b.SAAS {
+		saasNames = append(saasNames, sn)
+	}
+	sort.Strings(saasNames)
+	saasID := map[string]string{}
+	for _, sn := range saasNames {
+		if _, ok := st.Applications[sn]; ok {
+			continue
+		}
+		saasID[sn] = add("consumeOffer", map[string]any{"application-name": sn, "url": b.SAAS[sn].URL}, "consume offer "+b.SAAS[sn].URL+" at "+sn)
 	}
 	appRef := func(n string) string {
 		if id, ok := deployID[n]; ok {
+			return "$" + id
+		}
+		if id, ok := saasID[n]; ok {
 			return "$" + id
 		}
 		return n
@@ -191,6 +216,9 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 			if id, ok := deployID[n]; ok {
 				req = append(req, id)
 			}
+			if id, ok := saasID[n]; ok {
+				req = append(req, id)
+			}
 		}
 		ep := func(app, e string) string {
 			if e == "" {
@@ -207,10 +235,9 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 		have := st.Applications[n].Units
 		want := a.NumUnits
 		if want < 0 {
-			want = 1
-			if _, ok := st.Applications[n]; ok {
-				want = have
-			}
+			// No num_units: no units, as the controller computes it
+			// (and an application already deployed keeps its own).
+			want = have
 		}
 		def := ""
 		if localBase != nil {
@@ -305,7 +332,15 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 			if id, ok := deployID[n]; ok {
 				req = append(req, id)
 			}
-			add("createOffer", map[string]any{"application": appRef(n), "endpoints": o.Endpoints, "offer-name": on}, "create offer "+on+" using "+n+":"+strings.Join(o.Endpoints, ","), req...)
+			oid := add("createOffer", map[string]any{"application": n, "endpoints": o.Endpoints, "offer-name": on}, "create offer "+on+" using "+n+":"+strings.Join(o.Endpoints, ","), req...)
+			users := make([]string, 0, len(o.ACL))
+			for u := range o.ACL {
+				users = append(users, u)
+			}
+			sort.Strings(users)
+			for _, u := range users {
+				add("grantOfferAccess", map[string]any{"access": o.ACL[u], "offer": on, "user": u}, "grant "+u+" "+o.ACL[u]+" access to offer "+on, oid)
+			}
 		}
 	}
 	return out

@@ -168,3 +168,67 @@ func TestExportBundle(t *testing.T) {
 		}
 	})
 }
+
+// Offers and exposed endpoints from an overlay, annotations, and a second
+// model consuming the offer as a SAAS the bundle relates to.
+func TestDeployBundleOffersAndSAAS(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		ctx := testCtx(t)
+		m := b.newModel(t)
+		cm := b.newModel(t)
+		p := bundleFile(t, `applications:
+  db:
+    charm: ./suite-db
+    num_units: 1
+    annotations: {gui-x: "10"}
+---
+applications:
+  db:
+    offers:
+      dbo:
+        endpoints: [db]
+    exposed-endpoints:
+      db:
+        expose-to-cidrs: [10.0.0.0/8]
+`)
+		if _, err := m.DeployBundle(ctx, p, nil); err != nil {
+			t.Fatalf("DeployBundle: %v", err)
+		}
+		offers, err := m.Offers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(offers) != 1 || offers[0].Name != "dbo" {
+			t.Errorf("offers %+v", offers)
+		}
+		st, err := m.Status(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ee := st.Applications["db"].ExposedEndpoints["db"]; len(ee.ToCIDRs) != 1 || ee.ToCIDRs[0] != "10.0.0.0/8" {
+			t.Errorf("exposed endpoints %+v", st.Applications["db"].ExposedEndpoints)
+		}
+		var ann struct {
+			Results []struct {
+				Annotations map[string]string `json:"annotations"`
+			} `json:"results"`
+		}
+		if err := m.Call(ctx, "Annotations", "Get", "", map[string]any{"entities": []map[string]string{{"tag": "application-db"}}}, &ann); err != nil {
+			t.Fatal(err)
+		}
+		if len(ann.Results) != 1 || ann.Results[0].Annotations["gui-x"] != "10" {
+			t.Errorf("annotations %+v", ann)
+		}
+		cp := bundleFile(t, "saas:\n  dbo:\n    url: "+m.QualifiedName()+".dbo\napplications:\n  web:\n    charm: ./suite-app\n    num_units: 1\nrelations:\n- [web:db, dbo]\n")
+		if _, err := cm.DeployBundle(ctx, cp, nil); err != nil {
+			t.Fatalf("DeployBundle with a SAAS: %v", err)
+		}
+		cst, err := cm.Status(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cst.RemoteApplications["dbo"] == nil || len(cst.Relations) != 1 {
+			t.Errorf("SAAS %v, %d relations", cst.RemoteApplications, len(cst.Relations))
+		}
+	})
+}

@@ -24,6 +24,10 @@ func (bundleFacade) GetChangesMapArgs(cx *callCtx, a facades.BundleChangesParams
 	b, err := bundle.Read(bundle.Source{Data: []byte(a.YAML), File: "bundle"})
 	if err != nil {
 		var be *bundle.Error
+		if errors.As(err, &be) && errors.Is(err, bundle.ErrSyntax) {
+			// As the real server: YAML it cannot read fails the call.
+			return facades.BundleChangesMapArgsResults{}, newErr("", "cannot read bundle YAML: %s", be.Msg)
+		}
 		if errors.As(err, &be) {
 			return facades.BundleChangesMapArgsResults{Errors: []string{be.Msg}}, nil
 		}
