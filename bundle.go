@@ -129,6 +129,11 @@ func readBundle(path string, data []byte, dir string, overlays []string) (*bundl
 	src := bundle.Source{Data: data, File: path, Dir: dir}
 	if data == nil {
 		b, err := os.ReadFile(path)
+		if err != nil && os.IsNotExist(err) && validCharmName.MatchString(strings.TrimPrefix(path, "ch:")) {
+			// A Charmhub bundle name: the CLI downloads the bundle from
+			// Charmhub itself, which gojuju does not do.
+			return nil, nil, invalid(ErrNotSupported, "bundle", path, "deploying a Charmhub bundle by name is not supported; download it and deploy its bundle.yaml")
+		}
 		if err != nil {
 			return nil, nil, &BundleError{File: path, Kind: ErrInvalidBundle, Msg: "cannot read: " + err.Error()}
 		}
@@ -213,7 +218,15 @@ func localBaseFunc(locals map[string]*localCharm) func(string) string {
 // (applications and relations already there are left alone, only missing
 // units are added) and executes it in order, uploading local charms
 // (paths relative to the bundle's directory). With opts.DryRun it only
-// returns the change list.
+// returns the change list. Applications (local or Charmhub, with channel,
+// revision, base, num_units, to:, options with include-file:// and
+// include-base64:// values, constraints, storage, resources, bindings,
+// expose, trust, annotations), machines, relations, saas and, in
+// overlays, offers and exposed-endpoints are deployed; a bundle without
+// num_units for an application deploys no units of it, as the controller
+// computes it. A Charmhub bundle name (rather than a file) is refused with
+// an error matching ErrNotSupported: the juju CLI downloads such bundles
+// from Charmhub itself.
 //
 // The bundle is checked before anything is sent: YAML that is not a
 // bundle, an unknown application in a relation or placement, a placement

@@ -252,6 +252,19 @@ func TestDeployBundleRefusals(t *testing.T) {
 	}
 }
 
+func TestDeployBundleCharmhubName(t *testing.T) {
+	_, c, m := simModel(t, simVersions[0])
+	r := record(c)
+	_, err := m.DeployBundle(testCtx(t), "kubeflow", nil)
+	if !errors.Is(err, ErrNotSupported) || !errors.Is(err, ErrInvalidInput) || r.count() != 0 {
+		t.Errorf("err %v, %d calls", err, r.count())
+	}
+	_, err = m.DeployBundle(testCtx(t), "./missing.yaml", nil)
+	if !errors.Is(err, ErrInvalidBundle) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
 func TestDeployBundleFailsHalfway(t *testing.T) {
 	_, _, m := simModel(t, simVersions[0])
 	ctx := testCtx(t)
