@@ -22,8 +22,9 @@ Runs the job of a charm integration test from start to end: creates a
 model, deploys mysql and wordpress on a base, integrates them, sets config,
 waits for the model to settle while showing its progress, runs a command on
 a unit, reads a unit's relation data, runs an action and reads its result,
-creates a secret and grants it, removes a unit and waits for it to be gone,
-prints the status and destroys the model.
+creates a secret and grants it, offers an endpoint to other models, removes
+a unit and waits for it to be gone, prints the status and destroys the
+model.
 
 By default it runs against a simulated Juju controller started in-process
 (nothing to install, done in seconds). With --controller it runs against a

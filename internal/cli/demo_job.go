@@ -35,6 +35,9 @@ func (d *demo) job(ctx context.Context) error {
 	if err := d.secret(ctx); err != nil {
 		return err
 	}
+	if err := d.offer(ctx); err != nil {
+		return err
+	}
 	return d.removeUnit(ctx)
 }
 
@@ -114,6 +117,17 @@ func (d *demo) secret(ctx context.Context) error {
 		return err
 	}
 	d.say("Created secret %q (%s) and granted it to wordpress.", demoSecretName, uri)
+	return nil
+}
+
+// offer offers mysql's database endpoint to other models, as a test of
+// cross-model relations does.
+func (d *demo) offer(ctx context.Context) error {
+	o, err := d.model.Offer(ctx, "mysql", []string{"database"}, &juju.OfferOptions{Name: "mysql-db"})
+	if err != nil {
+		return err
+	}
+	d.say("Offered mysql:database to other models as %s.", o.URL)
 	return nil
 }
 

@@ -37,6 +37,8 @@ func checkDemoOutput(t *testing.T, out string, juju4 bool) {
 		"Ran action get-password on mysql/0 (the leader), completed",
 		`Created secret "wordpress-admin" (secret:`,
 		"and granted it to wordpress.",
+		"Offered mysql:database to other models as ",
+		".mysql-db.",
 		"Removed wordpress/1; waiting until it is gone",
 		"Gone after",
 		"Final status:",
