@@ -116,7 +116,8 @@
 //	                                   change leaves
 //	AddSpace                           reading the spaces: the space exists
 //	SetPassword, DisableUser,          sending it again: they set state to the values
-//	EnableUser                         given
+//	EnableUser, SetModelDefaults,      given
+//	UnsetModelDefaults
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once

@@ -48,6 +48,18 @@ var adminTable = []step{
 	{args: []string{"spaces", "-m", "{model}"}, exit: 1, out: []string{"spaces not supported"}, compare: true},
 	{args: []string{"add-space", "-m", "{model}", "myspace"}, exit: 1, out: []string{"spaces not supported"}, compare: true},
 
+	// Model defaults of the cloud.
+	{args: []string{"model-defaults", "apt-mirror=http://mirror.example"}, compare: true},
+	{args: []string{"model-defaults", "apt-mirror"}, out: []string{"http://mirror.example"}, compare: true},
+	{args: []string{"model-defaults", "--region", "dummy-region", "apt-mirror=http://region.example"}, compare: true},
+	{args: []string{"model-defaults", "apt-mirror"}, out: []string{"dummy-region", "http://region.example"}, compare: true},
+	{args: []string{"model-defaults", "--reset", "apt-mirror"}, compare: true},
+	{args: []string{"model-defaults", "--region", "dummy-region", "--reset", "apt-mirror"}, compare: true},
+	{args: []string{"model-defaults", "apt-mirror"}, absent: []string{"mirror.example", "region.example"}, compare: true},
+	// The real server takes even a key models cannot change (with the
+	// CLI's warning); the simulator the same.
+	{args: []string{"model-defaults", "--reset", "uuid"}, compare: true},
+
 	// Controller config.
 	{args: []string{"controller-config", "api-port"}},
 	{args: []string{"controller-config"}, out: []string{"Attribute", "controller-uuid", "api-port"}},

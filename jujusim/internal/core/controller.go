@@ -77,7 +77,8 @@ type Controller struct {
 
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef
-	hubExtra    map[string]hubCharm // Charmhub charms from real metadata (AddHubCharm)
+	defaults    map[string]map[string]any // model defaults by "cloud" or "cloud/region"; see h_defaults.go
+	hubExtra    map[string]hubCharm       // Charmhub charms from real metadata (AddHubCharm)
 
 	macaroons map[string]issuedMacaroon // by id; see macaroons.go
 

@@ -80,18 +80,6 @@ func (unimplementedModelManager) DumpModelsDB(cx *callCtx, _ facades.Entities) (
 	return facades.MapResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedModelManager) ModelDefaultsForClouds(cx *callCtx, _ facades.Entities) (facades.ModelDefaultsResults, error) {
-	return facades.ModelDefaultsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedModelManager) SetModelDefaults(cx *callCtx, _ facades.SetModelDefaults) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedModelManager) UnsetModelDefaults(cx *callCtx, _ facades.UnsetModelDefaults) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
 // unimplementedController answers the Controller methods controllerFacade does not
 // implement with a "not supported" error naming the call.
 type unimplementedController struct{}
@@ -353,9 +341,6 @@ var unimplementedMethods = []string{
 	"ModelManager.ChangeModelCredential",
 	"ModelManager.DumpModels",
 	"ModelManager.DumpModelsDB",
-	"ModelManager.ModelDefaultsForClouds",
-	"ModelManager.SetModelDefaults",
-	"ModelManager.UnsetModelDefaults",
 	"Controller.CloudSpec",
 	"Controller.ConfigSet",
 	"Controller.ControllerAPIInfoForModels",

@@ -1,0 +1,68 @@
+package juju
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestModelDefaults(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, c, _ := simModel(t, v)
+			r := record(c)
+			ctx := testCtx(t)
+
+			d, err := c.ModelDefaults(ctx, "dummy")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, "ModelDefaultsForClouds params", lastParams(t, r, "ModelManager", "ModelDefaultsForClouds"), wave2Request(t, "model-default", "ModelDefaultsForClouds"))
+			if got := d["update-status-hook-interval"]; got.Default != "5m" || got.Controller != nil || got.Regions != nil {
+				t.Errorf("update-status-hook-interval = %+v", got)
+			}
+			if err := c.SetModelDefaults(ctx, "dummy", "", map[string]any{"update-status-hook-interval": "7m"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.SetModelDefaults(ctx, "dummy", "dummy-region", map[string]any{"update-status-hook-interval": "9m"}); err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, "SetModelDefaults params", lastParams(t, r, "ModelManager", "SetModelDefaults"),
+				[]byte(`{"config":[{"cloud-region":"dummy-region","cloud-tag":"cloud-dummy","config":{"update-status-hook-interval":"9m"}}]}`))
+			d, err = c.ModelDefaults(ctx, "dummy")
+			if got := d["update-status-hook-interval"]; err != nil || got.Default != "5m" || got.Controller != "7m" || got.Regions["dummy-region"] != "9m" {
+				t.Errorf("after setting: %+v, %v", got, err)
+			}
+			if err := c.SetModelDefaults(ctx, "dummy", "nowhere", map[string]any{"update-status-hook-interval": "9m"}); err == nil {
+				t.Error("setting defaults of a region the cloud lacks succeeded")
+			}
+			if err := c.SetModelDefaults(ctx, "nosuch", "", map[string]any{"update-status-hook-interval": "9m"}); !errors.Is(err, ErrNotFound) {
+				t.Errorf("setting defaults of a missing cloud: %v, want ErrNotFound", err)
+			}
+			if err := c.UnsetModelDefaults(ctx, "dummy", "", "update-status-hook-interval"); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.UnsetModelDefaults(ctx, "dummy", "dummy-region", "update-status-hook-interval"); err != nil {
+				t.Fatal(err)
+			}
+			d, err = c.ModelDefaults(ctx, "dummy")
+			if got := d["update-status-hook-interval"]; err != nil || got.Controller != nil || got.Regions != nil {
+				t.Errorf("after unsetting: %+v, %v", got, err)
+			}
+
+			expectNothingSent(t, r, func() {
+				for _, k := range []string{""} {
+					if err := c.SetModelDefaults(ctx, "dummy", "", map[string]any{k: "x"}); !errors.Is(err, ErrInvalidConfig) {
+						t.Errorf("setting default %q: %v, want ErrInvalidConfig", k, err)
+					}
+				}
+				if _, err := c.ModelDefaults(ctx, "Bad Cloud"); !errors.Is(err, ErrInvalidName) {
+					t.Errorf("ModelDefaults of a bad cloud name: %v", err)
+				}
+				if err := c.UnsetModelDefaults(ctx, "dummy", ""); !errors.Is(err, ErrInvalidConfig) {
+					t.Errorf("UnsetModelDefaults without keys: %v", err)
+				}
+			})
+		})
+	}
+}

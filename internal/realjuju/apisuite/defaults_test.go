@@ -1,0 +1,46 @@
+package apisuite_test
+
+import (
+	"testing"
+)
+
+// Model defaults of the model's cloud: set for the cloud and a region,
+// read back, unset. (A key no other test reads, as the defaults are the
+// controller's.)
+func TestModelDefaults(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		ctx := testCtx(t)
+		m := b.newModel(t)
+		c := m.Controller()
+		info, err := c.ModelInfo(ctx, m.QualifiedName())
+		if err != nil {
+			t.Fatal(err)
+		}
+		const key = "apt-mirror"
+		if err := c.SetModelDefaults(ctx, info.Cloud, "", map[string]any{key: "http://mirror.example/cloud"}); err != nil {
+			t.Fatalf("SetModelDefaults: %v", err)
+		}
+		t.Cleanup(func() { _ = c.UnsetModelDefaults(testCtx(t), info.Cloud, "", key) })
+		if err := c.SetModelDefaults(ctx, info.Cloud, info.Region, map[string]any{key: "http://mirror.example/region"}); err != nil {
+			t.Fatalf("SetModelDefaults (region): %v", err)
+		}
+		t.Cleanup(func() { _ = c.UnsetModelDefaults(testCtx(t), info.Cloud, info.Region, key) })
+		d, err := c.ModelDefaults(ctx, info.Cloud)
+		if err != nil {
+			t.Fatalf("ModelDefaults: %v", err)
+		}
+		if got := d[key]; got.Controller != "http://mirror.example/cloud" || got.Regions[info.Region] != "http://mirror.example/region" {
+			t.Errorf("%s defaults = %+v", key, got)
+		}
+		if err := c.UnsetModelDefaults(ctx, info.Cloud, "", key); err != nil {
+			t.Fatalf("UnsetModelDefaults: %v", err)
+		}
+		if err := c.UnsetModelDefaults(ctx, info.Cloud, info.Region, key); err != nil {
+			t.Fatalf("UnsetModelDefaults (region): %v", err)
+		}
+		d, err = c.ModelDefaults(ctx, info.Cloud)
+		if got := d[key]; err != nil || got.Controller != nil || len(got.Regions) != 0 {
+			t.Errorf("after unsetting: %+v, %v", got, err)
+		}
+	})
+}

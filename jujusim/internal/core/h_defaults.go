@@ -1,0 +1,127 @@
+package core
+
+import (
+	"sort"
+
+	"github.com/gojuju/juju/internal/facades"
+)
+
+// ---- ModelManager: model defaults per cloud and region ----
+
+// defaultsScope checks a cloud tag and region and returns the key of
+// their defaults ("cloud" or "cloud/region").
+func (c *Controller) defaultsScope(cloudTag, region string) (string, error) {
+	n, ok := parseTag(cloudTag, "cloud")
+	if !ok {
+		return "", errNotValid("%q is not a valid cloud tag", cloudTag)
+	}
+	cl, ok := c.cloud(n)
+	if !ok {
+		return "", errNotFound("cloud %q not found", n)
+	}
+	if region == "" {
+		return n, nil
+	}
+	for _, r := range cl.regions {
+		if r == region {
+			return n + "/" + region, nil
+		}
+	}
+	return "", errNotValid("region %q not found in cloud %q", region, n)
+}
+
+// ModelDefaultsForClouds answers with every model-config key's default,
+// the controller-wide value set for the cloud and the per-region values.
+func (modelManagerFacade) ModelDefaultsForClouds(cx *callCtx, a facades.Entities) (facades.ModelDefaultsResults, error) {
+	c := cx.c
+	out := facades.ModelDefaultsResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ModelDefaultsResult, error) {
+		var r facades.ModelDefaultsResult
+		scope, err := c.defaultsScope(e.Tag, "")
+		if err != nil {
+			return r, err
+		}
+		cl, _ := c.cloud(scope)
+		r.Config = map[string]facades.ModelDefaults{}
+		get := func(k string) facades.ModelDefaults {
+			d, ok := r.Config[k]
+			if !ok {
+				d.Default = modelConfigDefaults[k]
+			}
+			return d
+		}
+		for k := range modelConfigDefaults {
+			r.Config[k] = get(k)
+		}
+		for k, v := range c.defaults[scope] {
+			d := get(k)
+			d.Controller = v
+			r.Config[k] = d
+		}
+		for _, reg := range cl.regions {
+			keys := make([]string, 0, len(c.defaults[scope+"/"+reg]))
+			for k := range c.defaults[scope+"/"+reg] {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				d := get(k)
+				d.Regions = append(d.Regions, facades.RegionDefaults{RegionName: reg, Value: c.defaults[scope+"/"+reg][k]})
+				r.Config[k] = d
+			}
+		}
+		return r, nil
+	})}
+	return out, nil
+}
+
+// SetModelDefaults sets defaults for a cloud (or one of its regions);
+// values of the wrong type are refused as ModelSet refuses them (keys
+// models cannot change are taken, as the real server takes them).
+func (modelManagerFacade) SetModelDefaults(cx *callCtx, a facades.SetModelDefaults) (facades.ErrorResults, error) {
+	c := cx.c
+	if err := cx.needSuperuser(); err != nil {
+		return facades.ErrorResults{}, err
+	}
+	return eachErr(a.Config, func(v facades.ModelDefaultValues) error {
+		scope, err := c.defaultsScope(v.CloudTag, v.CloudRegion)
+		if err != nil {
+			return err
+		}
+		for k, val := range v.Config {
+			if readOnlyConfig[k] {
+				continue // taken as the real 4.0.15 server takes it
+			}
+			if err := checkConfigValue(k, val); err != nil {
+				return err
+			}
+		}
+		if c.defaults == nil {
+			c.defaults = map[string]map[string]any{}
+		}
+		if c.defaults[scope] == nil {
+			c.defaults[scope] = map[string]any{}
+		}
+		for k, val := range v.Config {
+			c.defaults[scope][k] = val
+		}
+		return nil
+	}), nil
+}
+
+// UnsetModelDefaults removes defaults set for a cloud (or region).
+func (modelManagerFacade) UnsetModelDefaults(cx *callCtx, a facades.UnsetModelDefaults) (facades.ErrorResults, error) {
+	c := cx.c
+	if err := cx.needSuperuser(); err != nil {
+		return facades.ErrorResults{}, err
+	}
+	return eachErr(a.Keys, func(u facades.ModelUnsetKeys) error {
+		scope, err := c.defaultsScope(u.CloudTag, u.CloudRegion)
+		if err != nil {
+			return err
+		}
+		for _, k := range u.Keys {
+			delete(c.defaults[scope], k)
+		}
+		return nil
+	}), nil
+}
