@@ -221,7 +221,9 @@ type Options struct {
 	// Model, when set, names an existing model ("name" or
 	// "qualifier/name") to reuse instead of creating one, as
 	// GOJUJU_MODEL does: NewModel connects to it and the cleanup never
-	// destroys it (diagnostics and dumps still happen on failure).
+	// destroys it (diagnostics and dumps still happen on failure). With
+	// GOJUJU_MODEL, every NewModel and SharedModel of the run gets that
+	// one model, so tests that expect models of their own run in turn.
 	// Reused reports whether a model was reused, so that a test can skip
 	// its setup.
 	Model string
