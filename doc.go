@@ -117,7 +117,8 @@
 //	AddSpace                           reading the spaces: the space exists
 //	SetPassword, DisableUser,          sending it again: they set state to the values
 //	EnableUser, SetModelDefaults,      given
-//	UnsetModelDefaults
+//	UnsetModelDefaults,
+//	SetControllerConfig
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once

@@ -62,6 +62,10 @@ var adminTable = []step{
 
 	// Controller config.
 	{args: []string{"controller-config", "api-port"}},
+	{args: []string{"controller-config", "model-logfile-max-backups=4"}, compare: true},
+	{args: []string{"controller-config", "model-logfile-max-backups"}, out: []string{"4"}, compare: true},
+	{args: []string{"controller-config", "api-port=1234"}, exit: 1, out: []string{"invalid or read-only controller config values cannot be updated: [api-port]"}, compare: true},
+	{args: []string{"controller-config", "no-such-key=1"}, exit: 1, out: []string{"[no-such-key]"}, compare: true},
 	{args: []string{"controller-config"}, out: []string{"Attribute", "controller-uuid", "api-port"}},
 }
 

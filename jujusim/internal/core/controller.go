@@ -78,6 +78,7 @@ type Controller struct {
 	backends    map[string]*secretBackend
 	extraClouds []cloudDef
 	defaults    map[string]map[string]any // model defaults by "cloud" or "cloud/region"; see h_defaults.go
+	ctrlConfig  map[string]any            // controller config set with ConfigSet; see h_defaults.go
 	hubExtra    map[string]hubCharm       // Charmhub charms from real metadata (AddHubCharm)
 
 	macaroons map[string]issuedMacaroon // by id; see macaroons.go

@@ -2,6 +2,7 @@ package core
 
 import (
 	"sort"
+	"strconv"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -124,4 +125,76 @@ func (modelManagerFacade) UnsetModelDefaults(cx *callCtx, a facades.UnsetModelDe
 		}
 		return nil
 	}), nil
+}
+
+// ---- Controller: setting controller config ----
+
+// writableControllerConfig are the controller-config keys ConfigSet
+// takes, with the kind of value each takes ("int", "bool", "string").
+var writableControllerConfig = map[string]string{
+	"agent-logfile-max-backups": "int", "agent-logfile-max-size": "string",
+	"audit-log-capture-args": "bool", "audit-log-exclude-methods": "string",
+	"audit-log-max-backups": "int", "audit-log-max-size": "string", "auditing-enabled": "bool",
+	"idle-connection-timeout": "string", "max-agent-state-size": "int", "max-charm-state-size": "int",
+	"max-debug-log-duration": "string", "migration-agent-wait-time": "string",
+	"model-logfile-max-backups": "int", "model-logfile-max-size": "string",
+	"open-telemetry-enabled": "bool", "query-tracing-enabled": "bool", "query-tracing-threshold": "string",
+	"ssh-max-concurrent-connections": "int",
+}
+
+// ConfigSet sets writable controller-config keys; read-only and unknown
+// keys are refused, all of them named, as the real controller refuses
+// them, and nothing is changed.
+func (controllerFacade) ConfigSet(cx *callCtx, a facades.ControllerConfigSet) error {
+	c := cx.c
+	if err := cx.needSuperuser(); err != nil {
+		return err
+	}
+	var bad []string
+	for k := range a.Config {
+		if _, ok := writableControllerConfig[k]; !ok {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return newErr("", "invalid or read-only controller config values cannot be updated: %v", bad)
+	}
+	for k, v := range a.Config {
+		ok := false
+		switch writableControllerConfig[k] {
+		case "int":
+			switch n := v.(type) {
+			case float64:
+				ok = n == float64(int64(n))
+			case string:
+				_, err := strconv.Atoi(n)
+				ok = err == nil
+				if ok {
+					a.Config[k], _ = strconv.Atoi(n)
+				}
+			}
+		case "bool":
+			switch b := v.(type) {
+			case bool:
+				ok = true
+			case string:
+				pb, err := strconv.ParseBool(b)
+				ok = err == nil
+				a.Config[k] = pb
+			}
+		default:
+			_, ok = v.(string)
+		}
+		if !ok {
+			return errNotValid("%s: expected %s, got %T(%v)", k, writableControllerConfig[k], v, v)
+		}
+	}
+	if c.ctrlConfig == nil {
+		c.ctrlConfig = map[string]any{}
+	}
+	for k, v := range a.Config {
+		c.ctrlConfig[k] = v
+	}
+	return nil
 }

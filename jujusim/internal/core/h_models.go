@@ -561,10 +561,14 @@ func (controllerFacade) ControllerVersion(cx *callCtx) (facades.ControllerVersio
 
 func (controllerFacade) ControllerConfig(cx *callCtx) (facades.ControllerConfigResult, error) {
 	c := cx.c
-	return facades.ControllerConfigResult{Config: map[string]any{
+	cfg := map[string]any{
 		"controller-uuid": c.uuid, "controller-name": c.name, "api-port": 17070, "state-port": 37017,
 		"audit-log-enabled": true, "agent-logfile-max-backups": 2, "max-debug-log-duration": "24h0m0s",
-	}}, nil
+	}
+	for k, v := range c.ctrlConfig {
+		cfg[k] = v
+	}
+	return facades.ControllerConfigResult{Config: cfg}, nil
 }
 
 func (controllerFacade) AllModels(cx *callCtx) (facades.UserModelList, error) {

@@ -88,10 +88,6 @@ func (unimplementedController) CloudSpec(cx *callCtx, _ facades.Entities) (facad
 	return facades.CloudSpecResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedController) ConfigSet(cx *callCtx, _ facades.ControllerConfigSet) error {
-	return errUnimplemented(cx)
-}
-
 func (unimplementedController) ControllerAPIInfoForModels(cx *callCtx, _ facades.Entities) (facades.ControllerAPIInfoResults, error) {
 	return facades.ControllerAPIInfoResults{}, errUnimplemented(cx)
 }
@@ -342,7 +338,6 @@ var unimplementedMethods = []string{
 	"ModelManager.DumpModels",
 	"ModelManager.DumpModelsDB",
 	"Controller.CloudSpec",
-	"Controller.ConfigSet",
 	"Controller.ControllerAPIInfoForModels",
 	"Controller.DestroyController",
 	"Controller.GetCloudSpec",
