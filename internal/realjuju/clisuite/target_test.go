@@ -7,13 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
-	"github.com/gojuju/juju/internal/cli"
 	"github.com/gojuju/juju/internal/realjuju"
 )
 
@@ -51,61 +49,12 @@ var targets = []struct {
 	{real40, target{name: "real-4.0", cli: realjuju.CLI40, start: startReal, agents: false}},
 }
 
-// readyWriter collects output and closes ready once it holds marker.
-type readyWriter struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
-	marker string
-	ready  chan struct{}
-	once   sync.Once
-}
-
-func (w *readyWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n, err := w.buf.Write(p)
-	if strings.Contains(w.buf.String(), w.marker) {
-		w.once.Do(func() { close(w.ready) })
-	}
-	return n, err
-}
-
-func (w *readyWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
-}
-
-// startSim runs `gojuju sim` in-process (cli.Run) until the test ends,
-// with extra flags if any.
+// startSim runs `gojuju sim` in-process until the test ends, with extra
+// flags if any (see realjuju.StartSim).
 func startSim(version string, extra ...string) func(t *testing.T) (string, string) {
 	return func(t *testing.T) (string, string) {
 		t.Helper()
-		dir := t.TempDir()
-		const name = "sim"
-		ctx, cancel := context.WithCancel(context.Background())
-		out := &readyWriter{marker: "Press Ctrl+C to stop.", ready: make(chan struct{})}
-		var errOut bytes.Buffer
-		done := make(chan error, 1)
-		go func() {
-			done <- cli.Run(ctx, append([]string{"sim", "--listen", "127.0.0.1:0", "--juju-data", dir, "--juju-version", version,
-				"--speed", "instant", "--controller", name}, extra...), strings.NewReader(""), out, &errOut)
-		}()
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("gojuju sim: %v", err)
-			}
-		})
-		select {
-		case <-out.ready:
-		case err := <-done:
-			done <- err
-			t.Fatalf("gojuju sim exited at start: %v\n%s%s", err, out.String(), errOut.String())
-		case <-time.After(time.Minute):
-			t.Fatalf("gojuju sim did not start:\n%s", out.String())
-		}
-		return dir, name
+		return realjuju.StartSim(t, version, extra...)
 	}
 }
 
