@@ -153,14 +153,17 @@ func (secretsFacade) UpdateSecrets(cx *callCtx, a facades.UpdateUserSecretArgs) 
 		if err != nil {
 			return err
 		}
+		// The CLI sends "content": {} when only the name, description or
+		// auto-prune changes (`juju update-secret S --name N`); like the
+		// real controller, content without data updates nothing.
+		if arg.Content != nil && len(arg.Content.Data) == 0 && arg.Content.ValueRef == nil {
+			arg.Content = nil
+		}
 		if arg.Label == nil && arg.Description == nil && arg.Content == nil && arg.AutoPrune == nil {
 			return errNotValid("at least one attribute to update must be specified")
 		}
 		if arg.Label != nil && *arg.Label != s.label && cx.labelTaken(*arg.Label, s) {
 			return errAlreadyExists("secret with name %q already exists", *arg.Label)
-		}
-		if arg.Content != nil && len(arg.Content.Data) == 0 {
-			return errNotValid("empty secret value")
 		}
 		now := cx.c.now()
 		if arg.Label != nil {

@@ -49,9 +49,19 @@ func TestSecrets(t *testing.T) {
 	up := s.mustCall(ms, "Secrets", 2, "UpdateSecrets", map[string]any{"args": []any{
 		map[string]any{"existing-label": "mysecret", "content": map[string]any{"data": map[string]string{"token": "bmV3"}}},
 		map[string]any{"uri": uri},
+		map[string]any{"uri": uri, "content": map[string]any{}},
 	}})
-	if get(up, "results", 0, "error") != nil || get(up, "results", 1, "error", "code") != CodeNotValid {
+	if get(up, "results", 0, "error") != nil || get(up, "results", 1, "error", "code") != CodeNotValid || get(up, "results", 2, "error", "code") != CodeNotValid {
 		t.Errorf("UpdateSecrets = %v", up)
+	}
+	// `juju update-secret S --name N` sends empty content: a rename,
+	// accepted without a new revision.
+	ren := s.mustCall(ms, "Secrets", 2, "UpdateSecrets", map[string]any{"args": []any{
+		map[string]any{"uri": uri, "label": "renamed", "content": map[string]any{}},
+		map[string]any{"existing-label": "renamed", "label": "mysecret", "content": map[string]any{"data": map[string]string{}}},
+	}})
+	if get(ren, "results", 0, "error") != nil || get(ren, "results", 1, "error") != nil {
+		t.Errorf("rename = %v", ren)
 	}
 	list = s.mustCall(ms, "Secrets", 2, "ListSecrets", map[string]any{"filter": map[string]any{"uri": uri}, "show-secrets": true})
 	if get(list, "results", 0, "latest-revision") != 2.0 || get(list, "results", 0, "value", "data", "token") != "bmV3" {
