@@ -51,7 +51,8 @@ func python(t *testing.T) string {
 // steps are what testdata/flow.py prints, in order, when all pass.
 var steps = []string{
 	"temp_model", "deploy", "config", "integrate", "wait all_active", "status",
-	"run action", "exec", "secret", "scale", "remove", "destroy temp model",
+	"run action", "exec", "secret", "scale", "show_unit", "local charm with resource",
+	"secret rename", "debug_log", "remove", "destroy temp model",
 }
 
 // TestJubilant runs testdata/flow.py with each real CLI against the

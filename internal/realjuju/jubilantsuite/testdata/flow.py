@@ -5,8 +5,11 @@ Prints "ok: STEP" for each step that passes; exits non-zero at the first
 failure with "FAIL: STEP: error".
 """
 
+import os
 import sys
+import tempfile
 import traceback
+import zipfile
 
 sys.path.insert(0, sys.argv[1])
 
@@ -85,6 +88,38 @@ def main():
         step = 'scale'
         juju.add_unit('wordpress')
         juju.wait(lambda s: len(s.apps['wordpress'].units) == 2 and jubilant.all_active(s), delay=0.1, timeout=30)
+        ok(step)
+
+        step = 'show_unit'
+        info = juju.show_unit('wordpress/0')
+        assert info.charm.startswith('ch:') or 'wordpress' in info.charm, info
+        assert any(r.endpoint == 'db' for r in info.relation_info), info
+        ok(step)
+
+        step = 'local charm with resource'
+        tmp = tempfile.mkdtemp()
+        charm = os.path.join(tmp, 'jubilant-local.charm')
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'charms', 'jubilant-local')
+        with zipfile.ZipFile(charm, 'w') as z:
+            for name in sorted(os.listdir(src)):
+                z.write(os.path.join(src, name), name)
+        res = os.path.join(tmp, 'data.txt')
+        with open(res, 'w') as f:
+            f.write('some data\n')
+        juju.deploy(charm, 'local', resources={'data': res}, config={'greeting': 'hi'})
+        juju.integrate('local:db', 'mysql:mysql')
+        juju.wait(lambda s: jubilant.all_agents_idle(s, 'local') and 'local' in s.apps, delay=0.1, timeout=30)
+        assert juju.config('local')['greeting'] == 'hi'
+        ok(step)
+
+        step = 'secret rename'
+        uri = juju.add_secret('renamed', {'token': 'value'})
+        juju.cli('update-secret', str(uri), '--name', 'renamed2')
+        assert juju.show_secret('renamed2').name == 'renamed2'
+        ok(step)
+
+        step = 'debug_log'
+        juju.debug_log(limit=5)
         ok(step)
 
         step = 'remove'
