@@ -149,6 +149,11 @@ func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
 		Leader:          u.leader,
 		OpenedPorts:     u.openedPorts,
 	}
+	// A running unit agent reports its version, the controller's; one
+	// still allocating has none (as on a real controller).
+	if ag.Status != "" && ag.Status != "allocating" {
+		us.AgentStatus.Version = c.version
+	}
 	if u.app.m.typ == "caas" {
 		us.Address = u.address
 		if u.address != "" {

@@ -38,7 +38,7 @@ func TestDeployLocalLifecycle(t *testing.T) {
 	st := s.status(ms)
 	u0 := get(st, "applications", "rj-provider", "units", "rj-provider/0")
 	if get(u0, "agent-status", "status") != "allocating" || get(u0, "workload-status", "status") != "waiting" ||
-		get(u0, "workload-status", "info") != "waiting for machine" || get(u0, "machine") != "0" {
+		get(u0, "workload-status", "info") != "waiting for machine" || get(u0, "machine") != "0" || get(u0, "agent-status", "version") != "" {
 		t.Fatalf("unit after deploy = %v", u0)
 	}
 	if get(st, "applications", "rj-provider", "status", "status") != "waiting" {
@@ -86,6 +86,10 @@ func TestDeployLocalLifecycle(t *testing.T) {
 		for name, u := range get(a, "units").(map[string]any) {
 			if get(u, "agent-status", "status") != "idle" || get(u, "workload-status", "status") != "active" {
 				t.Errorf("%s = agent %v workload %v", name, get(u, "agent-status"), get(u, "workload-status"))
+			}
+			// A running agent reports its version, the controller's.
+			if get(u, "agent-status", "version") != s.c.version {
+				t.Errorf("%s agent version = %v, want %q", name, get(u, "agent-status", "version"), s.c.version)
 			}
 		}
 	}
