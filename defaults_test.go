@@ -66,3 +66,33 @@ func TestModelDefaults(t *testing.T) {
 		})
 	}
 }
+
+// Keys a model's config cannot change are refused before sending, by
+// SetConfig and UnsetConfig, in both modes.
+func TestModelConfigImmutableKeys(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, c, m := simModel(t, v)
+			r := record(c)
+			ctx := testCtx(t)
+			expectNothingSent(t, r, func() {
+				for _, k := range []string{"name", "type", "uuid", "agent-version", "charmhub-url"} {
+					if err := m.SetConfig(ctx, map[string]any{k: "x", "update-status-hook-interval": "13m"}); !errors.Is(err, ErrInvalidConfig) || !errors.Is(err, ErrInvalidInput) {
+						t.Errorf("SetConfig %q: %v, want ErrInvalidConfig", k, err)
+					}
+					if err := m.UnsetConfig(ctx, k); !errors.Is(err, ErrInvalidConfig) {
+						t.Errorf("UnsetConfig %q: %v, want ErrInvalidConfig", k, err)
+					}
+				}
+			})
+			cfg, err := m.Config(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg["update-status-hook-interval"].Value == "13m" {
+				t.Error("a refused SetConfig changed another key")
+			}
+		})
+	}
+}

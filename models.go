@@ -458,7 +458,9 @@ func (m *Model) config(ctx context.Context) (map[string]ConfigValue, error) {
 // their native types (string, bool, number). The controller accepts keys
 // it does not know; as the juju CLI does, a key that the model's config
 // does not have is not refused but logged as a warning ("possible
-// misspelling") when Config.Logger logs warnings.
+// misspelling") when Config.Logger logs warnings. Keys a model's config
+// cannot change ("name", "type", "uuid", "agent-version", "charmhub-url")
+// are refused with ErrInvalidConfig before sending.
 func (m *Model) SetConfig(ctx context.Context, settings map[string]any) error {
 	return opError("set config of model", m.QualifiedName(), m.setConfig(ctx, settings))
 }
@@ -470,6 +472,9 @@ func (m *Model) setConfig(ctx context.Context, settings map[string]any) error {
 	for _, k := range sortedKeys(settings) {
 		if k == "" {
 			return invalid(ErrInvalidConfig, "model config key", k, "must not be empty")
+		}
+		if err := checkMutableConfig(k); err != nil {
+			return err
 		}
 		if _, err := configString(k, settings[k], nil); err != nil {
 			return err
@@ -520,6 +525,9 @@ func (m *Model) unsetConfig(ctx context.Context, keys []string) error {
 	for _, k := range keys {
 		if k == "" {
 			return invalid(ErrInvalidConfig, "model config key", k, "must not be empty")
+		}
+		if err := checkMutableConfig(k); err != nil {
+			return err
 		}
 	}
 	conn, err := m.conn(ctx)

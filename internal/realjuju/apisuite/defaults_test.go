@@ -1,7 +1,10 @@
 package apisuite_test
 
 import (
+	"errors"
 	"testing"
+
+	"github.com/gojuju/juju"
 )
 
 // Model defaults of the model's cloud: set for the cloud and a region,
@@ -41,6 +44,25 @@ func TestModelDefaults(t *testing.T) {
 		d, err = c.ModelDefaults(ctx, info.Cloud)
 		if got := d[key]; err != nil || got.Controller != nil || len(got.Regions) != 0 {
 			t.Errorf("after unsetting: %+v, %v", got, err)
+		}
+	})
+}
+
+// Keys a model's config cannot change are refused before sending (the
+// real 4.0.15 server takes "type" and breaks the model).
+func TestModelConfigImmutableKeys(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		ctx := testCtx(t)
+		m, calls := b.tracedModel(t)
+		for _, k := range []string{"name", "type", "uuid", "agent-version", "charmhub-url"} {
+			calls.expectNone(t, "SetConfig "+k, func() {
+				if err := m.SetConfig(ctx, map[string]any{k: "x"}); !errors.Is(err, juju.ErrInvalidConfig) {
+					t.Errorf("SetConfig %q = %v, want ErrInvalidConfig", k, err)
+				}
+			})
+		}
+		if err := m.SetConfig(ctx, map[string]any{"update-status-hook-interval": "13m"}); err != nil {
+			t.Fatalf("SetConfig of a mutable key: %v", err)
 		}
 	})
 }
