@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gojuju/juju/internal/realjuju"
+	"github.com/gojuju/juju/internal/realjuju/simcli"
 )
 
 func TestMain(m *testing.M) {
@@ -50,11 +51,11 @@ var targets = []struct {
 }
 
 // startSim runs `gojuju sim` in-process until the test ends, with extra
-// flags if any (see realjuju.StartSim).
+// flags if any (see simcli.StartSim).
 func startSim(version string, extra ...string) func(t *testing.T) (string, string) {
 	return func(t *testing.T) (string, string) {
 		t.Helper()
-		return realjuju.StartSim(t, version, extra...)
+		return simcli.StartSim(t, version, extra...)
 	}
 }
 

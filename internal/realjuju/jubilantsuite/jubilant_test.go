@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gojuju/juju/internal/realjuju"
+	"github.com/gojuju/juju/internal/realjuju/simcli"
 )
 
 func TestMain(m *testing.M) {
@@ -71,7 +72,7 @@ func TestJubilant(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
 			cliPath := realjuju.CLI(t, mode.cli)
-			jujuData, _ := realjuju.StartSim(t, mode.version)
+			jujuData, _ := simcli.StartSim(t, mode.version)
 			// jubilant.temp_model runs "juju" from PATH.
 			bin := t.TempDir()
 			if err := os.Symlink(cliPath, filepath.Join(bin, "juju")); err != nil {

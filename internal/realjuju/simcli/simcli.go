@@ -1,4 +1,7 @@
-package realjuju
+// Package simcli runs gojuju sim in-process for tests of real clients.
+// It is apart from package realjuju because it imports internal/cli,
+// which imports the juju package, whose own tests import realjuju.
+package simcli
 
 import (
 	"bytes"
