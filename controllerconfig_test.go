@@ -47,3 +47,38 @@ func TestControllerConfig(t *testing.T) {
 		})
 	}
 }
+
+// The simulator answers Controller.ControllerAPIInfoForModels with its
+// own addresses and CA certificate, in both modes; a missing model is an
+// error result.
+func TestControllerAPIInfoForModels(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			srv, c, m := simModel(t, v)
+			var res struct {
+				Results []struct {
+					Addresses []string `json:"addresses"`
+					CACert    string   `json:"cacert"`
+					Error     *struct {
+						Message string `json:"message"`
+					} `json:"error"`
+				} `json:"results"`
+			}
+			params := map[string]any{"entities": []map[string]string{{"tag": "model-" + m.UUID()}, {"tag": "model-00000000-0000-4000-8000-000000000000"}}}
+			if err := c.Call(testCtx(t), "Controller", "ControllerAPIInfoForModels", "", params, &res); err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Results) != 2 {
+				t.Fatalf("results %+v", res)
+			}
+			got := res.Results[0]
+			if got.Error != nil || len(got.Addresses) == 0 || !strings.Contains(srv.APIAddresses()[0], got.Addresses[0]) || got.CACert != srv.CACert() {
+				t.Errorf("first result %+v, want the addresses %v and the CA certificate", got, srv.APIAddresses())
+			}
+			if res.Results[1].Error == nil {
+				t.Errorf("a missing model gave %+v", res.Results[1])
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package core
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -197,4 +198,25 @@ func (controllerFacade) ConfigSet(cx *callCtx, a facades.ControllerConfigSet) er
 		c.ctrlConfig[k] = v
 	}
 	return nil
+}
+
+// ControllerAPIInfoForModels answers, for each model the user can read,
+// the controller's API addresses (those of the connection's listener,
+// without scheme) and CA certificate: every model lives on this one
+// controller.
+func (controllerFacade) ControllerAPIInfoForModels(cx *callCtx, a facades.Entities) (facades.ControllerAPIInfoResults, error) {
+	c := cx.c
+	out := facades.ControllerAPIInfoResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.ControllerAPIInfoResult, error) {
+		var r facades.ControllerAPIInfoResult
+		if _, err := c.modelForUser(cx, e.Tag, "read"); err != nil {
+			return r, err
+		}
+		r.Addresses = []string{}
+		for _, a := range cx.s.addrs {
+			r.Addresses = append(r.Addresses, strings.TrimPrefix(strings.TrimPrefix(a, "wss://"), "ws://"))
+		}
+		r.Cacert = c.caCert
+		return r, nil
+	})}
+	return out, nil
 }

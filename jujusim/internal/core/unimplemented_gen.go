@@ -88,10 +88,6 @@ func (unimplementedController) CloudSpec(cx *callCtx, _ facades.Entities) (facad
 	return facades.CloudSpecResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedController) ControllerAPIInfoForModels(cx *callCtx, _ facades.Entities) (facades.ControllerAPIInfoResults, error) {
-	return facades.ControllerAPIInfoResults{}, errUnimplemented(cx)
-}
-
 func (unimplementedController) DestroyController(cx *callCtx, _ facades.DestroyControllerArgs) error {
 	return errUnimplemented(cx)
 }
@@ -338,7 +334,6 @@ var unimplementedMethods = []string{
 	"ModelManager.DumpModels",
 	"ModelManager.DumpModelsDB",
 	"Controller.CloudSpec",
-	"Controller.ControllerAPIInfoForModels",
 	"Controller.DestroyController",
 	"Controller.GetCloudSpec",
 	"Controller.HostedModelConfigs",
