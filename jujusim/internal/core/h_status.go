@@ -192,6 +192,11 @@ func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.Machine
 		InstanceID:         mc.instanceID,
 		Jobs:               mc.jobs,
 	}
+	// A started machine agent reports its version, the controller's; a
+	// pending one has none (as on a real controller).
+	if mc.agent.Status != "" && mc.agent.Status != "pending" {
+		ms.AgentStatus.Version = c.version
+	}
 	if mc.address != "" {
 		ms.IPAddresses = []string{mc.address}
 		if mc.mac == "" {

@@ -38,7 +38,8 @@ func TestDeployLocalLifecycle(t *testing.T) {
 	st := s.status(ms)
 	u0 := get(st, "applications", "rj-provider", "units", "rj-provider/0")
 	if get(u0, "agent-status", "status") != "allocating" || get(u0, "workload-status", "status") != "waiting" ||
-		get(u0, "workload-status", "info") != "waiting for machine" || get(u0, "machine") != "0" || get(u0, "agent-status", "version") != "" {
+		get(u0, "workload-status", "info") != "waiting for machine" || get(u0, "machine") != "0" || get(u0, "agent-status", "version") != "" ||
+		get(st, "machines", "0", "agent-status", "status") != "pending" || get(st, "machines", "0", "agent-status", "version") != "" {
 		t.Fatalf("unit after deploy = %v", u0)
 	}
 	if get(st, "applications", "rj-provider", "status", "status") != "waiting" {
@@ -91,6 +92,11 @@ func TestDeployLocalLifecycle(t *testing.T) {
 			if get(u, "agent-status", "version") != s.c.version {
 				t.Errorf("%s agent version = %v, want %q", name, get(u, "agent-status", "version"), s.c.version)
 			}
+		}
+	}
+	for id, mc := range get(st, "machines").(map[string]any) {
+		if get(mc, "agent-status", "status") != "started" || get(mc, "agent-status", "version") != s.c.version {
+			t.Errorf("machine %s agent = %v, want started with version %q", id, get(mc, "agent-status"), s.c.version)
 		}
 	}
 	if get(st, "applications", "rj-provider", "units", "rj-provider/0", "leader") != true ||

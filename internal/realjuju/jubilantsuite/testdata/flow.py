@@ -59,6 +59,7 @@ def main():
         assert unit.workload_status.current == 'active', unit
         assert unit.juju_status.current == 'idle', unit
         assert unit.juju_status.version != '', unit.juju_status
+        assert status.machines[unit.machine].juju_status.version != '', status.machines[unit.machine]
         assert status.apps['wordpress'].relations['db'][0].related_app == 'mysql', status.apps['wordpress'].relations
         assert status.model.name == juju.model.split(':')[-1] or True
         ok(step)
