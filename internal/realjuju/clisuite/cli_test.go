@@ -119,6 +119,9 @@ var normalisers = []struct {
 	{regexp.MustCompile(`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?( ?\+0000 UTC|Z)?`), "TIME"},
 	{regexp.MustCompile(`\b\d\d:\d\d:\d\dZ?\b`), "TIME"},
 	{regexp.MustCompile(`\b(\d+\.){3}\d+(:\d+)?\b`), "ADDR"},
+	// The real 4.0.15 server lists an expose's "anywhere" CIDRs in either
+	// order (diff-bundle, show-application): make both lines the same.
+	{regexp.MustCompile(`ADDR/0|::/0`), "ANYCIDR"},
 	{regexp.MustCompile(`\b(just now|\d+ (second|minute)s? ago)\b`), "RECENTLY"},
 	{regexp.MustCompile(`(?m)^ERROR .*public cloud.*\n`), ""}, // the 4.0 CLI's first run without internet
 	{regexp.MustCompile(`(controller|controller-name): (sim|realjuju)\b`), "$1: CONTROLLER"},
