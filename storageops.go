@@ -317,10 +317,7 @@ func (m *Model) ShowStorage(ctx context.Context, ids ...string) ([]StorageInstan
 }
 
 func (m *Model) showStorage(ctx context.Context, ids []string) ([]StorageInstance, error) {
-	if len(ids) == 0 {
-		return nil, invalid(ErrInvalidArgument, "storage ids", "", "give at least one")
-	}
-	tags, err := storageTags(ids)
+	tags, err := someStorageTags(ids)
 	if err != nil {
 		return nil, err
 	}
@@ -537,10 +534,7 @@ func (m *Model) attachStorage(ctx context.Context, unit string, ids []string) er
 	if !IsValidUnitName(unit) {
 		return invalid(ErrInvalidName, "unit name", unit, `must be "<application>/<number>"`)
 	}
-	if len(ids) == 0 {
-		return invalid(ErrInvalidArgument, "storage ids", "", "give at least one")
-	}
-	tags, err := storageTags(ids)
+	tags, err := someStorageTags(ids)
 	if err != nil {
 		return err
 	}
@@ -632,15 +626,12 @@ func (m *Model) detachStorage(ctx context.Context, ids []string, opts *DetachSto
 	if opts == nil {
 		opts = &DetachStorageOptions{}
 	}
-	if len(ids) == 0 {
-		return invalid(ErrInvalidArgument, "storage ids", "", "give at least one")
-	}
-	tags, err := storageTags(ids)
+	tags, err := someStorageTags(ids)
 	if err != nil {
 		return err
 	}
-	if opts.MaxWait != nil && !opts.Force {
-		return invalid(ErrInvalidArgument, "max wait", opts.MaxWait.String(), "only with Force")
+	if err := checkMaxWait(opts.MaxWait, opts.Force); err != nil {
+		return err
 	}
 	unitTagS := ""
 	if opts.Unit != "" {
@@ -712,15 +703,12 @@ func (m *Model) removeStorage(ctx context.Context, ids []string, opts *RemoveSto
 	if opts == nil {
 		opts = &RemoveStorageOptions{}
 	}
-	if len(ids) == 0 {
-		return invalid(ErrInvalidArgument, "storage ids", "", "give at least one")
-	}
-	tags, err := storageTags(ids)
+	tags, err := someStorageTags(ids)
 	if err != nil {
 		return err
 	}
-	if opts.MaxWait != nil && !opts.Force {
-		return invalid(ErrInvalidArgument, "max wait", opts.MaxWait.String(), "only with Force")
+	if err := checkMaxWait(opts.MaxWait, opts.Force); err != nil {
+		return err
 	}
 	conn, err := m.conn(ctx)
 	if err != nil {
@@ -862,4 +850,22 @@ func (m *Model) writePool(ctx context.Context, op, name, provider string, attrs 
 		}
 		return exists == (op == "create"), nil
 	})
+}
+
+// someStorageTags is storageTags for calls that need at least one
+// storage ID.
+func someStorageTags(ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, invalid(ErrInvalidArgument, "storage ids", "", "give at least one")
+	}
+	return storageTags(ids)
+}
+
+// checkMaxWait refuses a MaxWait without Force: the controller only
+// waits on forced detachments and removals.
+func checkMaxWait(maxWait *time.Duration, force bool) error {
+	if maxWait != nil && !force {
+		return invalid(ErrInvalidArgument, "max wait", maxWait.String(), "only with Force")
+	}
+	return nil
 }
