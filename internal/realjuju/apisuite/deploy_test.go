@@ -1,10 +1,7 @@
 package apisuite_test
 
 import (
-	"archive/zip"
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,46 +11,12 @@ import (
 	"github.com/gojuju/juju/status"
 )
 
-// charmArchive zips a test charm into a .charm archive.
+// charmArchive packs the test charm name into a .charm archive, as
+// juju.PackCharm does for a charm author.
 func charmArchive(t *testing.T, name string) string {
 	t.Helper()
-	dir := charmDir(t, name)
 	out := filepath.Join(t.TempDir(), name+".charm")
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zw := zip.NewWriter(f)
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		h, err := zip.FileInfoHeader(info)
-		if err != nil {
-			return err
-		}
-		h.Name, h.Method = filepath.ToSlash(rel), zip.Deflate
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
-	})
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
+	if _, err := juju.PackCharm(charmDir(t, name), out); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -1,12 +1,10 @@
 package clisuite_test
 
 import (
-	"archive/zip"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/gojuju/juju"
 	"github.com/gojuju/juju/internal/realjuju"
 )
 
@@ -64,45 +63,12 @@ func substitute(s string, vars map[string]string) string {
 	return s
 }
 
-// charmArchive zips one of the API suite's test charms into dir.
+// charmArchive packs apisuite's test charm name into dir/name.charm with
+// juju.PackCharm.
 func charmArchive(t *testing.T, dir, name string) string {
 	t.Helper()
-	src := filepath.Join("..", "apisuite", "testdata", "charms", name)
 	out := filepath.Join(dir, name+".charm")
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zw := zip.NewWriter(f)
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		h, err := zip.FileInfoHeader(info)
-		if err != nil {
-			return err
-		}
-		h.Name, h.Method = filepath.ToSlash(rel), zip.Deflate
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err == nil {
-			_, err = w.Write(data)
-		}
-		return err
-	})
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
+	if _, err := juju.PackCharm(filepath.Join("..", "apisuite", "testdata", "charms", name), out); err != nil {
 		t.Fatal(err)
 	}
 	return out
