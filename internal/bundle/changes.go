@@ -70,51 +70,83 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 	if st == nil {
 		st = &ModelState{}
 	}
-	var out []Change
-	seq := 0
-	add := func(method string, args map[string]any, desc string, requires ...string) string {
-		id := method + "-" + strconv.Itoa(seq)
-		seq++
-		sort.Strings(requires)
-		if requires == nil {
-			requires = []string{}
-		}
-		out = append(out, Change{ID: id, Method: method, Args: args, Requires: requires, Description: desc})
-		return id
+	c := &changes{
+		b: b, st: st, localBase: localBase,
+		deployID: map[string]string{}, saasID: map[string]string{},
+		machineID: map[string]string{}, machineNum: map[string]int{},
+		unitIDs: map[string][]string{}, unitMachine: map[string][]string{},
+		next: st.NextMachine,
 	}
-	deployID := map[string]string{}
-	for _, n := range b.AppNames() {
-		a := b.Applications[n]
-		if _, ok := st.Applications[n]; ok {
+	c.applications()
+	c.consumeOffers()
+	c.machines()
+	c.relations()
+	c.units()
+	c.exposeAndOffers()
+	return c.out
+}
+
+// changes is the state of one Changes computation: the list so far, the
+// change IDs each bundle entity got, and the next machine number.
+type changes struct {
+	b         *Bundle
+	st        *ModelState
+	localBase func(app string) string
+	out       []Change
+	seq       int
+
+	deployID    map[string]string   // app -> its deploy change
+	saasID      map[string]string   // SAAS name -> its consumeOffer change
+	machineID   map[string]string   // bundle machine -> its addMachines change
+	machineNum  map[string]int      // bundle machine -> model machine number
+	unitIDs     map[string][]string // app -> its addUnit changes, in order
+	unitMachine map[string][]string // app -> description of each unit's machine
+	next        int                 // next model machine number
+}
+
+// add appends a change with the next ID and returns that ID.
+func (c *changes) add(method string, args map[string]any, desc string, requires ...string) string {
+	id := method + "-" + strconv.Itoa(c.seq)
+	c.seq++
+	sort.Strings(requires)
+	if requires == nil {
+		requires = []string{}
+	}
+	c.out = append(c.out, Change{ID: id, Method: method, Args: args, Requires: requires, Description: desc})
+	return id
+}
+
+// baseOf is the base application n is deployed on.
+func (c *changes) baseOf(n string) string {
+	def := ""
+	if c.localBase != nil {
+		def = c.localBase(n)
+	}
+	return c.b.BaseOf(c.b.Applications[n], def)
+}
+
+// appRef is how a change refers to application n: the change that
+// deploys or consumes it, else its name (already in the model).
+func (c *changes) appRef(n string) string {
+	if id, ok := c.deployID[n]; ok {
+		return "$" + id
+	}
+	if id, ok := c.saasID[n]; ok {
+		return "$" + id
+	}
+	return n
+}
+
+// applications adds each new application's addCharm and deploy, each
+// followed by its annotations and exposure, as the controller lists them.
+func (c *changes) applications() {
+	for _, n := range c.b.AppNames() {
+		if _, ok := c.st.Applications[n]; ok {
 			continue
 		}
-		def := ""
-		if localBase != nil {
-			def = localBase(n)
-		}
-		base := b.BaseOf(a, def)
-		on := ""
-		if base != "" {
-			on = " for base " + base
-		}
-		charmArgs := map[string]any{"charm": a.Charm}
-		if base != "" {
-			charmArgs["base"] = base
-		}
-		desc := "upload charm " + a.Charm + on
-		if !IsLocal(a.Charm) {
-			if a.Channel != "" {
-				charmArgs["channel"] = a.Channel
-			}
-			desc = "upload charm " + strings.TrimPrefix(a.Charm, "ch:") + " from charm-hub" + on
-			if a.Channel != "" {
-				desc += " with channel " + a.Channel
-			}
-			if a.Revision != nil {
-				charmArgs["revision"] = *a.Revision
-			}
-		}
-		cid := add("addCharm", charmArgs, desc)
+		a := c.b.Applications[n]
+		base := c.baseOf(n)
+		cid := c.add("addCharm", charmArgs(a, base), charmDescription(a, base))
 		dargs := map[string]any{"charm": "$" + cid, "application": n}
 		if base != "" {
 			dargs["base"] = base
@@ -147,179 +179,222 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 		if a.Channel != "" {
 			ddesc += " with " + a.Channel
 		}
-		deployID[n] = add("deploy", dargs, ddesc, cid)
-		// The controller lists an application's annotations and exposure
-		// right after it.
+		did := c.add("deploy", dargs, ddesc, cid)
+		c.deployID[n] = did
 		if len(a.Annotations) > 0 {
-			add("setAnnotations", map[string]any{"annotations": a.Annotations, "entity-type": "application", "id": "$" + deployID[n]}, "set annotations for "+n, deployID[n])
+			c.add("setAnnotations", map[string]any{"annotations": a.Annotations, "entity-type": "application", "id": "$" + did}, "set annotations for "+n, did)
 		}
 		if a.Expose || len(a.ExposedEndpoints) > 0 {
-			eargs := map[string]any{"application": "$" + deployID[n]}
-			desc := "expose all endpoints of " + n + " and allow access from CIDRs 0.0.0.0/0 and ::/0"
+			eargs := map[string]any{"application": "$" + did}
+			desc := exposeAllDescription(n)
 			if len(a.ExposedEndpoints) > 0 {
 				eargs["exposed-endpoints"] = a.ExposedEndpoints
 				desc = "expose endpoints of " + n
 			}
-			add("expose", eargs, desc, deployID[n])
+			c.add("expose", eargs, desc, did)
 		}
 	}
-	saasNames := make([]string, 0, len(b.SAAS))
-	for sn := range b.SAAS {
-		saasNames = append(saasNames, sn)
+}
+
+// charmArgs are the arguments of an application's addCharm change.
+func charmArgs(a *Application, base string) map[string]any {
+	args := map[string]any{"charm": a.Charm}
+	if base != "" {
+		args["base"] = base
 	}
-	sort.Strings(saasNames)
-	saasID := map[string]string{}
-	for _, sn := range saasNames {
-		if _, ok := st.Applications[sn]; ok {
+	if !IsLocal(a.Charm) {
+		if a.Channel != "" {
+			args["channel"] = a.Channel
+		}
+		if a.Revision != nil {
+			args["revision"] = *a.Revision
+		}
+	}
+	return args
+}
+
+// charmDescription describes an application's addCharm change.
+func charmDescription(a *Application, base string) string {
+	on := ""
+	if base != "" {
+		on = " for base " + base
+	}
+	if IsLocal(a.Charm) {
+		return "upload charm " + a.Charm + on
+	}
+	desc := "upload charm " + strings.TrimPrefix(a.Charm, "ch:") + " from charm-hub" + on
+	if a.Channel != "" {
+		desc += " with channel " + a.Channel
+	}
+	return desc
+}
+
+func exposeAllDescription(app string) string {
+	return "expose all endpoints of " + app + " and allow access from CIDRs 0.0.0.0/0 and ::/0"
+}
+
+// consumeOffers adds a consumeOffer for each SAAS entry the model lacks.
+func (c *changes) consumeOffers() {
+	names := make([]string, 0, len(c.b.SAAS))
+	for sn := range c.b.SAAS {
+		names = append(names, sn)
+	}
+	sort.Strings(names)
+	for _, sn := range names {
+		if _, ok := c.st.Applications[sn]; ok {
 			continue
 		}
-		saasID[sn] = add("consumeOffer", map[string]any{"application-name": sn, "url": b.SAAS[sn].URL}, "consume offer "+b.SAAS[sn].URL+" at "+sn)
+		url := c.b.SAAS[sn].URL
+		c.saasID[sn] = c.add("consumeOffer", map[string]any{"application-name": sn, "url": url}, "consume offer "+url+" at "+sn)
 	}
-	appRef := func(n string) string {
-		if id, ok := deployID[n]; ok {
-			return "$" + id
-		}
-		if id, ok := saasID[n]; ok {
-			return "$" + id
-		}
-		return n
+}
+
+// machines adds the bundle's machines in numeric order.
+func (c *changes) machines() {
+	ids := make([]string, 0, len(c.b.Machines))
+	for id := range c.b.Machines {
+		ids = append(ids, id)
 	}
-	machineID := map[string]string{}
-	machineNum := map[string]int{}
-	next := st.NextMachine
-	mids := make([]string, 0, len(b.Machines))
-	for id := range b.Machines {
-		mids = append(mids, id)
-	}
-	sort.Slice(mids, func(i, j int) bool { x, _ := strconv.Atoi(mids[i]); y, _ := strconv.Atoi(mids[j]); return x < y })
-	for _, id := range mids {
-		m := b.Machines[id]
+	sort.Slice(ids, func(i, j int) bool { x, _ := strconv.Atoi(ids[i]); y, _ := strconv.Atoi(ids[j]); return x < y })
+	for _, id := range ids {
+		m := c.b.Machines[id]
 		args := map[string]any{}
-		if base := b.BaseOf(&Application{Base: m.Base}, ""); base != "" {
+		if base := c.b.BaseOf(&Application{Base: m.Base}, ""); base != "" {
 			args["base"] = base
 		}
 		if m.Constraints != "" {
 			args["constraints"] = m.Constraints
 		}
-		machineNum[id] = next
-		machineID[id] = add("addMachines", args, "add new machine "+strconv.Itoa(next))
-		next++
+		c.machineNum[id] = c.next
+		c.machineID[id] = c.add("addMachines", args, "add new machine "+strconv.Itoa(c.next))
+		c.next++
 	}
-	for _, r := range b.Relations {
-		if st.Relations[RelationKey(r.A, r.B)] {
+}
+
+// relations adds the relations the model lacks.
+func (c *changes) relations() {
+	for _, r := range c.b.Relations {
+		if c.st.Relations[RelationKey(r.A, r.B)] {
 			continue
 		}
 		a1, e1 := SplitEndpoint(r.A)
 		a2, e2 := SplitEndpoint(r.B)
 		var req []string
 		for _, n := range []string{a1, a2} {
-			if id, ok := deployID[n]; ok {
+			if id, ok := c.deployID[n]; ok {
 				req = append(req, id)
 			}
-			if id, ok := saasID[n]; ok {
+			if id, ok := c.saasID[n]; ok {
 				req = append(req, id)
 			}
 		}
 		ep := func(app, e string) string {
 			if e == "" {
-				return appRef(app)
+				return c.appRef(app)
 			}
-			return appRef(app) + ":" + e
+			return c.appRef(app) + ":" + e
 		}
-		add("addRelation", map[string]any{"endpoint1": ep(a1, e1), "endpoint2": ep(a2, e2)}, "add relation "+r.A+" - "+r.B, req...)
+		c.add("addRelation", map[string]any{"endpoint1": ep(a1, e1), "endpoint2": ep(a2, e2)}, "add relation "+r.A+" - "+r.B, req...)
 	}
-	unitIDs := map[string][]string{}
-	unitMachine := map[string][]string{} // app -> description of each unit's machine
-	for _, n := range b.AppNames() {
-		a := b.Applications[n]
-		have := st.Applications[n].Units
+}
+
+// units adds each application's missing units, in name order, with the
+// containers their placement asks for.
+func (c *changes) units() {
+	for _, n := range c.b.AppNames() {
+		a := c.b.Applications[n]
+		have := c.st.Applications[n].Units
 		want := a.NumUnits
 		if want < 0 {
 			// No num_units: no units, as the controller computes it
 			// (and an application already deployed keeps its own).
 			want = have
 		}
-		def := ""
-		if localBase != nil {
-			def = localBase(n)
-		}
-		appBase := b.BaseOf(a, def)
+		appBase := c.baseOf(n)
 		for i := have; i < want; i++ {
-			args := map[string]any{"application": appRef(n)}
-			var req []string
-			if id, ok := deployID[n]; ok {
-				req = append(req, id)
-			}
-			if ids := unitIDs[n]; len(ids) > 0 {
-				req = append(req, ids[len(ids)-1])
-			}
 			directive := "new"
 			if i < len(a.To) {
 				directive = a.To[i]
 			}
-			p, _ := ParsePlacement(directive)
-			// The unit's ID is taken before its container's, which the
-			// controller lists first.
-			uidNum := seq
-			seq++
-			var where, parent, parentDesc string
-			switch {
-			case p.App != "":
-				target := p.Unit
-				if target < 0 {
-					target = i
-				}
-				if ids := unitIDs[p.App]; target < len(ids) {
-					parent = ids[target]
-					parentDesc = unitMachine[p.App][target]
-				}
-			case p.Machine != "" && p.Machine != "new":
-				parent = machineID[p.Machine]
-				parentDesc = "new machine " + strconv.Itoa(machineNum[p.Machine])
-			}
-			switch {
-			case p.Container != "":
-				margs := map[string]any{"container-type": p.Container}
-				if appBase != "" {
-					margs["base"] = appBase
-				}
-				var mreq []string
-				on := parentDesc
-				if parent != "" {
-					margs["parent-id"] = "$" + parent
-					mreq = append(mreq, parent)
-				} else {
-					on = "new machine " + strconv.Itoa(next)
-					next++
-				}
-				where = "new " + p.Container + " container on " + on
-				mid := add("addMachines", margs, "add "+p.Container+" container on "+on, mreq...)
-				args["to"] = "$" + mid
-				req = append(req, mid)
-			case parent != "":
-				args["to"] = "$" + parent
-				req = append(req, parent)
-				where = parentDesc
-			default:
-				where = "new machine " + strconv.Itoa(next)
-				next++
-			}
-			sort.Strings(req)
-			uid := "addUnit-" + strconv.Itoa(uidNum)
-			unit := fmt.Sprintf("%s/%d", n, i)
-			out = append(out, Change{ID: uid, Method: "addUnit", Args: args, Requires: req, Description: "add unit " + unit + " to " + where, Unit: unit})
-			unitIDs[n] = append(unitIDs[n], uid)
-			unitMachine[n] = append(unitMachine[n], where)
+			c.unit(n, i, directive, appBase)
 		}
 	}
-	for _, n := range b.AppNames() {
-		a := b.Applications[n]
-		if _, deployed := deployID[n]; a.Expose && !deployed && !st.Applications[n].Exposed {
-			var req []string
-			if id, ok := deployID[n]; ok {
-				req = append(req, id)
-			}
-			add("expose", map[string]any{"application": appRef(n)}, "expose all endpoints of "+n+" and allow access from CIDRs 0.0.0.0/0 and ::/0", req...)
+}
+
+// unit adds unit i of application n placed by directive (and the
+// container it asks for).
+func (c *changes) unit(n string, i int, directive, appBase string) {
+	args := map[string]any{"application": c.appRef(n)}
+	var req []string
+	if id, ok := c.deployID[n]; ok {
+		req = append(req, id)
+	}
+	if ids := c.unitIDs[n]; len(ids) > 0 {
+		req = append(req, ids[len(ids)-1])
+	}
+	p, _ := ParsePlacement(directive)
+	// The unit's ID is taken before its container's, which the
+	// controller lists first.
+	uidNum := c.seq
+	c.seq++
+	var where, parent, parentDesc string
+	switch {
+	case p.App != "":
+		target := p.Unit
+		if target < 0 {
+			target = i
+		}
+		if ids := c.unitIDs[p.App]; target < len(ids) {
+			parent = ids[target]
+			parentDesc = c.unitMachine[p.App][target]
+		}
+	case p.Machine != "" && p.Machine != "new":
+		parent = c.machineID[p.Machine]
+		parentDesc = "new machine " + strconv.Itoa(c.machineNum[p.Machine])
+	}
+	switch {
+	case p.Container != "":
+		margs := map[string]any{"container-type": p.Container}
+		if appBase != "" {
+			margs["base"] = appBase
+		}
+		var mreq []string
+		on := parentDesc
+		if parent != "" {
+			margs["parent-id"] = "$" + parent
+			mreq = append(mreq, parent)
+		} else {
+			on = "new machine " + strconv.Itoa(c.next)
+			c.next++
+		}
+		where = "new " + p.Container + " container on " + on
+		mid := c.add("addMachines", margs, "add "+p.Container+" container on "+on, mreq...)
+		args["to"] = "$" + mid
+		req = append(req, mid)
+	case parent != "":
+		args["to"] = "$" + parent
+		req = append(req, parent)
+		where = parentDesc
+	default:
+		where = "new machine " + strconv.Itoa(c.next)
+		c.next++
+	}
+	sort.Strings(req)
+	uid := "addUnit-" + strconv.Itoa(uidNum)
+	unit := fmt.Sprintf("%s/%d", n, i)
+	c.out = append(c.out, Change{ID: uid, Method: "addUnit", Args: args, Requires: req, Description: "add unit " + unit + " to " + where, Unit: unit})
+	c.unitIDs[n] = append(c.unitIDs[n], uid)
+	c.unitMachine[n] = append(c.unitMachine[n], where)
+}
+
+// exposeAndOffers exposes applications already in the model that the
+// bundle exposes, and adds each application's offers and their grants.
+func (c *changes) exposeAndOffers() {
+	for _, n := range c.b.AppNames() {
+		a := c.b.Applications[n]
+		did, deployed := c.deployID[n]
+		if a.Expose && !deployed && !c.st.Applications[n].Exposed {
+			c.add("expose", map[string]any{"application": c.appRef(n)}, exposeAllDescription(n))
 		}
 		onames := make([]string, 0, len(a.Offers))
 		for on := range a.Offers {
@@ -329,19 +404,18 @@ func Changes(b *Bundle, st *ModelState, localBase func(app string) string) []Cha
 		for _, on := range onames {
 			o := a.Offers[on]
 			var req []string
-			if id, ok := deployID[n]; ok {
-				req = append(req, id)
+			if deployed {
+				req = append(req, did)
 			}
-			oid := add("createOffer", map[string]any{"application": n, "endpoints": o.Endpoints, "offer-name": on}, "create offer "+on+" using "+n+":"+strings.Join(o.Endpoints, ","), req...)
+			oid := c.add("createOffer", map[string]any{"application": n, "endpoints": o.Endpoints, "offer-name": on}, "create offer "+on+" using "+n+":"+strings.Join(o.Endpoints, ","), req...)
 			users := make([]string, 0, len(o.ACL))
 			for u := range o.ACL {
 				users = append(users, u)
 			}
 			sort.Strings(users)
 			for _, u := range users {
-				add("grantOfferAccess", map[string]any{"access": o.ACL[u], "offer": on, "user": u}, "grant "+u+" "+o.ACL[u]+" access to offer "+on, oid)
+				c.add("grantOfferAccess", map[string]any{"access": o.ACL[u], "offer": on, "user": u}, "grant "+u+" "+o.ACL[u]+" access to offer "+on, oid)
 			}
 		}
 	}
-	return out
 }
