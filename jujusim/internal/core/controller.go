@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -503,9 +504,15 @@ func newUUID() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err)
 	}
+	return formatUUID(b[:])
+}
+
+// formatUUID renders the first 16 bytes of b as a version 4 UUID.
+func formatUUID(b []byte) string {
+	b = slices.Clone(b[:16])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
+	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 

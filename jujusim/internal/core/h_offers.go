@@ -2,8 +2,11 @@ package core
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,25 +59,58 @@ func parseOfferURL(s, defaultQualifier string) (offerURLRef, error) {
 	return r, nil
 }
 
-// offerFor finds the offer an URL names (in any model of the controller).
-func (c *Controller) offerFor(cx *callCtx, url string) (*offer, error) {
+// offerLookup is the call looking an offer up: Juju 4.0 says that an
+// offer is missing in the words of each call.
+type offerLookup int
+
+const (
+	lookupDestroy offerLookup = iota // DestroyOffers and the rest: `"name": offer not found`, no code
+	lookupShow                       // ApplicationOffers: `application offer "url"`
+	lookupConsume                    // GetConsumeDetails: `application offer "url" not found`
+	lookupAccess                     // ModifyOfferAccess: `offer "url" not found`
+)
+
+// offerFor finds the offer an URL names (in any model of the controller),
+// for the call how says it.
+func (c *Controller) offerFor(cx *callCtx, url string, how offerLookup) (*offer, error) {
 	ref, err := parseOfferURL(url, cx.u.name)
 	if err != nil {
 		return nil, err
 	}
+	qualifier := strings.TrimSuffix(ref.qualifier, "@local")
 	for _, m := range c.models {
-		if m.name != ref.model || m.qualifier != strings.TrimSuffix(ref.qualifier, "@local") {
+		if m.name != ref.model || m.qualifier != qualifier {
 			continue
 		}
 		if o := m.offers[ref.offer]; o != nil {
 			return o, nil
 		}
+		return nil, c.offerNotFound(cx, url, how)
 	}
 	if cx.is4() {
-		// As the real 4.0.15 server: without an error code.
-		return nil, newErr("", "%q: offer not found", ref.offer)
+		return nil, errNotFound("model %q: not found", qualifier+"/"+ref.model)
 	}
-	return nil, errNotFound("application offer %q not found", url)
+	return nil, c.offerNotFound(cx, url, how)
+}
+
+// offerNotFound is the error for an offer that does not exist, or that
+// the user may not read (as if it did not exist).
+func (c *Controller) offerNotFound(cx *callCtx, url string, how offerLookup) error {
+	ref, _ := parseOfferURL(url, cx.u.name)
+	if !cx.is4() {
+		return errNotFound("application offer %q not found", url)
+	}
+	full := strings.TrimSuffix(ref.qualifier, "@local") + "/" + ref.model + "." + ref.offer
+	switch how {
+	case lookupShow:
+		return errNotFound("application offer %q", full)
+	case lookupConsume:
+		return errNotFound("application offer %q not found", full)
+	case lookupAccess:
+		return errNotFound("offer %q not found", full)
+	}
+	// As the real 4.0.15 server: without an error code.
+	return newErr("", "%q: offer not found", ref.offer)
 }
 
 // offerAccess is u's access to o: its own grant, or admin for the model's
@@ -215,6 +251,9 @@ func (applicationOffersFacade) Offer(cx *callCtx, a facades.AddApplicationOffers
 		}
 		app, ok := m.apps[ao.ApplicationName]
 		if !ok {
+			if cx.is4() {
+				return errNotFound("application %q not found in model %q", ao.ApplicationName, m.uuid)
+			}
 			return errAppNotFound(ao.ApplicationName)
 		}
 		name := ao.OfferName
@@ -227,13 +266,8 @@ func (applicationOffersFacade) Offer(cx *callCtx, a facades.AddApplicationOffers
 		if len(ao.Endpoints) == 0 {
 			return errBadRequest("no endpoints specified")
 		}
-		for alias, ep := range ao.Endpoints {
-			if _, ok := app.charm.relations[ep]; !ok {
-				return errNotFound("getting offered endpoints: application %q has no %q relation", app.name, ep)
-			}
-			if alias == "" {
-				return errNotValid("empty endpoint alias for %q", ep)
-			}
+		if err := checkOfferedEndpoints(cx, app, name, ao.Endpoints); err != nil {
+			return err
 		}
 		if m.offers == nil {
 			m.offers = map[string]*offer{}
@@ -389,33 +423,31 @@ func (applicationOffersFacade) FindApplicationOffersJuju36(cx *callCtx, a facade
 
 func (applicationOffersFacade) ApplicationOffers(cx *callCtx, a facades.OfferURLs) (facades.ApplicationOffersResults, error) {
 	c := cx.c
+	if cx.is4() {
+		// Juju 4.0 fails the whole call for an offer in a missing model.
+		for _, url := range a.OfferUrls {
+			if _, err := c.offerFor(cx, url, lookupShow); err != nil && strings.HasPrefix(err.Error(), "model ") {
+				return facades.ApplicationOffersResults{}, err
+			}
+		}
+	}
 	return facades.ApplicationOffersResults{Results: eachItem(a.OfferUrls, func(url string) (facades.ApplicationOfferResult, error) {
-		o, err := c.offerFor(cx, url)
+		o, err := c.offerFor(cx, url, lookupShow)
 		if err != nil {
 			return facades.ApplicationOfferResult{}, err
 		}
 		if err := c.needOfferAccess(cx.u, o, "read"); err != nil {
-			return facades.ApplicationOfferResult{}, c.offerNotVisible(cx, url)
+			return facades.ApplicationOfferResult{}, c.offerNotFound(cx, url, lookupShow)
 		}
 		d := c.offerDetails(cx.u, o)
 		return facades.ApplicationOfferResult{Result: &d}, nil
 	})}, nil
 }
 
-// offerNotVisible is the error for an offer the user may not read: as
-// if it did not exist.
-func (c *Controller) offerNotVisible(cx *callCtx, url string) error {
-	ref, _ := parseOfferURL(url, cx.u.name)
-	if cx.is4() {
-		return newErr("", "%q: offer not found", ref.offer)
-	}
-	return errNotFound("application offer %q not found", url)
-}
-
 func (applicationOffersFacade) DestroyOffers(cx *callCtx, a facades.DestroyApplicationOffers) (facades.ErrorResults, error) {
 	c := cx.c
 	return eachErr(a.OfferUrls, func(url string) error {
-		o, err := c.offerFor(cx, url)
+		o, err := c.offerFor(cx, url, lookupDestroy)
 		if err != nil {
 			return err
 		}
@@ -448,6 +480,38 @@ func (applicationOffersFacade) DestroyOffers(cx *callCtx, a facades.DestroyAppli
 	}), nil
 }
 
+// checkOfferedEndpoints refuses an offer of endpoints the application
+// lacks, as Juju says it: 4.0 names the one missing endpoint, or lists all
+// those asked for with the application's UUID.
+func checkOfferedEndpoints(cx *callCtx, app *application, offer string, eps map[string]string) error {
+	var missing []string
+	for alias, ep := range eps {
+		if alias == "" {
+			return errNotValid("empty endpoint alias for %q", ep)
+		}
+		if _, ok := app.charm.relations[ep]; !ok {
+			missing = append(missing, ep)
+		}
+	}
+	switch {
+	case len(missing) == 0:
+		return nil
+	case !cx.is4():
+		return errNotFound("getting offered endpoints: application %q has no %q relation", app.name, slices.Min(missing))
+	case len(eps) == 1:
+		return newErr("", "creating offer %q: %q: endpoint not found", offer, missing[0])
+	}
+	asked := slices.Sorted(maps.Values(eps))
+	return newErr("", "creating offer %q: not all endpoints found %q for application %q", offer, strings.Join(asked, ", "), appUUID(app))
+}
+
+// appUUID is a stable UUID for an application (the simulator keeps none):
+// derived from its model's UUID and its name.
+func appUUID(app *application) string {
+	h := sha256.Sum256([]byte(app.m.uuid + "/" + app.name))
+	return formatUUID(h[:])
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -458,7 +522,7 @@ func plural(n int) string {
 func (applicationOffersFacade) ModifyOfferAccess(cx *callCtx, a facades.ModifyOfferAccessRequest) (facades.ErrorResults, error) {
 	c := cx.c
 	return eachErr(a.Changes, func(ch facades.ModifyOfferAccess) error {
-		o, err := c.offerFor(cx, ch.OfferURL)
+		o, err := c.offerFor(cx, ch.OfferURL, lookupAccess)
 		if err != nil {
 			return err
 		}
@@ -514,12 +578,12 @@ func (applicationOffersFacade) GetConsumeDetails(cx *callCtx, a facades.ConsumeO
 		u = x
 	}
 	return facades.ConsumeOfferDetailsResults{Results: eachItem(a.OfferUrls.OfferUrls, func(url string) (facades.ConsumeOfferDetailsResult, error) {
-		o, err := c.offerFor(cx, url)
+		o, err := c.offerFor(cx, url, lookupConsume)
 		if err != nil {
 			return facades.ConsumeOfferDetailsResult{}, err
 		}
 		if offerRank[c.offerAccess(u, o)] < offerRank["read"] {
-			return facades.ConsumeOfferDetailsResult{}, c.offerNotVisible(cx, url)
+			return facades.ConsumeOfferDetailsResult{}, c.offerNotFound(cx, url, lookupConsume)
 		}
 		if err := c.needOfferAccess(u, o, "consume"); err != nil {
 			return facades.ConsumeOfferDetailsResult{}, err
@@ -541,12 +605,12 @@ func (applicationOffersFacade) GetConsumeDetails(cx *callCtx, a facades.ConsumeO
 func (applicationOffersFacade) RemoteApplicationInfo(cx *callCtx, a facades.OfferURLs) (facades.RemoteApplicationInfoResults, error) {
 	c := cx.c
 	return facades.RemoteApplicationInfoResults{Results: eachItem(a.OfferUrls, func(url string) (facades.RemoteApplicationInfoResult, error) {
-		o, err := c.offerFor(cx, url)
+		o, err := c.offerFor(cx, url, lookupDestroy)
 		if err != nil {
 			return facades.RemoteApplicationInfoResult{}, err
 		}
 		if err := c.needOfferAccess(cx.u, o, "read"); err != nil {
-			return facades.RemoteApplicationInfoResult{}, c.offerNotVisible(cx, url)
+			return facades.RemoteApplicationInfoResult{}, c.offerNotFound(cx, url, lookupDestroy)
 		}
 		d := c.offerDetails(cx.u, o)
 		return facades.RemoteApplicationInfoResult{Result: &facades.RemoteApplicationInfo{
