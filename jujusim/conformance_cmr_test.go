@@ -66,7 +66,6 @@ func cmrKnownMismatch(m string) bool {
 	for _, k := range []string{
 		"GetConsumeDetails: frame.response.results[0].macaroon: type string, simulator gives object",
 		`ListApplicationOffers: frame.response.results[0]: extra key "connections"`,
-		`DestroyOffers: frame.response.results[0].error: missing key "code"`,
 		"Charms.CharmInfo: ",
 		`status-w2-offers.jsonl #5 Client.FullStatus: frame.response.applications.app.relations: extra key "db"`,
 		"status-w2-offers.jsonl #5 Client.FullStatus: frame.response.relations: type null, simulator gives array",

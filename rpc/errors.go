@@ -96,7 +96,7 @@ const (
 // redirect info of a "redirection required" error.
 type Error struct {
 	Message string         `json:"message"`
-	Code    string         `json:"code,omitempty"`
+	Code    string         `json:"code"`
 	Info    map[string]any `json:"info,omitempty"`
 }
 

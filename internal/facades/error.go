@@ -11,7 +11,7 @@ import "github.com/gojuju/juju/internal/errcode"
 // code exactly as it matches an rpc.Error (rpc.ErrNotFound, ...).
 type Error struct {
 	Message string         `json:"message"`
-	Code    string         `json:"code,omitempty"`
+	Code    string         `json:"code"`
 	Info    map[string]any `json:"info,omitempty"`
 }
 

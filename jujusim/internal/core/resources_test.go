@@ -94,7 +94,7 @@ func TestResourcesLocalPending(t *testing.T) {
 	// server refuses, without an error code.
 	if res := s.mustCall(ms, "Application", 22, "Deploy", map[string]any{"applications": []any{map[string]any{
 		"application": "p", "charm-url": url, "charm-origin": origin, "num-units": 1, "resources": map[string]string{"blob": id},
-	}}}); get(res, "results", 0, "error", "message") != "not all pending resources for charm provided" || get(res, "results", 0, "error", "code") != nil {
+	}}}); get(res, "results", 0, "error", "message") != "not all pending resources for charm provided" || get(res, "results", 0, "error", "code") != "" {
 		t.Errorf("Deploy without img = %v", res)
 	}
 	if res := deploy("q", id); get(res, "results", 0, "error", "code") != CodeNotFound {
