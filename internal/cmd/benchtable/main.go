@@ -6,26 +6,72 @@
 //	go run ./internal/cmd/benchtable -bench FullStatus ./jujusim/...
 //
 // It shells out to `go test -run ^$ -bench ... -benchmem` and parses the
-// standard benchmark output format, so any flag that go test understands
-// after -- is passed through.
+// standard benchmark output format.
+//
+// With -compare it instead runs gojuju and the real juju CLI as whole
+// processes on the same models and prints their CPU, peak memory and wall
+// time side by side, with the ratios (see compare.go):
+//
+//	go run ./internal/cmd/benchtable -compare                      # 1,000 and 10,000 units, sim and real server
+//	go run ./internal/cmd/benchtable -compare -units 1000 -beds sim -runs 9
+//
+// The real juju CLI and API server come from ../shared/realjuju next to the
+// module root; without it the gojuju figures are printed alone, with one
+// line saying why the comparison is skipped. Nothing here runs under go
+// test: the comparison takes minutes.
 package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 func main() {
 	bench := flag.String("bench", ".", "benchmark name pattern (as go test -bench)")
 	benchtime := flag.String("benchtime", "1s", "time or count per benchmark (as go test -benchtime)")
 	count := flag.Int("count", 1, "number of runs of each benchmark")
+	compare := flag.Bool("compare", false, "compare gojuju with the real juju CLI as whole processes (status --format=json; a long wait)")
+	units := flag.String("units", "1000,10000", "with -compare: model sizes in units, comma-separated")
+	beds := flag.String("beds", "sim,real", "with -compare: sim (gojuju sim --seed) and/or real (the real 4.0.15 API server)")
+	runs := flag.Int("runs", 5, "with -compare: runs of each CLI per model (medians are printed)")
+	waitTime := flag.Duration("wait-time", 20*time.Second, "with -compare: how long gojuju wait polls the largest simulated model (0: no wait)")
 	flag.Parse()
+	if *compare {
+		cfg := compareConfig{runs: *runs, waitTime: *waitTime, out: os.Stdout, log: os.Stderr}
+		for _, u := range strings.Split(*units, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(u))
+			if err != nil || n <= 0 {
+				fmt.Fprintf(os.Stderr, "benchtable: bad -units %q\n", *units)
+				os.Exit(2)
+			}
+			cfg.units = append(cfg.units, n)
+		}
+		for _, b := range strings.Split(*beds, ",") {
+			cfg.beds = append(cfg.beds, strings.TrimSpace(b))
+		}
+		if cfg.runs <= 0 {
+			fmt.Fprintln(os.Stderr, "benchtable: -runs must be positive")
+			os.Exit(2)
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		err := runCompare(ctx, cfg)
+		stop()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchtable:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	pkgs := flag.Args()
 	if len(pkgs) == 0 {
 		pkgs = []string{"./..."}

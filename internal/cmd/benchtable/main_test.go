@@ -45,3 +45,25 @@ ok  	github.com/gojuju/juju/rpc	3.1s
 		}
 	}
 }
+
+func TestSameOutput(t *testing.T) {
+	a := `{"model":{"name":"m","model-status":{"current":"available","since":"04 Dec 2026 19:56:03Z"}},"machines":{},"controller":{"timestamp":"19:56:03Z"}}` + "\n"
+	b := `{"model":{"name":"m","model-status":{"current":"available","since":"04 Dec 2026 19:56:05Z"}},"machines":{},"controller":{"timestamp":"19:56:05Z"}}` + "\n"
+	if got := sameOutput([]byte(a), []byte(b)); !strings.HasPrefix(got, "output identical") {
+		t.Errorf("sameOutput with other times = %q", got)
+	}
+	c := strings.Replace(b, `"machines":{}`, `"machines":{"0":{}}`, 1)
+	if got := sameOutput([]byte(a), []byte(c)); !strings.Contains(got, "differ at byte") {
+		t.Errorf("sameOutput of different outputs = %q", got)
+	}
+}
+
+func TestSeedSpecAndMedian(t *testing.T) {
+	if got := seedSpec(250); got != "app0=100,app1=100,app2=50" {
+		t.Errorf("seedSpec(250) = %q", got)
+	}
+	m := median([]measurement{{cpu: 3, rss: 10, wall: 9}, {cpu: 1, rss: 30, wall: 8}, {cpu: 2, rss: 20, wall: 7}})
+	if m != (measurement{cpu: 2, rss: 20, wall: 8}) {
+		t.Errorf("median = %+v", m)
+	}
+}
