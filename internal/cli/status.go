@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -174,13 +173,7 @@ func isTerminal(w io.Writer) bool {
 func writeStatus(stdout, stderr io.Writer, s *status.Status, format string, m *juju.Model, tbl status.TableOptions, filtered bool) error {
 	switch format {
 	case "json":
-		doc := statusDocument(s, m.Controller().Name())
-		data, err := json.Marshal(doc)
-		if err != nil {
-			return fmt.Errorf("cannot format status: %w", err)
-		}
-		_, err = fmt.Fprintf(stdout, "%s\n", data)
-		return err
+		return writeStatusJSON(stdout, s, m.Controller().Name())
 	case "yaml":
 		doc := statusDocument(s, m.Controller().Name())
 		data, err := marshalYAML(doc)
@@ -271,9 +264,9 @@ type machineDoc struct {
 	Base               *baseDoc                   `json:"base,omitempty" yaml:"base,omitempty"`
 	NetworkInterfaces  map[string]netInterfaceDoc `json:"network-interfaces,omitempty" yaml:"network-interfaces,omitempty"`
 	Containers         map[string]machineDoc      `json:"containers,omitempty" yaml:"containers,omitempty"`
-	LXDProfiles        map[string]struct{}        `json:"lxd-profiles,omitempty" yaml:"lxd-profiles,omitempty"`
-	Hardware           string                     `json:"hardware,omitempty" yaml:"hardware,omitempty"`
 	Constraints        string                     `json:"constraints,omitempty" yaml:"constraints,omitempty"`
+	Hardware           string                     `json:"hardware,omitempty" yaml:"hardware,omitempty"`
+	LXDProfiles        map[string]struct{}        `json:"lxd-profiles,omitempty" yaml:"lxd-profiles,omitempty"`
 }
 
 type netInterfaceDoc struct {
@@ -425,6 +418,16 @@ func baseOf(b status.Base) *baseDoc {
 	return &baseDoc{Name: b.Name, Channel: strings.TrimSuffix(b.Channel, "/stable")}
 }
 
+// charmAlias is what juju status shows as an application's charm: the
+// charm's name for a Charmhub charm ("postgresql"), the whole URL
+// otherwise ("local:pg-0").
+func charmAlias(a *status.Application) string {
+	if charmOrigin(a.Charm) == "charmhub" && a.CharmName != "" {
+		return a.CharmName
+	}
+	return a.Charm
+}
+
 func charmOrigin(url string) string {
 	switch {
 	case strings.HasPrefix(url, "local:"):
@@ -463,7 +466,7 @@ func statusDocument(s *status.Status, controller string) statusDoc {
 	related := relatedApplications(s)
 	for name, a := range s.Applications {
 		ad := applicationDoc{
-			Charm:            a.Charm,
+			Charm:            charmAlias(a),
 			Base:             baseOf(a.Base),
 			CharmOrigin:      charmOrigin(a.Charm),
 			CharmName:        a.CharmName,
