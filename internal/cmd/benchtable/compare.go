@@ -248,7 +248,7 @@ func compareReal(ctx context.Context, cfg compareConfig, root, dir, gojuju, juju
 		}
 		return nil, err
 	}
-	defer srv.Stop()
+	defer func() { _ = srv.Stop() }()
 	c, err := juju.Connect(ctx, juju.Config{JujuData: srv.JujuData, Controller: realjuju.ControllerName})
 	if err != nil {
 		return nil, err
