@@ -115,10 +115,15 @@
 //	GrantModel, RevokeModel            reading the models: the user has the access the
 //	                                   change leaves
 //	AddSpace                           reading the spaces: the space exists
+//	AddSecretBackend                   reading the backend: it exists with that type
+//	UpdateSecretBackend with NewName   reading the backends: the new name exists, the
+//	                                   old one does not
+//	RemoveSecretBackend                reading the backend: it is not found
 //	SetPassword, DisableUser,          sending it again: they set state to the values
 //	EnableUser, SetModelDefaults,      given
 //	UnsetModelDefaults,
-//	SetControllerConfig
+//	SetControllerConfig,
+//	UpdateSecretBackend (no NewName)
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once

@@ -39,6 +39,8 @@ const (
 	CodeBadRequest                 = "bad request"
 	CodeAlreadyExists              = "already exists"
 	CodeSecretBackendAlreadyExists = "secret backend already exists"
+	CodeSecretBackendNotValid      = "secret backend not valid"
+	CodeSecretBackendForbidden     = "secret backend forbidden"
 	CodeStopped                    = "stopped"
 	CodeTryAgain                   = "try again"
 	CodeNotAssigned                = "not assigned"

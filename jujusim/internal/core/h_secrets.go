@@ -6,9 +6,11 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -376,6 +378,23 @@ func (c *Controller) secretCount(backend string) int {
 	return n
 }
 
+// backendConfigKeys are the config keys of each secret backend type the
+// controller can add, true for the required ones, as the real 4.0.15
+// controller checks them.
+var backendConfigKeys = map[string]map[string]bool{
+	"vault": {"endpoint": true, "namespace": false, "mount-path": false, "token": false,
+		"ca-cert": false, "client-cert": false, "client-key": false, "tls-server-name": false},
+	"kubernetes": {"endpoint": true, "namespace": true, "token": false, "ca-certs": false, "ca-cert": false,
+		"client-cert": false, "client-key": false, "service-account": false, "prefer-incluster-address": false,
+		"skip-tls-verify": false, "username": false, "password": false},
+}
+
+// backendImmutable are the config keys an update cannot change.
+var backendImmutable = map[string][]string{"vault": {"endpoint", "namespace"}}
+
+// backendSecretKeys are the config keys listed only with reveal.
+var backendSecretKeys = map[string]bool{"token": true, "password": true, "client-key": true}
+
 func (secretBackendsFacade) ListSecretBackends(cx *callCtx, a facades.ListSecretBackendsArgs) (facades.ListSecretBackendsResults, error) {
 	c := cx.c
 	if a.Reveal {
@@ -398,10 +417,13 @@ func (secretBackendsFacade) ListSecretBackends(cx *callCtx, a facades.ListSecret
 		if b.builtin {
 			id = c.uuid
 		}
-		cfg := map[string]any{}
+		var cfg map[string]any
 		for k, v := range b.config {
-			if !a.Reveal && (k == "token" || k == "password" || k == "secret-id") {
+			if !a.Reveal && backendSecretKeys[k] {
 				continue
+			}
+			if cfg == nil {
+				cfg = map[string]any{}
 			}
 			cfg[k] = v
 		}
@@ -411,38 +433,124 @@ func (secretBackendsFacade) ListSecretBackends(cx *callCtx, a facades.ListSecret
 	return out, nil
 }
 
+// backendErr is a secret backend refusal: Juju 4 gives the secret
+// backend codes, 3.6 the general ones.
+func (cx *callCtx) backendErr(code4, code36, format string, args ...any) *Error {
+	if cx.is4() {
+		return newErr(code4, format, args...)
+	}
+	return newErr(code36, format, args...)
+}
+
 func (cx *callCtx) backendNotFound(name string) *Error {
 	if cx.is4() {
-		return newErr(CodeSecretBackendNotFound, "secret backend %q not found", name)
+		return newErr(CodeSecretBackendNotFound, "secret backend not found: %q", name)
 	}
 	return errNotFound("secret backend %q not found", name)
 }
 
+func (cx *callCtx) backendNotValid(format string, args ...any) *Error {
+	return cx.backendErr(CodeSecretBackendNotValid, CodeNotValid, "secret backend not valid: "+format, args...)
+}
+
+func (cx *callCtx) checkBackendName(name string) error {
+	if name == "" {
+		return cx.backendNotValid("missing name")
+	}
+	if name == "internal" || name == "auto" {
+		return cx.backendNotValid("reserved name %q", name)
+	}
+	return nil
+}
+
+func (cx *callCtx) checkBackendConfig(typ string, cfg map[string]any) error {
+	keys := backendConfigKeys[typ]
+	if keys == nil {
+		return nil // the controller type takes no config
+	}
+	for k, v := range cfg {
+		if _, ok := keys[k]; !ok {
+			return cx.backendNotValid("config for provider %q: unknown key %q (value %q)", typ, k, fmt.Sprint(v))
+		}
+	}
+	req := make([]string, 0, 2)
+	for k, r := range keys {
+		if r {
+			req = append(req, k)
+		}
+	}
+	sort.Strings(req)
+	for _, k := range req {
+		if s, ok := cfg[k].(string); !ok || s == "" {
+			return cx.backendNotValid("config for provider %q: %s: expected string, got nothing", typ, k)
+		}
+	}
+	_, cert := cfg["client-cert"]
+	_, key := cfg["client-key"]
+	switch {
+	case cert && !key:
+		return errNotValid("secret backend not valid: config for provider %q: %s config missing client key not valid", typ, backendShort(typ))
+	case key && !cert:
+		return errNotValid("secret backend not valid: config for provider %q: %s config missing client certificate not valid", typ, backendShort(typ))
+	}
+	return nil
+}
+
+func backendShort(typ string) string {
+	if typ == "kubernetes" {
+		return "k8s"
+	}
+	return typ
+}
+
+func checkTokenRotate(d *time.Duration) error {
+	if d != nil && *d != 0 && *d < time.Hour {
+		return errNotValid("token rotate interval %q less than 1h not valid", d.String())
+	}
+	return nil
+}
+
+// AddSecretBackends adds backends as the real controller does, except that
+// it does not try to reach them.
 func (secretBackendsFacade) AddSecretBackends(cx *callCtx, a facades.AddSecretBackendArgs) (facades.ErrorResults, error) {
 	if err := cx.check("superuser"); err != nil {
 		return facades.ErrorResults{}, err
 	}
 	c := cx.c
 	return eachErr(a.Args, func(arg facades.AddSecretBackendArg) error {
-		if arg.Name == "" || arg.Name == "internal" || arg.Name == "auto" {
-			return errNotValid("secret backend name %q not valid", arg.Name)
+		if err := cx.checkBackendName(arg.Name); err != nil {
+			return err
 		}
 		if _, ok := c.backends[arg.Name]; ok {
-			if cx.is4() {
-				return newErr(CodeSecretBackendAlreadyExists, "secret backend %q already exists", arg.Name)
-			}
-			return errAlreadyExists("secret backend %q already exists", arg.Name)
+			return cx.backendErr(CodeSecretBackendAlreadyExists, CodeAlreadyExists, "secret backend already exists: name %q", arg.Name)
 		}
-		if arg.BackendType != "vault" && arg.BackendType != "kubernetes" {
-			return errNotValid("secret backend type %q not supported", arg.BackendType)
+		if _, ok := backendConfigKeys[arg.BackendType]; !ok && arg.BackendType != "controller" {
+			return errNotFound("getting backend provider type %q: no registered provider for %q", arg.BackendType, arg.BackendType)
+		}
+		if err := cx.checkBackendConfig(arg.BackendType, arg.Config); err != nil {
+			return err
+		}
+		if err := checkTokenRotate(arg.TokenRotateInterval); err != nil {
+			return err
 		}
 		id := arg.ID
 		if id == "" {
 			id = newUUID()
 		}
-		c.backends[arg.Name] = &secretBackend{id: id, name: arg.Name, typ: arg.BackendType, config: arg.Config, tokenRotateInterval: arg.TokenRotateInterval}
+		c.backends[arg.Name] = &secretBackend{id: id, name: arg.Name, typ: arg.BackendType, config: copyAny(arg.Config), tokenRotateInterval: arg.TokenRotateInterval}
 		return nil
 	}), nil
+}
+
+func copyAny(m map[string]any) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 func (secretBackendsFacade) UpdateSecretBackends(cx *callCtx, a facades.UpdateSecretBackendArgs) (facades.ErrorResults, error) {
@@ -451,21 +559,56 @@ func (secretBackendsFacade) UpdateSecretBackends(cx *callCtx, a facades.UpdateSe
 	}
 	c := cx.c
 	return eachErr(a.Args, func(arg facades.UpdateSecretBackendArg) error {
+		if arg.NameChange != nil {
+			if err := cx.checkBackendName(*arg.NameChange); err != nil {
+				return err
+			}
+		}
 		b, ok := c.backends[arg.Name]
-		if !ok || b.builtin {
+		if !ok {
 			return cx.backendNotFound(arg.Name)
 		}
-		if b.config == nil {
-			b.config = map[string]any{}
+		if b.builtin {
+			id := b.id
+			if id == "" {
+				id = c.uuid
+			}
+			return cx.backendErr(CodeSecretBackendForbidden, CodeForbidden, "secret backend %q is immutable", id)
+		}
+		if err := checkTokenRotate(arg.TokenRotateInterval); err != nil {
+			return err
+		}
+		cfg := copyAny(b.config)
+		if cfg == nil {
+			cfg = map[string]any{}
 		}
 		for k, v := range arg.Config {
-			b.config[k] = v
+			cfg[k] = v
 		}
 		for _, k := range arg.Reset {
-			delete(b.config, k)
+			delete(cfg, k)
 		}
+		if err := cx.checkBackendConfig(b.typ, cfg); err != nil {
+			return err
+		}
+		for _, k := range backendImmutable[b.typ] {
+			old, had := b.config[k]
+			v, has := cfg[k]
+			if had != has || fmt.Sprint(old) != fmt.Sprint(v) {
+				return cx.backendNotValid("config for provider %q: cannot change immutable field %q", b.typ, k)
+			}
+		}
+		if arg.NameChange != nil && *arg.NameChange != arg.Name {
+			if _, ok := c.backends[*arg.NameChange]; ok {
+				return cx.backendErr(CodeSecretBackendAlreadyExists, CodeAlreadyExists, "secret backend already exists: name %q", *arg.NameChange)
+			}
+		}
+		b.config = cfg
 		if arg.TokenRotateInterval != nil {
 			b.tokenRotateInterval = arg.TokenRotateInterval
+			if *arg.TokenRotateInterval == 0 {
+				b.tokenRotateInterval = nil
+			}
 		}
 		if arg.NameChange != nil && *arg.NameChange != arg.Name {
 			delete(c.backends, arg.Name)
@@ -482,9 +625,15 @@ func (secretBackendsFacade) RemoveSecretBackends(cx *callCtx, a facades.RemoveSe
 	}
 	c := cx.c
 	return eachErr(a.Args, func(arg facades.RemoveSecretBackendArg) error {
+		if arg.Name == "" {
+			return cx.backendNotValid("both ID and name are missing")
+		}
 		b, ok := c.backends[arg.Name]
-		if !ok || b.builtin {
+		if !ok {
 			return cx.backendNotFound(arg.Name)
+		}
+		if b.builtin || c.secretCount(arg.Name) > 0 && !arg.Force {
+			return errNotSupported("deleting in use secret backend not supported")
 		}
 		delete(c.backends, arg.Name)
 		return nil
