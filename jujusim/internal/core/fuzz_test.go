@@ -122,9 +122,13 @@ func FuzzCall(f *testing.F) {
 		if _, err := json.Marshal(res); err != nil {
 			t.Fatalf("%s.%s: result does not encode: %v", fm[0], fm[1], err)
 		}
-		// The model must still be reportable.
+		// The model must still be reportable, its status encoded by
+		// AppendResult as by encoding/json.
 		if _, err := c.Call(context.Background(), sess, "Pinger", 1, "Ping", "", nil); err != nil {
 			t.Fatal(err)
+		}
+		if !controllerConn {
+			checkStatusEncoding(t, c, sess)
 		}
 	})
 }
