@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -414,7 +415,9 @@ func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := json.NewEncoder(buf).Encode(frame); err != nil {
+	if we == nil && appendReply(buf, id, v0, result) {
+		// encoded by the core's appender (FullStatus)
+	} else if err := json.NewEncoder(buf).Encode(frame); err != nil {
 		// The controller produced something JSON cannot carry: report it
 		// as a server error rather than dropping the call.
 		c.srv.logger.Error("cannot encode RPC reply", "request-id", id, "err", err)
@@ -432,6 +435,31 @@ func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
 		}
 	}
 	c.write(data)
+}
+
+// appendReply writes the frame of a successful reply into buf with the
+// core's appender for its result (core.AppendResult, which writes the
+// bytes encoding/json would, without reflection), and reports whether
+// there is one. The frames are those of the response types above.
+func appendReply(buf *bytes.Buffer, id uint64, v0 bool, result any) bool {
+	b := buf.AvailableBuffer()
+	if v0 {
+		b = append(b, `{"RequestId":`...)
+	} else {
+		b = append(b, `{"request-id":`...)
+	}
+	b = strconv.AppendUint(b, id, 10)
+	if v0 {
+		b = append(b, `,"Response":`...)
+	} else {
+		b = append(b, `,"response":`...)
+	}
+	b, ok, err := core.AppendResult(b, result)
+	if !ok || err != nil {
+		return false // encoding/json encodes it, or reports its error
+	}
+	buf.Write(append(b, "}\n"...))
+	return true
 }
 
 func orEmpty(v any) any {
