@@ -60,8 +60,8 @@ type CloudDetails struct {
 
 // CloudInfo is the wire type CloudInfo of the Cloud facade (Juju 4.0 and 3.6).
 type CloudInfo struct {
-	CloudDetails CloudDetails    `json:"CloudDetails"`
-	Users        []CloudUserInfo `json:"users"`
+	CloudDetails
+	Users []CloudUserInfo `json:"users"`
 }
 
 // CloudInfoResult is the wire type CloudInfoResult of the Cloud facade (Juju 4.0 and 3.6).
@@ -146,8 +146,8 @@ type CredentialContentResults struct {
 
 // ListCloudInfo is the wire type ListCloudInfo of the Cloud facade (Juju 4.0 and 3.6).
 type ListCloudInfo struct {
-	CloudDetails CloudDetails `json:"CloudDetails"`
-	UserAccess   string       `json:"user-access"`
+	CloudDetails
+	UserAccess string `json:"user-access"`
 }
 
 // ListCloudInfoResult is the wire type ListCloudInfoResult of the Cloud facade (Juju 4.0 and 3.6).

@@ -198,8 +198,13 @@ func (m *model) fields(g *goType) ([]field, error) {
 	for _, r := range def.Required {
 		required[r] = true
 	}
-	// Embedded structs: a property named after the definition it refers to,
-	// whose properties all appear flattened in this definition.
+	// Embedded structs: a property named after the definition it refers to.
+	// Juju's schema generator names an embedded Go field after its type, and
+	// encoding/json sends an embedded struct's fields flat. Most such
+	// definitions also list those fields flattened; some (CloudInfo and
+	// ListCloudInfo of the Cloud facade, whose Go field is tagged
+	// `json:",inline"`) list only the nesting property, but the server sends
+	// them flat all the same (testdata/conformance/juju-4.0-wave2/clouds.jsonl).
 	fromEmbedded := map[string]bool{}
 	var out []field
 	for _, key := range sortedKeys(def.Properties) {
@@ -211,17 +216,10 @@ func (m *model) fields(g *goType) ([]field, error) {
 		if !ok || target.goType.Opaque != nil || len(target.def.Properties) == 0 {
 			continue
 		}
-		all := true
 		for k := range target.def.Properties {
-			if _, ok := def.Properties[k]; !ok {
-				all = false
+			if _, ok := def.Properties[k]; ok {
+				fromEmbedded[k] = true
 			}
-		}
-		if !all {
-			continue
-		}
-		for k := range target.def.Properties {
-			fromEmbedded[k] = true
 		}
 		out = append(out, field{GoName: target.goType.Name, GoType: target.goType.Name, Embedded: true})
 	}

@@ -129,6 +129,11 @@ func TestGenerate(t *testing.T) {
 			"type MakeArgsJuju85 struct {",
 			"OwnerTag string `json:\"owner-tag\"`",
 			"type FrobResult struct {\n Address\n Error *Error `json:\"error,omitempty\"`\n Port int `json:\"port\"`\n}",
+			// A property named after the definition it refers to is an
+			// embedded struct even where the schema does not list its
+			// fields flattened (Juju's Cloud.CloudInfo): the server sends
+			// them flat.
+			"type WhereResult struct {\n Address\n Zone string `json:\"zone\"`\n}",
 		}},
 		{"apiclient/gadget.go", []string{
 			// Same version number, different result shapes: both decode
