@@ -77,7 +77,7 @@ type Controller struct {
 	ssh          *sshState                    // see h_ssh.go
 
 	backends    map[string]*secretBackend
-	extraClouds []cloudDef
+	cloudsState *cloudStore
 	defaults    map[string]map[string]any // model defaults by "cloud" or "cloud/region"; see h_defaults.go
 	ctrlConfig  map[string]any            // controller config set with ConfigSet; see h_defaults.go
 	hubExtra    map[string]hubCharm       // Charmhub charms from real metadata (AddHubCharm)

@@ -11,49 +11,6 @@ import (
 // This file: ModelManager, Controller, Cloud and UserManager (controller
 // connection facades).
 
-type cloudDef struct {
-	name      string
-	typ       string
-	authTypes []string
-	regions   []string
-}
-
-func (c *Controller) clouds() []cloudDef {
-	out := []cloudDef{{name: "dummy", typ: "dummy", authTypes: []string{"empty", "access-key", "userpass"}, regions: []string{"dummy-region"}}}
-	return append(out, c.extraClouds...)
-}
-
-func (c *Controller) cloud(name string) (cloudDef, bool) {
-	for _, cl := range c.clouds() {
-		if cl.name == name {
-			return cl, true
-		}
-	}
-	return cloudDef{}, false
-}
-
-// AddCloud adds a cloud that models can be created on. typ "kubernetes"
-// makes models on it container (caas) models. regions default to
-// "default".
-func (c *Controller) AddCloud(name, typ string, regions ...string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.cloud(name); ok {
-		return errAlreadyExists("cloud %q already exists", name)
-	}
-	auth := []string{"empty", "access-key", "userpass"}
-	if len(regions) == 0 && typ != "kubernetes" {
-		// A Kubernetes cloud may have no region, as the real test bed's
-		// "caascloud" (clouds-with-k8s.jsonl).
-		regions = []string{"default"}
-	}
-	if typ == "kubernetes" {
-		auth = []string{"access-key", "userpass", "empty"}
-	}
-	c.extraClouds = append(c.extraClouds, cloudDef{name: name, typ: typ, authTypes: auth, regions: regions})
-	return nil
-}
-
 func (c *Controller) modelFromTag(tag string) (*model, error) {
 	uuid, ok := parseTag(tag, "model")
 	if !ok {
@@ -100,8 +57,17 @@ func (c *Controller) modelMachines(m *model) []facades.ModelMachineInfo {
 	return out
 }
 
+// credentialTag is the tag of the model's cloud credential; "" when it
+// has none (its credential was revoked with force).
 func credentialTag(m *model) string {
-	return "cloudcred-" + m.cloud + "_" + m.qualifier + "_" + m.credential
+	if m.credential == "" {
+		return ""
+	}
+	owner := m.credOwner
+	if owner == "" {
+		owner = m.qualifier
+	}
+	return credTag(m.cloud, owner, m.credential)
 }
 
 func (c *Controller) modelFeatures() []facades.SupportedFeature {
@@ -219,11 +185,10 @@ func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region,
 	}
 	m := c.newModel(name, qualifier, cloudName, region, typ)
 	m.providerType = cl.typ
+	m.credOwner = cx.u.name
 	if cred != "" {
-		if n, ok := parseTag(cred, "cloudcred"); ok {
-			if i := strings.LastIndexByte(n, '_'); i >= 0 {
-				m.credential = n[i+1:]
-			}
+		if _, owner, n, ok := parseCredTag(cred); ok {
+			m.credential, m.credOwner = n, owner
 		}
 	}
 	for k, v := range cfg {
@@ -632,59 +597,6 @@ func (controllerFacade) ModifyControllerAccess(cx *callCtx, a facades.ModifyCont
 		}
 		return nil
 	}), nil
-}
-
-// ---- Cloud ----
-
-func (c *Controller) wireCloud(cl cloudDef) facades.Cloud {
-	w := facades.Cloud{Type: cl.typ, AuthTypes: cl.authTypes}
-	for _, r := range cl.regions {
-		w.Regions = append(w.Regions, facades.CloudRegion{Name: r})
-	}
-	return w
-}
-
-func (cloudFacade) Clouds(cx *callCtx) (facades.CloudsResult, error) {
-	out := facades.CloudsResult{Clouds: map[string]facades.Cloud{}}
-	for _, cl := range cx.c.clouds() {
-		out.Clouds["cloud-"+cl.name] = cx.c.wireCloud(cl)
-	}
-	return out, nil
-}
-
-func (cloudFacade) Cloud(cx *callCtx, a facades.Entities) (facades.CloudResults, error) {
-	out := facades.CloudResults{Results: eachItem(a.Entities, func(e facades.Entity) (facades.CloudResult, error) {
-		var r facades.CloudResult
-		n, ok := parseTag(e.Tag, "cloud")
-		if !ok {
-			return r, errNotValid("%q is not a valid cloud tag", e.Tag)
-		}
-		cl, ok := cx.c.cloud(n)
-		if !ok {
-			return r, errNotFound("cloud %q not found", n)
-		}
-		w := cx.c.wireCloud(cl)
-		r.Cloud = &w
-		return r, nil
-	})}
-	return out, nil
-}
-
-func (cloudFacade) UserCredentials(cx *callCtx, a facades.UserClouds) (facades.StringsResults, error) {
-	out := facades.StringsResults{Results: eachItem(a.UserClouds, func(uc facades.UserCloud) (facades.StringsResult, error) {
-		var r facades.StringsResult
-		u, err := cx.c.userFromTag(uc.UserTag)
-		if err != nil {
-			return r, err
-		}
-		n, _ := parseTag(uc.CloudTag, "cloud")
-		if _, ok := cx.c.cloud(n); !ok {
-			return r, errNotFound("cloud %q not found", n)
-		}
-		r.Result = []string{"cloudcred-" + n + "_" + u.name + "_default"}
-		return r, nil
-	})}
-	return out, nil
 }
 
 // ---- UserManager ----

@@ -74,7 +74,8 @@ type model struct {
 	typ          string // "iaas" or "caas"
 	cloud        string
 	region       string
-	credential   string // cloud credential name
+	credential   string // cloud credential name; "" after a forced revoke
+	credOwner    string // the credential's owner; "" is the qualifier
 	providerType string
 	isController bool
 	life         string

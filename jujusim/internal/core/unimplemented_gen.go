@@ -68,10 +68,6 @@ func (unimplementedCharms) ListCharmResources(cx *callCtx, _ facades.CharmURLAnd
 // implement with a "not supported" error naming the call.
 type unimplementedModelManager struct{}
 
-func (unimplementedModelManager) ChangeModelCredential(cx *callCtx, _ facades.ChangeModelCredentialsParams) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
 func (unimplementedModelManager) DumpModels(cx *callCtx, _ facades.DumpModelRequest) (facades.StringResults, error) {
 	return facades.StringResults{}, errUnimplemented(cx)
 }
@@ -196,56 +192,16 @@ func (unimplementedUserManager) ModelUserInfo(cx *callCtx, _ facades.Entities) (
 // implement with a "not supported" error naming the call.
 type unimplementedCloud struct{}
 
-func (unimplementedCloud) AddCloud(cx *callCtx, _ facades.AddCloudArgs) error {
-	return errUnimplemented(cx)
-}
-
-func (unimplementedCloud) AddCredentials(cx *callCtx, _ facades.TaggedCredentials) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
 func (unimplementedCloud) CheckCredentialsModels(cx *callCtx, _ facades.TaggedCredentials) (facades.UpdateCredentialResults, error) {
 	return facades.UpdateCredentialResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) CloudInfo(cx *callCtx, _ facades.Entities) (facades.CloudInfoResults, error) {
-	return facades.CloudInfoResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) Credential(cx *callCtx, _ facades.Entities) (facades.CloudCredentialResults, error) {
-	return facades.CloudCredentialResults{}, errUnimplemented(cx)
 }
 
 func (unimplementedCloud) InstanceTypes(cx *callCtx, _ facades.CloudInstanceTypesConstraints) (facades.InstanceTypesResults, error) {
 	return facades.InstanceTypesResults{}, errUnimplemented(cx)
 }
 
-func (unimplementedCloud) ListCloudInfo(cx *callCtx, _ facades.ListCloudsRequest) (facades.ListCloudInfoResults, error) {
-	return facades.ListCloudInfoResults{}, errUnimplemented(cx)
-}
-
 func (unimplementedCloud) ModelConfigSchema(cx *callCtx, _ facades.ModelConfigSchemaArgs) (facades.ModelConfigSchemaResult, error) {
 	return facades.ModelConfigSchemaResult{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) ModifyCloudAccess(cx *callCtx, _ facades.ModifyCloudAccessRequest) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) RemoveClouds(cx *callCtx, _ facades.Entities) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) RevokeCredentialsCheckModels(cx *callCtx, _ facades.RevokeCredentialArgs) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) UpdateCloud(cx *callCtx, _ facades.UpdateCloudArgs) (facades.ErrorResults, error) {
-	return facades.ErrorResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedCloud) UpdateCredentialsCheckModels(cx *callCtx, _ facades.UpdateCredentialArgs) (facades.UpdateCredentialResults, error) {
-	return facades.UpdateCredentialResults{}, errUnimplemented(cx)
 }
 
 // unimplementedSubnets answers the Subnets methods subnetsFacade does not
@@ -330,7 +286,6 @@ var unimplementedMethods = []string{
 	"Charms.GetDownloadInfos",
 	"Charms.IsMetered",
 	"Charms.ListCharmResources",
-	"ModelManager.ChangeModelCredential",
 	"ModelManager.DumpModels",
 	"ModelManager.DumpModelsDB",
 	"Controller.CloudSpec",
@@ -357,19 +312,9 @@ var unimplementedMethods = []string{
 	"MachineManager.UpgradeSeriesValidate",
 	"MachineManager.WatchUpgradeSeriesNotifications",
 	"UserManager.ModelUserInfo",
-	"Cloud.AddCloud",
-	"Cloud.AddCredentials",
 	"Cloud.CheckCredentialsModels",
-	"Cloud.CloudInfo",
-	"Cloud.Credential",
 	"Cloud.InstanceTypes",
-	"Cloud.ListCloudInfo",
 	"Cloud.ModelConfigSchema",
-	"Cloud.ModifyCloudAccess",
-	"Cloud.RemoveClouds",
-	"Cloud.RevokeCredentialsCheckModels",
-	"Cloud.UpdateCloud",
-	"Cloud.UpdateCredentialsCheckModels",
 	"Subnets.AllZones",
 	"Subnets.ListSubnets",
 	"Subnets.ListSubnetsJuju36",
