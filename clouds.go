@@ -21,6 +21,18 @@ type Cloud struct {
 	Regions []string
 	// AuthTypes lists the credential types the cloud takes.
 	AuthTypes []string
+	// Endpoint, IdentityEndpoint and StorageEndpoint are the cloud's
+	// API endpoints, where it has them.
+	Endpoint         string
+	IdentityEndpoint string
+	StorageEndpoint  string
+	// CACertificates are the PEM certificates the cloud's endpoints use
+	// (AddCloud and UpdateCloud send them; the controller does not show
+	// them).
+	CACertificates []string `json:",omitempty"`
+	// Users are the users with access to the cloud and their access
+	// ("add-model" or "admin"); ShowCloud fills it in.
+	Users map[string]string `json:",omitempty"`
 }
 
 // IsKubernetes reports whether models on the cloud are Kubernetes
@@ -45,7 +57,8 @@ func (c *Controller) clouds(ctx context.Context) ([]Cloud, error) {
 	}
 	out := make([]Cloud, 0, len(res.Clouds))
 	for tag, w := range res.Clouds {
-		cl := Cloud{Name: tagOrID(tag, "cloud"), Type: w.Type, AuthTypes: w.AuthTypes}
+		cl := Cloud{Name: tagOrID(tag, "cloud"), Type: w.Type, AuthTypes: w.AuthTypes,
+			Endpoint: w.Endpoint, IdentityEndpoint: w.IdentityEndpoint, StorageEndpoint: w.StorageEndpoint}
 		for _, r := range w.Regions {
 			cl.Regions = append(cl.Regions, r.Name)
 		}
@@ -64,8 +77,8 @@ func (c *Controller) CloudCredentials(ctx context.Context, cloud string) ([]stri
 }
 
 func (c *Controller) cloudCredentials(ctx context.Context, cloud string) ([]string, error) {
-	if cloud == "" || !validSpace.MatchString(cloud) {
-		return nil, invalid(ErrInvalidName, "cloud name", cloud, "must be lower-case letters and digits in hyphen-separated parts")
+	if err := validateCloudName(cloud); err != nil {
+		return nil, err
 	}
 	conn, err := c.controllerConn(ctx)
 	if err != nil {

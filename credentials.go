@@ -80,11 +80,11 @@ func (c *Controller) Credential(ctx context.Context, cloud, name string, opts *C
 }
 
 func (c *Controller) credential(ctx context.Context, cloud, name string, opts *CredentialsOptions) (*Credential, error) {
-	if cloud == "" || !validSpace.MatchString(cloud) {
-		return nil, invalid(ErrInvalidName, "cloud name", cloud, "must be lower-case letters and digits in hyphen-separated parts")
+	if err := validateCloudName(cloud); err != nil {
+		return nil, err
 	}
-	if name == "" || strings.ContainsAny(name, "/ \t\n") {
-		return nil, invalid(ErrInvalidName, "credential name", name, "must be non-empty, without '/' or spaces")
+	if err := checkCredentialName(name); err != nil {
+		return nil, err
 	}
 	cs, err := c.credentials(ctx, facades.CloudCredentialArgs{IncludeSecrets: opts.IncludeSecrets,
 		Credentials: []facades.CloudCredentialArg{{CloudName: cloud, CredentialName: name}}})
@@ -210,22 +210,23 @@ func validCIDR(s string) bool {
 	return err == nil
 }
 
-// ShowCloud shows one cloud of the controller (Cloud.Cloud); a cloud the
-// controller does not have is ErrNotFound.
+// ShowCloud shows one cloud of the controller with the users who have
+// access to it (Cloud.CloudInfo, as "juju show-cloud --controller"); a
+// cloud the controller does not have is ErrNotFound.
 func (c *Controller) ShowCloud(ctx context.Context, name string) (*Cloud, error) {
 	cl, err := c.showCloud(ctx, name)
 	return cl, opError("show cloud", name, err)
 }
 
 func (c *Controller) showCloud(ctx context.Context, name string) (*Cloud, error) {
-	if name == "" || !validSpace.MatchString(name) {
-		return nil, invalid(ErrInvalidName, "cloud name", name, "must be lower-case letters and digits in hyphen-separated parts")
+	if err := validateCloudName(name); err != nil {
+		return nil, err
 	}
 	conn, err := c.controllerConn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, err := apiclient.NewCloudClient(conn).Cloud(ctx, facades.Entities{Entities: []facades.Entity{{Tag: cloudTag(name)}}})
+	res, err := apiclient.NewCloudClient(conn).CloudInfo(ctx, facades.Entities{Entities: []facades.Entity{{Tag: cloudTag(name)}}})
 	if err != nil {
 		return nil, err
 	}
@@ -235,13 +236,17 @@ func (c *Controller) showCloud(ctx context.Context, name string) (*Cloud, error)
 	if res.Results[0].Error != nil {
 		return nil, apiclient.ServerError(res.Results[0].Error)
 	}
-	if res.Results[0].Cloud == nil {
+	if res.Results[0].Result == nil {
 		return nil, fmt.Errorf("cloud %q: %w", name, ErrNotFound)
 	}
-	w := res.Results[0].Cloud
-	cl := &Cloud{Name: name, Type: w.Type, AuthTypes: w.AuthTypes}
+	w := res.Results[0].Result
+	cl := &Cloud{Name: name, Type: w.Type, AuthTypes: w.AuthTypes, Endpoint: w.Endpoint,
+		IdentityEndpoint: w.IdentityEndpoint, StorageEndpoint: w.StorageEndpoint, Users: map[string]string{}}
 	for _, r := range w.Regions {
 		cl.Regions = append(cl.Regions, r.Name)
+	}
+	for _, u := range w.Users {
+		cl.Users[strings.TrimSuffix(u.User, "@local")] = u.Access
 	}
 	return cl, nil
 }

@@ -119,6 +119,14 @@
 //	UpdateSecretBackend with NewName   reading the backends: the new name exists, the
 //	                                   old one does not
 //	RemoveSecretBackend                reading the backend: it is not found
+//	AddCloud                           reading the cloud: it exists, of that type
+//	RemoveCloud                        reading the cloud: it is not found
+//	GrantCloud, RevokeCloud            reading the clouds: the user has the access the
+//	                                   change leaves
+//	RevokeCredential                   reading the credential: it is not found
+//	UpdateCloud, AddCredential,        sending it again: they set the cloud, the
+//	UpdateCredential,                  credential or the model's credential to the
+//	Model.ChangeCredential             values given
 //	SetPassword, DisableUser,          sending it again: they set state to the values
 //	EnableUser, SetModelDefaults,      given
 //	UnsetModelDefaults,

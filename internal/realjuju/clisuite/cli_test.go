@@ -91,6 +91,7 @@ var normalisers = []struct {
 	{regexp.MustCompile(`\b(just now|\d+ (second|minute)s? ago)\b`), "RECENTLY"},
 	{regexp.MustCompile(`(?m)^ERROR .*public cloud.*\n`), ""}, // the 4.0 CLI's first run without internet
 	{regexp.MustCompile(`(controller|controller-name): (sim|realjuju)\b`), "$1: CONTROLLER"},
+	{regexp.MustCompile(`"(sim|realjuju)"`), `"CONTROLLER"`},
 	{regexp.MustCompile(`\b(sim|realjuju) {0,8}(?:\s)`), "CONTROLLER "},
 }
 

@@ -31,9 +31,7 @@ func startRealK8s(t *testing.T) (string, string) {
 // charm deployed with an OCI image resource, its resources listed,
 // attached and refreshed, the application scaled and trusted.
 var k8sTable = []step{
-	// The simulator answers no Cloud.CloudInfo (its generated wire type
-	// nests CloudDetails where the real server inlines it).
-	{args: []string{"clouds", "--controller", "{controller}"}, only: real40, out: []string{"caascloud", "k8s"}},
+	{args: []string{"clouds", "--controller", "{controller}"}, out: []string{"caascloud", "k8s"}},
 	{args: []string{"add-model", "{model}", "caascloud"}, out: []string{"Added '{model}' model on caascloud"}},
 	{args: []string{"deploy", "-m", "{model}", "{k8s_charm}", "app", "--resource", "app-image=ubuntu:22.04", "--resource", "conf={conf}"},
 		out: []string{`Deploying "app" from local charm "suite-k8s", revision 0`}, compare: true},
