@@ -11,13 +11,16 @@ import (
 
 // The 3.6 AllWatcher: Client.WatchAll returns a watcher id; AllWatcher.Next
 // returns the whole model as "change" deltas the first time, then only
-// what changed (full documents) and "remove" deltas.
+// what changed (full documents) and "remove" deltas. A "remove" delta
+// carries the entity's last document, as Juju's multiwatcher store keeps
+// a removed entity's last info and sends it: clients find the entity by
+// its id in it (python-libjuju reads a relation's, machine's or
+// action's "id", an application's or unit's "name").
 
 type awDoc struct {
 	key  string // kind + "/" + id, for ordering and identity
 	kind string
 	doc  []byte
-	rm   []byte // the document sent in a "remove" delta
 }
 
 type awStatus struct {
@@ -46,10 +49,9 @@ var kindOrder = map[string]int{"model": 0, "charm": 1, "machine": 2, "applicatio
 
 func (c *Controller) allWatcherDocs(m *model) []awDoc {
 	var docs []awDoc
-	add := func(kind, id string, doc, rm any) {
+	add := func(kind, id string, doc any) {
 		b, _ := json.Marshal(doc)
-		r, _ := json.Marshal(rm)
-		docs = append(docs, awDoc{key: kind + "/" + id, kind: kind, doc: b, rm: r})
+		docs = append(docs, awDoc{key: kind + "/" + id, kind: kind, doc: b})
 	}
 	cfg := map[string]any{}
 	for k, v := range c.modelConfig(m) {
@@ -60,10 +62,9 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 		"is-controller": m.isController, "config": cfg, "status": toAWStatus(m.status), "constraints": m.constraints,
 		"sla": map[string]any{"level": "unsupported", "owner": m.qualifier}, "type": m.typ, "cloud": m.cloud,
 		"cloud-region": m.region, "version": c.version,
-	}, map[string]any{"model-uuid": m.uuid})
+	})
 	for url := range m.charms {
-		add("charm", url, map[string]any{"model-uuid": m.uuid, "charm-url": url, "charm-version": "", "life": lifeAlive, "profile": nil, "config": map[string]any{}},
-			map[string]any{"model-uuid": m.uuid, "charm-url": url})
+		add("charm", url, map[string]any{"model-uuid": m.uuid, "charm-url": url, "charm-version": "", "life": lifeAlive, "profile": nil, "config": map[string]any{}})
 	}
 	for _, mc := range m.machines {
 		addrs := []map[string]any{}
@@ -84,7 +85,7 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 			"container-type": ctype, "supported-containers": []string{"lxd"}, "supported-containers-known": mc.agent.Status == "started",
 			"hardware-characteristics": hw, "charm-profiles": nil, "jobs": mc.jobs, "addresses": addrs,
 			"has-vote": false, "wants-vote": false, "hostname": mc.hostname,
-		}, map[string]any{"model-uuid": m.uuid, "id": mc.id})
+		})
 	}
 	for _, n := range m.sortedApps() {
 		a := m.apps[n]
@@ -96,7 +97,7 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 			"model-uuid": m.uuid, "name": a.name, "exposed": a.exposed, "charm-url": a.charmURL, "owner-tag": "", "life": a.life,
 			"min-units": a.minUnits, "constraints": a.cons, "config": cfg, "subordinate": a.charm.subordinate,
 			"status": toAWStatus(c.appDisplayStatus(a)), "workload-version": appWorkloadVersion(a),
-		}, map[string]any{"model-uuid": m.uuid, "name": a.name})
+		})
 		for _, u := range a.sortedUnits() {
 			_, wl := unitDisplay(u)
 			machineID, principal := "", ""
@@ -111,7 +112,7 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 				"life": u.life, "public-address": u.address, "private-address": u.address, "machine-id": machineID,
 				"ports": []any{}, "port-ranges": []any{}, "principal": principal, "subordinate": u.principal != nil,
 				"workload-status": toAWStatus(wl), "agent-status": toAWStatus(u.agent),
-			}, map[string]any{"model-uuid": m.uuid, "name": u.name})
+			})
 		}
 	}
 	for _, r := range m.sortedRelations() {
@@ -120,8 +121,7 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 			eps = append(eps, map[string]any{"application-name": e.app, "relation": map[string]any{
 				"name": e.rel.Name, "role": e.rel.Role, "interface": e.rel.Interface, "optional": e.rel.Optional, "limit": e.rel.Limit, "scope": e.rel.Scope}})
 		}
-		add("relation", r.key, map[string]any{"model-uuid": m.uuid, "key": r.key, "id": r.id, "endpoints": eps},
-			map[string]any{"model-uuid": m.uuid, "key": r.key})
+		add("relation", r.key, map[string]any{"model-uuid": m.uuid, "key": r.key, "id": r.id, "endpoints": eps})
 	}
 	for _, ra := range m.sortedRemoteApps() {
 		if ra.consumerProxy {
@@ -130,7 +130,7 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 		add("remoteApplication", ra.name, map[string]any{
 			"model-uuid": m.uuid, "name": ra.name, "offer-uuid": ra.offerUUID, "offer-url": ra.offerURL, "life": ra.life,
 			"status": toAWStatus(c.saasStatus(ra)),
-		}, map[string]any{"model-uuid": m.uuid, "name": ra.name})
+		})
 	}
 	for name, st := range c.offerStatuses(m) {
 		o := m.offers[name]
@@ -141,13 +141,13 @@ func (c *Controller) allWatcherDocs(m *model) []awDoc {
 		add("applicationOffer", o.uuid, map[string]any{
 			"model-uuid": m.uuid, "offer-name": o.name, "offer-uuid": o.uuid, "application-name": o.app, "charm-name": charmName,
 			"total-connected-count": st.TotalConnectedCount, "active-connected-count": st.ActiveConnectedCount,
-		}, map[string]any{"model-uuid": m.uuid, "offer-uuid": o.uuid})
+		})
 	}
 	for id, a := range m.actions {
 		add("action", strconv.Itoa(id), map[string]any{
 			"model-uuid": m.uuid, "id": strconv.Itoa(id), "receiver": a.receiver, "name": a.name, "parameters": a.params,
 			"status": a.status, "message": a.message, "results": a.output, "enqueued": a.enqueued, "started": a.started, "completed": a.completed,
-		}, map[string]any{"model-uuid": m.uuid, "id": strconv.Itoa(id)})
+		})
 	}
 	sort.Slice(docs, func(i, j int) bool {
 		if kindOrder[docs[i].kind] != kindOrder[docs[j].kind] {
@@ -193,7 +193,6 @@ func (clientFacade) WatchAll(cx *callCtx) (facades.AllWatcherId, error) {
 	type seenDoc struct {
 		kind string
 		doc  []byte
-		rm   []byte
 	}
 	seen := map[string]seenDoc{}
 	first := true
@@ -211,7 +210,7 @@ func (clientFacade) WatchAll(cx *callCtx) (facades.AllWatcherId, error) {
 			if s, ok := seen[d.key]; ok && bytes.Equal(s.doc, d.doc) {
 				continue
 			}
-			seen[d.key] = seenDoc{kind: d.kind, doc: d.doc, rm: d.rm}
+			seen[d.key] = seenDoc{kind: d.kind, doc: d.doc}
 			deltas = append(deltas, delta(d.kind, "change", d.doc))
 		}
 		var gone []string
@@ -222,7 +221,7 @@ func (clientFacade) WatchAll(cx *callCtx) (facades.AllWatcherId, error) {
 		}
 		sort.Strings(gone)
 		for _, k := range gone {
-			deltas = append(deltas, delta(seen[k].kind, "remove", seen[k].rm))
+			deltas = append(deltas, delta(seen[k].kind, "remove", seen[k].doc))
 			delete(seen, k)
 		}
 		if len(deltas) == 0 && !first {

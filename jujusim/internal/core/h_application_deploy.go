@@ -388,10 +388,6 @@ func (applicationFacade) DeployFromRepository(cx *callCtx, a facades.DeployFromR
 		rev := -1
 		if d.Revision != nil {
 			rev = *d.Revision
-			if reqChannel == "" {
-				fail(errBadRequest("specifying a revision requires a channel for future upgrades"))
-				continue
-			}
 		}
 		channel := reqChannel
 		if channel == "" {
