@@ -1,0 +1,161 @@
+"""A client's flow through python-libjuju against the controller in JUJU_DATA.
+
+Usage: flow.py LIBJUJU_DIR CHARM_DIR CHARMHUB_URL
+Prints "ok: STEP" for each step that passes and "FAIL: STEP: error" for
+the first that fails (the model is destroyed all the same); exits non-zero
+when a step failed. CHARMHUB_URL is the model's charmhub-url:
+python-libjuju's deploy asks Charmhub itself whether a charm is a
+subordinate.
+"""
+
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, sys.argv[1])
+
+from juju.controller import Controller  # noqa: E402
+
+CHARM_DIR = sys.argv[2]
+CHARMHUB_URL = sys.argv[3]
+MODEL = 'libjuju-flow'
+step = 'start'
+failed = []
+
+
+def ok(name):
+    print('ok: ' + name, flush=True)
+
+
+def fail(e):
+    failed.append(step)
+    print('FAIL: %s: %s' % (step, str(e) or type(e).__name__), flush=True)
+    traceback.print_exc()
+
+
+async def flow():
+    global step
+    step = 'connect'
+    controller = Controller()
+    await controller.connect()
+    try:
+        assert controller.controller_uuid, controller
+        ok(step)
+        await models(controller)
+    finally:
+        step = 'disconnect'
+        await controller.disconnect()
+        ok(step)
+
+
+async def models(controller):
+    global step
+    step = 'add_model'
+    model = await controller.add_model(MODEL, config={'charmhub-url': CHARMHUB_URL})
+    ok(step)
+
+    step = 'list_models'
+    names = await controller.list_models()
+    assert MODEL in names, names
+    ok(step)
+
+    try:
+        await in_model(model)
+    except Exception as e:  # noqa: BLE001
+        fail(e)
+    finally:
+        await model.disconnect()
+
+    step = 'destroy_model'
+    await controller.destroy_model(MODEL, destroy_storage=True, force=True, max_wait=30)
+    for _ in range(100):
+        if MODEL not in await controller.list_models():
+            break
+        await asyncio.sleep(0.1)
+    assert MODEL not in await controller.list_models()
+    ok(step)
+
+
+async def in_model(model):
+    global step
+    step = 'deploy charmhub'
+    mysql = await model.deploy('mysql', channel='8.0/stable')
+    wordpress = await model.deploy('wordpress', config={'blog-name': 'libjuju'})
+    assert mysql.name == 'mysql' and wordpress.name == 'wordpress', (mysql, wordpress)
+    ok(step)
+
+    step = 'config'
+    await wordpress.set_config({'tuning': 'optimized'})
+    cfg = await wordpress.get_config()
+    assert cfg['tuning']['value'] == 'optimized', cfg['tuning']
+    assert cfg['blog-name']['value'] == 'libjuju', cfg['blog-name']
+    ok(step)
+
+    step = 'integrate'
+    rel = await model.integrate('wordpress:db', 'mysql:mysql')
+    assert rel is not None
+    ok(step)
+
+    step = 'wait_for_idle'
+    await model.wait_for_idle(apps=['mysql', 'wordpress'], status='active', timeout=60, idle_period=0.5)
+    unit = model.applications['wordpress'].units[0]
+    assert unit.workload_status == 'active', unit.workload_status
+    assert unit.agent_status == 'idle', unit.agent_status
+    assert model.applications['wordpress'].status == 'active'
+    assert any(r.matches('wordpress:db', 'mysql:mysql') for r in model.relations), model.relations
+    ok(step)
+
+    step = 'action'
+    action = await model.applications['mysql'].units[0].run_action('get-password')
+    action = await action.wait()
+    assert action.status == 'completed', action.status
+    ok(step)
+
+    step = 'secrets'
+    uri = await model.add_secret('lsecret', ['username=admin', 'password=hunter2'], info='for tests')
+    await model.grant_secret('lsecret', 'wordpress')
+    secrets = await model.list_secrets(show_secrets=True)
+    assert any(s.uri == uri for s in secrets), secrets
+    await model.update_secret('lsecret', ['password=changed'], new_name='lsecret2')
+    secrets = await model.list_secrets()
+    assert any(s.label == 'lsecret2' for s in secrets), secrets
+    await model.remove_secret('lsecret2')
+    ok(step)
+
+    step = 'scale'
+    await wordpress.add_unit()
+    await model.wait_for_idle(apps=['wordpress'], status='active', timeout=60, idle_period=0.5, wait_for_exact_units=2)
+    ok(step)
+
+    step = 'deploy local'
+    res = os.path.join(tempfile.mkdtemp(), 'data.txt')
+    with open(res, 'w') as f:
+        f.write('some data\n')
+    local = await model.deploy(CHARM_DIR, application_name='local', resources={'data': res}, config={'greeting': 'hi'})
+    await model.integrate('local:db', 'mysql:mysql')
+    await model.wait_for_idle(apps=['local'], timeout=60, idle_period=0.5)
+    cfg = await local.get_config()
+    assert cfg['greeting']['value'] == 'hi', cfg['greeting']
+    ok(step)
+
+    step = 'remove'
+    await wordpress.remove_relation('db', 'mysql:mysql')
+    await model.remove_application('wordpress', block_until_done=True)
+    assert 'wordpress' not in model.applications
+    ok(step)
+
+
+def main():
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        asyncio.run(asyncio.wait_for(flow(), 100))
+    except Exception as e:  # noqa: BLE001
+        fail(e)
+    if failed:
+        sys.exit(1)
+
+
+main()
