@@ -131,7 +131,9 @@
 //	EnableUser, SetModelDefaults,      given
 //	UnsetModelDefaults,
 //	SetControllerConfig,
-//	UpdateSecretBackend (no NewName)
+//	UpdateSecretBackend (no NewName),
+//	SetAnnotations (Model,
+//	Application, Unit, Machine)
 //	SetConfig, UnsetConfig (model and  sending it again: they set state to the
 //	application), SetConstraints,      values given, so applying them twice is
 //	SetTrust, Expose, Unexpose, Scale  applying them once

@@ -29,6 +29,7 @@ const maxResends = 3
 // values given, so that sending one again after an unknown outcome
 // cannot change anything the first send did not.
 var idempotent = map[string]bool{
+	"Annotations.Set":                     true,
 	"Application.SetConfigs":              true,
 	"Application.UnsetApplicationsConfig": true,
 	"Application.SetConstraints":          true,

@@ -34,10 +34,11 @@ func (annotationsFacade) Get(cx *callCtx, a facades.Entities) (facades.Annotatio
 	out := facades.AnnotationsGetResults{Results: make([]facades.AnnotationsGetResult, len(a.Entities))}
 	for i, e := range a.Entities {
 		// Not eachItem: the error is nested one level deeper
-		// (AnnotationsGetResult.Error is an ErrorResult).
+		// (AnnotationsGetResult.Error is an ErrorResult, sent empty on
+		// success as the real controller sends it).
 		out.Results[i].Entity = e.Tag
+		out.Results[i].Error = &facades.ErrorResult{}
 		if err := cx.c.checkEntity(cx.m, e.Tag); err != nil {
-			out.Results[i].Error = &facades.ErrorResult{}
 			setErr(&out.Results[i].Error.Error, err)
 			continue
 		}
@@ -50,6 +51,8 @@ func (annotationsFacade) Get(cx *callCtx, a facades.Entities) (facades.Annotatio
 	return out, nil
 }
 
+// Set answers, as the real controller does, with the errors only (no
+// result for an entity set).
 func (annotationsFacade) Set(cx *callCtx, a facades.AnnotationsSet) (facades.ErrorResults, error) {
 	if err := cx.check("write"); err != nil {
 		return facades.ErrorResults{}, err
@@ -57,6 +60,14 @@ func (annotationsFacade) Set(cx *callCtx, a facades.AnnotationsSet) (facades.Err
 	res := eachErr(a.Annotations, func(ea facades.EntityAnnotations) error {
 		if err := cx.c.checkEntity(cx.m, ea.Entity); err != nil {
 			return err
+		}
+		for k := range ea.Annotations {
+			switch {
+			case k == "":
+				return newErr("", "setting annotations for %q: key is empty string: invalid key", ea.Entity)
+			case strings.Contains(k, "."):
+				return newErr("", "setting annotations for %q: key %q contains period: invalid key", ea.Entity, k)
+			}
 		}
 		if cx.m.annotations == nil {
 			cx.m.annotations = map[string]map[string]string{}
@@ -67,9 +78,6 @@ func (annotationsFacade) Set(cx *callCtx, a facades.AnnotationsSet) (facades.Err
 			cx.m.annotations[ea.Entity] = cur
 		}
 		for k, v := range ea.Annotations {
-			if strings.Contains(k, ".") {
-				return errNotValid("invalid key %q", k)
-			}
 			if v == "" {
 				delete(cur, k)
 			} else {
@@ -78,7 +86,12 @@ func (annotationsFacade) Set(cx *callCtx, a facades.AnnotationsSet) (facades.Err
 		}
 		return nil
 	})
+	errs := facades.ErrorResults{Results: []facades.ErrorResult{}}
+	for _, r := range res.Results {
+		if r.Error != nil {
+			errs.Results = append(errs.Results, r)
+		}
+	}
 	cx.m.notify()
-	return res, nil
-
+	return errs, nil
 }

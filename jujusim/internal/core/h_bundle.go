@@ -71,9 +71,12 @@ func (bundleFacade) ExportBundleJuju36(cx *callCtx, a facades.ExportBundleParams
 		Options  map[string]any `yaml:"options,omitempty"`
 		Expose   bool           `yaml:"expose,omitempty"`
 		Trust    bool           `yaml:"trust,omitempty"`
+		// Annotations as the real 3.6 controller exports them.
+		Annotations map[string]string `yaml:"annotations,omitempty"`
 	}
 	type mach struct {
-		Base string `yaml:"base,omitempty"`
+		Base        string            `yaml:"base,omitempty"`
+		Annotations map[string]string `yaml:"annotations,omitempty"`
 	}
 	doc := struct {
 		Applications map[string]app  `yaml:"applications"`
@@ -84,7 +87,8 @@ func (bundleFacade) ExportBundleJuju36(cx *callCtx, a facades.ExportBundleParams
 		if ap.life != "alive" {
 			continue
 		}
-		x := app{Charm: ap.charm.name, Channel: ap.channel, Base: ap.base.noRisk().String(), Expose: ap.exposed, Trust: ap.trust}
+		x := app{Charm: ap.charm.name, Channel: ap.channel, Base: ap.base.noRisk().String(), Expose: ap.exposed, Trust: ap.trust,
+			Annotations: copyStringsOrNil(m.annotations["application-"+name])}
 		if ap.charm.schema == "local" {
 			x.Charm = "local:" + ap.charm.name
 		} else {
@@ -106,7 +110,7 @@ func (bundleFacade) ExportBundleJuju36(cx *callCtx, a facades.ExportBundleParams
 			x.NumUnits++
 			if u.machine != nil {
 				x.To = append(x.To, u.machine.id)
-				doc.Machines[u.machine.id] = mach{}
+				doc.Machines[u.machine.id] = mach{Annotations: copyStringsOrNil(m.annotations["machine-"+strings.ReplaceAll(u.machine.id, "/", "-")])}
 			}
 		}
 		doc.Applications[name] = x
@@ -128,6 +132,13 @@ func (bundleFacade) ExportBundleJuju36(cx *callCtx, a facades.ExportBundleParams
 		return facades.StringResult{}, err
 	}
 	return facades.StringResult{Result: strings.TrimSpace(string(out)) + "\n"}, nil
+}
+
+func copyStringsOrNil(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return copyStrings(m)
 }
 
 // Sequences answers as the real 4.0.15 server does for every model the
