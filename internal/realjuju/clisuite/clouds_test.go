@@ -70,6 +70,8 @@ var cloudsTable = []step{
 	{args: []string{"add-cloud", "--controller", "{controller}", "lxdcloud", "-f", "{cloudfile}", "--force"}, out: []string{`Cloud "lxdcloud" already exists on the controller`}, compare: true},
 	{args: []string{"clouds", "--controller", "{controller}"}, out: []string{"lxdcloud", "lxd"}, compare: true},
 	{args: []string{"show-cloud", "lxdcloud", "--controller", "{controller}"}, out: []string{"type: lxd", "auth-types: [certificate]", "endpoint: https://10.0.0.1:8443"}, compare: true},
+	{args: []string{"update-cloud", "lxdcloud", "--controller", "{controller}", "-f", "{cloudfile2}"}, out: []string{`Cloud "lxdcloud" updated on controller`}, compare: true},
+	{args: []string{"show-cloud", "lxdcloud", "--controller", "{controller}"}, out: []string{"endpoint: https://10.0.0.7:8443"}, compare: true},
 
 	// Cloud access.
 	{args: []string{"add-user", "carol"}, out: []string{`User "carol" added`}},
@@ -94,6 +96,10 @@ var cloudsTable = []step{
 		out: []string{"cannot revoke credential dummy/admin/default: it is still used by"}},
 	{args: []string{"remove-credential", "lxdcloud", "lxcred", "--controller", "{controller}"}, out: []string{`Credential "lxcred" for cloud "lxdcloud" removed from the controller`}, compare: true},
 	{args: []string{"remove-credential", "lxdcloud", "lxcred", "--controller", "{controller}"}, exit: 1, out: []string{"credential cloudcred-lxdcloud_admin_lxcred not found"}, compare: true},
+	// With --force, one in use goes too (the model is left without).
+	{args: []string{"remove-credential", "dummy", "default", "--controller", "{controller}", "--force"}, out: []string{`Credential "default" for cloud "dummy" removed from the controller`}, compare: true},
+	// The CLI reports that the user has no credential left, and exits 0.
+	{args: []string{"show-credential", "--controller", "{controller}", "dummy", "default"}, out: []string{`cloud credentials for "admin" not found`}, compare: true},
 
 	// remove-cloud: not one that models are on.
 	{args: []string{"remove-cloud", "dummy", "--controller", "{controller}"}, exit: 1, out: []string{`cannot delete cloud "dummy" as it is still referenced by models`}, compare: true},
@@ -121,6 +127,7 @@ func TestCLIClouds(t *testing.T) {
 		return p
 	}
 	vars["cloudfile"] = write("clouds.yaml", "clouds:\n  lxdcloud:\n    type: lxd\n    auth-types: [certificate]\n    endpoint: https://10.0.0.1:8443\n    regions:\n      default: {}\n")
+	vars["cloudfile2"] = write("clouds2.yaml", "clouds:\n  lxdcloud:\n    type: lxd\n    auth-types: [certificate]\n    endpoint: https://10.0.0.7:8443\n    regions:\n      default: {}\n")
 	cert, key := selfSignedPair(t)
 	indent := func(s string) string {
 		return "        " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n        ")

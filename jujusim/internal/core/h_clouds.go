@@ -681,11 +681,17 @@ func (cloudFacade) CredentialContents(cx *callCtx, a facades.CloudCredentialArgs
 		return facades.CredentialContentResult{Result: info}
 	}
 	out := facades.CredentialContentResults{}
+	var all []*cloudCred
+	for _, cl := range c.clouds() {
+		all = append(all, c.userCreds(cl, cx.u.name)...)
+	}
+	if len(all) == 0 {
+		// As the real server answers a user without any, whatever asked.
+		return out, errNotFound("cloud credentials for %q not found", cx.u.name)
+	}
 	if len(a.Credentials) == 0 {
-		for _, cl := range c.clouds() {
-			for _, cr := range c.userCreds(cl, cx.u.name) {
-				out.Results = append(out.Results, content(cr))
-			}
+		for _, cr := range all {
+			out.Results = append(out.Results, content(cr))
 		}
 		return out, nil
 	}
