@@ -43,6 +43,7 @@ type compareConfig struct {
 	beds     []string
 	runs     int
 	waitTime time.Duration
+	base     string // git revision of an older gojuju to measure too; "" for none
 	out      io.Writer
 	log      io.Writer
 }
@@ -54,15 +55,23 @@ type measurement struct {
 	wall time.Duration
 }
 
+// command is one CLI measured: "juju", "gojuju" or "gojuju@REV".
+type command struct{ name, path string }
+
+// figure is one CLI's medians in a row.
+type figure struct {
+	cli string
+	m   measurement
+}
+
 // result is one row of the comparison: the median of each figure over the
 // runs, for each CLI.
 type result struct {
 	bed, what string
 	units     int
 	seed      time.Duration
-	juju      *measurement // nil: not measured
-	gojuju    measurement
-	same      string // how the outputs compare
+	figs      []figure // juju first when measured
+	same      string   // how juju's and gojuju's outputs compare
 }
 
 // runCompare runs the comparison and prints its table.
@@ -84,29 +93,40 @@ func runCompare(ctx context.Context, cfg compareConfig) error {
 		return fmt.Errorf("cannot build gojuju: %w", err)
 	}
 
-	var jujuCLI, skipped string
-	var realDir string
+	gojujus := []command{{"gojuju", gojuju}}
+	if cfg.base != "" {
+		c, err := buildBase(ctx, cfg, root, tmp)
+		if err != nil {
+			return err
+		}
+		gojujus = append(gojujus, c)
+	}
+
+	var skipped, realDir string
+	var status []command // the CLIs whose status is compared, juju first
 	if dir, err := realjuju.FindDir(); err != nil {
 		skipped = err.Error()
 	} else if p, err := realjuju.Path(ctx, dir, realjuju.CLI40); err != nil {
 		skipped = err.Error()
 	} else {
-		jujuCLI, realDir = p, dir
+		realDir = dir
+		status = append(status, command{"juju", p})
 	}
+	status = append(status, gojujus...)
 
 	var rows []result
 	for _, bed := range cfg.beds {
 		switch bed {
 		case "sim":
 			for _, n := range cfg.units {
-				r, err := compareSim(ctx, cfg, tmp, gojuju, jujuCLI, n)
+				r, err := compareSim(ctx, cfg, tmp, gojuju, status, n)
 				if err != nil {
 					return err
 				}
 				rows = append(rows, r)
 			}
 			if cfg.waitTime > 0 && len(cfg.units) > 0 {
-				r, err := waitSim(ctx, cfg, tmp, gojuju, slices.Max(cfg.units))
+				r, err := waitSim(ctx, cfg, tmp, gojuju, gojujus, slices.Max(cfg.units))
 				if err != nil {
 					return err
 				}
@@ -116,7 +136,7 @@ func runCompare(ctx context.Context, cfg compareConfig) error {
 			if realDir == "" {
 				continue
 			}
-			rr, err := compareReal(ctx, cfg, root, realDir, gojuju, jujuCLI)
+			rr, err := compareReal(ctx, cfg, root, realDir, status)
 			if err != nil {
 				return err
 			}
@@ -130,6 +150,33 @@ func runCompare(ctx context.Context, cfg compareConfig) error {
 		fmt.Fprintf(cfg.out, "comparison with the real juju CLI skipped: %s\n", strings.TrimPrefix(skipped, "skipping: "))
 	}
 	return nil
+}
+
+// buildBase builds cmd/gojuju as of cfg.base (from `git archive`, so that
+// the working tree is left alone).
+func buildBase(ctx context.Context, cfg compareConfig, root, tmp string) (command, error) {
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "--short", cfg.base).Output()
+	if err != nil {
+		return command{}, fmt.Errorf("cannot find revision %q: %w", cfg.base, err)
+	}
+	rev := strings.TrimSpace(string(out))
+	src := filepath.Join(tmp, "base-"+rev)
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return command{}, err
+	}
+	fmt.Fprintf(cfg.log, "building cmd/gojuju at %s\n", rev)
+	extract := exec.CommandContext(ctx, "sh", "-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", root, rev, src)
+	extract.Stderr = cfg.log
+	if err := extract.Run(); err != nil {
+		return command{}, fmt.Errorf("cannot extract %s: %w", rev, err)
+	}
+	bin := filepath.Join(tmp, "gojuju-"+rev)
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/gojuju")
+	build.Dir, build.Stdout, build.Stderr = src, cfg.log, cfg.log
+	if err := build.Run(); err != nil {
+		return command{}, fmt.Errorf("cannot build gojuju at %s: %w", rev, err)
+	}
+	return command{"gojuju@" + rev, bin}, nil
 }
 
 // moduleRoot returns the directory holding go.mod above the working
@@ -203,42 +250,47 @@ func startSim(ctx context.Context, cfg compareConfig, tmp, gojuju string, units 
 	return "", 0, nil, fmt.Errorf("gojuju sim --seed %s exited before it was ready", seedSpec(units))
 }
 
-// compareSim measures both CLIs on a simulated model of units units.
-func compareSim(ctx context.Context, cfg compareConfig, tmp, gojuju, jujuCLI string, units int) (result, error) {
+// compareSim measures the CLIs on a simulated model of units units.
+func compareSim(ctx context.Context, cfg compareConfig, tmp, gojuju string, clis []command, units int) (result, error) {
 	fmt.Fprintf(cfg.log, "sim: seeding %d units\n", units)
 	jd, seed, stop, err := startSim(ctx, cfg, tmp, gojuju, units)
 	if err != nil {
 		return result{}, err
 	}
 	defer stop()
-	r, err := measureBoth(ctx, cfg, jd, "sim:admin/default", gojuju, jujuCLI)
+	r, err := measureAll(ctx, cfg, jd, "sim:admin/default", clis)
 	r.bed, r.units, r.seed, r.what = "sim", units, seed, "status --format=json"
 	return r, err
 }
 
-// waitSim runs `gojuju wait` on a simulated model of units units for
-// cfg.waitTime, waiting for a workload status no unit has.
-func waitSim(ctx context.Context, cfg compareConfig, tmp, gojuju string, units int) (result, error) {
+// waitSim runs `gojuju wait` (each of gojujus, alternately) on a
+// simulated model of units units for cfg.waitTime, waiting for a workload
+// status no unit has.
+func waitSim(ctx context.Context, cfg compareConfig, tmp, gojuju string, gojujus []command, units int) (result, error) {
 	fmt.Fprintf(cfg.log, "sim: seeding %d units for a wait of %v\n", units, cfg.waitTime)
 	jd, seed, stop, err := startSim(ctx, cfg, tmp, gojuju, units)
 	if err != nil {
 		return result{}, err
 	}
 	defer stop()
-	var out bytes.Buffer
-	m, err := run(ctx, []string{"JUJU_DATA=" + jd}, &out, gojuju, "wait", "-m", "sim:admin/default",
-		"--status", "blocked", "--timeout", cfg.waitTime.String(), "--interval", "1s", "--idle-period", "0")
-	var ee *exec.ExitError
-	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 3) {
-		return result{}, fmt.Errorf("gojuju wait: %w: %s", err, out.String())
+	r := result{bed: "sim", what: fmt.Sprintf("wait (%v, 1s interval)", cfg.waitTime), units: units, seed: seed}
+	for _, c := range gojujus {
+		var out bytes.Buffer
+		m, err := run(ctx, []string{"JUJU_DATA=" + jd}, &out, c.path, "wait", "-m", "sim:admin/default",
+			"--status", "blocked", "--timeout", cfg.waitTime.String(), "--interval", "1s", "--idle-period", "0")
+		var ee *exec.ExitError
+		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 3) {
+			return result{}, fmt.Errorf("%s wait: %w: %s", c.name, err, tail(out.String()))
+		}
+		fmt.Fprintf(cfg.log, "  %s wait: %s %s\n", c.name, msString(m.cpu), mb(m.rss))
+		r.figs = append(r.figs, figure{c.name, m})
 	}
-	return result{bed: "sim", what: fmt.Sprintf("wait (%v, 1s interval)", cfg.waitTime), units: units, seed: seed,
-		gojuju: m}, nil
+	return r, nil
 }
 
 // compareReal seeds one application on the real server to each size of
 // cfg.units in turn (adding units in batches) and measures both CLIs.
-func compareReal(ctx context.Context, cfg compareConfig, root, dir, gojuju, jujuCLI string) ([]result, error) {
+func compareReal(ctx context.Context, cfg compareConfig, root, dir string, clis []command) ([]result, error) {
 	fmt.Fprintln(cfg.log, "real: starting the Juju 4.0.15 API server")
 	srv, err := realjuju.Start(ctx, dir, nil)
 	if err != nil {
@@ -281,7 +333,7 @@ func compareReal(ctx context.Context, cfg compareConfig, root, dir, gojuju, juju
 			fmt.Fprintf(cfg.log, "real: %d units (%v)\n", have, time.Since(start).Round(time.Millisecond))
 		}
 		seeded += time.Since(start)
-		r, err := measureBoth(ctx, cfg, srv.JujuData, model, gojuju, jujuCLI)
+		r, err := measureAll(ctx, cfg, srv.JujuData, model, clis)
 		if err != nil {
 			return nil, err
 		}
@@ -291,41 +343,33 @@ func compareReal(ctx context.Context, cfg compareConfig, root, dir, gojuju, juju
 	return rows, nil
 }
 
-// measureBoth runs juju (if jujuCLI is set) and gojuju `status
-// --format=json -m model` cfg.runs times each, alternately, and returns the
-// medians and whether their outputs agree.
-func measureBoth(ctx context.Context, cfg compareConfig, jujuData, model, gojuju, jujuCLI string) (result, error) {
+// measureAll runs `status --format=json -m model` with each CLI in turn,
+// cfg.runs times, and returns the medians and whether juju's and gojuju's
+// outputs agree.
+func measureAll(ctx context.Context, cfg compareConfig, jujuData, model string, clis []command) (result, error) {
 	env := []string{"JUJU_DATA=" + jujuData}
 	args := []string{"status", "--format=json", "-m", model}
-	var js, gs []measurement
-	var jout, gout bytes.Buffer
+	ms := make([][]measurement, len(clis))
+	outs := make([]bytes.Buffer, len(clis))
 	for i := range cfg.runs {
-		if jujuCLI != "" {
-			jout.Reset()
-			m, err := run(ctx, env, &jout, jujuCLI, args...)
+		line := fmt.Sprintf("  run %d/%d:", i+1, cfg.runs)
+		for j, c := range clis {
+			outs[j].Reset()
+			m, err := run(ctx, env, &outs[j], c.path, args...)
 			if err != nil {
-				return result{}, fmt.Errorf("juju %s: %w: %s", strings.Join(args, " "), err, tail(jout.String()))
+				return result{}, fmt.Errorf("%s %s: %w: %s", c.name, strings.Join(args, " "), err, tail(outs[j].String()))
 			}
-			js = append(js, m)
-		}
-		gout.Reset()
-		m, err := run(ctx, env, &gout, gojuju, args...)
-		if err != nil {
-			return result{}, fmt.Errorf("gojuju %s: %w: %s", strings.Join(args, " "), err, tail(gout.String()))
-		}
-		gs = append(gs, m)
-		line := fmt.Sprintf("  run %d/%d: gojuju %s %s %s", i+1, cfg.runs, ms(m.cpu), mb(m.rss), ms(m.wall))
-		if jujuCLI != "" {
-			j := js[len(js)-1]
-			line += fmt.Sprintf(", juju %s %s %s", ms(j.cpu), mb(j.rss), ms(j.wall))
+			ms[j] = append(ms[j], m)
+			line += fmt.Sprintf(" %s %s %s %s;", c.name, msString(m.cpu), mb(m.rss), msString(m.wall))
 		}
 		fmt.Fprintln(cfg.log, line)
 	}
-	r := result{gojuju: median(gs)}
-	if jujuCLI != "" {
-		jm := median(js)
-		r.juju = &jm
-		r.same = sameOutput(jout.Bytes(), gout.Bytes())
+	var r result
+	for j, c := range clis {
+		r.figs = append(r.figs, figure{c.name, median(ms[j])})
+	}
+	if len(clis) > 1 && clis[0].name == "juju" {
+		r.same = sameOutput(outs[0].Bytes(), outs[1].Bytes())
 	}
 	return r, nil
 }
@@ -391,30 +435,44 @@ func median(ms []measurement) measurement {
 	}
 }
 
-// printCompare writes the comparison table.
+// printCompare writes the comparison table: a line per CLI, then the
+// ratios of each gojuju to juju, and of the gojuju built here to the
+// older one (-base).
 func printCompare(w io.Writer, rows []result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "BED\tUNITS\tSEEDING\tCOMMAND\tCLI\tCPU\tPEAK RSS\tWALL\t")
 	for _, r := range rows {
 		seed := r.seed.Round(10 * time.Millisecond).String()
-		if r.juju != nil {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\tjuju\t%s\t%s\t%s\t\n", r.bed, r.units, seed, r.what,
-				ms(r.juju.cpu), mb(r.juju.rss), ms(r.juju.wall))
+		for _, f := range r.figs {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.bed, r.units, seed, r.what,
+				f.cli, msString(f.m.cpu), mb(f.m.rss), msString(f.m.wall))
 			seed = ""
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\tgojuju\t%s\t%s\t%s\t\n", r.bed, r.units, seed, r.what,
-			ms(r.gojuju.cpu), mb(r.gojuju.rss), ms(r.gojuju.wall))
-		if r.juju != nil {
-			fmt.Fprintf(tw, "%s\t%d\t\t%s\tratio\t%s\t%s\t%s\t%s\n", r.bed, r.units, r.what,
-				ratio(r.gojuju.cpu, r.juju.cpu), ratio(time.Duration(r.gojuju.rss), time.Duration(r.juju.rss)),
-				ratio(r.gojuju.wall, r.juju.wall), r.same)
+		ratios := func(a, b figure, note string) {
+			fmt.Fprintf(tw, "%s\t%d\t\t%s\t%s/%s\t%s\t%s\t%s\t%s\n", r.bed, r.units, r.what, a.cli, b.cli,
+				ratio(a.m.cpu, b.m.cpu), ratio(time.Duration(a.m.rss), time.Duration(b.m.rss)),
+				ratio(a.m.wall, b.m.wall), note)
+		}
+		if len(r.figs) > 1 && r.figs[0].cli == "juju" {
+			for i, f := range r.figs[1:] {
+				note := ""
+				if i == 0 {
+					note = r.same
+				}
+				ratios(f, r.figs[0], note)
+			}
+		}
+		if n := len(r.figs); n > 1 && strings.HasPrefix(r.figs[n-1].cli, "gojuju@") {
+			ratios(r.figs[n-2], r.figs[n-1], "")
 		}
 	}
 	tw.Flush()
 }
 
-func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 0, 64) + " ms" }
-func mb(b int64) string         { return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MB" }
+func msString(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/1e6, 'f', 0, 64) + " ms"
+}
+func mb(b int64) string { return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MB" }
 
 func ratio(a, b time.Duration) string {
 	if b == 0 {

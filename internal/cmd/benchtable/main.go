@@ -14,6 +14,7 @@
 //
 //	go run ./internal/cmd/benchtable -compare                      # 1,000 and 10,000 units, sim and real server
 //	go run ./internal/cmd/benchtable -compare -units 1000 -beds sim -runs 9
+//	go run ./internal/cmd/benchtable -compare -base main~3     # also gojuju as of main~3, interleaved
 //
 // The real juju CLI and API server come from ../shared/realjuju next to the
 // module root; without it the gojuju figures are printed alone, with one
@@ -44,10 +45,11 @@ func main() {
 	units := flag.String("units", "1000,10000", "with -compare: model sizes in units, comma-separated")
 	beds := flag.String("beds", "sim,real", "with -compare: sim (gojuju sim --seed) and/or real (the real 4.0.15 API server)")
 	runs := flag.Int("runs", 5, "with -compare: runs of each CLI per model (medians are printed)")
+	base := flag.String("base", "", "with -compare: also measure gojuju as of this git revision (old vs new, interleaved)")
 	waitTime := flag.Duration("wait-time", 20*time.Second, "with -compare: how long gojuju wait polls the largest simulated model (0: no wait)")
 	flag.Parse()
 	if *compare {
-		cfg := compareConfig{runs: *runs, waitTime: *waitTime, out: os.Stdout, log: os.Stderr}
+		cfg := compareConfig{runs: *runs, waitTime: *waitTime, base: *base, out: os.Stdout, log: os.Stderr}
 		for _, u := range strings.Split(*units, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(u))
 			if err != nil || n <= 0 {
