@@ -36,6 +36,7 @@ func fromWire(fs *apiclient.FullStatus) *Status {
 			Version:          fs.Model.Version,
 			AvailableVersion: fs.Model.AvailableVersion,
 			Status:           infoFromWire(&fs.Model.ModelStatus),
+			SLA:              fs.Model.SLA,
 		},
 		ControllerTimestamp: wireTime(fs.ControllerTimestamp),
 	}

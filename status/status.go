@@ -93,6 +93,9 @@ type Model struct {
 	AvailableVersion string
 	// Status is the model status: "available", "busy", "destroying", ...
 	Status Info
+	// SLA is the model's support level as Juju 3.6 reports it
+	// ("unsupported" unless set); Juju 4 has none and leaves it empty.
+	SLA string
 }
 
 // Base is an operating system base as status reports it

@@ -93,8 +93,13 @@ func (s *Status) writeTable(w io.Writer, opts *TableOptions) {
 		cloud += "/" + s.Model.Region
 	}
 	hdr := &table{}
-	hdr.add("Model", "Controller", "Cloud/Region", "Version", "Timestamp")
-	hdr.add(s.Model.Name, opts.Controller, cloud, s.Model.Version, ts)
+	if s.Model.SLA != "" { // Juju 3.6: its CLI shows the SLA column
+		hdr.add("Model", "Controller", "Cloud/Region", "Version", "SLA", "Timestamp")
+		hdr.add(s.Model.Name, opts.Controller, cloud, s.Model.Version, s.Model.SLA, ts)
+	} else {
+		hdr.add("Model", "Controller", "Cloud/Region", "Version", "Timestamp")
+		hdr.add(s.Model.Name, opts.Controller, cloud, s.Model.Version, ts)
+	}
 	hdr.write(w)
 
 	if len(s.RemoteApplications) > 0 {

@@ -237,6 +237,7 @@ type statusModelDoc struct {
 	Version          string        `json:"version" yaml:"version"`
 	UpgradeAvailable string        `json:"upgrade-available,omitempty" yaml:"upgrade-available,omitempty"`
 	ModelStatus      statusInfoDoc `json:"model-status" yaml:"model-status"`
+	SLA              string        `json:"sla,omitempty" yaml:"sla,omitempty"` // Juju 3.6's
 }
 
 type statusInfoDoc struct {
@@ -260,7 +261,7 @@ type machineDoc struct {
 	InstanceID         string                     `json:"instance-id,omitempty" yaml:"instance-id,omitempty"`
 	DisplayName        string                     `json:"display-name,omitempty" yaml:"display-name,omitempty"`
 	MachineStatus      statusInfoDoc              `json:"machine-status" yaml:"machine-status"`
-	ModificationStatus statusInfoDoc              `json:"modification-status" yaml:"modification-status"`
+	ModificationStatus statusInfoDoc              `json:"modification-status" yaml:"modification-status,omitempty"` // JSON prints {}, YAML nothing, as juju does
 	Base               *baseDoc                   `json:"base,omitempty" yaml:"base,omitempty"`
 	NetworkInterfaces  map[string]netInterfaceDoc `json:"network-interfaces,omitempty" yaml:"network-interfaces,omitempty"`
 	Containers         map[string]machineDoc      `json:"containers,omitempty" yaml:"containers,omitempty"`
@@ -453,6 +454,7 @@ func statusDocument(s *status.Status, controller string) statusDoc {
 			Version:          s.Model.Version,
 			UpgradeAvailable: s.Model.AvailableVersion,
 			ModelStatus:      infoDoc(s.Model.Status, false),
+			SLA:              s.Model.SLA,
 		},
 		Machines:     map[string]machineDoc{},
 		Applications: map[string]applicationDoc{},

@@ -186,7 +186,7 @@ func (c *Controller) remoteAppStatuses(m *model) map[string]facades.RemoteApplic
 			rels[ep.rel.Name] = append(rels[ep.rel.Name], r.otherApps(ra.name)...)
 		}
 		out[ra.name] = facades.RemoteApplicationStatus{
-			Endpoints: append([]facades.RemoteEndpoint(nil), ra.endpoints...), Life: ra.life,
+			Endpoints: append([]facades.RemoteEndpoint(nil), ra.endpoints...), Life: c.statusLife(ra.life),
 			OfferName: ra.offerName, OfferURL: ra.offerURL, Relations: rels, Status: statusWithData(st, ""),
 		}
 	}

@@ -50,6 +50,16 @@ func (c *Controller) appDisplayStatus(a *application) status {
 	return best
 }
 
+// statusLife is an entity's life as FullStatus reports it: Juju 4 sends
+// every entity's life; Juju 3.6 leaves it empty for a live entity (alive
+// being the usual state) and names only dying and dead.
+func (c *Controller) statusLife(life string) string {
+	if c.major < 4 && life == lifeAlive {
+		return ""
+	}
+	return life
+}
+
 func statusWithData(s status, life string) facades.DetailedStatus {
 	d := detailed(s, life)
 	if d.Data == nil {
@@ -143,7 +153,7 @@ func buildFilter(m *model, patterns []string) *statusFilter {
 func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
 	ag, wl := unitDisplay(u)
 	us := facades.UnitStatus{
-		AgentStatus:     statusWithData(ag, u.life),
+		AgentStatus:     statusWithData(ag, c.statusLife(u.life)),
 		WorkloadStatus:  statusWithData(wl, ""),
 		WorkloadVersion: u.workloadVersion,
 		Leader:          u.leader,
@@ -178,8 +188,8 @@ func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
 
 func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.MachineStatus {
 	ms := facades.MachineStatus{
-		AgentStatus:        statusWithData(mc.agent, mc.life),
-		InstanceStatus:     statusWithData(mc.instance, mc.life),
+		AgentStatus:        statusWithData(mc.agent, c.statusLife(mc.life)),
+		InstanceStatus:     statusWithData(mc.instance, c.statusLife(mc.life)),
 		ModificationStatus: facades.DetailedStatus{},
 		Base:               wireBase(mc.base),
 		Constraints:        mc.constraints,
@@ -191,6 +201,11 @@ func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.Machine
 		ID:                 mc.id,
 		InstanceID:         mc.instanceID,
 		Jobs:               mc.jobs,
+	}
+	// Juju 3.6 reports a machine's modification status (its LXD profile
+	// changes): idle since the machine was added. Juju 4 sends it empty.
+	if c.major < 4 {
+		ms.ModificationStatus = statusWithData(status{Status: "idle", Since: mc.created}, "")
 	}
 	// A started machine agent reports its version, the controller's; a
 	// pending one has none (as on a real controller).
@@ -248,7 +263,7 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 		CharmVersion:     "",
 		EndpointBindings: a.bindings,
 		Exposed:          a.exposed,
-		Life:             a.life,
+		Life:             c.statusLife(a.life),
 		Relations:        map[string][]string{},
 		Status:           detailed(c.appDisplayStatus(a), ""),
 		SubordinateTo:    []string{},

@@ -91,3 +91,49 @@ func TestJuju36Mode(t *testing.T) {
 		t.Errorf("3.6 secret not found = %v", res)
 	}
 }
+
+// TestStatusLifeAndModificationStatus: Juju 3.6 leaves a live entity's
+// life empty in FullStatus and reports a machine's modification status
+// idle since the machine was added; Juju 4.0 sends life "alive" and an
+// empty modification status (as the real 4.0.15 server does).
+func TestStatusLifeAndModificationStatus(t *testing.T) {
+	for _, tc := range []struct {
+		version, life, mod string
+	}{
+		{"3.6.28", "", "idle"},
+		{"4.0.15", "alive", ""},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			s := newSim(t, Config{JujuVersion: tc.version})
+			ms := s.admin(s.c.DefaultModelUUID())
+			added := s.clock.Now()
+			deployHub(s, ms, "ubuntu", "u", 1)
+			s.advance(5 * time.Second)
+			st := s.status(ms)
+			for _, path := range [][]any{
+				{"applications", "u", "life"},
+				{"applications", "u", "units", "u/0", "agent-status", "life"},
+				{"machines", "0", "agent-status", "life"},
+				{"machines", "0", "instance-status", "life"},
+			} {
+				if got := get(st, path...); got != tc.life {
+					t.Errorf("%v = %#v, want %q", path, got, tc.life)
+				}
+			}
+			mod, _ := get(st, "machines", "0", "modification-status").(map[string]any)
+			if mod["status"] != tc.mod {
+				t.Errorf("modification-status = %v, want status %q", mod, tc.mod)
+			}
+			since, _ := mod["since"].(string)
+			switch {
+			case tc.mod == "" && mod["since"] != nil:
+				t.Errorf("empty modification-status has since %v", mod["since"])
+			case tc.mod != "" && since != added.UTC().Format(time.RFC3339):
+				t.Errorf("modification-status since = %v, want the machine's creation %v", mod["since"], added)
+			}
+			if get(st, "machines", "0", "agent-status", "version") != tc.version {
+				t.Errorf("machine agent version = %v", get(st, "machines", "0", "agent-status", "version"))
+			}
+		})
+	}
+}

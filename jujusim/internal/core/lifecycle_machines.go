@@ -24,6 +24,7 @@ func (c *Controller) addMachine(m *model, b base, cons string, parent *machine, 
 		units:       map[string]*unit{},
 		forUnit:     forUnit,
 		jobs:        []string{"JobHostUnits"},
+		created:     now,
 	}
 	if mc.base.Name == "" {
 		mc.base = defaultBase

@@ -220,6 +220,7 @@ type machine struct {
 	provEv      *event
 	mac         string // derived from address
 	gateway     string
+	created     time.Time // when it was added: its modification status's since (3.6)
 }
 
 type relEndpoint struct {
