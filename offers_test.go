@@ -172,7 +172,7 @@ func TestOffersLifecycle(t *testing.T) {
 				t.Fatal(err)
 			}
 			saas := st.RemoteApplications["dbo"]
-			if saas == nil || saas.OfferURL != "admin/default.dbo" || saas.Life != "alive" || len(saas.Endpoints) != 3 ||
+			if saas == nil || saas.OfferURL != "admin/default.dbo" || saas.Life != liveLife(v) || len(saas.Endpoints) != 3 ||
 				saas.Relations["database"] == nil || saas.Status.Current == "" {
 				t.Fatalf("SAAS in status %+v", saas)
 			}

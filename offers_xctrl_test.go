@@ -73,7 +73,7 @@ func TestConsumeFromAnotherController(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s := st.RemoteApplications["remotedb"]; s == nil || s.OfferURL != "admin/default.db" || s.Life != "alive" {
+			if s := st.RemoteApplications["remotedb"]; s == nil || s.OfferURL != "admin/default.db" || s.Life != liveLife(v) {
 				t.Errorf("SAAS on controller B: %+v", s)
 			}
 			if err := mb.RemoveSAAS(ctx, "remotedb", nil); err != nil {

@@ -63,7 +63,8 @@ type Info struct {
 	Since time.Time
 	// Version is set for some entities (a unit's agent version).
 	Version string
-	// Life is "alive", "dying" or "dead" when the controller sends it.
+	// Life is "alive", "dying" or "dead" when the controller sends it
+	// (Juju 3.6's FullStatus leaves it empty for a live entity).
 	Life string
 	// Data holds extra data the agent set (for example the failed hook).
 	Data map[string]any
