@@ -293,11 +293,31 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		return se
 	}
 	if result != nil && len(resp.Response) > 0 {
-		if err := json.Unmarshal(resp.Response, result); err != nil {
+		if err := decodeResult(resp.Response, result); err != nil {
 			return fmt.Errorf("cannot decode the result of %s.%s: %w", facade, method, err)
 		}
 	}
 	return nil
+}
+
+// ResultDecoder is implemented by call results that decode the reply
+// themselves, for speed (status snapshots of thousands of units). Call
+// passes DecodeResult the reply's "response" value, which the connection
+// has already checked to be one valid JSON value, instead of calling
+// json.Unmarshal (which would scan it twice more before decoding). data is
+// only valid during the call: DecodeResult must copy what it keeps. A
+// result that other callers may fill with json.Unmarshal should implement
+// json.Unmarshaler too.
+type ResultDecoder interface {
+	DecodeResult(data []byte) error
+}
+
+// decodeResult decodes a reply's response value into result.
+func decodeResult(data []byte, result any) error {
+	if d, ok := result.(ResultDecoder); ok {
+		return d.DecodeResult(data)
+	}
+	return json.Unmarshal(data, result)
 }
 
 func (c *Conn) forget(reqID uint64) {

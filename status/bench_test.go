@@ -20,7 +20,7 @@ import (
 
 // benchSim starts a simulator on a fake clock with units units spread
 // over applications of 100 (or fewer), settled.
-func benchSim(b *testing.B, units int) (*jujusim.Server, *juju.Model) {
+func benchSim(b testing.TB, units int) (*jujusim.Server, *juju.Model) {
 	b.Helper()
 	ctx := context.Background()
 	srv, err := jujusim.Start(ctx, jujusim.Config{Clock: jujusim.NewFakeClock(time.Time{}), Speed: jujusim.SpeedFast})
@@ -79,8 +79,12 @@ func BenchmarkStatusFetch(b *testing.B) {
 }
 
 // BenchmarkStatusDecode measures the client side only: JSON bytes of a
-// FullStatus reply to a Status (ParseFullStatus), and the conversion of an
-// already decoded wire FullStatus into a Status.
+// FullStatus reply to a Status with the streaming decoder (ParseFullStatus,
+// what Model.Status and every wait poll use: "json") and as before it
+// (encoding/json into the wire FullStatus, then the conversion:
+// "json-v1"), the conversion alone of an already decoded wire FullStatus,
+// and a wait's evaluation of a snapshot. cpu-ms/op is the process's CPU
+// time (user and system, the garbage collector's included) per snapshot.
 func BenchmarkStatusDecode(b *testing.B) {
 	for _, n := range benchSizes {
 		_, m := benchSim(b, n)
@@ -89,15 +93,28 @@ func BenchmarkStatusDecode(b *testing.B) {
 		if err := m.CallVersion(ctx, "Client", 8, "FullStatus", "", facades.StatusParams{}, &raw); err != nil {
 			b.Fatal(err)
 		}
-		b.Run(fmt.Sprintf("json/units=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(raw)))
-			for b.Loop() {
-				if _, err := status.ParseFullStatus(raw); err != nil {
-					b.Fatal(err)
+		for _, dec := range []struct {
+			name  string
+			parse func([]byte) (*status.Status, error)
+		}{{"json", status.ParseFullStatus}, {"json-v1", status.ParseFullStatusV1}} {
+			b.Run(fmt.Sprintf("%s/units=%d", dec.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(raw)))
+				cpu0, cpuOK := processCPU()
+				for b.Loop() {
+					s, err := dec.parse(raw)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if got := len(s.AllUnits()); got != n {
+						b.Fatalf("%d units, want %d", got, n)
+					}
 				}
-			}
-		})
+				if cpu1, ok := processCPU(); ok && cpuOK {
+					b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+				}
+			})
+		}
 		var fs apiclient.FullStatus
 		if err := json.Unmarshal(raw, &fs); err != nil {
 			b.Fatal(err)
@@ -115,6 +132,45 @@ func BenchmarkStatusDecode(b *testing.B) {
 			for b.Loop() {
 				status.EvaluateIdle(s, prev)
 			}
+		})
+	}
+}
+
+// BenchmarkStatusOverhead measures what the library adds to the raw
+// FullStatus round trip: on the same connection to the same simulated
+// model, each iteration makes the raw call (the reply kept as
+// json.RawMessage, undecoded) and a Model.Status (the same call decoded
+// into a snapshot), alternately, so that both see the same load. It
+// reports both times and the overhead, (status - raw) / raw, in percent.
+func BenchmarkStatusOverhead(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("units=%d", n), func(b *testing.B) {
+			_, m := benchSim(b, n)
+			ctx := context.Background()
+			var rawTime, statusTime time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				var raw json.RawMessage
+				if err := m.CallVersion(ctx, "Client", 8, "FullStatus", "", facades.StatusParams{}, &raw); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				s, err := m.Status(ctx, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				rawTime += t1.Sub(t0)
+				statusTime += t2.Sub(t1)
+				if got := len(s.AllUnits()); got != n {
+					b.Fatalf("%d units, want %d", got, n)
+				}
+			}
+			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(b.N) }
+			b.ReportMetric(ms(rawTime), "raw-ms/op")
+			b.ReportMetric(ms(statusTime), "status-ms/op")
+			b.ReportMetric(100*float64(statusTime-rawTime)/float64(rawTime), "overhead-%")
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package status
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -18,15 +17,33 @@ import (
 // does the call for you. It returns an error for input that is not a JSON
 // object of that shape.
 func ParseFullStatus(data []byte) (*Status, error) {
-	var fs apiclient.FullStatus
-	if err := json.Unmarshal(data, &fs); err != nil {
+	s, err := decodeFullStatus(data)
+	if err != nil {
 		return nil, fmt.Errorf("cannot parse full status: %w", err)
 	}
-	return fromWire(&fs), nil
+	return s, nil
 }
 
 // fromWire converts a FullStatus result into a Status snapshot.
 func fromWire(fs *apiclient.FullStatus) *Status {
+	var apps map[string]*Application
+	if len(fs.Applications) > 0 {
+		apps = make(map[string]*Application, len(fs.Applications))
+		for name := range fs.Applications {
+			w := fs.Applications[name]
+			apps[name] = appFromWire(name, &w)
+		}
+	}
+	var machines map[string]*Machine
+	if len(fs.Machines) > 0 {
+		machines = machinesFromWire(fs.Machines)
+	}
+	return fromWireParts(fs, apps, machines)
+}
+
+// fromWireParts converts a FullStatus result whose applications and
+// machines were converted already into a Status snapshot.
+func fromWireParts(fs *apiclient.FullStatus, apps map[string]*Application, machines map[string]*Machine) *Status {
 	s := &Status{
 		Model: Model{
 			Name:             fs.Model.Name,
@@ -40,15 +57,11 @@ func fromWire(fs *apiclient.FullStatus) *Status {
 		},
 		ControllerTimestamp: wireTime(fs.ControllerTimestamp),
 	}
-	if len(fs.Applications) > 0 {
-		s.Applications = make(map[string]*Application, len(fs.Applications))
-		for name := range fs.Applications {
-			w := fs.Applications[name]
-			s.Applications[name] = appFromWire(name, &w)
-		}
+	if len(apps) > 0 {
+		s.Applications = apps
 	}
-	if len(fs.Machines) > 0 {
-		s.Machines = machinesFromWire(fs.Machines)
+	if len(machines) > 0 {
+		s.Machines = machines
 	}
 	if len(fs.Relations) > 0 {
 		s.Relations = make([]*Relation, len(fs.Relations))

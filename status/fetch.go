@@ -2,7 +2,9 @@ package status
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -47,14 +49,50 @@ func Fetch(ctx context.Context, c Caller, opts *Options) (*Status, error) {
 		o = *opts
 	}
 	sent := time.Now()
-	fs, err := apiclient.NewClientClient(c).FullStatus(ctx, facades.StatusParams{
+	// Client.FullStatus is version 8 in Juju 4.0 and 3.6 (the shapes of
+	// the answer differ a little; the decoder reads both).
+	v, err := c.BestVersion("Client")
+	if err != nil {
+		return nil, fmt.Errorf("cannot call Client.FullStatus: %w", err)
+	}
+	if v != 8 {
+		return nil, &apiclient.MethodVersionError{Facade: "Client", Method: "FullStatus", Version: v, Versions: []int{8}}
+	}
+	var r fullStatusResult
+	err = c.CallVersion(ctx, "Client", v, "FullStatus", "", facades.StatusParams{
 		Patterns:       o.Patterns,
 		IncludeStorage: o.IncludeStorage,
-	})
+	}, &r)
 	if err != nil {
 		return nil, err
 	}
-	s := fromWire(&fs)
+	s := r.s
+	if s == nil { // no response value: an empty status, as before
+		s = fromWire(&apiclient.FullStatus{})
+	}
 	s.sent, s.received = sent, time.Now()
 	return s, nil
 }
+
+// fullStatusResult is the result of a Client.FullStatus call: the reply
+// decoded straight into a Status, by rpc.Conn (rpc.ResultDecoder) or by
+// anything that uses encoding/json (json.Unmarshaler).
+type fullStatusResult struct{ s *Status }
+
+var (
+	_ rpc.ResultDecoder = (*fullStatusResult)(nil)
+	_ json.Unmarshaler  = (*fullStatusResult)(nil)
+)
+
+// DecodeResult implements rpc.ResultDecoder.
+func (r *fullStatusResult) DecodeResult(data []byte) error {
+	s, err := decodeFullStatus(data)
+	if err != nil {
+		return fmt.Errorf("cannot decode full status: %w", err)
+	}
+	r.s = s
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (r *fullStatusResult) UnmarshalJSON(data []byte) error { return r.DecodeResult(data) }

@@ -2,13 +2,18 @@ package status_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/internal/facades"
@@ -681,6 +686,62 @@ func TestSimOneFullStatusPerPoll(t *testing.T) {
 			}
 			if calls := r.countOf(before, "Client.FullStatus"); calls != snapshots || snapshots < 2 {
 				t.Errorf("apps %v: %d FullStatus calls for %d snapshots, want one each (and more than one snapshot)", apps, calls, snapshots)
+			}
+		}
+	})
+}
+
+// TestSimDecodeMatchesEncodingJSON holds the streaming decoder of
+// Model.Status to what encoding/json and the conversion made of the same
+// reply, on a model with subordinates, containers, a failed hook (status
+// data), blocked units with messages and opened ports, offers and
+// relations, with and without storage, in both Juju modes (3.6's
+// FullStatus shape differs a little).
+func TestSimDecodeMatchesEncodingJSON(t *testing.T) {
+	forVersions(t, func(t *testing.T, version string) {
+		srv, m := startSim(t, version)
+		ctx := testCtx(t)
+		uuid := srv.DefaultModelUUID()
+		srv.SetBehaviour(uuid, "broken", jujusim.Behaviour{FailHook: "install"})
+		srv.SetBehaviour(uuid, "blocked", jujusim.Behaviour{Status: "blocked", Message: "needs a database — ünïcode", WorkloadVersion: "1.2.3", OpenPorts: []string{"80/tcp", "443/tcp"}})
+		seed(t, srv, map[string]int{"ubuntu": 2, "ntp": 0, "broken": 1, "blocked": 3})
+		if _, err := m.Integrate(ctx, "ntp:juju-info", "ubuntu:juju-info", nil); err != nil {
+			t.Fatalf("Integrate: %v", err)
+		}
+		if _, err := m.AddMachines(ctx, 1, &juju.AddMachineOptions{To: "lxd:0"}); err != nil {
+			t.Fatalf("AddMachines: %v", err)
+		}
+		for range 30 {
+			if err := srv.Advance(time.Second); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, storage := range []bool{false, true} {
+			var raw json.RawMessage
+			if err := m.CallVersion(ctx, "Client", 8, "FullStatus", "", facades.StatusParams{IncludeStorage: storage}, &raw); err != nil {
+				t.Fatal(err)
+			}
+			got, err := status.ParseFullStatus(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := status.ParseFullStatusV1(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmp.Exporter(func(reflect.Type) bool { return true }), cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("storage %v: streaming decoder differs from encoding/json (-json +stream):\n%s", storage, diff)
+			}
+			if len(got.Units("ntp")) != 2 || got.Applications["broken"].Units["broken/0"].WorkloadStatus.Current != "error" {
+				t.Errorf("storage %v: the model is not as the test means it (ntp units %d, broken %+v)", storage, len(got.Units("ntp")), got.Applications["broken"])
+			}
+			// Model.Status decodes the same reply the same way.
+			s, err := m.Status(ctx, &status.Options{IncludeStorage: storage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.AllUnits(), s.AllUnits()); diff != "" {
+				t.Errorf("storage %v: Model.Status units differ (-json +status):\n%s", storage, diff)
 			}
 		}
 	})

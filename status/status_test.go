@@ -1,16 +1,76 @@
 package status
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/gojuju/juju/internal/facades/apiclient"
 	"github.com/gojuju/juju/internal/testshared"
 )
+
+// parseFullStatusV1 is ParseFullStatus as it was before the streaming
+// decoder: encoding/json into the wire FullStatus, then fromWire. The
+// differential tests hold the decoder to it.
+func parseFullStatusV1(data []byte) (*Status, error) {
+	var fs apiclient.FullStatus
+	if err := json.Unmarshal(data, &fs); err != nil {
+		return nil, err
+	}
+	return fromWire(&fs), nil
+}
+
+// cmpSnapshot compares snapshots field by field, unexported ones too.
+var cmpSnapshot = cmp.Options{
+	cmp.Exporter(func(reflect.Type) bool { return true }),
+	cmpopts.EquateErrors(),
+}
+
+// decoderSeeds are inputs where a hand-written decoder could part from
+// encoding/json: repeated keys (values merge or replace), keys in another
+// case or escaped, null over a value, escapes and invalid UTF-8 in
+// strings, numbers that do not fit an int, wrong types, trailing data.
+var decoderSeeds = []string{
+	`null`,
+	` {"applications":null} `,
+	`{"applications":{"a":{"charm":"ch:amd64/pg-3","charm-rev":0,"int":2,"exposed":true,"base":{"name":"ubuntu","channel":"24.04"},"status":{"status":"active","info":"ready","since":"2026-01-01T00:00:00Z","data":{"k":1}},"units":{"a/0":{"leader":true,"machine":"0","opened-ports":["80/tcp"],"workload-status":{"status":"active"},"agent-status":{"status":"idle","since":"2026-01-01T00:00:00.5+01:00"},"subordinates":{"s/0":{"agent-status":{"status":"idle"}}}}},"subordinate-to":[],"relations":{"db":["b"]},"endpoint-bindings":{"":"alpha"},"err":{"message":"boom","code":"x"}}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"machine":"0"}}},"a":{"charm":"x"}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"machine":"0"}}}},"applications":{"b":null}}`,
+	`{"applications":{"a":{"units":{"a/0":{"machine":"0"},"a/0":{"leader":true}}}}}`,
+	`{"applications":{"a":{"status":{"status":"active"},"status":{"info":"x"},"Status":{"since":null}}}}`,
+	`{"APPLICATIONS":{"a":{"Charm":"c","UNITS":{"a/1":{"Machine":"1","Leader":true}}}}}`,
+	`{"applic\u0061tions":{"\u0061":{"ch\u0061rm":"caf\u00e9","life":"\ud800"}}}`,
+	"{\"applications\":{\"a\xff\":{\"charm\":\"x\xfey\"}}}",
+	`{"applications":{"a":{"charm-rev":1.5}}}`,
+	`{"applications":{"a":{"charm-rev":1e2}}}`,
+	`{"applications":{"a":{"charm-rev":-0,"int":99999999999999999999}}}`,
+	`{"applications":{"a":{"charm":"x","charm":null,"exposed":null,"charm-rev":null}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"opened-ports":["1"],"opened-ports":[null,"2"]}}}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"opened-ports":["1"],"opened-ports":null}}}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"workload-status":{"data":{"a":1},"data":{}}}}}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"workload-status":{"data":{"a":1},"data":null,"err":{"message":"m"},"err":{"code":"c"}}}}}}}`,
+	`{"applications":{"a":{"units":[]}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"leader":"true"}}}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"agent-status":{"since":5}}}}}}`,
+	`{"applications":{"a":{"units":{"a/0":{"agent-status":{"since":"yesterday"}}}}}}`,
+	`{"applications":{"a":{"status":{"kind":7}}}}`,
+	`{"machines":{"0":{"id":"","jobs":["JobHostUnits"],"jobs":["x"],"ip-addresses":[],"lxd-profiles":{"b":{},"a":{}},"network-interfaces":{"eth0":{"ip-addresses":["10.0.0.1"],"is-up":true,"ip-addresses":["10.0.0.2"]},"eth1":null},"containers":{"0/lxd/0":null},"base":{"name":"ubuntu","Channel":"22.04"},"base":null}}}`,
+	`{"machines":{"0":{"network-interfaces":null,"containers":null,"instance-status":{"status":"running"},"modification-status":null}},"machines":{"1":{}}}`,
+	`{"model":{"name":"m","cloud-tag":"cloud-c","model-status":{"status":"available"}},"controller-timestamp":"2026-01-01T00:00:00Z","relations":[{"id":2},{"id":1}],"offers":{"o":{}},"remote-applications":{"r":{}},"storage":[{"storage-tag":"storage-data-0"}],"filesystems":[{}],"volumes":[{}],"branches":{},"unknown":[1,{"x":null}]}`,
+	`{"applications":{"a":{"meter-statuses":{"a/0":{"color":"green"}}}}}`,
+	`{} {}`,
+	`{"applications":{}}x`,
+	`[]`,
+	`"x"`,
+	`{"applications":{"a":{"units":{"a/0":{"machine":"0",}}}}}`,
+}
 
 // fixture parses testdata/<name>.json, a FullStatus response
 // in the wire shape.
@@ -287,10 +347,24 @@ func FuzzParseFullStatus(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"applications":{"a":{"units":{"a/0":{"subordinates":{"b/0":{}}}}},"b":{"subordinate-to":["a"]}}}`))
 	f.Add([]byte(`{"machines":{"0":{"containers":{"0/lxd/0":{"containers":{"0/lxd/0/kvm/1":{}}}}}}}`))
+	for _, seed := range decoderSeeds {
+		f.Add([]byte(seed))
+	}
+	f.Add([]byte(recordedFullStatus(f, "status-json")))
+	f.Add([]byte(recordedFullStatus(f, "status")))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The streaming decoder gives what encoding/json into the wire
+		// type followed by fromWire gives, error or snapshot.
 		s, err := ParseFullStatus(data)
+		want, wantErr := parseFullStatusV1(data)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("ParseFullStatus error = %v, encoding/json error = %v", err, wantErr)
+		}
 		if err != nil {
 			return
+		}
+		if !reflect.DeepEqual(s, want) {
+			t.Fatalf("ParseFullStatus differs from encoding/json and fromWire (-json +stream):\n%s", cmp.Diff(want, s, cmpSnapshot))
 		}
 		// Everything a wait does with a snapshot must not panic.
 		_ = s.AllUnits()
