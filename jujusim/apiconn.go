@@ -3,9 +3,11 @@ package jujusim
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/gojuju/juju/internal/corkconn"
 	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
@@ -75,7 +78,17 @@ type apiConn struct {
 	cancel       context.CancelFunc
 	remote       string
 
-	writeMu sync.Mutex
+	// cc is the connection under TLS, which the writer corks to send
+	// the replies it has ready in one write; nil if unknown.
+	cc *corkconn.Conn
+	// Replies wait in wq for the writer, which wsig wakes.
+	wmu  sync.Mutex
+	wq   []*bytes.Buffer
+	wsig chan struct{}
+	// dropReq asks the writer to drop the connection once it has sent
+	// the frames that passed; writerDone is closed when it has exited.
+	dropReq    atomic.Bool
+	writerDone chan struct{}
 
 	// frameMu guards budget, the frame budget for DropAfterFrames (<0
 	// means unlimited), so that exactly that many frames pass.
@@ -116,17 +129,28 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 	ws.SetReadLimit(readLimit)
 	ctx, cancel := context.WithCancel(s.baseCtx)
 	c := &apiConn{
-		srv:       s,
-		ws:        ws,
-		modelUUID: modelUUID,
-		ctx:       ctx,
-		cancel:    cancel,
-		remote:    r.RemoteAddr,
+		srv:        s,
+		ws:         ws,
+		cc:         corkConnOf(r.Context()),
+		modelUUID:  modelUUID,
+		ctx:        ctx,
+		cancel:     cancel,
+		remote:     r.RemoteAddr,
+		wsig:       make(chan struct{}, 1),
+		writerDone: make(chan struct{}),
 	}
 	g.setAbort(ws, cancel)
 	c.unknownModel = modelUUID != "" && !s.core.ModelExists(modelUUID)
 	c.budget = int64(s.faults.takeDropAfter())
 	s.logger.Debug("api connection opened", "remote", c.remote, "model", modelUUID)
+	if c.cc != nil {
+		// Writes are not bounded by ctx (that would cost a
+		// context.AfterFunc for every frame): its end makes a blocked
+		// write fail at once.
+		stop := context.AfterFunc(ctx, func() { _ = c.cc.SetWriteDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
+	go c.writeLoop()
 	c.run()
 	s.logger.Debug("api connection closed", "remote", c.remote, "model", modelUUID)
 }
@@ -136,6 +160,7 @@ func (s *Server) serveAPI(g *generation, w http.ResponseWriter, r *http.Request,
 func (c *apiConn) run() {
 	defer func() {
 		c.cancel()
+		<-c.writerDone
 		c.endSession()
 		c.calls.Wait()
 		_ = c.ws.CloseNow()
@@ -144,27 +169,32 @@ func (c *apiConn) run() {
 		c.drop()
 		return
 	}
+	// Reads are not bounded by c.ctx (that would cost context.AfterFuncs
+	// for every frame): wherever c.ctx is cancelled, the websocket is
+	// closed too, which ends a read.
+	rctx := context.WithoutCancel(c.ctx)
 	for {
-		_, data, err := c.ws.Read(c.ctx)
+		_, data, err := c.ws.Read(rctx)
 		if err != nil {
 			return
 		}
 		pass, last := c.passFrame()
 		if !pass {
-			c.drop()
+			c.dropAfterWrites()
 			return
 		}
 		if last {
 			// The request passed: run it to the end (its reply, the
 			// next frame, will not pass), then drop.
 			c.runLast(data)
-			c.drop()
+			c.dropAfterWrites()
 			return
 		}
 		if !c.dispatchFrame(data) {
 			// Fatal protocol error: the real server tears the
 			// connection down without replying.
 			c.cancel()
+			<-c.writerDone
 			c.endSession()
 			c.calls.Wait()
 			_ = c.ws.Close(websocket.StatusNormalClosure, "")
@@ -223,6 +253,15 @@ func (c *apiConn) passFrame() (pass, last bool) {
 		c.budget = 0 // no frame passes after this one
 	}
 	return true, last
+}
+
+// dropAfterWrites drops the connection once the writer has sent the
+// frames that passed before, and waits for the writer to exit.
+func (c *apiConn) dropAfterWrites() {
+	c.dropReq.Store(true)
+	c.signalWriter()
+	<-c.writerDone
+	c.drop() // if the writer had stopped first
 }
 
 func (c *apiConn) drop() {
@@ -414,7 +453,6 @@ func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
 		frame = response{RequestID: id, Response: orEmpty(result)}
 	}
 	buf := getBuffer()
-	defer putBuffer(buf)
 	if we == nil && appendReply(buf, id, v0, result) {
 		// encoded by the core's appender (FullStatus)
 	} else if err := json.NewEncoder(buf).Encode(frame); err != nil {
@@ -424,17 +462,17 @@ func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
 		buf.Reset()
 		_ = json.NewEncoder(buf).Encode(response{RequestID: id, Error: "cannot encode reply: " + err.Error(), Response: emptyObject{}})
 	}
-	data := buf.Bytes()
 	if d := c.srv.faults.getLatency(); d > 0 {
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
 		case <-c.ctx.Done():
 			t.Stop()
+			putBuffer(buf)
 			return
 		}
 	}
-	c.write(data)
+	c.write(buf)
 }
 
 // appendReply writes the frame of a successful reply into buf with the
@@ -493,22 +531,116 @@ func encodeFrame(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// write sends one text frame; writes are serialised.
-func (c *apiConn) write(data []byte) {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	pass, last := c.passFrame()
-	if !pass {
-		c.drop()
-		return
+// write queues one text frame for the writer, which takes buf.
+func (c *apiConn) write(buf *bytes.Buffer) {
+	c.wmu.Lock()
+	c.wq = append(c.wq, buf)
+	c.wmu.Unlock()
+	c.signalWriter()
+}
+
+func (c *apiConn) signalWriter() {
+	select {
+	case c.wsig <- struct{}{}:
+	default:
 	}
-	if err := c.ws.Write(c.ctx, websocket.MessageText, data); err != nil {
-		if !errors.Is(err, context.Canceled) {
-			c.srv.logger.Debug("cannot write RPC reply", "remote", c.remote, "err", err)
+}
+
+// writeLoop writes the queued replies in order, until the connection ends
+// or is dropped. It takes every reply queued and sends them together: one
+// write to the TCP connection for a batch of frames instead of one each.
+// Each frame is charged against the drop budgets as it is written, so that
+// the frames that pass are exactly those written (and flushed before any
+// drop).
+func (c *apiConn) writeLoop() {
+	defer close(c.writerDone)
+	wctx := context.WithoutCancel(c.ctx)
+	if c.cc == nil {
+		wctx = c.ctx
+	}
+	var batch []*bytes.Buffer
+	defer func() {
+		c.wmu.Lock()
+		batch = append(batch, c.wq...)
+		c.wq = nil
+		c.wmu.Unlock()
+		for _, b := range batch {
+			putBuffer(b)
 		}
+	}()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-c.wsig:
+		}
+		c.wmu.Lock()
+		batch, c.wq = c.wq, batch[:0]
+		c.wmu.Unlock()
+		if c.cc != nil {
+			c.cc.Cork()
+		}
+		for len(batch) > 0 {
+			buf := batch[0]
+			batch = batch[1:]
+			pass, last := c.passFrame()
+			if !pass {
+				putBuffer(buf)
+				c.flush()
+				c.drop()
+				return
+			}
+			err := c.ws.Write(wctx, websocket.MessageText, buf.Bytes())
+			putBuffer(buf)
+			if err != nil {
+				if !errors.Is(err, context.Canceled) && c.ctx.Err() == nil {
+					c.srv.logger.Debug("cannot write RPC reply", "remote", c.remote, "err", err)
+				}
+				_ = c.ws.CloseNow()
+				return
+			}
+			if last {
+				c.flush()
+				c.drop()
+				return
+			}
+		}
+		batch = batch[:0]
+		c.flush()
+		if c.dropReq.Load() {
+			c.drop()
+			return
+		}
+	}
+}
+
+// flush sends the frames the writer has gathered.
+func (c *apiConn) flush() {
+	if c.cc == nil {
 		return
 	}
-	if last {
-		c.drop()
+	if err := c.cc.Flush(); err != nil && c.ctx.Err() == nil {
+		c.srv.logger.Debug("cannot write RPC reply", "remote", c.remote, "err", err)
+		_ = c.ws.CloseNow()
 	}
+}
+
+// corkConnKey is the context key of the connection's *corkconn.Conn.
+type corkConnKey struct{}
+
+// withCorkConn is the http.Server's ConnContext: it keeps the corkable
+// connection under the TLS connection nc for the websocket handler.
+func withCorkConn(ctx context.Context, nc net.Conn) context.Context {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	if cc, ok := nc.(*corkconn.Conn); ok {
+		return context.WithValue(ctx, corkConnKey{}, cc)
+	}
+	return ctx
+}
+
+func corkConnOf(ctx context.Context) *corkconn.Conn {
+	cc, _ := ctx.Value(corkConnKey{}).(*corkconn.Conn)
+	return cc
 }

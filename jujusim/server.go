@@ -15,6 +15,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/gojuju/juju/internal/corkconn"
 	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
@@ -161,8 +162,9 @@ func (s *Server) serve(ln net.Listener) *generation {
 		// TLS handshake errors of clients that go away are routine.
 		ErrorLog:    slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug),
 		BaseContext: func(net.Listener) context.Context { return s.baseCtx },
+		ConnContext: withCorkConn,
 	}
-	tlsLn := tls.NewListener(ln, s.tlsConf)
+	tlsLn := tls.NewListener(corkconn.Listener{Listener: ln}, s.tlsConf)
 	go func() {
 		defer close(g.served)
 		_ = g.httpSrv.Serve(tlsLn)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/gojuju/juju/internal/corkconn"
 )
 
 // MaxFrameSize is the largest frame the connection accepts from the
@@ -27,6 +29,7 @@ const minWriteTimeout = 30 * time.Second
 // concurrent use: any number of calls may be in flight at once.
 type Conn struct {
 	ws      *websocket.Conn
+	cc      *corkconn.Conn // the websocket's TCP connection; nil if unknown
 	ep      endpoint
 	tlsCfg  *tls.Config // nil for ws://
 	login   LoginProvider
@@ -60,10 +63,11 @@ type Conn struct {
 
 // newConn wraps an open websocket and starts the reader and writer. ctx only
 // provides values: the goroutines live until the Conn fails or is closed.
-func newConn(ctx context.Context, ws *websocket.Conn, ep endpoint, tlsCfg *tls.Config, cfg *Config, login LoginProvider) *Conn {
+func newConn(ctx context.Context, ws *websocket.Conn, cc *corkconn.Conn, ep endpoint, tlsCfg *tls.Config, cfg *Config, login LoginProvider) *Conn {
 	ws.SetReadLimit(MaxFrameSize)
 	c := &Conn{
 		ws:           ws,
+		cc:           cc,
 		ep:           ep,
 		tlsCfg:       tlsCfg,
 		login:        login,
@@ -73,11 +77,14 @@ func newConn(ctx context.Context, ws *websocket.Conn, ep endpoint, tlsCfg *tls.C
 		facades:      cfg.FacadeVersions,
 		pingInterval: durationOr(cfg.PingInterval, DefaultPingInterval),
 		pingTimeout:  durationOr(cfg.PingTimeout, DefaultPingTimeout),
-		sendq:        make(chan *outgoing, 16),
+		sendq:        make(chan *outgoing, 256),
 		pending:      make(map[uint64]chan *responseFrame),
 		broken:       make(chan struct{}),
 	}
 	c.writeTimeout = max(minWriteTimeout, c.pingTimeout)
+	if cc != nil {
+		cc.SetWriteTimeout(c.writeTimeout)
+	}
 	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c.cancel = cancel
 	c.wg.Add(2)
@@ -328,8 +335,12 @@ func (c *Conn) forget(reqID uint64) {
 
 func (c *Conn) readLoop(ctx context.Context) {
 	defer c.wg.Done()
+	// Reads are not bounded by ctx: fail and Close close the websocket,
+	// which ends a read. (A ctx that can be cancelled costs the websocket
+	// a context.AfterFunc for every frame.)
+	rctx := context.WithoutCancel(ctx)
 	for {
-		typ, data, err := c.ws.Read(ctx)
+		typ, data, err := c.ws.Read(rctx)
 		if err != nil {
 			c.fail(ctx, fmt.Errorf("cannot read from %s: %w", c.ep.addr, err))
 			return
@@ -355,8 +366,57 @@ func (c *Conn) readLoop(ctx context.Context) {
 	}
 }
 
+// maxBatch bounds the frames the writer gathers before it flushes them.
+const maxBatch = 64
+
+// writeLoop writes the queued requests. It takes every request already
+// queued and sends them together: one write to the TCP connection (with
+// the connection's write deadline) for a batch of frames instead of one
+// each.
 func (c *Conn) writeLoop(ctx context.Context) {
 	defer c.wg.Done()
+	if c.cc == nil {
+		c.writeLoopUnbatched(ctx)
+		return
+	}
+	// Writes are bounded by the TCP connection's write deadline and ended
+	// by closing the websocket, not by ctx (whose cancellation would cost
+	// a context.AfterFunc for every frame).
+	wctx := context.WithoutCancel(ctx)
+	for {
+		var out *outgoing
+		select {
+		case <-ctx.Done():
+			return
+		case out = <-c.sendq:
+		}
+		c.cc.Cork()
+		for n := 1; out != nil; n++ {
+			if out.state.CompareAndSwap(outQueued, outTaken) {
+				if err := c.ws.Write(wctx, websocket.MessageText, out.data); err != nil {
+					_ = c.cc.Flush()
+					c.fail(ctx, fmt.Errorf("cannot write to %s: %w", c.ep.addr, err))
+					return
+				}
+			} // else its caller gave up before it was sent
+			out = nil
+			if n < maxBatch {
+				select {
+				case out = <-c.sendq:
+				default:
+				}
+			}
+		}
+		if err := c.cc.Flush(); err != nil {
+			c.fail(ctx, fmt.Errorf("cannot write to %s: %w", c.ep.addr, err))
+			return
+		}
+	}
+}
+
+// writeLoopUnbatched writes one frame at a time, each bounded by the
+// write timeout.
+func (c *Conn) writeLoopUnbatched(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():

@@ -6,11 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/gojuju/juju/internal/corkconn"
 )
 
 // DialError is returned by Dial when no address could be connected and
@@ -213,7 +217,28 @@ func (d *dialer) dialOne(ctx context.Context, ep endpoint) (*Conn, error) {
 	if log != nil {
 		log.LogAttrs(ctx, slog.LevelDebug, "rpc dialling", slog.String("addr", ep.addr), slog.String("url", url))
 	}
-	tr := &http.Transport{Proxy: http.ProxyFromEnvironment, TLSClientConfig: tlsCfg}
+	// The websocket's TCP connection (to the controller, or to a proxy)
+	// is wrapped so that the writer can send several frames at once.
+	var (
+		ccMu sync.Mutex
+		cc   *corkconn.Conn
+	)
+	var nd net.Dialer
+	tr := &http.Transport{
+		Proxy:           http.ProxyFromEnvironment,
+		TLSClientConfig: tlsCfg,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			nc, err := nd.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			c := corkconn.New(nc)
+			ccMu.Lock()
+			cc = c
+			ccMu.Unlock()
+			return c, nil
+		},
+	}
 	defer tr.CloseIdleConnections()
 	hdr := http.Header{}
 	hdr.Set("X-Juju-ClientVersion", d.cfg.clientVersion())
@@ -227,7 +252,10 @@ func (d *dialer) dialOne(ctx context.Context, ep endpoint) (*Conn, error) {
 		}
 		return nil, err
 	}
-	c := newConn(ctx, ws, ep, tlsCfg, d.cfg, d.login)
+	ccMu.Lock()
+	wc := cc
+	ccMu.Unlock()
+	c := newConn(ctx, ws, wc, ep, tlsCfg, d.cfg, d.login)
 	res, err := d.login.Login(ctx, c)
 	if err == nil {
 		c.info, err = newLoginInfo(res)

@@ -116,7 +116,7 @@ type importRule struct {
 }
 
 // library is every package whose code ships to the library's users.
-var library = []pattern{"", "rpc", "status", "jujudata", "jujusim/...", "internal/errcode", "internal/facades/...", "internal/cli"}
+var library = []pattern{"", "rpc", "status", "jujudata", "jujusim/...", "internal/errcode", "internal/corkconn", "internal/facades/...", "internal/cli"}
 
 var importRules = []importRule{
 	{
@@ -144,6 +144,12 @@ var importRules = []importRule{
 		from:   []pattern{"internal/errcode"},
 		banned: []pattern{"", "rpc", "internal/facades/...", "jujudata", "jujusim/...", "status"},
 		why:    "the error codes are shared by rpc.Error and facades.Error and sit below both",
+	},
+	{
+		name:   "CorkconnIsALeaf",
+		from:   []pattern{"internal/corkconn"},
+		banned: []pattern{"", "rpc", "internal/errcode", "internal/facades/...", "jujudata", "jujusim/...", "status"},
+		why:    "the corkable TCP connection under the client's and the simulator's websockets knows nothing of RPC",
 	},
 	{
 		name:   "RPCBelowFacades",
