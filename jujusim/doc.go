@@ -110,8 +110,11 @@
 // than rootfs, tmpfs and loop (kubernetes on a Kubernetes model), spaces
 // (the simulated clouds are the dummy provider, which has none: every
 // Spaces call answers "spaces not supported", as on the real test bed),
-// subnets, adding clouds and credentials (each user has one credential
-// "default" per cloud), the offering side of a relation with a
+// subnets, checking a cloud's endpoints or a credential's attributes
+// against its provider (clouds added with Cloud.AddCloud are stored as
+// given; without force they are refused as the real dummy controller
+// refuses them; each user starts with one "default" userpass credential
+// on the built-in clouds), the offering side of a relation with a
 // consumer on another controller (its connections and relation; the
 // consuming side works: a Server consumes another Server's offers with
 // the consume details the other one gives), the macaroons of offers
@@ -129,8 +132,7 @@
 // ResolveUnitErrors), Charmhub itself (a small built-in catalogue, charms
 // given with their real metadata through Config.Charms or
 // AddCharmhubCharm, and any other valid name deploys a generic charm),
-// Cloud.CloudInfo (Kubernetes clouds are: Config.KubernetesCloud), and
-// secret backends other
+// and secret backends other
 // than the built-in one. A method of the real schema that the simulator
 // does not implement answers with code "not supported" and a message
 // naming facade, version and method, e.g. "Subnets.AllZones (facade
