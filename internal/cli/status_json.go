@@ -198,6 +198,7 @@ func (e *jsonStream) base(first *bool, b status.Base) {
 
 // machine appends a machineDoc object (machineDocument).
 func (e *jsonStream) machine(m *status.Machine) {
+	var keyBuf [8]string
 	first := true
 	e.byte('{')
 	e.infoField(&first, "juju-status", m.AgentStatus, true)
@@ -212,7 +213,7 @@ func (e *jsonStream) machine(m *status.Machine) {
 	if len(m.NetworkInterfaces) > 0 {
 		e.field(&first, "network-interfaces")
 		e.byte('{')
-		for i, name := range slices.Sorted(maps.Keys(m.NetworkInterfaces)) {
+		for i, name := range sortedKeys(&keyBuf, m.NetworkInterfaces) {
 			if i > 0 {
 				e.byte(',')
 			}
@@ -244,7 +245,7 @@ func (e *jsonStream) machine(m *status.Machine) {
 	if len(m.Containers) > 0 {
 		e.field(&first, "containers")
 		e.byte('{')
-		for i, id := range slices.Sorted(maps.Keys(m.Containers)) {
+		for i, id := range sortedKeys(&keyBuf, m.Containers) {
 			if i > 0 {
 				e.byte(',')
 			}
@@ -276,6 +277,7 @@ func (e *jsonStream) machine(m *status.Machine) {
 
 // application appends an applicationDoc object (statusDocument's).
 func (e *jsonStream) application(name string, a *status.Application, related map[string][]relatedDoc) {
+	var keyBuf [8]string
 	first := true
 	e.byte('{')
 	e.strField(&first, "charm", charmAlias(a))
@@ -327,7 +329,7 @@ func (e *jsonStream) application(name string, a *status.Application, related map
 	if len(a.EndpointBindings) > 0 {
 		e.field(&first, "endpoint-bindings")
 		e.byte('{')
-		for i, ep := range slices.Sorted(maps.Keys(a.EndpointBindings)) {
+		for i, ep := range sortedKeys(&keyBuf, a.EndpointBindings) {
 			if i > 0 {
 				e.byte(',')
 			}
@@ -351,6 +353,7 @@ func (e *jsonStream) application(name string, a *status.Application, related map
 
 // unit appends a unitDoc object (unitDocument).
 func (e *jsonStream) unit(u *status.Unit) {
+	var keyBuf [8]string
 	first := true
 	e.byte('{')
 	e.infoField(&first, "workload-status", u.WorkloadStatus, false)
@@ -367,7 +370,7 @@ func (e *jsonStream) unit(u *status.Unit) {
 	if len(u.Subordinates) > 0 {
 		e.field(&first, "subordinates")
 		e.byte('{')
-		for i, name := range slices.Sorted(maps.Keys(u.Subordinates)) {
+		for i, name := range sortedKeys(&keyBuf, u.Subordinates) {
 			if i > 0 {
 				e.byte(',')
 			}
@@ -379,6 +382,17 @@ func (e *jsonStream) unit(u *status.Unit) {
 	}
 	e.byte('}')
 	e.maybeFlush()
+}
+
+// sortedKeys returns m's keys sorted, in buf when they fit (the small maps
+// of each machine and unit then cost no allocation).
+func sortedKeys[V any](buf *[8]string, m map[string]V) []string {
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 const hexDigits = "0123456789abcdef"

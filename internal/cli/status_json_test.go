@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +203,72 @@ func richStatus() *status.Status {
 			Life: "alive", Status: info("attached", ""), MachineAttachments: map[string]string{"0": "/dev/sdb"}}},
 		ControllerTimestamp: since.Add(time.Minute),
 	}
+}
+
+// BenchmarkStatusJSON measures the JSON output of a snapshot of 1,000 and
+// 10,000 units (one machine each, 100 per application), streamed as
+// "gojuju status --format=json" does and, for comparison, built as a
+// document and encoded with encoding/json as it did before.
+//
+//	go test -run '^$' -bench StatusJSON -benchmem ./internal/cli
+func BenchmarkStatusJSON(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		s := bigStatus(n)
+		b.Run(fmt.Sprintf("stream/units=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := writeStatusJSON(io.Discard, s, "c"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("document/units=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				data, err := json.Marshal(statusDocument(s, "c"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := fmt.Fprintf(io.Discard, "%s\n", data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// bigStatus is a settled snapshot of units units, each on its machine,
+// in applications of 100, as gojuju sim --seed makes.
+func bigStatus(units int) *status.Status {
+	t0 := time.Date(2026, 12, 4, 19, 50, 27, 0, time.UTC)
+	s := &status.Status{
+		Model:        status.Model{Name: "default", Type: "iaas", Cloud: "dummy", Region: "dummy-region", Version: "4.0.15", Status: status.Info{Current: "available", Since: t0}},
+		Machines:     map[string]*status.Machine{},
+		Applications: map[string]*status.Application{},
+	}
+	for i := range units {
+		id := strconv.Itoa(i)
+		since := t0.Add(time.Duration(i%7) * time.Second)
+		addr := fmt.Sprintf("10.10.%d.%d", i/250, i%250+3)
+		s.Machines[id] = &status.Machine{ID: id,
+			AgentStatus: status.Info{Current: "started", Since: since, Version: "4.0.15", Life: "alive"},
+			InstanceStatus: status.Info{Current: "running", Message: "Running", Since: since, Life: "alive"},
+			Hostname: "juju-b78e6c-" + id, DNSName: addr, IPAddresses: []string{addr}, InstanceID: "juju-b78e6c-" + id,
+			Base: status.Base{Name: "ubuntu", Channel: "24.04"}, Constraints: "arch=amd64", Hardware: "arch=amd64 cores=2 mem=4096M root-disk=20480M",
+			NetworkInterfaces: map[string]status.NetworkInterface{"eth0": {IPAddresses: []string{addr}, MACAddress: "00:16:3e:0a:00:03",
+				Gateway: "10.10.0.1", DNSNameservers: []string{"10.10.0.1"}, Space: "alpha", IsUp: true}}}
+		app := fmt.Sprintf("app%d", i/100)
+		a := s.Applications[app]
+		if a == nil {
+			a = &status.Application{Name: app, Charm: "ch:amd64/" + app + "-1", CharmName: app, CharmRev: 1, CharmChannel: "latest/stable",
+				Base: status.Base{Name: "ubuntu", Channel: "24.04"}, Life: "alive", Status: status.Info{Current: "active", Since: t0},
+				EndpointBindings: map[string]string{"": "alpha"}, Units: map[string]*status.Unit{}}
+			s.Applications[app] = a
+		}
+		name := fmt.Sprintf("%s/%d", app, i%100)
+		a.Units[name] = &status.Unit{Name: name, Application: app, Leader: i%100 == 0, Machine: id, PublicAddress: addr,
+			WorkloadStatus: status.Info{Current: "active", Since: since},
+			AgentStatus:    status.Info{Current: "idle", Since: since, Version: "4.0.15"}}
+	}
+	return s
 }
