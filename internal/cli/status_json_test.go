@@ -251,9 +251,9 @@ func bigStatus(units int) *status.Status {
 		since := t0.Add(time.Duration(i%7) * time.Second)
 		addr := fmt.Sprintf("10.10.%d.%d", i/250, i%250+3)
 		s.Machines[id] = &status.Machine{ID: id,
-			AgentStatus: status.Info{Current: "started", Since: since, Version: "4.0.15", Life: "alive"},
+			AgentStatus:    status.Info{Current: "started", Since: since, Version: "4.0.15", Life: "alive"},
 			InstanceStatus: status.Info{Current: "running", Message: "Running", Since: since, Life: "alive"},
-			Hostname: "juju-b78e6c-" + id, DNSName: addr, IPAddresses: []string{addr}, InstanceID: "juju-b78e6c-" + id,
+			Hostname:       "juju-b78e6c-" + id, DNSName: addr, IPAddresses: []string{addr}, InstanceID: "juju-b78e6c-" + id,
 			Base: status.Base{Name: "ubuntu", Channel: "24.04"}, Constraints: "arch=amd64", Hardware: "arch=amd64 cores=2 mem=4096M root-disk=20480M",
 			NetworkInterfaces: map[string]status.NetworkInterface{"eth0": {IPAddresses: []string{addr}, MACAddress: "00:16:3e:0a:00:03",
 				Gateway: "10.10.0.1", DNSNameservers: []string{"10.10.0.1"}, Space: "alpha", IsUp: true}}}
