@@ -25,7 +25,9 @@ import (
 //
 // source=replay decodes the same saved FullStatus reply (about 12 MB at
 // 10,000 units) at each poll: the client's side alone (decoding, diff,
-// evaluation), with the simulator closed so that its heap does not count. source=sim polls an
+// evaluation), with the simulator closed so that its heap does not count;
+// wait=predicate is Wait on a predicate that never holds, wait=idle-busy
+// WaitForIdle with every unit busy (a reason string per unit per poll). source=sim polls an
 // in-process simulator through a Model: end to end, the simulator's own
 // heap and allocations included. The process-level figure, `gojuju wait`
 // against `gojuju sim` in another process, is printed by `go run
@@ -42,11 +44,20 @@ func BenchmarkWaitMemory(b *testing.B) {
 		// Only the client's heap counts from here on.
 		m.Close()
 		srv.Close()
-		b.SetBytes(int64(len(raw)))
 		w := &status.Waiter{Source: &replaySource{raw: raw}}
-		measureWait(b, func(ctx context.Context, progress func(status.WaitProgress)) error {
-			_, err := w.Wait(ctx, never, &status.WaitOptions{Timeout: -1, Progress: progress})
-			return err
+		b.Run("wait=predicate", func(b *testing.B) {
+			measureWait(b, func(ctx context.Context, progress func(status.WaitProgress)) error {
+				_, err := w.Wait(ctx, never, &status.WaitOptions{Timeout: -1, Progress: progress})
+				return err
+			})
+		})
+		// WaitForIdle for a workload status no unit has: every unit is
+		// busy at every poll, with a reason.
+		b.Run("wait=idle-busy", func(b *testing.B) {
+			measureWait(b, func(ctx context.Context, progress func(status.WaitProgress)) error {
+				_, err := w.WaitForIdle(ctx, &status.WaitForIdleOptions{Status: "blocked", Timeout: -1, Progress: progress})
+				return err
+			})
 		})
 	})
 	b.Run(fmt.Sprintf("source=sim/units=%d", units), func(b *testing.B) {
