@@ -27,7 +27,9 @@ import (
 // --format=json` and `gojuju status --format=json` alternately on the same
 // model, through the same JUJU_DATA, and prints each one's CPU (user+sys
 // of the child's rusage), peak RSS (the child's rusage Maxrss) and wall
-// time, as medians over the runs, and gojuju's ratios to juju. The models
+// time, as medians over the runs, and gojuju's ratios to juju. Every
+// command runs through the small measure helper (measure/main.go), so that
+// the peak RSS is the command's own and not benchtable's. The models
 // are served by `gojuju sim --seed` (applications of 100 units, settled)
 // and, when ../shared/realjuju is present, by the real Juju 4.0.15 API
 // server (one application of a local charm; the server runs no agents, so
@@ -44,6 +46,8 @@ type compareConfig struct {
 	runs     int
 	waitTime time.Duration
 	base     string // git revision of an older gojuju to measure too; "" for none
+	tmp      string // set by runCompare: its temporary directory
+	measure  string // set by runCompare: the measure helper's path
 	out      io.Writer
 	log      io.Writer
 }
@@ -93,6 +97,12 @@ func runCompare(ctx context.Context, cfg compareConfig) error {
 		return fmt.Errorf("cannot build gojuju: %w", err)
 	}
 
+	cfg.tmp, cfg.measure = tmp, filepath.Join(tmp, "measure")
+	build = exec.CommandContext(ctx, "go", "build", "-o", cfg.measure, "./internal/cmd/benchtable/measure")
+	build.Dir, build.Stdout, build.Stderr = root, cfg.log, cfg.log
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("cannot build the measure helper: %w", err)
+	}
 	gojujus := []command{{"gojuju", gojuju}}
 	if cfg.base != "" {
 		c, err := buildBase(ctx, cfg, root, tmp)
@@ -274,13 +284,13 @@ func waitSim(ctx context.Context, cfg compareConfig, tmp, gojuju string, gojujus
 	}
 	defer stop()
 	r := result{bed: "sim", what: fmt.Sprintf("wait (%v, 1s interval)", cfg.waitTime), units: units, seed: seed}
-	for _, c := range gojujus {
-		var out bytes.Buffer
-		m, err := run(ctx, []string{"JUJU_DATA=" + jd}, &out, c.path, "wait", "-m", "sim:admin/default",
-			"--status", "blocked", "--timeout", cfg.waitTime.String(), "--interval", "1s", "--idle-period", "0")
-		var ee *exec.ExitError
-		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 3) {
-			return result{}, fmt.Errorf("%s wait: %w: %s", c.name, err, tail(out.String()))
+	for i, c := range gojujus {
+		m, err := run(ctx, cfg, []string{"JUJU_DATA=" + jd}, filepath.Join(cfg.tmp, fmt.Sprintf("wait-%d.out", i)), c.path,
+			"wait", "-m", "sim:admin/default", "--status", "blocked", "--timeout", cfg.waitTime.String(),
+			"--interval", "1s", "--idle-period", "0")
+		var es *exitStatus
+		if err != nil && !(errors.As(err, &es) && es.code == 3) {
+			return result{}, fmt.Errorf("%s wait: %w", c.name, err)
 		}
 		fmt.Fprintf(cfg.log, "  %s wait: %s %s\n", c.name, msString(m.cpu), mb(m.rss))
 		r.figs = append(r.figs, figure{c.name, m})
@@ -350,14 +360,16 @@ func measureAll(ctx context.Context, cfg compareConfig, jujuData, model string, 
 	env := []string{"JUJU_DATA=" + jujuData}
 	args := []string{"status", "--format=json", "-m", model}
 	ms := make([][]measurement, len(clis))
-	outs := make([]bytes.Buffer, len(clis))
+	outs := make([]string, len(clis))
+	for j := range clis {
+		outs[j] = filepath.Join(cfg.tmp, fmt.Sprintf("status-%d.json", j))
+	}
 	for i := range cfg.runs {
 		line := fmt.Sprintf("  run %d/%d:", i+1, cfg.runs)
 		for j, c := range clis {
-			outs[j].Reset()
-			m, err := run(ctx, env, &outs[j], c.path, args...)
+			m, err := run(ctx, cfg, env, outs[j], c.path, args...)
 			if err != nil {
-				return result{}, fmt.Errorf("%s %s: %w: %s", c.name, strings.Join(args, " "), err, tail(outs[j].String()))
+				return result{}, fmt.Errorf("%s %s: %w", c.name, strings.Join(args, " "), err)
 			}
 			ms[j] = append(ms[j], m)
 			line += fmt.Sprintf(" %s %s %s %s;", c.name, msString(m.cpu), mb(m.rss), msString(m.wall))
@@ -369,7 +381,15 @@ func measureAll(ctx context.Context, cfg compareConfig, jujuData, model string, 
 		r.figs = append(r.figs, figure{c.name, median(ms[j])})
 	}
 	if len(clis) > 1 && clis[0].name == "juju" {
-		r.same = sameOutput(outs[0].Bytes(), outs[1].Bytes())
+		a, err := os.ReadFile(outs[0])
+		if err != nil {
+			return result{}, err
+		}
+		b, err := os.ReadFile(outs[1])
+		if err != nil {
+			return result{}, err
+		}
+		r.same = sameOutput(a, b)
 	}
 	return r, nil
 }
@@ -396,26 +416,36 @@ func sameOutput(a, b []byte) string {
 	return fmt.Sprintf("outputs differ at byte %d: juju %q, gojuju %q", i, a[from:min(len(a), i+40)], b[from:min(len(b), i+40)])
 }
 
-// run runs a child process with extra environment, its stdout to out (and
-// its stderr to out too, for error messages), and returns what it cost.
-func run(ctx context.Context, env []string, out io.Writer, name string, args ...string) (measurement, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
+// exitStatus is the error of a measured command that exited non-zero.
+type exitStatus struct {
+	code   int
+	stderr string
+}
+
+func (e *exitStatus) Error() string { return fmt.Sprintf("exit status %d: %s", e.code, tail(e.stderr)) }
+
+// run runs a command through the measure helper (see measure/main.go),
+// with extra environment, its stdout to the file out (its stderr to
+// out.err), and returns what it cost; a non-zero exit is an *exitStatus.
+func run(ctx context.Context, cfg compareConfig, env []string, out, name string, args ...string) (measurement, error) {
+	cmd := exec.CommandContext(ctx, cfg.measure, append([]string{out, name}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout = out
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
+	cmd.Stderr = cfg.log
+	line, err := cmd.Output()
 	if err != nil {
-		_, _ = out.Write(stderr.Bytes())
+		return measurement{}, fmt.Errorf("cannot measure %s: %w", name, err)
 	}
-	if cmd.ProcessState == nil {
-		return measurement{}, err
+	var cpu, rss, wall int64
+	var code int
+	if _, err := fmt.Sscan(string(line), &cpu, &rss, &wall, &code); err != nil {
+		return measurement{}, fmt.Errorf("cannot measure %s: measure printed %q", name, line)
 	}
-	m := measurement{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	m.rss = maxRSS(cmd.ProcessState)
-	return m, err
+	m := measurement{cpu: time.Duration(cpu), rss: rss, wall: time.Duration(wall)}
+	if code != 0 {
+		stderr, _ := os.ReadFile(out + ".err")
+		return m, &exitStatus{code: code, stderr: string(stderr)}
+	}
+	return m, nil
 }
 
 // median returns the median of each figure separately.
