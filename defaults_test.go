@@ -96,3 +96,63 @@ func TestModelConfigImmutableKeys(t *testing.T) {
 		})
 	}
 }
+
+// A new model takes the model defaults stored when it is created, with
+// their source ("region" over "controller"); existing models do not, and
+// a value whose default is gone is the model's own. Unsetting a key
+// brings back its stored default. (As the real 4.0.15 server does.)
+func TestNewModelsTakeModelDefaults(t *testing.T) {
+	for _, v := range simVersions {
+		t.Run(v, func(t *testing.T) {
+			parallel(t)
+			_, c, old := simModel(t, v)
+			ctx := testCtx(t)
+			if err := c.SetModelDefaults(ctx, "dummy", "", map[string]any{"apt-ftp-proxy": "http://cloud.example", "snap-http-proxy": "http://cloud.example"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.SetModelDefaults(ctx, "dummy", "dummy-region", map[string]any{"snap-http-proxy": "http://region.example"}); err != nil {
+				t.Fatal(err)
+			}
+			m, err := c.AddModel(ctx, "takesdefaults", &AddModelOptions{Config: map[string]any{"juju-ftp-proxy": "http://own.example"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			source := func(m *Model, k string) ConfigValue {
+				t.Helper()
+				cfg, err := m.Config(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return cfg[k]
+			}
+			for k, want := range map[string]ConfigValue{
+				"apt-ftp-proxy":   {Value: "http://cloud.example", Source: "controller"},
+				"snap-http-proxy": {Value: "http://region.example", Source: "region"},
+				"juju-ftp-proxy":  {Value: "http://own.example", Source: "model"},
+				"ftp-proxy":       {Value: "", Source: "default"},
+			} {
+				if got := source(m, k); got != want {
+					t.Errorf("new model's %s = %+v, want %+v", k, got, want)
+				}
+			}
+			if got := source(old, "apt-ftp-proxy"); got.Value != "" || got.Source != "default" {
+				t.Errorf("existing model's apt-ftp-proxy = %+v, want the default", got)
+			}
+			if err := c.UnsetModelDefaults(ctx, "dummy", "", "apt-ftp-proxy"); err != nil {
+				t.Fatal(err)
+			}
+			if got := source(m, "apt-ftp-proxy"); got.Value != "http://cloud.example" || got.Source != "model" {
+				t.Errorf("apt-ftp-proxy after its default went = %+v, want the value kept as the model's", got)
+			}
+			if err := m.SetConfig(ctx, map[string]any{"snap-http-proxy": "http://mine.example"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.UnsetConfig(ctx, "snap-http-proxy"); err != nil {
+				t.Fatal(err)
+			}
+			if got := source(m, "snap-http-proxy"); got.Value != "http://region.example" || got.Source != "region" {
+				t.Errorf("snap-http-proxy after unsetting = %+v, want the region default", got)
+			}
+		})
+	}
+}

@@ -66,3 +66,42 @@ func TestModelConfigImmutableKeys(t *testing.T) {
 		}
 	})
 }
+
+// A model created after defaults are set takes them, with their sources;
+// a model created before does not. (Keys no other test reads, as the
+// defaults are the controller's.)
+func TestNewModelTakesModelDefaults(t *testing.T) {
+	run(t, func(t *testing.T, b *bed) {
+		ctx := testCtx(t)
+		old := b.newModel(t)
+		c := old.Controller()
+		info, err := c.ModelInfo(ctx, old.QualifiedName())
+		if err != nil {
+			t.Fatal(err)
+		}
+		const cloudKey, regionKey = "apt-ftp-proxy", "snap-http-proxy"
+		if err := c.SetModelDefaults(ctx, info.Cloud, "", map[string]any{cloudKey: "http://cloud.example", regionKey: "http://cloud.example"}); err != nil {
+			t.Fatalf("SetModelDefaults: %v", err)
+		}
+		t.Cleanup(func() { _ = c.UnsetModelDefaults(testCtx(t), info.Cloud, "", cloudKey, regionKey) })
+		if err := c.SetModelDefaults(ctx, info.Cloud, info.Region, map[string]any{regionKey: "http://region.example"}); err != nil {
+			t.Fatalf("SetModelDefaults (region): %v", err)
+		}
+		t.Cleanup(func() { _ = c.UnsetModelDefaults(testCtx(t), info.Cloud, info.Region, regionKey) })
+		m := b.newModel(t)
+		cfg, err := m.Config(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg[cloudKey]; got.Value != "http://cloud.example" || got.Source != "controller" {
+			t.Errorf("new model's %s = %+v, want the cloud's default", cloudKey, got)
+		}
+		if got := cfg[regionKey]; got.Value != "http://region.example" || got.Source != "region" {
+			t.Errorf("new model's %s = %+v, want the region's default", regionKey, got)
+		}
+		cfg, err = old.Config(ctx)
+		if got := cfg[cloudKey]; err != nil || got.Value != "" || got.Source != "default" {
+			t.Errorf("older model's %s = %+v, %v; want Juju's default", cloudKey, got, err)
+		}
+	})
+}

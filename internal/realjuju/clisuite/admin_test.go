@@ -1,6 +1,8 @@
 package clisuite_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/gojuju/juju/internal/realjuju"
@@ -60,6 +62,40 @@ var adminTable = []step{
 	// CLI's warning); the simulator the same.
 	{args: []string{"model-defaults", "--reset", "uuid"}, compare: true},
 
+	// New models take the stored model defaults, with their sources;
+	// after a default goes, the model keeps the value as its own.
+	{args: []string{"model-defaults", "ftp-proxy=http://ftp.example"}, compare: true},
+	{args: []string{"model-defaults", "--region", "dummy-region", "apt-ftp-proxy=http://region.example"}, compare: true},
+	{args: []string{"add-model", "{model}-md"}, out: []string{"Added '{model}-md' model"}},
+	{args: []string{"model-config", "-m", "{model}-md", "--format", "yaml"}, out: []string{
+		"ftp-proxy:\n  value: http://ftp.example\n  source: controller", "apt-ftp-proxy:\n  value: http://region.example\n  source: region"}},
+	{args: []string{"model-config", "-m", "{model}", "--format", "yaml"}, out: []string{"ftp-proxy:\n  value: \"\"\n  source: default"}},
+	{args: []string{"model-defaults", "--reset", "ftp-proxy"}, compare: true},
+	{args: []string{"model-defaults", "--region", "dummy-region", "--reset", "apt-ftp-proxy"}, compare: true},
+	{args: []string{"model-config", "-m", "{model}-md", "--format", "yaml"}, out: []string{"ftp-proxy:\n  value: http://ftp.example\n  source: model"}},
+	{args: []string{"destroy-model", "{model}-md", "--no-prompt"}, hangs: real40, out: []string{"Destroying model"}},
+
+	// Secret backends ({vault} answers the real server's reachability
+	// check; the simulator does not call it).
+	{args: []string{"secret-backends"}, out: []string{"internal", "controller"}},
+	{args: []string{"add-secret-backend", "cv", "vault", "endpoint={vault}", "token=s.cli-token"}, compare: true},
+	{args: []string{"add-secret-backend", "cv", "vault", "endpoint={vault}", "token=x"}, exit: 1, out: []string{"already exists"}, compare: true},
+	{args: []string{"add-secret-backend", "internal", "vault", "endpoint={vault}"}, exit: 1, out: []string{`reserved name "internal"`}, compare: true},
+	{args: []string{"add-secret-backend", "cv2", "vault", "endpoint={vault}", "token-rotate=10m"}, exit: 1, out: []string{`token rotate interval "10m0s" less than 1h not valid`}, compare: true},
+	{args: []string{"show-secret-backend", "cv"}, out: []string{"backend: vault", "endpoint: {vault}", "status: active"}, absent: []string{"s.cli-token"}, compare: true},
+	{args: []string{"secret-backends", "--format", "yaml"}, out: []string{"cv:", "backend: vault"}, absent: []string{"s.cli-token"}},
+	{args: []string{"update-secret-backend", "cv", "token=s.cli-token2"}, compare: true},
+	{args: []string{"update-secret-backend", "cv", "endpoint=http://other.example"}, exit: 1, out: []string{`cannot change immutable field "endpoint"`}, compare: true},
+	{args: []string{"update-secret-backend", "cv", "name=cv2", "token-rotate=2h"}, compare: true},
+	{args: []string{"show-secret-backend", "cv2", "--reveal"}, out: []string{"token-rotate-interval: 2h0m0s", "token: s.cli-token2"}, compare: true},
+	{args: []string{"update-secret-backend", "cv2", "token-rotate=0"}, compare: true},
+	{args: []string{"show-secret-backend", "cv2"}, out: []string{"token-rotate-interval: 0s"}, compare: true},
+	{args: []string{"update-secret-backend", "internal", "token=x"}, exit: 1, out: []string{"is immutable"}},
+	{args: []string{"remove-secret-backend", "cv2"}, compare: true},
+	{args: []string{"remove-secret-backend", "cv2"}, exit: 1, out: []string{"not found"}, compare: true},
+	{args: []string{"remove-secret-backend", "internal"}, exit: 1, out: []string{`backend "internal" still contains secret content`}, compare: true},
+	{args: []string{"show-secret-backend", "nosuch"}, out: []string{"no secret backends have been added to this controller"}, compare: true},
+
 	// Controller config.
 	{args: []string{"controller-config", "api-port"}},
 	{args: []string{"controller-config", "model-logfile-max-backups=4"}, compare: true},
@@ -74,7 +110,7 @@ var adminTable = []step{
 // real server.
 func TestCLIAdmin(t *testing.T) {
 	_ = realjuju.Dir(t)
-	vars := map[string]string{"model": "suiteadm"}
+	vars := map[string]string{"model": "suiteadm", "vault": vaultStandIn(t)}
 	got := &outputs{by: map[int]map[string]string{}}
 	t.Run("targets", func(t *testing.T) {
 		for _, tg := range targets {
@@ -85,4 +121,21 @@ func TestCLIAdmin(t *testing.T) {
 		}
 	})
 	compareOutputs(t, adminTable, got)
+}
+
+// vaultStandIn answers the two requests a controller makes to check that it
+// can reach a vault backend (its health and its key status), so that the
+// real server adds one; it returns its URL.
+func vaultStandIn(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/v1/sys/key-status" {
+			_, _ = w.Write([]byte(`{"term":1,"install_time":"2020-01-01T00:00:00Z","data":{"term":1,"install_time":"2020-01-01T00:00:00Z"}}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"initialized":true,"sealed":false,"standby":false,"version":"1.15.0"}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

@@ -51,9 +51,27 @@ func (c *Controller) modelConfig(m *model) map[string]facades.ConfigValue {
 	out["type"] = facades.ConfigValue{Source: "controller", Value: m.providerType}
 	out["uuid"] = facades.ConfigValue{Source: "controller", Value: m.uuid}
 	for k, v := range m.config {
-		out[k] = facades.ConfigValue{Source: "model", Value: v}
+		src := "model"
+		if d, dsrc, ok := c.storedDefault(m, k); ok && fmt.Sprint(d) == fmt.Sprint(v) {
+			src = dsrc
+		}
+		out[k] = facades.ConfigValue{Source: src, Value: v}
 	}
 	return out
+}
+
+// storedDefault returns the model default stored for key k on m's region
+// (source "region") or, failing that, its cloud (source "controller").
+// A model value equal to it is reported with that source, as the real
+// controller reports it.
+func (c *Controller) storedDefault(m *model, k string) (v any, source string, ok bool) {
+	if v, ok := c.defaults[m.cloud+"/"+m.region][k]; ok && m.region != "" {
+		return v, "region", true
+	}
+	if v, ok := c.defaults[m.cloud][k]; ok {
+		return v, "controller", true
+	}
+	return nil, "", false
 }
 
 func (modelConfigFacade) ModelGet(cx *callCtx) (facades.ModelConfigResults, error) {
@@ -137,7 +155,13 @@ func (modelConfigFacade) ModelUnset(cx *callCtx, a facades.ModelUnset) error {
 		}
 	}
 	for _, k := range a.Keys {
-		delete(cx.m.config, k)
+		// An unset key takes the stored model default again, if any, as
+		// on a real controller.
+		if v, _, ok := cx.c.storedDefault(cx.m, k); ok {
+			cx.m.config[k] = v
+		} else {
+			delete(cx.m.config, k)
+		}
 	}
 	cx.m.notify()
 	return nil

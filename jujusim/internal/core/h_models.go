@@ -191,6 +191,16 @@ func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region,
 			m.credential, m.credOwner = n, owner
 		}
 	}
+	// A new model takes the model defaults stored for its cloud and
+	// region (ModelManager.SetModelDefaults) as they are now, as on a
+	// real controller; later changes to them do not reach it.
+	for _, scope := range []string{cloudName, cloudName + "/" + region} {
+		for k, v := range c.defaults[scope] {
+			if !readOnlyConfig[k] {
+				m.config[k] = v
+			}
+		}
+	}
 	for k, v := range cfg {
 		m.config[k] = v
 	}

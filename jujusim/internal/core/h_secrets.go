@@ -605,10 +605,7 @@ func (secretBackendsFacade) UpdateSecretBackends(cx *callCtx, a facades.UpdateSe
 		}
 		b.config = cfg
 		if arg.TokenRotateInterval != nil {
-			b.tokenRotateInterval = arg.TokenRotateInterval
-			if *arg.TokenRotateInterval == 0 {
-				b.tokenRotateInterval = nil
-			}
+			b.tokenRotateInterval = arg.TokenRotateInterval // 0 is kept, and listed, as the real controller does
 		}
 		if arg.NameChange != nil && *arg.NameChange != arg.Name {
 			delete(c.backends, arg.Name)
