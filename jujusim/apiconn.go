@@ -380,7 +380,7 @@ func (c *apiConn) call(req request) (any, error) {
 // facade exists then.
 func (c *apiConn) preLogin(req request, params json.RawMessage) (any, error) {
 	if req.Type != "Admin" {
-		return nil, notImplemented(req.Type, req.Version, "")
+		return nil, c.srv.core.NotImplemented(req.Type, req.Version, "")
 	}
 	if req.Version != 3 {
 		return nil, &core.Error{
@@ -394,7 +394,7 @@ func (c *apiConn) preLogin(req request, params json.RawMessage) (any, error) {
 	case "RedirectInfo":
 		return nil, &core.Error{Message: "not redirected"}
 	default:
-		return nil, notImplemented("Admin", 0, req.Request)
+		return nil, c.srv.core.NotImplemented("Admin", 0, req.Request)
 	}
 }
 
@@ -421,21 +421,6 @@ func (c *apiConn) login(params json.RawMessage) (any, error) {
 	c.loggedIn, c.sess = true, sess
 	c.sessMu.Unlock()
 	return result, nil
-}
-
-// notImplemented is the error the real server gives for an unknown facade,
-// facade version or method.
-func notImplemented(facade string, version int, method string) *core.Error {
-	var msg string
-	switch {
-	case method != "":
-		msg = fmt.Sprintf("unknown method %q at version %d for facade type %q", method, version, facade)
-	case version != 0:
-		msg = fmt.Sprintf("unknown version %d for facade type %q", version, facade)
-	default:
-		msg = fmt.Sprintf("unknown facade type %q", facade)
-	}
-	return &core.Error{Code: "not implemented", Message: msg}
 }
 
 // reply encodes and writes the reply to request id, after the configured

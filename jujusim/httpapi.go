@@ -148,6 +148,48 @@ func (s *Server) putCharm(w http.ResponseWriter, r *http.Request, modelUUID, obj
 	return nil
 }
 
+// serveLegacyCharmUpload serves Juju 3's POST
+// /model/<uuid>/charms?series=<series>[&schema=local]: a local charm
+// archive in the body, answered with {"charm-url": ...}. Juju 4 has no
+// such endpoint (404).
+func (s *Server) serveLegacyCharmUpload(w http.ResponseWriter, r *http.Request, modelUUID string) {
+	if s.core.Major() >= 4 {
+		http.NotFound(w, r)
+		return
+	}
+	err := func() error {
+		if r.Method != http.MethodPost {
+			return &core.Error{Code: "method not allowed", Message: fmt.Sprintf("unsupported method: %q", r.Method)}
+		}
+		if err := s.checkHTTPAuth(r, modelUUID); err != nil {
+			return err
+		}
+		if ct := r.Header.Get("Content-Type"); ct != "application/zip" {
+			return badRequest("expected Content-Type: application/zip, received: %q", ct)
+		}
+		archive, err := io.ReadAll(io.LimitReader(r.Body, maxCharmSize+1))
+		if err != nil {
+			return badRequest("cannot read charm archive: %v", err)
+		}
+		if len(archive) > maxCharmSize {
+			return badRequest("charm archive larger than %d bytes", maxCharmSize)
+		}
+		q := r.URL.Query()
+		charmURL, err := s.core.UploadCharmLegacy(r.Context(), modelUUID, q.Get("schema"), q.Get("series"), archive)
+		if err != nil {
+			return err
+		}
+		s.logger.Debug("charm uploaded (legacy endpoint)", "model", modelUUID, "charm-url", charmURL)
+		writeJSON(w, http.StatusOK, nil, &charmsResponse{CharmURL: charmURL})
+		return nil
+	}()
+	if err == nil {
+		return
+	}
+	we := core.AsError(err)
+	writeJSON(w, httpStatusForCode(we.Code), nil, &charmsResponse{Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info})
+}
+
 func badRequest(format string, args ...any) error {
 	return &core.Error{Code: "bad request", Message: fmt.Sprintf(format, args...)}
 }

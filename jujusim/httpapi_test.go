@@ -391,3 +391,53 @@ func TestHTTPNeedsModelAccess(t *testing.T) {
 	}
 	c.expectClosed()
 }
+
+// TestLegacyCharmUpload: Juju 3.6 still serves the Juju 3 local charm
+// upload, POST /model/<uuid>/charms?series=<series> (python-libjuju's
+// Model.add_local_charm), answering the charm URL with the series; Juju 4
+// has no such endpoint.
+func TestLegacyCharmUpload(t *testing.T) {
+	servers := map[string]*Server{Juju36: startServer(t, Config{JujuVersion: Juju36}), Juju40: startServer(t, Config{JujuVersion: Juju40})}
+	for _, tc := range []struct {
+		version, query string
+		wantStatus     int
+		wantBody       string
+	}{
+		{Juju36, "?series=jammy", 200, `{"charm-url":"local:jammy/rj-provider-0"}`},
+		{Juju36, "?series=jammy", 200, `{"charm-url":"local:jammy/rj-provider-1"}`}, // every upload a new revision
+		{Juju36, "", 200, `{"charm-url":"local:rj-provider-2"}`},
+		{Juju36, "?series=nosuch", 400, `{"error":"series name \"nosuch\" not valid","error-code":"bad request"}`},
+		{Juju36, "?schema=ch&series=jammy", 400, `{"error":"unsupported schema \"ch\"","error-code":"bad request"}`},
+		{Juju40, "?series=jammy", 404, ""},
+	} {
+		t.Run(tc.version+tc.query, func(t *testing.T) {
+			s := servers[tc.version]
+			archive, _ := testCharm(t, "rj-provider")
+			req, err := http.NewRequest(http.MethodPost, "https://"+s.Addr()+"/model/"+s.DefaultModelUUID()+"/charms"+tc.query, bytes.NewReader(archive))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/zip")
+			req.SetBasicAuth("user-admin", s.AdminPassword())
+			resp, err := testHTTPClient(t, s).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != tc.wantStatus || (tc.wantBody != "" && string(body) != tc.wantBody) {
+				t.Errorf("POST charms%s = %d %s, want %d %s", tc.query, resp.StatusCode, body, tc.wantStatus, tc.wantBody)
+			}
+		})
+	}
+	// Unauthenticated: refused.
+	s := servers[Juju36]
+	resp, err := testHTTPClient(t, s).Post("https://"+s.Addr()+"/model/"+s.DefaultModelUUID()+"/charms?series=jammy", "application/zip", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unauthenticated POST charms = %d, want 401", resp.StatusCode)
+	}
+}

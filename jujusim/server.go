@@ -387,6 +387,8 @@ func (s *Server) route(g *generation, w http.ResponseWriter, r *http.Request) {
 			s.serveAPI(g, w, r, uuid)
 		case "log":
 			s.serveLog(g, w, r, uuid)
+		case "charms":
+			s.serveLegacyCharmUpload(w, r, uuid)
 		default:
 			s.serveResource(w, r, uuid, tail) // 404 unless an application resource
 		}

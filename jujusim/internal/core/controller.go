@@ -210,6 +210,9 @@ func (c *Controller) Name() string { return c.name }
 // Version returns the Juju version the controller reports.
 func (c *Controller) Version() string { return c.version }
 
+// Major is the simulated Juju's major version: 4 or 3.
+func (c *Controller) Major() int { return c.major }
+
 // DefaultModelUUID returns the UUID of the default model.
 func (c *Controller) DefaultModelUUID() string { return c.defaultModel }
 

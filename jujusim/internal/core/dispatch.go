@@ -114,9 +114,9 @@ func (c *Controller) hasFacade(controllerConn bool, facade string, version int) 
 func (c *Controller) Call(ctx context.Context, sess *Session, facade string, version int, method, id string, params json.RawMessage) (any, error) {
 	if sess == nil {
 		if facade == "Admin" {
-			return nil, errNotImplemented("%s", callNotImplemented(facade, version, method))
+			return nil, c.NotImplemented(facade, version, method)
 		}
-		return nil, errNotImplemented("%s", callNotImplemented(facade, version, ""))
+		return nil, c.NotImplemented(facade, version, "")
 	}
 	if facade == "Admin" {
 		switch method {
@@ -125,7 +125,7 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 		case "RedirectInfo":
 			return nil, &Error{Message: "not redirected"}
 		}
-		return nil, errNotImplemented("%s", callNotImplemented(facade, version, method))
+		return nil, c.NotImplemented(facade, version, method)
 	}
 	if sess.controllerConn {
 		if known, _ := c.hasFacade(true, facade, version); !known {
@@ -135,14 +135,14 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 		return nil, errNotSupported("facade %q not supported for model API connection", facade)
 	}
 	if _, ok := c.hasFacade(sess.controllerConn, facade, version); !ok {
-		return nil, errNotImplemented("%s", callNotImplemented(facade, version, ""))
+		return nil, c.NotImplemented(facade, version, "")
 	}
 	h, ok := c.findEntry(facade, version, method)
 	if !ok {
 		if _, typed := c.dispatch[facade]; !typed && slices.Contains(schemaMethods[facade], method) {
 			return nil, errNotSupported("%s.%s (facade version %d) is not simulated by jujusim", facade, method, version)
 		}
-		return nil, errNotImplemented("%s", callNotImplemented(facade, version, method))
+		return nil, c.NotImplemented(facade, version, method)
 	}
 	if h.nolock {
 		cx, err := c.newCallCtx(ctx, sess, facade, version, method, id)
@@ -172,7 +172,7 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	if err != nil {
 		return nil, AsError(err)
 	}
-	return res, nil
+	return olderShape(facade, version, method, res), nil
 }
 
 // findEntry returns the dispatch entry serving method at version of facade
@@ -217,7 +217,26 @@ func (c *Controller) newCallCtxLocked(ctx context.Context, sess *Session, facade
 	return cx, nil
 }
 
-func callNotImplemented(facade string, version int, method string) string {
+// NotImplemented is the error ("not implemented") the real controller of
+// the simulated version gives for an unknown facade (version 0 and no
+// method), facade version (no method) or method: Juju 4's words, or
+// Juju 3.6's (as its rpcreflect package words them).
+func (c *Controller) NotImplemented(facade string, version int, method string) *Error {
+	return errNotImplemented("%s", c.callNotImplemented(facade, version, method))
+}
+
+func (c *Controller) callNotImplemented(facade string, version int, method string) string {
+	if c.major < 4 {
+		switch {
+		case method == "" && version != 0:
+			return fmt.Sprintf("unknown version (%d) of interface %q", version, facade)
+		case method == "":
+			return fmt.Sprintf("unknown object type %q", facade)
+		case version != 0:
+			return fmt.Sprintf("no such request - method %s(%d).%s is not implemented", facade, version, method)
+		}
+		return fmt.Sprintf("no such request - method %s.%s is not implemented", facade, method)
+	}
 	if method == "" {
 		if version != 0 {
 			return fmt.Sprintf("unknown version %d for facade type %q", version, facade)

@@ -365,6 +365,29 @@ func (applicationFacade) DeployFromRepository(cx *callCtx, a facades.DeployFromR
 	for i, d := range a.Args {
 		res := &out.Results[i]
 		fail := func(err error) { appendErr(&res.Errors, err) }
+		if !c.is4() && strings.ContainsAny(d.CharmName, ":/") {
+			// Juju 3.6 takes a charm URL too (python-libjuju sends the
+			// one ResolveCharms gave, with its series):
+			// ch:amd64/jammy/postgresql-468.
+			u, err := parseCurl(d.CharmName)
+			if err == nil && u.schema != "ch" {
+				err = fmt.Errorf("unsupported charm schema %q: only charm-hub charms can be deployed from a repository", u.schema)
+			}
+			if err != nil {
+				fail(errNotValid("%v", err))
+				continue
+			}
+			d.CharmName = u.name
+			if d.Revision == nil && u.revision >= 0 {
+				d.Revision = &u.revision
+			}
+			if d.Cons.Arch == "" {
+				d.Cons.Arch = u.arch
+			}
+			if b, ok := baseOfSeries(u.series); ok && (d.Base == nil || d.Base.Name == "") {
+				d.Base = &facades.Base{Name: b.Name, Channel: b.Channel}
+			}
+		}
 		h, ok := c.hubLookup(d.CharmName)
 		if !ok {
 			fail(errNotFound("charm or bundle %q not found", d.CharmName))

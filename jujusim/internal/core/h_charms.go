@@ -248,6 +248,35 @@ func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, cur
 	return ch.url, nil
 }
 
+// UploadCharmLegacy stores a local charm archive uploaded with Juju 3's
+// POST /model/<uuid>/charms?series=<series> (which 3.6 still serves and
+// python-libjuju uses). It returns the charm URL to answer: with the
+// series in it when one was given, as Juju 3.6 answers
+// (local:jammy/mycharm-0). Juju 4 has no such endpoint: ErrNotFound.
+func (c *Controller) UploadCharmLegacy(ctx context.Context, modelUUID, schema, series string, archive []byte) (string, error) {
+	if c.major >= 4 {
+		return "", errNotFound("not found")
+	}
+	if schema != "" && schema != "local" {
+		return "", errBadRequest("unsupported schema %q", schema)
+	}
+	if series != "" {
+		if _, ok := baseOfSeries(series); !ok {
+			return "", errBadRequest("series name %q not valid", series)
+		}
+	}
+	ch, err := charmFromArchive(archive)
+	if err != nil {
+		return "", errBadRequest("cannot read charm archive: %v", err)
+	}
+	sum := sha256.Sum256(archive)
+	url, err := c.UploadCharm(ctx, modelUUID, ch.name+"-"+hex.EncodeToString(sum[:])[:7], "local:"+ch.name, archive)
+	if err != nil || series == "" {
+		return url, err
+	}
+	return "local:" + series + "/" + strings.TrimPrefix(url, "local:"), nil
+}
+
 // ---- MachineManager ----
 
 func (machineManagerFacade) AddMachines(cx *callCtx, a facades.AddMachines) (facades.AddMachinesResults, error) {

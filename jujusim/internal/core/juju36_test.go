@@ -18,7 +18,7 @@ func TestJuju36Mode(t *testing.T) {
 		t.Errorf("CreateModel v10 = %v", info)
 	}
 	_, err := s.call(cs, "ModelManager", 11, "CreateModel", map[string]any{"name": "x", "qualifier": "admin"})
-	wantErr(t, err, CodeNotImplemented, `unknown version 11 for facade type "ModelManager"`)
+	wantErr(t, err, CodeNotImplemented, `unknown version (11) of interface "ModelManager"`) // as the 3.6.28 binaries word it
 
 	w := s.mustCall(ms, "Client", 8, "WatchAll", nil)
 	wid, _ := w["watcher-id"].(string)
@@ -135,5 +135,55 @@ func TestStatusLifeAndModificationStatus(t *testing.T) {
 				t.Errorf("machine agent version = %v", get(st, "machines", "0", "agent-status", "version"))
 			}
 		})
+	}
+}
+
+// TestJuju36CharmsAndDeployShapes: what python-libjuju 3.x sends a 3.6
+// controller. Charms v6 ResolveCharms answers supported series (v7
+// supported bases); DeployFromRepository takes the charm URL ResolveCharms
+// gave, series and revision in it.
+func TestJuju36CharmsAndDeployShapes(t *testing.T) {
+	s := newSim(t, Config{JujuVersion: "3.6.28"})
+	ms := s.admin(s.c.DefaultModelUUID())
+	resolve := map[string]any{"resolve": []any{map[string]any{"reference": "ch:postgresql", "charm-origin": map[string]any{"source": "charm-hub", "risk": "stable", "track": "14"}}}}
+	v6 := s.mustCall(ms, "Charms", 6, "ResolveCharms", resolve)
+	r6, _ := get(v6, "Results", 0).(map[string]any)
+	if _, ok := r6["supported-bases"]; ok || get(r6, "supported-series", 0) != "jammy" || get(r6, "url") != "ch:amd64/postgresql-468" || get(r6, "charm-origin", "source") != "charm-hub" {
+		t.Errorf("Charms v6 ResolveCharms = %v, want supported-series [jammy] and no supported-bases", v6)
+	}
+	v7 := s.mustCall(ms, "Charms", 7, "ResolveCharms", resolve)
+	if r7, _ := get(v7, "Results", 0).(map[string]any); r7["supported-series"] != nil || get(r7, "supported-bases", 0, "channel") == nil {
+		t.Errorf("Charms v7 ResolveCharms = %v, want supported-bases", v7)
+	}
+
+	res := s.mustCall(ms, "Application", 19, "DeployFromRepository", map[string]any{"Args": []any{map[string]any{
+		"CharmName": "ch:amd64/jammy/postgresql-468", "ApplicationName": "pg", "num-units": 1}}})
+	if e := get(res, "Results", 0, "Errors"); e != nil {
+		t.Fatalf("DeployFromRepository with a charm URL: %v", e)
+	}
+	s.advance(5 * time.Second)
+	st := s.status(ms)
+	if get(st, "applications", "pg", "charm") != "ch:amd64/postgresql-468" || get(st, "applications", "pg", "base", "channel") != "22.04/stable" {
+		t.Errorf("deployed from a charm URL: %v", get(st, "applications", "pg"))
+	}
+	res = s.mustCall(ms, "Application", 19, "DeployFromRepository", map[string]any{"Args": []any{map[string]any{
+		"CharmName": "local:jammy/postgresql-0", "ApplicationName": "pg2"}}})
+	if get(res, "Results", 0, "Errors", 0, "code") != CodeNotValid {
+		t.Errorf("DeployFromRepository with a local charm URL = %v, want not valid", res)
+	}
+
+	// Unknown facades, versions and methods in Juju 3.6's words.
+	for _, tc := range []struct {
+		facade  string
+		version int
+		method  string
+		want    string
+	}{
+		{"Charms", 99, "ResolveCharms", `unknown version (99) of interface "Charms"`},
+		{"NoSuchFacade", 1, "Foo", `unknown version (1) of interface "NoSuchFacade"`},
+		{"Charms", 7, "NoSuchMethod", `no such request - method Charms(7).NoSuchMethod is not implemented`},
+	} {
+		_, err := s.call(ms, tc.facade, tc.version, tc.method, nil)
+		wantErr(t, err, CodeNotImplemented, tc.want)
 	}
 }
