@@ -2,10 +2,15 @@ package juju
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gojuju/juju/internal/facades"
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -316,6 +321,90 @@ func TestCloudAdminLostReplyResolved(t *testing.T) {
 			}
 			if info, err := c.ModelInfo(ctx, m.Name()); err != nil || info.Credential != "dummy/admin/default" {
 				t.Errorf("the model's credential: %+v, %v", info, err)
+			}
+		})
+	}
+}
+
+// wave2Reply returns the response to the first request to method in a
+// flow recorded against the real Juju 4.0 controller.
+func wave2Reply(t *testing.T, flow, method string) json.RawMessage {
+	t.Helper()
+	path := filepath.Join(testshared.ConformanceWave2(t), flow+".jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("skipping: %v", err)
+	}
+	id := -1
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var rec struct {
+			Kind, Dir string
+			Msg       struct {
+				Request   string          `json:"request"`
+				RequestID int             `json:"request-id"`
+				Response  json.RawMessage `json:"response"`
+			} `json:"msg"`
+		}
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatalf("cannot read %s: %v", path, err)
+		}
+		switch {
+		case rec.Kind != "ws-frame":
+		case rec.Dir == "client->server" && rec.Msg.Request == method && id < 0:
+			id = rec.Msg.RequestID
+		case rec.Dir == "server->client" && id >= 0 && rec.Msg.RequestID == id:
+			return rec.Msg.Response
+		}
+	}
+	t.Fatalf("no reply to %s in %s", method, path)
+	return nil
+}
+
+// The simulator's Cloud.CloudInfo and Cloud.Clouds replies are the real
+// server's once decoded: the cloud's details flat beside its users.
+func TestCloudInfoConformance(t *testing.T) {
+	for _, flow := range []string{"show-cloud", "clouds", "clouds-with-k8s"} {
+		t.Run(flow, func(t *testing.T) {
+			parallel(t)
+			srv := startSim(t, simVersions[0])
+			if err := srv.AddCloud("caascloud", "kubernetes"); err != nil {
+				t.Fatal(err)
+			}
+			c := connectSim(t, srv)
+			var params any
+			if err := json.Unmarshal(wave2Request(t, flow, "CloudInfo"), &params); err != nil {
+				t.Fatal(err)
+			}
+			var got json.RawMessage
+			if err := c.Call(testCtx(t), "Cloud", "CloudInfo", "", params, &got); err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, "CloudInfo reply", got, wave2Reply(t, flow, "CloudInfo"))
+			if flow != "show-cloud" {
+				var clouds json.RawMessage
+				if err := c.Call(testCtx(t), "Cloud", "Clouds", "", nil, &clouds); err != nil {
+					t.Fatal(err)
+				}
+				want := wave2Reply(t, flow, "Clouds")
+				if flow == "clouds" {
+					// Recorded before the test bed had a Kubernetes cloud.
+					var m map[string]map[string]any
+					if err := json.Unmarshal(clouds, &m); err != nil {
+						t.Fatal(err)
+					}
+					delete(m["clouds"], "cloud-caascloud")
+					clouds, _ = json.Marshal(m)
+				}
+				sameJSON(t, "Clouds reply", clouds, want)
+			}
+			// The generated wire type decodes it: the details are not
+			// nested under "CloudDetails".
+			var res facades.CloudInfoResults
+			if err := json.Unmarshal(got, &res); err != nil || len(res.Results) == 0 || res.Results[0].Result == nil || res.Results[0].Result.Type == "" {
+				t.Errorf("facades.CloudInfoResults of %s = %+v, %v", got, res, err)
 			}
 		})
 	}

@@ -116,14 +116,12 @@ func (c *Controller) AddCloud(name, typ string, regions ...string) error {
 	if _, ok := c.cloud(name); ok {
 		return errAlreadyExists("cloud %q already exists", name)
 	}
+	// As the real test bed's clouds, "caascloud" too (clouds-with-k8s.jsonl).
 	auth := []string{"empty", "access-key", "userpass"}
 	if len(regions) == 0 && typ != "kubernetes" {
 		// A Kubernetes cloud may have no region, as the real test bed's
-		// "caascloud" (clouds-with-k8s.jsonl).
+		// "caascloud".
 		regions = []string{"default"}
-	}
-	if typ == "kubernetes" {
-		auth = []string{"access-key", "userpass", "empty"}
 	}
 	st := c.cst()
 	st.list = append(st.list, &cloudDef{name: name, typ: typ, authTypes: auth, regions: regions,
