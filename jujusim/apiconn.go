@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -559,6 +560,9 @@ func (c *apiConn) writeLoop() {
 			return
 		case <-c.wsig:
 		}
+		// Let the handlers that are ready to reply queue their replies
+		// first, so that they go out together.
+		runtime.Gosched()
 		c.wmu.Lock()
 		batch, c.wq = c.wq, batch[:0]
 		c.wmu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -389,6 +390,11 @@ func (c *Conn) writeLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case out = <-c.sendq:
+		}
+		if len(c.sendq) == 0 {
+			// Let the callers that are ready to send queue their
+			// requests first, so that they go out together.
+			runtime.Gosched()
 		}
 		c.cc.Cork()
 		for n := 1; out != nil; n++ {
