@@ -115,7 +115,7 @@ func charmhub(t *testing.T) string {
 // steps are what testdata/flow.py prints, in order, when all pass.
 var steps = []string{
 	"connect", "add_model", "list_models", "deploy charmhub", "config", "integrate", "wait_for_idle",
-	"action", "secrets", "scale", "deploy local", "remove", "destroy_model", "disconnect",
+	"status", "action", "secrets", "scale", "deploy local", "remove", "destroy_model", "disconnect",
 }
 
 // TestLibjuju runs testdata/flow.py against the simulator in 3.6 mode.
@@ -134,6 +134,10 @@ func TestLibjuju(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	behaviour, err := filepath.Abs(filepath.Join("testdata", "behaviour.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, mode := range []struct {
 		name, version string
 		want          []string
@@ -144,7 +148,7 @@ func TestLibjuju(t *testing.T) {
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			jujuData, controller := simcli.StartSim(t, mode.version)
+			jujuData, controller := simcli.StartSim(t, mode.version, "--behaviour", behaviour)
 			// python-libjuju reads the controller's cookie jar and the
 			// client's public key from JUJU_DATA; the juju CLI writes them.
 			for name, content := range map[string]string{

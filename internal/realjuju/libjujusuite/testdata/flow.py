@@ -106,12 +106,29 @@ async def in_model(model):
     assert unit.agent_status == 'idle', unit.agent_status
     assert model.applications['wordpress'].status == 'active'
     assert any(r.matches('wordpress:db', 'mysql:mysql') for r in model.relations), model.relations
+    machine = model.machines[unit.machine.id]
+    assert machine.agent_status == 'started', machine.agent_status
+    assert machine.agent_status_since is not None
+    assert unit.workload_status_since is not None
+    ok(step)
+
+    step = 'status'
+    status = await model.get_status()
+    assert status.applications['wordpress'].status.status == 'active', status.applications['wordpress'].status
+    assert 'wordpress/0' in status.applications['wordpress'].units, status.applications['wordpress'].units
+    assert status.model.name == MODEL, status.model
+    assert model.info.name == MODEL, model.info
     ok(step)
 
     step = 'action'
     action = await model.applications['mysql'].units[0].run_action('get-password')
     action = await action.wait()
     assert action.status == 'completed', action.status
+    assert action.results.get('password') == 's3cr3t', action.results
+    unit = model.applications['wordpress'].units[0]
+    task = await unit.run('echo hello', block=True)
+    assert task.status == 'completed', task.status
+    assert task.results.get('return-code') == 0 and task.results.get('stdout') == 'hello\n', task.results
     ok(step)
 
     step = 'secrets'
@@ -119,6 +136,8 @@ async def in_model(model):
     await model.grant_secret('lsecret', 'wordpress')
     secrets = await model.list_secrets(show_secrets=True)
     assert any(s.uri == uri for s in secrets), secrets
+    shown = [s for s in secrets if s.uri == uri][0]
+    assert shown.value.data, shown.value
     await model.update_secret('lsecret', ['password=changed'], new_name='lsecret2')
     secrets = await model.list_secrets()
     assert any(s.label == 'lsecret2' for s in secrets), secrets
@@ -142,6 +161,8 @@ async def in_model(model):
     ok(step)
 
     step = 'remove'
+    await model.destroy_unit('wordpress/1')
+    await model.block_until(lambda: len(wordpress.units) == 1, timeout=30)
     await wordpress.remove_relation('db', 'mysql:mysql')
     await model.remove_application('wordpress', block_until_done=True)
     assert 'wordpress' not in model.applications
