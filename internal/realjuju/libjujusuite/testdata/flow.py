@@ -164,7 +164,7 @@ async def in_model(model):
     await model.destroy_unit('wordpress/1')
     await model.block_until(lambda: len(wordpress.units) == 1, timeout=30)
     await wordpress.remove_relation('db', 'mysql:mysql')
-    await model.remove_application('wordpress', block_until_done=True)
+    await asyncio.wait_for(model.remove_application('wordpress', block_until_done=True), 30)
     assert 'wordpress' not in model.applications
     ok(step)
 
