@@ -70,7 +70,8 @@ func cloudError(err error) error {
 	switch {
 	case strings.Contains(msg, "not whitelisted") || hasCode(err, "incompatible clouds"):
 		return &matchedError{err: err, kind: ErrIncompatibleCloud}
-	case strings.Contains(msg, "still referenced by models") || strings.Contains(msg, "still in use"):
+	case strings.Contains(msg, "still referenced by models") || strings.Contains(msg, "cloud is used by"):
+		// 4.0's words; "cloud is used by N model(s)" is 3.6's.
 		return &matchedError{err: err, kind: ErrCloudInUse}
 	case strings.Contains(msg, "still used by"):
 		return &matchedError{err: err, kind: ErrCredentialInUse}
@@ -194,7 +195,15 @@ func (c *Controller) removeCloud(ctx context.Context, name string) error {
 		return err
 	}
 	return resolveWrite(ctx, func() error {
-		return cloudError(errorResults(apiclient.NewCloudClient(conn).RemoveClouds(ctx, facades.Entities{Entities: []facades.Entity{{Tag: cloudTag(name)}}})))
+		err := cloudError(errorResults(apiclient.NewCloudClient(conn).RemoveClouds(ctx, facades.Entities{Entities: []facades.Entity{{Tag: cloudTag(name)}}})))
+		if err != nil && strings.Contains(err.Error(), "cannot delete cloud as it is still in use") {
+			// The real 4.0.15 server's code-less answer for a cloud it
+			// does not have.
+			if _, serr := c.showCloud(ctx, name); isNotFound(serr) {
+				return &matchedError{err: err, kind: ErrNotFound}
+			}
+		}
+		return err
 	}, func() (bool, error) {
 		_, err := c.showCloud(ctx, name)
 		if isNotFound(err) {

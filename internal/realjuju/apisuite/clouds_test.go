@@ -142,5 +142,8 @@ func TestCloudAdmin(t *testing.T) {
 		if _, err := c.ShowCloud(ctx, name); !errors.Is(err, juju.ErrNotFound) {
 			t.Errorf("ShowCloud after RemoveCloud = %s, want ErrNotFound", errCode(err))
 		}
+		if err := c.RemoveCloud(ctx, name); !errors.Is(err, juju.ErrNotFound) {
+			t.Errorf("RemoveCloud twice = %s (%v), want ErrNotFound", errCode(err), err)
+		}
 	})
 }
