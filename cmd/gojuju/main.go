@@ -12,6 +12,7 @@ import (
 )
 
 func main() {
+	cli.TuneMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

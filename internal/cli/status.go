@@ -146,6 +146,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if f.watch == 0 {
 			return nil
 		}
+		afterPoll()
 		t := time.NewTimer(f.watch)
 		select {
 		case <-ctx.Done():

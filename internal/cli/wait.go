@@ -136,7 +136,10 @@ func runWait(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		f.opts.Timeout = time.Nanosecond // time is up: one status check, then exit 3
 	}
 	view := newWaitView(stdout, isTerminal(stdout), m.QualifiedName())
-	f.opts.Progress = view.progress
+	f.opts.Progress = func(p status.WaitProgress) {
+		view.progress(p)
+		afterPoll()
+	}
 	s, err := m.WaitForIdle(ctx, &f.opts)
 	view.finish(s, err)
 	return waitExit(err)
