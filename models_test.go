@@ -94,7 +94,7 @@ func TestModelInputRefused(t *testing.T) {
 		msg   string
 	}{
 		{"bad model name", func() error { _, err := c.AddModel(ctx, "Bad", nil); return err }, ErrInvalidName,
-			`cannot add model "Bad": invalid model name "Bad": must be lower-case letters, digits and hyphens, not starting with a hyphen`},
+			`cannot add model "Bad": invalid model name "Bad": model names may only contain lowercase letters, digits and hyphens`},
 		{"empty model name", func() error { _, err := c.AddModel(ctx, "", nil); return err }, ErrInvalidName,
 			`cannot add model: invalid model name "": must not be empty`},
 		{"bad qualifier", func() error { _, err := c.AddModel(ctx, "ok", &AddModelOptions{Qualifier: "x"}); return err }, ErrInvalidName,
@@ -109,7 +109,7 @@ func TestModelInputRefused(t *testing.T) {
 		{"destroy bad name", func() error { return c.DestroyModel(ctx, "a/B", nil) }, ErrInvalidName,
 			`cannot destroy model "a/B": invalid model qualifier "a": must be at least two letters, digits, '.', '+' or '-', starting and ending with a letter or digit, optionally followed by @domain`},
 		{"info bad name", func() error { _, err := c.ModelInfo(ctx, "-x"); return err }, ErrInvalidName,
-			`cannot get model info for "-x": invalid model name "-x": must be lower-case letters, digits and hyphens, not starting with a hyphen`},
+			`cannot get model info for "-x": invalid model name "-x": model names may only contain lowercase letters, digits and hyphens`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,8 +26,6 @@ const (
 	modelPattern = `[a-z0-9]+[a-z0-9-]*`
 	// a space name.
 	spacePattern = `[a-z0-9]+(?:-[a-z0-9]+)*`
-
-	maxModelNameLength = 128
 )
 
 var (
@@ -62,9 +60,10 @@ func IsValidUnitName(name string) bool { return validUnit.MatchString(name) }
 func IsValidMachineID(id string) bool { return validMachine.MatchString(id) }
 
 // IsValidModelName reports whether name is a valid model name: lower-case
-// letters, digits and non-leading hyphens, at most 128 characters.
+// letters, digits and non-leading hyphens, of any length (as Juju's rule:
+// the real 4.0.15 server takes a 300-character name).
 func IsValidModelName(name string) bool {
-	return len(name) <= maxModelNameLength && validModel.MatchString(name)
+	return validModel.MatchString(name)
 }
 
 // IsValidUserName reports whether name is a valid Juju user name, such as
@@ -103,10 +102,8 @@ func checkModelName(name string) error {
 		return nil
 	case name == "":
 		return invalid(ErrInvalidName, "model name", name, "must not be empty")
-	case len(name) > maxModelNameLength:
-		return invalidf(ErrInvalidName, "model name", name, "longer than %d characters", maxModelNameLength)
 	}
-	return invalid(ErrInvalidName, "model name", name, "must be lower-case letters, digits and hyphens, not starting with a hyphen")
+	return invalid(ErrInvalidName, "model name", name, "model names may only contain lowercase letters, digits and hyphens")
 }
 
 func checkUserName(what, name string) error {

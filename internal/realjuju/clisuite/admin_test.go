@@ -3,6 +3,7 @@ package clisuite_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gojuju/juju/internal/realjuju"
@@ -12,6 +13,10 @@ import (
 // credentials, spaces and controller config, on the model "{model}".
 var adminTable = []step{
 	{args: []string{"add-model", "{model}"}, out: []string{"Added '{model}' model"}},
+	// Model names: Juju's rule has no length limit (the real server takes
+	// 64 characters and more); the CLI refuses other characters itself.
+	{args: []string{"add-model", "--no-switch", "{model}-" + strings.Repeat("x", 64)}, out: []string{"Added '{model}-" + strings.Repeat("x", 64) + "' model"}, compare: true},
+	{args: []string{"add-model", "--no-switch", "Bad_Name"}, exit: 2, out: []string{`"Bad_Name" is not a valid name: model names may only contain lowercase letters, digits and hyphens`}, compare: true},
 
 	// Users and access.
 	{args: []string{"add-user", "dave"}, out: []string{`User "dave" added`, "juju register "}},

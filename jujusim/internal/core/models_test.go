@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,9 +26,8 @@ func TestCreateModelAndList(t *testing.T) {
 	_, err := s.call(cs, "ModelManager", 11, "CreateModel", map[string]any{"name": "m1", "qualifier": "admin", "cloud-tag": "cloud-dummy"})
 	wantErr(t, err, CodeAlreadyExists, "model admin/m1 already exists")
 	_, err = s.call(cs, "ModelManager", 11, "CreateModel", map[string]any{"name": "Bad_Name", "qualifier": "admin"})
-	if errCode(err) != CodeNotValid {
-		t.Errorf("bad name: %v", err)
-	}
+	wantErr(t, err, CodeNotValid, `"Bad_Name" is not a valid name: model names may only contain lowercase letters, digits and hyphens`)
+
 
 	// v10 speaks owner-tag.
 	v10 := s.mustCall(cs, "ModelManager", 10, "CreateModel", map[string]any{"name": "m2", "owner-tag": "user-admin"})
@@ -195,5 +195,31 @@ func TestModelDestroyWaitsForMachines(t *testing.T) {
 	s.advance(20 * time.Second)
 	if s.c.ModelExists(m) {
 		t.Fatalf("model still there after its machine went")
+	}
+}
+
+// TestModelNameHasNoLengthLimit: Juju's model name rule is lower-case
+// letters, digits and non-leading hyphens, of any length (the real 4.0.15
+// server takes a 300-character name), in both modes.
+func TestModelNameHasNoLengthLimit(t *testing.T) {
+	for _, tc := range []struct {
+		version string
+		v       int
+		args    map[string]any
+	}{
+		{"4.0.15", 11, map[string]any{"qualifier": "admin"}},
+		{"3.6.28", 10, map[string]any{"owner-tag": "user-admin"}},
+	} {
+		s := newSim(t, Config{JujuVersion: tc.version})
+		cs := s.admin("")
+		for _, name := range []string{strings.Repeat("m", 64), strings.Repeat("m", 300), "1abc", "x-"} {
+			tc.args["name"] = name
+			if info := s.mustCall(cs, "ModelManager", tc.v, "CreateModel", tc.args); info["name"] != name {
+				t.Errorf("%s: CreateModel %q = %v", tc.version, name, info)
+			}
+		}
+		tc.args["name"] = "-x"
+		_, err := s.call(cs, "ModelManager", tc.v, "CreateModel", tc.args)
+		wantErr(t, err, CodeNotValid, `"-x" is not a valid name: model names may only contain lowercase letters, digits and hyphens`)
 	}
 }

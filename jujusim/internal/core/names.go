@@ -12,8 +12,11 @@ var (
 	userNameRE  = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9.+-]*[a-zA-Z0-9]$`)
 )
 
-func validAppName(s string) bool   { return appNameRE.MatchString(s) }
-func validModelName(s string) bool { return len(s) <= 63 && modelNameRE.MatchString(s) }
+func validAppName(s string) bool { return appNameRE.MatchString(s) }
+
+// validModelName is Juju's model name rule: no length limit (the real
+// 4.0.15 server takes a 300-character name).
+func validModelName(s string) bool { return modelNameRE.MatchString(s) }
 func validUserName(s string) bool  { return userNameRE.MatchString(s) }
 
 // splitUnitName splits "pg/3" into "pg" and 3.
