@@ -115,6 +115,10 @@
 //	GrantModel, RevokeModel            reading the models: the user has the access the
 //	                                   change leaves
 //	AddSpace                           reading the spaces: the space exists
+//	MoveSubnets                        reading the spaces: the CIDRs are in the space
+//	RenameSpace                        reading the spaces: the new name exists, the old
+//	                                   one does not
+//	RemoveSpace                        reading the spaces: it is gone
 //	AddSecretBackend                   reading the backend: it exists with that type
 //	UpdateSecretBackend with NewName   reading the backends: the new name exists, the
 //	                                   old one does not

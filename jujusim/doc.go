@@ -108,9 +108,10 @@
 //
 // Controller: storage import (Storage.Import), storage providers other
 // than rootfs, tmpfs and loop (kubernetes on a Kubernetes model), spaces
-// (the simulated clouds are the dummy provider, which has none: every
-// Spaces call answers "spaces not supported", as on the real test bed),
-// subnets, checking a cloud's endpoints or a credential's attributes
+// (the simulated clouds are the dummy provider, which has none: listing,
+// showing and adding spaces answer "spaces not supported", and in 4.0
+// mode renaming and removing the "alpha" space are refused as the real
+// test bed refuses them), subnets (listed as none), checking a cloud's endpoints or a credential's attributes
 // against its provider (clouds added with Cloud.AddCloud are stored as
 // given; without force they are refused as the real dummy controller
 // refuses them; each user starts with one "default" userpass credential

@@ -54,6 +54,16 @@ var adminTable = []step{
 	{args: []string{"show-credential", "--controller", "{controller}", "dummy", "default"}, out: []string{"auth-type: userpass", "username: dummy"}, absent: []string{"password:"}},
 	{args: []string{"spaces", "-m", "{model}"}, exit: 1, out: []string{"spaces not supported"}, compare: true},
 	{args: []string{"add-space", "-m", "{model}", "myspace"}, exit: 1, out: []string{"spaces not supported"}, compare: true},
+	{args: []string{"subnets", "-m", "{model}"}, out: []string{"No subnets to display."}, compare: true},
+	{args: []string{"show-space", "-m", "{model}", "alpha"}, exit: 1, out: []string{"spaces not supported"}, compare: true},
+	{args: []string{"move-to-space", "-m", "{model}", "alpha", "10.0.0.0/24"}, exit: 1, out: []string{"10.0.0.0/24"}, compare: true},
+	// Juju 4.0's dummy provider looks the space up; 3.6 refuses changes
+	// on a provider without spaces.
+	{args: []string{"rename-space", "-m", "{model}", "alpha", "beta"}, exit: 1, outBy: map[int][]string{
+		sim40: {`the "alpha" space cannot be renamed`}, real40: {`the "alpha" space cannot be renamed`}, sim36: {"spaces not supported"}}, compare: true},
+	{args: []string{"remove-space", "-m", "{model}", "alpha", "-y"}, exit: 1, outBy: map[int][]string{
+		sim40: {`the "alpha" space cannot be removed`}, real40: {`the "alpha" space cannot be removed`}, sim36: {"spaces not supported"}}, compare: true},
+	{args: []string{"remove-space", "-m", "{model}", "nosuch", "-y"}, only: sim40 | real40, exit: 1, out: []string{"space not found"}, compare: true},
 
 	// Model defaults of the cloud.
 	{args: []string{"model-defaults", "apt-mirror=http://mirror.example"}, compare: true},

@@ -76,7 +76,8 @@
 // Storage import and cloud storage providers (a machine model has the
 // rootfs, tmpfs and loop providers and their default pools, a Kubernetes
 // model kubernetes), spaces (a dummy provider has none: Spaces answers
-// "spaces not supported", h_credentials.go) and subnets, the offering
+// "spaces not supported", or in 4.0 mode the real test bed's refusals,
+// h_credentials.go) and subnets (Subnets answers none), the offering
 // side of cross-controller relations and offer macaroons (offers, access,
 // consumption and relations with SAAS applications are simulated, see
 // h_offers.go and h_saas.go), resources and their upload,

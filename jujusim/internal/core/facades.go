@@ -27,6 +27,7 @@ type pingerFacade struct{ unimplementedPinger }
 type resourcesFacade struct{}
 type secretBackendsFacade struct{}
 type spacesFacade struct{}
+type subnetsFacade struct{}
 type sshClientFacade struct{ unimplementedSSHClient }
 type secretsFacade struct{}
 type storageFacade struct{}
@@ -63,6 +64,6 @@ var served = &facadeServers{
 	Spaces:            spacesFacade{},
 	Storage:           storageFacade{},
 	StringsWatcher:    stringsWatcherFacade{},
-	Subnets:           unimplementedSubnets{},
+	Subnets:           subnetsFacade{},
 	UserManager:       userManagerFacade{},
 }

@@ -153,7 +153,7 @@ func TestDispatchErrors(t *testing.T) {
 		{"watchall on 4.0", msess, "Client", 8, "WatchAll", CodeNotImplemented, "WatchAll not implemented"},
 		{"allwatcher absent on 4.0", msess, "AllWatcher", 3, "Next", CodeNotImplemented, `unknown version 3 for facade type "AllWatcher"`},
 		{"second login", msess, "Admin", 3, "Login", "", "already logged in"},
-		{"real but not simulated", msess, "Subnets", 5, "AllZones", CodeNotSupported, "Subnets.AllZones (facade version 5) is not simulated by jujusim"},
+		{"real but not simulated", msess, "Block", 2, "List", CodeNotSupported, "Block.List (facade version 2) is not simulated by jujusim"},
 		{"not simulated in a simulated facade", msess, "Application", 20, "MergeBindings", CodeNotSupported, "Application.MergeBindings (facade version 20) is not simulated by jujusim"},
 		{"not simulated, facade without a server", msess, "Backups", 3, "Create", CodeNotSupported, "Backups.Create (facade version 3) is not simulated by jujusim"},
 		{"below a method's first version", msess, "Secrets", 1, "CreateSecrets", CodeNotImplemented, `unknown method "CreateSecrets" at version 1 for facade type "Secrets"`},

@@ -204,30 +204,6 @@ func (unimplementedCloud) ModelConfigSchema(cx *callCtx, _ facades.ModelConfigSc
 	return facades.ModelConfigSchemaResult{}, errUnimplemented(cx)
 }
 
-// unimplementedSubnets answers the Subnets methods subnetsFacade does not
-// implement with a "not supported" error naming the call.
-type unimplementedSubnets struct{}
-
-func (unimplementedSubnets) AllZones(cx *callCtx) (facades.ZoneResults, error) {
-	return facades.ZoneResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSubnets) ListSubnets(cx *callCtx, _ facades.SubnetsFilters) (facades.ListSubnetsResults, error) {
-	return facades.ListSubnetsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSubnets) ListSubnetsJuju36(cx *callCtx, _ facades.SubnetsFilters) (facades.ListSubnetsResultsJuju36, error) {
-	return facades.ListSubnetsResultsJuju36{}, errUnimplemented(cx)
-}
-
-func (unimplementedSubnets) SubnetsByCIDR(cx *callCtx, _ facades.CIDRParams) (facades.SubnetsResults, error) {
-	return facades.SubnetsResults{}, errUnimplemented(cx)
-}
-
-func (unimplementedSubnets) SubnetsByCIDRJuju36(cx *callCtx, _ facades.CIDRParams) (facades.SubnetsResultsJuju36, error) {
-	return facades.SubnetsResultsJuju36{}, errUnimplemented(cx)
-}
-
 // unimplementedSSHClient answers the SSHClient methods sshClientFacade does not
 // implement with a "not supported" error naming the call.
 type unimplementedSSHClient struct{}
@@ -315,11 +291,6 @@ var unimplementedMethods = []string{
 	"Cloud.CheckCredentialsModels",
 	"Cloud.InstanceTypes",
 	"Cloud.ModelConfigSchema",
-	"Subnets.AllZones",
-	"Subnets.ListSubnets",
-	"Subnets.ListSubnetsJuju36",
-	"Subnets.SubnetsByCIDR",
-	"Subnets.SubnetsByCIDRJuju36",
 	"SSHClient.VirtualHostname",
 	"Block.List",
 	"Block.SwitchBlockOff",
