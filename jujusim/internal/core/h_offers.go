@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -588,7 +589,7 @@ func (applicationOffersFacade) GetConsumeDetails(cx *callCtx, a facades.ConsumeO
 		if err := c.needOfferAccess(u, o, "consume"); err != nil {
 			return facades.ConsumeOfferDetailsResult{}, err
 		}
-		mac := offerMacaroon(o)
+		mac := offerMacaroon(o, a.OfferUrls.BakeryVersion)
 		return facades.ConsumeOfferDetailsResult{ConsumeOfferDetails: facades.ConsumeOfferDetails{
 			Offer: &facades.ApplicationOfferDetailsV5{
 				Endpoints: o.remoteEndpoints(), OfferName: o.name, OfferURL: o.url(), OfferUUID: o.uuid,
@@ -664,13 +665,23 @@ func (c *Controller) SetCACert(pem string) {
 	c.caCert = pem
 }
 
-// offerMacaroon is the macaroon of GetConsumeDetails, in the JSON form of
-// gopkg.in/macaroon.v2 (so that the juju CLI can decode it), with a
-// random signature: the simulator checks no macaroon of Consume.
-func offerMacaroon(o *offer) json.RawMessage {
+// offerMacaroon is the macaroon of GetConsumeDetails, with a random
+// signature (the simulator checks no macaroon of Consume), in the JSON form
+// of gopkg.in/macaroon.v2 for the bakery version the client asked for, as
+// a real controller mints it: a macaroon V2 ({"i", "l", "c", "s64"}) for
+// bakery versions 2 and later (the juju CLI asks for 3), a macaroon V1
+// ({"identifier", "location", "caveats", "signature" in hex}) for 0 and 1
+// (python-libjuju sends no bakery-version and reads "caveats").
+func offerMacaroon(o *offer, bakeryVersion int) json.RawMessage {
 	sig := make([]byte, 32)
 	_, _ = rand.Read(sig)
-	b, _ := json.Marshal(map[string]any{"i": "jujusim-offer-" + o.uuid, "l": "juju offer " + o.url(), "c": []any{},
-		"s64": base64.RawURLEncoding.EncodeToString(sig)})
+	id, loc := "jujusim-offer-"+o.uuid, "juju offer "+o.url()
+	var m map[string]any
+	if bakeryVersion < 2 {
+		m = map[string]any{"identifier": id, "location": loc, "caveats": []any{}, "signature": hex.EncodeToString(sig)}
+	} else {
+		m = map[string]any{"i": id, "l": loc, "c": []any{}, "s64": base64.RawURLEncoding.EncodeToString(sig)}
+	}
+	b, _ := json.Marshal(m)
 	return b
 }

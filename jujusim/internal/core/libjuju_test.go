@@ -90,3 +90,51 @@ func TestDeployFromRepositoryRevisionWithoutChannel(t *testing.T) {
 		})
 	}
 }
+
+// TestConsumeMacaroonFollowsBakeryVersion: GetConsumeDetails mints the
+// offer macaroon in the JSON form of the bakery version asked for, in both
+// modes: macaroon V1 for bakery versions 0 and 1 (python-libjuju sends
+// none and reads "caveats"), V2 from 2 on (the juju CLI sends 3).
+func TestConsumeMacaroonFollowsBakeryVersion(t *testing.T) {
+	for _, v := range []string{"4.0.15", "3.6.28"} {
+		t.Run(v, func(t *testing.T) {
+			s := newSim(t, Config{JujuVersion: v})
+			m := s.c.DefaultModelUUID()
+			ms := s.admin(m)
+			s.deployLocal(ms, s.uploadLocal(m, providerMeta), "db", 0)
+			cs := s.admin("")
+			ver := 6
+			if v == "3.6.28" {
+				ver = 5
+			}
+			s.mustCall(cs, "ApplicationOffers", ver, "Offer", map[string]any{"Offers": []any{map[string]any{
+				"model-tag": "model-" + m, "offer-name": "dbo", "application-name": "db", "endpoints": map[string]string{"db": "db"}, "owner-tag": "user-admin",
+			}}})
+			for _, c := range []struct {
+				bakery     any
+				keys, none []string
+			}{
+				{nil, []string{"identifier", "location", "caveats", "signature"}, []string{"i", "c", "s64"}},
+				{1, []string{"identifier", "location", "caveats", "signature"}, []string{"i", "c", "s64"}},
+				{3, []string{"i", "l", "c", "s64"}, []string{"identifier", "caveats", "signature"}},
+			} {
+				args := map[string]any{"offer-urls": []string{"admin/default.dbo"}}
+				if c.bakery != nil {
+					args["bakery-version"] = c.bakery
+				}
+				res := s.mustCall(cs, "ApplicationOffers", ver, "GetConsumeDetails", map[string]any{"offer-urls": args})
+				mac, _ := get(res, "results", 0, "macaroon").(map[string]any)
+				for _, k := range c.keys {
+					if _, ok := mac[k]; !ok {
+						t.Errorf("bakery-version %v: macaroon %v has no %q", c.bakery, mac, k)
+					}
+				}
+				for _, k := range c.none {
+					if _, ok := mac[k]; ok {
+						t.Errorf("bakery-version %v: macaroon %v has %q", c.bakery, mac, k)
+					}
+				}
+			}
+		})
+	}
+}
