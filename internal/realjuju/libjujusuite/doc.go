@@ -6,7 +6,7 @@
 // what a python-libjuju user does: connect, add, list and destroy a
 // model, deploy from Charmhub and a local charm with a file resource,
 // config, integrate, wait_for_idle over the AllWatcher, an action,
-// secrets, scale, remove.
+// secrets, scale, an offer consumed from another model, remove.
 //
 // python-libjuju is not in the repository (17 MB of generated facade
 // clients, someone else's code): the test looks for its source in

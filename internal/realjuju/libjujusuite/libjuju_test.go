@@ -115,7 +115,7 @@ func charmhub(t *testing.T) string {
 // steps are what testdata/flow.py prints, in order, when all pass.
 var steps = []string{
 	"connect", "add_model", "list_models", "deploy charmhub", "config", "integrate", "wait_for_idle",
-	"status", "action", "secrets", "scale", "deploy local", "remove", "destroy_model", "disconnect",
+	"status", "action", "secrets", "scale", "deploy local", "offer and consume", "remove", "destroy_model", "disconnect",
 }
 
 // TestLibjuju runs testdata/flow.py against the simulator in 3.6 mode.

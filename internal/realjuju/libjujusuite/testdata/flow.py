@@ -63,7 +63,7 @@ async def models(controller):
     ok(step)
 
     try:
-        await in_model(model)
+        await in_model(controller, model)
     except Exception as e:  # noqa: BLE001
         fail(e)
     finally:
@@ -79,7 +79,7 @@ async def models(controller):
     ok(step)
 
 
-async def in_model(model):
+async def in_model(controller, model):
     global step
     step = 'deploy charmhub'
     mysql = await model.deploy('mysql', channel='8.0/stable')
@@ -158,6 +158,18 @@ async def in_model(model):
     await model.wait_for_idle(apps=['local'], timeout=60, idle_period=0.5)
     cfg = await local.get_config()
     assert cfg['greeting']['value'] == 'hi', cfg['greeting']
+    ok(step)
+
+    step = 'offer and consume'
+    await model.create_offer('mysql:mysql', offer_name='db')
+    other = await controller.get_model('default')
+    try:
+        await other.consume('admin/%s.db' % MODEL, application_alias='extdb')
+        await other.block_until(lambda: 'extdb' in other.remote_applications, timeout=30)
+        await other.remove_saas('extdb')
+    finally:
+        await other.disconnect()
+    await model.remove_offer('admin/%s.db' % MODEL, force=True)
     ok(step)
 
     step = 'remove'
