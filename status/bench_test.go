@@ -79,10 +79,11 @@ func BenchmarkStatusFetch(b *testing.B) {
 }
 
 // BenchmarkStatusDecode measures the client side only: JSON bytes of a
-// FullStatus reply to a Status with the streaming decoder (ParseFullStatus,
-// what Model.Status and every wait poll use: "json") and as before it
-// (encoding/json into the wire FullStatus, then the conversion:
-// "json-v1"), the conversion alone of an already decoded wire FullStatus,
+// FullStatus reply to a Status as Model.Status and every wait poll decode
+// it, from the response value the connection validated already
+// ("result"), with ParseFullStatus (which validates it first: "json"), and
+// as before the streaming decoder (encoding/json into the wire FullStatus,
+// then the conversion: "json-v1"), the conversion alone of an already decoded wire FullStatus,
 // and a wait's evaluation of a snapshot. cpu-ms/op is the process's CPU
 // time (user and system, the garbage collector's included) per snapshot.
 func BenchmarkStatusDecode(b *testing.B) {
@@ -96,7 +97,7 @@ func BenchmarkStatusDecode(b *testing.B) {
 		for _, dec := range []struct {
 			name  string
 			parse func([]byte) (*status.Status, error)
-		}{{"json", status.ParseFullStatus}, {"json-v1", status.ParseFullStatusV1}} {
+		}{{"result", status.DecodeResult}, {"json", status.ParseFullStatus}, {"json-v1", status.ParseFullStatusV1}} {
 			b.Run(fmt.Sprintf("%s/units=%d", dec.name, n), func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(raw)))

@@ -1,6 +1,8 @@
 package status
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -17,6 +19,15 @@ import (
 // does the call for you. It returns an error for input that is not a JSON
 // object of that shape.
 func ParseFullStatus(data []byte) (*Status, error) {
+	if !validFullStatus(data) {
+		// encoding/json says what is wrong, in its words.
+		var fs apiclient.FullStatus
+		err := json.Unmarshal(data, &fs)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
+		return nil, fmt.Errorf("cannot parse full status: %w", err)
+	}
 	s, err := decodeFullStatus(data)
 	if err != nil {
 		return nil, fmt.Errorf("cannot parse full status: %w", err)

@@ -24,3 +24,13 @@ func EvaluateIdle(s, prev *Status) {
 // decoder (encoding/json into the wire type, then fromWire), for the decode
 // benchmarks' comparison.
 func ParseFullStatusV1(data []byte) (*Status, error) { return parseFullStatusV1(data) }
+
+// DecodeResult decodes a FullStatus reply as Model.Status does, from a
+// response value the connection has validated already.
+func DecodeResult(data []byte) (*Status, error) {
+	var r fullStatusResult
+	if err := r.DecodeResult(data); err != nil {
+		return nil, err
+	}
+	return r.s, nil
+}

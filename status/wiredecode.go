@@ -2,11 +2,9 @@ package status
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,62 +18,74 @@ import (
 )
 
 // This file decodes a Client.FullStatus reply straight into a Status, the
-// hot path of every status snapshot and wait poll. It reads the JSON as a
-// stream of tokens (jsontext, the syntax layer of encoding/json/v2) and
-// builds the applications, units and machines as it goes, without the
-// intermediate wire FullStatus and its maps, parsing each distinct time and
-// interning short repeated strings (status values, charm URLs, bases) once
-// per reply. It means to give exactly what encoding/json into
-// apiclient.FullStatus followed by fromWire gives, for every input,
-// FuzzParseFullStatus checks it: keys match exactly or else case-insensitively,
-// duplicated keys merge as encoding/json merges them, null leaves a field
-// as it was (and empties a map or slice), invalid UTF-8 becomes U+FFFD.
-// What is rare or per model (the model, relations, offers, storage, status
-// data, errors) is handed to encoding/json as the raw value, which keeps its
-// semantics exact where speed does not matter.
+// hot path of every status snapshot and wait poll. The reply is valid JSON
+// already (the rpc connection validated the frame; ParseFullStatus checks
+// arbitrary input with jsontext, the syntax layer of encoding/json/v2), so
+// a scanner that does not check syntax again (scan.go) reads it as a
+// stream of values, and the applications, units and machines are built as
+// it goes: no intermediate wire FullStatus and maps, a recently seen time
+// parsed once, short repeated strings (status values, charm URLs, bases)
+// interned, units, machines and lists allocated in chunks. It means to
+// give exactly what encoding/json into apiclient.FullStatus followed by
+// fromWire gives, for every input, and FuzzParseFullStatus checks it: keys
+// match exactly or else case-insensitively, repeated keys merge as
+// encoding/json merges them, null leaves a field as it was (and empties a
+// map or slice), invalid UTF-8 becomes U+FFFD, the same values of the wrong
+// type are refused. What is rare or per model (the model, relations,
+// offers, storage, status data, errors) is handed to encoding/json as the
+// raw value, which keeps its semantics exact where speed does not matter.
 
-// wireDecoder decodes one reply. Decoders are pooled: the jsontext decoder
-// and the intern tables are reused between replies (the tables are cleared).
+// wireDecoder decodes one reply. Decoders are pooled: the caches are
+// reused between replies.
 type wireDecoder struct {
-	dec   *jsontext.Decoder
-	strs  map[string]string
-	times map[string]time.Time
+	dec   scanner
+	depth int // of nested machines and units
+	// strs and times are direct-mapped caches of short strings and of
+	// parsed times, by a cheap hash: a hit costs a comparison, a miss
+	// replaces the slot.
+	strs  [512]string
+	times [256]cachedTime
+	// units, machines and lists hand out the structs and string slices of
+	// one snapshot from chunks, instead of one allocation each; they are
+	// dropped at the end of each reply, so that snapshots share none.
+	unitChunk    []Unit
+	machineChunk []Machine
+	listChunk    []string
+	unitN        int // size of the next chunk of units
+	machineN     int // size of the next chunk of machines
+	scratch      []string
 }
 
-// noInput is what a pooled decoder reads from between replies (nothing).
-var noInput io.Reader = strings.NewReader("")
+type cachedTime struct {
+	n   uint8
+	raw [40]byte
+	t   time.Time
+}
 
-var decoderPool = sync.Pool{New: func() any {
-	return &wireDecoder{
-		dec:   new(jsontext.Decoder),
-		strs:  make(map[string]string, 64),
-		times: make(map[string]time.Time, 64),
-	}
-}}
+var decoderPool = sync.Pool{New: func() any { return new(wireDecoder) }}
 
-// Interning is bounded: the strings interned are short, and at most this
-// many distinct ones (and times) are remembered per reply.
-const (
-	maxInterned    = 4096
-	maxInternedLen = 64
-)
+// Only short strings are interned.
+const maxInternedLen = 64
+
+// validFullStatus reports whether data is one JSON value as encoding/json
+// accepts it (repeated keys and invalid UTF-8 in strings included).
+func validFullStatus(data []byte) bool {
+	return jsontext.Value(data).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+}
 
 // decodeFullStatus decodes a FullStatus reply (a JSON object, or null for
-// an empty status) into a Status.
+// an empty status), which must be valid JSON (see validFullStatus), into a
+// Status.
 func decodeFullStatus(data []byte) (*Status, error) {
 	d := decoderPool.Get().(*wireDecoder)
-	// Accept what encoding/json accepts: repeated keys (the last one wins,
-	// or the values merge) and invalid UTF-8 in strings. A bytes.Buffer is
-	// read in place, without a copy.
-	d.dec.Reset(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	d.dec.reset(data)
+	d.depth = 0
 	s, err := d.fullStatus()
-	d.dec.Reset(noInput) // let go of data
-	if len(d.strs) > 0 {
-		clear(d.strs)
-	}
-	if len(d.times) > 0 {
-		clear(d.times)
-	}
+	d.dec.reset(nil) // let go of data
+	d.unitChunk, d.machineChunk, d.listChunk = nil, nil, nil
+	d.unitN, d.machineN = 0, 0
+	clear(d.scratch)
+	d.scratch = d.scratch[:0]
 	decoderPool.Put(d)
 	if err != nil {
 		return nil, err
@@ -93,11 +103,8 @@ func (d *wireDecoder) fullStatus() (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.dec.ReadToken(); !errors.Is(err, io.EOF) {
-		if err == nil {
-			err = fmt.Errorf("invalid character after the top-level value")
-		}
-		return nil, err
+	if d.dec.PeekKind() != 0 {
+		return nil, errors.New("invalid character after the top-level value")
 	}
 	return fromWireParts(&fs, apps, machines), nil
 }
@@ -262,7 +269,7 @@ func (d *wireDecoder) unit(name, app string) (*Unit, error) {
 	if _, err := d.object("unit", func(key []byte) error { return d.unitField(&wu, name, key) }); err != nil {
 		return nil, err
 	}
-	u := new(Unit)
+	u := d.newUnit()
 	*u = wu.u
 	u.AgentStatus = wu.agent.info()
 	u.WorkloadStatus = wu.workload.info()
@@ -359,7 +366,7 @@ func (d *wireDecoder) machine(id string) (*Machine, error) {
 	if _, err := d.object("machine", func(key []byte) error { return d.machineField(&wm, key) }); err != nil {
 		return nil, err
 	}
-	m := new(Machine)
+	m := d.newMachine()
 	*m = wm.m
 	if m.ID == "" {
 		m.ID = id
@@ -578,12 +585,23 @@ func (d *wireDecoder) object(what string, f func(key []byte) error) (null bool, 
 	if _, err := d.dec.ReadToken(); err != nil {
 		return false, err
 	}
+	d.depth++
+	defer func() { d.depth-- }()
+	if d.depth > maxDepth {
+		return false, errors.New("exceeded max depth")
+	}
 	for d.dec.PeekKind() != '}' {
 		k, err := d.dec.ReadValue()
 		if err != nil {
 			return false, err
 		}
-		key, err := unquote(k)
+		if k[0] != '"' {
+			return false, fmt.Errorf("%s: object key expected", what)
+		}
+		key := k[1 : len(k)-1]
+		if !d.dec.plain {
+			key, err = unquote(k)
+		}
 		if err != nil {
 			return false, err
 		}
@@ -602,7 +620,7 @@ func (d *wireDecoder) mismatch(what, want string) error {
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("%s: want %s, not %s", what, want, jsontext.Value(v).Kind())
+	return fmt.Errorf("%s: want %s, not %s", what, want, kindOf(v))
 }
 
 // legacy decodes the value that comes next into v with encoding/json.
@@ -635,10 +653,10 @@ func (d *wireDecoder) readString(intern bool) (s string, null bool, err error) {
 	case 'n':
 		return "", true, nil
 	default:
-		return "", false, fmt.Errorf("want a string, not %s", jsontext.Value(v).Kind())
+		return "", false, fmt.Errorf("want a string, not %s", kindOf(v))
 	}
 	b := v[1 : len(v)-1]
-	if !plainASCII(b) {
+	if !d.dec.plain {
 		s, err := unquoteString(v)
 		return s, false, err
 	}
@@ -666,17 +684,66 @@ func legacyInto[T any](d *wireDecoder, cur T) (T, error) {
 }
 
 func (d *wireDecoder) intern(b []byte) string {
-	if len(b) > maxInternedLen {
+	n := len(b)
+	if n == 0 {
+		return ""
+	}
+	if n > maxInternedLen {
 		return string(b)
 	}
-	if s, ok := d.strs[string(b)]; ok {
+	h := (uint(n)*0x9e37 ^ uint(b[0])<<4 ^ uint(b[n/2])<<9 ^ uint(b[n-1])) % uint(len(d.strs))
+	if s := d.strs[h]; s == string(b) {
 		return s
 	}
 	s := string(b)
-	if len(d.strs) < maxInterned {
-		d.strs[s] = s
-	}
+	d.strs[h] = s
 	return s
+}
+
+// Chunks of structs and lists grow from chunkMin to chunkMax elements, so
+// that a small snapshot stays small.
+const (
+	chunkMin = 8
+	chunkMax = 256
+)
+
+func (d *wireDecoder) newUnit() *Unit {
+	if len(d.unitChunk) == 0 {
+		d.unitN = min(max(2*d.unitN, chunkMin), chunkMax)
+		d.unitChunk = make([]Unit, d.unitN)
+	}
+	u := &d.unitChunk[0]
+	d.unitChunk = d.unitChunk[1:]
+	return u
+}
+
+func (d *wireDecoder) newMachine() *Machine {
+	if len(d.machineChunk) == 0 {
+		d.machineN = min(max(2*d.machineN, chunkMin), chunkMax)
+		d.machineChunk = make([]Machine, d.machineN)
+	}
+	m := &d.machineChunk[0]
+	d.machineChunk = d.machineChunk[1:]
+	return m
+}
+
+// list returns a copy of l from the current chunk, with no room to grow
+// (an append copies it elsewhere).
+func (d *wireDecoder) list(l []string) []string {
+	n := len(l)
+	if n == 0 {
+		return []string{}
+	}
+	if n > chunkMax/4 {
+		return slices.Clone(l)
+	}
+	if len(d.listChunk) < n {
+		d.listChunk = make([]string, chunkMax)
+	}
+	out := d.listChunk[:n:n]
+	d.listChunk = d.listChunk[n:]
+	copy(out, l)
+	return out
 }
 
 // strings decodes an array of strings into *dst as encoding/json does:
@@ -700,18 +767,19 @@ func (d *wireDecoder) strings(dst *[]string, intern bool) error {
 	if _, err := d.dec.ReadToken(); err != nil {
 		return err
 	}
-	out := []string{}
+	start := len(d.scratch)
+	defer func() { d.scratch = d.scratch[:start] }()
 	for d.dec.PeekKind() != ']' {
 		s, _, err := d.readString(intern)
 		if err != nil {
 			return err
 		}
-		out = append(out, s)
+		d.scratch = append(d.scratch, s)
 	}
 	if _, err := d.dec.ReadToken(); err != nil {
 		return err
 	}
-	*dst = out
+	*dst = d.list(d.scratch[start:])
 	return nil
 }
 
@@ -727,7 +795,7 @@ func (d *wireDecoder) int(dst *int) error {
 		return nil
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 	default:
-		return fmt.Errorf("want a number, not %s", jsontext.Value(v).Kind())
+		return fmt.Errorf("want a number, not %s", kindOf(v))
 	}
 	n, err := strconv.ParseInt(string(v), 10, strconv.IntSize)
 	if err != nil {
@@ -750,13 +818,13 @@ func (d *wireDecoder) bool(dst *bool) error {
 		*dst = false
 	case "null":
 	default:
-		return fmt.Errorf("want a boolean, not %s", jsontext.Value(v).Kind())
+		return fmt.Errorf("want a boolean, not %s", kindOf(v))
 	}
 	return nil
 }
 
 // time decodes a time as encoding/json decodes a *time.Time (null is the
-// zero time), parsing each distinct value once per reply.
+// zero time), parsing a value seen recently only once.
 func (d *wireDecoder) time(dst *time.Time) error {
 	v, err := d.dec.ReadValue()
 	if err != nil {
@@ -766,50 +834,32 @@ func (d *wireDecoder) time(dst *time.Time) error {
 		*dst = time.Time{}
 		return nil
 	}
-	if t, ok := d.times[string(v)]; ok {
+	n := len(v)
+	if n < 8 || n > len(d.times[0].raw) {
+		var t time.Time
+		err := t.UnmarshalJSON(v)
 		*dst = t
+		return err
+	}
+	c := &d.times[(uint(n)*31^uint(v[n-2])<<6^uint(v[n-3])<<3^uint(v[n-4])^uint(v[n/2])<<9)%uint(len(d.times))]
+	if int(c.n) == n && string(c.raw[:n]) == string(v) {
+		*dst = c.t
 		return nil
 	}
 	var t time.Time
 	if err := t.UnmarshalJSON(v); err != nil {
 		return err
 	}
-	if len(d.times) < maxInterned {
-		d.times[string(v)] = t
-	}
+	c.n = uint8(copy(c.raw[:], v))
+	c.t = t
 	*dst = t
 	return nil
 }
 
 // unquote returns the contents of a JSON string, unescaped.
 func unquote(v []byte) ([]byte, error) {
-	b := v[1 : len(v)-1]
-	if plainASCII(b) {
-		return b, nil
-	}
 	s, err := unquoteString(v)
 	return []byte(s), err
-}
-
-// plainASCII reports whether b is ASCII without backslashes: the bytes of
-// a JSON string that need no unescaping nor UTF-8 repair.
-func plainASCII(b []byte) bool {
-	const hi, bs = 0x8080808080808080, 0x5c5c5c5c5c5c5c5c
-	const lo = 0x0101010101010101
-	for len(b) >= 8 {
-		w := binary.LittleEndian.Uint64(b)
-		x := w ^ bs
-		if w&hi != 0 || (x-lo)&^x&hi != 0 {
-			return false
-		}
-		b = b[8:]
-	}
-	for _, c := range b {
-		if c >= 0x80 || c == '\\' {
-			return false
-		}
-	}
-	return true
 }
 
 // foldKey returns the field name that key matches case-insensitively, as
