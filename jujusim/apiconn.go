@@ -482,7 +482,14 @@ func appendReply(buf *bytes.Buffer, id uint64, v0 bool, result any) bool {
 	if !ok || err != nil {
 		return false // encoding/json encodes it, or reports its error
 	}
-	buf.Write(append(b, "}\n"...))
+	b = append(b, "}\n"...)
+	if buf.Len() == 0 && cap(b) > buf.Cap() {
+		// b outgrew the buffer: it becomes the buffer (which goes back
+		// to the pool) rather than being copied into a grown one.
+		*buf = *bytes.NewBuffer(b)
+	} else {
+		buf.Write(b)
+	}
 	return true
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
 // BenchmarkLogin measures complete logins: TCP and TLS handshake,
@@ -45,8 +47,24 @@ func BenchmarkLoginParallel(b *testing.B) {
 }
 
 // BenchmarkFullStatus measures Client.FullStatus of a settled model served
-// over the socket, including reading the whole reply.
+// over the socket, including reading the whole reply, with every poll built
+// and encoded (as when the model changes between polls).
 func BenchmarkFullStatus(b *testing.B) {
+	core.SetStatusCache(false, false)
+	defer core.SetStatusCache(true, true)
+	benchFullStatus(b)
+}
+
+// BenchmarkFullStatusUnchanged is BenchmarkFullStatus for a model that does
+// not change between polls, whose polls after the first are served from
+// the simulator's cache of the encoded reply.
+func BenchmarkFullStatusUnchanged(b *testing.B) {
+	core.SetStatusCache(true, false)
+	defer core.SetStatusCache(true, true)
+	benchFullStatus(b)
+}
+
+func benchFullStatus(b *testing.B) {
 	for _, units := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("units=%d", units), func(b *testing.B) {
 			s := startServer(b, Config{Speed: SpeedInstant})

@@ -34,7 +34,12 @@ func seededSim(b *testing.B, apps, units int) (*Controller, *Session) {
 	return c, sess
 }
 
-func benchFullStatus(b *testing.B, apps, units int) {
+// benchFullStatus polls FullStatus; changed says whether the state
+// changes between polls (so that every poll builds and encodes the status)
+// or not (so that polls after the first are served from the cache).
+func benchFullStatus(b *testing.B, apps, units int, changed bool) {
+	SetStatusCache(true, false)
+	defer SetStatusCache(true, true)
 	c, sess := seededSim(b, apps, units)
 	params := json.RawMessage(`{"patterns":null}`)
 	checkSettled(b, c, sess, apps*units)
@@ -43,6 +48,11 @@ func benchFullStatus(b *testing.B, apps, units int) {
 	var size int
 	var buf []byte
 	for i := 0; i < b.N; i++ {
+		if changed {
+			c.mu.Lock()
+			c.mu.gen++ // a change of state, as far as the cache knows
+			c.mu.Unlock()
+		}
 		res, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", params)
 		if err != nil {
 			b.Fatal(err)
@@ -66,7 +76,7 @@ func checkSettled(b *testing.B, c *Controller, sess *Session, want int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fs := res.(facades.FullStatus)
+	fs := res.(*statusReply).v.(facades.FullStatus)
 	n := 0
 	for _, a := range fs.Applications {
 		for name, u := range a.Units {
@@ -82,14 +92,26 @@ func checkSettled(b *testing.B, c *Controller, sess *Session, want int) {
 }
 
 // BenchmarkFullStatus1000 builds and encodes the status of 1,000 units
-// (encoded as the transport does, with AppendResult).
-func BenchmarkFullStatus1000(b *testing.B) { benchFullStatus(b, 10, 100) }
+// (encoded as the transport does, with AppendResult), changed since the
+// last poll.
+func BenchmarkFullStatus1000(b *testing.B) { benchFullStatus(b, 10, 100, true) }
 
-// BenchmarkFullStatus10000 builds and encodes the status of 10,000 units.
-func BenchmarkFullStatus10000(b *testing.B) { benchFullStatus(b, 50, 200) }
+// BenchmarkFullStatus10000 builds and encodes the status of 10,000 units,
+// changed since the last poll.
+func BenchmarkFullStatus10000(b *testing.B) { benchFullStatus(b, 50, 200, true) }
+
+// BenchmarkFullStatusUnchanged1000 polls the status of 1,000 settled units
+// that do not change between polls (served from the cache).
+func BenchmarkFullStatusUnchanged1000(b *testing.B) { benchFullStatus(b, 10, 100, false) }
+
+// BenchmarkFullStatusUnchanged10000 polls the status of 10,000 settled
+// units that do not change between polls (served from the cache).
+func BenchmarkFullStatusUnchanged10000(b *testing.B) { benchFullStatus(b, 50, 200, false) }
 
 // BenchmarkFullStatus10000Pattern asks for one application of 10,000 units.
 func BenchmarkFullStatus10000Pattern(b *testing.B) {
+	SetStatusCache(false, false)
+	defer SetStatusCache(true, true)
 	c, sess := seededSim(b, 50, 200)
 	params := json.RawMessage(`{"patterns":["app7"]}`)
 	b.ReportAllocs()
@@ -127,10 +149,11 @@ func BenchmarkFullStatusEncode10000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", json.RawMessage(`{"patterns":null}`))
+		reply, err := c.Call(context.Background(), sess, "Client", 8, "FullStatus", "", json.RawMessage(`{"patterns":null}`))
 		if err != nil {
 			b.Fatal(err)
 		}
+		res := reply.(*statusReply).v
 		b.Run("juju="+version[:3]+"/append", func(b *testing.B) {
 			b.ReportAllocs()
 			var buf []byte
@@ -191,6 +214,8 @@ func BenchmarkSeed10000(b *testing.B) {
 // BenchmarkFullStatusBuild10000 measures building the FullStatus result
 // of 10,000 units, without JSON encoding (the transport's part).
 func BenchmarkFullStatusBuild10000(b *testing.B) {
+	SetStatusCache(false, false)
+	defer SetStatusCache(true, true)
 	c, sess := seededSim(b, 50, 200)
 	params := json.RawMessage(`{"patterns":null}`)
 	b.ReportAllocs()

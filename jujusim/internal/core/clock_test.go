@@ -1,7 +1,6 @@
 package core
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -42,7 +41,7 @@ func TestFakeClockFiresInOrder(t *testing.T) {
 
 func TestSchedulerDeterministic(t *testing.T) {
 	run := func() []int {
-		var mu sync.Mutex
+		var mu stateMutex
 		fc := NewFakeClock(time.Time{})
 		s := newScheduler(&mu, fc)
 		var got []int
@@ -78,7 +77,7 @@ func TestSchedulerDeterministic(t *testing.T) {
 }
 
 func TestSchedulerRealClockClose(t *testing.T) {
-	var mu sync.Mutex
+	var mu stateMutex
 	s := newScheduler(&mu, RealClock())
 	done := make(chan struct{})
 	mu.Lock()

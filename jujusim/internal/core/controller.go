@@ -52,7 +52,7 @@ type Controller struct {
 	// (server_gen.go), as major says.
 	dispatch map[string]map[string][]dispatchEntry
 
-	mu    sync.Mutex
+	mu    stateMutex // the lock of all state; see statuscache.go
 	sched *scheduler
 
 	uuid          string
@@ -345,6 +345,7 @@ func (c *Controller) newModel(name, qualifier, cloud, region, typ string) *model
 		history:      map[string][]status{},
 		logs:         newLogBuffer(),
 		changed:      make(chan struct{}),
+		stateGen:     &c.mu.gen,
 	}
 	if c.major >= 4 {
 		// The real 4.0.15 server numbers a model's operations and tasks

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gojuju/juju/internal/facades"
 )
 
 // dispatchEntry is one version range of a facade method in a generated
@@ -152,7 +154,13 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 		return h.call(served, cx, params)
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	// A read-only call leaves the state generation as it is (scheduled
+	// steps that run at its end move it themselves): see statuscache.go.
+	if facades.Mutating(facade, method) {
+		defer c.mu.Unlock()
+	} else {
+		defer c.mu.unlockRead()
+	}
 	if c.closed {
 		return nil, &Error{Code: CodeTryAgain, Message: "controller is shutting down"}
 	}
@@ -167,7 +175,12 @@ func (c *Controller) Call(ctx context.Context, sess *Session, facade string, ver
 	if err != nil {
 		return nil, err
 	}
-	res, err := h.call(served, cx, params)
+	var res any
+	if facade == "Client" && method == "FullStatus" {
+		res, err = c.fullStatusCall(h, cx, params)
+	} else {
+		res, err = h.call(served, cx, params)
+	}
 	c.sched.kick()
 	if err != nil {
 		return nil, AsError(err)

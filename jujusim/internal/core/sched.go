@@ -11,7 +11,7 @@ import (
 // with the lock held. Steps due at the same time run in the order they were
 // scheduled, so a FakeClock gives a deterministic simulation.
 type scheduler struct {
-	mu    *sync.Mutex // the controller lock
+	mu    *stateMutex // the controller lock
 	clock Clock
 
 	q      eventHeap
@@ -74,7 +74,7 @@ func (h *eventHeap) Pop() any {
 	return e
 }
 
-func newScheduler(mu *sync.Mutex, clock Clock) *scheduler {
+func newScheduler(mu *stateMutex, clock Clock) *scheduler {
 	return &scheduler{mu: mu, clock: clock}
 }
 
@@ -122,6 +122,7 @@ func (s *scheduler) runDue() {
 		}
 		e.cancelled = true
 		e.fn()
+		s.mu.gen++ // a step changes state (statuscache.go)
 	}
 }
 

@@ -116,6 +116,9 @@ type model struct {
 
 	changed chan struct{} // closed and replaced on every change
 	version uint64
+
+	statusCache *statusCache // the last FullStatus reply; see statuscache.go
+	stateGen    *uint64      // the controller's state generation, moved by notify
 }
 
 type destroyModelOpts struct {
@@ -329,6 +332,9 @@ func roleOrder(role string) int {
 // notify wakes watchers of the model.
 func (m *model) notify() {
 	m.version++
+	if m.stateGen != nil {
+		*m.stateGen++
+	}
 	close(m.changed)
 	m.changed = make(chan struct{})
 }

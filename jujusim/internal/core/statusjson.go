@@ -36,6 +36,10 @@ func AppendResult(b []byte, v any) (out []byte, ok bool, err error) {
 		e.fullStatus36(&r)
 	case *facades.FullStatusJuju36:
 		e.fullStatus36(r)
+	case *statusReply:
+		e.statusReply(r)
+	case *cachedStatus:
+		e.cachedStatus(r)
 	default:
 		return b, false, nil
 	}
@@ -51,6 +55,8 @@ type jsonAppender struct {
 	b    []byte
 	err  error
 	keys []string // scratch for sorting map keys
+	// where the last FullStatus's controller-timestamp value is in b
+	tsOff, tsEnd int
 }
 
 // marshal appends v as encoding/json encodes it.
@@ -568,7 +574,9 @@ func (e *jsonAppender) statusHead(apps func(), branches map[string]facades.Branc
 	e.raw(`,"branches":`)
 	marshalMap(e, branches)
 	e.raw(`,"controller-timestamp":`)
+	e.tsOff = len(e.b)
 	e.time(ts)
+	e.tsEnd = len(e.b)
 	if len(fss) > 0 {
 		e.raw(`,"filesystems":`)
 		e.marshal(fss)

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -315,4 +318,81 @@ func checkStatusEncoding(t *testing.T, c *Controller, sess *Session) {
 		t.Fatalf("FullStatus: %v", err)
 	}
 	checkAppendResult(t, "FullStatus", res)
+}
+
+// TestFullStatusCache checks that a poll of an unchanged model is served
+// from the cache (with its own controller-timestamp), that calls and
+// scheduled steps that change state are seen by the next poll, and that
+// a change of state behind the generation's back is caught in test
+// binaries.
+func TestFullStatusCache(t *testing.T) {
+	for _, version := range []string{"4.0.15", "3.6.28"} {
+		t.Run(version, func(t *testing.T) {
+			s := newSim(t, Config{JujuVersion: version})
+			m := s.c.DefaultModelUUID()
+			if err := s.c.Seed(m, map[string]int{"ubuntu": 2}); err != nil {
+				t.Fatal(err)
+			}
+			ms := s.admin(m)
+			poll := func(params string) (any, map[string]any) {
+				t.Helper()
+				res, err := s.c.Call(context.Background(), ms, "Client", 8, "FullStatus", "", json.RawMessage(params))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res, toMap(t, res)
+			}
+			_, first := poll(`{}`)
+			if get(first, "applications", "ubuntu", "units", "ubuntu/0", "workload-status", "status") == "active" {
+				t.Fatal("settled before the clock moved")
+			}
+			s.advance(5 * time.Second) // the agents settle: scheduled steps
+			poll(`{}`)                 // not kept: the last one kept was never served
+			res, st := poll(`{}`)
+			if _, ok := res.(*statusReply); !ok {
+				t.Fatalf("poll after the agents settled: %T, want a fresh reply", res)
+			}
+			if get(st, "applications", "ubuntu", "units", "ubuntu/0", "workload-status", "status") != "active" {
+				t.Fatalf("poll after settling: %v", get(st, "applications", "ubuntu", "units", "ubuntu/0"))
+			}
+			s.advance(time.Second) // nothing due: update-status runs every minute
+			res, again := poll(`{}`)
+			if _, ok := res.(*cachedStatus); !ok {
+				t.Fatalf("poll of an unchanged model: %T, want a cached reply", res)
+			}
+			if get(again, "controller-timestamp") == get(st, "controller-timestamp") {
+				t.Error("cached reply kept the old controller-timestamp")
+			}
+			delete(again, "controller-timestamp")
+			delete(st, "controller-timestamp")
+			if diff := cmp.Diff(st, again); diff != "" {
+				t.Errorf("cached reply differs (-fresh +cached):\n%s", diff)
+			}
+			if res, _ := poll(`{"patterns":["ubuntu/0"]}`); func() bool { _, ok := res.(*cachedStatus); return ok }() {
+				t.Error("poll with other params served from the cache")
+			}
+			// A read-only call leaves the cache; a mutating one does not.
+			s.mustCall(ms, "Pinger", 1, "Ping", nil)
+			if res, _ := poll(`{"patterns":["ubuntu/0"]}`); func() bool { _, ok := res.(*cachedStatus); return !ok }() {
+				t.Errorf("poll after a ping: %T, want a cached reply", res)
+			}
+			s.mustCall(ms, "Application", 20, "Expose", map[string]any{"application": "ubuntu"})
+			if res, st := poll(`{"patterns":["ubuntu/0"]}`); func() bool { _, ok := res.(*cachedStatus); return ok }() ||
+				get(st, "applications", "ubuntu", "exposed") != true {
+				t.Errorf("poll after expose: %T, exposed %v", res, get(st, "applications", "ubuntu", "exposed"))
+			}
+			// A change behind the generation's back is caught.
+			poll(`{}`) // not kept (the last one kept was never served)
+			poll(`{}`) // kept
+			s.c.models[m].apps["ubuntu"].exposed = false
+			func() {
+				defer func() {
+					if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "stale status") {
+						t.Errorf("stale cached reply not caught: %v", r)
+					}
+				}()
+				poll(`{}`)
+			}()
+		})
+	}
 }
