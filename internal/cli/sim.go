@@ -179,6 +179,10 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := writeClientFiles(store, o.controller); err != nil {
+		_ = unregister(ctx, store, o.controller, previous)
+		return err
+	}
 	if !o.keep {
 		defer func() {
 			// ctx is done by now; give the cleanup its own deadline.

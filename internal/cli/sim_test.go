@@ -20,6 +20,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/gojuju/juju/jujudata"
 )
@@ -281,5 +282,74 @@ func loginWith(t *testing.T, d *jujudata.ControllerDetails, acct *jujudata.Accou
 	}
 	if err := json.Unmarshal(data, &reply); err != nil || reply.Error != "" || reply.Response.ModelTag != "model-"+modelUUID {
 		t.Fatalf("login reply %s (%v)", data, err)
+	}
+}
+
+// TestSimWritesClientFiles: gojuju sim leaves what a bootstrap leaves in
+// JUJU_DATA for other clients (python-libjuju reads both): the
+// controller's cookie jar (an empty one, which goes with the controller's
+// entries on exit) and an SSH key pair, which it never replaces.
+func TestSimWritesClientFiles(t *testing.T) {
+	dir := t.TempDir()
+	// Another controller keeps the directory after the simulator exits.
+	store, err := jujudata.New(jujudata.Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := jujudata.ControllerDetails{UUID: "11111111-2222-4333-8444-555555555555", APIEndpoints: []string{"10.0.0.1:17070"}, CACert: "x", Cloud: "lxd"}
+	if err := store.UpdateController(context.Background(), "other", other); err != nil {
+		t.Fatal(err)
+	}
+	_, stop := startSim(t, "--listen", "127.0.0.1:0", "--juju-data", dir, "--controller", "simfiles", "--speed", "instant")
+	mode := func(p string) fs.FileMode {
+		t.Helper()
+		fi, err := os.Stat(filepath.Join(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	jar, err := os.ReadFile(filepath.Join(dir, "cookies", "simfiles.json"))
+	if err != nil || string(jar) != "[]" || mode("cookies/simfiles.json") != 0o600 {
+		t.Errorf("cookie jar %q (%v), mode %v", jar, err, mode("cookies/simfiles.json"))
+	}
+	if cookies, err := store.Cookies("simfiles"); err != nil || len(cookies) != 0 {
+		t.Errorf("cookie jar parsed: %v, %v", cookies, err)
+	}
+	priv, err := os.ReadFile(filepath.Join(dir, "ssh", "juju_id_rsa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.ParsePrivateKey(priv)
+	if err != nil {
+		t.Fatalf("juju_id_rsa: %v", err)
+	}
+	pub, err := os.ReadFile(filepath.Join(dir, "ssh", "juju_id_rsa.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, comment, _, _, err := ssh.ParseAuthorizedKey(pub)
+	if err != nil || pk.Type() != "ssh-rsa" || comment != "juju-client-key" || !bytes.Equal(pk.Marshal(), signer.PublicKey().Marshal()) {
+		t.Errorf("juju_id_rsa.pub %q (%v) does not match juju_id_rsa", pub, err)
+	}
+	if mode("ssh") != 0o700 || mode("ssh/juju_id_rsa") != 0o600 || mode("ssh/juju_id_rsa.pub") != 0o644 {
+		t.Errorf("modes: ssh %v, juju_id_rsa %v, juju_id_rsa.pub %v", mode("ssh"), mode("ssh/juju_id_rsa"), mode("ssh/juju_id_rsa.pub"))
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cookies", "simfiles.json")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the simulator's cookie jar is left after exit: %v", err)
+	}
+
+	// A second run keeps the key pair.
+	_, stop = startSim(t, "--listen", "127.0.0.1:0", "--juju-data", dir, "--controller", "simfiles", "--speed", "instant")
+	priv2, _ := os.ReadFile(filepath.Join(dir, "ssh", "juju_id_rsa"))
+	pub2, _ := os.ReadFile(filepath.Join(dir, "ssh", "juju_id_rsa.pub"))
+	if !bytes.Equal(priv, priv2) || !bytes.Equal(pub, pub2) {
+		t.Error("a second run replaced the key pair")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 }
