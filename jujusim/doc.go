@@ -111,7 +111,10 @@
 // (the simulated clouds are the dummy provider, which has none: listing,
 // showing and adding spaces answer "spaces not supported", and in 4.0
 // mode renaming and removing the "alpha" space are refused as the real
-// test bed refuses them), subnets (listed as none), checking a cloud's endpoints or a credential's attributes
+// test bed refuses them; Server.EnableSpaces gives a model a provider
+// with spaces and subnets, whose spaces can be listed, added, renamed and
+// removed and subnets moved, but Spaces.ShowSpace and ReloadSpaces are not
+// simulated), subnets (listed as none without EnableSpaces), checking a cloud's endpoints or a credential's attributes
 // against its provider (clouds added with Cloud.AddCloud are stored as
 // given; without force they are refused as the real dummy controller
 // refuses them; each user starts with one "default" userpass credential

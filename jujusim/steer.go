@@ -137,3 +137,12 @@ func (s *Server) Seed(modelUUID string, apps map[string]int) error {
 func (s *Server) SetActionResult(modelUUID, app, action string, out ActionOutcome) {
 	s.core.SetActionResult(modelUUID, app, action, out)
 }
+
+// EnableSpaces makes the provider of model modelUUID one with network
+// spaces (the simulated clouds have none: every Spaces call answers "spaces
+// not supported"), with subnets of the CIDRs given, all in the "alpha"
+// space. Spaces can then be listed, added, renamed and removed, and
+// subnets listed and moved between them.
+func (s *Server) EnableSpaces(modelUUID string, cidrs ...string) error {
+	return s.core.EnableSpaces(modelUUID, cidrs...)
+}

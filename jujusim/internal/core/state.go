@@ -110,9 +110,15 @@ type model struct {
 
 	history     map[string][]status // "kind:tag" -> newest last
 	annotations map[string]map[string]string
-	logs        *logBuffer
-	resources   *modelResources
-	storage     *modelStorage // nil until first used; see stor()
+	// netSpaces, when not nil, makes the model's provider one with
+	// network spaces (Server.EnableSpaces): space name to the CIDRs of
+	// its subnets; subnetIDs are the subnets' ids by CIDR.
+	netSpaces map[string][]string
+	spaceIDs  map[string]string
+	subnetIDs map[string]string
+	logs      *logBuffer
+	resources *modelResources
+	storage   *modelStorage // nil until first used; see stor()
 
 	changed chan struct{} // closed and replaced on every change
 	version uint64
