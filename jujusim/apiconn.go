@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
@@ -336,15 +337,20 @@ func (c *apiConn) handle(req request, v0 bool) {
 		return // connection gone: nobody to reply to
 	}
 	log := c.srv.logger
+	debug := log.Enabled(c.ctx, slog.LevelDebug) // its arguments cost allocations
 	if err != nil {
 		we := core.AsError(err)
-		log.Debug("rpc call failed", "facade", req.Type, "version", req.Version, "method", req.Request,
-			"request-id", req.RequestID, "model", c.modelUUID, "code", we.Code, "duration", time.Since(start))
+		if debug {
+			log.Debug("rpc call failed", "facade", req.Type, "version", req.Version, "method", req.Request,
+				"request-id", req.RequestID, "model", c.modelUUID, "code", we.Code, "duration", time.Since(start))
+		}
 		c.reply(req.RequestID, v0, nil, we)
 		return
 	}
-	log.Debug("rpc call", "facade", req.Type, "version", req.Version, "method", req.Request,
-		"request-id", req.RequestID, "model", c.modelUUID, "duration", time.Since(start))
+	if debug {
+		log.Debug("rpc call", "facade", req.Type, "version", req.Version, "method", req.Request,
+			"request-id", req.RequestID, "model", c.modelUUID, "duration", time.Since(start))
+	}
 	c.reply(req.RequestID, v0, result, nil)
 }
 
@@ -427,21 +433,10 @@ func (c *apiConn) login(params json.RawMessage) (any, error) {
 // reply encodes and writes the reply to request id, after the configured
 // latency.
 func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
-	var frame any
-	switch {
-	case v0 && we != nil:
-		frame = responseV0{RequestId: id, Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info, Response: emptyObject{}}
-	case v0:
-		frame = responseV0{RequestId: id, Response: orEmpty(result)}
-	case we != nil:
-		frame = response{RequestID: id, Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info, Response: emptyObject{}}
-	default:
-		frame = response{RequestID: id, Response: orEmpty(result)}
-	}
 	buf := getBuffer()
 	if we == nil && appendReply(buf, id, v0, result) {
-		// encoded by the core's appender (FullStatus)
-	} else if err := json.NewEncoder(buf).Encode(frame); err != nil {
+		// encoded by the core's appender (FullStatus), or empty
+	} else if err := json.NewEncoder(buf).Encode(replyFrame(id, v0, result, we)); err != nil {
 		// The controller produced something JSON cannot carry: report it
 		// as a server error rather than dropping the call.
 		c.srv.logger.Error("cannot encode RPC reply", "request-id", id, "err", err)
@@ -461,6 +456,20 @@ func (c *apiConn) reply(id uint64, v0 bool, result any, we *core.Error) {
 	c.write(buf)
 }
 
+// replyFrame returns the frame of a reply, to be encoded by encoding/json.
+func replyFrame(id uint64, v0 bool, result any, we *core.Error) any {
+	switch {
+	case v0 && we != nil:
+		return responseV0{RequestId: id, Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info, Response: emptyObject{}}
+	case v0:
+		return responseV0{RequestId: id, Response: orEmpty(result)}
+	case we != nil:
+		return response{RequestID: id, Error: we.Message, ErrorCode: we.Code, ErrorInfo: we.Info, Response: emptyObject{}}
+	default:
+		return response{RequestID: id, Response: orEmpty(result)}
+	}
+}
+
 // appendReply writes the frame of a successful reply into buf with the
 // core's appender for its result (core.AppendResult, which writes the
 // bytes encoding/json would, without reflection), and reports whether
@@ -478,7 +487,14 @@ func appendReply(buf *bytes.Buffer, id uint64, v0 bool, result any) bool {
 	} else {
 		b = append(b, `,"response":`...)
 	}
-	b, ok, err := core.AppendResult(b, result)
+	var ok bool
+	var err error
+	switch result.(type) {
+	case nil, struct{}, emptyObject: // encoded as {} (calls without results)
+		b, ok = append(b, "{}"...), true
+	default:
+		b, ok, err = core.AppendResult(b, result)
+	}
 	if !ok || err != nil {
 		return false // encoding/json encodes it, or reports its error
 	}

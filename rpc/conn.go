@@ -51,7 +51,7 @@ type Conn struct {
 	sendq  chan *outgoing
 
 	mu      sync.Mutex
-	pending map[uint64]chan *responseFrame
+	pending map[uint64]*call
 
 	doneOnce  sync.Once
 	broken    chan struct{}
@@ -79,7 +79,7 @@ func newConn(ctx context.Context, ws *websocket.Conn, cc *corkconn.Conn, ep endp
 		pingInterval: durationOr(cfg.PingInterval, DefaultPingInterval),
 		pingTimeout:  durationOr(cfg.PingTimeout, DefaultPingTimeout),
 		sendq:        make(chan *outgoing, 256),
-		pending:      make(map[uint64]chan *responseFrame),
+		pending:      make(map[uint64]*call),
 		broken:       make(chan struct{}),
 	}
 	c.writeTimeout = max(minWriteTimeout, c.pingTimeout)
@@ -202,7 +202,8 @@ func (c *Conn) Call(ctx context.Context, facade, method, id string, params, resu
 
 // outgoing is a request frame waiting for the writer. state moves from
 // queued to either taken (the writer took it: it may reach the
-// controller) or abandoned (its caller gave up first: it never will).
+// controller) then written (the writer is done with it), or abandoned (its
+// caller gave up first: it never will reach the controller).
 type outgoing struct {
 	data  []byte
 	state atomic.Int32
@@ -212,7 +213,40 @@ const (
 	outQueued int32 = iota
 	outTaken
 	outAbandoned
+	outWritten
 )
+
+// call is one call in flight: its request and, once the reader has
+// delivered it, its response. Calls are recycled (callPool) once answered,
+// when neither the writer nor the reader can refer to them any more.
+type call struct {
+	out  outgoing
+	done chan struct{} // the reader sends once, after setting resp
+	resp responseFrame
+}
+
+var callPool = sync.Pool{New: func() any { return &call{done: make(chan struct{}, 1)} }}
+
+// maxPooledRequest bounds the request buffers kept for reuse.
+const maxPooledRequest = 64 << 10
+
+func getCall() *call {
+	cl := callPool.Get().(*call)
+	cl.out.state.Store(outQueued)
+	return cl
+}
+
+// putCall recycles an answered call whose request the writer is done with.
+func putCall(cl *call) {
+	if cl.out.state.Load() != outWritten {
+		return // the writer may still hold it (a reply before the request?)
+	}
+	cl.resp = responseFrame{}
+	if cap(cl.out.data) > maxPooledRequest {
+		cl.out.data = nil
+	}
+	callPool.Put(cl)
+}
 
 // abandon reports whether the request was withdrawn before the writer took
 // it (so it was not sent); false means it may have been sent.
@@ -252,18 +286,20 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		}
 	}()
 
-	data, err := encodeRequest(&requestFrame{RequestID: reqID, Type: facade, Version: version, ID: id, Request: method, Params: params})
+	cl := getCall()
+	data, err := appendRequest(cl.out.data[:0], &requestFrame{RequestID: reqID, Type: facade, Version: version, ID: id, Request: method, Params: params})
+	cl.out.data = data
 	if err != nil {
 		return fmt.Errorf("cannot call %s.%s: cannot encode params: %w", facade, method, err)
 	}
-	out := &outgoing{data: data}
-	ch := make(chan *responseFrame, 1)
+	out := &cl.out
 	c.mu.Lock()
-	c.pending[reqID] = ch
+	c.pending[reqID] = cl
 	c.mu.Unlock()
 
 	// failed is the error of a call that got no answer: not sent if the
-	// writer never took the request, else outcome unknown.
+	// writer never took the request, else outcome unknown. (The call is
+	// not recycled: the reader may still deliver its response.)
 	failed := func(cause error) error {
 		c.forget(reqID)
 		if out.abandon() {
@@ -281,22 +317,23 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		return &NotSentError{Call: call, Err: c.stopErr()}
 	}
 
-	var resp *responseFrame
 	select {
-	case resp = <-ch:
+	case <-cl.done:
 	case <-ctx.Done():
 		select {
-		case resp = <-ch: // answered at the same time
+		case <-cl.done: // answered at the same time
 		default:
 			return failed(ctx.Err())
 		}
 	case <-c.broken:
 		select {
-		case resp = <-ch: // answered just before the failure
+		case <-cl.done: // answered just before the failure
 		default:
 			return failed(c.stopErr())
 		}
 	}
+	defer putCall(cl)
+	resp := &cl.resp
 	if se := resp.serverError(); se != nil {
 		return se
 	}
@@ -340,6 +377,7 @@ func (c *Conn) readLoop(ctx context.Context) {
 	// which ends a read. (A ctx that can be cancelled costs the websocket
 	// a context.AfterFunc for every frame.)
 	rctx := context.WithoutCancel(ctx)
+	var f responseFrame
 	for {
 		typ, data, err := c.ws.Read(rctx)
 		if err != nil {
@@ -350,20 +388,21 @@ func (c *Conn) readLoop(ctx context.Context) {
 			c.fail(ctx, newFrameError(data, errBinaryMessage))
 			return
 		}
-		f, err := decodeResponse(data)
-		if err != nil {
+		f = responseFrame{}
+		if err := decodeResponseInto(data, &f, true); err != nil {
 			c.fail(ctx, err)
 			return
 		}
 		c.mu.Lock()
-		ch, ok := c.pending[f.RequestID]
+		cl, ok := c.pending[f.RequestID]
 		delete(c.pending, f.RequestID)
 		c.mu.Unlock()
 		if !ok {
 			c.debug(ctx, "rpc response for unknown request id ignored", slog.Uint64("request-id", f.RequestID))
 			continue
 		}
-		ch <- f
+		cl.resp = f
+		cl.done <- struct{}{}
 	}
 }
 
@@ -399,7 +438,9 @@ func (c *Conn) writeLoop(ctx context.Context) {
 		c.cc.Cork()
 		for n := 1; out != nil; n++ {
 			if out.state.CompareAndSwap(outQueued, outTaken) {
-				if err := c.ws.Write(wctx, websocket.MessageText, out.data); err != nil {
+				err := c.ws.Write(wctx, websocket.MessageText, out.data)
+				out.state.Store(outWritten)
+				if err != nil {
 					_ = c.cc.Flush()
 					c.fail(ctx, fmt.Errorf("cannot write to %s: %w", c.ep.addr, err))
 					return
@@ -433,6 +474,7 @@ func (c *Conn) writeLoopUnbatched(ctx context.Context) {
 			}
 			wctx, cancel := context.WithTimeout(ctx, c.writeTimeout)
 			err := c.ws.Write(wctx, websocket.MessageText, out.data)
+			out.state.Store(outWritten)
 			cancel()
 			if err != nil {
 				c.fail(ctx, fmt.Errorf("cannot write to %s: %w", c.ep.addr, err))

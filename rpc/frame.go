@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // requestFrame is a v1 (kebab-case) request.
@@ -30,14 +31,47 @@ type responseFrame struct {
 	Request string `json:"request,omitempty"`
 }
 
-var emptyParams = struct{}{}
-
-// encodeRequest encodes a request frame; nil params are sent as {}.
-func encodeRequest(f *requestFrame) ([]byte, error) {
-	if f.Params == nil {
-		f.Params = emptyParams
+// appendRequest appends the encoding of a request frame to b: the bytes
+// json.Marshal writes for it, with nil params sent as {}. The envelope is
+// written by hand (FuzzAppendRequest compares it with json.Marshal); the
+// params are encoded by encoding/json.
+func appendRequest(b []byte, f *requestFrame) ([]byte, error) {
+	b = append(b, `{"request-id":`...)
+	b = strconv.AppendUint(b, f.RequestID, 10)
+	b = append(b, `,"type":`...)
+	b = appendString(b, f.Type)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, int64(f.Version), 10)
+	if f.ID != "" {
+		b = append(b, `,"id":`...)
+		b = appendString(b, f.ID)
 	}
-	return json.Marshal(f)
+	b = append(b, `,"request":`...)
+	b = appendString(b, f.Request)
+	b = append(b, `,"params":`...)
+	if f.Params == nil {
+		b = append(b, "{}"...)
+	} else {
+		p, err := json.Marshal(f.Params)
+		if err != nil {
+			return b, err
+		}
+		b = append(b, p...)
+	}
+	return append(b, '}'), nil
+}
+
+// appendString appends s as encoding/json encodes a string.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // escapes: encoding/json's rules
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 var (
@@ -59,36 +93,45 @@ var (
 // This matters for large results (a FullStatus of thousands of units is
 // megabytes).
 func decodeResponse(data []byte) (*responseFrame, error) {
+	f := new(responseFrame)
+	if err := decodeResponseInto(data, f, true); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// decodeResponseInto is decodeResponse into f, which must be zero; fast
+// false decodes every field with json.Unmarshal.
+func decodeResponseInto(data []byte, f *responseFrame, fast bool) error {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
-		return nil, newFrameError(data, errNotObject)
+		return newFrameError(data, errNotObject)
 	}
-	var f responseFrame
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		i++
 	} else {
 		for {
 			if i >= len(data) || data[i] != '"' {
-				return nil, syntaxError(data, i)
+				return syntaxError(data, i)
 			}
 			keyStart := i
 			var err error
 			if i, err = scanString(data, i); err != nil {
-				return nil, newFrameError(data, err)
+				return newFrameError(data, err)
 			}
 			key := data[keyStart+1 : i-1]
 			i = skipSpace(data, i)
 			if i >= len(data) || data[i] != ':' {
-				return nil, syntaxError(data, i)
+				return syntaxError(data, i)
 			}
 			i = skipSpace(data, i+1)
 			valStart := i
 			if i, err = scanValue(data, i); err != nil {
-				return nil, newFrameError(data, err)
+				return newFrameError(data, err)
 			}
-			if err := f.setField(key, data[valStart:i]); err != nil {
-				return nil, newFrameError(data, err)
+			if err := f.setFieldOpt(key, data[valStart:i], fast); err != nil {
+				return newFrameError(data, err)
 			}
 			i = skipSpace(data, i)
 			if i < len(data) && data[i] == ',' {
@@ -99,50 +142,93 @@ func decodeResponse(data []byte) (*responseFrame, error) {
 				i++
 				break
 			}
-			return nil, syntaxError(data, i)
+			return syntaxError(data, i)
 		}
 	}
 	if i = skipSpace(data, i); i != len(data) {
-		return nil, syntaxError(data, i)
+		return syntaxError(data, i)
 	}
 	if f.RequestID == 0 {
-		return nil, newFrameError(data, errNoRequestID)
+		return newFrameError(data, errNoRequestID)
 	}
 	if f.Type != "" || f.Request != "" {
-		return nil, newFrameError(data, errRequestFrame)
+		return newFrameError(data, errRequestFrame)
 	}
-	return &f, nil
+	return nil
 }
 
-// setField decodes one top-level field; val is valid JSON.
-func (f *responseFrame) setField(rawKey, val []byte) error {
-	key := string(rawKey)
+// setFieldOpt decodes one top-level field; val is valid JSON. It decodes
+// as json.Unmarshal does, which it calls for all but the common cases
+// (FuzzDecodeResponse compares both), or for all when fast is false.
+func (f *responseFrame) setFieldOpt(rawKey, val []byte, fast bool) error {
 	if bytes.IndexByte(rawKey, '\\') >= 0 {
+		var key string
 		if err := json.Unmarshal(append(append([]byte{'"'}, rawKey...), '"'), &key); err != nil {
 			return err
 		}
+		rawKey = []byte(key)
 	}
 	var err error
-	switch key {
+	switch string(rawKey) {
 	case "request-id":
-		err = json.Unmarshal(val, &f.RequestID)
+		if n, ok := parseUint(val); ok && fast {
+			f.RequestID = n
+		} else {
+			err = json.Unmarshal(val, &f.RequestID)
+		}
 	case "error":
-		err = json.Unmarshal(val, &f.Error)
+		err = unmarshalString(val, &f.Error, fast)
 	case "error-code":
-		err = json.Unmarshal(val, &f.ErrorCode)
+		err = unmarshalString(val, &f.ErrorCode, fast)
 	case "error-info":
 		err = json.Unmarshal(val, &f.ErrorInfo)
 	case "response":
 		f.Response = val
 	case "type":
-		err = json.Unmarshal(val, &f.Type)
+		err = unmarshalString(val, &f.Type, fast)
 	case "request":
-		err = json.Unmarshal(val, &f.Request)
+		err = unmarshalString(val, &f.Request, fast)
 	}
 	if err != nil {
-		return fmt.Errorf("field %q: %w", key, err)
+		return fmt.Errorf("field %q: %w", rawKey, err)
 	}
 	return nil
+}
+
+// parseUint parses a JSON number made of at most 19 digits (so that it
+// cannot overflow a uint64).
+func parseUint(val []byte) (uint64, bool) {
+	if len(val) == 0 || len(val) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range val {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// unmarshalString is json.Unmarshal(val, s), without it for a string of
+// printable ASCII without escapes.
+func unmarshalString(val []byte, s *string, fast bool) error {
+	if fast && len(val) >= 2 && val[0] == '"' {
+		in := val[1 : len(val)-1]
+		plain := true
+		for _, c := range in {
+			if c < 0x20 || c >= 0x7f || c == '\\' {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			*s = string(in)
+			return nil
+		}
+	}
+	return json.Unmarshal(val, s)
 }
 
 func syntaxError(data []byte, i int) error {

@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestParseAddr(t *testing.T) {
@@ -130,14 +132,16 @@ func TestEncodeRequest(t *testing.T) {
 			`{"request-id":1,"type":"Admin","version":3,"request":"Login","params":{"auth-tag":"user-admin"}}`},
 		{requestFrame{RequestID: 7, Type: "NotifyWatcher", Version: 1, ID: "4", Request: "Next"},
 			`{"request-id":7,"type":"NotifyWatcher","version":1,"id":"4","request":"Next","params":{}}`},
+		{requestFrame{RequestID: 1<<64 - 1, Type: "a<b>&\"\\\n\u2028\xff", Version: -2, ID: "é", Request: "\x00"},
+			`{"request-id":18446744073709551615,"type":"a\u003cb\u003e\u0026\"\\\n\u2028\ufffd","version":-2,"id":"é","request":"\u0000","params":{}}`},
 	}
 	for _, tt := range tests {
-		got, err := encodeRequest(&tt.frame)
+		got, err := appendRequest([]byte("stale"), &tt.frame)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got) != tt.want {
-			t.Errorf("encodeRequest = %s, want %s", got, tt.want)
+		if string(got) != "stale"+tt.want {
+			t.Errorf("appendRequest = %s, want %s", got, tt.want)
 		}
 	}
 }
@@ -224,6 +228,15 @@ func FuzzDecodeResponse(f *testing.F) {
 		}
 
 		got, err := decodeResponse(data)
+		// The fast paths decode as json.Unmarshal does.
+		var slow responseFrame
+		slowErr := decodeResponseInto(data, &slow, false)
+		if (err == nil) != (slowErr == nil) {
+			t.Fatalf("decodeResponse(%q) error %v, with json.Unmarshal for every field %v", data, err, slowErr)
+		}
+		if err == nil && !cmp.Equal(*got, slow, cmpopts.EquateEmpty()) {
+			t.Fatalf("decodeResponse(%q) = %+v, with json.Unmarshal for every field %+v", data, *got, slow)
+		}
 		if err != nil {
 			var fe *FrameError
 			if !errors.As(err, &fe) || len(fe.Frame) > maxFrameInError {
@@ -257,6 +270,34 @@ func FuzzDecodeResponse(f *testing.F) {
 			utf8.ValidString(got.Error) && back.Error != got.Error ||
 			utf8.ValidString(got.ErrorCode) && back.ErrorCode != got.ErrorCode {
 			t.Fatalf("round trip changed %+v into %+v", got, back)
+		}
+	})
+}
+
+// FuzzAppendRequest checks that the hand-written request encoder writes
+// what json.Marshal writes for the frame.
+func FuzzAppendRequest(f *testing.F) {
+	f.Add(uint64(1), "Admin", 3, "", "Login", `{"auth-tag":"user-admin"}`, true)
+	f.Add(uint64(7), "NotifyWatcher", 1, "4", "Next", "", false)
+	f.Add(uint64(1<<64-1), "a<b>&\"\\", -1, "\u2028\xff\x01", "é", `"<x>"`, true)
+	f.Fuzz(func(t *testing.T, id uint64, typ string, version int, objID, method, param string, withParams bool) {
+		fr := requestFrame{RequestID: id, Type: typ, Version: version, ID: objID, Request: method}
+		if withParams {
+			fr.Params = map[string]string{"p": param}
+		}
+		got, err := appendRequest(nil, &fr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fr.Params == nil {
+			fr.Params = struct{}{}
+		}
+		want, err := json.Marshal(&fr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("appendRequest = %s\njson.Marshal  = %s", got, want)
 		}
 	})
 }
