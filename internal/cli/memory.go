@@ -17,10 +17,11 @@ import (
 // 10,000 units a wait's peak RSS reached 155-165 MB while it held about
 // 30 MB between polls. Collecting once after each poll, when the heap
 // holds just the snapshots, brings the goal back to what the wait holds:
-// 130-135 MB there, for about 10% more CPU per poll (measured with
-// `benchtable -compare`). A soft memory limit lowered it further (100-105
-// MB) but cost 2-3 times the CPU per poll while the decoding's garbage
-// exceeds it, so there is none. GOGC or GOMEMLIMIT in the environment
+// a 20 s wait at 10,000 units peaked at 111 MB instead of 145 MB, for 9%
+// more CPU (`go run ./internal/cmd/benchtable -compare -beds sim -units
+// 10000 -base REV`). A soft memory limit lowered it further but cost 2-3
+// times the CPU per poll while the decoding's garbage exceeded it, so
+// there is none. GOGC or GOMEMLIMIT in the environment
 // leave the runtime alone.
 
 // tuneMemory is set by TuneMemory.
