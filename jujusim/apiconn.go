@@ -286,7 +286,9 @@ const (
 // decodeFrame decodes one RPC frame. legacy allows the v0 codec of Juju
 // 3.6; v0 reports that the frame used it.
 func decodeFrame(data []byte, legacy bool) (req request, v0 bool, kind frameKind) {
-	if err := json.Unmarshal(data, &req); err != nil {
+	if r, ok := decodeRequestFast(data); ok {
+		req = r
+	} else if err := json.Unmarshal(data, &req); err != nil {
 		return request{}, false, frameFatal
 	}
 	if req.RequestID == 0 {
@@ -311,6 +313,113 @@ func decodeFrame(data []byte, legacy bool) (req request, v0 bool, kind frameKind
 	}
 	return req, v0, frameRequest
 }
+
+// decodeRequestFast decodes a v1 request frame as json.Unmarshal does,
+// without it, when the frame is written as clients write it: compact,
+// lower-case keys each at most once, numbers of digits only, strings of
+// printable ASCII without escapes, and params (valid JSON) last. ok is
+// false for any other frame, which json.Unmarshal then decodes
+// (FuzzDecodeFrame compares both). Params aliases data.
+func decodeRequestFast(data []byte) (req request, ok bool) {
+	if len(data) < 2 || data[0] != '{' || data[len(data)-1] != '}' {
+		return request{}, false
+	}
+	var seen [6]bool
+	i := 1
+	for {
+		// A key.
+		if i >= len(data) || data[i] != '"' {
+			return request{}, false
+		}
+		end := bytes.IndexByte(data[i+1:], '"')
+		if end < 0 {
+			return request{}, false
+		}
+		key := data[i+1 : i+1+end]
+		i += end + 2
+		if i >= len(data) || data[i] != ':' {
+			return request{}, false
+		}
+		i++
+		field := -1
+		switch string(key) {
+		case "request-id":
+			field = 0
+		case "type":
+			field = 1
+		case "version":
+			field = 2
+		case "id":
+			field = 3
+		case "request":
+			field = 4
+		case "params":
+			field = 5
+		}
+		if field < 0 || seen[field] {
+			return request{}, false
+		}
+		seen[field] = true
+		if field == 5 {
+			// params is the rest of the frame.
+			p := data[i : len(data)-1]
+			if len(p) == 0 || isSpace(p[0]) || isSpace(p[len(p)-1]) || !json.Valid(p) {
+				return request{}, false
+			}
+			req.Params = p
+			return req, true
+		}
+		// A value up to the next comma.
+		j := i
+		if field == 0 || field == 2 {
+			for j < len(data) && data[j] >= '0' && data[j] <= '9' {
+				j++
+			}
+			if j == i || j-i > 18 || (data[i] == '0' && j-i > 1) {
+				return request{}, false
+			}
+			n, _ := strconv.ParseUint(string(data[i:j]), 10, 64)
+			if field == 0 {
+				req.RequestID = n
+			} else {
+				req.Version = int(n)
+			}
+		} else {
+			if data[i] != '"' {
+				return request{}, false
+			}
+			j++
+			for j < len(data) && data[j] != '"' {
+				if c := data[j]; c < 0x20 || c >= 0x7f || c == '\\' {
+					return request{}, false
+				}
+				j++
+			}
+			if j >= len(data) {
+				return request{}, false
+			}
+			v := string(data[i+1 : j])
+			j++
+			switch field {
+			case 1:
+				req.Type = v
+			case 3:
+				req.ID = v
+			case 4:
+				req.Request = v
+			}
+		}
+		if j >= len(data)-1 {
+			return request{}, false // params missing: let json.Unmarshal decide
+		}
+		if data[j] != ',' {
+			return request{}, false
+		}
+		i = j + 1
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // dispatchFrame decodes one frame and starts its call. It returns false on
 // a fatal protocol error.

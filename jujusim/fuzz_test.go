@@ -12,6 +12,10 @@ func FuzzDecodeFrame(f *testing.F) {
 	for _, seed := range []string{
 		`{"request-id":1,"type":"Admin","version":3,"request":"Login","params":{"auth-tag":"user-admin"}}`,
 		`{"request-id":2,"type":"Client","version":8,"id":"","request":"FullStatus","params":{"patterns":[]}}`,
+		`{"request-id":9,"type":"Pinger","version":1,"request":"Ping","params":{}}`,
+		`{"request-id":9,"Type":"Pinger","version":1,"request":"Ping","params":null}`,
+		`{"request-id":9,"type":"Pinger","version":01,"request":"P\u0069ng","params":{}}`,
+		`{"request-id":9,"type":"Pinger","request":"Ping","params":{},"version":1}`,
 		`{"RequestId":3,"Type":"Pinger","Version":1,"Request":"Ping","Params":{}}`,
 		`{"request-id":4,"response":{}}`,
 		`{"request-id":0}`,
@@ -23,6 +27,16 @@ func FuzzDecodeFrame(f *testing.F) {
 		f.Add([]byte(seed), true)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, legacy bool) {
+		if fast, ok := decodeRequestFast(data); ok {
+			var slow request
+			if err := json.Unmarshal(data, &slow); err != nil {
+				t.Fatalf("decodeRequestFast accepted %q, json.Unmarshal: %v", data, err)
+			}
+			if fast.RequestID != slow.RequestID || fast.Type != slow.Type || fast.Version != slow.Version ||
+				fast.ID != slow.ID || fast.Request != slow.Request || string(fast.Params) != string(slow.Params) {
+				t.Fatalf("decodeRequestFast(%q) = %+v, json.Unmarshal %+v", data, fast, slow)
+			}
+		}
 		req, v0, kind := decodeFrame(data, legacy)
 		switch kind {
 		case frameRequest:
