@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -221,8 +222,9 @@ const (
 // when neither the writer nor the reader can refer to them any more.
 type call struct {
 	out  outgoing
-	done chan struct{} // the reader sends once, after setting resp
+	done chan struct{} // the reader sends once, after setting resp and rbuf
 	resp responseFrame
+	rbuf *bytes.Buffer // the frame resp was decoded from
 }
 
 var callPool = sync.Pool{New: func() any { return &call{done: make(chan struct{}, 1)} }}
@@ -242,6 +244,8 @@ func putCall(cl *call) {
 		return // the writer may still hold it (a reply before the request?)
 	}
 	cl.resp = responseFrame{}
+	putReadBuf(cl.rbuf)
+	cl.rbuf = nil
 	if cap(cl.out.data) > maxPooledRequest {
 		cl.out.data = nil
 	}
@@ -379,11 +383,12 @@ func (c *Conn) readLoop(ctx context.Context) {
 	rctx := context.WithoutCancel(ctx)
 	var f responseFrame
 	for {
-		typ, data, err := c.ws.Read(rctx)
+		typ, rb, err := c.readFrame(rctx)
 		if err != nil {
 			c.fail(ctx, fmt.Errorf("cannot read from %s: %w", c.ep.addr, err))
 			return
 		}
+		data := rb.Bytes()
 		if typ != websocket.MessageText {
 			c.fail(ctx, newFrameError(data, errBinaryMessage))
 			return
@@ -399,9 +404,10 @@ func (c *Conn) readLoop(ctx context.Context) {
 		c.mu.Unlock()
 		if !ok {
 			c.debug(ctx, "rpc response for unknown request id ignored", slog.Uint64("request-id", f.RequestID))
+			putReadBuf(rb)
 			continue
 		}
-		cl.resp = f
+		cl.resp, cl.rbuf = f, rb
 		cl.done <- struct{}{}
 	}
 }
@@ -413,6 +419,36 @@ const maxBatch = 64
 // queued and sends them together: one write to the TCP connection (with
 // the connection's write deadline) for a batch of frames instead of one
 // each.
+// readFrame reads one message into a buffer from readBufPool, which the
+// frame's response value (a sub-slice) is decoded from and which the call
+// recycles once it has decoded its result.
+func (c *Conn) readFrame(ctx context.Context) (websocket.MessageType, *bytes.Buffer, error) {
+	typ, r, err := c.ws.Reader(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	rb := readBufPool.Get().(*bytes.Buffer)
+	rb.Reset()
+	if _, err := rb.ReadFrom(r); err != nil {
+		return 0, nil, err
+	}
+	return typ, rb, nil
+}
+
+// readBufPool recycles the buffers frames are read into (a FullStatus of
+// thousands of units is megabytes, which reading into a fresh slice grows
+// by copying several times).
+var readBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledRead bounds the read buffers kept for reuse.
+const maxPooledRead = 64 << 20
+
+func putReadBuf(rb *bytes.Buffer) {
+	if rb != nil && rb.Cap() <= maxPooledRead {
+		readBufPool.Put(rb)
+	}
+}
+
 func (c *Conn) writeLoop(ctx context.Context) {
 	defer c.wg.Done()
 	if c.cc == nil {
