@@ -28,7 +28,6 @@ func TestCreateModelAndList(t *testing.T) {
 	_, err = s.call(cs, "ModelManager", 11, "CreateModel", map[string]any{"name": "Bad_Name", "qualifier": "admin"})
 	wantErr(t, err, CodeNotValid, `"Bad_Name" is not a valid name: model names may only contain lowercase letters, digits and hyphens`)
 
-
 	// v10 speaks owner-tag.
 	v10 := s.mustCall(cs, "ModelManager", 10, "CreateModel", map[string]any{"name": "m2", "owner-tag": "user-admin"})
 	if v10["owner-tag"] != "user-admin" || v10["qualifier"] != nil {
