@@ -44,10 +44,12 @@ func tcpPair(t *testing.T) (*Conn, *countingConn, func() []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
 	got := make(chan []byte, 1)
 	go func() {
+		// The listener closes once it has accepted: closed earlier, it
+		// would reset a connection still waiting in its backlog.
 		c, err := ln.Accept()
+		_ = ln.Close()
 		if err != nil {
 			got <- nil
 			return

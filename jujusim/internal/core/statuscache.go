@@ -3,11 +3,11 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -24,7 +24,8 @@ import (
 // settling, timers) and whenever a model notifies its watchers. A poll with
 // the same params at the same generation is answered from the cache.
 //
-// In test binaries (testing.Testing) the first reply served from a cached
+// In test binaries (those with the testing package's -test.v flag; the
+// package itself stays out of what users link) the first reply served from a cached
 // encoding, and every eighth after it, is checked against a freshly built
 // one, and a difference panics: a change of state that does not move the
 // generation is a defect that tests polling after it find, while most
@@ -49,13 +50,18 @@ func (m *stateMutex) unlockRead() { m.Mutex.Unlock() }
 // useStatusCache and checkStatusCache say whether FullStatus replies are
 // served from the cache, and whether some served from it are compared with
 // fresh ones (see above).
-var useStatusCache, checkStatusCache = true, testing.Testing()
+var (
+	useStatusCache   = true
+	checkStatusCache = sync.OnceValue(func() bool { return flag.Lookup("test.v") != nil })
+)
 
 // SetStatusCache says whether FullStatus replies are served from the cache
 // when nothing changed (true by default) and whether some served from it
 // are checked against freshly built ones (by default only in test
 // binaries), for benchmarks. Not safe to call while controllers serve.
-func SetStatusCache(use, check bool) { useStatusCache, checkStatusCache = use, check }
+func SetStatusCache(use, check bool) {
+	useStatusCache, checkStatusCache = use, func() bool { return check }
+}
 
 // statusCache is a model's last encoded FullStatus reply.
 type statusCache struct {
@@ -166,7 +172,7 @@ func (c *Controller) fullStatusCall(h dispatchEntry, cx *callCtx, params []byte)
 	check := false
 	if hit {
 		slot.hits++
-		check = checkStatusCache && slot.hits%8 == 1
+		check = slot.hits%8 == 1 && checkStatusCache()
 	}
 	slot.mu.Unlock()
 	if hit && !check {
