@@ -21,9 +21,9 @@ import (
 
 const simUsage = `usage: gojuju sim [flags]
 
-Runs a simulated Juju controller in the foreground until interrupted, and
-registers it (controller, admin account, models) as the current controller
-in JUJU_DATA so that the juju CLI and gojuju can use it.
+Runs a simulated Juju controller in the foreground until interrupted (Ctrl+C
+or SIGTERM), and registers it (controller, admin account, models) as the
+current controller in JUJU_DATA so that the juju CLI and gojuju can use it.
 
 flags:
 `
