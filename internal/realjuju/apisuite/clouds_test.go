@@ -2,13 +2,15 @@ package apisuite_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/gojuju/juju"
 )
 
 // Clouds on the controller: add (the dummy provider's controller
-// whitelists no other cloud type, so only with Force), update, remove;
+// whitelists no other cloud type, so only with Force, but a Kubernetes
+// cloud without), update, remove;
 // cloud access grants and revokes (a grant the user has or exceeds is
 // refused); credentials added, updated, set on a model and revoked, with
 // the controller's refusals: a credential of an auth type the cloud does
@@ -34,6 +36,15 @@ func TestCloudAdmin(t *testing.T) {
 		}
 		if _, err := c.ShowCloud(ctx, name); !errors.Is(err, juju.ErrNotFound) {
 			t.Fatalf("a refused cloud was added: %v", err)
+		}
+		// A Kubernetes cloud goes on any controller, without Force.
+		k8s := juju.Cloud{Name: name + "-k8s", Type: "kubernetes", AuthTypes: []string{"userpass"}, Endpoint: "https://10.0.0.3:6443"}
+		if err := c.AddCloud(ctx, k8s, nil); err != nil {
+			t.Errorf("AddCloud of a Kubernetes cloud without Force: %v", err)
+		} else if got, err := c.ShowCloud(ctx, k8s.Name); err != nil || !got.IsKubernetes() || !slices.Equal(got.Regions, []string{"default"}) {
+			t.Errorf("ShowCloud(%q) = %+v, %v; want a Kubernetes cloud with the region the controller gives a cloud without any, default", k8s.Name, got, err)
+		} else if err := c.RemoveCloud(ctx, k8s.Name); err != nil {
+			t.Errorf("RemoveCloud(%q): %v", k8s.Name, err)
 		}
 		bogus := juju.Cloud{Name: name + "-x", Type: "nosuch", AuthTypes: []string{"userpass"}}
 		if err := c.AddCloud(ctx, bogus, &juju.AddCloudOptions{Force: true}); !errors.Is(err, juju.ErrNotValid) {
