@@ -1,6 +1,7 @@
 package juju
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -155,4 +156,20 @@ func TestNewModelsTakeModelDefaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The simulator's ModelDefaultsForClouds reply on a fresh controller is
+// the real 4.0.15 server's: every key and its default.
+func TestModelDefaultsConformance(t *testing.T) {
+	parallel(t)
+	_, c, _ := simModel(t, simVersions[0])
+	var params any
+	if err := json.Unmarshal(wave2Request(t, "model-default", "ModelDefaultsForClouds"), &params); err != nil {
+		t.Fatal(err)
+	}
+	var got json.RawMessage
+	if err := c.Call(testCtx(t), "ModelManager", "ModelDefaultsForClouds", "", params, &got); err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "ModelDefaultsForClouds reply", got, wave2Reply(t, "model-default", "ModelDefaultsForClouds"))
 }

@@ -20,7 +20,7 @@ var adminTable = []step{
 
 	// Users and access.
 	{args: []string{"add-user", "dave"}, out: []string{`User "dave" added`, "juju register "}},
-	{args: []string{"add-user", "dave"}, exit: 1, out: []string{"already exists"}},
+	{args: []string{"add-user", "dave"}, exit: 1, out: []string{"already exists"}, compare: true},
 	{args: []string{"add-user", "Bad_Name"}, exit: 1, out: []string{`invalid user name "Bad_Name"`}, compare: true},
 	{args: []string{"users"}, out: []string{"admin", "dave", "login"}},
 	{args: []string{"show-user", "dave"}, out: []string{"user-name: dave", "access: login"}},

@@ -32,6 +32,11 @@ func (c *Controller) defaultsScope(cloudTag, region string) (string, error) {
 	return "", errNotValid("region %q not found in cloud %q", region, n)
 }
 
+// emptyDefaults are keys a new model sets itself (modelConfig) that the
+// real 4.0.15 server lists among the model defaults with an empty default
+// (model-default.jsonl).
+var emptyDefaults = map[string]any{"logging-config": "", "resource-tags": ""}
+
 // ModelDefaultsForClouds answers with every model-config key's default,
 // the controller-wide value set for the cloud and the per-region values.
 func (modelManagerFacade) ModelDefaultsForClouds(cx *callCtx, a facades.Entities) (facades.ModelDefaultsResults, error) {
@@ -48,11 +53,16 @@ func (modelManagerFacade) ModelDefaultsForClouds(cx *callCtx, a facades.Entities
 			d, ok := r.Config[k]
 			if !ok {
 				d.Default = modelConfigDefaults[k]
+				if v, ok := emptyDefaults[k]; ok {
+					d.Default = v
+				}
 			}
 			return d
 		}
-		for k := range modelConfigDefaults {
-			r.Config[k] = get(k)
+		for _, defaults := range []map[string]any{modelConfigDefaults, emptyDefaults} {
+			for k := range defaults {
+				r.Config[k] = get(k)
+			}
 		}
 		for k, v := range c.defaults[scope] {
 			d := get(k)

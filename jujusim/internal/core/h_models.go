@@ -657,6 +657,10 @@ func (userManagerFacade) AddUser(cx *callCtx, a facades.AddUsers) (facades.AddUs
 			return r, errNotValid("failed to create user: invalid user name %q", au.Username)
 		}
 		if _, ok := c.users[au.Username]; ok {
+			if c.is4() {
+				// As the real 4.0.15 server: the domain error, without a code.
+				return r, newErr("", "creating user: adding user %q: user already exists", au.Username)
+			}
 			return r, errAlreadyExists("failed to create user: user %q already exists", au.Username)
 		}
 		c.users[au.Username] = &user{name: au.Username, displayName: au.DisplayName, password: au.Password, controllerAccess: "login", created: c.now(), createdBy: cx.u.name}
