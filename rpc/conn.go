@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -53,6 +54,11 @@ type Conn struct {
 
 	mu      sync.Mutex
 	pending map[uint64]*call
+
+	// Used by the reader goroutine only.
+	lim     io.LimitedReader // the start of each frame
+	vr      valueReader      // a streamed response value
+	scratch []byte
 
 	doneOnce  sync.Once
 	broken    chan struct{}
@@ -221,10 +227,18 @@ const (
 // delivered it, its response. Calls are recycled (callPool) once answered,
 // when neither the writer nor the reader can refer to them any more.
 type call struct {
-	out  outgoing
-	done chan struct{} // the reader sends once, after setting resp and rbuf
-	resp responseFrame
-	rbuf *bytes.Buffer // the frame resp was decoded from
+	out    outgoing
+	done   chan struct{} // the reader sends once, after setting resp and rbuf
+	resp   responseFrame
+	rbuf   *bytes.Buffer // the frame resp was decoded from
+	result any           // the caller's, for a StreamResultDecoder
+
+	// Set by the reader when it streamed the response value into result
+	// (see streamFrame): decErr is the decoder's error; lost says that the
+	// connection failed meanwhile.
+	streamed bool
+	decErr   error
+	lost     bool
 }
 
 var callPool = sync.Pool{New: func() any { return &call{done: make(chan struct{}, 1)} }}
@@ -245,7 +259,8 @@ func putCall(cl *call) {
 	}
 	cl.resp = responseFrame{}
 	putReadBuf(cl.rbuf)
-	cl.rbuf = nil
+	cl.rbuf, cl.result = nil, nil
+	cl.streamed, cl.decErr, cl.lost = false, nil, false
 	if cap(cl.out.data) > maxPooledRequest {
 		cl.out.data = nil
 	}
@@ -291,6 +306,7 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 	}()
 
 	cl := getCall()
+	cl.result = result
 	data, err := appendRequest(cl.out.data[:0], &requestFrame{RequestID: reqID, Type: facade, Version: version, ID: id, Request: method, Params: params})
 	cl.out.data = data
 	if err != nil {
@@ -303,9 +319,8 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 
 	// failed is the error of a call that got no answer: not sent if the
 	// writer never took the request, else outcome unknown. (The call is
-	// not recycled: the reader may still deliver its response.)
+	// not recycled: the writer may still hold it.)
 	failed := func(cause error) error {
-		c.forget(reqID)
 		if out.abandon() {
 			return &NotSentError{Call: call, Err: cause}
 		}
@@ -321,25 +336,35 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 		return &NotSentError{Call: call, Err: c.stopErr()}
 	}
 
+	// A call the reader has taken from c.pending is answered: its reply
+	// came at the same time as the end of ctx or of the connection, or is
+	// being streamed into result, which the call waits for.
 	select {
 	case <-cl.done:
 	case <-ctx.Done():
-		select {
-		case <-cl.done: // answered at the same time
-		default:
+		if c.forget(reqID) {
 			return failed(ctx.Err())
 		}
+		<-cl.done
 	case <-c.broken:
-		select {
-		case <-cl.done: // answered just before the failure
-		default:
+		if c.forget(reqID) {
 			return failed(c.stopErr())
 		}
+		<-cl.done
 	}
 	defer putCall(cl)
+	if cl.lost {
+		return &OutcomeUnknownError{Call: call, Err: c.stopErr()}
+	}
 	resp := &cl.resp
 	if se := resp.serverError(); se != nil {
 		return se
+	}
+	if cl.streamed {
+		if cl.decErr != nil {
+			return fmt.Errorf("cannot decode the result of %s.%s: %w", facade, method, cl.decErr)
+		}
+		return nil
 	}
 	if result != nil && len(resp.Response) > 0 {
 		if err := decodeResult(resp.Response, result); err != nil {
@@ -369,10 +394,14 @@ func decodeResult(data []byte, result any) error {
 	return json.Unmarshal(data, result)
 }
 
-func (c *Conn) forget(reqID uint64) {
+// forget withdraws a call from those waiting for an answer, and reports
+// whether it was still waiting (the reader had not taken it).
+func (c *Conn) forget(reqID uint64) bool {
 	c.mu.Lock()
+	_, ok := c.pending[reqID]
 	delete(c.pending, reqID)
 	c.mu.Unlock()
+	return ok
 }
 
 func (c *Conn) readLoop(ctx context.Context) {
@@ -385,8 +414,11 @@ func (c *Conn) readLoop(ctx context.Context) {
 	for {
 		typ, rb, err := c.readFrame(rctx)
 		if err != nil {
-			c.fail(ctx, fmt.Errorf("cannot read from %s: %w", c.ep.addr, err))
+			c.fail(ctx, err)
 			return
+		}
+		if rb == nil {
+			continue // streamed
 		}
 		data := rb.Bytes()
 		if typ != websocket.MessageText {
@@ -421,23 +453,109 @@ const maxBatch = 64
 // each.
 // readFrame reads one message into a buffer from readBufPool, which the
 // frame's response value (a sub-slice) is decoded from and which the call
-// recycles once it has decoded its result.
+// recycles once it has decoded its result; or it streams the message's
+// response value into its call's result (see streamFrame) and returns a
+// nil buffer. Its errors break the connection.
 func (c *Conn) readFrame(ctx context.Context) (websocket.MessageType, *bytes.Buffer, error) {
 	typ, r, err := c.ws.Reader(ctx)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, c.readError(err)
 	}
 	rb := readBufPool.Get().(*bytes.Buffer)
 	rb.Reset()
+	c.lim.R, c.lim.N = r, streamPrefix
+	_, err = rb.ReadFrom(&c.lim)
+	c.lim.R = nil
+	if err != nil {
+		return 0, nil, c.readError(err)
+	}
+	if c.lim.N > 0 {
+		return typ, rb, nil // the whole frame
+	}
+	if typ == websocket.MessageText {
+		streamed, err := c.streamFrame(ctx, rb, r)
+		if streamed || err != nil {
+			putReadBuf(rb)
+			return typ, nil, err
+		}
+	}
 	if _, err := rb.ReadFrom(r); err != nil {
-		return 0, nil, err
+		return 0, nil, c.readError(err)
 	}
 	return typ, rb, nil
 }
 
-// readBufPool recycles the buffers frames are read into (a FullStatus of
-// thousands of units is megabytes, which reading into a fresh slice grows
-// by copying several times).
+func (c *Conn) readError(err error) error {
+	return fmt.Errorf("cannot read from %s: %w", c.ep.addr, err)
+}
+
+// streamFrame streams the response value of the frame that starts with
+// the bytes in rb and goes on in r into its call's result, if the frame
+// can be streamed (parseStreamPrefix) and the result is a
+// StreamResultDecoder, and reports whether it did. It then reads and
+// checks the rest of the frame, and delivers the call. Its error, a
+// malformed frame or a failed read, breaks the connection; the call it
+// had taken is then lost.
+func (c *Conn) streamFrame(ctx context.Context, rb *bytes.Buffer, r io.Reader) (bool, error) {
+	id, off, ok := parseStreamPrefix(rb.Bytes())
+	if !ok {
+		return false, nil
+	}
+	c.mu.Lock()
+	cl, ok := c.pending[id]
+	sd, isStream := StreamResultDecoder(nil), false
+	if ok {
+		sd, isStream = cl.result.(StreamResultDecoder)
+	}
+	if !isStream {
+		c.mu.Unlock()
+		return false, nil
+	}
+	delete(c.pending, id)
+	c.mu.Unlock()
+	start := newFrameError(rb.Bytes(), nil) // the frame's start, for errors
+
+	vr := &c.vr
+	vr.reset(rb.Bytes()[off:], r)
+	decErr := sd.DecodeResultFrom(vr)
+	if c.scratch == nil {
+		c.scratch = make([]byte, 4096)
+	}
+	err := vr.drain(c.scratch)
+	if err == nil {
+		// The rest of the frame: the end of the object, maybe more members.
+		rb.Reset()
+		rb.Write(vr.rest)
+		_, err = rb.ReadFrom(r)
+		if err != nil {
+			err = c.readError(err)
+		} else {
+			cl.resp = responseFrame{RequestID: id}
+			var fe *FrameError
+			if err = decodeResponseTail(rb.Bytes(), &cl.resp); errors.As(err, &fe) {
+				start.Err = fmt.Errorf("after the response value: %w", fe.Err)
+				err = start
+			}
+		}
+	} else if vr.bad {
+		start.Err = err
+		err = start
+	} else {
+		err = c.readError(err)
+	}
+	vr.reset(nil, nil)
+	cl.streamed, cl.decErr, cl.lost = true, decErr, err != nil
+	if err != nil {
+		c.fail(ctx, err) // before the call reads why
+	}
+	cl.done <- struct{}{}
+	return true, err
+}
+
+// readBufPool recycles the buffers frames are read into (a reply of a
+// large model can be megabytes, which reading into a fresh slice grows by
+// copying several times; results that are that large should be
+// StreamResultDecoders).
 var readBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // maxPooledRead bounds the read buffers kept for reuse.

@@ -111,38 +111,9 @@ func decodeResponseInto(data []byte, f *responseFrame, fast bool) error {
 	if i < len(data) && data[i] == '}' {
 		i++
 	} else {
-		for {
-			if i >= len(data) || data[i] != '"' {
-				return syntaxError(data, i)
-			}
-			keyStart := i
-			var err error
-			if i, err = scanString(data, i); err != nil {
-				return newFrameError(data, err)
-			}
-			key := data[keyStart+1 : i-1]
-			i = skipSpace(data, i)
-			if i >= len(data) || data[i] != ':' {
-				return syntaxError(data, i)
-			}
-			i = skipSpace(data, i+1)
-			valStart := i
-			if i, err = scanValue(data, i); err != nil {
-				return newFrameError(data, err)
-			}
-			if err := f.setFieldOpt(key, data[valStart:i], fast); err != nil {
-				return newFrameError(data, err)
-			}
-			i = skipSpace(data, i)
-			if i < len(data) && data[i] == ',' {
-				i = skipSpace(data, i+1)
-				continue
-			}
-			if i < len(data) && data[i] == '}' {
-				i++
-				break
-			}
-			return syntaxError(data, i)
+		var err error
+		if i, err = decodeMembers(data, i, f, fast); err != nil {
+			return err
 		}
 	}
 	if i = skipSpace(data, i); i != len(data) {
@@ -155,6 +126,73 @@ func decodeResponseInto(data []byte, f *responseFrame, fast bool) error {
 		return newFrameError(data, errRequestFrame)
 	}
 	return nil
+}
+
+// decodeResponseTail decodes what follows the response value of a frame
+// whose request id and response value were read already (streamed, see
+// StreamResultDecoder): the end of the object, and any members before it,
+// into f.
+func decodeResponseTail(data []byte, f *responseFrame) error {
+	id := f.RequestID
+	i := skipSpace(data, 0)
+	switch {
+	case i < len(data) && data[i] == '}':
+		i++
+	case i < len(data) && data[i] == ',':
+		var err error
+		if i, err = decodeMembers(data, skipSpace(data, i+1), f, true); err != nil {
+			return err
+		}
+	default:
+		return syntaxError(data, i)
+	}
+	if i = skipSpace(data, i); i != len(data) {
+		return syntaxError(data, i)
+	}
+	if f.RequestID != id || len(f.Response) > 0 {
+		return newFrameError(data, errRepeatedResponse)
+	}
+	if f.Type != "" || f.Request != "" {
+		return newFrameError(data, errRequestFrame)
+	}
+	return nil
+}
+
+// decodeMembers decodes the members of an object from the key at data[i]
+// and returns the offset just past the object's end.
+func decodeMembers(data []byte, i int, f *responseFrame, fast bool) (int, error) {
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return i, syntaxError(data, i)
+		}
+		keyStart := i
+		var err error
+		if i, err = scanString(data, i); err != nil {
+			return i, newFrameError(data, err)
+		}
+		key := data[keyStart+1 : i-1]
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] != ':' {
+			return i, syntaxError(data, i)
+		}
+		i = skipSpace(data, i+1)
+		valStart := i
+		if i, err = scanValue(data, i); err != nil {
+			return i, newFrameError(data, err)
+		}
+		if err := f.setFieldOpt(key, data[valStart:i], fast); err != nil {
+			return i, newFrameError(data, err)
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == '}' {
+			return i + 1, nil
+		}
+		return i, syntaxError(data, i)
+	}
 }
 
 // setFieldOpt decodes one top-level field; val is valid JSON. It decodes

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -298,6 +300,129 @@ func FuzzAppendRequest(f *testing.F) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Fatalf("appendRequest = %s\njson.Marshal  = %s", got, want)
+		}
+	})
+}
+
+// pieceReader returns its bytes in pieces of the sizes given in turn.
+type pieceReader struct {
+	data  []byte
+	sizes []byte
+	next  int
+}
+
+func (r *pieceReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	n := len(r.data)
+	if len(r.sizes) > 0 {
+		n = min(n, int(r.sizes[r.next%len(r.sizes)])+1)
+		r.next++
+	}
+	n = copy(p, r.data[:n])
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// streamed decodes a frame as the connection streams it (the first
+// prefix bytes read whole, then the response value read in pieces of the
+// sizes given, then the rest of the frame), and returns the response
+// value it streamed. ok is false if the frame is not one to stream.
+func streamed(data []byte, prefix int, sizes []byte) (f responseFrame, value []byte, ok bool, err error) {
+	prefix = min(prefix, len(data))
+	id, off, ok := parseStreamPrefix(data[:prefix])
+	if !ok {
+		return f, nil, false, nil
+	}
+	var vr valueReader
+	vr.reset(data[off:prefix], &pieceReader{data: data[prefix:], sizes: sizes})
+	value, err = io.ReadAll(&vr)
+	if err != nil {
+		return f, value, true, err
+	}
+	if _, err := vr.Read(make([]byte, 10)); !errors.Is(err, io.EOF) {
+		return f, value, true, fmt.Errorf("read after the end: %w, want io.EOF", err)
+	}
+	f.RequestID = id
+	rest := append(vr.rest, vr.src.(*pieceReader).data...)
+	return f, value, true, decodeResponseTail(rest, &f)
+}
+
+func TestParseStreamPrefix(t *testing.T) {
+	tests := []struct {
+		data   string
+		id     uint64
+		off    int
+		wantOK bool
+	}{
+		{`{"request-id":12,"response":{`, 12, 28, true},
+		{` { "request-id" : 7 , "response" : [`, 7, 35, true},
+		{`{"request-id":12,"response":`, 12, 28, true},
+		{`{"request-id":12,"response"`, 0, 0, false},
+		{`{"request-id":012,"response":{`, 0, 0, false},
+		{`{"request-id":0,"response":{`, 0, 0, false},
+		{`{"request-id":1.5,"response":{`, 0, 0, false},
+		{`{"request-id":12,"error":"x","response":{`, 0, 0, false},
+		{`{"response":{},"request-id":12}`, 0, 0, false},
+		{`{"RequestId":12,"Response":{`, 0, 0, false},
+		{`{"request-id":123456789012345678901,"response":{`, 0, 0, false},
+	}
+	for _, tt := range tests {
+		id, off, ok := parseStreamPrefix([]byte(tt.data))
+		if id != tt.id || off != tt.off || ok != tt.wantOK {
+			t.Errorf("parseStreamPrefix(%s) = %d, %d, %t, want %d, %d, %t", tt.data, id, off, ok, tt.id, tt.off, tt.wantOK)
+		}
+	}
+}
+
+// FuzzStreamedFrame checks that a frame streamed in pieces of any size is
+// accepted or refused as the whole frame is (decodeResponse), and decodes
+// the same, except that a streamed frame may not repeat its request id or
+// response after the response.
+func FuzzStreamedFrame(f *testing.F) {
+	for _, seed := range []string{
+		`{"request-id":1,"response":{"a":[1,-2.5e+3,true,false,null,"x\u00e9\n\"y\\"],"b":{}}}`,
+		`{"request-id":2,"response":{"x":1},"error":"boom","error-code":"not found"}`,
+		`{"request-id":3,"response":12}`,
+		`{"request-id":3,"response":0}`,
+		`{"request-id":3,"response":-0.5E-7 }`,
+		`{"request-id":4,"response":"a string"}` + "\n",
+		`{"request-id":5,"response":{"a":1}`,
+		`{"request-id":6,"response":{"a":1},"response":{}}`,
+		`{"request-id":7,"response":{"a":1},"request-id":8}`,
+		`{"request-id":9,"response":{"a":01}}`,
+		`{"request-id":10,"response":{"a":tru}}`,
+		`{"request-id":11,"response":[1,2,]}`,
+		`{"request-id":12,"response":{"a"}}`,
+		`{"request-id":13,"response":"\x01"}`,
+		`{"request-id":14,"response":"\ud800\u12"}`,
+		`{"request-id":15,"response":{}} x`,
+		`{"request-id":16,"response":{},"type":"Client"}`,
+	} {
+		f.Add([]byte(seed), uint8(20), []byte{0, 3, 200})
+	}
+	f.Fuzz(func(t *testing.T, data []byte, prefix uint8, sizes []byte) {
+		got, value, ok, err := streamed(data, int(prefix), sizes)
+		if !ok {
+			return
+		}
+		want, wantErr := decodeResponse(data)
+		if err != nil {
+			if wantErr == nil && !errors.Is(err, errRepeatedResponse) {
+				t.Fatalf("streamed %q: %v; decodeResponse accepts it", data, err)
+			}
+			return
+		}
+		if wantErr != nil {
+			t.Fatalf("streamed %q, which decodeResponse refuses: %v", data, wantErr)
+		}
+		if !bytes.Equal(value, want.Response) {
+			t.Fatalf("streamed response %q, want %q", value, want.Response)
+		}
+		got.Response = want.Response
+		if !cmp.Equal(got, *want, cmpopts.EquateEmpty()) {
+			t.Fatalf("streamed %q as %+v, want %+v", data, got, *want)
 		}
 	})
 }

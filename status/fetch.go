@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -75,14 +76,26 @@ func Fetch(ctx context.Context, c Caller, opts *Options) (*Status, error) {
 }
 
 // fullStatusResult is the result of a Client.FullStatus call: the reply
-// decoded straight into a Status, by rpc.Conn (rpc.ResultDecoder) or by
-// anything that uses encoding/json (json.Unmarshaler).
+// decoded straight into a Status, by rpc.Conn as it arrives
+// (rpc.StreamResultDecoder) or from the whole frame (rpc.ResultDecoder),
+// or by anything that uses encoding/json (json.Unmarshaler).
 type fullStatusResult struct{ s *Status }
 
 var (
-	_ rpc.ResultDecoder = (*fullStatusResult)(nil)
-	_ json.Unmarshaler  = (*fullStatusResult)(nil)
+	_ rpc.StreamResultDecoder = (*fullStatusResult)(nil)
+	_ rpc.ResultDecoder       = (*fullStatusResult)(nil)
+	_ json.Unmarshaler        = (*fullStatusResult)(nil)
 )
+
+// DecodeResultFrom implements rpc.StreamResultDecoder.
+func (r *fullStatusResult) DecodeResultFrom(rd io.Reader) error {
+	s, err := decodeFullStatusFrom(rd)
+	if err != nil {
+		return fmt.Errorf("cannot decode full status: %w", err)
+	}
+	r.s = s
+	return nil
+}
 
 // DecodeResult implements rpc.ResultDecoder.
 func (r *fullStatusResult) DecodeResult(data []byte) error {

@@ -7,16 +7,26 @@ import (
 )
 
 // scanner reads a JSON text that was validated already (by the rpc
-// connection's frame reader, or by ParseFullStatus) as a stream of values,
-// without checking its syntax again: the separators ',' and ':' are
-// skipped like white space. On text that is not valid JSON it does not
-// panic and always ends, but what it reads is then unspecified.
+// connection, or by ParseFullStatus) as a stream of values, without
+// checking its syntax again: the separators ',' and ':' are skipped like
+// white space. On text that is not valid JSON it does not panic and always
+// ends, but what it reads is then unspecified.
+//
+// The text is either all in memory (reset) or read from an io.Reader as
+// the scanner goes (resetReader), through a window that holds at least
+// the value being read: the raw values it returns are valid until the
+// next call.
 type scanner struct {
 	b []byte
 	i int
 	// plain is set when the last value read was a string that needs no
 	// unquoting: ASCII without escapes.
 	plain bool
+	// r is the rest of the text when it is read as the scanner goes; b is
+	// then a window of buf. rerr is r's error once it returned one.
+	r    io.Reader
+	rerr error
+	buf  []byte
 }
 
 // errTruncated is returned when the text ends before a value.
@@ -25,15 +35,71 @@ var errTruncated = errors.New("unexpected end of JSON input")
 // maxDepth is encoding/json's limit on nesting.
 const maxDepth = 10000
 
-func (s *scanner) reset(b []byte) { s.b, s.i = b, 0 }
+// Sizes of the window of a scanner that reads from an io.Reader: it
+// starts at windowSize and doubles while a value does not fit; a window
+// that grew beyond maxKeptWindow is not kept for the next text.
+const (
+	windowSize    = 32 << 10
+	maxKeptWindow = 1 << 20
+)
+
+func (s *scanner) reset(b []byte) { s.b, s.i, s.r, s.rerr = b, 0, nil, nil }
+
+// resetReader makes the scanner read the text from r.
+func (s *scanner) resetReader(r io.Reader) {
+	if cap(s.buf) < windowSize || cap(s.buf) > maxKeptWindow {
+		s.buf = make([]byte, windowSize)
+	}
+	s.b, s.i, s.r, s.rerr = s.buf[:0], 0, r, nil
+}
+
+// more reads more of the text into the window, keeping what is at and
+// after s.i (which moves to 0), and reports whether it got any. It reads
+// until the window is full (twice as large if it was full already) or r
+// ends, so that a value that did not fit and is scanned again from its
+// start costs at most twice its length.
+func (s *scanner) more() bool {
+	if s.r == nil || s.rerr != nil {
+		return false
+	}
+	n := copy(s.buf, s.b[s.i:])
+	if n == len(s.buf) {
+		s.buf = append(s.buf[:n], make([]byte, len(s.buf))...)
+		s.buf = s.buf[:cap(s.buf)]
+	}
+	s.b, s.i = s.buf[:n], 0
+	for len(s.b) < len(s.buf) {
+		m, err := s.r.Read(s.buf[len(s.b):])
+		s.b = s.buf[:len(s.b)+m]
+		if err != nil {
+			s.rerr = err
+			break
+		}
+	}
+	return len(s.b) > n
+}
+
+// readErr is the error of a text that ended before a value: r's own
+// error if it failed.
+func (s *scanner) readErr() error {
+	if s.rerr != nil && !errors.Is(s.rerr, io.EOF) {
+		return s.rerr
+	}
+	return errTruncated
+}
 
 // skipSpace skips white space and separators.
 func (s *scanner) skipSpace() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			s.i++
-		default:
+	for {
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ' ', '\t', '\n', '\r', ',', ':':
+				s.i++
+			default:
+				return
+			}
+		}
+		if !s.more() {
 			return
 		}
 	}
@@ -64,26 +130,42 @@ func (s *scanner) ReadToken() (byte, error) {
 // included).
 func (s *scanner) ReadValue() ([]byte, error) {
 	s.skipSpace()
-	start := s.i
-	if start >= len(s.b) {
-		return nil, errTruncated
-	}
-	var err error
-	switch s.b[start] {
-	case '"':
-		if s.i, s.plain = stringEnd(s.b, start); s.i < 0 {
-			s.i = len(s.b)
-			return nil, errTruncated
+	for {
+		start := s.i
+		if start >= len(s.b) {
+			return nil, s.readErr()
 		}
-	case '{', '[':
-		s.i, err = s.containerEnd(start)
-	default:
-		s.i = s.literalEnd(start)
+		end, err := 0, error(nil)
+		switch s.b[start] {
+		case '"':
+			end, s.plain = stringEnd(s.b, start)
+		case '{', '[':
+			end, err = s.containerEnd(start)
+		default:
+			end = s.literalEnd(start)
+			if end == len(s.b) && s.r != nil && s.rerr == nil {
+				end = -1 // it may go on in what comes next
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if end >= 0 {
+			s.i = end
+			return s.b[start:end], nil
+		}
+		// The value goes beyond the window: read more and scan it again.
+		if !s.more() {
+			if s.b[s.i] != '"' && s.b[s.i] != '{' && s.b[s.i] != '[' {
+				// A literal that ends with the text.
+				v := s.b[s.i:]
+				s.i = len(s.b)
+				return v, nil
+			}
+			s.i = len(s.b)
+			return nil, s.readErr()
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s.b[start:s.i], nil
 }
 
 // SkipValue skips the next value.
@@ -142,7 +224,8 @@ func (s *scanner) literalEnd(i int) int {
 }
 
 // containerEnd returns the offset just past the object or array that
-// starts at i. Nesting deeper than encoding/json allows is an error.
+// starts at i, or -1 if it does not end in the window. Nesting deeper than
+// encoding/json allows is an error.
 func (s *scanner) containerEnd(i int) (int, error) {
 	depth := 0
 	for i < len(s.b) {
@@ -161,13 +244,13 @@ func (s *scanner) containerEnd(i int) (int, error) {
 			}
 		case '"':
 			if i, _ = stringEnd(s.b, i); i < 0 {
-				return len(s.b), errTruncated
+				return -1, nil
 			}
 		default:
 			i++
 		}
 	}
-	return i, errTruncated
+	return -1, nil
 }
 
 // kindOf names the kind of a raw value for error messages.

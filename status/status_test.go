@@ -1,12 +1,15 @@
 package status
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -359,6 +362,7 @@ func FuzzParseFullStatus(f *testing.F) {
 		// validated the reply; on anything else it must still not panic
 		// nor hang.
 		_, _ = decodeFullStatus(data)
+		_, _ = decodeFullStatusFrom(iotest.HalfReader(bytes.NewReader(data)))
 		s, err := ParseFullStatus(data)
 		want, wantErr := parseFullStatusV1(data)
 		if (err == nil) != (wantErr == nil) {
@@ -369,6 +373,16 @@ func FuzzParseFullStatus(f *testing.F) {
 		}
 		if !reflect.DeepEqual(s, want) {
 			t.Fatalf("ParseFullStatus differs from encoding/json and fromWire (-json +stream):\n%s", cmp.Diff(want, s, cmpSnapshot))
+		}
+		// Read as it arrives, in pieces of any size, it decodes the same.
+		for _, r := range []io.Reader{iotest.OneByteReader(bytes.NewReader(data)), iotest.HalfReader(bytes.NewReader(data)), bytes.NewReader(data)} {
+			got, err := decodeFullStatusFrom(r)
+			if err != nil {
+				t.Fatalf("decodeFullStatusFrom: %v", err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("decodeFullStatusFrom differs from encoding/json and fromWire (-json +stream):\n%s", cmp.Diff(want, got, cmpSnapshot))
+			}
 		}
 		// Everything a wait does with a snapshot must not panic.
 		_ = s.AllUnits()

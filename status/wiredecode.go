@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,21 +20,23 @@ import (
 
 // This file decodes a Client.FullStatus reply straight into a Status, the
 // hot path of every status snapshot and wait poll. The reply is valid JSON
-// already (the rpc connection validated the frame; ParseFullStatus checks
-// arbitrary input with jsontext, the syntax layer of encoding/json/v2), so
-// a scanner that does not check syntax again (scan.go) reads it as a
-// stream of values, and the applications, units and machines are built as
-// it goes: no intermediate wire FullStatus and maps, a recently seen time
+// already (the rpc connection checks it as it streams it to the decoder,
+// rpc.StreamResultDecoder, or checked the whole frame; ParseFullStatus
+// checks arbitrary input with jsontext, the syntax layer of
+// encoding/json/v2), so a scanner that does not check syntax again (scan.go)
+// reads it as a stream of values, as it arrives from the connection, and the
+// applications, units and machines are built as it goes: the reply is never
+// held whole, no intermediate wire FullStatus and maps, a recently seen time
 // parsed once, short repeated strings (status values, charm URLs, bases)
-// interned, units, machines and lists allocated in chunks. It means to
-// give exactly what encoding/json into apiclient.FullStatus followed by
-// fromWire gives, for every input, and FuzzParseFullStatus checks it: keys
-// match exactly or else case-insensitively, repeated keys merge as
-// encoding/json merges them, null leaves a field as it was (and empties a
-// map or slice), invalid UTF-8 becomes U+FFFD, the same values of the wrong
-// type are refused. What is rare or per model (the model, relations,
-// offers, storage, status data, errors) is handed to encoding/json as the
-// raw value, which keeps its semantics exact where speed does not matter.
+// interned, units, machines and lists allocated in chunks. It means to give
+// exactly what encoding/json into apiclient.FullStatus followed by fromWire
+// gives, for every input, and FuzzParseFullStatus checks it: keys match
+// exactly or else case-insensitively, repeated keys merge as encoding/json
+// merges them, null leaves a field as it was (and empties a map or slice),
+// invalid UTF-8 becomes U+FFFD, the same values of the wrong type are
+// refused. What is rare or per model (the model, relations, offers, storage,
+// status data, errors) is handed to encoding/json as the raw value, which
+// keeps its semantics exact where speed does not matter.
 
 // wireDecoder decodes one reply. Decoders are pooled: the caches are
 // reused between replies.
@@ -79,9 +82,23 @@ func validFullStatus(data []byte) bool {
 func decodeFullStatus(data []byte) (*Status, error) {
 	d := decoderPool.Get().(*wireDecoder)
 	d.dec.reset(data)
+	return d.decode()
+}
+
+// decodeFullStatusFrom is decodeFullStatus of the reply read from r as it
+// decodes it, with a window of a few tens of kilobytes instead of the
+// whole reply in memory (see scanner).
+func decodeFullStatusFrom(r io.Reader) (*Status, error) {
+	d := decoderPool.Get().(*wireDecoder)
+	d.dec.resetReader(r)
+	return d.decode()
+}
+
+// decode decodes the text d.dec was reset to and puts d back in the pool.
+func (d *wireDecoder) decode() (*Status, error) {
 	d.depth = 0
 	s, err := d.fullStatus()
-	d.dec.reset(nil) // let go of data
+	d.dec.reset(nil) // let go of the text
 	d.unitChunk, d.machineChunk, d.listChunk = nil, nil, nil
 	d.unitN, d.machineN = 0, 0
 	clear(d.scratch)
