@@ -1,9 +1,10 @@
 package juju
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // Base is the operating system a charm or machine runs on, such as
@@ -25,10 +26,10 @@ type Base struct {
 var baseRisks = []string{"stable", "candidate", "beta", "edge"}
 
 var (
-	validOSName      = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	validTrack       = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*$`)
-	validUbuntuTrack = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}$`)
-	validCentOSTrack = regexp.MustCompile(`^[0-9]+$`)
+	validOSName      = lazyregexp.New(`^[a-z][a-z0-9-]*$`)
+	validTrack       = lazyregexp.New(`^[a-z0-9][a-z0-9.-]*$`)
+	validUbuntuTrack = lazyregexp.New(`^[0-9]{2}\.[0-9]{2}$`)
+	validCentOSTrack = lazyregexp.New(`^[0-9]+$`)
 )
 
 // ParseBase parses a base written as "os@track[/risk]", for example

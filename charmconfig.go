@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // The types a charm may declare for a config option.
@@ -34,7 +35,7 @@ type ConfigOption struct {
 
 // secret URIs: "secret:<20 base32hex chars>", "secret://<model-uuid>/<id>",
 // or the bare id.
-var validSecretURI = regexp.MustCompile(`^(?:secret:(?://[0-9a-f-]+/)?)?[0-9a-v]{20}$`)
+var validSecretURI = lazyregexp.New(`^(?:secret:(?://[0-9a-f-]+/)?)?[0-9a-v]{20}$`)
 
 // configString converts one config value to the string sent on the wire.
 //

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/internal/facades/apiclient"
+	"github.com/gojuju/juju/internal/lazyregexp"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -33,10 +33,10 @@ var (
 )
 
 // validCloudName is what the controller takes as a cloud name.
-var validCloudName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9.-]*$`)
+var validCloudName = lazyregexp.New(`^[a-zA-Z0-9][a-zA-Z0-9.-]*$`)
 
 // validCredentialName is what the controller takes as a credential name.
-var validCredentialName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9.@_-]*$`)
+var validCredentialName = lazyregexp.New(`^[a-zA-Z0-9][a-zA-Z0-9.@_-]*$`)
 
 func validateCloudName(name string) error {
 	if !validCloudName.MatchString(name) {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/internal/facades/apiclient"
+	"github.com/gojuju/juju/internal/lazyregexp"
 	"github.com/gojuju/juju/rpc"
 )
 
@@ -74,7 +74,7 @@ const (
 	charmUploaded                  // a local charm already on the controller ("local:foo-1")
 )
 
-var validCharmName = regexp.MustCompile(`^` + applicationPattern + `$`)
+var validCharmName = lazyregexp.New(`^` + applicationPattern + `$`)
 
 // classifyCharm tells Charmhub names from local paths. A path is anything
 // with a path separator, starting with "." or ending with ".charm";

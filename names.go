@@ -2,9 +2,10 @@ package juju
 
 import (
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // Juju's naming rules. These are the rules the controller applies; checking
@@ -29,14 +30,14 @@ const (
 )
 
 var (
-	validApplication  = regexp.MustCompile(`^` + applicationPattern + `$`)
-	validUnit         = regexp.MustCompile(`^(` + applicationPattern + `)/` + numberPattern + `$`)
-	validMachine      = regexp.MustCompile(`^` + machinePattern + `$`)
-	validEndpointName = regexp.MustCompile(`^` + endpointNamePattern + `$`)
-	validUser         = regexp.MustCompile(`^` + userPartPattern + `(?:@` + userPartPattern + `)?$`)
-	validModel        = regexp.MustCompile(`^` + modelPattern + `$`)
-	validSpace        = regexp.MustCompile(`^` + spacePattern + `$`)
-	validStorageID    = regexp.MustCompile(`^` + applicationPattern + `/` + numberPattern + `$`)
+	validApplication  = lazyregexp.New(`^` + applicationPattern + `$`)
+	validUnit         = lazyregexp.New(`^(` + applicationPattern + `)/` + numberPattern + `$`)
+	validMachine      = lazyregexp.New(`^` + machinePattern + `$`)
+	validEndpointName = lazyregexp.New(`^` + endpointNamePattern + `$`)
+	validUser         = lazyregexp.New(`^` + userPartPattern + `(?:@` + userPartPattern + `)?$`)
+	validModel        = lazyregexp.New(`^` + modelPattern + `$`)
+	validSpace        = lazyregexp.New(`^` + spacePattern + `$`)
+	validStorageID    = lazyregexp.New(`^` + applicationPattern + `/` + numberPattern + `$`)
 )
 
 func checkCIDR(s string) error {

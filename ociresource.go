@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // ErrInvalidResource is returned, before anything is sent, for a resource
@@ -69,10 +71,10 @@ func (r ImageReference) String() string {
 }
 
 var (
-	imagePathComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
-	imageDomain        = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$`)
-	imageTag           = regexp.MustCompile(`^[\w][\w.-]{0,127}$`)
-	imageDigest        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$`)
+	imagePathComponent = lazyregexp.New(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
+	imageDomain        = lazyregexp.New(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$`)
+	imageTag           = lazyregexp.New(`^[\w][\w.-]{0,127}$`)
+	imageDigest        = lazyregexp.New(`^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$`)
 )
 
 // ParseImageReference parses an OCI image reference,
@@ -277,6 +279,6 @@ func checkResourceValue(name, value string) error {
 	return nil
 }
 
-var resourceNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+var resourceNameRE = lazyregexp.New(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
 func validResourceName(s string) bool { return resourceNameRE.MatchString(s) }

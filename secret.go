@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/internal/facades/apiclient"
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // User secrets (Juju 3.3 and later), served by the Secrets facade version 2
@@ -36,7 +36,7 @@ const (
 // secretKeyPattern is Juju's rule for content keys: lower-case letters and
 // digits, starting with a letter, at least three characters, single
 // hyphens between.
-var secretKeyPattern = regexp.MustCompile(`^[a-z](?:-?[a-z0-9]){2,}$`)
+var secretKeyPattern = lazyregexp.New(`^[a-z](?:-?[a-z0-9]){2,}$`)
 
 // IsValidSecretKey reports whether key may name a value in a secret's
 // content ("password", "api-key"; not "pw", "API_KEY" or "a--b").

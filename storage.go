@@ -1,9 +1,10 @@
 package juju
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // StorageDirective says how to provision one storage of a charm: from
@@ -19,9 +20,9 @@ type StorageDirective struct {
 }
 
 var (
-	validPoolName  = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]*$`)
-	validCount     = regexp.MustCompile(`^[0-9]+$`)
-	validSizeValue = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?[MGTP]$`)
+	validPoolName  = lazyregexp.New(`^[a-zA-Z][a-zA-Z0-9-]*$`)
+	validCount     = lazyregexp.New(`^[0-9]+$`)
+	validSizeValue = lazyregexp.New(`^[0-9]+(?:\.[0-9]+)?[MGTP]$`)
 )
 
 // ParseStorageDirective parses a storage directive as the juju CLI's

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // Sentinel errors. Match them with [errors.Is].
@@ -72,7 +73,7 @@ func (e *FileError) Error() string {
 // Unwrap returns Err.
 func (e *FileError) Unwrap() error { return e.Err }
 
-var lineRE = regexp.MustCompile(`^line (\d+): `)
+var lineRE = lazyregexp.New(`^line (\d+): `)
 
 // parseError turns an error from the YAML decoder into a *FileError with
 // the line number extracted.

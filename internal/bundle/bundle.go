@@ -11,12 +11,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 // Kinds of bundle error, matched with errors.Is through *Error.
@@ -156,10 +157,10 @@ func (b *Bundle) AppNames() []string {
 }
 
 var (
-	validApp     = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$`)
-	validMachine = regexp.MustCompile(`^(0|[1-9][0-9]*)$`)
-	validEP      = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
-	yamlLine     = regexp.MustCompile(`line (\d+)`)
+	validApp     = lazyregexp.New(`^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$`)
+	validMachine = lazyregexp.New(`^(0|[1-9][0-9]*)$`)
+	validEP      = lazyregexp.New(`^[a-z][a-z0-9_-]*$`)
+	yamlLine     = lazyregexp.New(`line (\d+)`)
 )
 
 var topKeys = map[string]bool{"applications": true, "services": true, "machines": true, "relations": true,

@@ -1,0 +1,39 @@
+// Package lazyregexp provides regular expressions compiled on first use.
+//
+// A package-level regexp.MustCompile runs when the program starts, whether
+// the expression is used or not: the root package's two dozen validation
+// expressions cost every start of gojuju (a one-shot status among them)
+// their compilation and garbage.
+package lazyregexp
+
+import (
+	"regexp"
+	"sync"
+)
+
+// Regexp is a regular expression compiled the first time it is used. It
+// is safe for concurrent use.
+type Regexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// New returns the expression expr, compiled on first use; it panics then
+// if expr does not compile (tests that use it catch that).
+func New(expr string) *Regexp { return &Regexp{expr: expr} }
+
+// Re returns the compiled expression.
+func (r *Regexp) Re() *regexp.Regexp {
+	r.once.Do(func() { r.re = regexp.MustCompile(r.expr) })
+	return r.re
+}
+
+// MatchString is regexp.Regexp.MatchString.
+func (r *Regexp) MatchString(s string) bool { return r.Re().MatchString(s) }
+
+// FindStringSubmatch is regexp.Regexp.FindStringSubmatch.
+func (r *Regexp) FindStringSubmatch(s string) []string { return r.Re().FindStringSubmatch(s) }
+
+// ReplaceAllString is regexp.Regexp.ReplaceAllString.
+func (r *Regexp) ReplaceAllString(src, repl string) string { return r.Re().ReplaceAllString(src, repl) }
