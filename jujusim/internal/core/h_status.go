@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gojuju/juju/internal/facades"
 )
@@ -29,19 +30,21 @@ func unitDisplay(u *unit) (agent, workload status) {
 // appDisplayStatus is the charm-set application status or, when unset,
 // the most severe unit workload status.
 func (c *Controller) appDisplayStatus(a *application) status {
+	return displayStatus(a, a.sortedUnits())
+}
+
+// displayStatus is appDisplayStatus given a's units in order.
+func displayStatus(a *application, units []*unit) status {
 	if a.appStatus != nil {
 		return *a.appStatus
 	}
 	var best status
 	bestSev := -1
-	consider := func(u *unit) {
+	for _, u := range units {
 		_, w := unitDisplay(u)
 		if s := severity[w.Status]; s > bestSev {
 			best, bestSev = w, s
 		}
-	}
-	for _, u := range a.sortedUnits() {
-		consider(u)
 	}
 	if bestSev < 0 {
 		return status{Status: "unknown", Since: a.created}
@@ -150,11 +153,36 @@ func buildFilter(m *model, patterns []string) *statusFilter {
 	return f
 }
 
-func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
+// statusBuild is one FullStatus being built: the filter of its patterns,
+// and the times its statuses point to, allocated in blocks rather than one
+// by one (a 10,000-unit status has 40,000 of them).
+type statusBuild struct {
+	c     *Controller
+	f     *statusFilter
+	times []time.Time
+}
+
+// status is s as FullStatus sends it, its data {} when it has none.
+func (b *statusBuild) status(s status, life string) facades.DetailedStatus {
+	since := s.Since
+	s.Since = time.Time{}
+	d := statusWithData(s, life)
+	if !since.IsZero() {
+		if len(b.times) == cap(b.times) {
+			b.times = make([]time.Time, 0, 1024)
+		}
+		b.times = append(b.times, since)
+		d.Since = &b.times[len(b.times)-1]
+	}
+	return d
+}
+
+func (b *statusBuild) unitStatus(u *unit) facades.UnitStatus {
+	c := b.c
 	ag, wl := unitDisplay(u)
 	us := facades.UnitStatus{
-		AgentStatus:     statusWithData(ag, c.statusLife(u.life)),
-		WorkloadStatus:  statusWithData(wl, ""),
+		AgentStatus:     b.status(ag, c.statusLife(u.life)),
+		WorkloadStatus:  b.status(wl, ""),
 		WorkloadVersion: u.workloadVersion,
 		Leader:          u.leader,
 		OpenedPorts:     u.openedPorts,
@@ -177,23 +205,28 @@ func (c *Controller) unitStatus(u *unit, f *statusFilter) facades.UnitStatus {
 	}
 	if len(u.subs) > 0 {
 		us.Subordinates = make(map[string]facades.UnitStatus, len(u.subs))
-		for _, s := range sortedUnitMap(u.subs) {
-			if f.unitIncluded(s) {
-				us.Subordinates[s.name] = c.unitStatus(s, f)
+		for _, s := range u.subs {
+			if b.f.unitIncluded(s) {
+				us.Subordinates[s.name] = b.unitStatus(s)
 			}
 		}
 	}
 	return us
 }
 
-func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.MachineStatus {
+// emptyMachines is the containers of every machine without any; it is
+// never written to.
+var emptyMachines = map[string]facades.MachineStatus{}
+
+func (b *statusBuild) machineStatus(mc *machine) facades.MachineStatus {
+	c, f := b.c, b.f
 	ms := facades.MachineStatus{
-		AgentStatus:        statusWithData(mc.agent, c.statusLife(mc.life)),
-		InstanceStatus:     statusWithData(mc.instance, c.statusLife(mc.life)),
+		AgentStatus:        b.status(mc.agent, c.statusLife(mc.life)),
+		InstanceStatus:     b.status(mc.instance, c.statusLife(mc.life)),
 		ModificationStatus: facades.DetailedStatus{},
 		Base:               wireBase(mc.base),
 		Constraints:        mc.constraints,
-		Containers:         map[string]facades.MachineStatus{},
+		Containers:         emptyMachines,
 		DNSName:            mc.address,
 		DisplayName:        mc.displayName,
 		Hardware:           mc.hardware,
@@ -205,7 +238,7 @@ func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.Machine
 	// Juju 3.6 reports a machine's modification status (its LXD profile
 	// changes): idle since the machine was added. Juju 4 sends it empty.
 	if c.major < 4 {
-		ms.ModificationStatus = statusWithData(status{Status: "idle", Since: mc.created}, "")
+		ms.ModificationStatus = b.status(status{Status: "idle", Since: mc.created}, "")
 	}
 	// A started machine agent reports its version, the controller's; a
 	// pending one has none (as on a real controller).
@@ -213,26 +246,34 @@ func (c *Controller) machineStatus(mc *machine, f *statusFilter) facades.Machine
 		ms.AgentStatus.Version = c.version
 	}
 	if mc.address != "" {
-		ms.IPAddresses = []string{mc.address}
-		if mc.mac == "" {
-			mc.mac, mc.gateway = macFor(mc.address), gatewayFor(mc.address)
-		}
-		ms.NetworkInterfaces = map[string]facades.NetworkInterface{"eth0": {
-			IPAddresses: ms.IPAddresses, MACAddress: mc.mac, Gateway: mc.gateway, IsUp: true, Space: "alpha",
-			DNSNameservers: []string{mc.gateway},
-		}}
+		ms.NetworkInterfaces = mc.networkInterfaces()
+		ms.IPAddresses = ms.NetworkInterfaces["eth0"].IPAddresses
 	}
-	ids := make([]string, 0, len(mc.containers))
-	for id := range mc.containers {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for id, ct := range mc.containers {
 		if f.all || f.machines[id] {
-			ms.Containers[id] = c.machineStatus(mc.containers[id], f)
+			if len(ms.Containers) == 0 {
+				ms.Containers = make(map[string]facades.MachineStatus, len(mc.containers))
+			}
+			ms.Containers[id] = b.machineStatus(ct)
 		}
 	}
 	return ms
+}
+
+// networkInterfaces returns the machine's interfaces as status shows them
+// (one, eth0, on its address), made once per address and shared by the
+// replies, which never write to them.
+func (mc *machine) networkInterfaces() map[string]facades.NetworkInterface {
+	if mc.nics == nil || mc.nics["eth0"].IPAddresses[0] != mc.address {
+		if mc.mac == "" {
+			mc.mac, mc.gateway = macFor(mc.address), gatewayFor(mc.address)
+		}
+		mc.nics = map[string]facades.NetworkInterface{"eth0": {
+			IPAddresses: []string{mc.address}, MACAddress: mc.mac, Gateway: mc.gateway, IsUp: true, Space: "alpha",
+			DNSNameservers: []string{mc.gateway},
+		}}
+	}
+	return mc.nics
 }
 
 func macFor(addr string) string {
@@ -254,8 +295,9 @@ func gatewayFor(addr string) string {
 	return addr[:i] + ".1"
 }
 
-func (c *Controller) appStatus(a *application, f *statusFilter) facades.ApplicationStatus {
-	m := a.m
+func (b *statusBuild) appStatus(a *application, rels []*relation) facades.ApplicationStatus {
+	c, m := b.c, a.m
+	units := a.sortedUnits()
 	as := facades.ApplicationStatus{
 		Base:             wireBase(a.base.withRisk()),
 		Charm:            a.charmURL,
@@ -265,9 +307,9 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 		Exposed:          a.exposed,
 		Life:             c.statusLife(a.life),
 		Relations:        map[string][]string{},
-		Status:           detailed(c.appDisplayStatus(a), ""),
+		Status:           detailed(displayStatus(a, units), ""),
 		SubordinateTo:    []string{},
-		Units:            map[string]facades.UnitStatus{},
+		Units:            make(map[string]facades.UnitStatus, len(units)),
 	}
 	if a.charm != nil && a.charm.schema == "ch" {
 		as.CharmChannel = a.channel
@@ -284,7 +326,7 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 		as.ProviderID = a.name + "-" + m.uuid[:8]
 		as.PublicAddress = "10.152.183." + strconv.Itoa(len(a.name)*7%250+2)
 	}
-	for _, r := range m.sortedRelations() {
+	for _, r := range rels {
 		ep, ok := r.endpointFor(a.name)
 		if !ok {
 			continue
@@ -300,20 +342,20 @@ func (c *Controller) appStatus(a *application, f *statusFilter) facades.Applicat
 		}
 	}
 	sort.Strings(as.SubordinateTo)
-	for _, u := range a.sortedUnits() {
+	for _, u := range units {
 		if as.WorkloadVersion == "" {
 			as.WorkloadVersion = u.workloadVersion
 		}
-		if u.principal != nil || !f.unitIncluded(u) {
+		if u.principal != nil || !b.f.unitIncluded(u) {
 			continue
 		}
-		as.Units[u.name] = c.unitStatus(u, f)
+		as.Units[u.name] = b.unitStatus(u)
 	}
 	return as
 }
 
-func (c *Controller) relationStatus(r *relation, m *model) facades.RelationStatus {
-	rs := facades.RelationStatus{ID: r.id, Key: r.key, Interface: r.iface, Scope: r.scope, Status: statusWithData(r.status, "")}
+func (b *statusBuild) relationStatus(r *relation, m *model) facades.RelationStatus {
+	rs := facades.RelationStatus{ID: r.id, Key: r.key, Interface: r.iface, Scope: r.scope, Status: b.status(r.status, "")}
 	eps := append([]relEndpoint(nil), r.endpoints...)
 	sort.SliceStable(eps, func(i, j int) bool { return roleOrder(eps[i].rel.Role) < roleOrder(eps[j].rel.Role) })
 	for _, e := range eps {
@@ -326,13 +368,16 @@ func (c *Controller) relationStatus(r *relation, m *model) facades.RelationStatu
 	return rs
 }
 
-// fullStatus builds FullStatus in the 4.0 shape.
+// fullStatus builds FullStatus in the 4.0 shape. Applications, units and
+// machines go into maps (which the encoder sorts): they are visited in
+// no particular order.
 func (c *Controller) fullStatus(m *model, patterns []string) facades.FullStatus {
-	f := buildFilter(m, patterns)
+	b := &statusBuild{c: c, f: buildFilter(m, patterns)}
+	f := b.f
 	fs := facades.FullStatus{
 		Applications:        make(map[string]facades.ApplicationStatus, len(m.apps)),
 		ControllerTimestamp: timePtr(c.now()),
-		Machines:            map[string]facades.MachineStatus{},
+		Machines:            make(map[string]facades.MachineStatus, len(m.machines)),
 		Model: facades.ModelStatusInfo{
 			Name: m.name, Type: m.typ, CloudTag: "cloud-" + m.cloud, Region: m.region, Version: c.version,
 			ModelStatus: detailed(m.status, ""),
@@ -340,27 +385,31 @@ func (c *Controller) fullStatus(m *model, patterns []string) facades.FullStatus 
 		Offers:             c.offerStatuses(m),
 		RemoteApplications: c.remoteAppStatuses(m),
 	}
-	for _, n := range m.sortedApps() {
+	rels := m.sortedRelations()
+	for n, a := range m.apps {
 		if f.appIncluded(n) {
-			fs.Applications[n] = c.appStatus(m.apps[n], f)
+			fs.Applications[n] = b.appStatus(a, rels)
 		}
 	}
-	for _, mc := range m.sortedMachines() {
-		if f.all || f.machines[mc.id] {
-			fs.Machines[mc.id] = c.machineStatus(mc, f)
+	for _, mc := range m.machines {
+		if mc.parent == nil && (f.all || f.machines[mc.id]) {
+			fs.Machines[mc.id] = b.machineStatus(mc)
 		}
 	}
-	for _, r := range m.sortedRelations() {
+	for _, r := range rels {
 		include := f.all
 		for _, e := range r.endpoints {
 			include = include || f.appIncluded(e.app)
 		}
 		if include {
-			fs.Relations = append(fs.Relations, c.relationStatus(r, m))
+			fs.Relations = append(fs.Relations, b.relationStatus(r, m))
 		}
 	}
 	return fs
 }
+
+// emptyMachines36 is emptyMachines in the 3.6 shape.
+var emptyMachines36 = map[string]facades.MachineStatusJuju36{}
 
 func machine36(ms facades.MachineStatus) facades.MachineStatusJuju36 {
 	out := facades.MachineStatusJuju36{
@@ -368,9 +417,12 @@ func machine36(ms facades.MachineStatus) facades.MachineStatusJuju36 {
 		DisplayName: ms.DisplayName, Hardware: ms.Hardware, HasVote: ms.HasVote, Hostname: ms.Hostname, ID: ms.ID,
 		IPAddresses: ms.IPAddresses, InstanceID: ms.InstanceID, InstanceStatus: ms.InstanceStatus, Jobs: ms.Jobs,
 		ModificationStatus: ms.ModificationStatus, NetworkInterfaces: ms.NetworkInterfaces, WantsVote: ms.WantsVote,
-		Containers: make(map[string]facades.MachineStatusJuju36, len(ms.Containers)),
+		Containers: emptyMachines36,
 	}
 	for id, ct := range ms.Containers {
+		if len(out.Containers) == 0 {
+			out.Containers = make(map[string]facades.MachineStatusJuju36, len(ms.Containers))
+		}
 		out.Containers[id] = machine36(ct)
 	}
 	return out

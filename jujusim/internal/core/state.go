@@ -227,9 +227,10 @@ type machine struct {
 	displayName string
 	removeEv    *event
 	provEv      *event
-	mac         string // derived from address
+	mac         string // derived from the first address
 	gateway     string
-	created     time.Time // when it was added: its modification status's since (3.6)
+	nics        map[string]facades.NetworkInterface // status's, for address (see networkInterfaces)
+	created     time.Time                           // when it was added: its modification status's since (3.6)
 }
 
 type relEndpoint struct {

@@ -133,7 +133,9 @@ func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	return &t
+	p := new(time.Time) // not &t, which would allocate even for the zero time
+	*p = t
+	return p
 }
 
 // appendErr appends err to a generated []*Error list.
