@@ -584,6 +584,15 @@ func replyFrame(id uint64, v0 bool, result any, we *core.Error) any {
 // bytes encoding/json would, without reflection), and reports whether
 // there is one. The frames are those of the response types above.
 func appendReply(buf *bytes.Buffer, id uint64, v0 bool, result any) bool {
+	if n := core.ResultSize(result); n > buf.Available() && buf.Len() == 0 {
+		// A large FullStatus: into a large buffer kept from an earlier one.
+		select {
+		case big := <-largeBuffers:
+			*buf, *big = *big, *buf // the small one goes back to the pool
+			putBuffer(big)
+		default:
+		}
+	}
 	b := buf.AvailableBuffer()
 	if v0 {
 		b = append(b, `{"RequestId":`...)
@@ -629,6 +638,12 @@ func orEmpty(v any) any {
 // megabytes, and growing a fresh buffer for every reply dominates.
 var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// largeBuffers keeps two buffers of a megabyte or more (the FullStatus
+// replies of large models) across garbage collections, which empty
+// bufferPool: polls of a large model that keeps changing would otherwise
+// each allocate (and clear) a reply buffer of megabytes.
+var largeBuffers = make(chan *bytes.Buffer, 2)
+
 func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
 
 func putBuffer(b *bytes.Buffer) {
@@ -636,6 +651,13 @@ func putBuffer(b *bytes.Buffer) {
 		return
 	}
 	b.Reset()
+	if b.Cap() >= 1<<20 {
+		select {
+		case largeBuffers <- b:
+			return
+		default:
+		}
+	}
 	bufferPool.Put(b)
 }
 

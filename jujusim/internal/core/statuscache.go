@@ -68,7 +68,7 @@ type statusCache struct {
 	mu    sync.Mutex
 	gen   uint64
 	key   string // the call's params
-	body  []byte // never written once stored: replies being sent share it
+	body  []byte // written over only if never served (hits 0): replies being sent share it
 	tsOff int    // the controller-timestamp value: body[tsOff:tsEnd]
 	tsEnd int
 	hits  int // replies served from body
@@ -105,7 +105,20 @@ func marshalResult(v any) ([]byte, error) {
 	return b, err
 }
 
-// appendStatusReply encodes r and stores the encoding in its cache slot
+// ResultSize is about the size AppendResult encodes v to, when it is a
+// FullStatus reply of a model polled before (0 when it cannot tell), so
+// that the transport can take a buffer that size.
+func ResultSize(v any) int {
+	switch r := v.(type) {
+	case *statusReply:
+		return int(r.slot.size.Load())
+	case *cachedStatus:
+		return len(r.body)
+	}
+	return 0
+}
+
+// statusReply encodes r and stores the encoding in its cache slot
 // unless a newer one is there.
 func (e *jsonAppender) statusReply(r *statusReply) {
 	// Room for a reply of the last one's size, at once rather than by
@@ -143,7 +156,13 @@ func (e *jsonAppender) statusReply(r *statusReply) {
 		return
 	}
 	s.skipped = false
-	s.gen, s.key, s.body = r.gen, r.key, append([]byte(nil), e.b[start:]...)
+	// A body never served is read by no reply: its array takes the new
+	// one (a copy into memory in use rather than megabytes allocated).
+	body := s.body[:0]
+	if s.hits > 0 {
+		body = nil
+	}
+	s.gen, s.key, s.body = r.gen, r.key, append(body, e.b[start:]...)
 	s.tsOff, s.tsEnd, s.hits = e.tsOff-start, e.tsEnd-start, 0
 }
 

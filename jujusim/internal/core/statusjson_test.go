@@ -381,9 +381,24 @@ func TestFullStatusCache(t *testing.T) {
 				get(st, "applications", "ubuntu", "exposed") != true {
 				t.Errorf("poll after expose: %T, exposed %v", res, get(st, "applications", "ubuntu", "exposed"))
 			}
-			// A change behind the generation's back is caught.
-			poll(`{}`) // not kept (the last one kept was never served)
+			// While the model keeps changing, a reply kept writes over the
+			// last one kept when that was never served: the reply served
+			// once it stops is the last state's (the first reply served
+			// from a kept one is checked against a fresh one).
+			for i := range 5 {
+				method := []string{"Unexpose", "Expose"}[i%2]
+				s.mustCall(ms, "Application", 20, method, map[string]any{"application": "ubuntu"})
+				poll(`{}`)
+			}
 			poll(`{}`) // kept
+			if res, st := poll(`{}`); func() bool { _, ok := res.(*cachedStatus); return !ok }() ||
+				get(st, "applications", "ubuntu", "exposed") != false {
+				t.Errorf("poll after the changes: %T, exposed %v", res, get(st, "applications", "ubuntu", "exposed"))
+			}
+
+			// A change behind the generation's back is caught.
+			s.mustCall(ms, "Application", 20, "Expose", map[string]any{"application": "ubuntu"})
+			poll(`{}`) // kept (the last one kept was served)
 			s.c.models[m].apps["ubuntu"].exposed = false
 			func() {
 				defer func() {
