@@ -38,7 +38,13 @@ func seededSim(b *testing.B, apps, units int) (*Controller, *Session) {
 // changes between polls (so that every poll builds and encodes the status)
 // or not (so that polls after the first are served from the cache).
 func benchFullStatus(b *testing.B, apps, units int, changed bool) {
-	SetStatusCache(true, false)
+	benchFullStatusChecked(b, apps, units, changed, false)
+}
+
+// benchFullStatusChecked is benchFullStatus with the cached replies
+// checked against fresh ones or not.
+func benchFullStatusChecked(b *testing.B, apps, units int, changed, check bool) {
+	SetStatusCache(true, check)
 	defer SetStatusCache(true, true)
 	c, sess := seededSim(b, apps, units)
 	params := json.RawMessage(`{"patterns":null}`)
@@ -107,6 +113,14 @@ func BenchmarkFullStatusUnchanged1000(b *testing.B) { benchFullStatus(b, 10, 100
 // BenchmarkFullStatusUnchanged10000 polls the status of 10,000 settled
 // units that do not change between polls (served from the cache).
 func BenchmarkFullStatusUnchanged10000(b *testing.B) { benchFullStatus(b, 50, 200, false) }
+
+// BenchmarkFullStatusUnchangedChecked10000 is
+// BenchmarkFullStatusUnchanged10000 as test binaries run it: the first
+// reply served from the cache and every eighth after it is checked
+// against a fresh one.
+func BenchmarkFullStatusUnchangedChecked10000(b *testing.B) {
+	benchFullStatusChecked(b, 50, 200, false, true)
+}
 
 // BenchmarkFullStatus10000Pattern asks for one application of 10,000 units.
 func BenchmarkFullStatus10000Pattern(b *testing.B) {
