@@ -114,6 +114,9 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if f.watch == 0 {
+		oneShot()
+	}
 	m, err := connectModel(ctx, f.model)
 	if err != nil {
 		return err
