@@ -14,17 +14,18 @@ import (
 // CPU than decoding it.
 //
 // The connection uses it when the frame starts with the request id
-// followed by the response value, as Juju and jujusim write their
-// replies; any other frame is read whole and decoded as for a
-// ResultDecoder. DecodeResultFrom is called on the connection's reader
+// followed by the response value (as Juju and jujusim write their
+// replies) and is longer than a few hundred bytes; any other frame is read
+// whole and decoded into the result as any result is (ResultDecoder, else
+// encoding/json). DecodeResultFrom is called on the connection's reader
 // goroutine, which reads nothing else meanwhile, and before the call
-// returns. r yields exactly the bytes of the response value, checked to
-// be one valid JSON value as they are read (as the connection checks
-// whole frames), then io.EOF: on a syntax error or a failed read r returns
-// an error, the connection fails and the call's error is that of a call
-// that got no answer. The bytes DecodeResultFrom leaves unread are checked
-// and skipped. A result that implements it must implement ResultDecoder
-// too, for the frames read whole.
+// returns: a call whose ctx ends while its reply is being decoded waits
+// for the decoding. r yields exactly the bytes of the response value,
+// checked to be one valid JSON value as they are read (as the connection
+// checks whole frames), then io.EOF: on a syntax error or a failed read r
+// returns an error, the connection fails and the call's error is that of
+// a call that got no answer. The bytes DecodeResultFrom leaves unread are
+// checked and skipped.
 type StreamResultDecoder interface {
 	DecodeResultFrom(r io.Reader) error
 }
