@@ -400,6 +400,19 @@ func (sc *serverConn) handle(ctx context.Context, drop context.CancelFunc, req w
 			typ = websocket.MessageBinary
 		}
 		_ = sc.ws.Write(ctx, typ, []byte(p.Frame))
+	case "Test.Half":
+		// Send the start of the given frame (params: {"frame": "...", "n":
+		// bytes}) as the start of a message, then drop the connection.
+		var p struct {
+			Frame string `json:"frame"`
+			N     int    `json:"n"`
+		}
+		_ = json.Unmarshal(req.Params, &p)
+		if w, err := sc.ws.Writer(ctx, websocket.MessageText); err == nil {
+			_, _ = w.Write([]byte(p.Frame[:p.N]))
+		}
+		drop()
+		_ = sc.ws.CloseNow()
 	case "Test.Drop":
 		drop()
 		_ = sc.ws.CloseNow()

@@ -106,3 +106,23 @@ func TestStreamedResult(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamedResultConnectionLost: a connection lost in the middle of a
+// streamed reply is broken, and the call's outcome is unknown (a read is
+// then retried on a new connection by the root package).
+func TestStreamedResultConnectionLost(t *testing.T) {
+	s := newTestServer(t)
+	c := dial(t, s.config())
+	frame := fmt.Sprintf(`{"request-id":2,"response":{"long":"%s"}}`, strings.Repeat("x", 100000))
+	res := &streamResult{}
+	err := c.Call(context.Background(), "Test", "Half", "", map[string]any{"frame": frame, "n": 50000}, res)
+	// (The websocket reports the end of the message: the frame is cut
+	// short, as it was when frames were read whole.)
+	if !errors.Is(err, rpc.ErrBroken) || !errors.Is(err, rpc.ErrOutcomeUnknown) || rpc.IsRetryable(err) {
+		t.Fatalf("error = %v, want ErrBroken and ErrOutcomeUnknown", err)
+	}
+	if !res.streamed {
+		t.Error("the reply was not streamed")
+	}
+	waitFor(t, c.Broken(), "Broken()")
+}
