@@ -430,8 +430,24 @@ func TestLegacyCharmUpload(t *testing.T) {
 			}
 		})
 	}
-	// Unauthenticated: refused.
+	// The charm is stored under the URL answered, series and all, as
+	// Juju 3.6 stores it: it lists so, and an application deployed from
+	// it reports it.
 	s := servers[Juju36]
+	c := dial(t, s, s.DefaultModelUUID())
+	c.login(s)
+	if f := c.call("Charms", 6, "List", map[string]any{"names": []string{"rj-provider"}}); !strings.Contains(f.String(),
+		`"charm-urls":["local:jammy/rj-provider-0","local:jammy/rj-provider-1","local:rj-provider-2"]`) {
+		t.Errorf("Charms.List after legacy uploads: %s", f)
+	}
+	if f := c.call("Application", 19, "Deploy", map[string]any{"applications": []map[string]any{{"application": "lp", "charm-url": "local:jammy/rj-provider-1",
+		"charm-origin": map[string]any{"source": "local", "base": map[string]any{"name": "ubuntu", "channel": "22.04"}}, "num-units": 0}}}); strings.Contains(f.String(), `"error"`) {
+		t.Fatalf("Deploy from the legacy upload: %s", f)
+	}
+	if f := c.call("Client", 7, "FullStatus", map[string]any{}); !strings.Contains(f.String(), `"charm":"local:jammy/rj-provider-1"`) {
+		t.Errorf("FullStatus of an application deployed from the legacy upload: %s", f)
+	}
+	// Unauthenticated: refused.
 	resp, err := testHTTPClient(t, s).Post("https://"+s.Addr()+"/model/"+s.DefaultModelUUID()+"/charms?series=jammy", "application/zip", strings.NewReader("x"))
 	if err != nil {
 		t.Fatal(err)

@@ -127,6 +127,9 @@ func (u curl) String() string {
 	if u.arch != "" {
 		s += u.arch + "/"
 	}
+	if u.series != "" {
+		s += u.series + "/"
+	}
 	s += u.name
 	if u.revision >= 0 {
 		s += "-" + strconv.Itoa(u.revision)

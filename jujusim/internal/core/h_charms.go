@@ -188,6 +188,12 @@ func (charmsFacade) List(cx *callCtx, a facades.CharmsList) (facades.CharmsListR
 // prefix>", curl the Juju-Curl header. It returns the charm URL to send
 // back (Juju-Curl header and {"charm-url": ...} body).
 func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, curlS string, archive []byte) (string, error) {
+	return c.uploadCharm(modelUUID, objectName, curlS, "", archive)
+}
+
+// uploadCharm stores an uploaded charm archive; a series (Juju 3's
+// legacy upload) is kept in its URL (local:jammy/name-0).
+func (c *Controller) uploadCharm(modelUUID, objectName, curlS, series string, archive []byte) (string, error) {
 	sum := sha256.Sum256(archive)
 	hexSum := hex.EncodeToString(sum[:])
 	i := strings.LastIndex(objectName, "-")
@@ -242,7 +248,7 @@ func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, cur
 	ch.arch = "amd64"
 	ch.sha256 = hexSum
 	ch.objectName = objectName
-	ch.url = curl{schema: u.schema, name: ch.name, revision: rev}.String()
+	ch.url = curl{schema: u.schema, series: series, name: ch.name, revision: rev}.String()
 	m.charms[ch.url] = ch
 	m.notify()
 	return ch.url, nil
@@ -250,8 +256,8 @@ func (c *Controller) UploadCharm(ctx context.Context, modelUUID, objectName, cur
 
 // UploadCharmLegacy stores a local charm archive uploaded with Juju 3's
 // POST /model/<uuid>/charms?series=<series> (which 3.6 still serves and
-// python-libjuju uses). It returns the charm URL to answer: with the
-// series in it when one was given, as Juju 3.6 answers
+// python-libjuju uses). The charm is stored under, and answered with, a
+// URL with the series in it when one was given, as Juju 3.6 does
 // (local:jammy/mycharm-0). Juju 4 has no such endpoint: ErrNotFound.
 func (c *Controller) UploadCharmLegacy(ctx context.Context, modelUUID, schema, series string, archive []byte) (string, error) {
 	if c.major >= 4 {
@@ -270,11 +276,7 @@ func (c *Controller) UploadCharmLegacy(ctx context.Context, modelUUID, schema, s
 		return "", errBadRequest("cannot read charm archive: %v", err)
 	}
 	sum := sha256.Sum256(archive)
-	url, err := c.UploadCharm(ctx, modelUUID, ch.name+"-"+hex.EncodeToString(sum[:])[:7], "local:"+ch.name, archive)
-	if err != nil || series == "" {
-		return url, err
-	}
-	return "local:" + series + "/" + strings.TrimPrefix(url, "local:"), nil
+	return c.uploadCharm(modelUUID, ch.name+"-"+hex.EncodeToString(sum[:])[:7], "local:"+ch.name, series, archive)
 }
 
 // ---- MachineManager ----
