@@ -545,8 +545,12 @@ func (applicationFacade) AddUnits(cx *callCtx, a facades.AddApplicationUnits) (f
 	if err != nil {
 		return facades.AddApplicationUnitsResults{}, err
 	}
-	if cx.m.typ == "caas" && cx.is4() {
-		return facades.AddApplicationUnitsResults{}, errNotSupported("adding units to a container-based model is not supported")
+	if cx.m.typ == "caas" {
+		// Juju 4 words it anew; 3.6 says it as the Juju 3 code did.
+		if cx.is4() {
+			return facades.AddApplicationUnitsResults{}, errNotSupported("adding units to a container-based model is not supported")
+		}
+		return facades.AddApplicationUnitsResults{}, errNotSupported("adding units to a container-based model not supported")
 	}
 	if app.charm.subordinate {
 		return facades.AddApplicationUnitsResults{}, errNotValid("cannot add unit to application %q: application is a subordinate", a.Application)
@@ -615,8 +619,9 @@ func (applicationFacade) DestroyUnit(cx *callCtx, a facades.DestroyUnitsParams) 
 		return facades.DestroyUnitResults{}, err
 	}
 	c := cx.c
-	if cx.m.typ == "caas" && cx.is4() {
-		return facades.DestroyUnitResults{}, errNotSupported("removing units on a non-container model is not supported")
+	if cx.m.typ == "caas" {
+		// (sic: real controllers say "non-container" for a container model)
+		return facades.DestroyUnitResults{}, errNotSupported("removing units on a non-container model not supported")
 	}
 	return facades.DestroyUnitResults{Results: eachItem(a.Units, func(d facades.DestroyUnitParams) (facades.DestroyUnitResult, error) {
 		u, err := c.unitByTag(cx.m, d.UnitTag)

@@ -151,14 +151,17 @@ func (applicationFacade) ScaleApplications(cx *callCtx, a facades.ScaleApplicati
 	}
 	c := cx.c
 	if cx.m.typ != "caas" {
-		return facades.ScaleApplicationResults{}, errNotSupported("scaling applications on a non-container model is not supported")
+		return facades.ScaleApplicationResults{}, errNotSupported("scaling applications on a non-container model not supported")
 	}
 	return facades.ScaleApplicationResults{Results: eachItem(a.Applications, func(s facades.ScaleApplicationParamsV2) (facades.ScaleApplicationResult, error) {
 		app, err := c.appFromTag(cx.m, s.ApplicationTag)
 		if err != nil {
 			return facades.ScaleApplicationResult{}, err
 		}
-		if (s.Scale != 0 && s.ScaleChange != 0) || (s.Scale < 0 && s.ScaleChange == 0) {
+		if s.Scale < 0 {
+			return facades.ScaleApplicationResult{}, errNotValid("scale < 0 not valid")
+		}
+		if s.Scale != 0 && s.ScaleChange != 0 {
 			return facades.ScaleApplicationResult{}, errNotValid("requesting both scale and scale-change not valid")
 		}
 		target := s.Scale

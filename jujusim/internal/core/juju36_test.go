@@ -187,3 +187,46 @@ func TestJuju36CharmsAndDeployShapes(t *testing.T) {
 		wantErr(t, err, CodeNotImplemented, tc.want)
 	}
 }
+
+// TestUnitCountRefusals: what a model refuses about its units, as the real
+// servers word it: 4.0.15 (checked against the real server) and 3.6 (Juju
+// 3's words, "... not supported"); a Kubernetes model takes neither
+// AddUnits nor DestroyUnit (clients scale it), a machine model does not
+// scale.
+func TestUnitCountRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		version, addUnits string
+		app               int
+	}{
+		{"4.0.15", "adding units to a container-based model is not supported", 22},
+		{"3.6.28", "adding units to a container-based model not supported", 20},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			s := newSim(t, Config{JujuVersion: tc.version})
+			if err := s.c.AddCloud("microk8s", "kubernetes"); err != nil {
+				t.Fatal(err)
+			}
+			cs := s.admin("")
+			create := map[string]any{"name": "k", "qualifier": "admin", "cloud-tag": "cloud-microk8s"}
+			mm := 11
+			if tc.version == "3.6.28" {
+				create, mm = map[string]any{"name": "k", "owner-tag": "user-admin", "cloud-tag": "cloud-microk8s"}, 10
+			}
+			info := s.mustCall(cs, "ModelManager", mm, "CreateModel", create)
+			ks := s.admin(info["uuid"].(string))
+			deployHub(s, ks, "postgresql-k8s", "pg", 1)
+			_, err := s.call(ks, "Application", tc.app, "AddUnits", map[string]any{"application": "pg", "num-units": 1})
+			wantErr(t, err, CodeNotSupported, tc.addUnits)
+			_, err = s.call(ks, "Application", tc.app, "DestroyUnit", map[string]any{"units": []any{map[string]any{"unit-tag": "unit-pg-0"}}})
+			wantErr(t, err, CodeNotSupported, "removing units on a non-container model not supported")
+			res := s.mustCall(ks, "Application", tc.app, "ScaleApplications", map[string]any{"applications": []any{map[string]any{"application-tag": "application-pg", "scale": -1}}})
+			if get(res, "results", 0, "error", "message") != "scale < 0 not valid" {
+				t.Errorf("ScaleApplications to -1 = %v", res)
+			}
+			ms := s.admin(s.c.DefaultModelUUID())
+			deployHub(s, ms, "ubuntu", "u", 1)
+			_, err = s.call(ms, "Application", tc.app, "ScaleApplications", map[string]any{"applications": []any{map[string]any{"application-tag": "application-u", "scale": 2}}})
+			wantErr(t, err, CodeNotSupported, "scaling applications on a non-container model not supported")
+		})
+	}
+}
