@@ -92,10 +92,19 @@ var table = []step{
 	{args: []string{"ssh-keys", "-m", "{model}"}, out: []string{"Keys used in model: {model}", "{ssh_fingerprint}"}, compare: true},
 	{args: []string{"ssh-keys", "-m", "{model}", "--full"}, out: []string{"{ssh_key}"}, compare: true},
 	// A key refused by the controller is reported, yet juju exits 0.
-	{args: []string{"add-ssh-key", "-m", "{model}", "{ssh_key}"}, out: []string{"already exist"}, compare: true},
-	{args: []string{"add-ssh-key", "-m", "{model}", "not-a-key"}, out: []string{"is invalid"}, compare: true},
+	{args: []string{"add-ssh-key", "-m", "{model}", "{ssh_key}"}, outBy: map[int][]string{sim40: {"already exist"}, real40: {"already exist"},
+		sim36: {"duplicate ssh key: {ssh_key}"}}, compare: true},
+	{args: []string{"add-ssh-key", "-m", "{model}", "not-a-key"}, outBy: map[int][]string{sim40: {"is invalid"}, real40: {"is invalid"},
+		sim36: {"invalid ssh key: not-a-key"}}, compare: true},
 	{args: []string{"remove-ssh-key", "-m", "{model}", "suite@clisuite"}, compare: true},
 	{args: []string{"ssh-keys", "-m", "{model}"}, out: []string{"No keys to display."}, compare: true},
+	// The 3.6 CLI's add-model put the client's key (juju-client-key) in
+	// the model's authorized-keys, which are its keys on 3.6 (not listed,
+	// not removable); Juju 4 keeps keys out of model config.
+	{args: []string{"model-config", "-m", "{model}", "authorized-keys"}, only: sim36, out: []string{"juju-client-key"}},
+	{args: []string{"remove-ssh-key", "-m", "{model}", "juju-client-key"}, only: sim36, out: []string{"may not delete internal key: juju-client-key"}},
+	{args: []string{"model-config", "-m", "{model}", "authorized-keys={ssh_key}"}, only: sim40 | real40, exit: 1,
+		out: []string{`config key ["authorized-keys"] not valid: attributes not allowed in model config`}, compare: true},
 	{args: []string{"ssh", "-m", "{model}", "db/0", "true"}, only: real40, exit: 1, out: []string{"no available address(es)"}},
 	{args: []string{"scp", "-m", "{model}", "db/0:/etc/hostname", "{tmp}/hostname"}, only: real40, exit: 1, out: []string{"no available address(es)"}},
 

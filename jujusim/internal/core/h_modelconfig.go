@@ -50,6 +50,9 @@ func (c *Controller) modelConfig(m *model) map[string]facades.ConfigValue {
 	out["name"] = facades.ConfigValue{Source: "controller", Value: m.name}
 	out["type"] = facades.ConfigValue{Source: "controller", Value: m.providerType}
 	out["uuid"] = facades.ConfigValue{Source: "controller", Value: m.uuid}
+	if keys := c.configKeys(m); keys != "" && c.major < 4 {
+		out[authorizedKeysConfig] = facades.ConfigValue{Source: "model", Value: keys}
+	}
 	for k, v := range m.config {
 		src := "model"
 		if d, dsrc, ok := c.storedDefault(m, k); ok && fmt.Sprint(d) == fmt.Sprint(v) {
@@ -131,15 +134,21 @@ func (modelConfigFacade) ModelSet(cx *callCtx, a facades.ModelSet) error {
 		if k == "agent-stream" && cx.is4() {
 			continue // intercepted by 4.0: sets the agent stream, not stored
 		}
+		if k == authorizedKeysConfig && cx.is4() {
+			return errNotValid("config key [%q] not valid: attributes not allowed in model config", k)
+		}
 		if err := checkConfigValue(k, a.Config[k]); err != nil {
 			return err
 		}
 	}
 	for _, k := range keys {
-		if k == "agent-stream" && cx.is4() {
-			continue
+		switch {
+		case k == "agent-stream" && cx.is4():
+		case k == authorizedKeysConfig:
+			cx.c.setConfigKeys(cx.m, a.Config[k])
+		default:
+			cx.m.config[k] = a.Config[k]
 		}
-		cx.m.config[k] = a.Config[k]
 	}
 	cx.m.notify()
 	return nil
@@ -155,6 +164,12 @@ func (modelConfigFacade) ModelUnset(cx *callCtx, a facades.ModelUnset) error {
 		}
 	}
 	for _, k := range a.Keys {
+		if k == authorizedKeysConfig {
+			if !cx.is4() {
+				cx.c.setConfigKeys(cx.m, "")
+			}
+			continue
+		}
 		// An unset key takes the stored model default again, if any, as
 		// on a real controller.
 		if v, _, ok := cx.c.storedDefault(cx.m, k); ok {

@@ -202,6 +202,12 @@ func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region,
 		}
 	}
 	for k, v := range cfg {
+		if k == authorizedKeysConfig {
+			if c.major < 4 {
+				c.setConfigKeys(m, v)
+			}
+			continue
+		}
 		m.config[k] = v
 	}
 	c.logf(m, "machine-0", "INFO", "juju.apiserver", "model %s/%s created", qualifier, name)

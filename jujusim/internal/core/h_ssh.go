@@ -3,6 +3,7 @@ package core
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -179,6 +180,110 @@ func (c *Controller) SSHExec(t SSHTarget, command string) ExecResult {
 
 // ---- KeyManager ----
 
+// authorizedKeysConfig is the model-config key that holds a Juju 3.6
+// model's authorised keys, one authorized_keys line each: KeyManager
+// reads and writes it there, and clients (the juju CLI's add-model,
+// python-libjuju's add_model) send the client's key in it when they
+// create a model. Juju 4 keeps keys apart from model config: it ignores
+// the key at model creation and refuses to set it.
+const authorizedKeysConfig = "authorized-keys"
+
+// setConfigKeys makes the authorized_keys lines of an authorized-keys
+// config value the model's keys (3.6), replacing the ones it had; lines
+// that do not parse are dropped, as a machine's sshd would ignore them.
+func (c *Controller) setConfigKeys(m *model, v any) {
+	text, _ := v.(string)
+	var keys []sshKey
+	for _, line := range strings.Split(text, "\n") {
+		if k, err := parseKey("admin", line); err == nil {
+			keys = append(keys, k)
+		}
+	}
+	c.sshs().keys[m.uuid] = keys
+}
+
+// internalKeyComment tells Juju 3.6's own keys by their comment: the
+// client's key that add-model sends and the controller's; KeyManager does
+// not list, add or delete them.
+func internalKeyComment(comment string) bool {
+	return comment == "juju-client-key" || comment == "juju-system-key"
+}
+
+// parseKey parses one authorized_keys line.
+func parseKey(user, line string) (sshKey, error) {
+	line = strings.TrimSpace(line)
+	k, comment, _, _, err := ssh.ParseAuthorizedKey([]byte(line))
+	if err != nil {
+		return sshKey{}, err
+	}
+	return sshKey{user: user, line: line, key: k, fingerprint: ssh.FingerprintSHA256(k), comment: comment}, nil
+}
+
+// addKeys36 is Juju 3.6's KeyManager.AddKeys: each key is checked on its
+// own (a code-less error per refused key, in 3.6's words) and the others
+// are added.
+func (c *Controller) addKeys36(m *model, lines []string) facades.ErrorResults {
+	st := c.sshs()
+	out := facades.ErrorResults{Results: make([]facades.ErrorResult, len(lines))}
+	for i, line := range lines {
+		k, err := parseKey("admin", line)
+		var refusal string
+		switch {
+		case err != nil:
+			refusal = "invalid ssh key: " + line
+		case internalKeyComment(k.comment):
+			refusal = "may not add key with comment " + k.comment + ": " + line
+		case slices.ContainsFunc(st.keys[m.uuid], func(have sshKey) bool { return have.fingerprint == k.fingerprint }):
+			refusal = "duplicate ssh key: " + line
+		}
+		if refusal != "" {
+			out.Results[i].Error = &facades.Error{Message: refusal}
+			continue
+		}
+		st.keys[m.uuid] = append(st.keys[m.uuid], k)
+	}
+	return out
+}
+
+// deleteKeys36 is Juju 3.6's KeyManager.DeleteKeys: keys named by
+// fingerprint or comment, never an internal key nor the last one.
+func (c *Controller) deleteKeys36(m *model, ids []string) (facades.ErrorResults, error) {
+	st := c.sshs()
+	out := facades.ErrorResults{Results: make([]facades.ErrorResult, len(ids))}
+	drop := map[string]bool{}
+	for i, id := range ids {
+		j := slices.IndexFunc(st.keys[m.uuid], func(k sshKey) bool { return k.fingerprint == id })
+		if j < 0 {
+			j = slices.IndexFunc(st.keys[m.uuid], func(k sshKey) bool { return k.comment == id && id != "" })
+			if j >= 0 && internalKeyComment(id) {
+				out.Results[i].Error = &facades.Error{Message: "may not delete internal key: " + id}
+				continue
+			}
+		}
+		if j < 0 {
+			out.Results[i].Error = &facades.Error{Message: "invalid ssh key: " + id}
+			continue
+		}
+		drop[st.keys[m.uuid][j].fingerprint] = true
+	}
+	keep := slices.DeleteFunc(slices.Clone(st.keys[m.uuid]), func(k sshKey) bool { return drop[k.fingerprint] })
+	if len(keep) == 0 {
+		return facades.ErrorResults{}, newErr("", "cannot delete all keys")
+	}
+	st.keys[m.uuid] = keep
+	return out, nil
+}
+
+// configKeys is the authorized-keys config value of a 3.6 model ("" when
+// it has no keys).
+func (c *Controller) configKeys(m *model) string {
+	lines := make([]string, 0, len(c.sshs().keys[m.uuid]))
+	for _, k := range c.sshs().keys[m.uuid] {
+		lines = append(lines, k.line)
+	}
+	return strings.Join(lines, "\n")
+}
+
 func userOf(entity string) string {
 	if u, ok := strings.CutPrefix(entity, "user-"); ok {
 		return u
@@ -190,16 +295,19 @@ func (keyManagerFacade) AddKeys(cx *callCtx, a facades.ModifyUserSSHKeys) (facad
 	if err := cx.check("admin"); err != nil {
 		return facades.ErrorResults{}, err
 	}
+	if !cx.is4() {
+		return cx.c.addKeys36(cx.m, a.SSHKeys), nil
+	}
 	st := cx.c.sshs()
 	user := userOf(a.User)
 	var add []sshKey
 	for _, line := range a.SSHKeys {
-		k, comment, _, _, err := ssh.ParseAuthorizedKey([]byte(line))
+		k, err := parseKey(user, line)
 		if err != nil {
 			return facades.ErrorResults{Results: []facades.ErrorResult{{Error: &facades.Error{
 				Code: "invalid public key", Message: "one or more public keys to be added for user \"" + user + "\" is invalid"}}}}, nil
 		}
-		add = append(add, sshKey{user: user, line: strings.TrimSpace(line), key: k, fingerprint: ssh.FingerprintSHA256(k), comment: comment})
+		add = append(add, k)
 	}
 	for _, k := range add {
 		for _, have := range st.keys[cx.m.uuid] {
@@ -216,6 +324,9 @@ func (keyManagerFacade) AddKeys(cx *callCtx, a facades.ModifyUserSSHKeys) (facad
 func (keyManagerFacade) DeleteKeys(cx *callCtx, a facades.ModifyUserSSHKeys) (facades.ErrorResults, error) {
 	if err := cx.check("admin"); err != nil {
 		return facades.ErrorResults{}, err
+	}
+	if !cx.is4() {
+		return cx.c.deleteKeys36(cx.m, a.SSHKeys)
 	}
 	st := cx.c.sshs()
 	keys := st.keys[cx.m.uuid][:0:0]
@@ -240,11 +351,17 @@ func (keyManagerFacade) ListKeys(cx *callCtx, a facades.ListSSHKeys) (facades.St
 	}
 	out := facades.StringsResults{Results: make([]facades.StringsResult, len(a.Entities.Entities))}
 	for i := range a.Entities.Entities {
-		// Juju 4 keys belong to the model, whoever added them.
+		// Keys belong to the model, whoever added them. Juju 3.6 leaves
+		// out its internal keys and names a key by its fingerprint and
+		// comment.
 		for _, k := range cx.c.sshs().keys[cx.m.uuid] {
-			if a.Mode {
+			switch {
+			case !cx.is4() && internalKeyComment(k.comment):
+			case a.Mode:
 				out.Results[i].Result = append(out.Results[i].Result, k.line)
-			} else {
+			case !cx.is4() && k.comment != "":
+				out.Results[i].Result = append(out.Results[i].Result, k.fingerprint+" ("+k.comment+")")
+			default:
 				out.Results[i].Result = append(out.Results[i].Result, k.fingerprint)
 			}
 		}

@@ -1,8 +1,12 @@
 package core
 
 import (
+	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // Differences python-libjuju 3.x trips on (issue 18); its flow runs in
@@ -134,6 +138,86 @@ func TestConsumeMacaroonFollowsBakeryVersion(t *testing.T) {
 						t.Errorf("bakery-version %v: macaroon %v has %q", c.bakery, mac, k)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestAuthorizedKeysConfig: a Juju 3.6 model's authorised SSH keys are its
+// authorized-keys config, which python-libjuju's add_model (and the juju
+// CLI's) fills with the client's key: KeyManager lists it, the SSH server
+// accepts it, and model-config reads and writes the same keys. Juju 4
+// keeps keys apart: the config key is ignored at model creation and
+// refused by ModelSet, in the real 4.0.15 server's words.
+func TestAuthorizedKeysConfig(t *testing.T) {
+	const (
+		key1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f one@test"
+		key2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB8eHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgEA two@test"
+	)
+	for _, tc := range []struct {
+		version string
+		mm      int
+		create  map[string]any
+		mcfg    int
+	}{
+		{"3.6.28", 10, map[string]any{"name": "keys", "owner-tag": "user-admin"}, 3},
+		{"4.0.15", 11, map[string]any{"name": "keys", "qualifier": "admin"}, 4},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			s := newSim(t, Config{JujuVersion: tc.version})
+			tc.create["config"] = map[string]any{"authorized-keys": key1 + "\n"}
+			info := s.mustCall(s.admin(""), "ModelManager", tc.mm, "CreateModel", tc.create)
+			ms := s.admin(info["uuid"].(string))
+			listed := func() any {
+				res := s.mustCall(ms, "KeyManager", 1, "ListKeys", map[string]any{"entities": map[string]any{"entities": []any{map[string]any{"tag": "user-admin"}}}, "mode": true})
+				return get(res, "results", 0, "result")
+			}
+			configured := func() any {
+				return get(s.mustCall(ms, "ModelConfig", tc.mcfg, "ModelGet", nil), "config", "authorized-keys", "value")
+			}
+			pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(key1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			authorised := s.c.SSHAuthorized(info["uuid"].(string), pub)
+			if tc.version == "4.0.15" {
+				if got := listed(); got != nil || authorised || configured() != nil {
+					t.Errorf("4.0: keys after CreateModel with authorized-keys = %v, authorised %v, config %v; want none", got, authorised, configured())
+				}
+				_, err := s.call(ms, "ModelConfig", tc.mcfg, "ModelSet", map[string]any{"config": map[string]any{"authorized-keys": key2}})
+				wantErr(t, err, CodeNotValid, `config key ["authorized-keys"] not valid: attributes not allowed in model config`)
+				return
+			}
+			if got := listed(); !reflect.DeepEqual(got, []any{key1}) || !authorised || configured() != key1 {
+				t.Errorf("3.6: keys after CreateModel = %v, authorised %v, config %q; want the config's key", got, authorised, configured())
+			}
+			res := s.mustCall(ms, "KeyManager", 1, "AddKeys", map[string]any{"user": "admin", "ssh-keys": []string{key2, key1, "nonsense"}})
+			if get(res, "results", 0, "error") != nil || get(res, "results", 1, "error", "message") != "duplicate ssh key: "+key1 ||
+				get(res, "results", 2, "error", "message") != "invalid ssh key: nonsense" {
+				t.Errorf("3.6: AddKeys of a new, a duplicate and an invalid key = %v", res)
+			}
+			if got := configured(); got != key1+"\n"+key2 {
+				t.Errorf("3.6: authorized-keys after AddKeys = %q", got)
+			}
+			res = s.mustCall(ms, "KeyManager", 1, "ListKeys", map[string]any{"entities": map[string]any{"entities": []any{map[string]any{"tag": "user-admin"}}}})
+			if got, _ := get(res, "results", 0, "result", 1).(string); !strings.HasPrefix(got, "SHA256:") || !strings.HasSuffix(got, " (two@test)") {
+				t.Errorf("3.6: ListKeys by fingerprint = %v, want fingerprint (comment)", res)
+			}
+			s.mustCall(ms, "ModelConfig", tc.mcfg, "ModelSet", map[string]any{"config": map[string]any{"authorized-keys": key2}})
+			if got := listed(); !reflect.DeepEqual(got, []any{key2}) {
+				t.Errorf("3.6: keys after ModelSet authorized-keys = %v", got)
+			}
+			_, err = s.call(ms, "KeyManager", 1, "DeleteKeys", map[string]any{"user": "admin", "ssh-keys": []string{"two@test"}})
+			wantErr(t, err, "", "cannot delete all keys")
+			// The client's key (add-model's) is authorised but not listed.
+			client := strings.Replace(key1, "one@test", "juju-client-key", 1)
+			s.mustCall(ms, "ModelConfig", tc.mcfg, "ModelSet", map[string]any{"config": map[string]any{"authorized-keys": client + "\n" + key2}})
+			if got := listed(); !reflect.DeepEqual(got, []any{key2}) || !s.c.SSHAuthorized(info["uuid"].(string), pub) {
+				t.Errorf("3.6: keys with the client's = %v, client's authorised %v", got, s.c.SSHAuthorized(info["uuid"].(string), pub))
+			}
+			s.mustCall(ms, "ModelConfig", tc.mcfg, "ModelUnset", map[string]any{"keys": []string{"authorized-keys"}})
+			if got := listed(); got != nil || configured() != nil {
+				t.Errorf("3.6: keys after ModelUnset authorized-keys = %v, config %v", got, configured())
 			}
 		})
 	}
