@@ -78,6 +78,19 @@ func TestSSHKeys(t *testing.T) {
 			if keys, err := m.SSHKeys(ctx); err != nil || len(keys) != 0 {
 				t.Errorf("after removal: %+v, %v", keys, err)
 			}
+			// By SHA256 fingerprint and by whole key (translated to the MD5
+			// fingerprints Juju 3.6 takes).
+			signer2, line2 := newSSHKey(t, "carol@host")
+			_, line3 := newSSHKey(t, "dan@host")
+			if err := m.AddSSHKeys(ctx, line2, line3); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.RemoveSSHKeys(ctx, ssh.FingerprintSHA256(signer2.PublicKey()), line3); err != nil {
+				t.Fatal(err)
+			}
+			if keys, err := m.SSHKeys(ctx); err != nil || len(keys) != 0 {
+				t.Errorf("after removal by fingerprint and by key: %+v, %v", keys, err)
+			}
 		})
 	}
 }

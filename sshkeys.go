@@ -72,7 +72,9 @@ func (m *Model) AddSSHKeys(ctx context.Context, keys ...string) error {
 
 // RemoveSSHKeys removes keys from the model, each named by its
 // fingerprint ("SHA256:..."), its comment or the whole key
-// (KeyManager.DeleteKeys). Keys the model does not have are ignored.
+// (KeyManager.DeleteKeys; Juju 3.6 takes comments and MD5 fingerprints,
+// into which the others are translated). Keys the model does not have
+// are ignored.
 func (m *Model) RemoveSSHKeys(ctx context.Context, ids ...string) error {
 	return opError("remove ssh keys from model", m.QualifiedName(), m.modifyKeys(ctx, "delete", ids))
 }
@@ -109,6 +111,12 @@ func (m *Model) modifyKeys(ctx context.Context, op string, keys []string) error 
 	if err != nil {
 		return err
 	}
+	juju36 := !m.ctrl.features().juju4
+	if op == "delete" && juju36 {
+		if keys, err = m.md5KeyIDs(ctx, keys); err != nil {
+			return err
+		}
+	}
 	km := apiclient.NewKeyManagerClient(conn)
 	args := facades.ModifyUserSSHKeys{SSHKeys: keys, User: m.keyUser()}
 	var res facades.ErrorResults
@@ -124,18 +132,51 @@ func (m *Model) modifyKeys(ctx context.Context, op string, keys []string) error 
 		return err
 	}
 	for _, r := range res.Results {
-		if r.Error != nil {
-			se := apiclient.ServerError(r.Error)
-			switch r.Error.Code {
-			case "public key already exists":
-				return codeWrap{se, ErrAlreadyExists}
-			case "invalid public key":
-				return codeWrap{se, ErrNotValid}
-			}
-			return se
+		if r.Error == nil {
+			continue
 		}
+		se := apiclient.ServerError(r.Error)
+		// Juju 4 refuses with codes; 3.6 with code-less messages, one per
+		// key, naming a key it does not have "invalid" too.
+		switch {
+		case r.Error.Code == "public key already exists", r.Error.Code == "" && strings.HasPrefix(r.Error.Message, "duplicate ssh key: "):
+			return codeWrap{se, ErrAlreadyExists}
+		case op == "delete" && r.Error.Code == "" && strings.HasPrefix(r.Error.Message, "invalid ssh key: "):
+			continue // a key the model does not have
+		case r.Error.Code == "invalid public key", r.Error.Code == "" && strings.HasPrefix(r.Error.Message, "invalid ssh key: "):
+			return codeWrap{se, ErrNotValid}
+		}
+		return se
 	}
 	return nil
+}
+
+// md5KeyIDs names keys as Juju 3.6's KeyManager.DeleteKeys takes them, by
+// comment or by their MD5 fingerprint ("86:ed:1b:..."): ids given as a
+// SHA256 fingerprint or a whole key are looked up among the model's keys
+// and replaced by that key's MD5 fingerprint.
+func (m *Model) md5KeyIDs(ctx context.Context, ids []string) ([]string, error) {
+	var have []SSHKey
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		pk, _, _, _, err := ssh.ParseAuthorizedKey([]byte(id))
+		if !strings.HasPrefix(id, "SHA256:") && err != nil {
+			continue
+		}
+		if have == nil {
+			if have, err = m.sshKeys(ctx); err != nil {
+				return nil, err
+			}
+		}
+		for _, k := range have {
+			kpk, _, _, _, kerr := ssh.ParseAuthorizedKey([]byte(k.Key))
+			if kerr == nil && (k.Fingerprint == id || pk != nil && k.Fingerprint == ssh.FingerprintSHA256(pk)) {
+				out[i] = ssh.FingerprintLegacyMD5(kpk)
+			}
+		}
+	}
+	return out, nil
 }
 
 // shortKey abbreviates a key for an error message.

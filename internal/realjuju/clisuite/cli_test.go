@@ -132,7 +132,7 @@ func TestCLI(t *testing.T) {
 	vars["logs_charm"] = charmArchive(t, charms, "suite-logs")
 	vars["bundle"] = writeFile(t, charms, "bundle.yaml", cliBundle)
 	vars["bundle_bad"] = writeFile(t, charms, "bad.yaml", strings.Replace(cliBundle, "web:db", "web:nosuch", 1))
-	vars["ssh_key"], vars["ssh_fingerprint"] = sshKey(t, "suite@clisuite")
+	vars["ssh_key"], vars["ssh_fingerprint"], vars["ssh_md5"] = sshKey(t, "suite@clisuite")
 	vars["tmp"] = t.TempDir()
 	got := &outputs{by: map[int]map[string]string{}}
 	t.Run("targets", func(t *testing.T) {
@@ -243,9 +243,9 @@ func runTable(t *testing.T, tbl []step, bit int, tg target, base map[string]stri
 	t.Logf("%s: %d commands passed", tg.name, passed)
 }
 
-// sshKey makes an SSH public key: its authorized_keys line (with comment)
-// and its SHA256 fingerprint.
-func sshKey(t *testing.T, comment string) (line, fingerprint string) {
+// sshKey makes an SSH public key: its authorized_keys line (with comment),
+// its SHA256 fingerprint (Juju 4's name for it) and its MD5 one (3.6's).
+func sshKey(t *testing.T, comment string) (line, fingerprint, md5 string) {
 	t.Helper()
 	pub, _, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -255,7 +255,7 @@ func sshKey(t *testing.T, comment string) (line, fingerprint string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + comment, ssh.FingerprintSHA256(k)
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + comment, ssh.FingerprintSHA256(k), ssh.FingerprintLegacyMD5(k)
 }
 
 // cliBundle is the bundle the bundle steps deploy, next to the charm

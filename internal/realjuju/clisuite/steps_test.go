@@ -89,7 +89,8 @@ var table = []step{
 	// address; the real CLI's ssh (OpenSSH, port 22) cannot reach the
 	// simulator's jump host (the library can: see juju.SSHOptions).
 	{args: []string{"add-ssh-key", "-m", "{model}", "{ssh_key}"}, compare: true},
-	{args: []string{"ssh-keys", "-m", "{model}"}, out: []string{"Keys used in model: {model}", "{ssh_fingerprint}"}, compare: true},
+	{args: []string{"ssh-keys", "-m", "{model}"}, out: []string{"Keys used in model: {model}"}, compare: true,
+		outBy: map[int][]string{sim40: {"{ssh_fingerprint}"}, real40: {"{ssh_fingerprint}"}, sim36: {"{ssh_md5} (suite@clisuite)"}}},
 	{args: []string{"ssh-keys", "-m", "{model}", "--full"}, out: []string{"{ssh_key}"}, compare: true},
 	// A key refused by the controller is reported, yet juju exits 0.
 	{args: []string{"add-ssh-key", "-m", "{model}", "{ssh_key}"}, outBy: map[int][]string{sim40: {"already exist"}, real40: {"already exist"},

@@ -358,6 +358,7 @@ func (c *Controller) newModel(name, qualifier, cloud, region, typ string) *model
 	c.modelSeq++
 	m.seq = c.modelSeq
 	c.models[m.uuid] = m
+	c.ensureSystemKey(m)
 	c.record(m, "model", "model-"+m.uuid, m.status)
 	return m
 }

@@ -205,6 +205,7 @@ func (c *Controller) createModel(cx *callCtx, name, qualifier, cloudTag, region,
 		if k == authorizedKeysConfig {
 			if c.major < 4 {
 				c.setConfigKeys(m, v)
+				c.ensureSystemKey(m)
 			}
 			continue
 		}

@@ -22,6 +22,7 @@ type sshKey struct {
 	line        string // the key as given, in authorized_keys format
 	key         ssh.PublicKey
 	fingerprint string // "SHA256:..."
+	md5         string // "86:ed:1b:...", as Juju 3.6 names keys
 	comment     string
 }
 
@@ -203,8 +204,8 @@ func (c *Controller) setConfigKeys(m *model, v any) {
 }
 
 // internalKeyComment tells Juju 3.6's own keys by their comment: the
-// client's key that add-model sends and the controller's; KeyManager does
-// not list, add or delete them.
+// client's key that add-model sends and the controller's (see
+// ensureSystemKey); KeyManager does not list, add or delete them.
 func internalKeyComment(comment string) bool {
 	return comment == "juju-client-key" || comment == "juju-system-key"
 }
@@ -216,7 +217,23 @@ func parseKey(user, line string) (sshKey, error) {
 	if err != nil {
 		return sshKey{}, err
 	}
-	return sshKey{user: user, line: line, key: k, fingerprint: ssh.FingerprintSHA256(k), comment: comment}, nil
+	return sshKey{user: user, line: line, key: k, fingerprint: ssh.FingerprintSHA256(k), md5: ssh.FingerprintLegacyMD5(k), comment: comment}, nil
+}
+
+// ensureSystemKey gives a Juju 3.6 model the controller's own key
+// (comment juju-system-key), which 3.6 adds to every model's
+// authorized-keys: never listed, and the reason a user can remove the
+// last key of their own.
+func (c *Controller) ensureSystemKey(m *model) {
+	st := c.sshs()
+	if c.major >= 4 || slices.ContainsFunc(st.keys[m.uuid], func(k sshKey) bool { return k.comment == "juju-system-key" }) {
+		return
+	}
+	k, err := parseKey("juju-system-key", authorizedLine(c.jumpHostKey())+" juju-system-key")
+	if err != nil {
+		panic(err) // the controller's own key parses
+	}
+	st.keys[m.uuid] = append(st.keys[m.uuid], k)
 }
 
 // addKeys36 is Juju 3.6's KeyManager.AddKeys: each key is checked on its
@@ -245,14 +262,14 @@ func (c *Controller) addKeys36(m *model, lines []string) facades.ErrorResults {
 	return out
 }
 
-// deleteKeys36 is Juju 3.6's KeyManager.DeleteKeys: keys named by
+// deleteKeys36 is Juju 3.6's KeyManager.DeleteKeys: keys named by MD5
 // fingerprint or comment, never an internal key nor the last one.
 func (c *Controller) deleteKeys36(m *model, ids []string) (facades.ErrorResults, error) {
 	st := c.sshs()
 	out := facades.ErrorResults{Results: make([]facades.ErrorResult, len(ids))}
 	drop := map[string]bool{}
 	for i, id := range ids {
-		j := slices.IndexFunc(st.keys[m.uuid], func(k sshKey) bool { return k.fingerprint == id })
+		j := slices.IndexFunc(st.keys[m.uuid], func(k sshKey) bool { return k.md5 == id })
 		if j < 0 {
 			j = slices.IndexFunc(st.keys[m.uuid], func(k sshKey) bool { return k.comment == id && id != "" })
 			if j >= 0 && internalKeyComment(id) {
@@ -360,7 +377,9 @@ func (keyManagerFacade) ListKeys(cx *callCtx, a facades.ListSSHKeys) (facades.St
 			case a.Mode:
 				out.Results[i].Result = append(out.Results[i].Result, k.line)
 			case !cx.is4() && k.comment != "":
-				out.Results[i].Result = append(out.Results[i].Result, k.fingerprint+" ("+k.comment+")")
+				out.Results[i].Result = append(out.Results[i].Result, k.md5+" ("+k.comment+")")
+			case !cx.is4():
+				out.Results[i].Result = append(out.Results[i].Result, k.md5)
 			default:
 				out.Results[i].Result = append(out.Results[i].Result, k.fingerprint)
 			}

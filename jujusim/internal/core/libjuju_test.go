@@ -188,20 +188,31 @@ func TestAuthorizedKeysConfig(t *testing.T) {
 				wantErr(t, err, CodeNotValid, `config key ["authorized-keys"] not valid: attributes not allowed in model config`)
 				return
 			}
-			if got := listed(); !reflect.DeepEqual(got, []any{key1}) || !authorised || configured() != key1 {
-				t.Errorf("3.6: keys after CreateModel = %v, authorised %v, config %q; want the config's key", got, authorised, configured())
+			// 3.6 adds the controller's own key (juju-system-key), which
+			// it does not list.
+			system := authorizedLine(s.c.SSHJumpHostKey()) + " juju-system-key"
+			if got := listed(); !reflect.DeepEqual(got, []any{key1}) || !authorised || configured() != key1+"\n"+system {
+				t.Errorf("3.6: keys after CreateModel = %v, authorised %v, config %q; want the config's key and the system key", got, authorised, configured())
 			}
 			res := s.mustCall(ms, "KeyManager", 1, "AddKeys", map[string]any{"user": "admin", "ssh-keys": []string{key2, key1, "nonsense"}})
 			if get(res, "results", 0, "error") != nil || get(res, "results", 1, "error", "message") != "duplicate ssh key: "+key1 ||
 				get(res, "results", 2, "error", "message") != "invalid ssh key: nonsense" {
 				t.Errorf("3.6: AddKeys of a new, a duplicate and an invalid key = %v", res)
 			}
-			if got := configured(); got != key1+"\n"+key2 {
+			if got := configured(); got != key1+"\n"+system+"\n"+key2 {
 				t.Errorf("3.6: authorized-keys after AddKeys = %q", got)
 			}
+			// 3.6 names keys by MD5 fingerprint and comment, and deletes
+			// by either.
+			pub2, _, _, _, _ := ssh.ParseAuthorizedKey([]byte(key2))
 			res = s.mustCall(ms, "KeyManager", 1, "ListKeys", map[string]any{"entities": map[string]any{"entities": []any{map[string]any{"tag": "user-admin"}}}})
-			if got, _ := get(res, "results", 0, "result", 1).(string); !strings.HasPrefix(got, "SHA256:") || !strings.HasSuffix(got, " (two@test)") {
-				t.Errorf("3.6: ListKeys by fingerprint = %v, want fingerprint (comment)", res)
+			if got := get(res, "results", 0, "result"); !reflect.DeepEqual(got, []any{ssh.FingerprintLegacyMD5(pub) + " (one@test)", ssh.FingerprintLegacyMD5(pub2) + " (two@test)"}) {
+				t.Errorf("3.6: ListKeys by fingerprint = %v, want MD5 fingerprint (comment)", got)
+			}
+			res = s.mustCall(ms, "KeyManager", 1, "DeleteKeys", map[string]any{"user": "admin", "ssh-keys": []string{ssh.FingerprintLegacyMD5(pub), ssh.FingerprintSHA256(pub2), "juju-system-key"}})
+			if get(res, "results", 0, "error") != nil || get(res, "results", 1, "error", "message") != "invalid ssh key: "+ssh.FingerprintSHA256(pub2) ||
+				get(res, "results", 2, "error", "message") != "may not delete internal key: juju-system-key" || !reflect.DeepEqual(listed(), []any{key2}) {
+				t.Errorf("3.6: DeleteKeys by MD5, by SHA256, of the system key = %v; then %v", res, listed())
 			}
 			s.mustCall(ms, "ModelConfig", tc.mcfg, "ModelSet", map[string]any{"config": map[string]any{"authorized-keys": key2}})
 			if got := listed(); !reflect.DeepEqual(got, []any{key2}) {
