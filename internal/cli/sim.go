@@ -200,6 +200,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	fmt.Fprintf(stdout, "Simulated Juju %s controller %q listening on %s\n", o.version, o.controller, sim.Addr())
 	fmt.Fprintf(stdout, "Controller UUID %s; default model admin/default (%s)\n", sim.ControllerUUID(), sim.DefaultModelUUID())
+	fmt.Fprintf(stdout, "SSH jump host to machines' port 22: %s (a key added to any model logs in)\n", sim.SSHAddr())
 	if o.k8sCloud != "" {
 		fmt.Fprintf(stdout, "Kubernetes cloud %q: juju add-model NAME %s\n", o.k8sCloud, o.k8sCloud)
 	}

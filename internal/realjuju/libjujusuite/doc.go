@@ -6,7 +6,18 @@
 // what a python-libjuju user does: connect, add, list and destroy a
 // model, deploy from Charmhub and a local charm with a file resource,
 // config, integrate, wait_for_idle over the AllWatcher, an action,
-// secrets, scale, an offer consumed from another model, remove.
+// secrets, config reset, model config, constraints and annotations,
+// expose, relations and leadership, an action with parameters, unit.ssh,
+// scale, an offer consumed from another model, remove.
+//
+// python-libjuju's unit.ssh runs OpenSSH straight to the machine's
+// address, port 22, with the key its add_model put in the model's
+// authorized-keys: against a real controller on LXD that address is
+// reachable; the simulator's machine addresses are not (a connection to
+// one hangs until OpenSSH's connect timeout, ten times over), so the flow
+// passes the ssh_opts a user of the simulator passes, a ProxyCommand
+// through the simulator's SSH jump host (gojuju sim prints its address),
+// and first checks with ssh -G that ssh would never dial the address.
 //
 // python-libjuju is not in the repository (17 MB of generated facade
 // clients, someone else's code): the test looks for its source in

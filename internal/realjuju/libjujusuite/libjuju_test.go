@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -115,7 +116,7 @@ func charmhub(t *testing.T) string {
 // steps are what testdata/flow.py prints, in order, when all pass.
 var steps = []string{
 	"connect", "add_model", "list_models", "deploy charmhub", "config", "integrate", "wait_for_idle",
-	"status", "action", "secrets", "scale", "deploy local", "offer and consume", "remove", "destroy_model", "disconnect",
+	"status", "action", "secrets", "config and constraints", "expose", "relations and leadership", "action with params", "ssh", "scale", "deploy local", "offer and consume", "remove", "destroy_model", "disconnect",
 }
 
 // TestLibjuju runs testdata/flow.py against the simulator in 3.6 mode.
@@ -134,7 +135,12 @@ func TestLibjuju(t *testing.T) {
 		abs[i] = a
 	}
 	flow, charm, behaviour := abs[0], abs[1], abs[2]
-	jujuData, controller := simcli.StartSim(t, "3.6.28", "--behaviour", behaviour)
+	sim := simcli.Start(t, "3.6.28", "--behaviour", behaviour)
+	jujuData, controller := sim.JujuData, sim.Controller
+	jump := regexp.MustCompile(`SSH jump host[^:]*: (\S+)`).FindStringSubmatch(sim.Banner)
+	if jump == nil {
+		t.Fatalf("gojuju sim printed no SSH jump host:\n%s", sim.Banner)
+	}
 	// python-libjuju reads the controller's cookie jar and the client's
 	// public key from JUJU_DATA, which the juju CLI writes; written here
 	// where gojuju sim has not.
@@ -155,7 +161,7 @@ func TestLibjuju(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py, flow, lib, charm, charmhub(t))
+	cmd := exec.CommandContext(ctx, py, flow, lib, charm, charmhub(t), jump[1])
 	cmd.Env = append(os.Environ(), "JUJU_DATA="+jujuData, "PYTHONDONTWRITEBYTECODE=1", "HOME="+t.TempDir())
 	cmd.Dir = t.TempDir()
 	var out bytes.Buffer

@@ -25,6 +25,23 @@ const SimController = "sim"
 // stop cleanly.
 func StartSim(t testing.TB, version string, extra ...string) (jujuData, controller string) {
 	t.Helper()
+	s := Start(t, version, extra...)
+	return s.JujuData, s.Controller
+}
+
+// Sim is a gojuju sim started by Start.
+type Sim struct {
+	// JujuData is the JUJU_DATA the simulator registered itself in.
+	JujuData string
+	// Controller is its controller name there (SimController).
+	Controller string
+	// Banner is what gojuju sim printed once ready (addresses and hints).
+	Banner string
+}
+
+// Start is StartSim, also returning what the simulator printed at start.
+func Start(t testing.TB, version string, extra ...string) Sim {
+	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &readyWriter{marker: "Press Ctrl+C to stop.", ready: make(chan struct{})}
@@ -48,7 +65,7 @@ func StartSim(t testing.TB, version string, extra ...string) (jujuData, controll
 	case <-time.After(time.Minute):
 		t.Fatalf("gojuju sim did not start:\n%s", out.String())
 	}
-	return dir, SimController
+	return Sim{JujuData: dir, Controller: SimController, Banner: out.String()}
 }
 
 // readyWriter collects output and closes ready once it holds marker.

@@ -1,16 +1,19 @@
 """A client's flow through python-libjuju against the controller in JUJU_DATA.
 
-Usage: flow.py LIBJUJU_DIR CHARM_DIR CHARMHUB_URL
+Usage: flow.py LIBJUJU_DIR CHARM_DIR CHARMHUB_URL SSH_JUMP_HOST
 Prints "ok: STEP" for each step that passes and "FAIL: STEP: error" for
 the first that fails (the model is destroyed all the same); exits non-zero
 when a step failed. CHARMHUB_URL is the model's charmhub-url:
 python-libjuju's deploy asks Charmhub itself whether a charm is a
-subordinate.
+subordinate. SSH_JUMP_HOST (host:port) is the simulator's SSH server:
+python-libjuju's unit.ssh runs OpenSSH straight to the machine's address,
+which only a ProxyCommand through the jump host reaches.
 """
 
 import asyncio
 import logging
 import os
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -21,6 +24,7 @@ from juju.controller import Controller  # noqa: E402
 
 CHARM_DIR = sys.argv[2]
 CHARMHUB_URL = sys.argv[3]
+SSH_JUMP_HOST = sys.argv[4]
 MODEL = 'libjuju-flow'
 step = 'start'
 failed = []
@@ -142,6 +146,71 @@ async def in_model(controller, model):
     secrets = await model.list_secrets()
     assert any(s.label == 'lsecret2' for s in secrets), secrets
     await model.remove_secret('lsecret2')
+    ok(step)
+
+    step = 'config and constraints'
+    await wordpress.reset_config(['tuning'])
+    cfg = await wordpress.get_config()
+    assert cfg['tuning']['value'] == 'single', cfg['tuning']
+    assert cfg['tuning']['source'] == 'default', cfg['tuning']
+    await model.set_config({'update-status-hook-interval': '7m'})
+    mcfg = await model.get_config()
+    assert mcfg['update-status-hook-interval'].value == '7m', mcfg['update-status-hook-interval']
+    assert mcfg['update-status-hook-interval'].source == 'model', mcfg['update-status-hook-interval']
+    await wordpress.set_constraints({'mem': 2048, 'cores': 2})
+    cons = await wordpress.get_constraints()
+    assert cons.get('mem') == 2048 and cons.get('cores') == 2, cons
+    await wordpress.set_annotations({'team': 'web'})
+    assert (await wordpress.get_annotations()).get('team') == 'web'
+    ok(step)
+
+    step = 'expose'
+    await wordpress.expose()
+    await model.block_until(lambda: wordpress.exposed, timeout=10)
+    status = await model.get_status(filters=['wordpress'])
+    assert status.applications['wordpress'].exposed, status.applications['wordpress']
+    assert 'mysql' not in status.applications, list(status.applications)
+    await wordpress.unexpose()
+    await model.block_until(lambda: not wordpress.exposed, timeout=10)
+    ok(step)
+
+    step = 'relations and leadership'
+    rel = [r for r in model.relations if r.matches('wordpress:db', 'mysql:mysql')][0]
+    assert {a.name for a in rel.applications} == {'wordpress', 'mysql'}, rel.applications
+    assert rel.provides.application_name == 'mysql' and rel.requires.application_name == 'wordpress', (rel.provides, rel.requires)
+    assert not rel.is_peer
+    assert sorted((e.application_name, e.name) for e in rel.endpoints) == [('mysql', 'mysql'), ('wordpress', 'db')], rel.endpoints
+    leader = model.applications['mysql'].units[0]
+    assert await leader.is_leader_from_status(), leader
+    assert await leader.get_public_address(), leader
+    ok(step)
+
+    step = 'action with params'
+    actions = await model.applications['mysql'].get_actions()
+    assert 'set-password' in actions, actions
+    action = await leader.run_action('set-password', username='root', password='n3w')
+    action = await action.wait()
+    assert action.status == 'completed', action.status
+    assert action.parameters == {'username': 'root', 'password': 'n3w'}, action.parameters
+    ok(step)
+
+    step = 'ssh'
+    # unit.ssh runs OpenSSH to the machine's address, port 22, with the
+    # key python-libjuju put in the model's authorized-keys at add_model.
+    # Only the simulator's jump host serves it: a ProxyCommand goes there,
+    # and ssh -G first checks that ssh would never dial the address itself.
+    host, port = SSH_JUMP_HOST.rsplit(':', 1)
+    key = os.path.join(os.environ['JUJU_DATA'], 'ssh', 'juju_id_rsa')
+    opts = ['-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o',
+            'ProxyCommand=ssh -i %s -p %s -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -q -W %%h:%%p ubuntu@%s'
+            % (key, port, host)]
+    unit = model.applications['wordpress'].units[0]
+    dest = 'ubuntu@' + unit.machine.dns_name
+    config = subprocess.run(['ssh', '-G', '-i', key, '-o', 'StrictHostKeyChecking=no', '-q', dest] + opts + ['true'],
+                            capture_output=True, text=True, check=True).stdout
+    assert 'proxycommand ssh -i ' in config, config
+    out = await asyncio.wait_for(unit.ssh('echo hello', ssh_opts=opts), 30)
+    assert out == 'hello\n', out
     ok(step)
 
     step = 'scale'
