@@ -191,8 +191,8 @@ func TestJuju36CharmsAndDeployShapes(t *testing.T) {
 // TestUnitCountRefusals: what a model refuses about its units, as the real
 // servers word it: 4.0.15 (checked against the real server) and 3.6 (Juju
 // 3's words, "... not supported"); a Kubernetes model takes neither
-// AddUnits nor DestroyUnit (clients scale it), a machine model does not
-// scale.
+// AddUnits nor DestroyUnit (clients scale it) nor a command on all
+// machines, a machine model does not scale.
 func TestUnitCountRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		version, addUnits string
@@ -219,6 +219,8 @@ func TestUnitCountRefusals(t *testing.T) {
 			wantErr(t, err, CodeNotSupported, tc.addUnits)
 			_, err = s.call(ks, "Application", tc.app, "DestroyUnit", map[string]any{"units": []any{map[string]any{"unit-tag": "unit-pg-0"}}})
 			wantErr(t, err, CodeNotSupported, "removing units on a non-container model not supported")
+			_, err = s.call(ks, "Action", 7, "RunOnAllMachines", map[string]any{"commands": "true", "timeout": 1e9})
+			wantErr(t, err, "", "cannot run on all machines with a caas model")
 			res := s.mustCall(ks, "Application", tc.app, "ScaleApplications", map[string]any{"applications": []any{map[string]any{"application-tag": "application-pg", "scale": -1}}})
 			if get(res, "results", 0, "error", "message") != "scale < 0 not valid" {
 				t.Errorf("ScaleApplications to -1 = %v", res)
