@@ -50,7 +50,6 @@ var simRules = map[string]simRule{
 	"Controller.DashboardConnectionInfo": {major: 4},
 	"Controller.WatchAllModels":          {major: 4},
 	"HighAvailability.ControllerDetails": {minV: 3},
-	"HighAvailability.EnableHA":          {major: 4},
 	"ModelConfig.GetModelSecretBackend":  {minV: 4},
 	"ModelConfig.SetModelSecretBackend":  {minV: 4},
 	"Secrets.CreateSecrets":              {minV: 2},

@@ -134,6 +134,11 @@ var table = []step{
 	// The debug log: the real test bed never closes it.
 	{args: []string{"debug-log", "-m", "{model}", "--replay", "--no-tail"}, hangs: real40},
 
+	// High availability is not simulated: refused as not supported (3.6
+	// once answered "not implemented", which the CLI reports as a client
+	// to re-install).
+	{args: []string{"enable-ha"}, only: sim36, exit: 1, out: []string{"ERROR enable-ha is not supported (not supported)"}, absent: []string{"re-install"}},
+
 	// Cross-model relations: offer db's endpoint, consume it in a second
 	// model, relate to the SAAS, grant and revoke access, remove the SAAS
 	// and the offer. The real test bed runs no workers, so its offers

@@ -19,6 +19,10 @@ func TestJuju36Mode(t *testing.T) {
 	}
 	_, err := s.call(cs, "ModelManager", 11, "CreateModel", map[string]any{"name": "x", "qualifier": "admin"})
 	wantErr(t, err, CodeNotImplemented, `unknown version (11) of interface "ModelManager"`) // as the 3.6.28 binaries word it
+	// 3.6 has EnableHA: refused as not supported (once "not implemented",
+	// which the juju CLI reports as an incompatible client).
+	_, err = s.call(cs, "HighAvailability", 2, "EnableHA", map[string]any{"specs": []any{map[string]any{"num-controllers": 3}}})
+	wantErr(t, err, CodeNotSupported, "enable-ha is not supported")
 
 	w := s.mustCall(ms, "Client", 8, "WatchAll", nil)
 	wid, _ := w["watcher-id"].(string)

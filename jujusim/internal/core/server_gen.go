@@ -2596,6 +2596,7 @@ var dispatch36 = map[string]map[string][]dispatchEntry{
 	},
 	"HighAvailability": {
 		"ControllerDetails": {{minV: 3, maxV: 0, nolock: false, call: callHighAvailabilityControllerDetails}},
+		"EnableHA":          {{minV: 0, maxV: 0, nolock: false, call: callHighAvailabilityEnableHA}},
 	},
 	"ModelUpgrader": {
 		"AbortModelUpgrade": {{minV: 0, maxV: 0, nolock: false, call: callModelUpgraderAbortModelUpgrade}},
