@@ -88,6 +88,8 @@ var normalisers = []struct {
 	// The real 4.0.15 server lists an expose's "anywhere" CIDRs in either
 	// order (diff-bundle, show-application): make both lines the same.
 	{regexp.MustCompile(`ADDR/0|::/0`), "ANYCIDR"},
+	// ... so diff-bundle may report the two orders as a difference.
+	{regexp.MustCompile(`(?m)^ +exposed_endpoints:\n +"":\n +bundle:\n +expose_to_cidrs:\n +- ANYCIDR\n +- ANYCIDR\n +model:\n +expose_to_cidrs:\n +- ANYCIDR\n +- ANYCIDR\n`), ""},
 	{regexp.MustCompile(`\b(just now|\d+ (second|minute)s? ago)\b`), "RECENTLY"},
 	{regexp.MustCompile(`(?m)^ERROR .*public cloud.*\n`), ""}, // the 4.0 CLI's first run without internet
 	{regexp.MustCompile(`(controller|controller-name): (sim|realjuju)\b`), "$1: CONTROLLER"},
