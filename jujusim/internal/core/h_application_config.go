@@ -37,7 +37,11 @@ func (applicationFacade) Get(cx *callCtx, a facades.ApplicationGet) (facades.App
 	c := cx.c
 	app, ok := cx.m.apps[a.Application]
 	if !ok {
-		// The real 4.0 server words this one without quotes.
+		// The real 4.0 server words this one without quotes; 3.6 (its
+		// state's lookup) with them.
+		if !cx.is4() {
+			return facades.ApplicationGetResults{}, errNotFound("application %q not found", a.Application)
+		}
 		return facades.ApplicationGetResults{}, errNotFound("application %s not found", a.Application)
 	}
 	trustSource := "default"

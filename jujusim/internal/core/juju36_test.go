@@ -23,6 +23,8 @@ func TestJuju36Mode(t *testing.T) {
 	// which the juju CLI reports as an incompatible client).
 	_, err = s.call(cs, "HighAvailability", 2, "EnableHA", map[string]any{"specs": []any{map[string]any{"num-controllers": 3}}})
 	wantErr(t, err, CodeNotSupported, "enable-ha is not supported")
+	_, err = s.call(ms, "Application", 20, "Get", map[string]any{"application": "nosuch"})
+	wantErr(t, err, CodeNotFound, `application "nosuch" not found`) // 4.0.15 leaves the quotes out
 
 	w := s.mustCall(ms, "Client", 8, "WatchAll", nil)
 	wid, _ := w["watcher-id"].(string)
