@@ -173,6 +173,11 @@ func TestLibjuju(t *testing.T) {
 		if s, ok := strings.CutPrefix(line, "ok: "); ok {
 			passed[s] = true
 		}
+		// A step the machine cannot run (ssh without an OpenSSH client).
+		if s, ok := strings.CutPrefix(line, "skip: "); ok {
+			t.Logf("step skipped: %s", s)
+			passed[strings.Fields(s)[0]] = true
+		}
 	}
 	for _, s := range steps {
 		if !passed[s] {
