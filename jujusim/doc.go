@@ -90,10 +90,15 @@
 // controller's jump host, each machine has its own host key as
 // SSHClient.PublicKeys reports it, the keys added with KeyManager are the
 // authorised ones, and scp reads and writes an in-memory file tree per
-// machine (WriteFile, ReadFile). Units in a relation's scope carry the
-// address keys a real agent writes in their databags; charms add to them
-// with Behaviour.RelationAppData and RelationUnitData, and tests with
-// SetRelationData.
+// machine (WriteFile, ReadFile). Machines' addresses are made up and
+// unreachable: a client that runs OpenSSH straight to one (python-libjuju's
+// unit.ssh) must go through the jump host, e.g. with
+// -o ProxyCommand="ssh -p PORT -W %h:%p ubuntu@127.0.0.1" (gojuju sim
+// prints the jump host's address). On Juju 3.6 a model's keys are its
+// authorized-keys config, with the key its creator's client sent there.
+// Units in a relation's scope carry the address keys a real agent writes
+// in their databags; charms add to them with Behaviour.RelationAppData and
+// RelationUnitData, and tests with SetRelationData.
 //
 // # Not simulated
 //
