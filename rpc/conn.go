@@ -51,6 +51,10 @@ type Conn struct {
 
 	nextID atomic.Uint64
 	sendq  chan *outgoing
+	// streamCalls counts the calls in flight whose result is a
+	// StreamResultDecoder: while there are none, the reader does not look
+	// for a frame to stream.
+	streamCalls atomic.Int32
 
 	mu      sync.Mutex
 	pending map[uint64]*call
@@ -307,6 +311,10 @@ func (c *Conn) CallVersion(ctx context.Context, facade string, version int, meth
 
 	cl := getCall()
 	cl.result = result
+	if _, ok := result.(StreamResultDecoder); ok {
+		c.streamCalls.Add(1)
+		defer c.streamCalls.Add(-1)
+	}
 	data, err := appendRequest(cl.out.data[:0], &requestFrame{RequestID: reqID, Type: facade, Version: version, ID: id, Request: method, Params: params})
 	cl.out.data = data
 	if err != nil {
@@ -472,7 +480,7 @@ func (c *Conn) readFrame(ctx context.Context) (websocket.MessageType, *bytes.Buf
 	if c.lim.N > 0 {
 		return typ, rb, nil // the whole frame
 	}
-	if typ == websocket.MessageText {
+	if typ == websocket.MessageText && c.streamCalls.Load() > 0 {
 		streamed, err := c.streamFrame(ctx, rb, r)
 		if streamed || err != nil {
 			putReadBuf(rb)
