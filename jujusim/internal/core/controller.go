@@ -65,10 +65,9 @@ type Controller struct {
 	ctrlModel    string
 	defaultModel string
 
-	modelSeq   int
-	addrSeq    int
-	watchers   map[string]*watcher
-	watcherSeq int
+	modelSeq int
+	addrSeq  int
+	watchers map[watcherKey]*watcher
 
 	behaviours map[string]Behaviour // "<model uuid>/<app>"
 
@@ -101,9 +100,10 @@ type Session struct {
 	ctrlAccess     string
 	addrs          []string // the server addresses given at login
 
-	mu       sync.Mutex
-	watchers map[string]bool
-	ended    bool
+	mu         sync.Mutex
+	watchers   map[string]bool
+	watcherSeq int // numbers the session's watchers, from 1 as on a real connection
+	ended      bool
 }
 
 // User returns the session's user name.
@@ -124,7 +124,7 @@ func New(cfg Config) (*Controller, error) {
 		users:      map[string]*user{},
 		models:     map[string]*model{},
 		gone:       map[string]bool{},
-		watchers:   map[string]*watcher{},
+		watchers:   map[watcherKey]*watcher{},
 		behaviours: map[string]Behaviour{},
 		backends:   map[string]*secretBackend{},
 		done:       make(chan struct{}),
@@ -467,9 +467,9 @@ func (c *Controller) EndSession(s *Session) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
-		if w, ok := c.watchers[id]; ok {
+		if w, ok := c.watchers[watcherKey{s, id}]; ok {
 			w.stop()
-			delete(c.watchers, id)
+			delete(c.watchers, watcherKey{s, id})
 		}
 	}
 }

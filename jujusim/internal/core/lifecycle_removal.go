@@ -278,10 +278,10 @@ func (c *Controller) removeModelNow(m *model) {
 			delete(c.behaviours, k)
 		}
 	}
-	for id, w := range c.watchers {
+	for k, w := range c.watchers {
 		if w.model == m.uuid {
 			w.stop()
-			delete(c.watchers, id)
+			delete(c.watchers, k)
 		}
 	}
 	m.notify()

@@ -28,14 +28,21 @@ func (w *watcher) stop() {
 	}
 }
 
+// watcherKey names a watcher: its id is only unique within its session,
+// as a real controller numbers each connection's watchers from 1.
+type watcherKey struct {
+	sess *Session
+	id   string
+}
+
 // newWatcher registers a watcher owned by the session. Lock held.
 func (c *Controller) newWatcher(s *Session, kind, modelUUID string, poll func() (any, bool)) *watcher {
-	c.watcherSeq++
-	w := &watcher{id: strconv.Itoa(c.watcherSeq), kind: kind, sess: s, model: modelUUID, stopped: make(chan struct{}), poll: poll}
-	c.watchers[w.id] = w
 	s.mu.Lock()
+	s.watcherSeq++
+	w := &watcher{id: strconv.Itoa(s.watcherSeq), kind: kind, sess: s, model: modelUUID, stopped: make(chan struct{}), poll: poll}
 	s.watchers[w.id] = true
 	s.mu.Unlock()
+	c.watchers[watcherKey{s, w.id}] = w
 	return w
 }
 
@@ -45,8 +52,8 @@ var errWatcherStopped = &Error{Code: CodeStopped, Message: "watcher was stopped"
 func watcherNext(cx *callCtx, kind string) (any, error) {
 	c := cx.c
 	c.mu.Lock()
-	w, ok := c.watchers[cx.id]
-	if !ok || w.kind != kind || w.sess != cx.s {
+	w, ok := c.watchers[watcherKey{cx.s, cx.id}]
+	if !ok || w.kind != kind {
 		c.mu.Unlock()
 		return nil, errNotFound("unknown watcher id %q", cx.id)
 	}
@@ -84,12 +91,12 @@ func watcherStop(cx *callCtx, kind string) error {
 	c := cx.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	w, ok := c.watchers[cx.id]
-	if !ok || w.kind != kind || w.sess != cx.s {
+	w, ok := c.watchers[watcherKey{cx.s, cx.id}]
+	if !ok || w.kind != kind {
 		return errNotFound("unknown watcher id %q", cx.id)
 	}
 	w.stop()
-	delete(c.watchers, w.id)
+	delete(c.watchers, watcherKey{cx.s, w.id})
 	cx.s.mu.Lock()
 	delete(cx.s.watchers, w.id)
 	cx.s.mu.Unlock()
