@@ -329,9 +329,6 @@ func (applicationFacade) UnitsInfo(cx *callCtx, a facades.Entities) (facades.Uni
 		}
 		r := &facades.UnitResult{Tag: e.Tag, Charm: u.app.charmURL, Leader: u.leader, Life: u.life,
 			WorkloadVersion: u.workloadVersion, OpenedPorts: u.openedPorts}
-		if r.OpenedPorts == nil {
-			r.OpenedPorts = []string{}
-		}
 		if m.typ == "caas" {
 			r.Address = u.address
 			if u.address != "" {

@@ -284,9 +284,11 @@ func (resourcesFacade) ListResources(cx *callCtx, a facades.ListResourcesArgs) (
 					Name: name, Type: cr.Type, Path: cr.Path, Description: cr.Description, Origin: "upload", Fingerprint: []byte{}})
 			}
 		}
+		// A unit's resources are those its agent fetched: none here,
+		// which the real server sends as null (resources.jsonl).
 		res.UnitResources = []facades.UnitResources{}
 		for _, u := range sortedUnits(app) {
-			res.UnitResources = append(res.UnitResources, facades.UnitResources{Entity: facades.Entity{Tag: unitTag(u)}, Resources: []facades.Resource{}})
+			res.UnitResources = append(res.UnitResources, facades.UnitResources{Entity: facades.Entity{Tag: unitTag(u)}})
 		}
 		return res, nil
 	})}, nil
