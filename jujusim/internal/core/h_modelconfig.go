@@ -30,6 +30,11 @@ var modelConfigDefaults = map[string]any{
 	"transmit-vendor-metrics": true, "update-status-hook-interval": "5m",
 }
 
+// dummyProviderConfig are the keys of modelConfigDefaults that are the
+// dummy provider's own: a model of another provider, such as a Kubernetes
+// one, has none of them (deploy-k8s-charm.jsonl, ModelGet).
+var dummyProviderConfig = map[string]bool{"broken": true, "secret": true, "somebool": true}
+
 // Keys whose values are set from the model itself (source "model" or
 // "controller").
 var readOnlyConfig = map[string]bool{"name": true, "type": true, "uuid": true, "agent-version": true}
@@ -37,6 +42,9 @@ var readOnlyConfig = map[string]bool{"name": true, "type": true, "uuid": true, "
 func (c *Controller) modelConfig(m *model) map[string]facades.ConfigValue {
 	out := make(map[string]facades.ConfigValue, len(modelConfigDefaults)+8)
 	for k, v := range modelConfigDefaults {
+		if dummyProviderConfig[k] && m.providerType != "dummy" {
+			continue
+		}
 		out[k] = facades.ConfigValue{Source: "default", Value: v}
 	}
 	if c.major < 4 {
