@@ -208,6 +208,9 @@ type yamlAction struct {
 	Description string         `yaml:"description"`
 	Params      map[string]any `yaml:"params"`
 	Required    []string       `yaml:"required"`
+	// AdditionalProperties is false unless the charm says otherwise, as
+	// Juju reads actions.yaml (setup-deploy-app.jsonl, CharmInfo).
+	AdditionalProperties *bool `yaml:"additionalProperties"`
 }
 
 type yamlBase struct {
@@ -350,6 +353,7 @@ func charmFromFiles(files map[string][]byte) (*charm, error) {
 		if len(a.Required) > 0 {
 			params["required"] = a.Required
 		}
+		params["additionalProperties"] = a.AdditionalProperties != nil && *a.AdditionalProperties
 		c.actions[n] = charmAction{Description: a.Description, Params: params}
 	}
 	var bases []yamlBase
@@ -589,7 +593,8 @@ func (h hubCharm) toCharm(arch string, revision int) *charm {
 	}
 	for _, a := range h.actions {
 		c.actions[a] = charmAction{Description: "Simulated " + a + " action.", Params: map[string]any{
-			"type": "object", "title": a, "description": "Simulated " + a + " action.", "properties": map[string]any{}}}
+			"type": "object", "title": a, "description": "Simulated " + a + " action.", "properties": map[string]any{},
+			"additionalProperties": false}}
 	}
 	for _, ch := range h.bases {
 		c.bases = append(c.bases, charmBase{Name: "ubuntu", Channel: ch + "/stable", Architectures: []string{"amd64", "arm64"}})
