@@ -541,11 +541,36 @@ func (controllerFacade) ControllerVersion(cx *callCtx) (facades.ControllerVersio
 	return facades.ControllerVersionResults{Version: cx.c.version, GitCommit: "jujusim"}, nil
 }
 
+// controllerConfig40 is the controller config of a Juju 4.0.15
+// controller, as the real one reports it (controller-config.jsonl), less
+// what each controller has of its own (controller-uuid, ca-cert, api-port).
+var controllerConfig40 = map[string]any{
+	"agent-logfile-max-backups": 2, "agent-logfile-max-size": "100M",
+	"audit-log-capture-args": true, "audit-log-exclude-methods": "ReadOnlyMethods",
+	"audit-log-max-backups": 5, "audit-log-max-size": "200M", "auditing-enabled": false,
+	"dqlite-busy-timeout": "1s", "http-server-read-timeout": 0, "http-server-write-timeout": 0,
+	"idle-connection-timeout": 30000000000, "jujud-controller-snap-source": "legacy",
+	"max-agent-state-size": 524288, "max-charm-state-size": 2097152, "max-debug-log-duration": "24h0m0s",
+	"max-prune-txn-batch-size": 1000000, "max-prune-txn-passes": 100, "max-txn-log-size": "10M",
+	"migration-agent-wait-time": "15m0s", "model-logfile-max-backups": 1, "model-logfile-max-size": "1M",
+	"object-store-type": "file", "open-telemetry-enabled": false, "open-telemetry-insecure": false,
+	"open-telemetry-sample-ratio": "0.10", "open-telemetry-stack-traces": false,
+	"open-telemetry-tail-sampling-threshold": "1ms", "prune-txn-query-count": 1000,
+	"prune-txn-sleep-time": "10ms", "query-tracing-enabled": false, "query-tracing-threshold": "1s",
+	"set-numa-control-policy": false, "ssh-max-concurrent-connections": 100, "ssh-server-port": 17022,
+}
+
 func (controllerFacade) ControllerConfig(cx *callCtx) (facades.ControllerConfigResult, error) {
 	c := cx.c
-	cfg := map[string]any{
-		"controller-uuid": c.uuid, "controller-name": c.name, "api-port": 17070, "state-port": 37017,
-		"audit-log-enabled": true, "agent-logfile-max-backups": 2, "max-debug-log-duration": "24h0m0s",
+	cfg := map[string]any{"controller-uuid": c.uuid, "api-port": 17070}
+	if c.major >= 4 {
+		for k, v := range controllerConfig40 {
+			cfg[k] = v
+		}
+		cfg["ca-cert"] = c.caCert
+	} else {
+		cfg["controller-name"], cfg["state-port"] = c.name, 37017
+		cfg["audit-log-enabled"], cfg["agent-logfile-max-backups"], cfg["max-debug-log-duration"] = true, 2, "24h0m0s"
 	}
 	for k, v := range c.ctrlConfig {
 		cfg[k] = v
