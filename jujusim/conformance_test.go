@@ -6,13 +6,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"mime"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -98,10 +103,24 @@ type replayer struct {
 	sim      *Server
 	http     *http.Client
 	ids      map[string]string // recorded UUID / secret URI -> simulator's
-	charms   map[string][]byte // charm name -> archive
+	charms   map[string][]byte // charm name or upload object name -> archive
+	files    map[string][]byte // uploaded resource file name -> content
 	mismatch []string
 	compared int // replies and HTTP responses compared
 	expected int // recorded replies and HTTP responses
+}
+
+// newReplayer returns a replayer against sim, whose controller UUID is
+// the recorded one.
+func newReplayer(t *testing.T, sim *Server) *replayer {
+	return &replayer{
+		t:      t,
+		sim:    sim,
+		http:   testHTTPClient(t, sim),
+		ids:    map[string]string{"deadbeef-0bad-400d-8000-4b1d0d06f00d": sim.ControllerModelUUID()},
+		charms: map[string][]byte{},
+		files:  map[string][]byte{},
+	}
 }
 
 // mapIDs rewrites every recorded identifier in s to the simulator's.
@@ -289,44 +308,97 @@ func TestConformanceReplay(t *testing.T) {
 		ControllerUUID: "deadbeef-1bad-500d-9000-4b1d0d06f00d",
 		DefaultModel:   "test",
 	})
-	r := &replayer{
-		t:      t,
-		sim:    sim,
-		http:   testHTTPClient(t, sim),
-		ids:    map[string]string{"deadbeef-0bad-400d-8000-4b1d0d06f00d": sim.ControllerModelUUID()},
-		charms: map[string][]byte{},
-	}
+	r := newReplayer(t, sim)
 	for _, flow := range flows {
 		r.replayFlow(flow, readRecords(t, filepath.Join(dir, flow)))
 	}
-	r.check()
+	r.check(knownMismatchesFile, "Known shape mismatches between jujusim and the Juju 4.0.15 transcripts.")
+}
+
+// replayConn is one replayed websocket: the simulator's replies that
+// arrived before the replay asked for them wait in pending.
+type replayConn struct {
+	*testConn
+	pending map[uint64]frame
+}
+
+// await returns the simulator's reply to request id, reading (and keeping)
+// the replies to other requests that come first.
+func (c *replayConn) await(id uint64) (frame, error) {
+	if f, ok := c.pending[id]; ok {
+		delete(c.pending, id)
+		return f, nil
+	}
+	for {
+		f, err := c.tryRead(30 * time.Second)
+		if err != nil {
+			return nil, err
+		}
+		if f.id() == id {
+			return f, nil
+		}
+		c.pending[f.id()] = f
+	}
+}
+
+// replyFirst reports, for each request of recs, whether the recorded
+// server answered it before the client sent anything else: the replay
+// then waits for the simulator's reply before going on, so that the
+// simulator sees the calls in the recorded order. A request answered
+// later (a watcher's Next that blocks until a Stop) is sent without
+// waiting, and its reply is read where the recording has it.
+func replyFirst(recs []record) map[int]bool {
+	first := map[int]bool{}
+	for i, rec := range recs {
+		if rec.Kind != "ws-frame" || !strings.HasPrefix(rec.Dir, "client") {
+			continue
+		}
+		var req request
+		_ = json.Unmarshal(rec.Msg, &req)
+		for _, next := range recs[i+1:] {
+			if next.Kind == "http-request" || next.Kind == "ws-frame" && strings.HasPrefix(next.Dir, "client") {
+				break
+			}
+			var reply struct {
+				RequestID uint64 `json:"request-id"`
+			}
+			if next.Kind == "ws-frame" && next.Conn == rec.Conn && json.Unmarshal(next.Msg, &reply) == nil && reply.RequestID == req.RequestID {
+				first[rec.Seq] = true
+				break
+			}
+		}
+	}
+	return first
 }
 
 func (r *replayer) replayFlow(flow string, recs []record) {
 	t := r.t
-	conns := map[int]*testConn{}
+	conns := map[int]*replayConn{}
 	defer func() {
 		for _, c := range conns {
 			_ = c.ws.CloseNow()
 		}
 	}()
-	type reply struct {
-		call  string
-		frame []byte
-	}
-	replies := map[[2]int]reply{} // conn, request-id -> simulator reply
+	calls := map[[2]int]string{} // conn, request-id -> facade.method
+	first := replyFirst(recs)
 	var lastHTTP *http.Response
 	var lastHTTPBody []byte
 	for _, rec := range recs {
 		switch rec.Kind {
 		case "ws-open":
 			path := r.mapIDs(rec.Path)
-			ws, err := dialPath(t, r.sim, path, http.Header{"X-Juju-Clientversion": {"4.0.15"}})
+			h := http.Header{"X-Juju-Clientversion": {"4.0.15"}}
+			if rec.Headers.Get("Authorization") != "" {
+				// The debug log authenticates with the
+				// request, as HTTP calls do.
+				h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("user-"+r.sim.AdminUser()+":"+r.sim.AdminPassword())))
+			}
+			ws, err := dialPath(t, r.sim, path, h)
 			if err != nil {
 				r.report(flow, rec.Seq, "ws-open", path, fmt.Sprintf("cannot dial: %v", err))
 				continue
 			}
-			conns[rec.Conn] = &testConn{t: t, ws: ws}
+			conns[rec.Conn] = &replayConn{&testConn{t: t, ws: ws}, map[uint64]frame{}}
 		case "ws-close":
 			if c := conns[rec.Conn]; c != nil {
 				_ = c.ws.CloseNow()
@@ -343,39 +415,52 @@ func (r *replayer) replayFlow(flow string, recs []record) {
 			}
 			if strings.HasPrefix(rec.Dir, "client") {
 				call := req.Type + "." + req.Request
+				calls[[2]int{rec.Conn, int(req.RequestID)}] = call
 				msg := r.mapIDs(string(rec.Msg))
 				if call == "Admin.Login" {
 					msg = strings.Replace(msg, `"credentials":"REDACTED"`, `"credentials":`+quote(r.sim.AdminPassword()), 1)
 				}
 				c.sendRaw([]byte(msg))
-				f, err := c.tryRead(30 * time.Second)
-				if err != nil {
-					r.report(flow, rec.Seq, call, "frame", fmt.Sprintf("no reply: %v", err))
-					continue
+				if first[rec.Seq] {
+					f, err := c.await(req.RequestID)
+					if err != nil {
+						r.report(flow, rec.Seq, call, "frame", fmt.Sprintf("no reply: %v", err))
+						continue
+					}
+					c.pending[req.RequestID] = f
 				}
-				data, _ := json.Marshal(map[string]json.RawMessage(f))
-				replies[[2]int{rec.Conn, int(f.id())}] = reply{call, data}
 				continue
 			}
 			r.expected++
-			var id struct {
-				RequestID int `json:"request-id"`
-			}
-			_ = json.Unmarshal(rec.Msg, &id)
-			got, ok := replies[[2]int{rec.Conn, id.RequestID}]
-			if !ok {
-				continue
+			var got frame
+			call, isReply := calls[[2]int{rec.Conn, int(req.RequestID)}]
+			if isReply {
+				var err error
+				if got, err = c.await(req.RequestID); err != nil {
+					r.report(flow, rec.Seq, call, "frame", fmt.Sprintf("no reply: %v", err))
+					continue
+				}
+			} else {
+				// A stream that is not RPC (the debug log) sends
+				// frames of its own.
+				p, _, _ := strings.Cut(rec.Path, "?")
+				call = "stream " + path.Base(p)
+				var err error
+				if got, err = c.tryRead(30 * time.Second); err != nil {
+					r.report(flow, rec.Seq, call, "frame", fmt.Sprintf("no frame: %v", err))
+					continue
+				}
 			}
 			recV, err := decode(rec.Msg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotV, err := decode(got.frame)
+			gotV, err := decode([]byte(got.String()))
 			if err != nil {
 				t.Fatal(err)
 			}
 			r.compared++
-			r.compare(flow, rec.Seq, got.call, "frame", recV, gotV, "")
+			r.compare(flow, rec.Seq, call, "frame", recV, gotV, "")
 		case "http-request":
 			lastHTTP, lastHTTPBody = r.replayHTTP(flow, rec)
 		case "http-response":
@@ -405,25 +490,43 @@ func (r *replayer) replayFlow(flow string, recs []record) {
 	}
 }
 
-// replayHTTP performs a recorded charm upload with a charm built to match
-// the transcript (the recorded body was not kept).
+// replayHTTP performs a recorded upload (the recorded body was not kept):
+// of a charm, with the archive the replayer has for the recorded object
+// name or the charm's name, or else one built to match the transcript; of
+// a resource, with the file the replayer has for the recorded file name,
+// which must have the recorded SHA-384.
 func (r *replayer) replayHTTP(flow string, rec record) (*http.Response, []byte) {
-	path := r.mapIDs(rec.Path)
-	i := strings.LastIndex(path, "/")
-	object := path[i+1:]
-	name := object[:strings.LastIndex(object, "-")]
-	archive := r.charms[name]
-	if archive == nil {
-		archive = conformanceCharm(r.t, name)
-		r.charms[name] = archive
+	p := r.mapIDs(rec.Path)
+	var body []byte
+	if strings.Contains(p, "/resources/") {
+		_, params, _ := mime.ParseMediaType(rec.Headers.Get("Content-Disposition"))
+		body = r.files[params["filename"]]
+		if body == nil {
+			r.t.Fatalf("%s #%d: no content for the resource file %q", flow, rec.Seq, params["filename"])
+		}
+		if sum := sha512.Sum384(body); hex.EncodeToString(sum[:]) != rec.Headers.Get("Content-Sha384") {
+			r.t.Fatalf("%s #%d: the content for %q is not the one uploaded", flow, rec.Seq, params["filename"])
+		}
+	} else {
+		i := strings.LastIndex(p, "/")
+		object := p[i+1:]
+		name := object[:strings.LastIndex(object, "-")]
+		body = r.charms[object]
+		if body == nil {
+			body = r.charms[name]
+		}
+		if body == nil {
+			body = conformanceCharm(r.t, name)
+			r.charms[name] = body
+		}
+		sum := sha256.Sum256(body)
+		p = p[:i+1] + name + "-" + hex.EncodeToString(sum[:])[:7]
 	}
-	sum := sha256.Sum256(archive)
-	path = path[:i+1] + name + "-" + hex.EncodeToString(sum[:])[:7]
-	req, err := http.NewRequestWithContext(context.Background(), rec.Method, "https://"+r.sim.Addr()+path, bytes.NewReader(archive))
+	req, err := http.NewRequestWithContext(context.Background(), rec.Method, "https://"+r.sim.Addr()+p, bytes.NewReader(body))
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	for _, h := range []string{"Content-Type", "Juju-Curl", "X-Juju-Clientversion", "Bakery-Protocol-Version"} {
+	for _, h := range []string{"Content-Type", "Content-Disposition", "Content-Sha384", "Juju-Curl", "X-Juju-Clientversion", "Bakery-Protocol-Version"} {
 		if v := rec.Headers.Get(h); v != "" {
 			req.Header.Set(h, v)
 		}
@@ -434,9 +537,9 @@ func (r *replayer) replayHTTP(flow string, rec record) (*http.Response, []byte) 
 		r.report(flow, rec.Seq, "HTTP "+rec.Method, "request", err.Error())
 		return nil, nil
 	}
-	body, _ := io.ReadAll(resp.Body)
+	respBody, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	return resp, body
+	return resp, respBody
 }
 
 func quote(s string) string {
@@ -444,54 +547,91 @@ func quote(s string) string {
 	return string(b)
 }
 
-// check compares the mismatches with the known list.
-func (r *replayer) check() {
+// unjustified heads the entries -update-conformance adds to a list of
+// known mismatches: each must then be fixed, or moved under a "## "
+// line that says why it is tolerated.
+const unjustified = "## UNJUSTIFIED: fix these, or move each under a reason"
+
+// readKnown reads a list of known mismatches: entries, each under the
+// "## reason" line that justifies it, and "#" comments.
+func readKnown(t *testing.T, file string) (reasons []string, known map[string]string) {
+	t.Helper()
+	known = map[string]string{}
+	data, err := os.ReadFile(file)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	reason := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "## "):
+			reason = line
+			if !slices.Contains(reasons, reason) {
+				reasons = append(reasons, reason)
+			}
+		case line != "" && !strings.HasPrefix(line, "#"):
+			known[line] = reason
+		}
+	}
+	return reasons, known
+}
+
+// check compares the mismatches with the known list in file, whose
+// entries are each justified by the "## reason" line above them; with
+// -update-conformance it rewrites the list, keeping the reasons of the
+// entries that remain and putting new ones under unjustified.
+func (r *replayer) check(file, title string) {
 	t := r.t
 	t.Logf("compared %d of %d recorded replies", r.compared, r.expected)
 	if r.compared != r.expected {
 		t.Errorf("only %d of %d recorded replies had a simulator reply to compare", r.compared, r.expected)
 	}
 	got := slices.Compact(slices.Sorted(slices.Values(r.mismatch)))
+	reasons, known := readKnown(t, file)
 	if *updateConformance {
-		body := "# Known shape mismatches between jujusim and the Juju 4.0.15 transcripts.\n" +
-			"# Regenerate with: go test ./jujusim -run TestConformanceReplay -update-conformance\n" +
-			strings.Join(got, "\n") + "\n"
-		if err := os.MkdirAll(filepath.Dir(knownMismatchesFile), 0o755); err != nil {
-			t.Fatal(err)
+		groups := map[string][]string{}
+		for _, m := range got {
+			reason, ok := known[m]
+			if !ok || reason == "" {
+				reason = unjustified
+			}
+			groups[reason] = append(groups[reason], m)
 		}
-		if err := os.WriteFile(knownMismatchesFile, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %d known mismatches to %s", len(got), knownMismatchesFile)
-		return
-	}
-	known := map[string]bool{}
-	if data, err := os.ReadFile(knownMismatchesFile); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if line != "" && !strings.HasPrefix(line, "#") {
-				known[line] = true
+		var b strings.Builder
+		fmt.Fprintf(&b, "# %s\n# Regenerate with: go test ./jujusim -run %s -update-conformance\n"+
+			"# Each entry sits under the \"## \" line that says why it is tolerated.\n", title, t.Name())
+		for _, reason := range append(reasons, unjustified) {
+			if len(groups[reason]) > 0 {
+				fmt.Fprintf(&b, "\n%s\n%s\n", reason, strings.Join(groups[reason], "\n"))
+				delete(groups, reason)
 			}
 		}
+		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %d known mismatches to %s", len(got), file)
+		return
 	}
-	var fresh []string
+	var fresh, bare []string
 	for _, m := range got {
-		if !known[m] {
+		reason, ok := known[m]
+		switch {
+		case !ok:
 			fresh = append(fresh, m)
+		case reason == "" || reason == unjustified:
+			bare = append(bare, m)
 		}
 		delete(known, m)
 	}
 	t.Logf("%d shape mismatches with the transcripts (%d known)", len(got), len(got)-len(fresh))
 	if len(known) > 0 {
-		fixed := slices.Sorted(func(yield func(string) bool) {
-			for k := range known {
-				if !yield(k) {
-					return
-				}
-			}
-		})
-		t.Logf("%d known mismatches no longer occur; regenerate %s:\n%s", len(fixed), knownMismatchesFile, strings.Join(fixed, "\n"))
+		fixed := slices.Sorted(maps.Keys(known))
+		t.Logf("%d known mismatches no longer occur; regenerate %s:\n%s", len(fixed), file, strings.Join(fixed, "\n"))
 	}
 	if len(fresh) > 0 {
-		t.Errorf("%d new shape mismatches (fix them, or accept with -update-conformance):\n%s", len(fresh), strings.Join(fresh, "\n"))
+		t.Errorf("%d new shape mismatches (fix them, or accept with -update-conformance and justify):\n%s", len(fresh), strings.Join(fresh, "\n"))
+	}
+	if len(bare) > 0 {
+		t.Errorf("%d known mismatches in %s say not why they are tolerated:\n%s", len(bare), file, strings.Join(bare, "\n"))
 	}
 }
