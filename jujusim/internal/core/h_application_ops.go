@@ -1,6 +1,8 @@
 package core
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"strconv"
 
 	"github.com/gojuju/juju/internal/facades"
@@ -207,6 +209,17 @@ func (applicationFacade) GetCharmURLOrigin(cx *callCtx, a facades.ApplicationGet
 	}
 	out.URL = app.charmURL
 	out.CharmOrigin = app.origin
+	if out.CharmOrigin.Source == "local" {
+		// The real server records a local charm's archive hash and
+		// an instance key for the application (refresh-path-v2.jsonl).
+		if app.charm != nil && out.CharmOrigin.Hash == "" {
+			out.CharmOrigin.Hash = app.charm.sha256
+		}
+		if out.CharmOrigin.InstanceKey == "" {
+			sum := sha256.Sum256([]byte(cx.m.uuid + "/" + app.name))
+			out.CharmOrigin.InstanceKey = base64.RawURLEncoding.EncodeToString(sum[:])
+		}
+	}
 	return out, nil
 }
 
