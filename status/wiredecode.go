@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/internal/facades/apiclient"
 )
@@ -22,8 +20,7 @@ import (
 // hot path of every status snapshot and wait poll. The reply is valid JSON
 // already (the rpc connection checks it as it streams it to the decoder,
 // rpc.StreamResultDecoder, or checked the whole frame; ParseFullStatus
-// checks arbitrary input with jsontext, the syntax layer of
-// encoding/json/v2), so a scanner that does not check syntax again (scan.go)
+// checks arbitrary input with encoding/json's validator), so a scanner that does not check syntax again (scan.go)
 // reads it as a stream of values, as it arrives from the connection, and the
 // applications, units and machines are built as it goes: the reply is never
 // held whole, no intermediate wire FullStatus and maps, a recently seen time
@@ -73,7 +70,7 @@ const maxInternedLen = 64
 // validFullStatus reports whether data is one JSON value as encoding/json
 // accepts it (repeated keys and invalid UTF-8 in strings included).
 func validFullStatus(data []byte) bool {
-	return jsontext.Value(data).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	return json.Valid(data)
 }
 
 // decodeFullStatus decodes a FullStatus reply (a JSON object, or null for
