@@ -311,9 +311,13 @@ func (b *statusBuild) appStatus(a *application, rels []*relation) facades.Applic
 		SubordinateTo:    []string{},
 		Units:            make(map[string]facades.UnitStatus, len(units)),
 	}
-	if a.charm != nil && a.charm.schema == "ch" {
-		as.CharmChannel = a.channel
+	if a.charm != nil {
+		// A local charm's revision too (local:app-2 is charm-rev 2 in
+		// status-w2-final.jsonl).
 		as.CharmRev = a.charm.revision
+		if a.charm.schema == "ch" {
+			as.CharmChannel = a.channel
+		}
 	}
 	if a.exposed && len(a.exposedEPs) > 0 {
 		as.ExposedEndpoints = map[string]facades.ExposedEndpoint{}
