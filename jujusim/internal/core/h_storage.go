@@ -73,7 +73,7 @@ func (storageFacade) ListFilesystems(cx *callCtx, a facades.FilesystemFilters) (
 	for i, f := range a.Filters {
 		for _, si := range cx.m.stor().sorted() {
 			if si.kind == storageKindFilesystem && onMachines(si, f.Machines) {
-				out.Results[i].Result = append(out.Results[i].Result, cx.c.filesystemWire(cx.m, si))
+				out.Results[i].Result = append(out.Results[i].Result, cx.c.filesystemWire(cx.m, si, false))
 			}
 		}
 	}

@@ -399,12 +399,17 @@ func (c *Controller) storageDetailsWire(m *model, si *storageInstance) facades.S
 	return d
 }
 
-func (c *Controller) filesystemWire(m *model, si *storageInstance) facades.FilesystemDetails {
+// filesystemWire is the wire form of a filesystem. Its storage's
+// attachments repeat the attachment's life in FullStatus (withLife,
+// storage2-status.jsonl) but not in Storage.ListFilesystems
+// (storage2-list.jsonl).
+func (c *Controller) filesystemWire(m *model, si *storageInstance, withLife bool) facades.FilesystemDetails {
 	sd := c.storageDetailsWire(m, si)
-	// The filesystem's own attachments do not repeat the attachment's life.
 	for k, a := range sd.Attachments {
-		a.Life = ""
-		sd.Attachments[k] = a
+		if !withLife {
+			a.Life = ""
+			sd.Attachments[k] = a
+		}
 	}
 	fd := facades.FilesystemDetails{
 		FilesystemTag: "filesystem-" + si.backingID, Life: si.life, Storage: &sd,
@@ -469,7 +474,7 @@ func (c *Controller) storageStatus(m *model) (st []facades.StorageDetails, fs []
 		if si.kind == storageKindBlock {
 			vs = append(vs, c.volumeWire(m, si))
 		} else {
-			fs = append(fs, c.filesystemWire(m, si))
+			fs = append(fs, c.filesystemWire(m, si, true))
 		}
 	}
 	return st, fs, vs
