@@ -81,8 +81,9 @@ func (c *Controller) appDatabag(m *model, a *application, ep string) map[string]
 
 // unitRelationData is the relation-data of UnitsInfo for u: one entry per
 // relation of its application, with the related application's databag
-// (its own, for a peer relation) and the databags of the units in the
-// relation's scope: the related units and u itself.
+// (its own, for a peer relation), the related units (those not in the
+// relation's scope yet with InScope false and no data, as the real server
+// lists them: show-unit.jsonl) and u itself once in scope.
 func (c *Controller) unitRelationData(m *model, u *unit) []facades.EndpointRelationData {
 	var out []facades.EndpointRelationData
 	for _, rel := range m.sortedRelations() {
@@ -103,8 +104,12 @@ func (c *Controller) unitRelationData(m *model, u *unit) []facades.EndpointRelat
 			}
 			erd.ApplicationData = c.appDatabag(m, oa, o.rel.Name)
 			for _, ou := range oa.sortedUnits() {
-				if inScope(ou, rel) && ou != u {
+				switch {
+				case ou == u || ou.life == lifeDead:
+				case inScope(ou, rel):
 					erd.UnitRelationData[ou.name] = facades.RelationData{InScope: true, UnitData: c.unitDatabag(m, ou, o.rel.Name)}
+				default:
+					erd.UnitRelationData[ou.name] = facades.RelationData{UnitData: map[string]any{}}
 				}
 			}
 		}
