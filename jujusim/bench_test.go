@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujusim/internal/core"
 )
 
@@ -89,7 +90,7 @@ func benchFullStatus(b *testing.B, changed bool) {
 				b.ResetTimer()
 				var reply bytes.Buffer
 				start := time.Now()
-				cpu0, cpuOK := processCPU()
+				cpu0, cpuOK := testshared.ProcessCPU()
 				for i := 0; i < b.N; i++ {
 					if changed {
 						b.StopTimer()
@@ -118,7 +119,7 @@ func benchFullStatus(b *testing.B, changed bool) {
 				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
 				// CPU time of both ends (and their garbage collection):
 				// steadier than the time per call on a busy machine.
-				if cpu1, ok := processCPU(); ok && cpuOK {
+				if cpu1, ok := testshared.ProcessCPU(); ok && cpuOK {
 					b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 				}
 			})

@@ -10,6 +10,7 @@ import (
 	juju "github.com/gojuju/juju"
 	"github.com/gojuju/juju/internal/facades"
 	"github.com/gojuju/juju/internal/facades/apiclient"
+	"github.com/gojuju/juju/internal/testshared"
 	"github.com/gojuju/juju/jujusim"
 	"github.com/gojuju/juju/status"
 )
@@ -101,7 +102,7 @@ func BenchmarkStatusDecode(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/units=%d", dec.name, n), func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(raw)))
-				cpu0, cpuOK := processCPU()
+				cpu0, cpuOK := testshared.ProcessCPU()
 				for b.Loop() {
 					s, err := dec.parse(raw)
 					if err != nil {
@@ -111,7 +112,7 @@ func BenchmarkStatusDecode(b *testing.B) {
 						b.Fatalf("%d units, want %d", got, n)
 					}
 				}
-				if cpu1, ok := processCPU(); ok && cpuOK {
+				if cpu1, ok := testshared.ProcessCPU(); ok && cpuOK {
 					b.ReportMetric(float64(cpu1-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 				}
 			})
@@ -155,19 +156,19 @@ func BenchmarkStatusOverhead(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				t0 := time.Now()
-				c0, _ := processCPU()
+				c0, _ := testshared.ProcessCPU()
 				var raw json.RawMessage
 				if err := m.CallVersion(ctx, "Client", 8, "FullStatus", "", facades.StatusParams{}, &raw); err != nil {
 					b.Fatal(err)
 				}
 				t1 := time.Now()
-				c1, _ := processCPU()
+				c1, _ := testshared.ProcessCPU()
 				s, err := m.Status(ctx, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
 				t2 := time.Now()
-				c2, _ := processCPU()
+				c2, _ := testshared.ProcessCPU()
 				rawTime += t1.Sub(t0)
 				statusTime += t2.Sub(t1)
 				rawCPU += c1 - c0
