@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gojuju/juju/internal/lazyregexp"
 )
 
 func TestNameRules(t *testing.T) {
@@ -204,4 +206,13 @@ func FuzzParseEndpoint(f *testing.F) {
 			t.Fatalf("round trip: %q -> %q", s, e.String())
 		}
 	})
+}
+
+// Every validation expression of the library (and of jujudata and
+// internal/bundle, which it links) compiles: they compile on first use,
+// so one that no other test uses would otherwise fail only for a user.
+func TestValidationExpressionsCompile(t *testing.T) {
+	if err := lazyregexp.CompileAll(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -20,8 +20,35 @@ type Regexp struct {
 }
 
 // New returns the expression expr, compiled on first use; it panics then
-// if expr does not compile (tests that use it catch that).
-func New(expr string) *Regexp { return &Regexp{expr: expr} }
+// if expr does not compile (CompileAll, in a test, finds that first).
+func New(expr string) *Regexp {
+	r := &Regexp{expr: expr}
+	allMu.Lock()
+	all = append(all, r)
+	allMu.Unlock()
+	return r
+}
+
+// all holds every Regexp made, for CompileAll.
+var (
+	allMu sync.Mutex
+	all   []*Regexp
+)
+
+// CompileAll compiles every expression made so far (by the packages
+// linked into the program) and returns the first that does not compile
+// as an error, so that a test finds a bad expression that no other test
+// uses before a user does.
+func CompileAll() error {
+	allMu.Lock()
+	defer allMu.Unlock()
+	for _, r := range all {
+		if _, err := regexp.Compile(r.expr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Re returns the compiled expression.
 func (r *Regexp) Re() *regexp.Regexp {

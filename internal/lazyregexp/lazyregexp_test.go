@@ -35,3 +35,12 @@ func TestBadExpressionPanicsOnUse(t *testing.T) {
 	}()
 	re.MatchString("x")
 }
+
+// CompileAll finds a bad expression nothing used (the good ones are
+// checked by the packages that make them).
+func TestCompileAll(t *testing.T) {
+	lazyregexp.New(`(`)
+	if err := lazyregexp.CompileAll(); err == nil {
+		t.Fatal("CompileAll took a bad expression")
+	}
+}
